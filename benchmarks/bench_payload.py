@@ -1,0 +1,89 @@
+"""Print the widget's wire payload sizes (issue 3: <= 10 MB for 100k configs x 20 seeds).
+
+Builds a synthetic sweep (5 numeric parameters on a grid, ``--seeds`` seeds per configuration),
+constructs the widget, and measures what ipywidgets sends: the JSON part of the state plus the
+binary buffers it extracts, for ``_sweep`` (sent once) and ``_results`` (sent after every
+recompute), for ``against="neighbors"`` and ``against="all"``.
+
+Usage::
+
+    PYTHONPATH=python .venv/bin/python benchmarks/bench_payload.py            # 1k, 10k, 100k
+    PYTHONPATH=python .venv/bin/python benchmarks/bench_payload.py --sizes 100000 --seeds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import pandas as pd
+from ipywidgets.widgets.widget import _remove_buffers
+
+from sweepwalk import Sweep
+from sweepwalk._widget import SweepWidget
+
+LIMIT_MB = 10.0
+
+
+def synthetic_runs(n_configs: int, n_seeds: int, random_state: int = 0) -> pd.DataFrame:
+    """Long-format runs: 5 parameters with levels**5 >= n_configs, the first n_configs kept."""
+    rng = np.random.default_rng(random_state)
+    levels = int(np.ceil(n_configs ** (1 / 5)))
+    grid = np.stack(np.unravel_index(np.arange(n_configs), (levels,) * 5), axis=1).astype(
+        np.float64
+    )
+    names = ["lr", "wd", "width", "depth", "dropout"]
+    config = np.repeat(np.arange(n_configs), n_seeds)
+    frame = pd.DataFrame({name: grid[config, k] / levels for k, name in enumerate(names)})
+    frame["seed"] = np.tile(np.arange(n_seeds), n_configs)
+    effect = grid.sum(axis=1) / (5 * levels)
+    frame["score"] = effect[config] + rng.normal(0.0, 0.05, len(config))
+    return frame
+
+
+def state_size(state: dict) -> tuple[int, int]:
+    """(JSON bytes, binary buffer bytes) of a widget state dict as ipywidgets sends it."""
+    stripped, _, buffers = _remove_buffers(state)
+    text = json.dumps(stripped, separators=(",", ":"), allow_nan=False)
+    return len(text.encode()), sum(memoryview(b).nbytes for b in buffers)
+
+
+def mb(n_bytes: int) -> str:
+    return f"{n_bytes / 1e6:7.2f} MB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--seeds", type=int, default=20)
+    args = parser.parse_args()
+    print(f"{'configs':>8} {'seeds':>5} {'part':<22} {'json':>10} {'buffers':>10} {'total':>10}")
+    for n_configs in args.sizes:
+        runs = synthetic_runs(n_configs, args.seeds)
+        sweep = Sweep.from_runs(
+            runs, metric="score", seed="seed", params=["lr", "wd", "width", "depth", "dropout"]
+        )
+        start = time.perf_counter()
+        widget = SweepWidget(sweep)
+        build = time.perf_counter() - start
+        parts = {"_sweep (once)": widget.get_state("_sweep")}
+        parts["_results neighbors"] = widget.get_state("_results")
+        widget.against = "all"
+        parts["_results all"] = widget.get_state("_results")
+        parts["full state (all)"] = widget.get_state()
+        for name, state in parts.items():
+            js, buf = state_size(state)
+            print(f"{n_configs:>8} {args.seeds:>5} {name:<22} {mb(js)} {mb(buf)} {mb(js + buf)}")
+        js, buf = state_size({**parts["_sweep (once)"], **parts["_results neighbors"]})
+        verdict = "OK" if js + buf <= LIMIT_MB * 1e6 else "OVER"
+        print(
+            f"{'':>8} {'':>5} initial display = {mb(js + buf)} (limit {LIMIT_MB} MB: {verdict}); "
+            f"widget built in {build:.2f} s"
+        )
+        widget.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""Convert a sweep and a comparison into the widget's trait payloads.
+
+Scores are one float per seed per configuration. Numbers cross to the browser as binary buffers
+(``bytes`` of little-endian typed arrays), small metadata as JSON; NaN stays NaN inside Float64
+buffers and becomes a ``0`` (no score) in the quantised strip-plot scores, never a string.
+The shapes are documented in ``docs/widget-protocol.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .sweep import Sweep
+
+STATUSES = ("target", "better", "worse", "differs", "ns", "na")
+"""Status words of ``compare()``, in the order the ``status`` buffer indexes them."""
+
+RESULT_FLOATS = ("statistic", "pvalue", "pvalue_adj", "effect", "diff_mean")
+"""Float64 columns of every ``_results`` payload."""
+
+OPTIONAL_FLOATS = ("effect_low", "effect_high", "diff_mean_low", "diff_mean_high", "mde")
+"""Float64 columns sent when the comparison has them (issue 4)."""
+
+SCORE_LEVELS = 65535
+"""Largest quantised score; ``0`` means "no score"."""
+
+
+def _buffer(values: Any, dtype: str) -> bytes:
+    """Return ``values`` as the bytes of a contiguous little-endian array of ``dtype``."""
+    return np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()
+
+
+def js_number(value: float) -> str:
+    """Format a number exactly as JavaScript's ``String(value)`` / ``JSON.stringify`` does.
+
+    The frontend compares the ``_results.key`` string with a key it builds itself with
+    ``JSON.stringify``; Python's ``repr`` switches to exponent notation at 1e-4, JavaScript only
+    below 1e-6, so ``repr`` alone would make a key like ``alpha=5e-05`` never match.
+
+    Parameters
+    ----------
+    value : float
+        A finite number.
+
+    Returns
+    -------
+    str
+        The ECMAScript ``Number::toString`` text (shortest round-trip digits).
+
+    Examples
+    --------
+    >>> js_number(0.05), js_number(5e-05), js_number(3.0), js_number(1e-07)
+    ('0.05', '0.00005', '3', '1e-7')
+    """
+    x = float(value)
+    if not math.isfinite(x):
+        raise ValueError(f"`value` must be finite, got {value!r}")
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    _, digit_tuple, exponent = Decimal(repr(abs(x))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = k + int(exponent)  # value = 0.digits * 10**n
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{sign}{mantissa}e{'+' if n - 1 > 0 else '-'}{abs(n - 1)}"
+
+
+def results_key(
+    target: int, test: str, correction: str, alpha: float, against: str, neighbors: str
+) -> str:
+    """Return the ``_results.key``: ``JSON.stringify([target, test, correction, alpha, ...])``.
+
+    Examples
+    --------
+    >>> results_key(3, "ks", "holm", 0.05, "neighbors", "adjacent")
+    '[3,"ks","holm",0.05,"neighbors","adjacent"]'
+    """
+    strings = [json.dumps(s, ensure_ascii=False) for s in (test, correction)]
+    tail = [json.dumps(s, ensure_ascii=False) for s in (against, neighbors)]
+    return f"[{int(target)},{strings[0]},{strings[1]},{js_number(alpha)},{tail[0]},{tail[1]}]"
+
+
+def _is_number(value: object) -> bool:
+    """Return True for real numbers; bools are not numeric (neighbour rule, issue 2)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _label(value: object) -> str:
+    """Display text of one parameter value (rendered with ``textContent`` by the frontend)."""
+    if isinstance(value, (float, np.floating)):
+        x = float(value)
+        if x.is_integer() and abs(x) < 1e15:
+            return str(int(x))
+        return repr(x)
+    if isinstance(value, np.generic):
+        return str(value.item())
+    return str(value)
+
+
+def param_codes(column: pd.Series) -> tuple[bool, list[str], np.ndarray]:
+    """Encode one parameter column of ``sweep.configs`` as labels and integer codes.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        One parameter value per configuration; NaN/None is the value "absent".
+
+    Returns
+    -------
+    numeric : bool
+        True if every present value is a real number (bools are not numeric).
+    labels : list of str
+        Display text of each distinct present value; numeric values in ascending order,
+        others by type name, then text (the order of config ids in ``Sweep``).
+    codes : numpy.ndarray
+        int32 array, one code per configuration: index into ``labels``, ``-1`` = absent.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = list(uniques)
+    numeric = bool(values) and all(_is_number(v) for v in values)
+    if numeric:
+        order = sorted(range(len(values)), key=lambda i: float(values[i]))
+    else:
+        # The engine's order (sweep.py): by type name, then text.
+        order = sorted(range(len(values)), key=lambda i: (type(values[i]).__name__, str(values[i])))
+    rank = np.empty(len(values), dtype=np.int32)
+    rank[order] = np.arange(len(values), dtype=np.int32)
+    out = np.where(codes >= 0, rank[np.maximum(codes, 0)] if len(values) else -1, -1)
+    return numeric, [_label(values[i]) for i in order], out.astype(np.int32)
+
+
+def quantize_scores(values: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Quantise a NaN-padded score matrix to uint16 for the strip plots.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        float64 array (N, K): each configuration's finite scores left-aligned, NaN-padded.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        uint16 array (N, K): ``0`` = no score; ``q`` in 1..65535 stands for
+        ``score_min + (q - 1) / 65534 * (score_max - score_min)``.
+    score_min, score_max : float
+        Range of the finite scores (both 0.0 when there is none). The rounding error is at most
+        ``(score_max - score_min) / 131068``.
+    """
+    finite = np.isfinite(values)
+    if not finite.any():
+        return np.zeros(values.shape, dtype=np.uint16), 0.0, 0.0
+    lo = float(values[finite].min())
+    hi = float(values[finite].max())
+    span = hi - lo
+    scaled = np.zeros(values.shape, dtype=np.float64)
+    if span > 0:
+        np.divide(values - lo, span, out=scaled, where=finite)
+    codes = np.where(finite, 1 + np.rint(scaled * (SCORE_LEVELS - 1)), 0)
+    return codes.astype(np.uint16), lo, hi
+
+
+def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]) -> dict:
+    """Build the ``_sweep`` trait value (written once per sweep).
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep; scores are one float per seed per configuration.
+    tests, corrections : sequence of str
+        The choices the frontend offers in its controls.
+
+    Returns
+    -------
+    dict
+        JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``.
+    """
+    configs = sweep.configs
+    params = []
+    for name in sweep.params:
+        numeric, labels, codes = param_codes(configs[name])
+        params.append(
+            {"name": str(name), "numeric": numeric, "labels": labels, "codes": _buffer(codes, "i4")}
+        )
+    values = np.asarray(sweep._values, dtype=np.float64)
+    scores, lo, hi = quantize_scores(values)
+    return {
+        "n_configs": len(configs),
+        "metric": str(sweep.metric),
+        "goal": str(sweep.goal),
+        "min_runs": int(sweep.min_runs),
+        "params": params,
+        "n": _buffer(configs["n"].to_numpy(), "i4"),
+        "n_missing": _buffer(configs["n_missing"].to_numpy(), "i4"),
+        "mean": _buffer(configs["mean"].to_numpy(dtype=np.float64), "f8"),
+        "std": _buffer(configs["std"].to_numpy(dtype=np.float64), "f8"),
+        "scores": _buffer(scores, "u2"),
+        "scores_k": int(values.shape[1]),
+        "score_min": lo,
+        "score_max": hi,
+        "tests": [str(t) for t in tests],
+        "corrections": [str(c) for c in corrections],
+    }
+
+
+def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def results_payload(frame: pd.DataFrame, params: Sequence[str], *, key: str, target: int) -> dict:
+    """Build the ``_results`` trait value from ``Comparison.to_frame()``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``Comparison.to_frame()``: indexed by config id, the target row and every compared row,
+        with ``statistic``, ``pvalue``, ``pvalue_adj``, ``effect``, ``diff_mean``, ``varied`` and
+        ``status`` columns.
+    params : sequence of str
+        The sweep's parameters, in order (``varied`` is sent as an index into them).
+    key : str
+        :func:`results_key` of the state the comparison was computed for.
+    target : int
+        The target's config id.
+
+    Returns
+    -------
+    dict
+        JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``.
+    """
+    status_index = {s: i for i, s in enumerate(STATUSES)}
+    unknown = set(frame["status"]) - set(status_index)
+    if unknown:
+        raise ValueError(f"unknown status {sorted(map(str, unknown))}; allowed: {list(STATUSES)}")
+    param_index = {p: i for i, p in enumerate(params)}
+    varied = [param_index.get(v, -1) if isinstance(v, str) else -1 for v in frame["varied"]]
+    payload: dict[str, Any] = {
+        "key": key,
+        "target": int(target),
+        "rows": _buffer(frame.index.to_numpy(), "i4"),
+        "status": _buffer([status_index[s] for s in frame["status"]], "u1"),
+        "varied": _buffer(varied, "i2"),
+    }
+    for column in RESULT_FLOATS:
+        payload[column] = _buffer(_floats(frame, column), "f8")
+    for column in (*OPTIONAL_FLOATS, "seeds_needed"):
+        if column in frame.columns:
+            payload[column] = _buffer(_floats(frame, column), "f8")
+    if "underpowered" in frame.columns:
+        flags = frame["underpowered"].fillna(False).to_numpy(dtype=bool)
+        payload["underpowered"] = _buffer(flags, "u1")
+    return payload

@@ -1,0 +1,194 @@
+"""Tests of the widget payloads: decode the little-endian buffers and compare with the engine."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from sweepwalk._serialization import (
+    SCORE_LEVELS,
+    STATUSES,
+    js_number,
+    param_codes,
+    quantize_scores,
+    results_key,
+    sweep_payload,
+)
+from sweepwalk.sweep import Sweep
+
+
+def decode(buf: bytes, dtype: str) -> np.ndarray:
+    return np.frombuffer(buf, dtype=np.dtype(dtype).newbyteorder("<"))
+
+
+# --------------------------------------------------------------------------- keys
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.05, "0.05"),
+        (5e-05, "0.00005"),  # Python's repr says 5e-05
+        (1e-06, "0.000001"),
+        (1e-07, "1e-7"),
+        (1.5e-07, "1.5e-7"),
+        (3.0, "3"),
+        (-0.5, "-0.5"),
+        (1e21, "1e+21"),
+        (1e20, "100000000000000000000"),
+        (123.456, "123.456"),
+        (0.0, "0"),
+    ],
+)
+def test_js_number_matches_ecmascript(value: float, text: str) -> None:
+    assert js_number(value) == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_js_number_round_trips(value: float) -> None:
+    text = js_number(value)
+    assert float(text) == value
+    assert float(json.loads(text)) == value
+    mantissa = text.lstrip("-").split("e")[0]
+    # Exponent notation exactly outside [1e-6, 1e21), as in JavaScript.
+    assert ("e" in text) == (value != 0 and not 1e-6 <= abs(value) < 1e21)
+    assert mantissa.count(".") <= 1
+
+
+def test_js_number_rejects_nan() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        js_number(math.nan)
+
+
+def test_results_key_is_the_json_of_the_state() -> None:
+    key = results_key(7, "ks", "fdr_bh", 5e-05, "all", "axis")
+    assert key == '[7,"ks","fdr_bh",0.00005,"all","axis"]'
+    assert json.loads(key) == [7, "ks", "fdr_bh", 5e-05, "all", "axis"]
+
+
+# --------------------------------------------------------------------------- params
+def test_param_codes_numeric_with_absent() -> None:
+    column = pd.Series([0.1, np.nan, 0.001, 0.1, 1.0, None], dtype=object)
+    numeric, labels, codes = param_codes(column)
+    assert numeric
+    assert labels == ["0.001", "0.1", "1"]
+    assert codes.dtype == np.int32
+    assert codes.tolist() == [1, -1, 0, 1, 2, -1]
+
+
+def test_param_codes_bools_and_strings_are_not_numeric() -> None:
+    numeric, labels, codes = param_codes(pd.Series([True, False, True]))
+    assert not numeric
+    assert [labels[c] for c in codes] == ["True", "False", "True"]
+    numeric, labels, codes = param_codes(pd.Series(["sgd", "adam", "<b>x</b>", "adam"]))
+    assert not numeric
+    assert labels == sorted(labels)
+    assert [labels[c] for c in codes] == ["sgd", "adam", "<b>x</b>", "adam"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.sampled_from([-2, 0, 3]), st.sampled_from([0.25, 1e-5, 64.0])),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_param_codes_decode_and_order(values: list) -> None:
+    numeric, labels, codes = param_codes(pd.Series(values, dtype=object))
+    present = [v for v in values if v is not None]
+    assert len(labels) == len({float(v) for v in present})
+    for v, c in zip(values, codes, strict=True):
+        if v is None:
+            assert c == -1
+        else:
+            assert float(labels[c]) == float(v)
+    if present:
+        assert numeric
+        assert [float(x) for x in labels] == sorted(float(x) for x in labels)
+
+
+# --------------------------------------------------------------------------- scores
+@settings(max_examples=80, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=2, max_dims=2, max_side=12),
+        elements=st.one_of(st.just(np.nan), st.floats(-1e6, 1e6)),
+    )
+)
+def test_quantize_scores_round_trip(values: np.ndarray) -> None:
+    codes, lo, hi = quantize_scores(values)
+    assert codes.dtype == np.uint16 and codes.shape == values.shape
+    finite = np.isfinite(values)
+    assert ((codes == 0) == ~finite).all()
+    if finite.any():
+        assert lo == values[finite].min() and hi == values[finite].max()
+        decoded = lo + (codes[finite].astype(np.float64) - 1) / (SCORE_LEVELS - 1) * (hi - lo)
+        assert np.all(np.abs(decoded - values[finite]) <= (hi - lo) / 131068 * (1 + 1e-9) + 1e-9)
+        assert codes[finite].min() == 1
+        assert codes[finite].max() == (SCORE_LEVELS if hi > lo else 1)
+
+
+# --------------------------------------------------------------------------- sweep payload
+@pytest.fixture
+def sweep() -> Sweep:
+    rng = np.random.default_rng(1)
+    rows = []
+    for solver in ["sgd", "adam"]:
+        for lr in [0.001, 0.01, 0.1]:
+            for momentum in [0.0, 0.9] if solver == "sgd" else [np.nan]:
+                n_seeds = 3 + int(rng.integers(0, 4))
+                for seed in range(n_seeds):
+                    score = rng.normal(lr * 5, 0.1) if seed != 1 or lr != 0.1 else np.inf
+                    rows.append((solver, lr, momentum, seed, score))
+    frame = pd.DataFrame(rows, columns=["solver", "lr", "momentum", "seed", "acc"])
+    return Sweep.from_runs(frame, metric="acc", seed="seed", params=["solver", "lr", "momentum"])
+
+
+def test_sweep_payload_decodes_to_the_engine(sweep: Sweep) -> None:
+    payload = sweep_payload(sweep, ["ks", "welch"], ["none", "holm"])
+    configs = sweep.configs
+    n_configs = len(configs)
+    assert payload["n_configs"] == n_configs
+    assert payload["metric"] == "acc" and payload["goal"] == "max"
+    assert payload["min_runs"] == sweep.min_runs
+    assert payload["tests"] == ["ks", "welch"] and payload["corrections"] == ["none", "holm"]
+    assert [p["name"] for p in payload["params"]] == list(sweep.params)
+    for p in payload["params"]:
+        codes = decode(p["codes"], "i4")
+        assert len(codes) == n_configs
+        for value, code in zip(configs[p["name"]], codes, strict=True):
+            if pd.isna(value):
+                assert code == -1
+            else:
+                label = p["labels"][code]
+                assert label == str(value) or float(label) == float(value)
+    assert payload["params"][0]["numeric"] is False
+    assert payload["params"][1]["numeric"] is True
+    np.testing.assert_array_equal(decode(payload["n"], "i4"), configs["n"])
+    np.testing.assert_array_equal(decode(payload["n_missing"], "i4"), configs["n_missing"])
+    np.testing.assert_array_equal(decode(payload["mean"], "f8"), configs["mean"])
+    np.testing.assert_array_equal(decode(payload["std"], "f8"), configs["std"])
+    k = payload["scores_k"]
+    scores = decode(payload["scores"], "u2").reshape(n_configs, k)
+    lo, hi = payload["score_min"], payload["score_max"]
+    tolerance = (hi - lo) / 131068 * (1 + 1e-9)
+    for i in range(n_configs):
+        exact = sweep.scores(i)
+        row = scores[i]
+        assert (row[: len(exact)] > 0).all() and (row[len(exact) :] == 0).all()
+        approx = lo + (row[: len(exact)] - 1.0) / (SCORE_LEVELS - 1) * (hi - lo)
+        np.testing.assert_allclose(approx, exact, rtol=0, atol=tolerance)
+    assert any(configs["n_missing"] > 0)  # the inf run is missing, not a score
+    json.dumps({k: v for k, v in payload.items() if not isinstance(v, bytes | list)})
+
+
+def test_statuses_match_the_protocol() -> None:
+    assert STATUSES == ("target", "better", "worse", "differs", "ns", "na")
