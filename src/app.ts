@@ -1,0 +1,296 @@
+// The widget's controller: reads traits, decides which results may be shown (last click
+// wins), and wires the toolbar, breadcrumb, grid and detail panel together.
+
+import {
+  ALL_STATUSES,
+  currentState,
+  decodeResults,
+  decodeSweep,
+  keyMatches,
+  statusOf,
+  type AnyModel,
+  type Results,
+  type Status,
+  type Sweep,
+  type WidgetTraits,
+} from "./model";
+import { buildControls, type ControlName, type Controls, type Scope } from "./controls";
+import { Grid } from "./grid";
+import { DetailPanel } from "./detail";
+import { Requester } from "./requests";
+import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
+import { nextSort, sortIds, type SortSpec } from "./sort";
+import { sortKey } from "./grid";
+
+/**
+ * Decides whether a `_results` value may be painted: only when its key describes the
+ * model's current state. Older answers (an earlier click) are dropped, never shown for a
+ * newer target. Decoding is cached by the raw object's identity.
+ */
+export class ResultsGate {
+  private raw: unknown = undefined;
+  private decoded: Results | null = null;
+  /** The newest results whose key matched the state at the time (what the grid shows). */
+  accepted: Results | null = null;
+
+  /** Re-evaluate; returns true when `accepted` changed. */
+  update(model: AnyModel, sweep: Sweep | null): boolean {
+    const raw = model.get("_results");
+    if (raw !== this.raw) {
+      this.raw = raw;
+      this.decoded = sweep ? decodeResults(raw, sweep.n_configs) : null;
+    }
+    const d = this.decoded;
+    if (d && d !== this.accepted && keyMatches(d.key, currentState(model))) {
+      this.accepted = d;
+      return true;
+    }
+    return false;
+  }
+
+  /** True while the shown results are not for the current state. */
+  pending(model: AnyModel): boolean {
+    return !this.accepted || !keyMatches(this.accepted.key, currentState(model));
+  }
+
+  reset(): void {
+    this.raw = undefined;
+    this.decoded = null;
+    this.accepted = null;
+  }
+}
+
+const WATCHED: Array<keyof WidgetTraits> = [
+  "target",
+  "test",
+  "correction",
+  "alpha",
+  "against",
+  "neighbors",
+  "selected",
+  "_history",
+  "_history_index",
+  "_sweep",
+  "_results",
+  "_error",
+  "_busy",
+];
+
+export function mountApp(model: AnyModel, host: HTMLElement): () => void {
+  const doc = host.ownerDocument;
+  const root = doc.createElement("div");
+  root.className = "sweepwalk";
+  root.setAttribute("aria-busy", "false");
+
+  const error = doc.createElement("div");
+  error.className = "sweepwalk-error";
+  error.setAttribute("role", "alert");
+  error.hidden = true;
+
+  let scope: Scope = "compared";
+  let sort: SortSpec | null = null;
+  let sweep: Sweep | null = null;
+  let anchor = -1; // last row toggled, for shift-click ranges
+  let order: Int32Array = new Int32Array(0);
+  const gate = new ResultsGate();
+  const requester = new Requester(model);
+
+  const controls: Controls = buildControls(doc, (name: ControlName, value) => {
+    if (name === "scope") {
+      scope = value === "all" ? "all" : "compared";
+      refresh();
+      return;
+    }
+    model.set(name, value as never);
+    model.save_changes();
+    refresh();
+  });
+
+  const nav = doc.createElement("div");
+  nav.className = "sw-nav";
+  const back = navButton("◀", "back along the walk (Alt+←)", "sw-back", () => move(-1));
+  const forward = navButton("▶", "forward along the walk (Alt+→)", "sw-forward", () => move(+1));
+  const crumbs = doc.createElement("nav");
+  crumbs.className = "sw-breadcrumb";
+  crumbs.dataset.testid = "sw-breadcrumb";
+  crumbs.setAttribute("aria-label", "walk history");
+  const status = doc.createElement("span");
+  status.className = "sw-busy-indicator";
+  status.setAttribute("aria-live", "polite");
+  nav.append(back, forward, crumbs, status);
+
+  const grid = new Grid(doc, {
+    onTarget(config) {
+      if (config !== model.get("target")) {
+        model.set("target", config);
+        model.save_changes();
+      }
+      refresh();
+    },
+    onSelect(config, mode) {
+      const current = new Set(model.get("selected") ?? []);
+      if (mode === "range" && anchor >= 0) {
+        const a = order.indexOf(anchor);
+        const b = order.indexOf(config);
+        if (a >= 0 && b >= 0) {
+          for (let i = Math.min(a, b); i <= Math.max(a, b); i++) current.add(order[i]);
+        } else current.add(config);
+      } else if (current.has(config)) current.delete(config);
+      else current.add(config);
+      anchor = config;
+      model.set("selected", [...current].sort((x, y) => x - y));
+      model.save_changes();
+      refresh();
+    },
+    onFocus() {
+      updateDetail();
+    },
+    onSort(column) {
+      sort = nextSort(sort, column);
+      refresh();
+    },
+  });
+  const detail = new DetailPanel(doc, requester);
+
+  const main = doc.createElement("div");
+  main.className = "sw-main";
+  main.append(grid.el, detail.el);
+  root.append(error, controls.el, nav, controls.legend, main);
+  host.append(root);
+
+  function navButton(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {
+    const b = doc.createElement("button");
+    b.type = "button";
+    b.className = "sw-nav-button";
+    b.textContent = text;
+    b.title = title;
+    b.setAttribute("aria-label", title);
+    b.dataset.testid = testid;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function move(delta: number): void {
+    const history = model.get("_history") ?? [];
+    if (applyMove(model, stepHistory(history, model.get("_history_index"), delta))) refresh();
+  }
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    const t = e.target as HTMLElement | null;
+    if (t && t.closest("input[type=number], input[type=text], textarea, select")) return;
+    if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+      e.preventDefault();
+      e.stopPropagation();
+      move(e.key === "ArrowLeft" ? -1 : +1);
+    }
+  };
+  root.addEventListener("keydown", onKeyDown);
+
+  /** The rows the grid lists, in display order. */
+  function computeOrder(s: Sweep, results: Results | null): Int32Array {
+    let ids: Int32Array;
+    if (scope === "compared" && results) {
+      ids = Int32Array.from(results.rows).sort();
+    } else {
+      ids = new Int32Array(s.n_configs);
+      for (let i = 0; i < ids.length; i++) ids[i] = i;
+    }
+    return sort ? sortIds(ids, sortKey(s, results, sort.column), sort.dir) : ids;
+  }
+
+  function updateDetail(): void {
+    const focused = grid.focusedConfig;
+    if (!sweep || focused < 0 || focused >= sweep.n_configs) return detail.show(null);
+    detail.show({
+      sweep,
+      results: gate.accepted,
+      config: focused,
+      target: gate.accepted?.target ?? model.get("target"),
+      test: model.get("test"),
+    });
+  }
+
+  let scheduled = false;
+  let disposed = false;
+  /** Coalesce the change events of one kernel message (several traits) into one paint. */
+  function refresh(): void {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      if (!disposed) paint();
+    });
+  }
+
+  let rawSweepSeen: unknown = undefined;
+  let orderMemo: { results: Results | null; scope: Scope; sort: SortSpec | null; sweep: Sweep } | null = null;
+
+  function paint(): void {
+    const rawSweep = model.get("_sweep");
+    if (rawSweep !== rawSweepSeen) {
+      rawSweepSeen = rawSweep;
+      sweep = decodeSweep(rawSweep);
+      gate.reset();
+      detail.clear();
+    }
+    gate.update(model, sweep);
+    const results = gate.accepted;
+
+    const err = model.get("_error") ?? "";
+    error.textContent = err;
+    error.hidden = err === "";
+    const busy = Boolean(model.get("_busy")) || (sweep !== null && gate.pending(model) && err === "");
+    root.setAttribute("aria-busy", String(busy));
+    root.classList.toggle("sw-busy", busy);
+    status.textContent = busy ? "computing…" : "";
+
+    controls.update(
+      {
+        test: model.get("test"),
+        correction: model.get("correction"),
+        alpha: model.get("alpha"),
+        against: model.get("against"),
+        neighbors: model.get("neighbors"),
+        scope,
+      },
+      sweep?.tests ?? [],
+      sweep?.corrections ?? [],
+    );
+
+    const history = model.get("_history") ?? [];
+    const hIndex = model.get("_history_index") ?? history.length - 1;
+    back.disabled = !canGo(history, hIndex, -1);
+    forward.disabled = !canGo(history, hIndex, +1);
+    renderBreadcrumb(crumbs, history, hIndex, sweep, (pos) => {
+      if (applyMove(model, jumpHistory(history, pos, hIndex))) refresh();
+    });
+
+    if (!sweep) return;
+    const m = orderMemo;
+    if (!m || m.results !== results || m.scope !== scope || m.sort !== sort || m.sweep !== sweep) {
+      order = computeOrder(sweep, results);
+      orderMemo = { results, scope, sort, sweep };
+    }
+    const counts: Partial<Record<Status, number>> = {};
+    for (const s of ALL_STATUSES) counts[s] = 0;
+    if (results) for (let i = 0; i < results.rows.length; i++) counts[statusOf(results, results.rows[i])]!++;
+    counts.out = sweep.n_configs - (results ? results.rows.length : 0);
+    controls.updateLegend(counts);
+    grid.setData({ sweep, results, order, selected: new Set(model.get("selected") ?? []), sort });
+    updateDetail();
+  }
+
+  for (const name of WATCHED) model.on(`change:${name}`, refresh);
+  paint();
+
+  return () => {
+    disposed = true;
+    for (const name of WATCHED) model.off(`change:${name}`, refresh);
+    root.removeEventListener("keydown", onKeyDown);
+    requester.dispose();
+    grid.dispose();
+    detail.dispose();
+    root.remove();
+  };
+}

@@ -1,0 +1,161 @@
+// The detail panel for the focused row: its statistics against the target and the two
+// ECDFs with the KS distance D drawn where it occurs. Exact scores come from the kernel
+// through the `detail` request; only the answer for the newest request is painted.
+
+import { formatEffect, formatInt, formatNum, formatP } from "./format";
+import { configLabel, statusOf, toTyped, type Results, type Sweep } from "./model";
+import { LatestOnly, type Requester } from "./requests";
+import { renderEcdf } from "./ecdf";
+import { TEST_LABELS } from "./controls";
+
+export interface DetailInput {
+  sweep: Sweep;
+  results: Results | null;
+  config: number;
+  target: number;
+  test: string;
+}
+
+const CACHE_SIZE = 64;
+
+export class DetailPanel {
+  readonly el: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly stats: HTMLElement;
+  private readonly plot: HTMLElement;
+  private readonly latest = new LatestOnly();
+  private readonly cache = new Map<string, [Float64Array, Float64Array]>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private last: DetailInput | null = null;
+
+  constructor(private readonly doc: Document, private readonly requester: Requester, private readonly delayMs = 60) {
+    this.el = doc.createElement("aside");
+    this.el.className = "sw-detail";
+    this.el.dataset.testid = "sw-detail";
+    this.el.setAttribute("aria-live", "polite");
+    this.title = doc.createElement("div");
+    this.title.className = "sw-detail-title";
+    this.stats = doc.createElement("dl");
+    this.stats.className = "sw-detail-stats";
+    this.plot = doc.createElement("div");
+    this.plot.className = "sw-detail-plot";
+    this.el.append(this.title, this.stats, this.plot);
+    this.title.textContent = "Focus a row (click or arrow keys) to see its distribution against the target.";
+  }
+
+  show(input: DetailInput | null): void {
+    this.last = input;
+    if (!input || input.config < 0) {
+      this.latest.cancel();
+      return;
+    }
+    const { sweep, results, config, target } = input;
+    this.el.dataset.config = String(config);
+    this.title.replaceChildren();
+    const head = this.doc.createElement("strong");
+    head.textContent = config === target ? `#${config} (target)` : `#${config} vs target #${target}`;
+    const sub = this.doc.createElement("div");
+    sub.className = "sw-detail-sub";
+    sub.textContent = configLabel(sweep, config);
+    this.title.append(head, sub);
+
+    const ri = results ? results.index[config] : -1;
+    const at = (arr: Float64Array | undefined) => (ri >= 0 && arr ? arr[ri] : NaN);
+    const status = statusOf(results, config);
+    const rows: Array<[string, string]> = [
+      ["status", status],
+      ["n", `${formatInt(sweep.n[config])} (target ${formatInt(sweep.n[target])})`],
+      ["mean", `${formatNum(sweep.mean[config])} (target ${formatNum(sweep.mean[target])})`],
+      ["std", formatNum(sweep.std[config])],
+      ["Δ mean", formatNum(at(results?.diff_mean))],
+      [`statistic (${TEST_LABELS[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
+      ["p", formatP(at(results?.pvalue))],
+      ["p adjusted", formatP(at(results?.pvalue_adj))],
+      ["effect (A12)", formatEffect(at(results?.effect))],
+    ];
+    this.stats.replaceChildren(
+      ...rows.flatMap(([k, v]) => {
+        const dt = this.doc.createElement("dt");
+        dt.textContent = k;
+        const dd = this.doc.createElement("dd");
+        dd.textContent = v;
+        dd.dataset.stat = k.split(" ")[0];
+        return [dt, dd];
+      }),
+    );
+
+    const key = `${config}:${target}`;
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.latest.cancel();
+      this.drawPlot(input, cached[0], cached[1]);
+      return;
+    }
+    this.plot.classList.add("sw-loading");
+    const token = this.latest.begin();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fetch(input, key, token), this.delayMs);
+  }
+
+  private async fetch(input: DetailInput, key: string, token: number): Promise<void> {
+    if (!this.latest.isCurrent(token)) return;
+    try {
+      const reply = await this.requester.request("detail", { config: input.config });
+      const [tb, rb] = reply.buffers;
+      const pair: [Float64Array, Float64Array] = [toTyped(tb, Float64Array), toTyped(rb, Float64Array)];
+      if (Number(reply.msg.target) === input.target) {
+        this.cache.set(key, pair);
+        if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+      }
+      if (!this.latest.isCurrent(token)) return;
+      // the kernel answers against its target at the time; label the curves by that one
+      const replyTarget = Number(reply.msg.target);
+      this.drawPlot(Number.isInteger(replyTarget) ? { ...input, target: replyTarget } : input, pair[0], pair[1]);
+    } catch (err) {
+      if (!this.latest.isCurrent(token)) return;
+      this.plot.classList.remove("sw-loading");
+      const msg = this.doc.createElement("div");
+      msg.className = "sw-detail-error";
+      msg.textContent = `could not load scores: ${(err as Error).message}`;
+      this.plot.replaceChildren(msg);
+    }
+  }
+
+  private drawPlot(input: DetailInput, target: Float64Array, row: Float64Array): void {
+    this.plot.classList.remove("sw-loading");
+    const status = statusOf(input.results, input.config);
+    const svg = renderEcdf(this.doc, target, input.config === input.target ? [] : row, {
+      targetLabel: `target #${input.target}`,
+      rowLabel: `#${input.config}`,
+      rowStatus: status,
+    });
+    const legend = this.doc.createElement("div");
+    legend.className = "sw-ecdf-legend";
+    const t = this.doc.createElement("span");
+    t.className = "sw-ecdf-key sw-ecdf-key-target";
+    t.textContent = `target #${input.target}`;
+    legend.append(t);
+    if (input.config !== input.target) {
+      const r = this.doc.createElement("span");
+      r.className = `sw-ecdf-key sw-ecdf-key-row sw-status-${status}`;
+      r.textContent = `#${input.config}`;
+      legend.append(r);
+    }
+    this.plot.replaceChildren(svg, legend);
+  }
+
+  /** Scores of the target changed meaning (new sweep): forget the cache. */
+  clear(): void {
+    this.cache.clear();
+    this.latest.cancel();
+  }
+
+  get current(): DetailInput | null {
+    return this.last;
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.latest.cancel();
+  }
+}

@@ -1,0 +1,295 @@
+// Types that mirror the Python traitlets one to one (snake_case, no renaming layer),
+// and the decoding of the binary buffers described in docs/widget-protocol.md.
+
+/** Status words of `compare()`, in the order of the `_results.status` Uint8 codes. */
+export const STATUSES = ["target", "better", "worse", "differs", "ns", "na"] as const;
+export type CompareStatus = (typeof STATUSES)[number];
+/** `out`: a configuration that is not part of the current comparison. */
+export type Status = CompareStatus | "out";
+export const ALL_STATUSES: readonly Status[] = [...STATUSES, "out"];
+
+/** A binary buffer as the widget manager hands it over (DataView in JupyterLab/VS Code). */
+export type Buffer = DataView | ArrayBuffer | ArrayBufferView | ArrayLike<number>;
+
+export interface RawParam {
+  name: string;
+  numeric: boolean;
+  labels: string[];
+  codes: Buffer;
+}
+
+export interface RawSweep {
+  n_configs: number;
+  metric: string;
+  goal: "max" | "min";
+  min_runs: number;
+  params: RawParam[];
+  n: Buffer;
+  n_missing: Buffer;
+  mean: Buffer;
+  std: Buffer;
+  scores: Buffer;
+  scores_k: number;
+  score_min: number;
+  score_max: number;
+  tests: string[];
+  corrections: string[];
+}
+
+export interface RawResults {
+  key: string;
+  target: number;
+  rows: Buffer;
+  status: Buffer;
+  statistic: Buffer;
+  pvalue: Buffer;
+  pvalue_adj: Buffer;
+  effect: Buffer;
+  diff_mean: Buffer;
+  varied: Buffer;
+}
+
+/** The synced traits (public and private) of `SweepWidget`. */
+export interface WidgetTraits {
+  target: number;
+  test: string;
+  correction: string;
+  alpha: number;
+  against: string;
+  neighbors: string;
+  selected: number[];
+  _history: number[];
+  _history_index: number;
+  _sweep: RawSweep | null | Record<string, never>;
+  _results: RawResults | null | Record<string, never>;
+  _error: string;
+  _busy: boolean;
+}
+
+/** The part of anywidget's model interface that the frontend uses. */
+export interface AnyModel {
+  get<K extends keyof WidgetTraits>(key: K): WidgetTraits[K];
+  set<K extends keyof WidgetTraits>(key: K, value: WidgetTraits[K]): void;
+  on(event: string, callback: (...args: any[]) => void): void;
+  off(event?: string | null, callback?: ((...args: any[]) => void) | null): void;
+  save_changes(): void;
+  send(content: unknown, callbacks?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): void;
+}
+
+type TypedCtor<T> = {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  new (length: number): T;
+  from(values: ArrayLike<number>): T;
+  BYTES_PER_ELEMENT: number;
+};
+
+/**
+ * View a buffer as a little-endian typed array of `Ctor`.
+ *
+ * Zero-copy when the bytes are aligned; copies otherwise (a DataView may start at any byte
+ * offset of a larger message buffer). Plain number arrays are accepted for tests and for
+ * widget managers that hand over lists. Missing buffers give an empty array.
+ */
+export function toTyped<T extends ArrayBufferView>(buf: Buffer | null | undefined, Ctor: TypedCtor<T>): T {
+  if (buf == null) return new Ctor(0);
+  if (buf instanceof Ctor) return buf;
+  let bytes: ArrayBufferLike;
+  let offset = 0;
+  let length: number;
+  if (ArrayBuffer.isView(buf)) {
+    bytes = buf.buffer;
+    offset = buf.byteOffset;
+    length = buf.byteLength;
+  } else if (buf instanceof ArrayBuffer || isArrayBufferLike(buf)) {
+    bytes = buf as ArrayBufferLike;
+    length = (buf as ArrayBuffer).byteLength;
+  } else {
+    return Ctor.from(buf as ArrayLike<number>);
+  }
+  const size = Ctor.BYTES_PER_ELEMENT;
+  const count = Math.floor(length / size);
+  if (offset % size === 0) return new Ctor(bytes, offset, count);
+  const copy = new Uint8Array(count * size);
+  copy.set(new Uint8Array(bytes, offset, count * size));
+  return new Ctor(copy.buffer, 0, count);
+}
+
+function isArrayBufferLike(x: unknown): boolean {
+  return typeof x === "object" && x !== null && typeof (x as ArrayBuffer).byteLength === "number"
+    && typeof (x as ArrayBuffer).slice === "function" && !("length" in (x as object));
+}
+
+export interface Param {
+  name: string;
+  numeric: boolean;
+  labels: string[];
+  /** Per-config code into `labels`; -1 = absent (a conditional parameter that does not apply). */
+  codes: Int32Array;
+}
+
+export interface Sweep {
+  n_configs: number;
+  metric: string;
+  goal: "max" | "min";
+  min_runs: number;
+  params: Param[];
+  n: Int32Array;
+  n_missing: Int32Array;
+  mean: Float64Array;
+  std: Float64Array;
+  /** (n_configs * scores_k) quantised scores; 0 = no score. */
+  scores: Uint16Array;
+  scores_k: number;
+  score_min: number;
+  score_max: number;
+  tests: string[];
+  corrections: string[];
+}
+
+export interface Results {
+  key: string;
+  target: number;
+  rows: Int32Array;
+  status: Uint8Array;
+  statistic: Float64Array;
+  pvalue: Float64Array;
+  pvalue_adj: Float64Array;
+  effect: Float64Array;
+  diff_mean: Float64Array;
+  varied: Int16Array;
+  /** config id -> index into the arrays above, -1 when the config is not compared. */
+  index: Int32Array;
+}
+
+function num(x: unknown, fallback: number): number {
+  return typeof x === "number" && Number.isFinite(x) ? x : fallback;
+}
+
+/** Decode `_sweep`; returns null for an empty or missing trait. */
+export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
+  if (!raw || typeof (raw as RawSweep).n_configs !== "number") return null;
+  const r = raw as RawSweep;
+  return {
+    n_configs: r.n_configs,
+    metric: String(r.metric ?? ""),
+    goal: r.goal === "min" ? "min" : "max",
+    min_runs: num(r.min_runs, 1),
+    params: (r.params ?? []).map((p) => ({
+      name: String(p.name),
+      numeric: Boolean(p.numeric),
+      labels: (p.labels ?? []).map(String),
+      codes: toTyped(p.codes, Int32Array),
+    })),
+    n: toTyped(r.n, Int32Array),
+    n_missing: toTyped(r.n_missing, Int32Array),
+    mean: toTyped(r.mean, Float64Array),
+    std: toTyped(r.std, Float64Array),
+    scores: toTyped(r.scores, Uint16Array),
+    scores_k: num(r.scores_k, 0),
+    score_min: num(r.score_min, 0),
+    score_max: num(r.score_max, 1),
+    tests: (r.tests ?? []).map(String),
+    corrections: (r.corrections ?? []).map(String),
+  };
+}
+
+/** Decode `_results` for a sweep of `nConfigs` configurations; null when empty. */
+export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number): Results | null {
+  if (!raw || typeof (raw as RawResults).key !== "string") return null;
+  const r = raw as RawResults;
+  const rows = toTyped(r.rows, Int32Array);
+  const index = new Int32Array(nConfigs).fill(-1);
+  for (let i = 0; i < rows.length; i++) {
+    const c = rows[i];
+    if (c >= 0 && c < nConfigs) index[c] = i;
+  }
+  const m = rows.length;
+  const f64 = (b: Buffer) => padded(toTyped(b, Float64Array), m, NaN);
+  return {
+    key: r.key,
+    target: r.target,
+    rows,
+    status: padded(toTyped(r.status, Uint8Array), m, 5),
+    statistic: f64(r.statistic),
+    pvalue: f64(r.pvalue),
+    pvalue_adj: f64(r.pvalue_adj),
+    effect: f64(r.effect),
+    diff_mean: f64(r.diff_mean),
+    varied: padded(toTyped(r.varied, Int16Array), m, -1),
+    index,
+  };
+}
+
+/** Guard against a short buffer: pad to `m` with `fill` so indexing never reads undefined. */
+function padded<T extends Float64Array | Uint8Array | Int16Array>(a: T, m: number, fill: number): T {
+  if (a.length >= m) return a;
+  const out = new (a.constructor as { new (n: number): T })(m);
+  out.fill(fill as never);
+  out.set(a as never);
+  return out;
+}
+
+/** The status of a configuration under `results` (`out` if it is not compared). */
+export function statusOf(results: Results | null, config: number): Status {
+  if (!results) return "out";
+  const i = results.index[config];
+  if (i === undefined || i < 0) return "out";
+  return STATUSES[results.status[i]] ?? "na";
+}
+
+/** The user-visible state a `_results.key` is computed for. */
+export interface CompareState {
+  target: number;
+  test: string;
+  correction: string;
+  alpha: number;
+  against: string;
+  neighbors: string;
+}
+
+export function currentState(model: AnyModel): CompareState {
+  return {
+    target: model.get("target"),
+    test: model.get("test"),
+    correction: model.get("correction"),
+    alpha: model.get("alpha"),
+    against: model.get("against"),
+    neighbors: model.get("neighbors"),
+  };
+}
+
+/**
+ * Does `key` (JSON of `[target, test, correction, alpha, against, neighbors]`) describe
+ * `state`? Parsed rather than string-compared: Python's `json.dumps` spaces and float
+ * spellings (`1e-05`) differ from `JSON.stringify`.
+ */
+export function keyMatches(key: string, state: CompareState): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(key);
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 6) return false;
+  const [target, test, correction, alpha, against, neighbors] = parsed;
+  return (
+    Number(target) === state.target &&
+    test === state.test &&
+    correction === state.correction &&
+    Math.abs(Number(alpha) - state.alpha) <= 1e-12 * Math.max(1, Math.abs(state.alpha)) &&
+    against === state.against &&
+    neighbors === state.neighbors
+  );
+}
+
+/** Display label of one configuration's value of parameter `p` (em dash when absent). */
+export function paramLabel(p: Param, config: number): string {
+  const code = p.codes[config];
+  return code === undefined || code < 0 ? "—" : (p.labels[code] ?? "—");
+}
+
+/** "lr=0.1, depth=3": a configuration as text (for titles and the breadcrumb). */
+export function configLabel(sweep: Sweep | null, config: number): string {
+  if (!sweep) return `#${config}`;
+  return sweep.params.map((p) => `${p.name}=${paramLabel(p, config)}`).join(", ");
+}

@@ -1,0 +1,90 @@
+// Request/reply over anywidget custom messages, and "last request wins" bookkeeping.
+//
+// Shape (docs/widget-protocol.md): `{kind, id, ...}` is answered by
+// `{kind: "<kind>-response", id, ...}` (+ buffers) or `{kind: "error", id, message}`.
+// Every view of a model sees every reply, so ids carry a per-view random prefix.
+
+import type { AnyModel } from "./model";
+
+export interface Reply<T = Record<string, unknown>> {
+  msg: T & { kind: string; id: string };
+  buffers: DataView[];
+}
+
+interface Pending {
+  kind: string;
+  resolve: (r: Reply<any>) => void;
+  reject: (e: Error) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class Requester {
+  private readonly prefix = Math.random().toString(36).slice(2, 10);
+  private counter = 0;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly model: AnyModel, private readonly timeoutMs = 60_000) {
+    model.on("msg:custom", this.onMessage);
+  }
+
+  request<T = Record<string, unknown>>(kind: string, payload: Record<string, unknown>): Promise<Reply<T>> {
+    const id = `${this.prefix}-${++this.counter}`;
+    return new Promise<Reply<T>>((resolve, reject) => {
+      const timer = this.timeoutMs > 0
+        ? setTimeout(() => this.settle(id, undefined, new Error(`${kind} request timed out`)), this.timeoutMs)
+        : undefined;
+      this.pending.set(id, { kind, resolve, reject, timer });
+      this.model.send({ ...payload, kind, id });
+    });
+  }
+
+  /** Number of requests still waiting for a reply. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  private readonly onMessage = (msg: unknown, buffers?: DataView[]): void => {
+    if (typeof msg !== "object" || msg === null) return;
+    const m = msg as { kind?: unknown; id?: unknown; message?: unknown };
+    if (typeof m.id !== "string") return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.kind === `${p.kind}-response`) {
+      this.settle(m.id, { msg: m as Reply["msg"], buffers: buffers ?? [] });
+    } else if (m.kind === "error") {
+      this.settle(m.id, undefined, new Error(String(m.message ?? "error in the kernel")));
+    }
+  };
+
+  private settle(id: string, reply?: Reply<any>, error?: Error): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    if (error) p.reject(error);
+    else p.resolve(reply!);
+  }
+
+  dispose(): void {
+    this.model.off("msg:custom", this.onMessage);
+    for (const id of [...this.pending.keys()]) this.settle(id, undefined, new Error("disposed"));
+  }
+}
+
+/**
+ * Tokens for "only the newest request may paint": take a token before asking, and check
+ * it when the answer arrives. Answers to older tokens are dropped.
+ */
+export class LatestOnly {
+  private seq = 0;
+  begin(): number {
+    return ++this.seq;
+  }
+  isCurrent(token: number): boolean {
+    return token === this.seq;
+  }
+  /** Invalidate every outstanding token (e.g. the thing they were for went away). */
+  cancel(): void {
+    this.seq++;
+  }
+}
