@@ -63,9 +63,7 @@ def test_equals_plain_loop_with_same_draws(sizes, target_sizes, broadcast, goal,
     else:
         sz = (target_sizes * len(sizes))[: len(sizes)]
         y, ny = _pad([np.round(rng.normal(size=n), 1) for n in sz])
-    got = bootstrap_intervals(
-        x, nx, y, ny, ci=ci, n_resamples=57, goal=goal, random_state=seed
-    )
+    got = bootstrap_intervals(x, nx, y, ny, ci=ci, n_resamples=57, goal=goal, random_state=seed)
     want = _loop(x, nx, y, ny, ci=ci, n_resamples=57, goal=goal, random_state=seed)
     np.testing.assert_allclose(np.array(got), want, rtol=1e-12, atol=1e-12)
 

@@ -98,13 +98,13 @@ def _replicates(
     order = np.argsort(ys, axis=1, kind="stable")
     ys_sorted = np.take_along_axis(ys, order, axis=1)
     w2_sorted = np.take_along_axis(w2, np.broadcast_to(order[:, None, :], w2.shape), axis=2)
-    cum = np.zeros(w2.shape[:2] + (n2 + 1,))
+    cum = np.zeros((*w2.shape[:2], n2 + 1))
     np.cumsum(w2_sorted, axis=2, out=cum[:, :, 1:])
     xa, ya = xs[:, :, None], ys_sorted[:, None, :]
     lo = np.broadcast_to((ya < xa).sum(axis=2), xs.shape)  # (G, n1)
     hi = np.broadcast_to((ya <= xa).sum(axis=2), xs.shape)
     shape = (xs.shape[0], w1.shape[1], n1)
-    cum = np.broadcast_to(cum, (xs.shape[0],) + cum.shape[1:])
+    cum = np.broadcast_to(cum, (xs.shape[0], *cum.shape[1:]))
     f_lo = np.take_along_axis(cum, np.broadcast_to(lo[:, None, :], shape), axis=2)
     f_hi = np.take_along_axis(cum, np.broadcast_to(hi[:, None, :], shape), axis=2)
     wins = (w1 * (0.5 * (f_lo + f_hi))).sum(axis=2) / (n1 * n2)  # P(row > target) + ties / 2
@@ -185,9 +185,7 @@ def bootstrap_intervals(
     >>> bool(np.all(res.effect_low < res.effect_high))
     True
     """
-    x_arr, nx_arr, y_arr, ny_arr = _bootstrap_input_validation(
-        x, nx, y, ny, ci, n_resamples, goal
-    )
+    x_arr, nx_arr, y_arr, ny_arr = _bootstrap_input_validation(x, nx, y, ny, ci, n_resamples, goal)
     m, kx = x_arr.shape
     ky = y_arr.shape[1]
     b = int(n_resamples)
