@@ -1,0 +1,295 @@
+"""The neighbour rule of sweepwalk, built by hashing (never by O(N^2) scans).
+
+A configuration is a unique combination of parameter values; "absent" (NaN/None) is a value of
+its own. For two configurations let D be the parameters where both are present and differ, and
+H the parameters absent on exactly one side. They are neighbours *along p* if D = {p}, or if D is
+empty and H = {p}. So a parameter absent on one side does not count when another parameter
+differs: switching ``solver`` from sgd to adam drops ``momentum``, and both sgd momentum levels are
+neighbours of the adam row.
+
+``mode="axis"`` keeps every neighbour. ``mode="adjacent"`` keeps, along a numeric parameter (all
+present values are real numbers; bools are not numeric) where the target's value is present, only
+the neighbours holding the nearest lower and the nearest higher value on that axis (every
+configuration holding that value); along a non-numeric parameter, or an absent/present change,
+it keeps all.
+
+How the index finds neighbours along p without comparing all pairs: group configurations by the
+set of other parameters they have present (their *pattern*; sweeps have few). Two configurations
+with patterns a and b that both have p present neighbour along p exactly when they agree on the
+other parameters present in both (a & b) and differ at p, so each pattern pair is a hash join on
+the key of those values (sorted arrays + ``searchsorted``). The absent/present case (D empty,
+H = {p}) is a join on the key of all other parameters, absent included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._validation import check_config_id, check_mode
+
+_LIMIT = 2**62
+
+
+def combine_rows(codes: np.ndarray) -> np.ndarray:
+    """Return one int64 key per row of ``codes`` (N, M) so that equal rows get equal keys.
+
+    Values must be >= -1. Keys are 0..U-1 and follow the lexicographic order of the rows.
+    """
+    n, m = codes.shape
+    if m == 0 or n == 0:
+        return np.zeros(n, dtype=np.int64)
+    key = codes[:, 0].astype(np.int64) + 1
+    for q in range(1, m):
+        col = codes[:, q].astype(np.int64) + 1
+        card = int(col.max()) + 1
+        if int(key.max()) >= _LIMIT // card:
+            key = _inverse(key)
+        key = key * card + col
+    return _inverse(key)
+
+
+def _inverse(key: np.ndarray) -> np.ndarray:
+    """Dense ranks 0..U-1 of ``key`` (hash factorisation, then a sort of the U uniques only)."""
+    codes, uniques = pd.factorize(key)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[np.argsort(uniques, kind="stable")] = np.arange(len(uniques), dtype=np.int64)
+    return rank[codes]
+
+
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique`` for int64 arrays by sort + diff (faster than the hash path here)."""
+    x = np.sort(x)
+    if len(x) == 0:
+        return x
+    keep = np.empty(len(x), dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
+def _expand(src: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expand half-open index ranges [lo, hi) per source into (source, index) pairs."""
+    counts = np.maximum(hi - lo, 0)
+    total = int(counts.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    rep_src = np.repeat(src, counts)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return rep_src, np.repeat(lo, counts) + offsets
+
+
+class _Axis:
+    """Everything needed to find neighbours along one parameter ``p``."""
+
+    def __init__(self, index: NeighborIndex, p: int) -> None:
+        codes = index.codes
+        n, n_params = codes.shape
+        self.p = p
+        self.others = [q for q in range(n_params) if q != p]
+        self.values = codes[:, p]
+        self.present = self.values >= 0
+        self.width = int(self.values.max(initial=-1)) + 2  # values are 0..width-2
+        pres = (codes[:, self.others] >= 0).astype(np.int64)
+        self.pattern = combine_rows(pres)
+        present_ids = np.flatnonzero(self.present)
+        self.patterns: list[int] = sorted_unique(self.pattern[present_ids]).tolist()
+        order = present_ids[np.argsort(self.pattern[present_ids], kind="stable")]
+        bounds = np.searchsorted(self.pattern[order], [*self.patterns, n + 1])
+        self.members = {a: order[bounds[k] : bounds[k + 1]] for k, a in enumerate(self.patterns)}
+        self.mask = {a: pres[self.members[a][0]].astype(bool) for a in self.patterns}
+        # Absent/present joins use the key of all other parameters, absent included.
+        self.full_key = index.key(tuple(self.others))
+        self._split: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+        self._tables: dict[tuple[int, tuple[int, ...]], tuple[np.ndarray, np.ndarray]] = {}
+        self._index = index
+
+    def common(self, a: int, b: int) -> tuple[int, ...]:
+        both = self.mask[a] & self.mask[b]
+        return tuple(q for q, keep in zip(self.others, both, strict=False) if keep)
+
+    def table(self, b: int, common: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Members of pattern b sorted by (key on ``common``, value at p), as composite ints."""
+        cached = self._tables.get((b, common))
+        if cached is None:
+            ids = self.members[b]
+            comp = self._index.key(common)[ids] * self.width + self.values[ids]
+            order = np.argsort(comp, kind="stable")
+            cached = (comp[order], ids[order])
+            self._tables[(b, common)] = cached
+        return cached
+
+    def split(self, present: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Return configurations with p present (or absent), sorted by the key of the others."""
+        cached = self._split.get(present)
+        if cached is None:
+            ids = np.flatnonzero(self.present == present)
+            order = np.argsort(self.full_key[ids], kind="stable")
+            cached = (self.full_key[ids][order], ids[order])
+            self._split[present] = cached
+        return cached
+
+    def directed(self, queries: np.ndarray, adjacent: bool) -> tuple[np.ndarray, np.ndarray]:
+        """All (query, neighbour) pairs along p for the given query config ids."""
+        srcs: list[np.ndarray] = []
+        dsts: list[np.ndarray] = []
+        present_q = queries[self.present[queries]]
+        absent_q = queries[~self.present[queries]]
+        # D empty, H = {p}: same values elsewhere (absent included), p present on one side only.
+        for group, other_side in ((present_q, False), (absent_q, True)):
+            if len(group):
+                keys, ids = self.split(other_side)
+                k = self.full_key[group]
+                s, pos = _expand(
+                    group, np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
+                )
+                srcs.append(s)
+                dsts.append(ids[pos])
+        # D = {p}: both present, differ at p, agree on the other parameters present in both.
+        pat_q = self.pattern[present_q]
+        for a in self.patterns:
+            q = present_q[pat_q == a]
+            if len(q):
+                s, d = self._along(q, a, adjacent)
+                srcs.append(s)
+                dsts.append(d)
+        if not srcs:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(srcs), np.concatenate(dsts)
+
+    def _along(self, q: np.ndarray, a: int, adjacent: bool) -> tuple[np.ndarray, np.ndarray]:
+        w = self.width
+        v = self.values[q]
+        tables = [self.table(b, self.common(a, b)) for b in self.patterns]
+        keys = [self._index.key(self.common(a, b))[q] for b in self.patterns]
+        srcs: list[np.ndarray] = []
+        dsts: list[np.ndarray] = []
+        if not adjacent:
+            for (comp, ids), k in zip(tables, keys, strict=False):
+                lo = np.searchsorted(comp, k * w, "left")
+                hi = np.searchsorted(comp, (k + 1) * w, "left")
+                s, pos = _expand(q, lo, hi)
+                d = ids[pos]
+                keep = self.values[d] != self.values[s]
+                srcs.append(s[keep])
+                dsts.append(d[keep])
+            return np.concatenate(srcs), np.concatenate(dsts)
+        low = np.full(len(q), -1, dtype=np.int64)
+        high = np.full(len(q), w, dtype=np.int64)
+        for (comp, _), k in zip(tables, keys, strict=False):
+            if len(comp) == 0:
+                continue
+            at = k * w + v
+            i = np.searchsorted(comp, at, "left") - 1
+            ok = i >= 0
+            ok[ok] = comp[i[ok]] // w == k[ok]
+            low[ok] = np.maximum(low[ok], comp[i[ok]] % w)
+            j = np.searchsorted(comp, at, "right")
+            ok = j < len(comp)
+            ok[ok] = comp[j[ok]] // w == k[ok]
+            high[ok] = np.minimum(high[ok], comp[j[ok]] % w)
+        for (comp, ids), k in zip(tables, keys, strict=False):
+            for target, valid in ((low, low >= 0), (high, high < w)):
+                at = k[valid] * w + target[valid]
+                s, pos = _expand(
+                    q[valid], np.searchsorted(comp, at, "left"), np.searchsorted(comp, at, "right")
+                )
+                srcs.append(s)
+                dsts.append(ids[pos])
+        return np.concatenate(srcs), np.concatenate(dsts)
+
+
+class NeighborIndex:
+    """Neighbour index over the configurations of a sweep.
+
+    Parameters
+    ----------
+    codes : ndarray of int64, shape (N, P)
+        One row per configuration, one column per parameter: the value's code, -1 for absent.
+        For a numeric parameter the codes must follow the order of the values (rank).
+    numeric : sequence of bool, length P
+        Whether each parameter is numeric (all present values real numbers, not bools).
+    params : sequence of str, length P
+        Parameter names, used by :meth:`varied` and :meth:`pairs`.
+    """
+
+    def __init__(self, codes: np.ndarray, numeric: Sequence[bool], params: Sequence[Any]) -> None:
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self.numeric = np.asarray(numeric, dtype=bool)
+        self.params = tuple(params)
+        if self.codes.ndim != 2 or self.codes.shape[1] != len(self.params):
+            raise ValueError("`codes` must have shape (n_configs, n_params).")
+        self._keys: dict[tuple[int, ...], np.ndarray] = {}
+        self._axes: dict[int, _Axis] = {}
+
+    def __len__(self) -> int:
+        return self.codes.shape[0]
+
+    def key(self, columns: tuple[int, ...]) -> np.ndarray:
+        """Row key (N,) over the given parameter columns, absent counted as a value (cached)."""
+        cached = self._keys.get(columns)
+        if cached is None:
+            cached = combine_rows(self.codes[:, list(columns)])
+            self._keys[columns] = cached
+        return cached
+
+    def _axis(self, p: int) -> _Axis:
+        axis = self._axes.get(p)
+        if axis is None:
+            axis = self._axes[p] = _Axis(self, p)
+        return axis
+
+    def _directed(self, p: int, queries: np.ndarray, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        adjacent = mode == "adjacent" and bool(self.numeric[p])
+        return self._axis(p).directed(queries, adjacent)
+
+    def neighbors(self, i: int, mode: str = "adjacent") -> np.ndarray:
+        """Sorted int64 array of the config ids that neighbour configuration ``i``."""
+        check_mode(mode)
+        i = check_config_id(i, len(self))
+        query = np.array([i], dtype=np.int64)
+        found = [self._directed(p, query, mode)[1] for p in range(len(self.params))]
+        return sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+    def varied(self, i: int, js: Any) -> list[Any]:
+        """Return the parameter along which each ``j`` in ``js`` neighbours ``i`` (or None)."""
+        i = check_config_id(i, len(self))
+        js = np.asarray(js, dtype=np.int64).reshape(-1)
+        a = self.codes[i][None, :]
+        b = self.codes[js]
+        a_present, b_present = a >= 0, b >= 0
+        differ = a_present & b_present & (a != b)
+        half = a_present != b_present
+        n_differ = differ.sum(axis=1)
+        n_half = half.sum(axis=1)
+        out: list[Any] = [None] * len(js)
+        one_d = np.flatnonzero(n_differ == 1)
+        for row, p in zip(one_d, differ[one_d].argmax(axis=1), strict=False):
+            out[row] = self.params[p]
+        one_h = np.flatnonzero((n_differ == 0) & (n_half == 1))
+        for row, p in zip(one_h, half[one_h].argmax(axis=1), strict=False):
+            out[row] = self.params[p]
+        return out
+
+    def pairs(self, mode: str = "adjacent") -> dict[Any, tuple[np.ndarray, np.ndarray]]:
+        """Every unordered neighbour pair once, grouped by the parameter they vary.
+
+        Returns ``{param: (a, b)}`` with int64 arrays, ``a < b``, sorted by (a, b). In
+        ``"adjacent"`` mode a pair is listed when either side is an adjacent neighbour of the
+        other (adjacency can be one-sided when patterns of absent parameters differ).
+        """
+        check_mode(mode)
+        n = len(self)
+        everyone = np.arange(n, dtype=np.int64)
+        out: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        for p, name in enumerate(self.params):
+            src, dst = self._directed(p, everyone, mode)
+            lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+            joint = sorted_unique(lo * n + hi)
+            out[name] = (joint // n, joint % n)
+        return out

@@ -1,0 +1,33 @@
+"""Small shared fixtures. Scores are one float per seed per configuration."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def solver_runs(n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
+    """The issue's conditional sweep: sgd has a momentum, adam does not (absent)."""
+    rng = np.random.default_rng(random_state)
+    rows = []
+    grid = [("sgd", 0.5), ("sgd", 0.9), ("adam", None)]
+    for (solver, momentum), lr in itertools.product(grid, [0.01, 0.1, 1.0]):
+        for seed in range(n_seeds):
+            rows.append(
+                {
+                    "solver": solver,
+                    "momentum": momentum,
+                    "lr": lr,
+                    "seed": seed,
+                    "acc": float(rng.normal(0.8 if solver == "adam" else 0.7, 0.05)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def solver_df() -> pd.DataFrame:
+    return solver_runs()
