@@ -63,7 +63,8 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c "import sweepwalk" 2>/dev/null; then
   log "pip install -e .[test,demo]"
   # The hatch-jupyter-builder hook skips npm here: the bundle was just built above.
-  .venv/bin/python -m pip install -q -e ".[test,demo]"
+  # (grep drops pip's notes about the machine's extra local indexes; pipefail keeps pip's status)
+  .venv/bin/python -m pip install -q -e ".[test,demo]" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
   echo "$want" > "$stamp"
 fi
 if [ ! -s python/sweepwalk/static/widget.js ]; then

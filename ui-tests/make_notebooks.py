@@ -27,19 +27,20 @@ NOTEBOOKS: dict[str, list[str]] = {
     "xss.ipynb": [
         "import numpy as np\n"
         "import pandas as pd\n"
+        "\n"
         "import sweepwalk\n"
         "\n"
         "EVIL_VALUE = '<img src=x onerror=\"window.__sweepwalk_xss = 1\">'\n"
         "EVIL_NAME = '<img src=y onerror=\"window.__sweepwalk_xss = 2\">'\n"
         "rng = np.random.default_rng(0)\n"
         "rows = [\n"
-        "    {'optimizer': opt, EVIL_NAME: lr, 'seed': seed, 'score': rng.normal(lr, 0.1)}\n"
-        "    for opt in ['plain', EVIL_VALUE, '<b>bold</b>']\n"
+        '    {"optimizer": opt, EVIL_NAME: lr, "seed": seed, "score": rng.normal(lr, 0.1)}\n'
+        '    for opt in ["plain", EVIL_VALUE, "<b>bold</b>"]\n'
         "    for lr in [1.0, 2.0, 3.0]\n"
         "    for seed in range(6)\n"
         "]\n"
         "w = sweepwalk.explore(\n"
-        "    pd.DataFrame(rows), metric='score', params=['optimizer', EVIL_NAME], seed='seed'\n"
+        '    pd.DataFrame(rows), metric="score", params=["optimizer", EVIL_NAME], seed="seed"\n'
         ")\n"
         "w",
     ],
