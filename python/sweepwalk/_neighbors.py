@@ -289,7 +289,12 @@ class NeighborIndex:
         out: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         for p, name in enumerate(self.params):
             src, dst = self._directed(p, everyone, mode)
-            lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-            joint = sorted_unique(lo * n + hi)
+            if mode == "axis" or not self.numeric[p]:
+                # The rule is symmetric: each pair was found once from each side.
+                keep = src < dst
+                joint = np.sort(src[keep] * n + dst[keep])
+            else:
+                lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+                joint = sorted_unique(lo * n + hi)
             out[name] = (joint // n, joint % n)
         return out

@@ -145,11 +145,15 @@ def check_params(
 
 
 def looks_like_metric(col: pd.Series) -> bool:
-    """Return True for a float column whose values are mostly unique (a second metric)."""
+    """Return True for a float column whose values are mostly unique (a second metric).
+
+    A parameter repeats across the seeds of a configuration, a metric does not. Columns with
+    fewer than 20 present values are too small to tell and are never flagged.
+    """
     if not pd.api.types.is_float_dtype(col.dtype):
         return False
     present = col.dropna()
-    if len(present) < 4:
+    if len(present) < 20:
         return False
     return bool(present.nunique() > 0.5 * len(present))
 
