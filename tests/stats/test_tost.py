@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.weightstats import ttost_ind as sm_ttost_ind
+
+from sweepwalk.stats._tost import ttost_ind
+
+
+def _pad(rows):
+    k = max(1, max(len(r) for r in rows))
+    out = np.full((len(rows), k), np.nan)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+    return out, np.array([len(r) for r in rows], dtype=np.int64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.tuples(st.integers(2, 15), st.integers(2, 15)), min_size=1, max_size=5),
+    margin=st.floats(0.01, 3.0),
+    usevar=st.sampled_from(["pooled", "unequal"]),
+    seed=st.integers(0, 2**32 - 1),
+    broadcast=st.booleans(),
+)
+def test_equals_statsmodels(sizes, margin, usevar, seed, broadcast):
+    rng = np.random.default_rng(seed)
+    xs = [np.round(rng.normal(0, rng.uniform(0.5, 2), n1), 2) for n1, _ in sizes]
+    ys = [np.round(rng.normal(0.3, rng.uniform(0.5, 2), n2), 2) for _, n2 in sizes]
+    if broadcast:
+        ys = ys[:1]
+    x, nx = _pad(xs)
+    y, ny = _pad(ys)
+    got = ttost_ind(x, nx, y, ny, -margin, margin, usevar=usevar)
+    for i, xi in enumerate(xs):
+        yi = ys[0 if broadcast else i]
+        if np.ptp(xi) == 0 and np.ptp(yi) == 0:
+            continue  # statsmodels divides by a zero standard error
+        p, (t1, p1, df1), (t2, p2, _) = sm_ttost_ind(xi, yi, -margin, margin, usevar=usevar)
+        np.testing.assert_allclose(
+            [
+                got.pvalue[i],
+                got.statistic_low[i],
+                got.pvalue_low[i],
+                got.statistic_upp[i],
+                got.pvalue_upp[i],
+                got.df[i],
+            ],
+            [p, t1, p1, t2, p2, df1],
+            rtol=1e-10,
+            atol=1e-13,
+        )
+
+
+def test_asymmetric_bounds_per_row():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(3, 10)), rng.normal(size=(3, 12))
+    low, upp = np.array([-0.5, -1.0, 0.0]), np.array([0.5, 2.0, 1.0])
+    got = ttost_ind(x, [10] * 3, y, [12] * 3, low, upp)
+    for i in range(3):
+        want = sm_ttost_ind(x[i], y[i], low[i], upp[i])[0]
+        assert got.pvalue[i] == pytest.approx(want, rel=1e-10)
+
+
+def test_too_small_is_nan():
+    x, nx = _pad([np.array([1.0]), np.array([1.0, 2.0, 3.0])])
+    got = ttost_ind(x, nx, [[1.0, 2.0, 2.5]], [3], -1, 1)
+    assert np.isnan(got.pvalue[0]) and np.isfinite(got.pvalue[1])
+
+
+def test_constant_equal_samples_are_equivalent_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = ttost_ind([[2.0, 2.0, 2.0]], [3], [[2.0, 2.0]], [2], -0.1, 0.1)
+    assert got.pvalue[0] == 0.0
+
+
+def test_validation():
+    with pytest.raises(ValueError, match="`usevar` must be one of"):
+        ttost_ind([[1.0, 2.0]], [2], [[1.0, 2.0]], [2], -1, 1, usevar="welch")
+    with pytest.raises(ValueError, match="`y` must have 1 or 2 rows"):
+        ttost_ind(np.zeros((2, 2)), [2, 2], np.zeros((3, 2)), [2, 2, 2], -1, 1)
