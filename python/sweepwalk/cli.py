@@ -1,0 +1,366 @@
+"""The ``sweepwalk`` command line.
+
+``sweepwalk report RUNS.csv --metric accuracy --target "lr=0.01,solver=adam"`` loads a sweep in
+long format (one row per run; scores are one float per seed per configuration), compares the
+target configuration with its neighbours (or with every configuration) and prints the comparison,
+coloured by status when standard output is a terminal.
+
+Errors are reported as one line on standard error, with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from ._version import __version__
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+#: Words that mean "this parameter is absent" in ``--target`` (case-insensitive).
+ABSENT_WORDS = frozenset({"absent", "nan", "none", "null", "na", ""})
+RUNS_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".parquet", ".pq")
+
+STATUS_ORDER = ("target", "better", "worse", "differs", "ns", "na")
+# ANSI SGR codes per status: better green, worse red, differs yellow, target bold, na dim.
+STATUS_STYLE = {"target": "1", "better": "32", "worse": "31", "differs": "33", "na": "2"}
+
+
+class CLIError(Exception):
+    """A user error: printed as one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (no usage block) and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CLIError(f"{message} (see `{self.prog} --help`)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Input
+
+
+def read_runs(path: str) -> pd.DataFrame:
+    """Read a long-format runs table from a CSV or Parquet file (``-`` reads CSV from stdin)."""
+    if path == "-":
+        return pd.read_csv(sys.stdin)
+    file = Path(path)
+    name = file.name.lower()
+    if not name.endswith(RUNS_SUFFIXES):
+        raise CLIError(
+            f"RUNS {path!r}: unknown file type; expected one of {', '.join(RUNS_SUFFIXES)}"
+        )
+    if not file.is_file():
+        raise CLIError(f"RUNS {path!r}: no such file")
+    if name.endswith((".parquet", ".pq")):
+        try:
+            return pd.read_parquet(file)
+        except ImportError as error:
+            raise CLIError(f"RUNS {path!r}: reading Parquet needs pyarrow ({error})") from None
+    if name.endswith(".tsv"):
+        return pd.read_csv(file, sep="\t")
+    return pd.read_csv(file)
+
+
+def split_list(text: str) -> list[str]:
+    """Split ``"a,b, c"`` into ``["a", "b", "c"]``."""
+    items = [item.strip() for item in text.split(",")]
+    if not all(items):
+        raise CLIError(f"--params {text!r}: empty column name; expected e.g. 'lr,solver'")
+    return items
+
+
+def split_target(text: str, params: Sequence[str]) -> list[tuple[str, str]]:
+    """Split ``"a=1,b=x"`` into ``[("a", "1"), ("b", "x")]``.
+
+    A comma only starts a new item when the text after it is ``<parameter>=``, so values may
+    themselves contain commas (``"layers=(64, 64),lr=0.1"``).
+    """
+    pieces = text.split(",")
+    items: list[str] = []
+    for piece in pieces:
+        key = piece.split("=", 1)[0].strip()
+        if items and ("=" not in piece or key not in params):
+            items[-1] += "," + piece
+        else:
+            items.append(piece)
+    pairs = []
+    for item in items:
+        if "=" not in item:
+            raise CLIError(
+                f"--target {text!r}: expected name=value pairs separated by commas "
+                f"(parameters: {', '.join(params)}) or a config id"
+            )
+        key, value = item.split("=", 1)
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def parse_value(text: str, column: pd.Series, name: str) -> Any:
+    """Parse one ``--target`` value to the dtype of the runs column ``name``."""
+    if text.lower() in ABSENT_WORDS:
+        return None
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        lowered = text.lower()
+        if lowered in {"true", "1", "yes"}:
+            return True
+        if lowered in {"false", "0", "no"}:
+            return False
+        raise CLIError(f"--target {name}={text}: column {name!r} is boolean; use true or false")
+    if pd.api.types.is_numeric_dtype(dtype):
+        try:
+            number = float(text)
+        except ValueError:
+            raise CLIError(
+                f"--target {name}={text}: column {name!r} is numeric; give a number or 'absent'"
+            ) from None
+        if pd.api.types.is_integer_dtype(dtype) and number.is_integer():
+            return int(number)
+        return number
+    # Text or mixed column: match a present value by its printed form, else keep the text.
+    for value in column.dropna().unique():
+        if str(value) == text:
+            return value.item() if isinstance(value, np.generic) else value
+    return text
+
+
+def parse_target(text: str, runs: pd.DataFrame, params: Sequence[str]) -> int | dict[str, Any]:
+    """Parse ``--target``: a config id (``"17"``) or ``"name=value,..."`` typed per column."""
+    stripped = text.strip()
+    if stripped.isdigit():
+        return int(stripped)
+    target: dict[str, Any] = {}
+    for key, value in split_target(stripped, params):
+        if key not in params:
+            raise CLIError(f"--target: {key!r} is not a parameter; parameters: {', '.join(params)}")
+        if key in target:
+            raise CLIError(f"--target: parameter {key!r} given twice")
+        target[key] = parse_value(value, runs[key], key)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+def _plain(value: Any) -> Any:
+    """Return a JSON-ready value: NaN/NA become None, numpy scalars Python scalars."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def to_json(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
+    """Render the comparison as JSON: ``meta`` plus ``rows``, one object per row."""
+    records = frame.reset_index().to_dict(orient="records")
+    rows = [{str(k): _plain(v) for k, v in record.items()} for record in records]
+    return json.dumps({**meta, "rows": rows}, indent=2, allow_nan=False)
+
+
+def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
+    """Render the comparison as a text table, rows coloured by ``status`` if ``color``."""
+    shown = frame.copy()
+    for name in params:
+        if name in shown.columns and shown[name].isna().any():
+            shown[name] = shown[name].astype(object).where(shown[name].notna(), "absent")
+    text = shown.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
+    if not color or "status" not in frame.columns:
+        return text
+    lines = text.splitlines()
+    header_lines = len(lines) - len(frame)
+    out = lines[:header_lines]
+    for line, status in zip(lines[header_lines:], frame["status"], strict=True):
+        style = STATUS_STYLE.get(str(status))
+        out.append(f"\x1b[{style}m{line}\x1b[0m" if style else line)
+    return "\n".join(out)
+
+
+def use_color(mode: str, stream: IO[str]) -> bool:
+    """Colour when asked to, or (``auto``) when ``stream`` is a terminal and NO_COLOR is unset."""
+    if mode != "auto":
+        return mode == "always"
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+
+
+def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
+    from .sweep import Sweep
+
+    runs = read_runs(args.runs)
+    params = split_list(args.params) if args.params is not None else None
+    try:
+        sweep = Sweep.from_runs(
+            runs,
+            metric=args.metric,
+            params=params,
+            seed=args.seed,
+            goal=args.goal,
+            min_runs=args.min_runs,
+        )
+    except ValueError as error:
+        if params is None and "params=" in str(error):
+            raise CLIError(f"{_one_line(error)} On the command line: --params a,b,...") from None
+        raise
+    return sweep, runs
+
+
+def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
+    """``sweepwalk report``: compare a target configuration and print the comparison."""
+    sweep, runs = _load_sweep(args)
+    target = parse_target(args.target, runs, sweep.params)
+    comparison = sweep.compare(
+        target,
+        against=args.against,
+        test=args.test,
+        correction=args.correction,
+        alpha=args.alpha,
+        neighbors=args.neighbors,
+    )
+    frame = comparison.to_frame()
+    if args.format == "csv":
+        frame.to_csv(stdout)
+        return
+    if args.format == "json":
+        is_target = frame["status"] == "target" if "status" in frame.columns else None
+        target_id = frame.index[is_target][0] if is_target is not None and is_target.any() else None
+        meta = {
+            "metric": sweep.metric,
+            "goal": sweep.goal,
+            "target": _plain(target_id),
+            "test": args.test,
+            "correction": args.correction,
+            "alpha": args.alpha,
+            "against": args.against,
+            "neighbors": args.neighbors,
+        }
+        stdout.write(to_json(frame, meta) + "\n")
+        return
+    stdout.write(to_table(frame, sweep.params, use_color(args.color, stdout)) + "\n")
+    counts = frame["status"].value_counts().to_dict() if "status" in frame.columns else {}
+    summary = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER[1:] if s in counts)
+    stdout.write(
+        f"\n{sweep.metric} ({sweep.goal}): test={args.test}, correction={args.correction}, "
+        f"alpha={args.alpha:g}, against={args.against}: {summary or 'nothing compared'}\n"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``sweepwalk`` command."""
+    parser = _Parser(
+        prog="sweepwalk",
+        description="Walk a hyperparameter sweep by significance. "
+        "Runs are long format: one row per run (configuration x seed).",
+    )
+    parser.add_argument("--version", action="version", version=f"sweepwalk {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    report = commands.add_parser(
+        "report",
+        help="compare a target configuration with its neighbours",
+        description="Compare a target configuration with its neighbours (or every "
+        "configuration) by a two-sample test over the per-seed scores.",
+    )
+    report.add_argument(
+        "runs", metavar="RUNS", help="runs table: .csv, .tsv or .parquet (- = stdin)"
+    )
+    report.add_argument("--metric", required=True, help="score column (one float per run)")
+    report.add_argument(
+        "--params", help="comma-separated parameter columns (default: all but metric and seed)"
+    )
+    report.add_argument("--seed", help="seed column (needed for the paired tests)")
+    report.add_argument("--goal", choices=("max", "min"), default="max", help="default: max")
+    report.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
+    report.add_argument(
+        "--target",
+        required=True,
+        help='the target: "name=value,..." (a missing value is "absent") or a config id',
+    )
+    report.add_argument(
+        "--test",
+        default="ks",
+        help="ks (default), mannwhitney, welch, permutation, wilcoxon, ttest_rel",
+    )
+    report.add_argument(
+        "--correction", default="none", help="none (default) or a statsmodels multipletests method"
+    )
+    report.add_argument("--alpha", type=float, default=0.05, help="default: 0.05")
+    report.add_argument(
+        "--against", choices=("neighbors", "all"), default="neighbors", help="default: neighbors"
+    )
+    report.add_argument(
+        "--neighbors", choices=("adjacent", "axis"), default="adjacent", help="default: adjacent"
+    )
+    report.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="default: table"
+    )
+    report.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto (default): colour when stdout is a terminal and NO_COLOR is unset",
+    )
+    report.set_defaults(func=cmd_report)
+    return parser
+
+
+def _one_line(error: BaseException) -> str:
+    # KeyError's str() is the repr of its argument; show the message itself.
+    message = error.args[0] if isinstance(error, KeyError) and error.args else error
+    # Multi-line messages (e.g. a table of the closest configurations) become one line.
+    text = ""
+    for line in str(message).splitlines():
+        line = " ".join(line.split())
+        if line:
+            text += ("" if not text else " " if text.endswith(":") else "; ") + line
+    return text or type(error).__name__
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``sweepwalk`` command line; return the exit code (0, or 2 on any user error)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        args.func(args, sys.stdout)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error of ours; silence the final flush.
+        _silence_stdout()
+        return EXIT_OK
+    except (CLIError, ValueError, KeyError, TypeError, OSError) as error:
+        print(f"sweepwalk: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
