@@ -15,6 +15,8 @@ HERE = Path(__file__).parent / "notebooks"
 NOTEBOOKS: dict[str, list[str]] = {
     # Infrastructure: JupyterLab loads, a kernel starts, a cell runs.
     "smoke.ipynb": ["print(1 + 1)"],
+    # The click benchmark (bench/click.bench.ts) replaces this cell with a synthetic sweep.
+    "bench.ipynb": ["# replaced by ui-tests/bench/click.bench.ts"],
     # The widget on the bundled demo sweep (120 configurations x 12 seeds).
     "widget.ipynb": [
         "import sweepwalk\n"

@@ -1,0 +1,104 @@
+/**
+ * What a person sees: data text stays text (no HTML injection), the dark theme (a screenshot
+ * written to ui-tests/artifacts/dark-theme.png), and the widget in Jupyter Notebook 7.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect, Page, test } from '@playwright/test';
+import { ARTIFACTS_DIR } from '../helpers/servers';
+import { labUrl, notebookUrl, shutdownSessions } from '../helpers/jupyter';
+import {
+  clickRow,
+  COMPARED,
+  expectInSync,
+  kernelState,
+  openWidget,
+  row,
+  ROOT,
+  rowsWithStatus,
+} from '../helpers/widget';
+
+test.afterEach(async () => {
+  await shutdownSessions(labUrl());
+  await shutdownSessions(notebookUrl());
+});
+
+const EVIL_VALUE = '<img src=x onerror="window.__sweepwalk_xss = 1">';
+const EVIL_NAME = '<img src=y onerror="window.__sweepwalk_xss = 2">';
+
+test('parameter values and names that look like HTML stay inert text', async ({ page }) => {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await openWidget(page, 'xss.ipynb');
+  await page.locator('[data-testid="sw-scope"]').selectOption('all');
+  const root = page.locator(ROOT);
+  await expect(root).toContainText(EVIL_VALUE);
+  await expect(root).toContainText(EVIL_NAME);
+  await expect(root).toContainText('<b>bold</b>');
+  await expect(root.locator('img')).toHaveCount(0);
+  await expect(root.locator('b')).toHaveCount(0);
+
+  // Make the HTML-looking row the target: its label is drawn again in the breadcrumb/detail.
+  const evilRow = page.locator(`${ROOT} [data-config]`, { hasText: EVIL_VALUE }).first();
+  const config = Number(await evilRow.getAttribute('data-config'));
+  await clickRow(page, config);
+  await expectInSync(page, config);
+  await expect(root.locator('img')).toHaveCount(0);
+  await page.waitForTimeout(300); // an injected onerror would have fired by now
+  expect(await page.evaluate(() => (window as any).__sweepwalk_xss)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+});
+
+async function setTheme(page: Page, theme: string, light: boolean) {
+  await page.evaluate(
+    (name) => (window as any).jupyterapp.commands.execute('apputils:change-theme', { theme: name }),
+    theme,
+  );
+  await page.waitForFunction((isLight) => document.body.dataset.jpThemeLight === String(isLight), light);
+  await page.waitForTimeout(500); // theme CSS applied and repainted
+}
+
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).slice(0, 3).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
+test('dark theme: readable colours, screenshot for a person to look at', async ({ page }) => {
+  await openWidget(page);
+  const root = page.locator(ROOT);
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await root.screenshot({ path: path.join(ARTIFACTS_DIR, 'light-theme.png') });
+  try {
+    await setTheme(page, 'JupyterLab Dark', false);
+    const target = row(page, (await kernelState(page)).target);
+    const colours = await target.evaluate((el) => {
+      const cell = el.querySelector('.sw-cell') ?? el;
+      const s = getComputedStyle(cell);
+      const bg = getComputedStyle(document.querySelector('.jp-Notebook') ?? document.body);
+      return { text: s.color, page: bg.backgroundColor };
+    });
+    // Light text on a dark page: the widget follows the theme.
+    expect(luminance(colours.page)).toBeLessThan(0.35);
+    expect(luminance(colours.text)).toBeGreaterThan(0.55);
+    const file = path.join(ARTIFACTS_DIR, 'dark-theme.png');
+    await root.screenshot({ path: file });
+    expect(fs.statSync(file).size).toBeGreaterThan(5_000);
+  } finally {
+    await setTheme(page, 'JupyterLab Light', true);
+  }
+});
+
+test('Jupyter Notebook 7: the widget renders and takes a click', async ({ page }) => {
+  await openWidget(page, 'widget.ipynb', 'notebook');
+  expect(page.url()).toContain('/notebooks/widget.ipynb');
+  const start = (await kernelState(page)).target;
+  await expectInSync(page, start);
+  const [neighbour] = await rowsWithStatus(page, COMPARED);
+  await clickRow(page, neighbour);
+  await expect(row(page, neighbour)).toHaveAttribute('data-status', 'target');
+  const state = await expectInSync(page, neighbour);
+  expect(state.path).toEqual([start, neighbour]);
+});
