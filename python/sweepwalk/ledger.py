@@ -1,0 +1,324 @@
+"""The ledger: every test made while walking a sweep, and the rule that decides them.
+
+Scores are one float per seed per configuration. Each comparison of a target with its neighbours
+is a family of two-sample tests; a user who clicks from target to target makes many such
+families. The :class:`Ledger` records every test in the order it was made and decides each one
+under one of two rules:
+
+``"per-target"``
+    The decision of :func:`sweepwalk.compare.compare`: the correction applies within each
+    target's family only (what the grid shows without a ledger). Each family is protected, the
+    walk as a whole is not: the more targets are visited, the more false discoveries accumulate.
+``"walk"``
+    An online FDR procedure (LOND by default, or LORD++) decides each new test given the
+    decisions before it, so the false discovery rate of all tests made during the walk stays at
+    or below ``alpha`` however long the walk goes on.
+
+Revisiting a pair already tested (a target visited again, or the pair seen from the other side)
+adds no test: the earlier decision is reused, its direction read from the current comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .stats._online_fdr import LOND, LORDPlusPlus
+
+if TYPE_CHECKING:
+    from .compare import Comparison
+
+__all__ = ["ERROR_CONTROLS", "METHODS", "Ledger"]
+
+ERROR_CONTROLS = ("per-target", "walk")
+METHODS = ("lond", "lord++")
+_COLUMNS = ["order", "target", "row", "test", "pvalue", "pvalue_adj", "level", "decision"]
+
+
+def _status(significant: bool, effect: float) -> str:
+    """Status of a tested row, as in compare(): direction from the A12 effect."""
+    if not significant:
+        return "ns"
+    if effect > 0.5:
+        return "better"
+    if effect < 0.5:
+        return "worse"
+    return "differs"
+
+
+class Ledger:
+    """Record every two-sample test made while walking a sweep and decide it walk-wide.
+
+    Parameters
+    ----------
+    error_control : {"per-target", "walk"}, default "per-target"
+        ``"per-target"``: decisions are those of each comparison's own correction (its family is
+        the rows compared with that target). ``"walk"``: an online FDR procedure decides each new
+        test from its raw p-value and the decisions before it, keeping the FDR of the whole walk
+        at or below ``alpha``; the comparison's own correction and alpha are then not used.
+    method : {"lond", "lord++"}, default "lond"
+        The online procedure for ``error_control="walk"``: LOND (Javanmard & Montanari 2015,
+        2018), whose levels grow with the number of discoveries, or LORD++ (Ramdas et al. 2017),
+        which spends the wealth earned by each discovery over the tests after it. ``"lond"`` is
+        the variant ``alpha_t = alpha * gamma_t * max(D(t-1), 1)`` (``D`` = discoveries so far),
+        whose guarantee also holds for positively dependent (PRDS) p-values (Zrnic, Ramdas &
+        Jordan 2021); it is the default because the tests of one family share the target's
+        scores. LORD++'s guarantee assumes independent null p-values.
+    alpha : float, default 0.05
+        Walk-wide FDR level for ``error_control="walk"``; fixed for the ledger's lifetime.
+    gamma : sequence of float, optional
+        Spending sequence of the online procedure (non-negative, sum at most 1). Default: the
+        papers' :func:`~sweepwalk.stats._online_fdr.gamma_sequence`, made for endless streams; a
+        sequence normalised over a known maximum number of tests spends faster (more power) and
+        allows no test after its end.
+
+    Notes
+    -----
+    A test is identified by the unordered pair of configurations and the test name; when the
+    same pair and test come again (a revisited target, or the pair seen from the other side), no
+    new test is made and the first decision is reused. New tests of one comparison enter the
+    online procedure in the order of the comparison's rows (config id), an order fixed before
+    their p-values are seen. Rows whose test could not be made (status ``na``) are not tests.
+
+    The online procedures' level for the first tests is small (LOND: ``alpha * 0.055`` for the
+    first test, then less) and grows with every discovery: protection of the walk costs power,
+    most visibly early in a walk.
+
+    Neither guarantee covers a walk exactly: the target's scores enter every test of its family,
+    and the next target was a compared row before. ``tests/test_fdr_simulation.py`` measures the
+    walk-wide FDR in that setting by simulation.
+
+    References
+    ----------
+    .. [1] Javanmard, A. and Montanari, A. (2018). Online rules for control of false discovery
+       rate and false discovery exceedance. *Annals of Statistics*, 46(2), 526-554.
+    .. [2] Ramdas, A., Yang, F., Wainwright, M. J. and Jordan, M. I. (2017). Online control of the
+       false discovery rate with decaying memory. *NeurIPS 30*, 5650-5659.
+    .. [3] Zrnic, T., Ramdas, A. and Jordan, M. I. (2021). Asynchronous online testing of
+       multiple hypotheses. *Journal of Machine Learning Research*, 22(33), 1-39.
+
+    Examples
+    --------
+    >>> from sweepwalk.ledger import Ledger
+    >>> ledger = Ledger("walk", alpha=0.05)
+    >>> ledger.record_tests(0, [1, 2], [1e-5, 0.3], [0.9, 0.4], test="ks").tolist()
+    ['better', 'ns']
+    >>> len(ledger)
+    2
+    """
+
+    def __init__(
+        self,
+        error_control: str = "per-target",
+        *,
+        method: str = "lond",
+        alpha: float = 0.05,
+        gamma: Sequence[float] | None = None,
+    ) -> None:
+        if error_control not in ERROR_CONTROLS:
+            raise ValueError(
+                f"`error_control` must be one of {ERROR_CONTROLS}, got {error_control!r}"
+            )
+        if method not in METHODS:
+            raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
+        self.error_control = error_control
+        self.method = method
+        self.procedure: LOND | LORDPlusPlus = (
+            LOND(alpha, gamma=gamma, dependence="positive")
+            if method == "lond"
+            else LORDPlusPlus(alpha, gamma=gamma)
+        )
+        self.alpha = self.procedure.alpha
+        self._rows: list[tuple[Any, ...]] = []
+        self._decided: dict[tuple[int, int, str], bool] = {}
+
+    # ------------------------------------------------------------------ recording
+
+    def record(self, comparison: Comparison) -> pd.Series:
+        """Record a comparison's tests and return the status of each of its rows.
+
+        Parameters
+        ----------
+        comparison : Comparison
+            The result of :meth:`sweepwalk.Sweep.compare`.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed like ``comparison.to_frame()`` (config id), named ``status``: ``target`` for
+            the target, ``na`` where no test could be made, otherwise ``better``, ``worse``,
+            ``differs`` or ``ns`` under the rule in force. With ``"per-target"`` this is the
+            comparison's own ``status`` column.
+        """
+        frame = comparison.to_frame()
+        is_target = (frame["status"] == "target").to_numpy()
+        if is_target.sum() != 1:
+            raise ValueError("`comparison` must hold exactly one row with status 'target'")
+        target = int(frame.index[is_target][0])
+        tested = frame.loc[~is_target]
+        statuses = self.record_tests(
+            target,
+            tested.index.to_numpy(),
+            tested["pvalue"].to_numpy(dtype=np.float64),
+            tested["effect"].to_numpy(dtype=np.float64),
+            test=str(comparison.test),
+            pvalue_adj=tested["pvalue_adj"].to_numpy(dtype=np.float64),
+            alpha=float(comparison.alpha),
+        )
+        out = pd.Series("target", index=frame.index, name="status", dtype=object)
+        if self.error_control == "per-target":
+            out.loc[tested.index] = tested["status"].to_numpy()
+        else:
+            out.loc[tested.index] = statuses
+        return out
+
+    def record_tests(
+        self,
+        target: int,
+        rows: Sequence[int] | np.ndarray,
+        pvalues: Sequence[float] | np.ndarray,
+        effects: Sequence[float] | np.ndarray,
+        *,
+        test: str,
+        pvalue_adj: Sequence[float] | np.ndarray | None = None,
+        alpha: float | None = None,
+    ) -> np.ndarray:
+        """Record tests of ``target`` against ``rows`` computed elsewhere; return their statuses.
+
+        The low-level form of :meth:`record`, for callers that compute the tests themselves.
+
+        Parameters
+        ----------
+        target : int
+            Config id of the target.
+        rows : sequence of int
+            Config ids of the compared rows, in the order the tests are made.
+        pvalues : sequence of float
+            Raw p-value of each row's test; NaN = no test (status ``na``, not recorded).
+        effects : sequence of float
+            A12 effect of each row against the target (gives the direction of a discovery).
+        test : str
+            Name of the two-sample test (part of what identifies a test).
+        pvalue_adj : sequence of float, optional
+            The family's adjusted p-values; required with ``error_control="per-target"``, where
+            a row is significant when ``pvalue_adj < alpha``.
+        alpha : float, optional
+            The family's alpha; required with ``error_control="per-target"``.
+
+        Returns
+        -------
+        numpy.ndarray
+            object array of statuses, one per row.
+        """
+        rows_ = np.asarray(rows, dtype=np.int64)
+        p = np.asarray(pvalues, dtype=np.float64)
+        eff = np.asarray(effects, dtype=np.float64)
+        per_target = self.error_control == "per-target"
+        family_alpha = np.nan
+        if per_target:
+            if pvalue_adj is None or alpha is None:
+                raise ValueError('`pvalue_adj` and `alpha` are required with "per-target" control')
+            family_alpha = float(alpha)
+        p_adj = np.full_like(p, np.nan) if pvalue_adj is None else np.asarray(pvalue_adj, float)
+        if rows_.ndim != 1 or not (rows_.shape == p.shape == eff.shape == p_adj.shape):
+            raise ValueError(
+                "`rows`, `pvalues`, `effects` and `pvalue_adj` must be 1-D and the same length"
+            )
+        target = int(target)
+        out = np.empty(rows_.size, dtype=object)
+        # plain Python floats: this loop runs once per test and numpy scalars are slow here
+        for k, (row, pk, ak, ek) in enumerate(
+            zip(rows_.tolist(), p.tolist(), p_adj.tolist(), eff.tolist(), strict=True)
+        ):
+            if pk != pk:  # NaN: no test was made
+                out[k] = "na"
+                continue
+            key = (min(target, row), max(target, row), str(test))
+            if per_target:
+                # today's behaviour: the family's decision, also on a revisit
+                significant = ak < family_alpha
+                if key not in self._decided:
+                    self._add(key, target, row, pk, ak, family_alpha, significant, ek)
+            elif key in self._decided:
+                significant = self._decided[key]
+            else:
+                level, significant = self.procedure.test(pk)
+                self._add(key, target, row, pk, np.nan, level, significant, ek)
+            out[k] = _status(significant, ek)
+        return out
+
+    def _add(
+        self,
+        key: tuple[int, int, str],
+        target: int,
+        row: int,
+        pvalue: float,
+        pvalue_adj: float,
+        level: float,
+        significant: bool,
+        effect: float,
+    ) -> None:
+        self._decided[key] = significant
+        decision = _status(significant, effect)
+        order = len(self._rows) + 1
+        self._rows.append(
+            (order, target, row, key[2], float(pvalue), float(pvalue_adj), float(level), decision)
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        """Return the number of tests made so far (revisits do not count)."""
+        return len(self._rows)
+
+    @property
+    def n_discoveries(self) -> int:
+        """Number of tests decided significant so far."""
+        return sum(self._decided.values())
+
+    @property
+    def rule(self) -> str:
+        """One-line, human-readable description of the rule in force."""
+        if self.error_control == "per-target":
+            return (
+                "per-target: each comparison is corrected within its own family only; "
+                "the walk as a whole has no error control"
+            )
+        name = (
+            "LOND (Javanmard & Montanari 2015)"
+            if self.method == "lond"
+            else "LORD++ (Ramdas et al. 2017)"
+        )
+        return (
+            f"walk: {name} online FDR <= {self.alpha:g} over every test of the walk; "
+            "each new test's level depends on the decisions before it"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every test made so far, in order.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per test: ``order`` (1, 2, ...), ``target`` and ``row`` (config ids as
+            compared when the test was first made), ``test``, ``pvalue`` (raw), ``pvalue_adj``
+            (the family's adjusted p-value with ``"per-target"``; NaN with ``"walk"``, where
+            online procedures give levels, not adjusted p-values), ``level`` (the level the
+            p-value was held to: the family's alpha, or the online ``alpha_t``; with
+            ``"per-target"`` the decision is ``pvalue_adj < level``, with ``"walk"`` it is
+            ``pvalue <= level``) and ``decision`` (``better``, ``worse``, ``differs`` or ``ns``:
+            the row against that target).
+        """
+        cols = list(zip(*self._rows, strict=True)) if self._rows else [()] * len(_COLUMNS)
+        dtypes = (np.int64, np.int64, np.int64, object, np.float64, np.float64, np.float64, object)
+        data = {
+            name: np.array(col, dtype=dtype)
+            for name, col, dtype in zip(_COLUMNS, cols, dtypes, strict=True)
+        }
+        return pd.DataFrame(data)
+
+    def __repr__(self) -> str:
+        return f"Ledger({self.error_control!r}, method={self.method!r}, tests={len(self)})"
