@@ -1,0 +1,167 @@
+// Test helpers (not part of the bundle): a fake anywidget model and payload builders that
+// mimic what the Python side sends (buffers arrive as DataViews).
+
+import type { AnyModel, RawResults, RawSweep, WidgetTraits } from "./model";
+
+type Handler = (...args: any[]) => void;
+
+export class FakeModel implements AnyModel {
+  state: WidgetTraits;
+  private handlers = new Map<string, Set<Handler>>();
+  private dirty: Partial<WidgetTraits> = {};
+  /** One entry per save_changes(): the traits set since the previous save. */
+  saves: Array<Partial<WidgetTraits>> = [];
+  sent: Array<Record<string, any>> = [];
+
+  constructor(initial: Partial<WidgetTraits> = {}) {
+    this.state = {
+      target: 0,
+      test: "ks",
+      correction: "none",
+      alpha: 0.05,
+      against: "neighbors",
+      neighbors: "adjacent",
+      selected: [],
+      _history: [0],
+      _history_index: 0,
+      _sweep: null,
+      _results: null,
+      _error: "",
+      _busy: false,
+      ...initial,
+    };
+  }
+
+  get<K extends keyof WidgetTraits>(key: K): WidgetTraits[K] {
+    return this.state[key];
+  }
+
+  set<K extends keyof WidgetTraits>(key: K, value: WidgetTraits[K]): void {
+    this.dirty[key] = value;
+    this.state[key] = value;
+    this.emit(`change:${String(key)}`, null, value);
+  }
+
+  /** A change coming from the kernel: set several traits, then fire their events. */
+  kernelSet(values: Partial<WidgetTraits>): void {
+    Object.assign(this.state, values);
+    for (const [k, v] of Object.entries(values)) this.emit(`change:${k}`, null, v);
+  }
+
+  on(event: string, cb: Handler): void {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(cb);
+  }
+
+  off(event?: string | null, cb?: Handler | null): void {
+    if (!event) return this.handlers.clear();
+    if (!cb) return void this.handlers.delete(event);
+    this.handlers.get(event)?.delete(cb);
+  }
+
+  save_changes(): void {
+    this.saves.push(this.dirty);
+    this.dirty = {};
+  }
+
+  lastSave(): Partial<WidgetTraits> | undefined {
+    return this.saves[this.saves.length - 1];
+  }
+
+  send(content: unknown): void {
+    this.sent.push(content as Record<string, any>);
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    for (const h of [...(this.handlers.get(event) ?? [])]) h(...args);
+  }
+
+  listenerCount(): number {
+    let n = 0;
+    for (const s of this.handlers.values()) n += s.size;
+    return n;
+  }
+}
+
+/** A DataView over a copy of `arr` placed at byte `offset` of a larger buffer. */
+export function dv(arr: ArrayBufferView, offset = 0): DataView {
+  const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+  const host = new Uint8Array(offset + bytes.length);
+  host.set(bytes, offset);
+  return new DataView(host.buffer, offset, bytes.length);
+}
+
+/**
+ * A grid sweep: params `a` (numeric, na levels) x `b` (text, nb levels); config id =
+ * ia * nb + ib; scores_k seeds each, means increasing with the id.
+ */
+export function makeSweep(na: number, nb: number, k = 5, labelsB?: string[]): RawSweep {
+  const n = na * nb;
+  const codesA = new Int32Array(n);
+  const codesB = new Int32Array(n);
+  const mean = new Float64Array(n);
+  const std = new Float64Array(n);
+  const scores = new Uint16Array(n * k);
+  for (let i = 0; i < n; i++) {
+    codesA[i] = Math.floor(i / nb);
+    codesB[i] = i % nb;
+    mean[i] = i / n;
+    std[i] = 0.1;
+    for (let j = 0; j < k; j++) scores[i * k + j] = 1 + Math.round(((i + j) / (n + k)) * 65534);
+  }
+  return {
+    n_configs: n,
+    metric: "accuracy",
+    goal: "max",
+    min_runs: 2,
+    params: [
+      { name: "a", numeric: true, labels: Array.from({ length: na }, (_, i) => String(i / 10)), codes: dv(codesA) },
+      { name: "b", numeric: false, labels: labelsB ?? Array.from({ length: nb }, (_, i) => `opt${i}`), codes: dv(codesB) },
+    ],
+    n: dv(new Int32Array(n).fill(k)),
+    n_missing: dv(new Int32Array(n)),
+    mean: dv(mean),
+    std: dv(std),
+    scores: dv(scores),
+    scores_k: k,
+    score_min: 0,
+    score_max: 1,
+    tests: ["ks", "mannwhitney", "welch"],
+    corrections: ["none", "holm", "fdr_bh"],
+  };
+}
+
+export interface ResultRow {
+  config: number;
+  status: number;
+  p?: number;
+  varied?: number;
+}
+
+/** A `_results` payload with Python's key spelling (JSON with the state's values). */
+export function makeResults(
+  state: { target: number; test?: string; correction?: string; alpha?: number; against?: string; neighbors?: string },
+  rows: ResultRow[],
+): RawResults {
+  const key = JSON.stringify([
+    state.target,
+    state.test ?? "ks",
+    state.correction ?? "none",
+    state.alpha ?? 0.05,
+    state.against ?? "neighbors",
+    state.neighbors ?? "adjacent",
+  ]);
+  const f = (g: (r: ResultRow) => number) => dv(Float64Array.from(rows.map(g)));
+  return {
+    key,
+    target: state.target,
+    rows: dv(Int32Array.from(rows.map((r) => r.config))),
+    status: dv(Uint8Array.from(rows.map((r) => r.status)), 3),
+    statistic: f((r) => (r.p === undefined ? NaN : 1 - r.p)),
+    pvalue: f((r) => r.p ?? NaN),
+    pvalue_adj: f((r) => (r.p === undefined ? NaN : Math.min(1, r.p * 2))),
+    effect: f((r) => (r.p === undefined ? NaN : 0.5)),
+    diff_mean: f(() => 0),
+    varied: dv(Int16Array.from(rows.map((r) => r.varied ?? -1))),
+  };
+}
