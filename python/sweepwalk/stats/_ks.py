@@ -1,0 +1,163 @@
+"""Batched two-sample Kolmogorov-Smirnov test, exact to ``scipy.stats.ks_2samp``.
+
+``ks_2samp``'s two-sided p-value depends only on the key (n1, n2, h) with
+h = round(D * lcm(n1, n2)) (for ``max(n1, n2) <= 10000``, where scipy rounds D to h / lcm
+before computing either the exact or the asymptotic p-value). So h is computed for every row
+with integer numpy arithmetic, and each distinct key's p-value is taken from ``ks_2samp``
+itself, called once on a real pair having that key, and cached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from ._rows import FloatArray, IntArray, quiet, valid_mask
+
+# scipy's `ks_2samp` uses its exact/rounded path only up to this sample size.
+_MAX_EXACT_N = 10000
+_CACHE_LIMIT = 200_000
+# (n1, n2, h) -> (pvalue, fell back to the asymptotic distribution)
+_P_CACHE: dict[tuple[int, int, int], tuple[float, bool]] = {}
+
+
+def _positions(ys: FloatArray, x: FloatArray) -> tuple[IntArray, IntArray | None]:
+    """Where each value of ``x`` falls among the sorted values ``ys``.
+
+    Returns ``lo = #{y < x}`` and ``hi = #{y <= x}`` (None when no value of ``x`` equals a
+    value of ``ys``, so that ``hi == lo``). NaN padding gets ``len(ys)`` in both.
+    """
+    n1 = len(ys)
+    lo = np.searchsorted(ys, x, side="left")
+    at = ys[np.minimum(lo, n1 - 1)]
+    tie = (at == x) & (lo < n1)
+    if not tie.any():
+        return lo, None
+    return lo, np.where(tie, np.searchsorted(ys, x, side="right"), lo)
+
+
+def _counts_below(pos: IntArray, width: int) -> IntArray:
+    """(M, width) cumulative histogram: ``out[i, k] = #{j : pos[i, j] <= k}``."""
+    m = pos.shape[0]
+    offsets = (np.arange(m, dtype=np.int64) * width)[:, None]
+    hist = np.bincount((pos + offsets).ravel(), minlength=m * width).reshape(m, width)
+    return np.cumsum(hist, axis=1)
+
+
+def _h_one_target(x: FloatArray, nx: IntArray, y_row: FloatArray, n1: int) -> IntArray:
+    """Integer KS statistic of ``ks_2samp(y_row, x_i)`` for every row ``x_i``.
+
+    The difference of the two ECDFs, scaled by lcm, is H(t) = c1(t) * n2/g - c2(t) * n1/g
+    with c1, c2 the counts <= t. Between two consecutive target values c1 is constant and H
+    only falls, so |H| is largest either at a target value t = y_k or just below one; both
+    need only the counts of row values <= y_k and < y_k, read off cumulative histograms of
+    where each row value falls among the sorted target values (NaN padding falls past the
+    last target value and so is never counted).
+    """
+    ys = np.sort(y_row[:n1])
+    if np.any(nx < x.shape[1]):  # make sure the padding is NaN, whatever the caller put there
+        x = np.where(valid_mask(x, nx), x, np.nan)
+    lo, hi = _positions(ys, x)
+    le = _counts_below(lo, n1 + 1)[:, :n1]  # row count <= y_k
+    lt = le if hi is None else _counts_below(hi, n1 + 1)[:, :n1]  # row count < y_k
+    c1_at = np.searchsorted(ys, ys, side="right")  # target count <= y_k
+    c1_below = np.searchsorted(ys, ys, side="left")  # target count < y_k
+    g = np.gcd(nx, n1)
+    a = (nx // g)[:, None]  # weight of one target value
+    b = (n1 // g)[:, None]  # weight of one row value
+    h_at = np.abs(c1_at[None, :] * a - le * b).max(axis=1)
+    h_below = np.abs(c1_below[None, :] * a - lt * b).max(axis=1)
+    return np.maximum(h_at, h_below)
+
+
+def _h_rows(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> IntArray:
+    """Integer KS statistic of ``ks_2samp(y_i, x_i)`` for row-wise targets (general path)."""
+    m = x.shape[0]
+    y = np.broadcast_to(y, (m, y.shape[1]))
+    g = np.gcd(nx, ny)
+    a = np.broadcast_to((nx // g)[:, None], y.shape)
+    b = np.broadcast_to((ny // g)[:, None], x.shape)
+    z = np.concatenate(
+        [np.where(valid_mask(y, ny), y, np.nan), np.where(valid_mask(x, nx), x, np.nan)], axis=1
+    )
+    w = np.concatenate(
+        [np.where(valid_mask(y, ny), a, 0), np.where(valid_mask(x, nx), -b, 0)], axis=1
+    )
+    order = np.argsort(z, axis=1, kind="stable")
+    zs = np.take_along_axis(z, order, axis=1)
+    hs = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
+    # evaluate only at the last member of each group of equal values (ECDFs are right-continuous)
+    last = np.ones_like(zs, dtype=bool)
+    last[:, :-1] = zs[:, :-1] != zs[:, 1:]
+    last &= ~np.isnan(zs)
+    return np.where(last, np.abs(hs), 0).max(axis=1, initial=0)
+
+
+def _lookup(key: tuple[int, int, int], y_row: FloatArray, x_row: FloatArray) -> tuple[float, bool]:
+    hit = _P_CACHE.get(key)
+    if hit is None:
+        with quiet() as caught:
+            res = stats.ks_2samp(y_row, x_row)
+        fell_back = any(issubclass(w.category, RuntimeWarning) for w in caught)
+        hit = (float(res.pvalue), fell_back)
+        if len(_P_CACHE) >= _CACHE_LIMIT:
+            _P_CACHE.clear()
+        _P_CACHE[key] = hit
+    return hit
+
+
+def ks(
+    x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray, notes: list[str] | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Batched ``ks_2samp(y_i, x_i)`` (two-sided, ``method="auto"``): statistic and p-value.
+
+    Rows with ``nx < 1`` or ``ny < 1`` give NaN. When scipy falls back from the exact to the
+    asymptotic distribution (it warns), one line per pair of sample sizes is appended to
+    ``notes`` instead of a warning per row.
+    """
+    m = x.shape[0]
+    ny = np.broadcast_to(ny, (m,))
+    statistic = np.full(m, np.nan)
+    pvalue = np.full(m, np.nan)
+    ok = (nx >= 1) & (ny >= 1)
+    big = ok & ((nx > _MAX_EXACT_N) | (ny > _MAX_EXACT_N))
+    ok &= ~big
+    for i in np.flatnonzero(big):  # scipy does not round D here: call it row by row
+        yi = y[0 if y.shape[0] == 1 else i, : ny[i]]
+        with quiet():
+            res = stats.ks_2samp(yi, x[i, : nx[i]])
+        statistic[i], pvalue[i] = res.statistic, res.pvalue
+    rows = np.flatnonzero(ok)
+    if len(rows) == 0:
+        return statistic, pvalue
+    xs, nxs, nys = x[rows], nx[rows], ny[rows]
+    if y.shape[0] == 1:
+        h = _h_one_target(xs, nxs, y[0], int(ny[0]))
+        ys_row = lambda r: y[0, : ny[0]]  # noqa: E731
+    else:
+        h = _h_rows(xs, nxs, y[rows], nys)
+        ys_row = lambda r: y[rows[r], : nys[r]]  # noqa: E731
+    g = np.gcd(nxs, nys)
+    lcm = (nys // g) * nxs
+    statistic[rows] = h / lcm
+    # one scipy call per distinct (n1, n2, h)
+    key = (nys * (int(nxs.max()) + 1) + nxs) * (int(h.max()) + 1) + h
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    p_uniq = np.empty(len(uniq))
+    fallback_sizes = set()
+    for u, r in enumerate(first):
+        k = (int(nys[r]), int(nxs[r]), int(h[r]))
+        p_uniq[u], fell_back = _lookup(k, ys_row(r), xs[r, : nxs[r]])
+        if fell_back:
+            fallback_sizes.add(k[:2])
+    pvalue[rows] = p_uniq[inverse.reshape(-1)]
+    if notes is not None:
+        for n1, n2 in sorted(fallback_sizes):
+            notes.append(
+                f"ks_2samp: the exact p-value is not computable for sample sizes ({n1}, {n2}); "
+                "scipy's asymptotic p-value is used, as ks_2samp itself does."
+            )
+    return statistic, pvalue
+
+
+__all__ = ["ks"]

@@ -1,0 +1,105 @@
+"""Paired tests on the seeds two configurations share: ``wilcoxon`` and ``ttest_rel``.
+
+Scores are one float per seed per configuration; ``x_seeds``/``y_seeds`` hold the integer
+code of each score's seed (aligned with the values, -1 in the padding). A pair of rows is
+tested on the scores whose seeds appear in both, in the row's order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from ._rows import FloatArray, IntArray, groups, has_ties, quiet, take, valid_mask
+
+# scipy's wilcoxon(method="auto"): asymptotic above this many pairs ...
+_WILCOXON_EXACT_MAX_N = 50
+
+
+def shared(
+    x: FloatArray,
+    x_seeds: IntArray,
+    nx: IntArray,
+    y: FloatArray,
+    y_seeds: IntArray,
+    ny: IntArray,
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Align every row with its target on their shared seeds.
+
+    Returns ``(xp, yp, n)``: (M, Kx) arrays of the paired scores, left-aligned in the row's
+    order and NaN padded, and the number of shared seeds per row.
+    """
+    m = x.shape[0]
+    xs = np.where(valid_mask(x, nx), x_seeds, -1)
+    ys = np.where(valid_mask(y, np.asarray(ny)[: y.shape[0]]), y_seeds, -1)
+    width = int(max(xs.max(initial=-1), ys.max(initial=-1))) + 2
+    # key = row * width + code + 1, unique per (row, seed); look every x key up among y keys
+    y_rows = np.zeros((1, 1), dtype=np.int64) if y.shape[0] == 1 else np.arange(m)[:, None]
+    y_keys = (y_rows * width + ys + 1).ravel()
+    keep = ys.ravel() >= 0
+    y_keys, y_vals = y_keys[keep], y.ravel()[keep]
+    order = np.argsort(y_keys, kind="stable")
+    y_keys, y_vals = y_keys[order], y_vals[order]
+    x_rows = np.zeros((m, 1), dtype=np.int64) if y.shape[0] == 1 else np.arange(m)[:, None]
+    x_keys = x_rows * width + xs + 1
+    pos = np.searchsorted(y_keys, x_keys)
+    pos_c = np.minimum(pos, max(len(y_keys) - 1, 0))
+    found = (xs >= 0) & (pos < len(y_keys))
+    if len(y_keys):
+        found &= y_keys[pos_c] == x_keys
+    n = found.sum(axis=1).astype(np.int64)
+    # compact the found pairs to the left, keeping the row's order
+    order2 = np.argsort(~found, axis=1, kind="stable")
+    xp = np.take_along_axis(np.where(found, x, np.nan), order2, axis=1)
+    yv = y_vals[pos_c] if len(y_keys) else np.full(x.shape, np.nan)
+    yp = np.take_along_axis(np.where(found, yv, np.nan), order2, axis=1)
+    return xp, yp, n
+
+
+def _wilcoxon_flags(xp: FloatArray, yp: FloatArray, n: IntArray) -> IntArray:
+    """1 where scipy's per-row wilcoxon would not use its exact distribution (zeros, ties)."""
+    d = np.abs(xp - yp)
+    zero = np.any(d == 0, axis=1)
+    return (zero | has_ties(d, n)).astype(np.int64) * (n <= _WILCOXON_EXACT_MAX_N)
+
+
+def paired(
+    test: str,
+    x: FloatArray,
+    x_seeds: IntArray,
+    nx: IntArray,
+    y: FloatArray,
+    y_seeds: IntArray,
+    ny: IntArray,
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Batched ``wilcoxon(x_i, y_i)`` or ``ttest_rel(x_i, y_i)`` on the shared seeds.
+
+    Returns ``(statistic, pvalue, n_shared)``. Rows with no shared seed give NaN. scipy's
+    ``wilcoxon`` picks exact, permutation or asymptotic p-values once per batch (from the
+    sample size and whether *any* row has zeros or ties), so rows are grouped by
+    (n_shared, zeros-or-ties) to get each row's own decision.
+    """
+    xp, yp, n = shared(x, x_seeds, nx, y, y_seeds, ny)
+    m = x.shape[0]
+    statistic = np.full(m, np.nan)
+    pvalue = np.full(m, np.nan)
+    ok = np.flatnonzero(n >= 1)
+    if len(ok) == 0:
+        return statistic, pvalue, n
+    if test == "wilcoxon":
+        flags = _wilcoxon_flags(xp[ok], yp[ok], n[ok])
+    else:
+        flags = np.zeros(len(ok), dtype=np.int64)
+    for (k, _), idx in groups(n[ok], flags):
+        rows = ok[idx]
+        a, b = take(xp, rows, k), take(yp, rows, k)
+        try:
+            with quiet():
+                if test == "wilcoxon":
+                    res = stats.wilcoxon(a, b, axis=-1)
+                else:
+                    res = stats.ttest_rel(a, b, axis=-1)
+        except ValueError:  # e.g. wilcoxon's permutation path with a single tied pair
+            continue
+        statistic[rows], pvalue[rows] = res.statistic, res.pvalue
+    return statistic, pvalue, n

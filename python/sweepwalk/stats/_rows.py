@@ -1,0 +1,94 @@
+"""Helpers shared by the batched tests: row shapes, grouping by sample size, warnings.
+
+Every batched test takes scores as rows: ``x`` is an (M, Kx) float64 array whose row ``i``
+holds the ``nx[i]`` finite scores of one configuration, left-aligned and NaN-padded (scores are
+one float per seed per configuration). ``y`` is (M, Ky) or (1, Ky) (one target broadcast
+against every row), with counts ``ny`` of shape (M,) or (1,).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+def as_rows(
+    x: npt.ArrayLike, nx: npt.ArrayLike, y: npt.ArrayLike, ny: npt.ArrayLike
+) -> tuple[FloatArray, IntArray, FloatArray, IntArray]:
+    """Validate the row layout and return float64/int64 arrays with ``ny`` broadcast to (M,).
+
+    ``y`` keeps its (1, Ky) shape when it is one broadcast row, so callers can take the fast
+    one-target path.
+    """
+    xa = np.atleast_2d(np.asarray(x, dtype=np.float64))
+    ya = np.atleast_2d(np.asarray(y, dtype=np.float64))
+    nxa = np.atleast_1d(np.asarray(nx, dtype=np.int64))
+    nya = np.atleast_1d(np.asarray(ny, dtype=np.int64))
+    if xa.ndim != 2 or ya.ndim != 2:
+        raise ValueError("`x` and `y` must be 2-D arrays of rows (M, K).")
+    m = xa.shape[0]
+    if nxa.shape != (m,):
+        raise ValueError(f"`nx` must have shape ({m},), got {nxa.shape}.")
+    if ya.shape[0] not in (1, m):
+        raise ValueError(f"`y` must have 1 or {m} rows, got {ya.shape[0]}.")
+    if nya.shape not in ((1,), (ya.shape[0],)):
+        raise ValueError(f"`ny` must have shape ({ya.shape[0]},), got {nya.shape}.")
+    if np.any(nxa > xa.shape[1]) or np.any(nya > ya.shape[1]) or np.any(nxa < 0) | np.any(nya < 0):
+        raise ValueError("`nx`/`ny` must lie between 0 and the row width.")
+    nya = np.broadcast_to(nya, (m,)) if ya.shape[0] == 1 else nya
+    return xa, nxa, ya, np.ascontiguousarray(nya)
+
+
+def valid_mask(values: FloatArray, counts: IntArray) -> npt.NDArray[np.bool_]:
+    """Boolean (M, K) mask of the first ``counts[i]`` entries of every row."""
+    return np.arange(values.shape[1]) < counts[:, None]
+
+
+def groups(*keys: IntArray) -> Iterator[tuple[tuple[int, ...], IntArray]]:
+    """Yield ``(key values, row indices)`` for every distinct combination of integer keys.
+
+    Keys must be non-negative. Rows keep their order inside a group.
+    """
+    if len(keys[0]) == 0:
+        return
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        combined = combined * (int(key.max()) + 1) + key
+    order = np.argsort(combined, kind="stable")
+    bounds = np.flatnonzero(np.diff(combined[order])) + 1
+    for idx in np.split(order, bounds):
+        yield tuple(int(key[idx[0]]) for key in keys), idx
+
+
+def take(values: FloatArray, rows: IntArray, width: int) -> FloatArray:
+    """Rows ``rows`` (or the single broadcast row) cut to their first ``width`` columns."""
+    if values.shape[0] == 1:
+        return np.broadcast_to(values[:, :width], (len(rows), width))
+    return values[rows, :width]
+
+
+def has_ties(values: FloatArray, counts: IntArray) -> npt.NDArray[np.bool_]:
+    """Whether each left-aligned row holds a repeated value among its first ``counts`` entries."""
+    if values.shape[1] < 2:
+        return np.zeros(values.shape[0], dtype=bool)
+    s = np.sort(np.where(valid_mask(values, counts), values, np.nan), axis=1)
+    return np.any(s[:, 1:] == s[:, :-1], axis=1)
+
+
+@contextmanager
+def quiet() -> Iterator[list[warnings.WarningMessage]]:
+    """Record (and do not print) warnings raised by scipy inside a batched call.
+
+    The values returned are scipy's own (NaN where it cannot evaluate); the caller decides
+    what to tell the user, once per call rather than once per row.
+    """
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+        warnings.simplefilter("always")
+        yield caught
