@@ -1,0 +1,204 @@
+"""Greedy walks: from a start configuration, keep moving to the best significant neighbour.
+
+Scores are one float per seed per configuration. A walk compares the current configuration with
+its neighbours (:meth:`sweepwalk.Sweep.compare`), moves to the significantly better neighbour with
+the largest effect, and repeats until no significantly better neighbour is left.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .compare import Comparison
+    from .ledger import Ledger
+    from .sweep import Sweep
+
+__all__ = ["Walk", "walk"]
+
+_STEP_COLUMNS = ["from", "to", "varied", "pvalue", "pvalue_adj", "effect"]
+
+
+class Walk:
+    """The result of :meth:`sweepwalk.Sweep.walk`: a path of configurations and its steps.
+
+    Attributes
+    ----------
+    path : list of int
+        Config ids visited, starting with the start configuration.
+    comparisons : tuple of Comparison
+        The comparison made at each visited configuration (one more than the steps: the last
+        one found no significantly better unvisited neighbour, unless ``max_steps`` stopped it).
+    stopped : str
+        Why the walk ended: ``"no better neighbour"`` or ``"max_steps"``.
+    test, correction, alpha, neighbors : str, str, float, str
+        The settings every comparison used.
+    """
+
+    def __init__(
+        self,
+        path: list[int],
+        steps: list[dict[str, Any]],
+        comparisons: list[Comparison],
+        stopped: str,
+        settings: dict[str, Any],
+    ) -> None:
+        self.path = list(path)
+        self.comparisons = tuple(comparisons)
+        self.stopped = stopped
+        self.test: str = settings["test"]
+        self.correction: str = settings["correction"]
+        self.alpha: float = settings["alpha"]
+        self.neighbors: str = settings["neighbors"]
+        self._steps = steps
+
+    @property
+    def start(self) -> int:
+        """Config id the walk started from."""
+        return self.path[0]
+
+    @property
+    def end(self) -> int:
+        """Config id the walk ended at."""
+        return self.path[-1]
+
+    def __len__(self) -> int:
+        """Return the number of steps (moves) made."""
+        return len(self._steps)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per step.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``step`` (1, 2, ...): ``from`` and ``to`` (config ids), ``varied`` (the
+            parameter changed by the step), and the test of ``to`` against ``from`` at that step:
+            ``pvalue``, ``pvalue_adj`` (within that comparison's family) and ``effect`` (A12,
+            probability that a run of ``to`` beats a run of ``from``, oriented by the goal).
+        """
+        frame = pd.DataFrame(self._steps, columns=_STEP_COLUMNS)
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="step")
+        return frame.astype(
+            {"from": np.int64, "to": np.int64, "pvalue": np.float64, "pvalue_adj": np.float64}
+        ).astype({"effect": np.float64})
+
+    def __repr__(self) -> str:
+        return (
+            f"Walk(start={self.start}, end={self.end}, steps={len(self)}, test={self.test!r}, "
+            f"correction={self.correction!r}, stopped={self.stopped!r})"
+        )
+
+
+def walk(
+    sweep: Sweep,
+    start: int | dict[str, Any],
+    *,
+    test: str = "ks",
+    correction: str = "none",
+    alpha: float = 0.05,
+    neighbors: str = "adjacent",
+    max_steps: int | None = None,
+    ledger: Ledger | None = None,
+    **kwargs: Any,
+) -> Walk:
+    """Walk greedily from ``start`` to the significantly better neighbour with the largest effect.
+
+    At each configuration, compare it with its neighbours (``sweep.compare(current,
+    against="neighbors", ...)``). Among the neighbours whose status is ``better`` and that the
+    walk has not visited yet, move to the one with the largest effect (A12; ties broken by the
+    smaller p-value, then the smaller config id). Stop when there is none, or after
+    ``max_steps`` moves. A configuration is never visited twice, which rules out cycles
+    (significance is not transitive: A better than B better than C better than A can happen).
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep (scores: one float per seed per configuration).
+    start : int or dict
+        Config id, or a dict of parameter values, to start from.
+    test, correction, alpha, neighbors : str, str, float, str
+        As in :meth:`sweepwalk.Sweep.compare`, used at every step. The correction applies within
+        each step's family (the current configuration's neighbours); it does not control errors
+        over the whole walk.
+    max_steps : int, optional
+        Largest number of moves; ``None`` walks until no better neighbour is left.
+    ledger : Ledger, optional
+        If given, every comparison is recorded in it and the statuses it returns decide the
+        moves; with ``Ledger("walk")`` the whole walk keeps its FDR at the ledger's alpha.
+    **kwargs
+        Passed to :meth:`sweepwalk.Sweep.compare` (e.g. ``random_state`` for the permutation
+        test).
+
+    Returns
+    -------
+    Walk
+        ``.path`` (config ids) and ``.to_frame()`` (one row per step).
+
+    Notes
+    -----
+    A greedy walk is a hill climb: it ends at a configuration no significantly better neighbour
+    of which is left, which need not be the best configuration of the sweep. Every step is
+    chosen after looking at the data, so the p-values of a path are selected ones; use a
+    :class:`~sweepwalk.ledger.Ledger` with ``error_control="walk"`` for walk-wide control.
+
+    Examples
+    --------
+    >>> import sweepwalk
+    >>> sweep = sweepwalk.Sweep.from_runs(sweepwalk.datasets.load_demo(), metric="accuracy",
+    ...                                   seed="seed")  # doctest: +SKIP
+    >>> w = sweep.walk(0, test="mannwhitney", correction="holm")  # doctest: +SKIP
+    >>> w.path, w.to_frame()  # doctest: +SKIP
+    """
+    if max_steps is not None and (
+        isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral) or max_steps < 0
+    ):
+        raise ValueError(f"`max_steps` must be None or an integer >= 0, got {max_steps!r}")
+    settings = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors}
+    limit = np.inf if max_steps is None else int(max_steps)
+
+    path: list[int] = []
+    steps: list[dict[str, Any]] = []
+    comparisons: list[Comparison] = []
+    current: int | dict[str, Any] = start
+    while True:
+        cmp = sweep.compare(
+            current,
+            against="neighbors",
+            test=test,
+            correction=correction,
+            alpha=alpha,
+            neighbors=neighbors,
+            **kwargs,
+        )
+        comparisons.append(cmp)
+        frame = cmp.to_frame()
+        status = ledger.record(cmp) if ledger is not None else frame["status"]
+        here = int(frame.index[(frame["status"] == "target").to_numpy()][0])
+        path.append(here)
+        if len(steps) >= limit:
+            stopped = "max_steps"
+            break
+        better = frame.loc[(status == "better").to_numpy() & ~frame.index.isin(path)]
+        if better.empty:
+            stopped = "no better neighbour"
+            break
+        order = np.lexsort((better.index.to_numpy(), better["pvalue"], -better["effect"]))
+        to = int(better.index[order[0]])
+        row = better.loc[to]
+        steps.append(
+            {
+                "from": here,
+                "to": to,
+                "varied": row["varied"],
+                "pvalue": float(row["pvalue"]),
+                "pvalue_adj": float(row["pvalue_adj"]),
+                "effect": float(row["effect"]),
+            }
+        )
+        current = to
+    return Walk(path, steps, comparisons, stopped, settings)

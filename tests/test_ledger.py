@@ -1,0 +1,199 @@
+"""Ledger: recording, per-target and walk-wide decisions, revisits, the rule text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sweepwalk.ledger import Ledger
+from sweepwalk.stats._online_fdr import LOND, LORDPlusPlus, gamma_sequence
+
+COLUMNS = ["order", "target", "row", "test", "pvalue", "pvalue_adj", "level", "decision"]
+
+
+def expected_status(significant, effect):
+    if not significant:
+        return "ns"
+    return "better" if effect > 0.5 else "worse" if effect < 0.5 else "differs"
+
+
+class FakeComparison:
+    """Duck-typed stand-in for compare.Comparison (to_frame, test, alpha)."""
+
+    def __init__(self, target, rows, p, p_adj, effect, test="ks", alpha=0.05):
+        self.test, self.alpha = test, alpha
+        status = []
+        for pv, pa, e in zip(p, p_adj, effect, strict=True):
+            status.append("na" if np.isnan(pv) else expected_status(pa < alpha, e))
+        self._frame = pd.DataFrame(
+            {
+                "pvalue": [np.nan, *p],
+                "pvalue_adj": [np.nan, *p_adj],
+                "effect": [np.nan, *effect],
+                "status": ["target", *status],
+            },
+            index=pd.Index([target, *rows], name="config"),
+        )
+
+    def to_frame(self):
+        return self._frame.copy()
+
+
+def random_families(seed, n_families=12):
+    rng = np.random.default_rng(seed)
+    out = []
+    for f in range(n_families):
+        k = int(rng.integers(1, 6))
+        rows = rng.choice(np.arange(100, 200), k, replace=False) + 100 * f
+        p = np.where(rng.random(k) < 0.4, rng.random(k) * 1e-3, rng.random(k))
+        p[rng.random(k) < 0.1] = np.nan
+        out.append((f, rows, p, np.minimum(p * k, 1.0), rng.random(k)))
+    return out
+
+
+# ---------------------------------------------------------------- per-target
+
+
+def test_per_target_uses_the_family_decisions():
+    ledger = Ledger("per-target")
+    st = ledger.record_tests(
+        3, [1, 2, 4, 5], [0.01, 0.2, np.nan, 0.001], [0.9, 0.1, 0.5, 0.3],
+        test="welch", pvalue_adj=[0.03, 0.4, np.nan, 0.004], alpha=0.05,
+    )  # fmt: skip
+    assert st.tolist() == ["better", "ns", "na", "worse"]
+    frame = ledger.to_frame()
+    assert list(frame.columns) == COLUMNS
+    assert frame["row"].tolist() == [1, 2, 5]
+    assert frame["order"].tolist() == [1, 2, 3]
+    np.testing.assert_array_equal(frame["pvalue_adj"], [0.03, 0.4, 0.004])
+    np.testing.assert_array_equal(frame["level"], [0.05, 0.05, 0.05])
+    assert frame["decision"].tolist() == ["better", "ns", "worse"]
+    assert len(ledger) == 3 and ledger.n_discoveries == 2
+
+
+def test_per_target_record_returns_the_comparisons_own_status():
+    ledger = Ledger("per-target")
+    for target, rows, p, p_adj, eff in random_families(0):
+        cmp = FakeComparison(target, rows, p, p_adj, eff)
+        got = ledger.record(cmp)
+        want = cmp.to_frame()["status"]
+        pd.testing.assert_series_equal(got, want, check_dtype=False)
+
+
+def test_per_target_requires_the_family():
+    with pytest.raises(ValueError, match="`pvalue_adj` and `alpha` are required"):
+        Ledger("per-target").record_tests(0, [1], [0.1], [0.5], test="ks")
+
+
+# ---------------------------------------------------------------- walk-wide
+
+
+@pytest.mark.parametrize("method", ["lond", "lord++"])
+def test_walk_decisions_equal_the_online_procedure(method):
+    ledger = Ledger("walk", method=method, alpha=0.1)
+    ref = LOND(0.1, dependence="positive") if method == "lond" else LORDPlusPlus(0.1)
+    for target, rows, p, p_adj, eff in random_families(1):
+        got = ledger.record(FakeComparison(target, rows, p, p_adj, eff, alpha=0.5))
+        for row, pv, e in zip(rows, p, eff, strict=True):
+            if np.isnan(pv):
+                assert got[row] == "na"
+            else:
+                _level, reject = ref.test(pv)
+                assert got[row] == expected_status(reject, e)
+        assert got[target] == "target"
+    frame = ledger.to_frame()
+    np.testing.assert_allclose(frame["level"], ref.levels, rtol=1e-15)
+    assert frame["pvalue_adj"].isna().all()
+    assert len(ledger) == ref.n_tests and ledger.n_discoveries == ref.n_rejections
+    assert ref.n_rejections > 3  # the example does exercise discoveries
+
+
+def test_walk_ignores_the_comparisons_correction_and_alpha():
+    a = Ledger("walk").record(FakeComparison(0, [1, 2], [1e-4, 0.02], [1.0, 1.0], [0.9, 0.9]))
+    b = Ledger("walk").record(FakeComparison(0, [1, 2], [1e-4, 0.02], [0.0, 0.0], [0.9, 0.9]))
+    pd.testing.assert_series_equal(a, b)
+    # 1e-4 <= alpha * gamma_1 = 0.00274 is a discovery; 0.02 > alpha * gamma_2 * 1 is not
+    assert a.tolist() == ["target", "better", "ns"]
+    assert 0.05 * gamma_sequence(2)[1] < 0.02
+
+
+def test_default_method_is_lond_prds_variant():
+    ledger = Ledger("walk")
+    assert ledger.method == "lond"
+    ledger.record_tests(0, [1, 2], [0.0, 0.9], [0.9, 0.9], test="ks")
+    # after one discovery, the PRDS variant keeps the factor max(D, 1) = 1 (not D + 1 = 2)
+    assert ledger.to_frame()["level"][1] == pytest.approx(0.05 * gamma_sequence(2)[1])
+
+
+# ---------------------------------------------------------------- revisits
+
+
+@pytest.mark.parametrize("control", ["per-target", "walk"])
+def test_revisiting_adds_no_tests(control):
+    ledger = Ledger(control)
+    fam = ([1, 2, 3], [1e-6, 0.5, 1e-6], [1e-6, 0.5, 1e-6], [0.9, 0.6, 0.1])
+    first = ledger.record(FakeComparison(0, *fam))
+    n = len(ledger)
+    again = ledger.record(FakeComparison(0, *fam))
+    assert len(ledger) == n == 3
+    pd.testing.assert_series_equal(first, again)
+    # the pair (0, 1) seen from config 1: same test, direction from the new comparison
+    back = ledger.record(FakeComparison(1, [0, 7], [1e-6, 0.9], [1e-6, 0.9], [0.1, 0.5]))
+    assert back[0] == "worse"
+    assert len(ledger) == 4  # only (1, 7) is new
+    assert ledger.to_frame()["row"].tolist() == [1, 2, 3, 7]
+
+
+def test_walk_revisit_reuses_the_first_decision():
+    ledger = Ledger("walk")
+    ledger.record_tests(0, [1], [0.02], [0.9], test="ks")  # level 0.0027: ns
+    for _ in range(5):  # discoveries raise later levels ...
+        ledger.record_tests(0, [10 + _], [0.0], [0.9], test="ks")
+    # ... but the pair (0, 1) keeps its first decision
+    assert ledger.record_tests(1, [0], [0.02], [0.1], test="ks").tolist() == ["ns"]
+    assert len(ledger) == 6
+
+
+def test_another_test_is_a_new_test():
+    ledger = Ledger("walk")
+    ledger.record_tests(0, [1], [0.3], [0.9], test="ks")
+    ledger.record_tests(0, [1], [0.3], [0.9], test="welch")
+    assert len(ledger) == 2
+    assert ledger.to_frame()["test"].tolist() == ["ks", "welch"]
+
+
+# ---------------------------------------------------------------- description, frame, errors
+
+
+def test_rule_and_repr():
+    assert "per-target" in Ledger().rule and "no error control" in Ledger().rule
+    assert "LOND" in Ledger("walk").rule and "0.05" in Ledger("walk").rule
+    assert "LORD++" in Ledger("walk", method="lord++", alpha=0.1).rule
+    assert "0.1" in Ledger("walk", method="lord++", alpha=0.1).rule
+    assert "tests=0" in repr(Ledger("walk"))
+
+
+def test_empty_frame_has_the_columns():
+    frame = Ledger().to_frame()
+    assert list(frame.columns) == COLUMNS and len(frame) == 0
+
+
+def test_bad_arguments_list_the_allowed_values():
+    with pytest.raises(
+        ValueError, match=r"`error_control` must be one of \('per-target', 'walk'\)"
+    ):
+        Ledger("global")
+    with pytest.raises(ValueError, match=r"`method` must be one of \('lond', 'lord\+\+'\)"):
+        Ledger("walk", method="bh")
+    with pytest.raises(ValueError, match="`alpha`"):
+        Ledger("walk", alpha=1.5)
+    with pytest.raises(ValueError, match="same length"):
+        Ledger("walk").record_tests(0, [1, 2], [0.1], [0.5], test="ks")
+
+
+def test_record_needs_one_target_row():
+    cmp = FakeComparison(0, [1], [0.1], [0.1], [0.5])
+    cmp._frame["status"] = "ns"
+    with pytest.raises(ValueError, match="exactly one row with status 'target'"):
+        Ledger().record(cmp)
