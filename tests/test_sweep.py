@@ -261,3 +261,43 @@ def test_compare_is_a_thin_forwarder(solver_df, monkeypatch):
 def test_direct_construction_is_refused():
     with pytest.raises(TypeError, match="from_runs"):
         Sweep()
+
+
+@pytest.mark.parametrize(
+    ("method", "module", "args", "expected"),
+    [
+        (
+            "importance",
+            "importance",
+            {"margin": 0.1, "random_state": 0},
+            {
+                "test": "ks",
+                "correction": "fdr_bh",
+                "alpha": 0.05,
+                "neighbors": "adjacent",
+                "margin": 0.1,
+                "random_state": 0,
+            },
+        ),
+        (
+            "walk",
+            "walk",
+            {"max_steps": 2},
+            {"test": "ks", "correction": "none", "alpha": 0.05, "max_steps": 2},
+        ),
+    ],
+)
+def test_importance_and_walk_forward(solver_df, monkeypatch, method, module, args, expected):
+    calls = []
+    fake = types.ModuleType(f"sweepwalk.{module}")
+
+    def func(sweep, *pos, **kwargs):
+        calls.append((sweep, pos, kwargs))
+        return "result"
+
+    setattr(fake, module, func)
+    monkeypatch.setitem(sys.modules, f"sweepwalk.{module}", fake)
+    sweep = Sweep.from_runs(solver_df, metric="acc", seed="seed")
+    pos = (1,) if method == "walk" else ()
+    assert getattr(sweep, method)(*pos, **args) == "result"
+    assert calls == [(sweep, pos, expected)]

@@ -19,6 +19,7 @@ from ._neighbors import NeighborIndex
 
 if TYPE_CHECKING:
     from .compare import Comparison
+    from .walk import Walk
 
 __all__ = ["Sweep"]
 
@@ -420,6 +421,49 @@ class Sweep:
             neighbors=neighbors,
             **kwargs,
         )
+
+    def importance(
+        self,
+        *,
+        test: str = "ks",
+        correction: str = "fdr_bh",
+        alpha: float = 0.05,
+        neighbors: str = "adjacent",
+        margin: float | None = None,
+        **kwargs: Any,
+    ) -> pd.DataFrame:
+        """Which parameters matter: every neighbour pair tested once, summarised per parameter.
+
+        A thin wrapper around :func:`sweepwalk.importance.importance`; see it for the columns.
+        """
+        from .importance import importance
+
+        return importance(
+            self,
+            test=test,
+            correction=correction,
+            alpha=alpha,
+            neighbors=neighbors,
+            margin=margin,
+            **kwargs,
+        )
+
+    def walk(
+        self,
+        start: int | dict[str, Any],
+        *,
+        test: str = "ks",
+        correction: str = "none",
+        alpha: float = 0.05,
+        **kwargs: Any,
+    ) -> Walk:
+        """Walk greedily to the significantly better neighbour with the largest effect.
+
+        A thin wrapper around :func:`sweepwalk.walk.walk`; see it for the rules and the result.
+        """
+        from .walk import walk
+
+        return walk(self, start, test=test, correction=correction, alpha=alpha, **kwargs)
 
 
 # ---------------------------------------------------------------------- helpers
