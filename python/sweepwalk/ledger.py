@@ -148,32 +148,28 @@ class Ledger:
         Returns
         -------
         pandas.Series
-            Indexed like ``comparison.to_frame()`` (config id), named ``status``: ``target`` for
-            the target, ``na`` where no test could be made, otherwise ``better``, ``worse``,
-            ``differs`` or ``ns`` under the rule in force. With ``"per-target"`` this is the
-            comparison's own ``status`` column.
+            Indexed like ``comparison.to_frame()`` (config ids, sorted), named ``status``:
+            ``target`` for the target, ``na`` where no test could be made, otherwise
+            ``better``, ``worse``, ``differs`` or ``ns`` under the rule in force. With
+            ``"per-target"`` this is the comparison's own ``status`` column.
         """
-        frame = comparison.to_frame()
-        is_target = (frame["status"] == "target").to_numpy()
-        if is_target.sum() != 1:
-            raise ValueError("`comparison` must hold exactly one row with status 'target'")
-        target = int(frame.index[is_target][0])
-        tested = frame.loc[~is_target]
+        ids = np.asarray(comparison.ids, dtype=np.int64)
+        target = int(comparison.target)
         statuses = self.record_tests(
             target,
-            tested.index.to_numpy(),
-            tested["pvalue"].to_numpy(dtype=np.float64),
-            tested["effect"].to_numpy(dtype=np.float64),
+            ids,
+            comparison.pvalue,
+            comparison.effect,
             test=str(comparison.test),
-            pvalue_adj=tested["pvalue_adj"].to_numpy(dtype=np.float64),
+            pvalue_adj=comparison.pvalue_adj,
             alpha=float(comparison.alpha),
         )
-        out = pd.Series("target", index=frame.index, name="status", dtype=object)
         if self.error_control == "per-target":
-            out.loc[tested.index] = tested["status"].to_numpy()
-        else:
-            out.loc[tested.index] = statuses
-        return out
+            statuses = np.asarray(comparison.status, dtype=object)
+        index = np.append(ids, target)
+        out = pd.Series(np.append(statuses, "target"), index=index, name="status", dtype=object)
+        out.index.name = "config"
+        return out.sort_index()
 
     def record_tests(
         self,

@@ -176,28 +176,34 @@ def walk(
             **kwargs,
         )
         comparisons.append(cmp)
-        frame = cmp.to_frame()
-        status = ledger.record(cmp) if ledger is not None else frame["status"]
-        here = int(frame.index[(frame["status"] == "target").to_numpy()][0])
+        here = int(cmp.target)
         path.append(here)
         if len(steps) >= limit:
             stopped = "max_steps"
             break
-        better = frame.loc[(status == "better").to_numpy() & ~frame.index.isin(path)]
-        if better.empty:
+        ids = np.asarray(cmp.ids, dtype=np.int64)
+        status = (
+            ledger.record(cmp).reindex(ids).to_numpy()
+            if ledger is not None
+            else np.asarray(cmp.status, dtype=object)
+        )
+        effect = np.asarray(cmp.effect, dtype=np.float64)
+        pvalue = np.asarray(cmp.pvalue, dtype=np.float64)
+        cand = np.flatnonzero((status == "better") & ~np.isin(ids, path))
+        if cand.size == 0:
             stopped = "no better neighbour"
             break
-        order = np.lexsort((better.index.to_numpy(), better["pvalue"], -better["effect"]))
-        to = int(better.index[order[0]])
-        row = better.loc[to]
+        # largest effect, then smallest p-value, then smallest config id
+        k = cand[np.lexsort((ids[cand], pvalue[cand], -effect[cand]))[0]]
+        to = int(ids[k])
         steps.append(
             {
                 "from": here,
                 "to": to,
-                "varied": row["varied"],
-                "pvalue": float(row["pvalue"]),
-                "pvalue_adj": float(row["pvalue_adj"]),
-                "effect": float(row["effect"]),
+                "varied": cmp.varied[k],
+                "pvalue": float(pvalue[k]),
+                "pvalue_adj": float(cmp.pvalue_adj[k]),
+                "effect": float(effect[k]),
             }
         )
         current = to
