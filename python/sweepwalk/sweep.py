@@ -50,16 +50,22 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool]:
             f"({type(bad).__name__}); parameter values must be hashable (numbers, strings, "
             f"bools, tuples). Convert them, e.g. df[{name!r}].map(tuple) or .map(str)."
         ) from exc
-    uniq = list(uniques) if not isinstance(uniques, np.ndarray) else uniques.tolist()
-    numeric = all(_is_number(x) for x in uniq)
-    if numeric:
-        order = np.argsort(np.asarray(uniq, dtype=np.float64), kind="stable")
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        numeric = False
+    elif pd.api.types.is_numeric_dtype(dtype):
+        numeric = True
     else:
+        numeric = all(_is_number(x) for x in uniques)
+    if numeric:
+        order = np.argsort(np.asarray(uniques, dtype=np.float64), kind="stable")
+    else:
+        uniq = list(uniques)
         order = np.asarray(sorted(range(len(uniq)), key=lambda k: _sort_key(uniq[k])), dtype=int)
-    rank = np.empty(len(uniq), dtype=np.int64)
-    rank[order] = np.arange(len(uniq), dtype=np.int64)
-    codes = np.where(raw >= 0, rank[np.maximum(raw, 0)] if len(uniq) else -1, -1)
-    return codes.astype(np.int64), numeric
+    rank = np.empty(len(uniques) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(uniques), dtype=np.int64)
+    rank[-1] = -1  # factorize's -1 (absent) indexes the last slot
+    return rank[raw], numeric
 
 
 def _row_stats(values: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
@@ -266,7 +272,6 @@ class Sweep:
     ) -> Sweep:
         row_cfg, (first_row, codes, numeric) = _config_codes(df, params)
         n_cfg = len(first_row)
-        n_rows = len(df)
         finite = ~np.isnan(scores)
         if seed is not None:
             seed_code = _seed_codes(df[seed], seed)
@@ -296,8 +301,7 @@ class Sweep:
         for name, col in _row_stats(values, counts).items():
             configs[name] = col
         configs.index = pd.RangeIndex(n_cfg, name="config")
-        runs = df.copy() if n_rows else df
-        runs["config"] = row_cfg
+        runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
 
         self = object.__new__(cls)
         self.params = tuple(params)
