@@ -301,3 +301,33 @@ def test_importance_and_walk_forward(solver_df, monkeypatch, method, module, arg
     pos = (1,) if method == "walk" else ()
     assert getattr(sweep, method)(*pos, **args) == "result"
     assert calls == [(sweep, pos, expected)]
+
+
+def test_categorical_order_and_row_order_independence(solver_df):
+    df = solver_df.assign(
+        size=pd.Categorical(
+            ["large", "small"] * (len(solver_df) // 2) + ["small"] * (len(solver_df) % 2),
+            categories=["small", "large"],
+            ordered=True,
+        )
+    )
+    sweep = Sweep.from_runs(
+        df, metric="acc", seed="seed", params=["size", "solver", "momentum", "lr"]
+    )
+    assert sweep.configs["size"].tolist()[:3] == ["small"] * 3
+    shuffled = df.sample(frac=1.0, random_state=7)
+    shuffled.index = shuffled.index * 10 + 5  # a non-default index
+    again = Sweep.from_runs(
+        shuffled, metric="acc", seed="seed", params=["size", "solver", "momentum", "lr"]
+    )
+    pd.testing.assert_frame_equal(again.configs, sweep.configs)
+    np.testing.assert_array_equal(again._values, sweep._values)
+    assert (again.runs.index == shuffled.index).all()
+
+
+def test_runs_do_not_follow_later_edits_of_the_input(solver_df):
+    sweep = Sweep.from_runs(solver_df, metric="acc", seed="seed")
+    before = sweep.runs["acc"].copy()
+    solver_df.loc[0, "acc"] = 123.0
+    pd.testing.assert_series_equal(sweep.runs["acc"], before)
+    assert "config" not in solver_df.columns

@@ -57,7 +57,9 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool]:
         numeric = True
     else:
         numeric = all(_is_number(x) for x in uniques)
-    if numeric:
+    if isinstance(dtype, pd.CategoricalDtype):  # the categories' own order
+        order = np.argsort(np.asarray(pd.Categorical(uniques).codes), kind="stable")
+    elif numeric:
         order = np.argsort(np.asarray(uniques, dtype=np.float64), kind="stable")
     else:
         uniq = list(uniques)
@@ -96,7 +98,8 @@ class Sweep:
 
     Configuration ids are 0..N-1 in the order of the sorted parameter values: by the first
     parameter, then the second, and so on; within a parameter numbers sort by value, other values
-    by type name and then text, and absent (NaN/None) sorts last.
+    by type name and then text (categorical columns follow their categories' order), and absent
+    (NaN/None) sorts last. The order does not depend on the order of the rows.
 
     Attributes
     ----------
@@ -176,11 +179,15 @@ class Sweep:
         >>> df = pd.DataFrame({"lr": [0.1] * 3 + [0.01] * 3, "seed": [0, 1, 2] * 2,
         ...                    "acc": [0.8, 0.82, 0.81, 0.7, 0.71, 0.69]})
         >>> sweep = Sweep.from_runs(df, metric="acc", seed="seed")
-        >>> sweep.configs[["lr", "n", "mean"]]
+        >>> sweep.configs[["lr", "n", "mean"]]  # doctest: +NORMALIZE_WHITESPACE
                   lr  n  mean
         config
         0       0.01  3  0.70
         1       0.10  3  0.81
+        >>> sweep.scores(1)  # ordered by seed
+        array([0.8 , 0.82, 0.81])
+        >>> sweep.find(lr=0.1), sweep.neighbors(0)
+        (1, [1])
         """
         df = v.check_frame(df)
         v.check_column(df, metric, "metric")
@@ -559,6 +566,10 @@ def _matches(col: pd.Series, want: Any) -> np.ndarray:
     absent = col.isna().to_numpy()
     if want is None or (isinstance(want, float) and np.isnan(want)):
         return absent
+    if _is_number(want) and pd.api.types.is_numeric_dtype(col.dtype):
+        if pd.api.types.is_bool_dtype(col.dtype):
+            return np.zeros(len(col), dtype=bool)
+        return col.to_numpy(dtype=np.float64, na_value=np.nan) == float(want)
     values = col.tolist()
     exact = np.array(
         [(not a) and _same(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
