@@ -224,6 +224,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   }
 
   let rawSweepSeen: unknown = undefined;
+  let lastGrid: { sweep: Sweep; results: Results | null; order: Int32Array; selected: number[]; sort: SortSpec | null } | null = null;
   let orderMemo: { results: Results | null; scope: Scope; sort: SortSpec | null; sweep: Sweep } | null = null;
 
   function paint(): void {
@@ -277,7 +278,12 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     if (results) for (let i = 0; i < results.rows.length; i++) counts[statusOf(results, results.rows[i])]!++;
     counts.out = sweep.n_configs - (results ? results.rows.length : 0);
     controls.updateLegend(counts);
-    grid.setData({ sweep, results, order, selected: new Set(model.get("selected") ?? []), sort });
+    const selected = model.get("selected") ?? [];
+    const g = lastGrid;
+    if (!g || g.sweep !== sweep || g.results !== results || g.order !== order || g.selected !== selected || g.sort !== sort) {
+      grid.setData({ sweep, results, order, selected: new Set(selected), sort });
+      lastGrid = { sweep, results, order, selected, sort };
+    }
     updateDetail();
   }
 

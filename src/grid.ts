@@ -112,7 +112,7 @@ function columnsFor(sweep: Sweep): Column[] {
       id: `param:${i}`,
       label: p.name,
       title: `parameter ${p.name}`,
-      width: `${Math.min(22, Math.max(4, longest)) + 2}ch`,
+      width: `${Math.min(24, Math.max(4, longest)) + 4}ch`, // + room for the varied marker
       cls: "sw-c-param",
     });
   });
@@ -120,7 +120,7 @@ function columnsFor(sweep: Sweep): Column[] {
   cols.push(
     { id: "n", label: "n", title: "runs (seeds) with a finite score", width: "4ch", cls: "sw-c-num" },
     { id: "mean", label: "mean ± std", title: `${sweep.metric} (goal: ${sweep.goal})`, width: "15ch", cls: "sw-c-num" },
-    { id: "scores", label: "scores", title: `per-seed scores on one shared axis (${range}); sorts by std`, width: "minmax(90px, 1fr)", cls: "sw-c-strip" },
+    { id: "scores", label: "scores", title: `per-seed scores on one shared axis (${range}); sorts by std`, width: "140px", cls: "sw-c-strip" },
     { id: "p", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
     { id: "p_adj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "8ch", cls: "sw-c-num" },
     { id: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "6ch", cls: "sw-c-num" },
@@ -138,6 +138,8 @@ export class Grid {
   private columns: Column[] = [];
   private data: GridData | null = null;
   private focused = -1;
+  /** Rendered rows by config id, all built from the current `data`. */
+  private rows = new Map<number, HTMLElement>();
   private frame = 0;
   private readonly uid = Math.random().toString(36).slice(2, 8);
 
@@ -173,7 +175,11 @@ export class Grid {
       this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
     }
     this.renderHeader();
+    this.invalidate();
     this.body.style.height = `${data.order.length * ROW_HEIGHT}px`;
+    // shrink to fit short tables; header row + rows + room for a horizontal scrollbar
+    const fit = (data.order.length + 1) * ROW_HEIGHT + 20;
+    this.viewport.style.height = `min(var(--sw-grid-height, ${DEFAULT_VIEWPORT}px), ${fit}px)`;
     this.viewport.setAttribute("aria-rowcount", String(data.order.length + 1));
     this.paint();
   }
@@ -233,18 +239,39 @@ export class Grid {
     });
   };
 
-  /** Render the visible window. */
+  /**
+   * Render the visible window. Rows already in the DOM for the same data are kept (a
+   * scroll by a few rows creates only the rows that come into view).
+   */
   paint(): void {
     const data = this.data;
     if (!data) return;
     const vh = this.viewport.clientHeight || DEFAULT_VIEWPORT;
     const { start, end } = visibleRange(this.viewport.scrollTop, vh, ROW_HEIGHT, data.order.length);
-    const rows: HTMLElement[] = [];
-    for (let i = start; i < end; i++) rows.push(this.renderRow(data, i, data.order[i]));
-    this.body.replaceChildren(...rows);
-    const focusedRow = rows.find((r) => Number(r.dataset.config) === this.focused);
+    const keep = new Map<number, HTMLElement>();
+    const fresh: HTMLElement[] = [];
+    for (let i = start; i < end; i++) {
+      const config = data.order[i];
+      let row = this.rows.get(config);
+      if (!row) {
+        row = this.renderRow(data, i, config);
+        fresh.push(row);
+      }
+      row.classList.toggle("sw-focused", config === this.focused);
+      keep.set(config, row);
+    }
+    for (const [config, row] of this.rows) if (!keep.has(config)) row.remove();
+    if (fresh.length) this.body.append(...fresh);
+    this.rows = keep;
+    const focusedRow = keep.get(this.focused);
     if (focusedRow) this.viewport.setAttribute("aria-activedescendant", focusedRow.id);
     else this.viewport.removeAttribute("aria-activedescendant");
+  }
+
+  /** Drop every rendered row (the data they show changed). */
+  private invalidate(): void {
+    for (const row of this.rows.values()) row.remove();
+    this.rows.clear();
   }
 
   private renderRow(data: GridData, index: number, config: number): HTMLElement {
@@ -264,7 +291,6 @@ export class Grid {
     const selected = data.selected.has(config);
     row.setAttribute("aria-selected", String(selected));
     if (selected) row.classList.add("sw-selected");
-    if (config === this.focused) row.classList.add("sw-focused");
     const varied = ri >= 0 && results ? results.varied[ri] : -1;
 
     const cell = (cls: string, text?: string) => {
