@@ -162,6 +162,45 @@ class _Axis:
             return empty, empty
         return np.concatenate(srcs), np.concatenate(dsts)
 
+    def unordered(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every neighbour pair along p once (``mode="axis"``), as (one side, other side)."""
+        w = self.width
+        srcs: list[np.ndarray] = []
+        dsts: list[np.ndarray] = []
+        present_ids = np.flatnonzero(self.present)
+        if len(present_ids) and not self.present.all():  # D empty, H = {p}
+            keys, ids = self.split(False)
+            k = self.full_key[present_ids]
+            lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
+            s, pos = _expand(present_ids, lo, hi)
+            srcs.append(s)
+            dsts.append(ids[pos])
+        for n_a, a in enumerate(self.patterns):
+            # Same pattern: members of a key group differ only at p, so each pairs with every
+            # later member of its group.
+            comp, ids = self.table(a, self.common(a, a))
+            group = comp // w
+            s, pos = _expand(
+                ids, np.arange(1, len(ids) + 1), np.searchsorted(group, group, "right")
+            )
+            srcs.append(s)
+            dsts.append(ids[pos])
+            for b in self.patterns[n_a + 1 :]:
+                common = self.common(a, b)
+                comp, ids = self.table(b, common)
+                q = self.members[a]
+                k = self._index.key(common)[q]
+                lo, hi = np.searchsorted(comp, k * w, "left"), np.searchsorted(comp, (k + 1) * w)
+                s, pos = _expand(q, lo, hi)
+                d = ids[pos]
+                keep = self.values[d] != self.values[s]
+                srcs.append(s[keep])
+                dsts.append(d[keep])
+        if not srcs:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate(srcs), np.concatenate(dsts)
+
     def _along(self, q: np.ndarray, a: int, adjacent: bool) -> tuple[np.ndarray, np.ndarray]:
         w = self.width
         v = self.values[q]
@@ -288,12 +327,11 @@ class NeighborIndex:
         everyone = np.arange(n, dtype=np.int64)
         out: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         for p, name in enumerate(self.params):
-            src, dst = self._directed(p, everyone, mode)
             if mode == "axis" or not self.numeric[p]:
-                # The rule is symmetric: each pair was found once from each side.
-                keep = src < dst
-                joint = np.sort(src[keep] * n + dst[keep])
+                src, dst = self._axis(p).unordered()
+                joint = np.sort(np.minimum(src, dst) * n + np.maximum(src, dst))
             else:
+                src, dst = self._directed(p, everyone, mode)
                 lo, hi = np.minimum(src, dst), np.maximum(src, dst)
                 joint = sorted_unique(lo * n + hi)
             out[name] = (joint // n, joint % n)
