@@ -201,3 +201,43 @@ class SweepKeyError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+def check_duplicate_runs(
+    df: pd.DataFrame,
+    params: Sequence[Hashable],
+    seed: Hashable,
+    row_cfg: np.ndarray,
+    seed_code: np.ndarray,
+    order: np.ndarray,
+) -> None:
+    """Refuse two rows for the same (configuration, seed); ``order`` sorts rows by both."""
+    c, s = row_cfg[order], seed_code[order]
+    same = (c[1:] == c[:-1]) & (s[1:] == s[:-1])
+    if not same.any():
+        return
+    rows = np.unique(np.concatenate([order[1:][same], order[:-1][same]]))
+    shown = df.iloc[rows[:10]].loc[:, [*params, seed]]
+    raise ValueError(
+        f"{int(same.sum())} duplicate run(s): two or more rows share the same configuration and "
+        f"seed {seed!r}. Scores are one float per seed per configuration; drop or aggregate the "
+        f"duplicates, or add the column that tells them apart to `params`. First duplicates:\n"
+        f"{shown.to_string()}"
+    )
+
+
+def list_scores(x: Any, column: Hashable, row: int) -> np.ndarray:
+    """One cell of ``from_lists``' scores column as float64 (a missing cell is no runs)."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return np.zeros(0)
+    if isinstance(x, (str, bytes, dict)) or not hasattr(x, "__len__"):
+        raise TypeError(
+            f"`scores` column {column!r} must hold a list of per-seed scores in every row; "
+            f"row {row} holds {x!r}."
+        )
+    try:
+        return np.asarray(x, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"`scores` column {column!r}, row {row}: scores must be numbers, got {x!r}."
+        ) from exc

@@ -243,7 +243,7 @@ class Sweep:
             if not params:
                 raise ValueError("no parameter columns besides `scores`; pass `params=[...]`.")
         params = v.check_params(df, params, metric=scores, seed=None)
-        lists = [_as_scores(x, scores, k) for k, x in enumerate(df[scores].tolist())]
+        lists = [v.list_scores(x, scores, k) for k, x in enumerate(df[scores].tolist())]
         lengths = np.array([len(x) for x in lists], dtype=np.int64)
         flat = np.concatenate(lists) if lists else np.zeros(0)
         long = df.loc[:, list(params)].iloc[np.repeat(np.arange(len(df)), lengths)]
@@ -284,7 +284,7 @@ class Sweep:
             seed_code = _seed_codes(df[seed], seed)
             n_seeds = int(seed_code.max(initial=0)) + 1
             order = np.argsort(row_cfg * n_seeds + seed_code, kind="stable")
-            _check_duplicates(df, params, seed, row_cfg, seed_code, order)
+            v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
         else:
             seed_code = None
             order = np.argsort(row_cfg, kind="stable")
@@ -521,44 +521,6 @@ def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
         raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")
     codes, _ = _ordered_codes(col, seed)
     return codes
-
-
-def _check_duplicates(
-    df: pd.DataFrame,
-    params: Sequence[Hashable],
-    seed: Hashable,
-    row_cfg: np.ndarray,
-    seed_code: np.ndarray,
-    order: np.ndarray,
-) -> None:
-    c, s = row_cfg[order], seed_code[order]
-    same = (c[1:] == c[:-1]) & (s[1:] == s[:-1])
-    if not same.any():
-        return
-    rows = np.unique(np.concatenate([order[1:][same], order[:-1][same]]))
-    shown = df.iloc[rows[:10]].loc[:, [*params, seed]]
-    raise ValueError(
-        f"{int(same.sum())} duplicate run(s): two or more rows share the same configuration and "
-        f"seed {seed!r}. Scores are one float per seed per configuration; drop or aggregate the "
-        f"duplicates, or add the column that tells them apart to `params`. First duplicates:\n"
-        f"{shown.to_string()}"
-    )
-
-
-def _as_scores(x: Any, column: Hashable, row: int) -> np.ndarray:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return np.zeros(0)
-    if isinstance(x, (str, bytes, dict)) or not hasattr(x, "__len__"):
-        raise TypeError(
-            f"`scores` column {column!r} must hold a list of per-seed scores in every row; "
-            f"row {row} holds {x!r}."
-        )
-    try:
-        return np.asarray(x, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"`scores` column {column!r}, row {row}: scores must be numbers, got {x!r}."
-        ) from exc
 
 
 def _matches(col: pd.Series, want: Any) -> np.ndarray:
