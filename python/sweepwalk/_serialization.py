@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from .compare import Comparison
     from .sweep import Sweep
 
 STATUSES = ("target", "better", "worse", "differs", "ns", "na")
@@ -218,50 +219,66 @@ def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]
     }
 
 
-def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+def results_payload(comparison: Comparison, params: Sequence[str], *, key: str) -> dict:
+    """Build the ``_results`` trait value from a :class:`Comparison`.
 
-
-def results_payload(frame: pd.DataFrame, params: Sequence[str], *, key: str, target: int) -> dict:
-    """Build the ``_results`` trait value from ``Comparison.to_frame()``.
+    Reads the comparison's arrays directly (``to_frame()`` costs more than the tests for a
+    click on a neighbour); the rows, their order and every value are those of
+    ``comparison.to_frame()``: the target and the compared rows sorted by config id, the
+    target's row with status ``"target"``, NaN test columns and ``diff_mean`` 0.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        ``Comparison.to_frame()``: indexed by config id, the target row and every compared row,
-        with ``statistic``, ``pvalue``, ``pvalue_adj``, ``effect``, ``diff_mean``, ``varied`` and
-        ``status`` columns.
+    comparison : Comparison
+        The result of ``sweep.compare(...)``.
     params : sequence of str
         The sweep's parameters, in order (``varied`` is sent as an index into them).
     key : str
         :func:`results_key` of the state the comparison was computed for.
-    target : int
-        The target's config id.
 
     Returns
     -------
     dict
         JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``.
     """
+    target = int(comparison.target)
+    ids = np.asarray(comparison.ids, dtype=np.int64)
+    rows = np.sort(np.append(ids, target))
+    pos = np.searchsorted(rows, ids)
+    tpos = int(np.searchsorted(rows, target))
+
+    def spread(values: Any, fill: float, dtype: str) -> np.ndarray:
+        out = np.full(len(rows), fill, dtype=dtype)
+        out[pos] = values
+        return out
+
     status_index = {s: i for i, s in enumerate(STATUSES)}
-    unknown = set(frame["status"]) - set(status_index)
-    if unknown:
-        raise ValueError(f"unknown status {sorted(map(str, unknown))}; allowed: {list(STATUSES)}")
+    words = pd.Series(np.asarray(comparison.status, dtype=object), dtype=object)
+    codes = words.map(status_index)
+    if codes.isna().any():
+        unknown = sorted(map(str, set(words[codes.isna()])))
+        raise ValueError(f"unknown status {unknown}; allowed: {list(STATUSES)}")
     param_index = {p: i for i, p in enumerate(params)}
-    varied = [param_index.get(v, -1) if isinstance(v, str) else -1 for v in frame["varied"]]
+    varied = pd.Series(list(comparison.varied), dtype=object).map(param_index).fillna(-1)
     payload: dict[str, Any] = {
         "key": key,
-        "target": int(target),
-        "rows": _buffer(frame.index.to_numpy(), "i4"),
-        "status": _buffer([status_index[s] for s in frame["status"]], "u1"),
-        "varied": _buffer(varied, "i2"),
+        "target": target,
+        "rows": _buffer(rows, "i4"),
+        "status": _buffer(spread(codes.to_numpy(dtype=np.int64), 0, "u1"), "u1"),
+        "varied": _buffer(spread(varied.to_numpy(dtype=np.int64), -1, "i2"), "i2"),
     }
     for column in RESULT_FLOATS:
-        payload[column] = _buffer(_floats(frame, column), "f8")
+        values = spread(np.asarray(getattr(comparison, column), dtype=np.float64), np.nan, "f8")
+        if column == "diff_mean":
+            values[tpos] = 0.0
+        payload[column] = _buffer(values, "f8")
     for column in (*OPTIONAL_FLOATS, "seeds_needed"):
-        if column in frame.columns:
-            payload[column] = _buffer(_floats(frame, column), "f8")
-    if "underpowered" in frame.columns:
-        flags = frame["underpowered"].fillna(False).to_numpy(dtype=bool)
-        payload["underpowered"] = _buffer(flags, "u1")
+        extra = getattr(comparison, column, None)
+        if extra is not None:
+            payload[column] = _buffer(
+                spread(np.asarray(extra, dtype=np.float64), np.nan, "f8"), "f8"
+            )
+    flags = getattr(comparison, "underpowered", None)
+    if flags is not None:
+        payload["underpowered"] = _buffer(spread(np.asarray(flags, dtype=bool), 0, "u1"), "u1")
     return payload

@@ -274,8 +274,7 @@ class SweepWidget(anywidget.AnyWidget):
         self._busy = True
         try:
             comparison = self._compare()
-            frame = comparison.to_frame()
-            payload = results_payload(frame, self._engine.params, key=key, target=self.target)
+            payload = results_payload(comparison, self._engine.params, key=key)
         except Exception as exc:
             logger.error("sweepwalk: recomputing the comparison failed", exc_info=True)
             self._comparison = self._frame = None
@@ -283,7 +282,7 @@ class SweepWidget(anywidget.AnyWidget):
                 self._error = f"{type(exc).__name__}: {exc}"
                 self._busy = False
             return
-        self._comparison, self._frame = comparison, frame
+        self._comparison, self._frame = comparison, None  # to_frame() on demand
         with self.hold_sync():
             self._results = payload
             self._error = ""
@@ -322,8 +321,11 @@ class SweepWidget(anywidget.AnyWidget):
     @property
     def results(self) -> pd.DataFrame:
         """``w.sweep.compare(...).to_frame()`` for the current state: what the grid shows."""
-        if self._frame is None or self._computed_key != self._state_key():
-            return self.comparison.to_frame()
+        comparison = self.comparison
+        if comparison is not self._comparison:
+            return comparison.to_frame()
+        if self._frame is None:
+            self._frame = comparison.to_frame()
         return self._frame.copy()
 
     @property
