@@ -140,7 +140,19 @@ def test_table_output_matches_compare(runs_csv: Path, capsys: pytest.CaptureFixt
 
 def test_target_by_config_id(runs_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        ["report", str(runs_csv), "--metric", "acc", "--target", "4", "--format", "csv"], capsys
+        [
+            "report",
+            str(runs_csv),
+            "--metric",
+            "acc",
+            "--seed",
+            "seed",
+            "--target",
+            "4",
+            "--format",
+            "csv",
+        ],
+        capsys,
     )
     assert code == 0
     parsed = pd.read_csv(io.StringIO(out), index_col=0)
@@ -183,7 +195,7 @@ class FakeTTY(io.StringIO):
 
 
 def report_to(stream: io.StringIO, runs_csv: Path, *extra: str) -> tuple[int, str]:
-    argv = ["report", str(runs_csv), "--metric", "acc", "--against", "all"]
+    argv = ["report", str(runs_csv), "--metric", "acc", "--seed", "seed", "--against", "all"]
     argv += ["--target", "lr=0.01,solver=adam,momentum=absent,layers=1", *extra]
     old = sys.stdout
     sys.stdout = stream
@@ -209,7 +221,7 @@ def test_colour_on_a_terminal(runs_csv: Path, monkeypatch: pytest.MonkeyPatch) -
         assert line.startswith(f"\x1b[{codes[status]}m") and line.endswith("\x1b[0m")
         assert ANSI.sub("", line).split()[-1] == status
     # ns rows stay plain.
-    plain = [line for line in out.splitlines() if line.endswith(" ns")]
+    plain = [line for line in out.splitlines() if line[:1].isdigit() and line.endswith(" ns")]
     assert len(plain) == (expected["status"] == "ns").sum()
 
 
@@ -252,8 +264,10 @@ def write_bad_files(tmp_path: Path) -> None:
 
 def error_cases(tmp_path: Path, runs_csv: Path) -> dict[str, tuple[list[str], str]]:
     empty, dup, two_metrics = (tmp_path / f"{n}.csv" for n in ("empty", "dup", "two"))
-    ok = ["--metric", "acc", "--target", "lr=0.01,solver=adam,momentum=absent,layers=1"]
+    ok = ["--metric", "acc", "--seed", "seed"]
+    ok += ["--target", "lr=0.01,solver=adam,momentum=absent,layers=1"]
     good = [str(runs_csv), *ok]
+    no_seed = ["--params", ",".join(PARAMS), *ok[:2], *ok[4:]]
     return {
         "no command": ([], "COMMAND"),
         "unknown command": (["frobnicate"], "frobnicate"),
@@ -300,9 +314,12 @@ def error_cases(tmp_path: Path, runs_csv: Path) -> dict[str, tuple[list[str], st
         ),
         "unknown test": (["report", *good, "--test", "chisq"], "mannwhitney"),
         "unknown correction": (["report", *good, "--correction", "magic"], "holm"),
-        "paired test without seed": (["report", *good, "--test", "wilcoxon"], "seed"),
-        "duplicate runs": (["report", str(dup), *ok, "--seed", "seed"], ""),
-        "second metric column": (["report", str(two_metrics), *ok, "--seed", "seed"], "fit_time"),
+        "paired test without seed": (
+            ["report", str(runs_csv), *no_seed, "--test", "wilcoxon"],
+            "seed",
+        ),
+        "duplicate runs": (["report", str(dup), *ok], ""),
+        "second metric column": (["report", str(two_metrics), *ok], "fit_time"),
     }
 
 
@@ -344,6 +361,7 @@ def test_target_values_may_contain_commas() -> None:
 
 def test_python_dash_m(runs_csv: Path) -> None:
     argv = [sys.executable, "-m", "sweepwalk", "report", str(runs_csv), "--metric", "acc"]
+    argv += ["--seed", "seed"]
     argv += ["--target", "lr=0.01,solver=adam,momentum=absent,layers=1", "--format", "json"]
     done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 0, done.stderr

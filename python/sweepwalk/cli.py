@@ -21,6 +21,7 @@ from typing import IO, Any, NoReturn
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import is_numeric_dtype
 
 from ._version import __version__
 
@@ -176,9 +177,12 @@ def to_json(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
 def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
     """Render the comparison as a text table, rows coloured by ``status`` if ``color``."""
     shown = frame.copy()
-    for name in params:
-        if name in shown.columns and shown[name].isna().any():
-            shown[name] = shown[name].astype(object).where(shown[name].notna(), "absent")
+    for name in shown.columns:
+        column = shown[name]
+        if column.isna().any() and (name in params or not is_numeric_dtype(column.dtype)):
+            # An absent parameter reads as the word --target takes; other gaps (varied) as "-".
+            fill = "absent" if name in params else "-"
+            shown[name] = column.astype(object).where(column.notna(), fill)
     text = shown.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
     if not color or "status" not in frame.columns:
         return text
