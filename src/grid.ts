@@ -2,9 +2,9 @@
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { formatEffect, formatInt, formatMeanStd, formatP } from "./format";
+import { formatEffect, formatInt, formatMeanStd, formatNum, formatP } from "./format";
 import { configLabel, paramLabel, statusOf, type Results, type Status, type Sweep, ALL_STATUSES } from "./model";
-import { renderStrip } from "./stripplot";
+import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
 import { STATUS_INFO } from "./controls";
 import type { SortSpec } from "./sort";
 
@@ -104,9 +104,13 @@ export function sortKey(sweep: Sweep, results: Results | null, column: string): 
 }
 
 function columnsFor(sweep: Sweep): Column[] {
-  const cols: Column[] = [{ id: "select", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select" }];
+  const cols: Column[] = [
+    { id: "select", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select" },
+    { id: "status", label: "status", title: "decision at alpha after correction", width: "10ch", cls: "sw-c-status" },
+  ];
   sweep.params.forEach((p, i) => {
-    let longest = p.name.length;
+    // long names are cut in the header (full name in its title); values decide the width
+    let longest = Math.min(p.name.length, 12);
     for (let j = 0; j < Math.min(p.labels.length, 500); j++) longest = Math.max(longest, p.labels[j].length);
     cols.push({
       id: `param:${i}`,
@@ -116,15 +120,13 @@ function columnsFor(sweep: Sweep): Column[] {
       cls: "sw-c-param",
     });
   });
-  const range = `${sweep.metric}: ${sweep.score_min.toPrecision(3)} … ${sweep.score_max.toPrecision(3)}`;
   cols.push(
     { id: "n", label: "n", title: "runs (seeds) with a finite score", width: "4ch", cls: "sw-c-num" },
     { id: "mean", label: "mean ± std", title: `${sweep.metric} (goal: ${sweep.goal})`, width: "15ch", cls: "sw-c-num" },
-    { id: "scores", label: "scores", title: `per-seed scores on one shared axis (${range}); sorts by std`, width: "140px", cls: "sw-c-strip" },
+    { id: "scores", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "140px", cls: "sw-c-strip" },
     { id: "p", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
     { id: "p_adj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "8ch", cls: "sw-c-num" },
     { id: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "6ch", cls: "sw-c-num" },
-    { id: "status", label: "status", title: "decision at alpha after correction", width: "10ch", cls: "sw-c-status" },
   );
   return cols;
 }
@@ -138,6 +140,8 @@ export class Grid {
   private columns: Column[] = [];
   private data: GridData | null = null;
   private focused = -1;
+  private axis: StripAxis = { lo: 1, hi: 65535 };
+  private axisOrder: Int32Array | null = null;
   /** Rendered rows by config id, all built from the current `data`. */
   private rows = new Map<number, HTMLElement>();
   private frame = 0;
@@ -173,6 +177,10 @@ export class Grid {
     if (newSweep) {
       this.columns = columnsFor(data.sweep);
       this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
+    }
+    if (newSweep || data.order !== this.axisOrder) {
+      this.axis = stripAxis(data.sweep.scores, data.sweep.scores_k, data.order);
+      this.axisOrder = data.order;
     }
     this.renderHeader();
     this.invalidate();
@@ -220,6 +228,12 @@ export class Grid {
       if (c.id !== "select") {
         h.dataset.sort = c.id;
         h.textContent = c.label;
+        if (c.id === "scores" && this.data) {
+          const { score_min: lo, score_max: hi } = this.data.sweep;
+          const range = `${formatNum(dequantise(this.axis.lo, lo, hi), 3)} … ${formatNum(dequantise(this.axis.hi, lo, hi), 3)}`;
+          h.textContent = range;
+          h.title = `${c.title}; axis ${range}`;
+        }
         const dir = sort && sort.column === c.id ? sort.dir : null;
         h.setAttribute("aria-sort", dir === "asc" ? "ascending" : dir === "desc" ? "descending" : "none");
         if (dir) h.dataset.sortDir = dir;
@@ -314,6 +328,17 @@ export class Grid {
       this.handlers.onSelect(config, e.shiftKey ? "range" : "toggle");
     });
     sel.append(box);
+    const st = cell("sw-c-status");
+    if (status !== "out") {
+      const g = doc.createElement("span");
+      g.className = "sw-glyph";
+      g.setAttribute("aria-hidden", "true");
+      g.textContent = STATUS_INFO[status].glyph;
+      const w = doc.createElement("span");
+      w.textContent = status;
+      st.append(g, w);
+      st.title = STATUS_INFO[status].text;
+    }
 
     sweep.params.forEach((p, i) => {
       const c = cell("sw-c-param", paramLabel(p, config));
@@ -330,22 +355,11 @@ export class Grid {
       n.title = `${miss} run(s) without a finite score`;
     }
     cell("sw-c-num", formatMeanStd(sweep.mean[config], sweep.std[config]));
-    cell("sw-c-strip").append(renderStrip(doc, sweep, config));
+    cell("sw-c-strip").append(renderStrip(doc, sweep, config, this.axis));
     const at = (arr: Float64Array) => (ri >= 0 ? arr[ri] : NaN);
     cell("sw-c-num", formatP(results ? at(results.pvalue) : NaN));
     cell("sw-c-num", formatP(results ? at(results.pvalue_adj) : NaN));
     cell("sw-c-num", formatEffect(results ? at(results.effect) : NaN));
-    const st = cell("sw-c-status");
-    if (status !== "out") {
-      const g = doc.createElement("span");
-      g.className = "sw-glyph";
-      g.setAttribute("aria-hidden", "true");
-      g.textContent = STATUS_INFO[status].glyph;
-      const w = doc.createElement("span");
-      w.textContent = status;
-      st.append(g, w);
-      st.title = STATUS_INFO[status].text;
-    }
     return row;
   }
 

@@ -1,5 +1,6 @@
-// Per-row strip plot of the quantised per-seed scores on one axis shared by all rows
-// ([score_min, score_max] of the whole sweep). One <path> per row keeps the DOM small.
+// Per-row strip plot of the quantised per-seed scores on one axis shared by all rows of
+// the current view (the range of their scores, so neighbours are not squashed by a far
+// outlier elsewhere in the sweep). One <path> per row keeps the DOM small.
 
 import type { Sweep } from "./model";
 
@@ -7,45 +8,78 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 export const STRIP_WIDTH = 100;
 export const STRIP_HEIGHT = 10;
 
-/** x position (0..STRIP_WIDTH) of a quantised score 1..65535 (0 = no score -> NaN). */
-export function quantisedX(q: number): number {
-  if (q <= 0) return NaN;
-  return ((q - 1) / 65534) * STRIP_WIDTH;
+/** The axis, in quantised units 1..65535: shared by every row of the current view. */
+export interface StripAxis {
+  lo: number;
+  hi: number;
 }
 
-/** x position of a raw value on the shared axis (clamped; NaN if unknown). */
-export function valueX(v: number, min: number, max: number): number {
+export const FULL_AXIS: StripAxis = { lo: 1, hi: 65535 };
+
+/** The smallest axis holding every score of the rows in `order` (full axis if none). */
+export function stripAxis(scores: Uint16Array, k: number, order: ArrayLike<number>): StripAxis {
+  let lo = 65536;
+  let hi = 0;
+  for (let i = 0; i < order.length; i++) {
+    const base = order[i] * k;
+    for (let j = 0; j < k; j++) {
+      const q = scores[base + j];
+      if (q > 0) {
+        if (q < lo) lo = q;
+        if (q > hi) hi = q;
+      }
+    }
+  }
+  if (hi === 0) return FULL_AXIS;
+  if (hi === lo) return { lo: Math.max(1, lo - 1), hi: Math.min(65535, hi + 1) };
+  return { lo, hi };
+}
+
+/** The score value of a quantised level on the sweep's [score_min, score_max]. */
+export function dequantise(q: number, min: number, max: number): number {
+  return min + ((q - 1) / 65534) * (max - min);
+}
+
+/** x position (0..STRIP_WIDTH) of a quantised score (0 = no score -> NaN). */
+export function quantisedX(q: number, axis: StripAxis = FULL_AXIS): number {
+  if (q <= 0) return NaN;
+  return ((q - axis.lo) / (axis.hi - axis.lo)) * STRIP_WIDTH;
+}
+
+/** x position of a raw value on the axis (clamped; NaN if unknown). */
+export function valueX(v: number, min: number, max: number, axis: StripAxis = FULL_AXIS): number {
   if (!Number.isFinite(v)) return NaN;
   if (!(max > min)) return STRIP_WIDTH / 2;
-  return Math.min(STRIP_WIDTH, Math.max(0, ((v - min) / (max - min)) * STRIP_WIDTH));
+  const q = 1 + ((v - min) / (max - min)) * 65534;
+  return Math.min(STRIP_WIDTH, Math.max(0, quantisedX(q, axis)));
 }
 
 /** SVG path data: one short vertical tick per score of `config`. */
-export function stripPath(scores: Uint16Array, k: number, config: number): string {
+export function stripPath(scores: Uint16Array, k: number, config: number, axis: StripAxis = FULL_AXIS): string {
   const parts: string[] = [];
   const base = config * k;
   for (let j = 0; j < k; j++) {
-    const x = quantisedX(scores[base + j] ?? 0);
+    const x = quantisedX(scores[base + j] ?? 0, axis);
     if (!Number.isNaN(x)) parts.push(`M${x.toFixed(2)} 1.5V${STRIP_HEIGHT - 1.5}`);
   }
   return parts.join("");
 }
 
 /** A fresh strip plot element for `config`: ticks per seed, and the mean as a small bar. */
-export function renderStrip(doc: Document, sweep: Sweep, config: number): SVGSVGElement {
+export function renderStrip(doc: Document, sweep: Sweep, config: number, axis: StripAxis = FULL_AXIS): SVGSVGElement {
   const svg = doc.createElementNS(SVG_NS, "svg");
   svg.setAttribute("class", "sw-strip");
   svg.setAttribute("viewBox", `0 0 ${STRIP_WIDTH} ${STRIP_HEIGHT}`);
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("aria-hidden", "true");
-  const axis = doc.createElementNS(SVG_NS, "path");
-  axis.setAttribute("class", "sw-strip-axis");
-  axis.setAttribute("d", `M0 ${STRIP_HEIGHT / 2}H${STRIP_WIDTH}`);
+  const line = doc.createElementNS(SVG_NS, "path");
+  line.setAttribute("class", "sw-strip-axis");
+  line.setAttribute("d", `M0 ${STRIP_HEIGHT / 2}H${STRIP_WIDTH}`);
   const ticks = doc.createElementNS(SVG_NS, "path");
   ticks.setAttribute("class", "sw-strip-ticks");
-  ticks.setAttribute("d", stripPath(sweep.scores, sweep.scores_k, config));
-  svg.append(axis, ticks);
-  const mx = valueX(sweep.mean[config], sweep.score_min, sweep.score_max);
+  ticks.setAttribute("d", stripPath(sweep.scores, sweep.scores_k, config, axis));
+  svg.append(line, ticks);
+  const mx = valueX(sweep.mean[config], sweep.score_min, sweep.score_max, axis);
   if (!Number.isNaN(mx)) {
     const mean = doc.createElementNS(SVG_NS, "path");
     mean.setAttribute("class", "sw-strip-mean");
