@@ -186,7 +186,8 @@ def test_from_lists_missing_cell_and_inf():
     df = pd.DataFrame({"k": [1, 2, 3], "s": [[1.0, np.inf, 3.0], None, []]})
     sweep = Sweep.from_lists(df, scores="s", min_runs=1)
     assert sweep.configs["n"].tolist() == [2, 0, 0]
-    assert sweep.configs["n_missing"].tolist() == [1, 1, 1]
+    assert sweep.configs["n_missing"].tolist() == [1, 0, 0]
+    assert len(sweep.runs) == 3 and sweep.runs["config"].tolist() == [0, 0, 0]
 
 
 def test_find_exact_partial_absent_and_strings(solver_df):

@@ -144,6 +144,8 @@ def test_from_lists_bad_cells_and_duplicate_rows():
         Sweep.from_lists(pd.DataFrame({"k": [1, 2], "s": [[1.0], "x"]}), scores="s")
     with pytest.raises(ValueError, match="scores must be numbers"):
         Sweep.from_lists(pd.DataFrame({"k": [1, 2], "s": [[1.0], ["a", "b"]]}), scores="s")
+    with pytest.raises(ValueError, match="flat list"):
+        Sweep.from_lists(pd.DataFrame({"k": [1, 2], "s": [[[1.0]], [2.0, 3.0]]}), scores="s")
     with pytest.raises(ValueError, match="one row per configuration"):
         Sweep.from_lists(pd.DataFrame({"k": [1, 1], "s": [[1.0], [2.0]]}), scores="s")
 

@@ -235,9 +235,17 @@ def list_scores(x: Any, column: Hashable, row: int) -> np.ndarray:
             f"`scores` column {column!r} must hold a list of per-seed scores in every row; "
             f"row {row} holds {x!r}."
         )
+    if isinstance(x, np.ndarray) and x.dtype == np.float64 and x.ndim == 1:
+        return x
     try:
-        return np.asarray(x, dtype=np.float64).reshape(-1)
+        values = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(
             f"`scores` column {column!r}, row {row}: scores must be numbers, got {x!r}."
         ) from exc
+    if values.ndim != 1:
+        raise ValueError(
+            f"`scores` column {column!r}, row {row}: expected a flat list of per-seed scores, "
+            f"got an array of shape {values.shape}."
+        )
+    return values

@@ -220,7 +220,8 @@ class Sweep:
         ----------
         df : pandas.DataFrame
             One row per configuration; column ``scores`` holds a list (or array) of that
-            configuration's scores, one float per seed. A missing cell means no runs.
+            configuration's scores, one float per seed. A missing cell or an empty list means no
+            runs (``n`` = 0, ``n_missing`` = 0); NaN/inf entries count in ``n_missing``.
         scores : str
             The column holding the lists; it becomes the sweep's ``metric``.
         params : list of str, optional
@@ -243,28 +244,28 @@ class Sweep:
             if not params:
                 raise ValueError("no parameter columns besides `scores`; pass `params=[...]`.")
         params = v.check_params(df, params, metric=scores, seed=None)
-        lists = [v.list_scores(x, scores, k) for k, x in enumerate(df[scores].tolist())]
-        lengths = np.array([len(x) for x in lists], dtype=np.int64)
-        flat = np.concatenate(lists) if lists else np.zeros(0)
-        long = df.loc[:, list(params)].iloc[np.repeat(np.arange(len(df)), lengths)]
-        long = long.reset_index(drop=True)
-        long[scores] = flat
-        empty = lengths == 0
-        if empty.any():  # keep configurations with no runs: one missing score each
-            extra = df.loc[empty, list(params)].reset_index(drop=True)
-            extra[scores] = np.nan
-            long = pd.concat([long, extra], ignore_index=True)
-        row_cfg, _ = _config_codes(df, params)
-        if len(np.unique(row_cfg)) < len(df):
+        row_cfg, (first_row, codes, numeric) = _config_codes(df, params)
+        if len(first_row) < len(df):
             dup = pd.Series(row_cfg).duplicated(keep=False).to_numpy()
             rows = df.loc[dup, list(params)].head(6)
             raise ValueError(
                 f"`from_lists` needs one row per configuration, but several rows share the same "
                 f"parameter values:\n{rows.to_string()}\nMerge their lists or use from_runs()."
             )
-        values = long[scores].to_numpy(dtype=np.float64, copy=True)
+        cells = df[scores].tolist()
+        flat, lengths = _rectangular(cells)
+        if flat is None:
+            lists = [v.list_scores(x, scores, k) for k, x in enumerate(cells)]
+            lengths = np.array([len(x) for x in lists], dtype=np.int64)
+            flat = np.concatenate(lists) if lists else np.zeros(0)
+        rows = np.repeat(np.arange(len(df)), lengths)
+        long = df.loc[:, list(params)].iloc[rows].reset_index(drop=True)
+        long[scores] = flat
+        table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        values = flat.astype(np.float64, copy=True)
         values[~np.isfinite(values)] = np.nan
-        return cls._build(long, params, scores, None, values, goal, min_runs)
+        cfg = (row_cfg[rows], table, codes, numeric)
+        return cls._build(long, params, scores, None, values, goal, min_runs, cfg)
 
     @classmethod
     def _build(
@@ -276,9 +277,14 @@ class Sweep:
         scores: np.ndarray,
         goal: str,
         min_runs: int,
+        cfg: tuple[np.ndarray, pd.DataFrame, np.ndarray, list[bool]] | None = None,
     ) -> Sweep:
-        row_cfg, (first_row, codes, numeric) = _config_codes(df, params)
-        n_cfg = len(first_row)
+        if cfg is None:
+            row_cfg, (first_row, codes, numeric) = _config_codes(df, params)
+            table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        else:  # from_lists: configurations known from its one-row-per-configuration frame
+            row_cfg, table, codes, numeric = cfg
+        n_cfg = len(table)
         finite = ~np.isnan(scores)
         if seed is not None:
             seed_code = _seed_codes(df[seed], seed)
@@ -302,7 +308,7 @@ class Sweep:
             seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
             seed_codes[cfg_sorted, pos] = seed_code[order]
 
-        configs = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        configs = table
         configs["n"] = counts
         configs["n_missing"] = n_missing
         for name, col in _row_stats(values, counts).items():
@@ -513,6 +519,18 @@ def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty(len(uniques), dtype=np.int64)
     rank[order] = np.arange(len(uniques), dtype=np.int64)
     return rank[codes], first[order]
+
+
+def _rectangular(cells: list[Any]) -> tuple[np.ndarray | None, np.ndarray]:
+    """Fast path for from_lists: every cell a list of the same length (one C-level copy)."""
+    try:
+        with np.errstate(all="ignore"):
+            block = np.array(cells, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, np.zeros(0, dtype=np.int64)
+    if block.ndim != 2:
+        return None, np.zeros(0, dtype=np.int64)
+    return block.reshape(-1), np.full(block.shape[0], block.shape[1], dtype=np.int64)
 
 
 def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
