@@ -81,6 +81,9 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const root = doc.createElement("div");
   root.className = "sweepwalk";
   root.setAttribute("aria-busy", "false");
+  // JupyterLab: key events inside the widget are ours (arrows, Enter, Space), not notebook
+  // command-mode shortcuts (Enter = edit mode, "d d" = delete the cell).
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
 
   const error = doc.createElement("div");
   error.className = "sweepwalk-error";
