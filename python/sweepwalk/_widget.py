@@ -122,7 +122,36 @@ class SweepWidget(anywidget.AnyWidget):
     Build it with :func:`explore`. Either side may write the public traits ``target``, ``test``,
     ``correction``, ``alpha``, ``against``, ``neighbors`` and ``selected``; every change recomputes
     ``sweep.compare(...)`` in the kernel and repaints the grid. ``w.observe(fn, names="target")``
-    follows the user's clicks.
+    follows the user's clicks. Scores are one float per seed per configuration.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to show.
+    target : int, optional
+        Config id of the first target; default: :func:`default_target`.
+    test, correction, alpha, against, neighbors
+        The comparison settings, as in :meth:`Sweep.compare` (an alias of a correction, such
+        as ``"h"``, is normalised to its name, ``"holm"``).
+
+    Attributes
+    ----------
+    sweep : Sweep
+        The sweep shown.
+    results : pandas.DataFrame
+        ``sweep.compare(...).to_frame()`` for the current state: what the grid shows.
+    path : list of int
+        Every target visited, in order (back/forward moves included).
+    selection, selected_runs : pandas.DataFrame
+        The selected configurations with their statistics; their long-format runs.
+    random_state : int
+        Seed of the permutation test (not synced), so that the grid's p-values are reproducible.
+
+    Notes
+    -----
+    An exception while recomputing (for example a paired test on a sweep without seeds) is
+    logged and shown in the grid as a message (``_error``); the last good results stay on
+    screen, and ``w.results`` raises the same exception until the state is valid again.
     """
 
     _esm = _BUNDLE if _BUNDLE.is_file() else _MISSING_BUNDLE_ESM
