@@ -4,7 +4,14 @@ Scores are one float per seed per configuration, held as (M, K) rows, left-align
 padded, with a count per row.
 """
 
-from ._batch import PAIRED_TESTS, TESTS, UNPAIRED_TESTS, check_test, two_sample
+from ._batch import (
+    PAIRED_TESTS,
+    TESTS,
+    UNPAIRED_TESTS,
+    check_test,
+    two_sample,
+    two_sample_effect,
+)
 from ._effect import a12
 from ._multitest import METHODS as CORRECTIONS
 from ._multitest import adjust, canonical_method
@@ -22,4 +29,5 @@ __all__ = [
     "paired",
     "shared",
     "two_sample",
+    "two_sample_effect",
 ]

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._ks import ks
+from ._effect import a12
+from ._ks import _MAX_EXACT_N, ks, ks_a12
 from ._mannwhitney import mannwhitney
 from ._paired import paired
 from ._permutation import permutation
@@ -130,3 +131,31 @@ def two_sample(
     ys = np.asarray(y_seeds, dtype=np.int64).reshape(ya.shape)
     statistic, pvalue, _ = paired(test, xa, xs, nxa, ya, ys, nya)
     return statistic, pvalue
+
+
+def two_sample_effect(
+    test: str,
+    x: npt.ArrayLike,
+    nx: npt.ArrayLike,
+    y: npt.ArrayLike,
+    ny: npt.ArrayLike,
+    *,
+    random_state: Any = None,
+    n_resamples: int = 9999,
+    notes: list[str] | None = None,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`two_sample` (unpaired tests) plus :func:`a12` of each row against ``y``.
+
+    Same arguments and values; for ``"ks"`` against one target row both come from one pass.
+    """
+    test = check_test(test)
+    xa, nxa, ya, nya = as_rows(x, nx, y, ny)
+    small = max(int(nxa.max(initial=0)), int(nya.max(initial=0))) <= _MAX_EXACT_N
+    if test == "ks" and ya.shape[0] == 1 and small:
+        statistic, pvalue, effect = ks_a12(xa, nxa, ya, nya, notes)
+        if effect is not None:
+            return statistic, pvalue, effect
+    statistic, pvalue = two_sample(
+        test, xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples, notes=notes
+    )
+    return statistic, pvalue, a12(xa, nxa, ya, nya)

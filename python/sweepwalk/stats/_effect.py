@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._ks import positions
 from ._rows import FloatArray, IntArray, valid_mask
 
 # elements of one (rows, Kx, Ky) comparison block in the general (row-wise target) path
@@ -50,8 +51,7 @@ def a12(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> FloatArray:
     wins = np.zeros(m)  # 2 * (#{x > y} + 0.5 #{x == y}), an integer
     if y.shape[0] == 1:
         ys = np.sort(y[0, : ny[0]])
-        lo = np.searchsorted(ys, x, side="left")
-        hi = np.searchsorted(ys, x, side="right")
+        lo, hi = positions(ys, x)
         wins = np.where(valid_mask(x, nx), lo + hi, 0).sum(axis=1)
     else:
         xv = np.where(valid_mask(x, nx), x, np.nan)

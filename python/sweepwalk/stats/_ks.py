@@ -17,35 +17,54 @@ from ._rows import FloatArray, IntArray, quiet, valid_mask
 # scipy's `ks_2samp` uses its exact/rounded path only up to this sample size.
 _MAX_EXACT_N = 10000
 _CACHE_LIMIT = 200_000
+# up to this many target values, positions are found by comparison passes, not binary search
+_SCAN_MAX = 32
+# values per row chunk of the one-target path (keeps temporaries in cache)
+_CHUNK = 200_000
 # (n1, n2, h) -> (pvalue, fell back to the asymptotic distribution)
 _P_CACHE: dict[tuple[int, int, int], tuple[float, bool]] = {}
 
 
-def _positions(ys: FloatArray, x: FloatArray) -> tuple[IntArray, IntArray | None]:
+def positions(ys: FloatArray, x: FloatArray) -> tuple[IntArray, IntArray]:
     """Where each value of ``x`` falls among the sorted values ``ys``.
 
-    Returns ``lo = #{y < x}`` and ``hi = #{y <= x}`` (None when no value of ``x`` equals a
-    value of ``ys``, so that ``hi == lo``). NaN padding gets ``len(ys)`` in both.
+    Returns ``lo = #{y < x}`` and ``hi = #{y <= x}``; NaN gets ``len(ys)`` in both. One
+    binary search for all values; the second only for the values equal to some ``y``.
     """
     n1 = len(ys)
-    lo = np.searchsorted(ys, x, side="left")
-    at = ys[np.minimum(lo, n1 - 1)]
-    tie = (at == x) & (lo < n1)
+    if n1 == 0:
+        lo = np.zeros(x.shape, dtype=np.int64)
+        return lo, lo
+    if n1 <= _SCAN_MAX:
+        # a few vectorised passes beat a branchy binary search per value
+        not_below = np.zeros(x.shape, dtype=np.int16)
+        for v in ys:
+            not_below += x <= v  # False for NaN, so NaN ends at n1
+        lo = n1 - not_below.astype(np.int64)
+    else:
+        lo = np.searchsorted(ys, x, side="left")
+    tie = ys[np.minimum(lo, n1 - 1)] == x  # false for NaN and for lo == n1 (x above all y)
     if not tie.any():
-        return lo, None
-    return lo, np.where(tie, np.searchsorted(ys, x, side="right"), lo)
+        return lo, lo
+    hi = lo.copy()
+    hi[tie] = np.searchsorted(ys, x[tie], side="right")
+    return lo, hi
 
 
 def _counts_below(pos: IntArray, width: int) -> IntArray:
-    """(M, width) cumulative histogram: ``out[i, k] = #{j : pos[i, j] <= k}``."""
+    """(width, M) cumulative histogram: ``out[k, i] = #{j : pos[i, j] <= k}``.
+
+    Laid out with the rows last, so the cumulative sum adds whole contiguous rows.
+    """
     m = pos.shape[0]
-    offsets = (np.arange(m, dtype=np.int64) * width)[:, None]
-    hist = np.bincount((pos + offsets).ravel(), minlength=m * width).reshape(m, width)
-    return np.cumsum(hist, axis=1)
+    hist = np.bincount((pos * m + np.arange(m)[:, None]).ravel(), minlength=m * width)
+    return np.cumsum(hist.reshape(width, m), axis=0)
 
 
-def _h_one_target(x: FloatArray, nx: IntArray, y_row: FloatArray, n1: int) -> IntArray:
-    """Integer KS statistic of ``ks_2samp(y_row, x_i)`` for every row ``x_i``.
+def _h_one_target(
+    x: FloatArray, nx: IntArray, y_row: FloatArray, n1: int
+) -> tuple[IntArray, IntArray]:
+    """Integer KS statistic of ``ks_2samp(y_row, x_i)`` for every row ``x_i`` (and A12 wins).
 
     The difference of the two ECDFs, scaled by lcm, is H(t) = c1(t) * n2/g - c2(t) * n1/g
     with c1, c2 the counts <= t. Between two consecutive target values c1 is constant and H
@@ -53,21 +72,34 @@ def _h_one_target(x: FloatArray, nx: IntArray, y_row: FloatArray, n1: int) -> In
     need only the counts of row values <= y_k and < y_k, read off cumulative histograms of
     where each row value falls among the sorted target values (NaN padding falls past the
     last target value and so is never counted).
+
+    Also returns ``2 * (#{x > y} + 0.5 #{x == y})`` per row, the numerator of A12, which the
+    same positions give for free.
     """
     ys = np.sort(y_row[:n1])
-    if np.any(nx < x.shape[1]):  # make sure the padding is NaN, whatever the caller put there
-        x = np.where(valid_mask(x, nx), x, np.nan)
-    lo, hi = _positions(ys, x)
-    le = _counts_below(lo, n1 + 1)[:, :n1]  # row count <= y_k
-    lt = le if hi is None else _counts_below(hi, n1 + 1)[:, :n1]  # row count < y_k
-    c1_at = np.searchsorted(ys, ys, side="right")  # target count <= y_k
-    c1_below = np.searchsorted(ys, ys, side="left")  # target count < y_k
-    g = np.gcd(nx, n1)
-    a = (nx // g)[:, None]  # weight of one target value
-    b = (n1 // g)[:, None]  # weight of one row value
-    h_at = np.abs(c1_at[None, :] * a - le * b).max(axis=1)
-    h_below = np.abs(c1_below[None, :] * a - lt * b).max(axis=1)
-    return np.maximum(h_at, h_below)
+    c1_at = np.searchsorted(ys, ys, side="right")[:, None]  # target count <= y_k
+    c1_below = np.searchsorted(ys, ys, side="left")[:, None]  # target count < y_k
+    m = x.shape[0]
+    h = np.empty(m, dtype=np.int64)
+    wins = np.empty(m, dtype=np.int64)
+    # row chunks small enough that every temporary stays in cache
+    step = max(256, _CHUNK // max(1, x.shape[1] + n1))
+    for s in range(0, m, step):
+        xc, nc = x[s : s + step], nx[s : s + step]
+        if np.any(nc < xc.shape[1]):  # make sure the padding is NaN, whatever the caller put
+            xc = np.where(valid_mask(xc, nc), xc, np.nan)
+        lo, hi = positions(ys, xc)
+        le = _counts_below(lo, n1 + 1)[:n1]  # (n1, rows): row count <= y_k
+        lt = le if hi is lo else _counts_below(hi, n1 + 1)[:n1]  # row count < y_k
+        g = np.gcd(nc, n1)
+        a = nc // g  # weight of one target value
+        b = n1 // g  # weight of one row value
+        h_at = np.abs(c1_at * a - le * b).max(axis=0)
+        h_below = np.abs(c1_below * a - lt * b).max(axis=0)
+        h[s : s + step] = np.maximum(h_at, h_below)
+        # NaN padding sits at n1 in both lo and hi: take it out of the A12 sum
+        wins[s : s + step] = (lo + hi).sum(axis=1) - 2 * n1 * (xc.shape[1] - nc)
+    return h, wins
 
 
 def _h_rows(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> IntArray:
@@ -115,7 +147,19 @@ def ks(
     asymptotic distribution (it warns), one line per pair of sample sizes is appended to
     ``notes`` instead of a warning per row.
     """
+    statistic, pvalue, _ = ks_a12(x, nx, y, ny, notes)
+    return statistic, pvalue
+
+
+def ks_a12(
+    x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray, notes: list[str] | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """:func:`ks` plus the rows' A12 against the target when ``y`` is one row (else None).
+
+    Both come from one pass over the rows' positions among the target's values.
+    """
     m = x.shape[0]
+    effect = None
     ny = np.broadcast_to(ny, (m,))
     statistic = np.full(m, np.nan)
     pvalue = np.full(m, np.nan)
@@ -129,10 +173,13 @@ def ks(
         statistic[i], pvalue[i] = res.statistic, res.pvalue
     rows = np.flatnonzero(ok)
     if len(rows) == 0:
-        return statistic, pvalue
-    xs, nxs, nys = x[rows], nx[rows], ny[rows]
+        return statistic, pvalue, effect
+    whole = len(rows) == m
+    xs, nxs, nys = (x, nx, ny) if whole else (x[rows], nx[rows], ny[rows])
     if y.shape[0] == 1:
-        h = _h_one_target(xs, nxs, y[0], int(ny[0]))
+        h, wins = _h_one_target(xs, nxs, y[0], int(ny[0]))
+        effect = np.full(m, np.nan)
+        effect[rows] = wins / (2.0 * nxs * nys)
         ys_row = lambda r: y[0, : ny[0]]  # noqa: E731
     else:
         h = _h_rows(xs, nxs, y[rows], nys)
@@ -157,7 +204,7 @@ def ks(
                 f"ks_2samp: the exact p-value is not computable for sample sizes ({n1}, {n2}); "
                 "scipy's asymptotic p-value is used, as ks_2samp itself does."
             )
-    return statistic, pvalue
+    return statistic, pvalue, effect
 
 
-__all__ = ["ks"]
+__all__ = ["ks", "ks_a12", "positions"]

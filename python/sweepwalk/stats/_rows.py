@@ -38,11 +38,14 @@ def as_rows(
         raise ValueError(f"`nx` must have shape ({m},), got {nxa.shape}.")
     if ya.shape[0] not in (1, m):
         raise ValueError(f"`y` must have 1 or {m} rows, got {ya.shape[0]}.")
-    if nya.shape not in ((1,), (ya.shape[0],)):
+    if nya.shape not in ((1,), (ya.shape[0],), (m,)):
         raise ValueError(f"`ny` must have shape ({ya.shape[0]},), got {nya.shape}.")
     if np.any(nxa > xa.shape[1]) or np.any(nya > ya.shape[1]) or np.any(nxa < 0) | np.any(nya < 0):
         raise ValueError("`nx`/`ny` must lie between 0 and the row width.")
-    nya = np.broadcast_to(nya, (m,)) if ya.shape[0] == 1 else nya
+    if ya.shape[0] == 1:
+        if np.any(nya != nya[0]):
+            raise ValueError("`ny` must hold one count when `y` is one row.")
+        nya = np.broadcast_to(nya[:1], (m,))
     return xa, nxa, ya, np.ascontiguousarray(nya)
 
 
