@@ -1,0 +1,311 @@
+"""compare() end to end against a plain per-row scipy/statsmodels loop."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats as st
+from hypothesis import given, settings
+from hypothesis import strategies as hst
+from statsmodels.stats.multitest import multipletests
+
+from sweepwalk import Comparison, Sweep
+from sweepwalk.compare import compare
+from sweepwalk.stats._permutation import mean_difference
+
+
+def make_runs(seed: int, n_seeds: int = 6, decimals: int = 2, missing: float = 0.15):
+    """A 3 x 3 x 2 grid with conditional momentum, uneven seeds and NaN/missing runs."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    grid = [("sgd", 0.5), ("sgd", 0.9), ("adam", None)]
+    for (solver, momentum), lr, depth in itertools.product(grid, [0.01, 0.1, 1.0], [2, 4]):
+        level = rng.normal(0.7, 0.03)
+        for s in range(n_seeds):
+            if rng.random() < missing:
+                continue  # a run that never happened
+            score = round(float(rng.normal(level, 0.03)), decimals)
+            if rng.random() < 0.05:
+                score = float("nan")  # a crashed run
+            rows.append((solver, momentum, lr, depth, s, score))
+    return pd.DataFrame(rows, columns=["solver", "momentum", "lr", "depth", "seed", "acc"])
+
+
+def _scipy(test, row, target, random_state=None, n_resamples=9999):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            if test == "ks":
+                r = st.ks_2samp(target, row)
+            elif test == "mannwhitney":
+                r = st.mannwhitneyu(row, target, alternative="two-sided")
+            elif test == "welch":
+                r = st.ttest_ind(row, target, equal_var=False)
+            elif test == "wilcoxon":
+                r = st.wilcoxon(row, target)
+            elif test == "ttest_rel":
+                r = st.ttest_rel(row, target)
+            else:
+                r = st.permutation_test(
+                    (row, target),
+                    mean_difference,
+                    vectorized=True,
+                    n_resamples=n_resamples,
+                    rng=random_state,
+                )
+        except ValueError:
+            return np.nan, np.nan
+    return float(r.statistic), float(r.pvalue)
+
+
+def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw):
+    """What a user would write: one scipy call per row, then multipletests."""
+    ok = runs.dropna(subset=["acc"])
+    key = ["solver", "momentum", "lr", "depth"]
+    groups = {
+        tuple(None if pd.isna(v) else v for v in k): g for k, g in ok.groupby(key, dropna=False)
+    }
+
+    def scores(cfg):
+        g = groups.get(cfg)
+        if g is None:
+            return np.array([]), np.array([])
+        g = g.sort_values("seed")
+        return g["acc"].to_numpy(), g["seed"].to_numpy()
+
+    t_scores, t_seeds = scores(target)
+    out = []
+    for cfg in ids:
+        r_scores, r_seeds = scores(cfg)
+        n_eff = min(len(r_scores), len(t_scores))
+        if test in ("wilcoxon", "ttest_rel"):
+            common = np.intersect1d(r_seeds, t_seeds)
+            a = np.array([r_scores[r_seeds == c][0] for c in common])
+            b = np.array([t_scores[t_seeds == c][0] for c in common])
+            n_eff = min(n_eff, len(common))
+            stat, p = _scipy(test, a, b) if len(common) else (np.nan, np.nan)
+        else:
+            stat, p = _scipy(test, r_scores, t_scores, **kw) if n_eff else (np.nan, np.nan)
+        if n_eff < min_runs:
+            stat = p = np.nan
+        if len(r_scores) and len(t_scores):
+            wins = np.mean([(a > b) + 0.5 * (a == b) for a in r_scores for b in t_scores])
+            effect = wins if goal == "max" else 1 - wins
+        else:
+            effect = np.nan
+        out.append((stat, p, effect))
+    stat, p, effect = map(np.array, zip(*out, strict=True)) if out else ([],) * 3
+    p = np.asarray(p, dtype=float)
+    adj = p.copy()
+    finite = ~np.isnan(p)
+    if correction != "none" and finite.any():
+        adj[finite] = multipletests(p[finite], alpha=alpha, method=correction)[1]
+    status = []
+    for pv, pa, e in zip(p, adj, effect, strict=True):
+        if np.isnan(pv):
+            status.append("na")
+        elif pa < alpha:
+            status.append("better" if e > 0.5 else "worse" if e < 0.5 else "differs")
+        else:
+            status.append("ns")
+    return np.asarray(stat, float), p, adj, np.asarray(effect, float), status
+
+
+def _config_tuple(sweep, i):
+    row = sweep.configs.loc[i, list(sweep.params)]
+    return tuple(None if pd.isna(v) else v for v in row)
+
+
+def _assert_close(a, b):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    assert np.array_equal(np.isnan(a), np.isnan(b)), (a, b)
+    ok = ~np.isnan(a)
+    np.testing.assert_allclose(a[ok], b[ok], rtol=0, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=hst.integers(0, 2**31),
+    test=hst.sampled_from(["ks", "mannwhitney", "welch", "wilcoxon", "ttest_rel"]),
+    correction=hst.sampled_from(["none", "holm", "fdr_bh", "bonferroni", "hommel", "fdr_tsbky"]),
+    against=hst.sampled_from(["neighbors", "all"]),
+    goal=hst.sampled_from(["max", "min"]),
+    min_runs=hst.integers(1, 5),
+)
+def test_compare_matches_plain_loop(seed, test, correction, against, goal, min_runs):
+    runs = make_runs(seed)
+    sweep = Sweep.from_runs(
+        runs,
+        metric="acc",
+        params=["solver", "momentum", "lr", "depth"],
+        seed="seed",
+        goal=goal,
+        min_runs=min_runs,
+    )
+    target = seed % len(sweep)
+    res = compare(sweep, target, against=against, test=test, correction=correction)
+    if against == "all":
+        np.testing.assert_array_equal(res.ids, np.delete(np.arange(len(sweep)), target))
+    else:
+        np.testing.assert_array_equal(res.ids, sweep.neighbors(target))
+    ids = [_config_tuple(sweep, int(j)) for j in res.ids]
+    stat, p, adj, effect, status = plain_loop(
+        runs, _config_tuple(sweep, target), ids, test, correction, 0.05, goal, min_runs
+    )
+    _assert_close(res.statistic, stat)
+    _assert_close(res.pvalue, p)
+    _assert_close(res.pvalue_adj, adj)
+    _assert_close(res.effect, effect)
+    assert res.status.tolist() == status
+
+    frame = res.to_frame()
+    assert list(frame.index) == sorted([target, *res.ids.tolist()])
+    assert frame.loc[target, "status"] == "target"
+    assert frame.index.name == "config"
+    expected = [
+        *sweep.params,
+        "n",
+        "mean",
+        "median",
+        "statistic",
+        "pvalue",
+        "pvalue_adj",
+        "significant",
+        "effect",
+        "diff_mean",
+        "varied",
+    ]
+    assert list(frame.columns[: len(expected)]) == expected
+    assert frame.columns[-1] == "status"
+    others = frame.drop(index=target)
+    _assert_close(others["pvalue"], res.pvalue)
+    means = sweep.configs["mean"]
+    _assert_close(others["diff_mean"], means[res.ids].to_numpy() - means[target])
+    assert others["varied"].tolist() == sweep._neighbors.varied(target, res.ids)
+    assert (others["significant"] == (others["pvalue_adj"] < 0.05)).all()
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=hst.integers(0, 2**31), rs=hst.integers(0, 2**31))
+def test_permutation_matches_plain_loop(seed, rs):
+    runs = make_runs(seed, n_seeds=5)
+    sweep = Sweep.from_runs(runs, metric="acc", params=["solver", "momentum", "lr", "depth"])
+    target = seed % len(sweep)
+    res = compare(sweep, target, test="permutation", random_state=rs, n_resamples=199)
+    ids = [_config_tuple(sweep, int(j)) for j in res.ids]
+    stat, p, _, _, status = plain_loop(
+        runs,
+        _config_tuple(sweep, target),
+        ids,
+        "permutation",
+        "none",
+        0.05,
+        "max",
+        3,
+        random_state=rs,
+        n_resamples=199,
+    )
+    _assert_close(res.statistic, stat)
+    _assert_close(res.pvalue, p)
+    assert res.status.tolist() == status
+
+
+def _small_sweep(**kw):
+    runs = pd.DataFrame(
+        {
+            "lr": [0.1] * 5 + [0.2] * 5 + [0.4] * 2,
+            "seed": [*range(5), *range(5), 0, 1],
+            "acc": [0.70, 0.71, 0.69, 0.72, 0.70, 0.80, 0.82, 0.81, 0.79, 0.83, 0.9, 0.91],
+        }
+    )
+    return Sweep.from_runs(runs, metric="acc", params=["lr"], **kw)
+
+
+def test_status_words_and_na():
+    sweep = _small_sweep(seed="seed")
+    res = sweep.compare({"lr": 0.2}, test="mannwhitney")
+    frame = res.to_frame()
+    assert frame["status"].tolist() == ["worse", "target", "na"]  # lr=0.4 has 2 < 3 runs
+    assert np.isnan(frame.loc[2, "pvalue"]) and np.isnan(frame.loc[2, "pvalue_adj"])
+    assert frame.loc[2, "effect"] == 1.0  # still shown, as information
+    low = _small_sweep(seed="seed", goal="min").compare({"lr": 0.2}, test="mannwhitney")
+    assert low.status.tolist() == ["better", "na"]
+    assert "Comparison" in repr(res) and "worse=1" in repr(res)
+    assert isinstance(res, Comparison) and len(res) == 2
+
+
+def test_na_rows_are_left_out_of_the_family():
+    sweep = _small_sweep(seed="seed", min_runs=2)
+    full = sweep.compare(1, test="welch", correction="bonferroni")
+    sweep3 = _small_sweep(seed="seed", min_runs=3)
+    part = sweep3.compare(1, test="welch", correction="bonferroni")
+    assert part.status[1] == "na"
+    # with the lr=0.4 row out of the family, Bonferroni multiplies by 1, not 2
+    assert part.pvalue_adj[0] == pytest.approx(part.pvalue[0])
+    assert full.pvalue_adj[0] == pytest.approx(min(1.0, 2 * full.pvalue[0]))
+
+
+def test_differs_when_effect_is_one_half():
+    runs = pd.DataFrame({"lr": [1] * 40 + [2] * 40, "acc": [0.0] * 20 + [1.0] * 20 + [0.5] * 40})
+    sweep = Sweep.from_runs(runs, metric="acc")
+    res = sweep.compare(0, test="ks")
+    assert res.effect[0] == 0.5
+    assert res.status.tolist() == ["differs"]
+
+
+def test_paired_tests_need_a_seed_column():
+    sweep = _small_sweep()
+    with pytest.raises(ValueError, match=r"seed=.*'ks'"):
+        sweep.compare(0, test="wilcoxon")
+
+
+def test_paired_too_few_shared_seeds_is_na():
+    sweep = _small_sweep(seed="seed", min_runs=2)
+    res = sweep.compare(1, test="ttest_rel")
+    frame = res.to_frame()
+    assert frame.loc[2, "n_shared"] == 2 and frame.loc[1, "n_shared"] == 5
+    strict = _small_sweep(seed="seed", min_runs=3).compare(1, test="ttest_rel")
+    assert strict.status.tolist()[1] == "na"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"test": "t"}, r"`test` must be one of \{'ks', 'mannwhitney'"),
+        ({"correction": "bonf-holm"}, r"`correction` must be 'none' or one of .*'holm'"),
+        ({"against": "some"}, r"`against` must be one of \{'neighbors', 'all'\}"),
+        ({"neighbors": "near"}, r"`neighbors` must be one of \{'adjacent', 'axis'\}"),
+        ({"alpha": 1.5}, r"`alpha` must be a number strictly between 0 and 1"),
+        ({"alpha": True}, r"`alpha`"),
+        ({"n_resamples": 0}, r"`n_resamples` must be a positive integer"),
+    ],
+)
+def test_validation_lists_allowed_values(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        _small_sweep().compare(0, **kwargs)
+
+
+def test_bad_random_state_and_target():
+    with pytest.raises(TypeError, match="random_state"):
+        _small_sweep().compare(0, test="permutation", random_state="x")
+    with pytest.raises(KeyError):
+        _small_sweep().compare(7)
+    with pytest.raises(KeyError):
+        _small_sweep().compare({"lr": 0.3})
+
+
+def test_target_without_runs_makes_everything_na():
+    runs = pd.DataFrame({"lr": [1, 1, 1, 2, 2, 2], "acc": [np.nan] * 3 + [0.1, 0.2, 0.3]})
+    res = Sweep.from_runs(runs, metric="acc").compare(0)
+    assert res.status.tolist() == ["na"]
+
+
+def test_permutation_is_reproducible_with_a_seed():
+    sweep = _small_sweep()
+    a = sweep.compare(0, test="permutation", random_state=1, n_resamples=99)
+    b = sweep.compare(0, test="permutation", random_state=1, n_resamples=99)
+    np.testing.assert_array_equal(a.pvalue, b.pvalue)
