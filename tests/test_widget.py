@@ -272,6 +272,20 @@ def test_frontend_back_moves_only_the_cursor(widget: SweepWidget) -> None:
     assert widget._history == [start, 7] and widget._history_index == 1
 
 
+def test_invalid_frontend_update_is_refused_visibly(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resent: list[list[str]] = []
+    monkeypatch.setattr(widget, "send_state", lambda key=None: resent.append(key))
+    before = (widget.target, widget.alpha, widget._results)
+    widget.set_state({"target": 1, "alpha": 1.5})  # no exception escapes into the kernel log
+    assert (widget.target, widget.alpha, widget._results) == before
+    assert "alpha" in widget._error and "0 < alpha < 1" in widget._error
+    assert resent[-1] == ["target", "alpha"]  # the frontend gets the kernel's values back
+    widget.set_state({"target": 1, "_history_index": 7})  # out of range: clamped
+    assert widget._history_index == len(widget._history) - 1 and widget._error == ""
+
+
 # --------------------------------------------------------------------------- selection
 def test_selection_and_selected_runs(widget: SweepWidget, runs: pd.DataFrame) -> None:
     widget.target = 0

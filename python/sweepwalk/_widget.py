@@ -267,6 +267,10 @@ class SweepWidget(anywidget.AnyWidget):
     def _valid_alpha(self, proposal: dict[str, Any]) -> float:
         return _check_alpha(proposal["value"], t.TraitError)
 
+    @t.validate("_history_index")
+    def _valid_history_index(self, proposal: dict[str, Any]) -> int:
+        return min(max(int(proposal["value"]), 0), max(len(self._history) - 1, 0))
+
     # -- observers --------------------------------------------------------------------------
     def _on_target(self, change: dict[str, Any]) -> None:
         new = int(change["new"])
@@ -316,6 +320,19 @@ class SweepWidget(anywidget.AnyWidget):
             self._results = payload
             self._error = ""
             self._busy = False
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply a state update from the frontend; an invalid value is refused visibly.
+
+        traitlets restores every trait of the message, the frontend is sent the kernel's values
+        back, and ``_error`` says why, instead of an exception in the kernel log only.
+        """
+        try:
+            super().set_state(sync_data)
+        except t.TraitError as exc:
+            logger.warning("sweepwalk: refused a state update from the frontend: %s", exc)
+            self._error = str(exc)
+            self.send_state(key=[k for k in sync_data if k in self.keys])
 
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         if not isinstance(content, dict):
