@@ -330,6 +330,21 @@ def test_to_html_is_coloured_and_escaped() -> None:
     assert len(set(re.findall(r"_row(\d+)_col", out))) == len(w.results)
 
 
+def test_to_html_max_rows_keeps_the_target_and_the_smallest_p(widget: SweepWidget) -> None:
+    widget.against = "all"
+    frame = widget.results
+    out = widget.to_html(max_rows=4)
+    assert "showing 4 of 9 rows" in out
+    rows = {
+        int(i)
+        for i in re.findall(r'<th id="T_\w+_level0_row\d+" class="row_heading[^>]*>(\d+)<', out)
+    }
+    others = frame.drop(index=widget.target)["pvalue_adj"].sort_values(kind="stable")
+    assert rows == {widget.target, *others.index[:3]}
+    with pytest.raises(ValueError, match="max_rows"):
+        widget.to_html(max_rows=0)
+
+
 # --------------------------------------------------------------------------- messages
 def test_detail_request_reply(widget: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> None:
     sent: list[tuple[dict, list]] = []

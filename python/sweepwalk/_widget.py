@@ -415,13 +415,20 @@ class SweepWidget(anywidget.AnyWidget):
                 self._history_index = index
                 self.target = self._history[index]
 
-    def to_html(self) -> str:
+    def to_html(self, max_rows: int = 1000) -> str:
         """Render the current view as a static, coloured HTML table (for nbconvert, sharing).
 
         Rows are coloured by status with the same colour-blind-safe palette and legend as the
         grid; every text from the data is HTML-escaped.
+
+        Parameters
+        ----------
+        max_rows : int, default 1000
+            Largest number of rows to render. A larger comparison (``against="all"`` on a big
+            sweep) keeps the target and the rows with the smallest adjusted p-values, in config
+            order, and says so above the table.
         """
-        return render_html(self.results, self._engine, self._state_key_title())
+        return render_html(self.results, self._engine, self._state_key_title(), max_rows)
 
     def _state_key_title(self) -> str:
         return (
@@ -468,8 +475,16 @@ def _format_num(x: float) -> str:
     return f"{x:.4g}"
 
 
-def render_html(frame: pd.DataFrame, sweep: Sweep, title: str) -> str:
+def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1000) -> str:
     """Render a ``Comparison.to_frame()`` as a self-contained, status-coloured HTML table."""
+    if max_rows < 1:
+        raise ValueError(f"`max_rows` must be a positive integer, got {max_rows!r}.")
+    total = len(frame)
+    if total > max_rows:
+        order = frame["pvalue_adj"].where(frame["status"] != "target", -1.0).fillna(np.inf)
+        keep = np.sort(np.argsort(order.to_numpy(), kind="stable")[:max_rows])
+        frame = frame.iloc[keep]
+        title += f" · showing {max_rows} of {total} rows (the smallest adjusted p-values)"
     frame = frame.copy()
     frame.columns = [str(c) for c in frame.columns]
 
