@@ -14,8 +14,7 @@ from scipy import stats
 
 import sweepwalk
 from sweepwalk import Sweep, SweepWidget, explore
-from sweepwalk._serialization import STATUSES
-from sweepwalk._widget import STATUS_COLORS
+from sweepwalk._serialization import STATUS_COLORS, STATUSES
 
 XSS = "<img src=x onerror=alert(1)>"
 FLOATS = ("statistic", "pvalue", "pvalue_adj", "effect", "diff_mean")
