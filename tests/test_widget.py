@@ -126,6 +126,9 @@ def test_explore_bad_data_and_sweep_arguments(runs: pd.DataFrame) -> None:
         explore(sweep, metric="acc")
     with pytest.raises(ValueError, match="goal"):
         explore(sweep, goal="min")
+    low = Sweep.from_runs(runs, metric="acc", seed="seed", params=PARAMS, goal="min")
+    w = explore(low)  # the default goal="max" does not override the Sweep's own
+    assert w.sweep.goal == "min" and w.target == low.configs["mean"].idxmin()
     with pytest.raises(TypeError, match=r"sweepwalk\.Sweep"):
         SweepWidget(runs)  # type: ignore[arg-type]
 

@@ -465,7 +465,8 @@ def explore(
     data : pandas.DataFrame or Sweep
         Long-format runs (one row per run; then ``metric`` is required) or a :class:`Sweep`.
     metric, params, seed, goal
-        Passed to :meth:`Sweep.from_runs` when ``data`` is a DataFrame.
+        Passed to :meth:`Sweep.from_runs` when ``data`` is a DataFrame; a :class:`Sweep` keeps
+        its own (an explicit ``goal="min"`` on a ``"max"`` sweep is an error).
     test, correction, alpha, against, neighbors
         The initial comparison settings, as in :meth:`Sweep.compare`.
     target : int or dict, optional
@@ -495,7 +496,7 @@ def explore(
                 f"{', '.join(f'`{k}`' for k in extra)} only apply when `data` is a DataFrame; "
                 "the Sweep already defines them."
             )
-        if goal != data.goal:
+        if goal not in ("max", data.goal):  # "max" is the default: the Sweep's goal wins
             raise ValueError(
                 f"`goal`={goal!r} differs from the Sweep's goal {data.goal!r}; build the Sweep "
                 f"with goal={goal!r} instead."
