@@ -50,7 +50,7 @@ export class DetailPanel {
       return;
     }
     const { sweep, results, config, target } = input;
-    this.el.dataset.config = String(config);
+    this.el.dataset.detailConfig = String(config); // not data-config: that marks grid rows only
     this.title.replaceChildren();
     const head = this.doc.createElement("strong");
     head.textContent = config === target ? `#${config} (target)` : `#${config} vs target #${target}`;

@@ -277,6 +277,8 @@ describe("detail panel", () => {
     expect(panel.querySelector(".sw-ecdf-d")).not.toBeNull();
     expect(panel.querySelector(".sw-ecdf-dlabel")!.textContent).toBe("D = 0.667");
     expect(panel.querySelector('[data-stat="p"]')!.textContent).toBe("0.002");
+    // data-config marks grid rows only (external checks select rows by it)
+    for (const el of root.querySelectorAll("[data-config]")) expect(el.matches(".sw-data[data-status]")).toBe(true);
   });
 
   it("drops the answer to an older focus", async () => {
