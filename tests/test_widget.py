@@ -402,5 +402,12 @@ def test_unexpected_engine_exception_is_shown(
 
 
 def test_bundle_or_fallback_esm() -> None:
+    from sweepwalk import _widget
+
     esm = str(SweepWidget._esm)
-    assert "export default" in esm or "export{" in esm.replace(" ", "") or len(esm) > 1000
+    if _widget._BUNDLE.is_file():
+        assert esm != _widget._MISSING_BUNDLE_ESM and len(esm) > 1000  # the real bundle
+    else:  # a checkout without the esbuild bundle: a visible message, not an import error
+        assert esm == _widget._MISSING_BUNDLE_ESM
+    assert "pip install -e ." in _widget._MISSING_BUNDLE_ESM
+    assert "export default" in _widget._MISSING_BUNDLE_ESM
