@@ -193,3 +193,31 @@ def test_bad_arguments_list_the_allowed_values():
         Ledger("walk", alpha=1.5)
     with pytest.raises(ValueError, match="same length"):
         Ledger("walk").record_tests(0, [1, 2], [0.1], [0.5], test="ks")
+
+
+# ---------------------------------------------------------------- with the real compare()
+
+
+def test_record_real_comparisons_on_the_demo():
+    from sweepwalk import Sweep
+    from sweepwalk.datasets import DEMO, load_demo
+
+    sweep = Sweep.from_runs(load_demo(), **DEMO)
+    per_target, walkwide = Ledger("per-target"), Ledger("walk")
+    lond = LOND(0.05, dependence="positive")
+    seen: set[tuple[int, int]] = set()
+    for target in (0, 8, 9, 0):  # the last one is a revisit
+        cmp = sweep.compare(target, test="mannwhitney", correction="holm")
+        frame = cmp.to_frame()
+        got = per_target.record(cmp)
+        pd.testing.assert_series_equal(got, frame["status"], check_dtype=False, check_names=False)
+        statuses = walkwide.record(cmp)
+        assert statuses.index.equals(frame.index)
+        for row in frame.index[frame["status"] != "target"]:
+            key = (min(target, row), max(target, row))
+            if key in seen or np.isnan(frame.at[row, "pvalue"]):
+                continue
+            seen.add(key)
+            _level, reject = lond.test(frame.at[row, "pvalue"])
+            assert statuses[row] == expected_status(reject, frame.at[row, "effect"])
+    assert len(walkwide) == len(per_target) == lond.n_tests == len(seen)
