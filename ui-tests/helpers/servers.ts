@@ -117,7 +117,14 @@ export async function startServer(kind: 'lab' | 'notebook'): Promise<Server> {
     `--LabServerApp.user_settings_dir=${settingsDir}`,
     `--LabServerApp.workspaces_dir=${path.join(base, 'workspaces')}`,
   ];
-  const child = spawn(jupyterExecutable(), args, {
+  // A watchdog shell stops the server when this test runner dies without its teardown (killed,
+  // crashed): no Jupyter server outlives the run that started it.
+  const watchdog =
+    'parent=$1; shift; "$@" & child=$!; ' +
+    'trap \'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0\' TERM INT; ' +
+    'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; ' +
+    'kill -TERM "$child" 2>/dev/null; wait "$child"';
+  const child = spawn('bash', ['-c', watchdog, 'watchdog', String(process.pid), jupyterExecutable(), ...args], {
     cwd: rootDir,
     detached: true, // own process group: stopServer() ends the kernels with it
     stdio: ['ignore', out, out],
