@@ -87,6 +87,10 @@ class Ledger:
     first test, then less) and grows with every discovery: protection of the walk costs power,
     most visibly early in a walk.
 
+    The rule, method and alpha are fixed for a ledger's lifetime: a walk-wide guarantee covers
+    the tests decided under it from the first one. To change the rule, start a new ledger (and
+    with it a new walk).
+
     Neither guarantee covers a walk exactly: the target's scores enter every test of its family,
     and the next target was a compared row before. ``tests/test_fdr_simulation.py`` measures the
     walk-wide FDR in that setting by simulation.
