@@ -203,13 +203,15 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   }
 
   function updateDetail(): void {
-    const focused = grid.focusedConfig;
+    // nothing focused yet: show the target's own distribution
+    const target = gate.accepted?.target ?? model.get("target");
+    const focused = grid.focusedConfig >= 0 ? grid.focusedConfig : target;
     if (!sweep || focused < 0 || focused >= sweep.n_configs) return detail.show(null);
     detail.show({
       sweep,
       results: gate.accepted,
       config: focused,
-      target: gate.accepted?.target ?? model.get("target"),
+      target,
       test: model.get("test"),
     });
   }

@@ -110,20 +110,20 @@ function columnsFor(sweep: Sweep): Column[] {
   ];
   sweep.params.forEach((p, i) => {
     // long names are cut in the header (full name in its title); values decide the width
-    let longest = Math.min(p.name.length, 12);
+    let longest = Math.min(p.name.length, 9);
     for (let j = 0; j < Math.min(p.labels.length, 500); j++) longest = Math.max(longest, p.labels[j].length);
     cols.push({
       id: `param:${i}`,
       label: p.name,
       title: `parameter ${p.name}`,
-      width: `${Math.min(24, Math.max(4, longest)) + 4}ch`, // + room for the varied marker
+      width: `${Math.min(24, Math.max(3, longest)) + 4}ch`, // + room for the varied marker and bold
       cls: "sw-c-param",
     });
   });
   cols.push(
     { id: "n", label: "n", title: "runs (seeds) with a finite score", width: "4ch", cls: "sw-c-num" },
     { id: "mean", label: "mean ± std", title: `${sweep.metric} (goal: ${sweep.goal})`, width: "15ch", cls: "sw-c-num" },
-    { id: "scores", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "140px", cls: "sw-c-strip" },
+    { id: "scores", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "120px", cls: "sw-c-strip" },
     { id: "p", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
     { id: "p_adj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "8ch", cls: "sw-c-num" },
     { id: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "6ch", cls: "sw-c-num" },
