@@ -368,3 +368,102 @@ def test_python_dash_m(runs_csv: Path) -> None:
     assert json.loads(done.stdout)["metric"] == "acc"
     bad = subprocess.run(argv[:4], capture_output=True, text=True, check=False, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and bad.stdout == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# sweepwalk importance
+
+
+def importance_argv(runs_csv: Path, *extra: str) -> list[str]:
+    return ["importance", str(runs_csv), "--metric", "acc", "--seed", "seed", *extra]
+
+
+@pytest.mark.parametrize("extra", [[], ["--margin", "0.02", "--correction", "holm"]])
+def test_importance_csv_matches_engine(
+    runs_csv: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    code, out, err = run(importance_argv(runs_csv, "--format", "csv", *extra), capsys)
+    assert (code, err) == (0, "")
+    sweep = Sweep.from_runs(pd.read_csv(runs_csv), metric="acc", seed="seed")
+    kwargs: dict[str, Any] = {}
+    if extra:
+        kwargs = {"margin": 0.02, "correction": "holm"}
+    expected = sweep.importance(**kwargs)
+    assert_same(pd.read_csv(io.StringIO(out), index_col=0), expected)
+
+
+def test_importance_json_and_target(runs_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target_text = "lr=0.01,solver=adam,momentum=absent,layers=1"
+    argv = importance_argv(runs_csv, "--format", "json", "--target", target_text)
+    code, out, err = run(argv, capsys)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    sweep = Sweep.from_runs(pd.read_csv(runs_csv), metric="acc", seed="seed")
+    target = sweep.find(lr=0.01, solver="adam", momentum=None, layers=1)
+    expected = sweep.importance(target=target)
+    assert data["target"] == target
+    assert_same(pd.DataFrame.from_records(data["rows"], index="param"), expected)
+
+
+def test_importance_table(runs_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(importance_argv(runs_csv), capsys)
+    assert (code, err) == (0, "")
+    sweep = Sweep.from_runs(pd.read_csv(runs_csv), metric="acc", seed="seed")
+    expected = sweep.importance()
+    lines = out.splitlines()
+    assert lines[0].split() == list(expected.columns)
+    body = {line.split()[0]: line.split() for line in lines if line.split()[:1] != []}
+    for param in PARAMS:
+        row = body[param]
+        assert row[-1] == expected.loc[param, "verdict"]
+        assert int(row[1 + list(expected.columns).index("pairs")]) == expected.loc[param, "pairs"]
+
+
+def test_importance_progress_bar(
+    runs_csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Off a terminal: no bar.
+    code, _, err = run(importance_argv(runs_csv), capsys)
+    assert (code, err) == (0, "")
+    # On a terminal, once the work has taken PROGRESS_AFTER seconds: drawn, then erased.
+    monkeypatch.setattr("sweepwalk.cli.PROGRESS_AFTER", 0.0)
+    stderr = FakeTTY()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert main(importance_argv(runs_csv)) == 0
+    drawn = stderr.getvalue()
+    assert re.search(r"\r\[#+\.*\] +100% ", drawn), drawn
+    assert drawn.endswith("\r\x1b[K")
+    # --progress never: nothing even on a terminal.
+    stderr = FakeTTY()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert main(importance_argv(runs_csv, "--progress", "never")) == 0
+    assert stderr.getvalue() == ""
+
+
+def test_progress_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sweepwalk.cli import Progress
+
+    stream = io.StringIO()
+    bar = Progress(stream, after=3600.0)
+    bar(0.5)
+    bar.close()
+    assert stream.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--test", "chisq"], "chisq"),
+        (["--correction", "magic"], "magic"),
+        (["--target", "lr=0.5,solver=adam,momentum=absent,layers=1"], "no configuration"),
+        (["--margin", "wide"], "--margin"),
+        (["--against", "all"], "--against"),
+    ],
+)
+def test_importance_errors(
+    runs_csv: Path, capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
+) -> None:
+    code, out, err = run(importance_argv(runs_csv, *extra), capsys)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("sweepwalk: error: ")
+    assert needle in err

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -201,6 +202,10 @@ def use_color(mode: str, stream: IO[str]) -> bool:
         return mode == "always"
     if os.environ.get("NO_COLOR", ""):
         return False
+    return _isatty(stream)
+
+
+def _isatty(stream: IO[str]) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -230,6 +235,11 @@ def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     return sweep, runs
 
 
+def _resolve_target(sweep: Any, runs: pd.DataFrame, text: str) -> int:
+    target = parse_target(text, runs, sweep.params)
+    return int(sweep.find(**target)) if isinstance(target, dict) else target
+
+
 def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk report``: compare a target configuration and print the comparison."""
     sweep, runs = _load_sweep(args)
@@ -241,6 +251,8 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
         correction=args.correction,
         alpha=args.alpha,
         neighbors=args.neighbors,
+        random_state=args.random_state,
+        n_resamples=args.n_resamples,
     )
     frame = comparison.to_frame()
     if args.format == "csv":
@@ -270,6 +282,120 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     )
 
 
+class Progress:
+    """A one-line progress bar on a terminal, drawn only once the work has taken ``after`` s.
+
+    Call it with the fraction done (0..1); :meth:`close` erases the bar.
+    """
+
+    def __init__(self, stream: IO[str], after: float, width: int = 30) -> None:
+        self.stream = stream
+        self.after = after
+        self.width = width
+        self.start = time.perf_counter()
+        self.drawn = False
+
+    def __call__(self, fraction: float) -> None:
+        """Redraw the bar at ``fraction`` done (nothing before ``after`` seconds)."""
+        elapsed = time.perf_counter() - self.start
+        if elapsed < self.after:
+            return
+        filled = round(self.width * min(max(fraction, 0.0), 1.0))
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {100 * fraction:3.0f}% {elapsed:5.1f} s")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        """Erase the bar, if it was drawn."""
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
+
+#: Seconds of work before the importance progress bar appears (issue: "longer than a second").
+PROGRESS_AFTER = 1.0
+
+
+def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
+    """``sweepwalk importance``: which parameters matter, over every neighbour pair."""
+    sweep, runs = _load_sweep(args)
+    target = None if args.target is None else _resolve_target(sweep, runs, args.target)
+    show = args.progress == "always" or (args.progress == "auto" and _isatty(sys.stderr))
+    progress = Progress(sys.stderr, 0.0 if args.progress == "always" else PROGRESS_AFTER)
+    try:
+        frame = sweep.importance(
+            test=args.test,
+            correction=args.correction,
+            alpha=args.alpha,
+            neighbors=args.neighbors,
+            margin=args.margin,
+            target=target,
+            random_state=args.random_state,
+            progress=progress if show else None,
+        )
+    finally:
+        progress.close()
+    if args.format == "csv":
+        frame.to_csv(stdout)
+        return
+    meta = {
+        "metric": sweep.metric,
+        "goal": sweep.goal,
+        "target": target,
+        **{str(k): _plain(v) for k, v in frame.attrs.items() if str(k) not in {"rows", "target"}},
+    }
+    if args.format == "json":
+        stdout.write(to_json(frame, meta) + "\n")
+        return
+    stdout.write(frame.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-") + "\n")
+    settings = ", ".join(f"{k}={v}" for k, v in meta.items() if k not in {"metric", "goal"})
+    stdout.write(f"\n{sweep.metric} ({sweep.goal}): {settings}\n")
+
+
+def _sweep_options() -> _Parser:
+    """Options shared by every command: the runs table and how to read it."""
+    parent = _Parser(add_help=False)
+    parent.add_argument(
+        "runs", metavar="RUNS", help="runs table: .csv, .tsv or .parquet (- = CSV on stdin)"
+    )
+    parent.add_argument("--metric", required=True, help="score column (one float per run)")
+    parent.add_argument(
+        "--params", help="comma-separated parameter columns (default: all but metric and seed)"
+    )
+    parent.add_argument("--seed", help="seed column (needed for the paired tests)")
+    parent.add_argument("--goal", choices=("max", "min"), default="max", help="default: max")
+    parent.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
+    return parent
+
+
+def _test_options(correction: str) -> _Parser:
+    """Options shared by every command: the test, the correction and the output."""
+    parent = _Parser(add_help=False)
+    parent.add_argument(
+        "--test",
+        default="ks",
+        help="ks (default), mannwhitney, welch, permutation, wilcoxon, ttest_rel",
+    )
+    parent.add_argument(
+        "--correction",
+        default=correction,
+        help=f"{correction} (default), none, or any statsmodels multipletests method",
+    )
+    parent.add_argument("--alpha", type=float, default=0.05, help="default: 0.05")
+    parent.add_argument(
+        "--neighbors", choices=("adjacent", "axis"), default="adjacent", help="default: adjacent"
+    )
+    parent.add_argument(
+        "--random-state", type=int, help="seed of the permutation test (default: unseeded)"
+    )
+    parent.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="default: table"
+    )
+    return parent
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``sweepwalk`` command."""
     parser = _Parser(
@@ -280,45 +406,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sweepwalk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
+    sweep_options = _sweep_options()
 
     report = commands.add_parser(
         "report",
+        parents=[sweep_options, _test_options("none")],
         help="compare a target configuration with its neighbours",
         description="Compare a target configuration with its neighbours (or every "
         "configuration) by a two-sample test over the per-seed scores.",
     )
-    report.add_argument(
-        "runs", metavar="RUNS", help="runs table: .csv, .tsv or .parquet (- = stdin)"
-    )
-    report.add_argument("--metric", required=True, help="score column (one float per run)")
-    report.add_argument(
-        "--params", help="comma-separated parameter columns (default: all but metric and seed)"
-    )
-    report.add_argument("--seed", help="seed column (needed for the paired tests)")
-    report.add_argument("--goal", choices=("max", "min"), default="max", help="default: max")
-    report.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
     report.add_argument(
         "--target",
         required=True,
         help='the target: "name=value,..." (a missing value is "absent") or a config id',
     )
     report.add_argument(
-        "--test",
-        default="ks",
-        help="ks (default), mannwhitney, welch, permutation, wilcoxon, ttest_rel",
-    )
-    report.add_argument(
-        "--correction", default="none", help="none (default) or a statsmodels multipletests method"
-    )
-    report.add_argument("--alpha", type=float, default=0.05, help="default: 0.05")
-    report.add_argument(
         "--against", choices=("neighbors", "all"), default="neighbors", help="default: neighbors"
     )
     report.add_argument(
-        "--neighbors", choices=("adjacent", "axis"), default="adjacent", help="default: adjacent"
-    )
-    report.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table", help="default: table"
+        "--n-resamples", type=int, default=9999, help="permutation test resamples (default: 9999)"
     )
     report.add_argument(
         "--color",
@@ -327,6 +433,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto (default): colour when stdout is a terminal and NO_COLOR is unset",
     )
     report.set_defaults(func=cmd_report)
+
+    importance = commands.add_parser(
+        "importance",
+        parents=[sweep_options, _test_options("fdr_bh")],
+        help="which parameters matter: every neighbour pair tested once",
+        description="Test every neighbour pair once and summarise per parameter. A parameter "
+        "is only called equivalent from TOST equivalence tests within --margin, never from "
+        "non-significance alone.",
+    )
+    importance.add_argument(
+        "--margin", type=float, help="equivalence margin in metric units (adds TOST)"
+    )
+    importance.add_argument(
+        "--target", help="only the pairs that include this configuration (name=value,... or id)"
+    )
+    importance.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto (default): a bar on stderr when it is a terminal and the work takes > 1 s",
+    )
+    importance.set_defaults(func=cmd_importance)
     return parser
 
 
