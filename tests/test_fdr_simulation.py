@@ -239,3 +239,8 @@ def test_per_target_correction_alone_does_not(simulated):
     )
     print(msg)
     assert fdr > ALPHA + 3 * se, msg
+    # without any correction (compare's default) it is worse still
+    fdp_none, _ = walk_fdp(simulated, simulated["new"] & (simulated["pvalue"] < ALPHA))
+    fdr_none, se_none = _summary(fdp_none)
+    print(f"no correction: FDR {fdr_none:.4f} +- {se_none:.4f}")
+    assert fdr_none > fdr, (fdr_none, fdr)
