@@ -467,3 +467,26 @@ def test_importance_errors(
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("sweepwalk: error: ")
     assert needle in err
+
+
+def test_readme_example_is_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's "Command line" example shows this command's real output.
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("## Command line", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("$ sweepwalk report"))
+    command, k = "", start
+    while True:
+        command += lines[k].removeprefix("$ ").rstrip("\\").strip() + " "
+        k += 1
+        if not lines[k - 1].endswith("\\"):
+            break
+    shown = "\n".join(lines[k:]) + "\n"
+    path = tmp_path / "demo.csv"
+    load_demo().to_csv(path, index=False)
+    argv = [str(path) if a == "demo.csv" else a for a in shlex.split(command)[1:]]
+    code, out, err = run(argv, capsys)
+    assert (code, err) == (0, "")
+    assert out == shown

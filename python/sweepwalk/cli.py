@@ -185,9 +185,9 @@ def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
             fill = "absent" if name in params else "-"
             shown[name] = column.astype(object).where(column.notna(), fill)
     text = shown.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
+    lines = [line.rstrip() for line in text.splitlines()]
     if not color or "status" not in frame.columns:
-        return text
-    lines = text.splitlines()
+        return "\n".join(lines)
     header_lines = len(lines) - len(frame)
     out = lines[:header_lines]
     for line, status in zip(lines[header_lines:], frame["status"], strict=True):
