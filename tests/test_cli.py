@@ -469,24 +469,34 @@ def test_importance_errors(
     assert needle in err
 
 
-def test_readme_example_is_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The README's "Command line" example shows this command's real output.
+def readme_examples() -> list[tuple[str, str]]:
+    """(command, shown output) of every `$ sweepwalk ...` example in the README's CLI section."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for block in section.split("```console\n")[1:]:
+        lines = block.split("```", 1)[0].splitlines()
+        k = next(i for i, line in enumerate(lines) if line.startswith("$ sweepwalk "))
+        command = ""
+        while True:
+            command += lines[k].removeprefix("$ ").rstrip("\\").strip() + " "
+            k += 1
+            if not lines[k - 1].endswith("\\"):
+                break
+        examples.append((command, "\n".join(lines[k:]) + "\n"))
+    return examples
+
+
+def test_readme_examples_are_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The README's "Command line" examples show these commands' real output.
     import shlex
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    block = readme.split("## Command line", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
-    lines = block.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("$ sweepwalk report"))
-    command, k = "", start
-    while True:
-        command += lines[k].removeprefix("$ ").rstrip("\\").strip() + " "
-        k += 1
-        if not lines[k - 1].endswith("\\"):
-            break
-    shown = "\n".join(lines[k:]) + "\n"
     path = tmp_path / "demo.csv"
     load_demo().to_csv(path, index=False)
-    argv = [str(path) if a == "demo.csv" else a for a in shlex.split(command)[1:]]
-    code, out, err = run(argv, capsys)
-    assert (code, err) == (0, "")
-    assert out == shown
+    examples = readme_examples()
+    assert [c.split()[1] for c, _ in examples] == ["report", "importance"]
+    for command, shown in examples:
+        argv = [str(path) if a == "demo.csv" else a for a in shlex.split(command)[1:]]
+        code, out, err = run(argv, capsys)
+        assert (code, err) == (0, ""), command
+        assert out == shown, command

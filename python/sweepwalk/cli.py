@@ -349,7 +349,8 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     if args.format == "json":
         stdout.write(to_json(frame, meta) + "\n")
         return
-    stdout.write(frame.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-") + "\n")
+    text = frame.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
+    stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
     settings = ", ".join(f"{k}={v}" for k, v in meta.items() if k not in {"metric", "goal"})
     stdout.write(f"\n{sweep.metric} ({sweep.goal}): {settings}\n")
 
