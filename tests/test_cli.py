@@ -500,3 +500,17 @@ def test_readme_examples_are_current(tmp_path: Path, capsys: pytest.CaptureFixtu
         code, out, err = run(argv, capsys)
         assert (code, err) == (0, ""), command
         assert out == shown, command
+
+
+def test_target_values_for_bool_and_object_columns() -> None:
+    from sweepwalk.cli import CLIError, parse_value
+
+    flags = pd.Series([True, False, True])
+    assert parse_value("true", flags, "flag") is True
+    assert parse_value("0", flags, "flag") is False
+    with pytest.raises(CLIError, match="boolean"):
+        parse_value("maybe", flags, "flag")
+    mixed = pd.Series([(64, 64), "wide", 3], dtype=object)
+    assert parse_value("(64, 64)", mixed, "layers") == (64, 64)
+    assert parse_value("wide", mixed, "layers") == "wide"
+    assert parse_value("3", mixed, "layers") == 3
