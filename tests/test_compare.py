@@ -309,3 +309,12 @@ def test_permutation_is_reproducible_with_a_seed():
     a = sweep.compare(0, test="permutation", random_state=1, n_resamples=99)
     b = sweep.compare(0, test="permutation", random_state=1, n_resamples=99)
     np.testing.assert_array_equal(a.pvalue, b.pvalue)
+
+
+@pytest.mark.parametrize("test", ["ks", "mannwhitney", "welch", "permutation", "wilcoxon"])
+def test_a_lone_configuration_compares_with_nothing(test):
+    runs = pd.DataFrame({"lr": [1, 1, 1], "seed": [0, 1, 2], "acc": [0.1, 0.2, 0.3]})
+    sweep = Sweep.from_runs(runs, metric="acc", seed="seed")
+    res = sweep.compare(0, test=test, correction="holm", random_state=0)
+    assert len(res) == 0 and "nothing compared" in repr(res)
+    assert res.to_frame()["status"].tolist() == ["target"]

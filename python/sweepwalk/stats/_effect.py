@@ -47,6 +47,8 @@ def a12(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> FloatArray:
     array([0.5])
     """
     m = x.shape[0]
+    if m == 0:
+        return np.zeros(0)
     ny = np.broadcast_to(ny, (m,))
     wins = np.zeros(m)  # 2 * (#{x > y} + 0.5 #{x == y}), an integer
     if y.shape[0] == 1:

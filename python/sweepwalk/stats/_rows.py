@@ -42,7 +42,7 @@ def as_rows(
         raise ValueError(f"`ny` must have shape ({ya.shape[0]},), got {nya.shape}.")
     if np.any(nxa > xa.shape[1]) or np.any(nya > ya.shape[1]) or np.any(nxa < 0) | np.any(nya < 0):
         raise ValueError("`nx`/`ny` must lie between 0 and the row width.")
-    if ya.shape[0] == 1:
+    if ya.shape[0] == 1 and nya.size:
         if np.any(nya != nya[0]):
             raise ValueError("`ny` must hold one count when `y` is one row.")
         nya = np.broadcast_to(nya[:1], (m,))
