@@ -67,10 +67,19 @@ function luminance(rgb: string): number {
 }
 
 test('dark theme: readable colours, screenshot for a person to look at', async ({ page }) => {
+  await page.setViewportSize({ width: 1600, height: 1200 });
   await openWidget(page);
+  // The notebook alone on the page, as a person would look at it.
+  await page.evaluate(() => {
+    const shell = (window as any).jupyterapp.shell;
+    shell.collapseLeft();
+    shell.collapseRight();
+  });
   const root = page.locator(ROOT);
+  await root.scrollIntoViewIfNeeded();
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await root.screenshot({ path: path.join(ARTIFACTS_DIR, 'light-theme.png') });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'light-theme.png') });
   try {
     await setTheme(page, 'JupyterLab Dark', false);
     const target = row(page, (await kernelState(page)).target);
@@ -84,7 +93,8 @@ test('dark theme: readable colours, screenshot for a person to look at', async (
     expect(luminance(colours.page)).toBeLessThan(0.35);
     expect(luminance(colours.text)).toBeGreaterThan(0.55);
     const file = path.join(ARTIFACTS_DIR, 'dark-theme.png');
-    await root.screenshot({ path: file });
+    await page.screenshot({ path: file });
+    await root.screenshot({ path: path.join(ARTIFACTS_DIR, 'dark-theme-widget.png') });
     expect(fs.statSync(file).size).toBeGreaterThan(5_000);
   } finally {
     await setTheme(page, 'JupyterLab Light', true);
