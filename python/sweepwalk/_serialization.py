@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._widget_insights import shown_underpowered
+
 if TYPE_CHECKING:
     from .compare import Comparison
     from .sweep import Sweep
@@ -232,7 +234,13 @@ def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]
     }
 
 
-def results_payload(comparison: Comparison, params: Sequence[str], *, key: str) -> dict:
+def results_payload(
+    comparison: Comparison,
+    params: Sequence[str],
+    *,
+    key: str,
+    status: Sequence[str] | np.ndarray | None = None,
+) -> dict:
     """Build the ``_results`` trait value from a :class:`Comparison`.
 
     Reads the comparison's arrays directly (``to_frame()`` costs more than the tests for a
@@ -248,6 +256,10 @@ def results_payload(comparison: Comparison, params: Sequence[str], *, key: str) 
         The sweep's parameters, in order (``varied`` is sent as an index into them).
     key : str
         :func:`results_key` of the state the comparison was computed for.
+    status : sequence of str, optional
+        Status words of the compared rows (aligned with ``comparison.ids``) under the rule in
+        force, e.g. a walk-wide :class:`~sweepwalk.ledger.Ledger`'s decisions; default: the
+        comparison's own. The ``underpowered`` flags then follow these statuses.
 
     Returns
     -------
@@ -266,7 +278,8 @@ def results_payload(comparison: Comparison, params: Sequence[str], *, key: str) 
         return out
 
     status_index = {s: i for i, s in enumerate(STATUSES)}
-    words = pd.Series(np.asarray(comparison.status, dtype=object), dtype=object)
+    shown = np.asarray(comparison.status if status is None else status, dtype=object)
+    words = pd.Series(shown, dtype=object)
     codes = words.map(status_index)
     if codes.isna().any():
         unknown = sorted(map(str, set(words[codes.isna()])))
@@ -292,6 +305,9 @@ def results_payload(comparison: Comparison, params: Sequence[str], *, key: str) 
                 spread(np.asarray(extra, dtype=np.float64), np.nan, "f8"), "f8"
             )
     flags = getattr(comparison, "underpowered", None)
+    mde = getattr(comparison, "mde", None)
+    if status is not None and mde is not None:
+        flags = shown_underpowered(shown, mde, comparison.diff_mean)
     if flags is not None:
         payload["underpowered"] = _buffer(spread(np.asarray(flags, dtype=bool), 0, "u1"), "u1")
     return payload

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
+from . import _widget_insights as insights
 from ._serialization import render_html, results_key, results_payload, sweep_payload
 from ._validation import check_choice, check_config_id
 from .stats import TESTS as _STATS_TESTS
@@ -26,6 +27,7 @@ from .stats import canonical_method
 if TYPE_CHECKING:
     from .compare import Comparison
     from .sweep import Sweep
+    from .walk import Walk
 
 logger = logging.getLogger("sweepwalk")
 
@@ -48,6 +50,8 @@ CORRECTIONS = (
 _CORRECTION_NAMES = {canonical_method(c): c for c in CORRECTIONS[1:]}
 AGAINST = ("neighbors", "all")
 NEIGHBORS = ("adjacent", "axis")
+ERROR_CONTROLS = insights.ERROR_CONTROLS
+_KINDS = ("detail", "importance", "walk")
 _STATE = ("target", "test", "correction", "alpha", "against", "neighbors")
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -103,7 +107,7 @@ def _check_alpha(alpha: Any, error: type[Exception]) -> float:
     return float(alpha)
 
 
-class SweepWidget(anywidget.AnyWidget):
+class SweepWidget(insights.InsightsMixin, anywidget.AnyWidget):
     """A sweep as an interactive grid: click a row to make it the target.
 
     Build it with :func:`explore`. Either side may write the public traits ``target``, ``test``,
@@ -120,6 +124,10 @@ class SweepWidget(anywidget.AnyWidget):
     test, correction, alpha, against, neighbors
         The comparison settings, as in :meth:`Sweep.compare` (an alias of a correction, such
         as ``"h"``, is normalised to its name, ``"holm"``).
+    error_control : {"per-target", "walk"}, default "per-target"
+        The rule that decides the statuses shown: each target's family corrected on its own
+        (``correction`` at ``alpha``), or a walk-wide online FDR procedure (LOND at ``alpha``)
+        over every test of the walk (see :class:`~sweepwalk.ledger.Ledger`).
 
     Attributes
     ----------
@@ -131,6 +139,11 @@ class SweepWidget(anywidget.AnyWidget):
         Every target visited, in order (back/forward moves included).
     selection, selected_runs : pandas.DataFrame
         The selected configurations with their statistics; their long-format runs.
+    ledger : pandas.DataFrame
+        Every test made so far (``Ledger.to_frame()``); a change of rule, alpha or test starts a
+        fresh ledger.
+    last_walk : Walk or None
+        The last greedy walk (:meth:`walk` or the "walk from here" button).
     random_state : int
         Seed of the permutation test (not synced), so that the grid's p-values are reproducible.
 
@@ -154,6 +167,8 @@ class SweepWidget(anywidget.AnyWidget):
     neighbors = t.Unicode("adjacent").tag(sync=True)
     selected = t.List(_ConfigId()).tag(sync=True)
     """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
+    error_control = t.Unicode("per-target").tag(sync=True)
+    """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
 
     random_state = 0
     """Seed of the permutation test (not synced): the grid's p-values are reproducible, equal to
@@ -165,6 +180,9 @@ class SweepWidget(anywidget.AnyWidget):
     _results = t.Dict().tag(sync=True)
     _error = t.Unicode("").tag(sync=True)
     _busy = t.Bool(False).tag(sync=True)
+    _ledger = t.Dict().tag(sync=True)
+    _walk = t.Dict().tag(sync=True)
+    _progress = t.Float(-1.0).tag(sync=True)
 
     def __init__(
         self,
@@ -176,6 +194,7 @@ class SweepWidget(anywidget.AnyWidget):
         alpha: float = 0.05,
         against: str = "neighbors",
         neighbors: str = "adjacent",
+        error_control: str = "per-target",
     ) -> None:
         from .sweep import Sweep
 
@@ -186,11 +205,16 @@ class SweepWidget(anywidget.AnyWidget):
         self._comparison: Comparison | None = None
         self._frame: pd.DataFrame | None = None
         self._computed_key: str | None = None
+        self._computed_rule: str | None = None
+        self._statuses: np.ndarray | None = None  # walk-wide statuses (ledger), else None
+        self._keeper = insights.LedgerKeeper()
+        self._last_walk: Walk | None = None
         correction = _correction(correction)
         for name, value, allowed in (
             ("test", test, TESTS),
             ("against", against, AGAINST),
             ("neighbors", neighbors, NEIGHBORS),
+            ("error_control", error_control, ERROR_CONTROLS),
         ):
             check_choice(value, name, allowed)
         _check_alpha(alpha, ValueError)
@@ -203,13 +227,14 @@ class SweepWidget(anywidget.AnyWidget):
             alpha=alpha,
             against=against,
             neighbors=neighbors,
+            error_control=error_control,
             _sweep=sweep_payload(sweep, TESTS, CORRECTIONS),
         )
         self._path: list[int] = [self.target]
         self._history = [self.target]
         self._history_index = 0
         self.observe(self._on_target, names=["target"])
-        self.observe(self._recompute, names=list(_STATE))
+        self.observe(self._recompute, names=[*_STATE, "error_control"])
         self.on_msg(self._on_custom_msg)
         self._recompute()
 
@@ -250,6 +275,10 @@ class SweepWidget(anywidget.AnyWidget):
     def _valid_neighbors(self, proposal: dict[str, Any]) -> str:
         return _choice(proposal["value"], "neighbors", NEIGHBORS)
 
+    @t.validate("error_control")
+    def _valid_error_control(self, proposal: dict[str, Any]) -> str:
+        return _choice(proposal["value"], "error_control", ERROR_CONTROLS)
+
     @t.validate("alpha")
     def _valid_alpha(self, proposal: dict[str, Any]) -> float:
         return _check_alpha(proposal["value"], t.TraitError)
@@ -287,14 +316,19 @@ class SweepWidget(anywidget.AnyWidget):
         )
 
     def _recompute(self, change: dict[str, Any] | None = None) -> None:
-        key = self._state_key()
-        if key == self._computed_key:
+        key, rule = self._state_key(), self.error_control
+        if (key, rule) == (self._computed_key, self._computed_rule):
             return  # several traits changed in one message: compute once
-        self._computed_key = key
+        self._computed_key, self._computed_rule = key, rule
         self._busy = True
         try:
             comparison = self._compare()
-            payload = results_payload(comparison, self._engine.params, key=key)
+            # every comparison shown is a family of tests the user made: record it
+            words = self._keeper.record(comparison, rule, self.alpha, self.test)
+            self._statuses = words if rule == "walk" else None
+            payload = results_payload(
+                comparison, self._engine.params, key=key, status=self._statuses
+            )
         except Exception as exc:
             logger.error("sweepwalk: recomputing the comparison failed", exc_info=True)
             self._comparison = self._frame = None
@@ -305,6 +339,7 @@ class SweepWidget(anywidget.AnyWidget):
         self._comparison, self._frame = comparison, None  # to_frame() on demand
         with self.hold_sync():
             self._results = payload
+            self._ledger = self._keeper.payload()
             self._error = ""
             self._busy = False
 
@@ -325,10 +360,22 @@ class SweepWidget(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         msg_id = content.get("id")
+        kind = content.get("kind")
+        if kind in ("importance", "walk"):
+            handler = self._reply_importance if kind == "importance" else self._reply_walk
+            try:
+                reply = handler(content)
+            except Exception as exc:
+                logger.warning("sweepwalk: %s request failed", kind, exc_info=True)
+                self.send(
+                    {"kind": "error", "id": msg_id, "message": f"{type(exc).__name__}: {exc}"}
+                )
+                return
+            self.send({"kind": f"{kind}-response", "id": msg_id, **reply})
+            return
         try:
-            kind = content.get("kind")
             if kind != "detail":
-                raise ValueError(f"unknown message kind {kind!r}; allowed: ['detail']")
+                raise ValueError(f"unknown message kind {kind!r}; allowed: {list(_KINDS)}")
             config = check_config_id(content.get("config"), self._n_configs, "config")
             target = int(self.target)
             scores = [self._engine.scores(i).astype("<f8").tobytes() for i in (target, config)]
@@ -359,6 +406,8 @@ class SweepWidget(anywidget.AnyWidget):
             return comparison.to_frame()
         if self._frame is None:
             self._frame = comparison.to_frame()
+            if self._statuses is not None:  # walk-wide: the ledger's decisions
+                insights.apply_statuses(self._frame, comparison.ids, self._statuses)
         return self._frame.copy()
 
     @property
@@ -454,6 +503,7 @@ def explore(
     against: str = "neighbors",
     neighbors: str = "adjacent",
     target: int | dict[str, Any] | None = None,
+    error_control: str = "per-target",
 ) -> SweepWidget:
     """Explore a sweep in a notebook: a grid where a click makes a row the target.
 
@@ -472,6 +522,8 @@ def explore(
     target : int or dict, optional
         Config id or parameter values of the first target; default: the configuration with the
         best mean (by ``goal``) among those with at least ``min_runs`` scores.
+    error_control : {"per-target", "walk"}, default "per-target"
+        The rule that decides the statuses shown (see :class:`SweepWidget`).
 
     Returns
     -------
@@ -524,4 +576,5 @@ def explore(
         alpha=alpha,
         against=against,
         neighbors=neighbors,
+        error_control=error_control,
     )
