@@ -115,8 +115,9 @@ def mde(
     out = np.full(a.shape, np.nan)
     ok = (a >= 2) & (b >= 2) & np.isfinite(s)
     if ok.any():
-        keys, inverse = np.unique(np.stack([a[ok], b[ok]]), axis=1, return_inverse=True)
-        d = np.array([_cohen_d(int(i), int(j), alpha, power) for i, j in keys.T])
+        width = int(b[ok].max()) + 1
+        keys, inverse = np.unique(a[ok] * width + b[ok], return_inverse=True)
+        d = np.array([_cohen_d(int(k // width), int(k % width), alpha, power) for k in keys])
         out[ok] = d[inverse.ravel()] * s[ok]
     return out
 
@@ -158,10 +159,10 @@ def seeds_needed(
 
     Notes
     -----
-    Instead of one root search per entry, n starts at the normal approximation
-    ``2 (z_{1-alpha/2} + z_{power})^2 / d^2`` and moves by whole seeds until it is the smallest
-    integer whose statsmodels power reaches `power`; the power is evaluated for all entries at
-    once, and it increases with n, so this equals the rounded-up statsmodels solution.
+    Instead of one root search per entry, a narrow bracket around the normal approximation
+    ``2 (z_{1-alpha/2} + z_{power})^2 / d^2`` is bisected on whole seeds, for all entries at
+    once, to the smallest integer whose statsmodels power reaches `power`; power increases
+    with n, so this equals the rounded-up statsmodels solution.
 
     References
     ----------
@@ -183,20 +184,29 @@ def seeds_needed(
         return out
     dv = d[ok]
     z = stats.norm.isf(alpha / 2) + stats.norm.ppf(power)
-    n = np.maximum(2.0, np.floor(2.0 * z**2 / dv**2))
-    # Move up until power is reached, then down while one seed fewer still reaches it.
+    guess = 2.0 * z**2 / dv**2 + stats.norm.isf(alpha / 2) ** 2 / 4  # Guenther (1981)
+    # Bracket the answer: power(lo) < power <= power(hi), then bisect on whole seeds.
+    lo = np.maximum(1.0, np.floor(guess * (1 - 1e-3)) - 3)
+    hi = np.maximum(2.0, np.ceil(guess * (1 + 1e-3)) + 3)
     for _ in range(_MAX_STEPS):
-        low = _ind_power(dv, n, alpha) < power
-        if not low.any():
+        short = ~(_ind_power(dv, hi, alpha) >= power)
+        if not short.any():
             break
-        n[low] += 1
+        lo[short], hi[short] = hi[short], hi[short] * 2
     for _ in range(_MAX_STEPS):
-        can = n > 2
-        if not can.any():
+        over = (lo > 1) & (_ind_power(dv, np.maximum(lo, 2.0), alpha) >= power)
+        if not over.any():
             break
-        can[can] = _ind_power(dv[can], n[can] - 1, alpha) >= power
-        if not can.any():
+        hi[over], lo[over] = lo[over], np.maximum(1.0, np.floor(lo[over] / 2))
+    while True:  # invariant: lo fails (or is 1), hi reaches the power
+        gap = hi - lo > 1
+        if not gap.any():
             break
-        n[can] -= 1
+        mid = np.floor((lo + hi) / 2)
+        reach = _ind_power(dv[gap], mid[gap], alpha) >= power
+        idx = np.flatnonzero(gap)
+        hi[idx[reach]] = mid[idx[reach]]
+        lo[idx[~reach]] = mid[idx[~reach]]
+    n = hi
     out[ok] = n
     return out
