@@ -332,3 +332,25 @@ def test_runs_do_not_follow_later_edits_of_the_input(solver_df):
     solver_df.loc[0, "acc"] = 123.0
     pd.testing.assert_series_equal(sweep.runs["acc"], before)
     assert "config" not in solver_df.columns
+
+
+def test_round_trip_through_runs_ignores_the_config_column(solver_df):
+    sweep = Sweep.from_runs(solver_df, metric="acc", seed="seed")
+    again = Sweep.from_runs(sweep.runs, metric="acc", seed="seed")
+    assert again.params == sweep.params
+    pd.testing.assert_frame_equal(again.configs, sweep.configs)
+    pd.testing.assert_frame_equal(again.runs, sweep.runs)
+
+
+@settings(max_examples=50, deadline=None)
+@given(long_runs())
+def test_from_lists_equals_from_runs_without_seed(df):
+    runs = Sweep.from_runs(df.drop(columns="seed"), metric="acc", params=["lr", "opt"])
+    lists = df.groupby(["lr", "opt"], dropna=False, sort=False)["acc"].agg(list).reset_index()
+    sweep = Sweep.from_lists(lists, scores="acc", params=["lr", "opt"])
+    pd.testing.assert_frame_equal(sweep.configs[STATS], runs.configs[STATS])
+    # groupby may turn an all-None column into float NaN: compare values, absent as absent
+    for frame in (sweep.configs, runs.configs):
+        frame["key"] = [_key(r, ["lr", "opt"]) for _, r in frame.iterrows()]
+    assert sweep.configs["key"].tolist() == runs.configs["key"].tolist()
+    np.testing.assert_array_equal(sweep._values, runs._values)
