@@ -21,6 +21,8 @@ import { Requester } from "./requests";
 import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
 import { nextSort, sortIds, type SortSpec } from "./sort";
 import { sortKey } from "./grid";
+import { ImportancePanel } from "./importance";
+import { LedgerBadge, WalkPlayer } from "./walkplayer";
 
 /**
  * Decides whether a `_results` value may be painted: only when its key describes the
@@ -74,6 +76,10 @@ const WATCHED: Array<keyof WidgetTraits> = [
   "_results",
   "_error",
   "_busy",
+  "error_control",
+  "_ledger",
+  "_walk",
+  "_progress",
 ];
 
 export function mountApp(model: AnyModel, host: HTMLElement): () => void {
@@ -154,11 +160,23 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     },
   });
   const detail = new DetailPanel(doc, requester);
+  const importance = new ImportancePanel(doc, requester);
+  const player = new WalkPlayer(doc, requester, {
+    jump(position) {
+      const history = model.get("_history") ?? [];
+      if (applyMove(model, jumpHistory(history, position, model.get("_history_index")))) refresh();
+    },
+    target: () => model.get("target"),
+  });
+  const ledger = new LedgerBadge(doc);
+  const insightsBar = doc.createElement("div");
+  insightsBar.className = "sw-insights";
+  insightsBar.append(player.el, ledger.el);
 
   const main = doc.createElement("div");
   main.className = "sw-main";
   main.append(grid.el, detail.el);
-  root.append(error, controls.el, nav, controls.legend, main);
+  root.append(error, controls.el, nav, insightsBar, controls.legend, main, importance.el);
   host.append(root);
 
   function navButton(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {
@@ -259,6 +277,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
         against: model.get("against"),
         neighbors: model.get("neighbors"),
         scope,
+        error_control: model.get("error_control") ?? "per-target",
       },
       sweep?.tests ?? [],
       sweep?.corrections ?? [],
@@ -271,6 +290,9 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     renderBreadcrumb(crumbs, history, hIndex, sweep, (pos) => {
       if (applyMove(model, jumpHistory(history, pos, hIndex))) refresh();
     });
+    player.update(model.get("_walk"), history, hIndex, sweep);
+    ledger.update(model.get("_ledger"));
+    importance.setProgress(model.get("_progress") ?? -1);
 
     if (!sweep) return;
     const m = orderMemo;
@@ -293,6 +315,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       lastGrid = { sweep, results, order, selected, sort };
     }
     updateDetail();
+    importance.update(sweep, results, { test: model.get("test"), alpha: model.get("alpha"), neighbors: model.get("neighbors") });
   }
 
   for (const name of WATCHED) model.on(`change:${name}`, refresh);
@@ -305,6 +328,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     requester.dispose();
     grid.dispose();
     detail.dispose();
+    importance.dispose();
     root.remove();
   };
 }

@@ -28,6 +28,11 @@ export const CORRECTION_LABELS: Record<string, string> = {
   fdr_tsbky: "two-stage BKY (FDR)",
 };
 
+export const ERROR_CONTROL_LABELS: Record<string, string> = {
+  "per-target": "per target",
+  walk: "walk-wide FDR (LOND)",
+};
+
 export const STATUS_INFO: Record<Status, { glyph: string; text: string }> = {
   target: { glyph: "◎", text: "the target every row is compared with" },
   better: { glyph: "▲", text: "significantly different and better than the target" },
@@ -45,6 +50,7 @@ export interface ControlValues {
   against: string;
   neighbors: string;
   scope: Scope;
+  error_control: string;
 }
 
 export type ControlName = keyof ControlValues;
@@ -106,6 +112,11 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
   const against = select(doc, "sw-against");
   const neighbors = select(doc, "sw-neighbors");
   const scope = select(doc, "sw-scope");
+  const errorControl = select(doc, "sw-error-control");
+  errorControl.title =
+    "per target: each target's neighbours corrected as one family (the walk as a whole is not protected); " +
+    "walk-wide: an online FDR procedure (LOND) decides every new test given the earlier ones, so the whole walk keeps its FDR at α. " +
+    "Changing it starts a fresh ledger.";
   const alpha = doc.createElement("input");
   alpha.type = "number";
   alpha.min = "0.0001";
@@ -121,6 +132,7 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
     labelled(doc, "compare with", against),
     labelled(doc, "neighbours", neighbors),
     labelled(doc, "show", scope),
+    labelled(doc, "error control", errorControl),
   );
 
   test.addEventListener("change", () => onChange("test", test.value));
@@ -128,6 +140,7 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
   against.addEventListener("change", () => onChange("against", against.value));
   neighbors.addEventListener("change", () => onChange("neighbors", neighbors.value));
   scope.addEventListener("change", () => onChange("scope", scope.value));
+  errorControl.addEventListener("change", () => onChange("error_control", errorControl.value));
   let lastAlpha = 0.05;
   alpha.addEventListener("change", () => {
     const a = parseAlpha(alpha.value);
@@ -174,6 +187,10 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
       setOptions(against, ["neighbors", "all"], { neighbors: "neighbours", all: "all configurations" }, v.against);
       setOptions(neighbors, ["adjacent", "axis"], { adjacent: "adjacent values", axis: "whole axis" }, v.neighbors);
       setOptions(scope, ["compared", "all"], { compared: "neighbours + target", all: "all rows" }, v.scope);
+      setOptions(errorControl, ["per-target", "walk"], ERROR_CONTROL_LABELS, v.error_control);
+      // under walk-wide control the online procedure decides: the correction is not used
+      correction.disabled = v.error_control === "walk";
+      correction.title = correction.disabled ? "not used under walk-wide error control" : "";
       lastAlpha = v.alpha;
       if (doc.activeElement !== alpha) alpha.value = String(v.alpha);
     },

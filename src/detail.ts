@@ -7,6 +7,18 @@ import { configLabel, statusOf, toTyped, type Results, type Sweep } from "./mode
 import { LatestOnly, type Requester } from "./requests";
 import { renderEcdf } from "./ecdf";
 import { TEST_LABELS } from "./controls";
+import { isUnderpowered } from "./insights";
+
+/** "0.62 [0.55, 0.70]": a value with its interval (95% bootstrap by default) when known. */
+export function withInterval(value: string, lo: number, hi: number, fmt: (x: number) => string): string {
+  return Number.isFinite(lo) && Number.isFinite(hi) ? `${value} [${fmt(lo)}, ${fmt(hi)}]` : value;
+}
+
+/** Seeds per configuration for 80% power: an integer, "∞" when no finite number suffices. */
+export function formatSeeds(x: number): string {
+  if (Number.isNaN(x)) return "—";
+  return Number.isFinite(x) ? String(Math.ceil(x)) : "∞";
+}
 
 export interface DetailInput {
   sweep: Sweep;
@@ -67,12 +79,17 @@ export class DetailPanel {
       ["n", `${formatInt(sweep.n[config])} (target ${formatInt(sweep.n[target])})`],
       ["mean", `${formatNum(sweep.mean[config])} (target ${formatNum(sweep.mean[target])})`],
       ["std", formatNum(sweep.std[config])],
-      ["Δ mean", formatNum(at(results?.diff_mean))],
+      ["Δ mean", withInterval(formatNum(at(results?.diff_mean)), at(results?.diff_mean_low), at(results?.diff_mean_high), formatNum)],
       [`statistic (${TEST_LABELS[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
       ["p", formatP(at(results?.pvalue))],
       ["p adjusted", formatP(at(results?.pvalue_adj))],
-      ["effect (A12)", formatEffect(at(results?.effect))],
+      ["effect (A12)", withInterval(formatEffect(at(results?.effect)), at(results?.effect_low), at(results?.effect_high), formatEffect)],
+      ["mde", formatNum(at(results?.mde))],
+      ["seeds needed", formatSeeds(at(results?.seeds_needed))],
     ];
+    if (ri >= 0 && isUnderpowered(results, ri)) {
+      rows.push(["power", `underpowered: not significant, but the smallest difference detectable with 80% power (${formatNum(at(results?.mde))}) exceeds the observed |Δ mean|`]);
+    }
     this.stats.replaceChildren(
       ...rows.flatMap(([k, v]) => {
         const dt = this.doc.createElement("dt");

@@ -7,6 +7,10 @@ import { configLabel, paramLabel, statusOf, type Results, type Status, type Swee
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
 import { STATUS_INFO } from "./controls";
 import type { SortSpec } from "./sort";
+import { isUnderpowered } from "./insights";
+
+/** Marks an underpowered `ns` row (with a tooltip and `data-underpowered="true"`). */
+export const POWER_GLYPH = "◔";
 
 export const ROW_HEIGHT = 26;
 const DEFAULT_VIEWPORT = 420;
@@ -338,6 +342,20 @@ export class Grid {
       w.textContent = status;
       st.append(g, w);
       st.title = STATUS_INFO[status].text;
+    }
+    if (ri >= 0 && isUnderpowered(results, ri)) {
+      row.dataset.underpowered = "true";
+      const mark = doc.createElement("span");
+      mark.className = "sw-power";
+      mark.textContent = POWER_GLYPH;
+      const mde = results ? results.mde[ri] : NaN;
+      const seeds = results ? results.seeds_needed[ri] : NaN;
+      mark.title = st.title =
+        `underpowered: not significant, but with these seeds only a difference in means of ${formatNum(mde)} or more ` +
+        `would be detected with 80% power (observed ${formatNum(Math.abs(results ? results.diff_mean[ri] : NaN))})` +
+        (Number.isFinite(seeds) ? `; about ${Math.ceil(seeds)} seeds per configuration would detect it` : "");
+      mark.setAttribute("aria-label", "underpowered");
+      st.append(mark);
     }
 
     sweep.params.forEach((p, i) => {

@@ -47,6 +47,50 @@ export interface RawResults {
   effect: Buffer;
   diff_mean: Buffer;
   varied: Buffer;
+  // issue 4 (present when compare() has them)
+  effect_low?: Buffer;
+  effect_high?: Buffer;
+  diff_mean_low?: Buffer;
+  diff_mean_high?: Buffer;
+  mde?: Buffer;
+  seeds_needed?: Buffer;
+  underpowered?: Buffer;
+}
+
+/** `_ledger`: the walk ledger's summary (Python writes it after every recompute). */
+export interface LedgerInfo {
+  error_control: string;
+  method: string;
+  alpha: number;
+  test: string;
+  n_tests: number;
+  n_discoveries: number;
+  rule: string;
+  generation: number;
+  /** Why the current ledger started ("" for the first one). */
+  reason: string;
+}
+
+export interface WalkStep {
+  from: number;
+  to: number;
+  varied: string | null;
+  pvalue: number | null;
+  pvalue_adj: number | null;
+  effect: number | null;
+}
+
+/** `_walk`: the last greedy walk, laid out in `_history` from position `offset` on. */
+export interface WalkInfo {
+  path: number[];
+  steps: WalkStep[];
+  stopped: string;
+  offset: number;
+  test: string;
+  correction: string;
+  alpha: number;
+  neighbors: string;
+  error_control: string;
 }
 
 /** The synced traits (public and private) of `SweepWidget`. */
@@ -58,12 +102,16 @@ export interface WidgetTraits {
   against: string;
   neighbors: string;
   selected: number[];
+  error_control: string;
   _history: number[];
   _history_index: number;
   _sweep: RawSweep | null | Record<string, never>;
   _results: RawResults | null | Record<string, never>;
   _error: string;
   _busy: boolean;
+  _ledger: LedgerInfo | Record<string, never> | null;
+  _walk: WalkInfo | Record<string, never> | null;
+  _progress: number;
 }
 
 /** The part of anywidget's model interface that the frontend uses. */
@@ -157,6 +205,15 @@ export interface Results {
   effect: Float64Array;
   diff_mean: Float64Array;
   varied: Int16Array;
+  /** Bootstrap intervals, power (NaN where compare() did not send them). */
+  effect_low: Float64Array;
+  effect_high: Float64Array;
+  diff_mean_low: Float64Array;
+  diff_mean_high: Float64Array;
+  mde: Float64Array;
+  seeds_needed: Float64Array;
+  /** The kernel's power marker per row, or null when it was not sent. */
+  underpowered: Uint8Array | null;
   /** config id -> index into the arrays above, -1 when the config is not compared. */
   index: Int32Array;
 }
@@ -204,7 +261,7 @@ export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number): 
     if (c >= 0 && c < nConfigs) index[c] = i;
   }
   const m = rows.length;
-  const f64 = (b: Buffer) => padded(toTyped(b, Float64Array), m, NaN);
+  const f64 = (b: Buffer | undefined) => padded(toTyped(b, Float64Array), m, NaN);
   return {
     key: r.key,
     target: r.target,
@@ -216,6 +273,13 @@ export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number): 
     effect: f64(r.effect),
     diff_mean: f64(r.diff_mean),
     varied: padded(toTyped(r.varied, Int16Array), m, -1),
+    effect_low: f64(r.effect_low),
+    effect_high: f64(r.effect_high),
+    diff_mean_low: f64(r.diff_mean_low),
+    diff_mean_high: f64(r.diff_mean_high),
+    mde: f64(r.mde),
+    seeds_needed: f64(r.seeds_needed),
+    underpowered: r.underpowered == null ? null : padded(toTyped(r.underpowered, Uint8Array), m, 0),
     index,
   };
 }

@@ -22,12 +22,16 @@ export class FakeModel implements AnyModel {
       against: "neighbors",
       neighbors: "adjacent",
       selected: [],
+      error_control: "per-target",
       _history: [0],
       _history_index: 0,
       _sweep: null,
       _results: null,
       _error: "",
       _busy: false,
+      _ledger: null,
+      _walk: null,
+      _progress: -1,
       ...initial,
     };
   }
@@ -136,6 +140,11 @@ export interface ResultRow {
   status: number;
   p?: number;
   varied?: number;
+  effect?: number;
+  diff?: number;
+  /** power columns: sent only when some row has `mde` */
+  mde?: number;
+  underpowered?: boolean;
 }
 
 /** A `_results` payload with Python's key spelling (JSON with the state's values). */
@@ -152,7 +161,7 @@ export function makeResults(
     state.neighbors ?? "adjacent",
   ]);
   const f = (g: (r: ResultRow) => number) => dv(Float64Array.from(rows.map(g)));
-  return {
+  const out: RawResults = {
     key,
     target: state.target,
     rows: dv(Int32Array.from(rows.map((r) => r.config))),
@@ -160,8 +169,21 @@ export function makeResults(
     statistic: f((r) => (r.p === undefined ? NaN : 1 - r.p)),
     pvalue: f((r) => r.p ?? NaN),
     pvalue_adj: f((r) => (r.p === undefined ? NaN : Math.min(1, r.p * 2))),
-    effect: f((r) => (r.p === undefined ? NaN : 0.5)),
-    diff_mean: f(() => 0),
+    effect: f((r) => r.effect ?? (r.p === undefined ? NaN : 0.5)),
+    diff_mean: f((r) => r.diff ?? 0),
     varied: dv(Int16Array.from(rows.map((r) => r.varied ?? -1))),
   };
+  if (rows.some((r) => r.mde !== undefined)) {
+    const eff = (r: ResultRow) => r.effect ?? 0.5;
+    Object.assign(out, {
+      effect_low: f((r) => eff(r) - 0.1),
+      effect_high: f((r) => eff(r) + 0.1),
+      diff_mean_low: f((r) => (r.diff ?? 0) - 0.01),
+      diff_mean_high: f((r) => (r.diff ?? 0) + 0.01),
+      mde: f((r) => r.mde ?? NaN),
+      seeds_needed: f((r) => (r.mde === undefined ? NaN : 40)),
+      underpowered: dv(Uint8Array.from(rows.map((r) => (r.underpowered ? 1 : 0))), 1),
+    });
+  }
+  return out;
 }

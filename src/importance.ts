@@ -1,0 +1,283 @@
+// "Which parameters matter?": a collapsible panel with two parts.
+// - The whole sweep: `sweep.importance(...)` computed in the kernel on request (the
+//   `importance` message; lazily when the panel is first opened, or with its button), drawn as
+//   one bar per parameter (share of significant neighbour pairs) with the engine's verdict. A
+//   progress bar appears when the work takes longer than a second (`_progress` trait).
+// - Around the target: the same per parameter for the target's neighbours, from the results
+//   shown (see insights.ts `neighbourSummary`).
+
+import { formatEffect, formatNum } from "./format";
+import { neighbourSummary, type ParamSummary } from "./insights";
+import type { Results, Sweep } from "./model";
+import { LatestOnly, type Requester } from "./requests";
+
+export interface ImportanceSettings {
+  test: string;
+  correction: string;
+  alpha: number | null;
+  neighbors: string;
+  margin: number | null;
+  family: number;
+}
+
+/** The `importance-response` body (docs/widget-protocol.md). */
+export interface ImportanceReply {
+  params: string[];
+  pairs: number[];
+  tested: number[];
+  too_few_runs: number[];
+  significant: number[];
+  share_significant: Array<number | null>;
+  median_abs_effect: Array<number | null>;
+  equivalent: Array<number | null>;
+  verdict: string[];
+  settings: ImportanceSettings;
+  seconds: number;
+}
+
+export interface ImportanceRow {
+  param: string;
+  pairs: number;
+  tested: number;
+  significant: number;
+  share: number;
+  median_abs_effect: number;
+  equivalent: number;
+  verdict: string;
+}
+
+const nn = (x: number | null | undefined): number => (typeof x === "number" ? x : NaN);
+
+/** One row per parameter from a reply (null -> NaN); tolerant of short lists. */
+export function importanceRows(reply: ImportanceReply): ImportanceRow[] {
+  return (reply.params ?? []).map((param, i) => ({
+    param: String(param),
+    pairs: nn(reply.pairs?.[i]),
+    tested: nn(reply.tested?.[i]),
+    significant: nn(reply.significant?.[i]),
+    share: nn(reply.share_significant?.[i]),
+    median_abs_effect: nn(reply.median_abs_effect?.[i]),
+    equivalent: nn(reply.equivalent?.[i]),
+    verdict: String(reply.verdict?.[i] ?? ""),
+  }));
+}
+
+/** Bar width in percent for a share in [0, 1] (0 for NaN). */
+export function barPercent(share: number): number {
+  return Number.isFinite(share) ? Math.round(Math.min(1, Math.max(0, share)) * 1000) / 10 : 0;
+}
+
+/** The settings a whole-sweep table depends on; a change makes the shown table stale. */
+export function importanceKey(s: { test: string; alpha: number; neighbors: string }, margin: number | null): string {
+  return JSON.stringify([s.test, s.alpha, s.neighbors, margin]);
+}
+
+export interface ImportanceState {
+  test: string;
+  alpha: number;
+  neighbors: string;
+}
+
+export class ImportancePanel {
+  readonly el: HTMLDetailsElement;
+  private readonly body: HTMLElement;
+  private readonly run: HTMLButtonElement;
+  private readonly margin: HTMLInputElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly note: HTMLElement;
+  private readonly bars: HTMLElement;
+  private readonly local: HTMLElement;
+  private readonly latest = new LatestOnly();
+  private state: ImportanceState = { test: "", alpha: NaN, neighbors: "" };
+  private shownKey = "";
+  private pending = false;
+  private slowTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly doc: Document, private readonly requester: Requester, private readonly slowMs = 1000) {
+    this.el = doc.createElement("details");
+    this.el.className = "sw-importance-panel";
+    this.el.dataset.testid = "sw-importance-panel";
+    const summary = doc.createElement("summary");
+    summary.textContent = "Which parameters matter?";
+    this.body = doc.createElement("div");
+    this.body.className = "sw-importance-body";
+
+    const bar = doc.createElement("div");
+    bar.className = "sw-importance-toolbar";
+    this.run = doc.createElement("button");
+    this.run.type = "button";
+    this.run.className = "sw-nav-button";
+    this.run.dataset.testid = "sw-importance-run";
+    this.run.textContent = "compute for the whole sweep";
+    this.run.addEventListener("click", () => void this.compute());
+    this.margin = doc.createElement("input");
+    this.margin.type = "number";
+    this.margin.min = "0";
+    this.margin.step = "any";
+    this.margin.placeholder = "none";
+    this.margin.className = "sw-importance-margin";
+    this.margin.dataset.testid = "sw-importance-margin";
+    const mlabel = doc.createElement("label");
+    mlabel.className = "sw-control";
+    mlabel.title = "equivalence margin in metric units: a parameter is called unimportant only when TOST shows every pair equivalent within ±margin";
+    const mspan = doc.createElement("span");
+    mspan.className = "sw-control-label";
+    mspan.textContent = "margin ±";
+    mlabel.append(mspan, this.margin);
+    this.progress = doc.createElement("progress");
+    this.progress.className = "sw-importance-progress";
+    this.progress.dataset.testid = "sw-importance-progress";
+    this.progress.max = 1;
+    this.progress.hidden = true;
+    bar.append(this.run, mlabel, this.progress);
+
+    this.note = doc.createElement("div");
+    this.note.className = "sw-importance-note";
+    this.note.setAttribute("aria-live", "polite");
+    this.bars = doc.createElement("div");
+    this.bars.className = "sw-importance";
+    this.bars.dataset.testid = "sw-importance";
+    const localHead = doc.createElement("div");
+    localHead.className = "sw-importance-subhead";
+    localHead.textContent = "Around the target (its neighbours, statuses as shown)";
+    this.local = doc.createElement("table");
+    this.local.className = "sw-neighbour-importance";
+    this.local.dataset.testid = "sw-neighbour-importance";
+    this.body.append(bar, this.note, this.bars, localHead, this.local);
+    this.el.append(summary, this.body);
+    // lazily: the first opening computes the whole-sweep table
+    this.el.addEventListener("toggle", () => {
+      if (this.el.open && this.shownKey === "" && !this.pending) void this.compute();
+    });
+  }
+
+  /** The margin typed in the panel (null when empty or invalid). */
+  marginValue(): number | null {
+    const m = Number(this.margin.value);
+    return this.margin.value.trim() !== "" && Number.isFinite(m) && m > 0 ? m : null;
+  }
+
+  /** Ask the kernel for the whole-sweep table (last request wins). */
+  async compute(): Promise<void> {
+    const token = this.latest.begin();
+    const margin = this.marginValue();
+    const key = importanceKey(this.state, margin);
+    this.setPending(true);
+    this.note.textContent = "computing…";
+    try {
+      const reply = await this.requester.request<ImportanceReply>("importance", { margin });
+      if (!this.latest.isCurrent(token)) return;
+      this.shownKey = key;
+      this.draw(reply.msg);
+    } catch (err) {
+      if (!this.latest.isCurrent(token)) return;
+      this.note.textContent = `could not compute: ${(err as Error).message}`;
+      this.note.classList.add("sw-detail-error");
+    } finally {
+      if (this.latest.isCurrent(token)) this.setPending(false);
+    }
+  }
+
+  private setPending(on: boolean): void {
+    this.pending = on;
+    this.run.disabled = on;
+    this.el.setAttribute("aria-busy", String(on));
+    if (this.slowTimer !== undefined) clearTimeout(this.slowTimer);
+    this.slowTimer = undefined;
+    this.progress.hidden = true;
+    // a progress bar only for work that takes longer than a second
+    if (on) this.slowTimer = setTimeout(() => (this.progress.hidden = !this.pending), this.slowMs);
+  }
+
+  /** The kernel's `_progress` (fraction of pairs done; -1 when idle). */
+  setProgress(value: number): void {
+    if (value >= 0 && value <= 1) this.progress.value = value;
+    else this.progress.removeAttribute("value");
+  }
+
+  private draw(reply: ImportanceReply): void {
+    const rows = importanceRows(reply);
+    const s = reply.settings ?? ({} as ImportanceSettings);
+    this.note.classList.remove("sw-detail-error");
+    const margin = s.margin == null ? "no equivalence margin" : `margin ±${s.margin}`;
+    this.note.textContent =
+      `${s.family} neighbour pairs tested (${s.test}, ${s.correction} over all pairs, α = ${s.alpha}, ` +
+      `${s.neighbors} neighbours, ${margin}) in ${formatNum(reply.seconds, 2)} s. ` +
+      "Bars: share of significant pairs. Not significant is not \"doesn't matter\": only an equivalence margin can say that.";
+    this.bars.replaceChildren(
+      ...rows.map((r) => {
+        const line = this.doc.createElement("div");
+        line.className = "sw-imp-row";
+        line.dataset.param = r.param;
+        line.dataset.share = String(r.share);
+        const name = this.doc.createElement("span");
+        name.className = "sw-imp-name";
+        name.textContent = r.param;
+        const track = this.doc.createElement("span");
+        track.className = "sw-imp-track";
+        const fill = this.doc.createElement("span");
+        fill.className = "sw-imp-bar";
+        fill.style.width = `${barPercent(r.share)}%`;
+        track.append(fill);
+        track.title = `${r.significant} of ${r.tested} tested pairs significant (${r.pairs} pairs); median |A12 − 0.5| = ${formatEffect(r.median_abs_effect)}`;
+        const count = this.doc.createElement("span");
+        count.className = "sw-imp-count";
+        count.textContent = `${r.significant}/${r.tested}`;
+        const verdict = this.doc.createElement("span");
+        verdict.className = "sw-imp-verdict";
+        verdict.dataset.verdict = r.verdict;
+        verdict.textContent = r.verdict;
+        line.append(name, track, count, verdict);
+        return line;
+      }),
+    );
+    this.updateStale();
+  }
+
+  /** New widget state: the per-target table, and a stale mark on the whole-sweep one. */
+  update(sweep: Sweep | null, results: Results | null, state: ImportanceState): void {
+    this.state = state;
+    this.updateStale();
+    if (!sweep) return;
+    this.drawLocal(neighbourSummary(sweep, results));
+  }
+
+  private updateStale(): void {
+    const stale = this.shownKey !== "" && this.shownKey !== importanceKey(this.state, this.marginValue());
+    this.bars.classList.toggle("sw-stale", stale);
+    this.run.textContent = stale ? "settings changed: recompute" : this.shownKey ? "recompute" : "compute for the whole sweep";
+  }
+
+  private drawLocal(rows: ParamSummary[]): void {
+    const doc = this.doc;
+    const head = doc.createElement("tr");
+    for (const h of ["parameter", "tested", "significant", "median |A12 − 0.5|"]) {
+      const th = doc.createElement("th");
+      th.textContent = h;
+      head.append(th);
+    }
+    const body = rows.map((r) => {
+      const tr = doc.createElement("tr");
+      tr.dataset.param = r.param;
+      const cells = [r.param, String(r.tested), String(r.significant), formatEffect(r.median_abs_effect)];
+      for (const [k, text] of cells.entries()) {
+        const td = doc.createElement("td");
+        td.textContent = text;
+        if (k === 2 && r.tested > 0) {
+          const bar = doc.createElement("span");
+          bar.className = "sw-imp-mini";
+          bar.style.width = `${Math.round((40 * r.significant) / r.tested)}px`; // of a 40px scale
+          td.prepend(bar);
+        }
+        tr.append(td);
+      }
+      return tr;
+    });
+    this.local.replaceChildren(head, ...body);
+  }
+
+  dispose(): void {
+    if (this.slowTimer !== undefined) clearTimeout(this.slowTimer);
+    this.latest.cancel();
+  }
+}
