@@ -354,3 +354,21 @@ def test_from_lists_equals_from_runs_without_seed(df):
         frame["key"] = [_key(r, ["lr", "opt"]) for _, r in frame.iterrows()]
     assert sweep.configs["key"].tolist() == runs.configs["key"].tolist()
     np.testing.assert_array_equal(sweep._values, runs._values)
+
+
+def test_distinct_seeds_per_run_are_ordered_and_checked():
+    # every run its own seed: the (config, seed) table is sparse and the sort path is used
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame(
+        {
+            "k": np.repeat(np.arange(50), 3),
+            "seed": rng.permutation(10_000)[:150],
+            "acc": rng.normal(size=150),
+        }
+    )
+    sweep = Sweep.from_runs(df, metric="acc", seed="seed")
+    for i in range(50):
+        runs = df[df["k"] == sweep.configs.loc[i, "k"]].sort_values("seed")
+        np.testing.assert_array_equal(sweep.scores(i), runs["acc"].to_numpy())
+    with pytest.raises(ValueError, match="duplicate run"):
+        Sweep.from_runs(pd.concat([df, df.iloc[[7]]]), metric="acc", seed="seed")

@@ -288,9 +288,11 @@ class Sweep:
         finite = ~np.isnan(scores)
         if seed is not None:
             seed_code = _seed_codes(df[seed], seed)
-            n_seeds = int(seed_code.max(initial=0)) + 1
-            order = np.argsort(row_cfg * n_seeds + seed_code, kind="stable")
-            v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
+            order = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+            if order is None:  # duplicates: sort to name them
+                n_seeds = int(seed_code.max(initial=0)) + 1
+                order = np.argsort(row_cfg * n_seeds + seed_code, kind="stable")
+                v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
         else:
             seed_code = None
             order = np.argsort(row_cfg, kind="stable")
@@ -531,6 +533,28 @@ def _rectangular(cells: list[Any]) -> tuple[np.ndarray | None, np.ndarray]:
     if block.ndim != 2:
         return None, np.zeros(0, dtype=np.int64)
     return block.reshape(-1), np.full(block.shape[0], block.shape[1], dtype=np.int64)
+
+
+def _order_by_config_and_seed(
+    row_cfg: np.ndarray, seed_code: np.ndarray, n_cfg: int
+) -> np.ndarray | None:
+    """Rows sorted by (config, seed) without a sort: each pair has its own slot.
+
+    Returns None when two rows share a (configuration, seed) slot.
+    """
+    n_seeds = int(seed_code.max(initial=0)) + 1
+    slots = row_cfg * n_seeds + seed_code
+    size = n_cfg * n_seeds
+    if size > 8 * len(slots) + 1024:  # sparse slots: sorting is cheaper than a big table
+        order = np.argsort(slots, kind="stable")
+        taken = slots[order]
+        return None if bool((taken[1:] == taken[:-1]).any()) else order
+    hits = np.bincount(slots, minlength=size)
+    if int(hits.max(initial=0)) > 1:
+        return None
+    table = np.full(size, -1, dtype=np.int64)
+    table[slots] = np.arange(len(slots), dtype=np.int64)
+    return table[hits > 0]
 
 
 def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
