@@ -249,3 +249,50 @@ def list_scores(x: Any, column: Hashable, row: int) -> np.ndarray:
             f"got an array of shape {values.shape}."
         )
     return values
+
+
+def is_number(x: Any) -> bool:
+    """Return True for a real number that is not a bool (bools are not numeric)."""
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
+def match_values(col: pd.Series, want: Any) -> np.ndarray:
+    """Rows of a parameter column equal to ``want`` (None/NaN match absent)."""
+    absent = col.isna().to_numpy()
+    if want is None or (isinstance(want, float) and np.isnan(want)):
+        return absent
+    if is_number(want) and pd.api.types.is_numeric_dtype(col.dtype):
+        if pd.api.types.is_bool_dtype(col.dtype):
+            return np.zeros(len(col), dtype=bool)
+        return col.to_numpy(dtype=np.float64, na_value=np.nan) == float(want)
+    values = col.tolist()
+    exact = np.array(
+        [(not a) and _same(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
+    )
+    if exact.any() or not isinstance(want, str):
+        return exact
+    return np.array(
+        [(not a) and _loose(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
+    )
+
+
+def _same(x: Any, want: Any) -> bool:
+    if isinstance(x, (bool, np.bool_)) != isinstance(want, (bool, np.bool_)):
+        return False
+    try:
+        return bool(x == want)
+    except (TypeError, ValueError):
+        return False
+
+
+def _loose(x: Any, want: str) -> bool:
+    if str(x) == want:
+        return True
+    if isinstance(x, (bool, np.bool_)):
+        return want.strip().lower() == str(bool(x)).lower()
+    if is_number(x):
+        try:
+            return float(want) == float(x)
+        except ValueError:
+            return False
+    return False

@@ -24,13 +24,9 @@ if TYPE_CHECKING:
 __all__ = ["Sweep"]
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-
 def _sort_key(x: Any) -> tuple[int, float, str, str]:
     """Order values of mixed types: numbers by value, then other types by name and text."""
-    if _is_number(x):
+    if v.is_number(x):
         return (0, float(x), "", "")
     return (1, 0.0, type(x).__name__, str(x))
 
@@ -56,7 +52,7 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool]:
     elif pd.api.types.is_numeric_dtype(dtype):
         numeric = True
     else:
-        numeric = all(_is_number(x) for x in uniques)
+        numeric = all(v.is_number(x) for x in uniques)
     if isinstance(dtype, pd.CategoricalDtype):  # the categories' own order
         order = np.argsort(np.asarray(pd.Categorical(uniques).codes), kind="stable")
     elif numeric:
@@ -385,7 +381,7 @@ class Sweep:
         table = self.configs.loc[:, list(self.params)]
         hits = np.zeros((len(table), len(values)), dtype=bool)
         for k, (name, want) in enumerate(values.items()):
-            hits[:, k] = _matches(table[name], want)
+            hits[:, k] = v.match_values(table[name], want)
         match = np.flatnonzero(hits.all(axis=1))
         if len(match) == 1:
             return int(match[0])
@@ -563,45 +559,3 @@ def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
         raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")
     codes, _ = _ordered_codes(col, seed)
     return codes
-
-
-def _matches(col: pd.Series, want: Any) -> np.ndarray:
-    """Rows of a parameter column equal to ``want`` (None/NaN match absent)."""
-    absent = col.isna().to_numpy()
-    if want is None or (isinstance(want, float) and np.isnan(want)):
-        return absent
-    if _is_number(want) and pd.api.types.is_numeric_dtype(col.dtype):
-        if pd.api.types.is_bool_dtype(col.dtype):
-            return np.zeros(len(col), dtype=bool)
-        return col.to_numpy(dtype=np.float64, na_value=np.nan) == float(want)
-    values = col.tolist()
-    exact = np.array(
-        [(not a) and _same(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
-    )
-    if exact.any() or not isinstance(want, str):
-        return exact
-    return np.array(
-        [(not a) and _loose(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
-    )
-
-
-def _same(x: Any, want: Any) -> bool:
-    if isinstance(x, (bool, np.bool_)) != isinstance(want, (bool, np.bool_)):
-        return False
-    try:
-        return bool(x == want)
-    except (TypeError, ValueError):
-        return False
-
-
-def _loose(x: Any, want: str) -> bool:
-    if str(x) == want:
-        return True
-    if isinstance(x, (bool, np.bool_)):
-        return want.strip().lower() == str(bool(x)).lower()
-    if _is_number(x):
-        try:
-            return float(want) == float(x)
-        except ValueError:
-            return False
-    return False
