@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.weightstats import ttost_ind
+
+from sweepwalk import Sweep
+from sweepwalk.datasets import DEMO, load_demo
+from sweepwalk.importance import importance, verdicts
+
+
+@pytest.fixture(scope="module")
+def demo() -> Sweep:
+    return Sweep.from_runs(load_demo(), **DEMO)
+
+
+def _small(seed: int = 0, n: int = 6, short: tuple[int, ...] = ()) -> Sweep:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for lr in (0.1, 0.2, 0.3):
+        for act in ("relu", "tanh"):
+            for s in range(n):
+                rows.append({"lr": lr, "act": act, "seed": s, "acc": rng.normal(10 * lr, 0.05)})
+    df = pd.DataFrame(rows)
+    for lr in short:  # leave only 2 runs for these configurations
+        drop = df.index[(df["lr"] == lr) & (df["act"] == "relu") & (df["seed"] >= 2)]
+        df = df.drop(drop)
+    return Sweep.from_runs(df, metric="acc", params=["lr", "act"], seed="seed")
+
+
+def _loop(sweep, test, correction, alpha, neighbors, margin):
+    """Per-pair scipy/statsmodels loop: the reference."""
+    pairs = sweep._neighbors.pairs(neighbors)
+    rows = []
+    for param in sweep.params:
+        a, b = pairs.get(param, ((), ()))
+        for i, j in zip(a, b, strict=True):
+            x, y = sweep.scores(int(i)), sweep.scores(int(j))
+            ok = min(len(x), len(y)) >= sweep.min_runs
+            p = e = tp = np.nan
+            if ok:
+                if test == "ks":
+                    p = stats.ks_2samp(y, x).pvalue
+                elif test == "welch":
+                    p = stats.ttest_ind(x, y, equal_var=False).pvalue
+                else:
+                    p = stats.mannwhitneyu(x, y, alternative="two-sided").pvalue
+                c = x[:, None] - y[None, :]
+                e = ((c > 0) + 0.5 * (c == 0)).mean()
+                if margin is not None:
+                    tp = ttost_ind(x, y, -margin, margin, usevar="unequal")[0]
+            rows.append((param, ok, p, e, tp))
+    df = pd.DataFrame(rows, columns=["param", "ok", "p", "e", "tp"])
+    tested = df["ok"].to_numpy()
+    padj = np.full(len(df), np.nan)
+    if correction == "none":
+        padj[tested] = df["p"][tested]
+    else:
+        padj[tested] = multipletests(df["p"][tested], alpha=alpha, method=correction)[1]
+    df["sig"] = tested & (padj < alpha)
+    df["eq"] = tested & (df["tp"] < alpha)
+    df["ae"] = (df["e"] - 0.5).abs()
+    g = df.groupby("param", sort=False)
+    return pd.DataFrame(
+        {
+            "pairs": g.size(),
+            "tested": g["ok"].sum(),
+            "significant": g["sig"].sum(),
+            "median_abs_effect": g["ae"].median(),
+            "equivalent": g["eq"].sum(),
+        }
+    ).reindex(list(sweep.params))
+
+
+@pytest.mark.parametrize(
+    ("test", "correction", "neighbors", "margin"),
+    [
+        ("ks", "fdr_bh", "adjacent", None),
+        ("ks", "holm", "axis", 0.01),
+        ("mannwhitney", "none", "adjacent", 0.02),
+        ("welch", "bonferroni", "axis", None),
+    ],
+)
+def test_equals_per_pair_loop(demo, test, correction, neighbors, margin):
+    got = importance(demo, test=test, correction=correction, neighbors=neighbors, margin=margin)
+    want = _loop(demo, test, correction, 0.05, neighbors, margin)
+    assert list(got.index) == list(demo.params)
+    for col in ("pairs", "tested", "significant"):
+        np.testing.assert_array_equal(got[col].to_numpy(), want[col].fillna(0).to_numpy())
+    np.testing.assert_allclose(
+        got["median_abs_effect"], want["median_abs_effect"], rtol=1e-12, atol=1e-15
+    )
+    np.testing.assert_allclose(got["share_significant"], got["significant"] / got["tested"])
+    if margin is None:
+        assert got["equivalent"].isna().all()
+    else:
+        np.testing.assert_array_equal(got["equivalent"], want["equivalent"])
+    assert got.attrs["family"] == int(got["tested"].sum())
+
+
+def test_too_few_runs_counted_not_tested():
+    sweep = _small(short=(0.1,))
+    got = importance(sweep, test="welch", margin=0.5)
+    assert (got["pairs"] == got["tested"] + got["too_few_runs"]).all()
+    assert got.loc["lr", "too_few_runs"] == 1  # (0.1, relu) - (0.2, relu)
+    assert got.loc["act", "too_few_runs"] == 1  # (0.1, relu) - (0.1, tanh)
+
+
+def test_paired_test_and_target_subset(demo):
+    full = importance(demo, test="wilcoxon")
+    assert full["tested"].sum() > 0
+    t = 7
+    sub = importance(demo, test="wilcoxon", target=t)
+    nb = demo._neighbors.pairs("adjacent")
+    for param in demo.params:
+        a, b = nb[param]
+        assert sub.loc[param, "pairs"] == int(((a == t) | (b == t)).sum())
+    assert sub.attrs["target"] == t
+
+
+def test_no_verdict_of_irrelevance_without_margin():
+    # lr matters hugely; act not at all. Without a margin act can only be inconclusive.
+    sweep = _small(n=10)
+    got = importance(sweep, test="welch", correction="bonferroni")
+    assert got.loc["lr", "verdict"] == "matters"
+    assert got.loc["act", "verdict"] == "inconclusive"
+    with_margin = importance(sweep, test="welch", correction="bonferroni", margin=0.5)
+    assert with_margin.loc["act", "verdict"] == "equivalent within ±0.5"
+
+
+def test_verdict_rules():
+    got = verdicts(
+        np.array([0, 3, 3, 3, 3]),
+        np.array([0, 1, 0, 2, 0]),
+        np.array([0, 1, 3, 3, 2]),
+        0.1,
+    )
+    assert got == [
+        "untested",
+        "matters",
+        "equivalent within ±0.1",
+        "equivalent within ±0.1",
+        "inconclusive",
+    ]
+    assert verdicts(np.array([2]), np.array([0]), np.array([0]), None) == ["inconclusive"]
+
+
+def test_progress_is_called_with_fractions(demo, monkeypatch):
+    monkeypatch.setattr("sweepwalk.importance._BATCH", 50)
+    seen: list[float] = []
+    importance(demo, progress=seen.append)
+    assert len(seen) > 2 and seen == sorted(seen) and seen[-1] == 1.0
+    assert all(0 < f <= 1 for f in seen)
+
+
+def test_fast_a12_path_equals_general():
+    from sweepwalk.importance import _a12_pairs, _prepared
+    from sweepwalk.stats import a12
+
+    sweep = _small(short=(0.2,))
+    _, ranks = _prepared(sweep)
+    a, b = np.meshgrid(np.arange(len(sweep)), np.arange(len(sweep)))
+    a, b = a.ravel(), b.ravel()
+    got = _a12_pairs(ranks, sweep._values, sweep._counts, a, b)
+    want = a12(sweep._values[a], sweep._counts[a], sweep._values[b], sweep._counts[b])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"test": "t"}, ValueError, "`test` must be one of"),
+        ({"correction": "nope"}, ValueError, "`correction` must be 'none' or one of"),
+        ({"alpha": 1.5}, ValueError, "`alpha` must be"),
+        ({"neighbors": "all"}, ValueError, "`neighbors` must be one of"),
+        ({"margin": -1.0}, ValueError, "`margin` must be None or a positive"),
+        ({"progress": 3}, TypeError, "`progress` must be None or a callable"),
+    ],
+)
+def test_validation(demo, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        importance(demo, **kwargs)
