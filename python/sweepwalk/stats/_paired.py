@@ -14,6 +14,11 @@ from ._rows import FloatArray, IntArray, groups, has_ties, quiet, take, valid_ma
 
 # scipy's wilcoxon(method="auto"): asymptotic above this many pairs ...
 _WILCOXON_EXACT_MAX_N = 50
+# ... and, with zeros or ties, an exact permutation test over all 2**n sign flips up to this n
+# (2**13 <= 9999, PermutationMethod's default n_resamples), asymptotic above it.
+_WILCOXON_PERMUTATION_MAX_N = 13
+# permutation_test's relative tolerance for "theoretically equal" null values (float64)
+_GAMMA_EPS = float(np.finfo(np.float64).eps) * 100
 
 
 def shared(
@@ -63,6 +68,61 @@ def _wilcoxon_flags(xp: FloatArray, yp: FloatArray, n: IntArray) -> IntArray:
     return (zero | has_ties(d, n)).astype(np.int64) * (n <= _WILCOXON_EXACT_MAX_N)
 
 
+def _signed_ranks(d: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Average ranks of ``|d|`` among the non-zero entries of each row (0 for zeros).
+
+    Returns ``(ranks, r_plus)``. This is scipy's ``_wilcoxon_statistic`` with
+    ``zero_method="wilcox"``: zeros are dropped, the rest ranked with ties averaged. Ranks are
+    multiples of 1/2, so every sum below is exact in float64 whatever the order of addition.
+    """
+    a = np.abs(d)
+    nz = a != 0
+    lt = (a[:, None, :] < a[:, :, None]) & nz[:, None, :]
+    eq = (a[:, None, :] == a[:, :, None]) & nz[:, None, :]
+    ranks = lt.sum(axis=2) + (eq.sum(axis=2) + 1) / 2.0
+    ranks = np.where(nz, ranks, 0.0)
+    r_plus = np.where(d > 0, ranks, 0.0).sum(axis=1)
+    return ranks, r_plus
+
+
+def _wilcoxon_permutation(d: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``wilcoxon(d_i)`` p-values of scipy's exact sign-flip permutation branch, batched.
+
+    ``d`` is (M, n) with 2 <= n <= 13, the differences of rows scipy would send to
+    ``permutation_test((d,), r_plus, permutation_type="samples")``: its null distribution
+    holds ``r_plus`` of all ``2**n`` sign flips of ``d``. The ranks of ``|d|`` do not change
+    under a flip, so the null values are the subset sums of the ranks (a zero contributes
+    nothing in either sign, so it doubles every count). Their counts are built here by a
+    subset-sum recursion on the doubled (integer) ranks, and then the p-value follows
+    ``permutation_test`` exactly: ``gamma = 100 * eps * |observed|``, ``less`` counts null
+    values ``<= observed + gamma``, ``greater`` those ``>= observed - gamma``, each divided by
+    ``2**n``, and the two-sided p-value is ``min(less, greater) * 2`` clipped to [0, 1].
+
+    Returns ``(statistic, pvalue)`` with scipy's two-sided statistic ``min(r_plus, r_minus)``.
+    """
+    m, n = d.shape
+    ranks, r_plus = _signed_ranks(d)
+    r_minus = np.where(d < 0, ranks, 0.0).sum(axis=1)
+    w = np.rint(2 * ranks).astype(np.int64)  # null values are (subset sums of w) / 2
+    size = int(w.sum(axis=1).max(initial=0)) + 1
+    counts = np.zeros((m, size), dtype=np.int64)
+    counts[:, 0] = 1
+    grid = np.arange(size)
+    for j in range(n):
+        src = grid[None, :] - w[:, j : j + 1]
+        shifted = np.take_along_axis(counts, np.maximum(src, 0), axis=1)
+        counts = counts + np.where(src >= 0, shifted, 0)
+    values = grid / 2.0  # the exact float each null statistic takes in scipy
+    gamma = np.abs(_GAMMA_EPS * r_plus)
+    less = np.where(values[None, :] <= (r_plus + gamma)[:, None], counts, 0).sum(axis=1)
+    greater = np.where(values[None, :] >= (r_plus - gamma)[:, None], counts, 0).sum(axis=1)
+    total = 2**n
+    p_less = less.astype(np.float64) / total
+    p_greater = greater.astype(np.float64) / total
+    pvalue = np.clip(np.minimum(p_less, p_greater) * 2, 0.0, 1.0)
+    return np.minimum(r_plus, r_minus), pvalue
+
+
 def paired(
     test: str,
     x: FloatArray,
@@ -90,9 +150,15 @@ def paired(
         flags = _wilcoxon_flags(xp[ok], yp[ok], n[ok])
     else:
         flags = np.zeros(len(ok), dtype=np.int64)
-    for (k, _), idx in groups(n[ok], flags):
+    for (k, flag), idx in groups(n[ok], flags):
         rows = ok[idx]
         a, b = take(xp, rows, k), take(yp, rows, k)
+        if flag and k <= _WILCOXON_PERMUTATION_MAX_N:
+            # scipy's permutation branch (zeros or ties, n <= 13), vectorised; scipy raises
+            # for a single pair there (permutation_test needs two observations): NaN
+            if k >= 2:
+                statistic[rows], pvalue[rows] = _wilcoxon_permutation(a - b)
+            continue
         try:
             with quiet():
                 if test == "wilcoxon":
