@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _validation as v
+from .plan import INSIGHT_COLUMNS, comparison_insights
 from .stats import (
     PAIRED_TESTS,
     TESTS,
@@ -90,6 +91,14 @@ class Comparison:
     neighbors: str
     n_shared: npt.NDArray[np.int64] | None = None
     notes: tuple[str, ...] = field(default=())
+    #: effect-size intervals and power (see :func:`sweepwalk.plan.comparison_insights`)
+    effect_low: npt.NDArray[np.float64] | None = None
+    effect_high: npt.NDArray[np.float64] | None = None
+    diff_mean_low: npt.NDArray[np.float64] | None = None
+    diff_mean_high: npt.NDArray[np.float64] | None = None
+    mde: npt.NDArray[np.float64] | None = None
+    seeds_needed: npt.NDArray[np.float64] | None = None
+    underpowered: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -139,6 +148,10 @@ class Comparison:
         index = pd.Index(rows, name=sweep.configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
         cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
+        for name in INSIGHT_COLUMNS:  # bootstrap intervals and power, when computed
+            arr = getattr(self, name)
+            if arr is not None:
+                cols[name] = spread(arr, False if arr.dtype == bool else np.nan, arr.dtype)
         if self.n_shared is not None:
             cols["n_shared"] = spread(self.n_shared, 0, np.int64)
             cols["n_shared"][tpos] = int(sweep._counts[self.target])
@@ -215,6 +228,8 @@ def compare(
     neighbors: str = "adjacent",
     random_state: Any = None,
     n_resamples: int = 9999,
+    ci: float | None = 0.95,
+    ci_max_rows: int | None = 5000,
 ) -> Comparison:
     """Test whether each neighbour of a target configuration (or every configuration) differs.
 
@@ -249,6 +264,14 @@ def compare(
         row is tested as ``permutation_test(..., rng=seed)`` would. Pass an int to reproduce.
     n_resamples : int, default 9999
         Permutation test only: number of random permutations.
+    ci : float or None, default 0.95
+        Level of the percentile bootstrap intervals ``effect_low``/``effect_high`` (of
+        ``effect``) and ``diff_mean_low``/``diff_mean_high`` (2000 resamples, seeded by
+        ``random_state``); None skips them (NaN). Power columns: ``mde``, ``seeds_needed``,
+        ``underpowered`` (see :func:`sweepwalk.plan.comparison_insights`).
+    ci_max_rows : int or None, default 5000
+        With more compared rows than this, the intervals and ``seeds_needed`` (the costly
+        columns) are NaN and ``notes`` says so; None computes them always.
 
     Returns
     -------
@@ -350,6 +373,11 @@ def compare(
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
     significant = ~na & (pvalue_adj < alpha)
     means = sweep.configs["mean"].to_numpy(dtype=np.float64)
+    diff_mean, status = means[ids] - means[t], _status(na, significant, effect)
+    insights = comparison_insights(
+        sweep, t, ids, status, diff_mean, alpha=alpha, ci=ci, random_state=random_state,
+        max_rows=ci_max_rows, notes=notes,
+    )  # fmt: skip
     return Comparison(
         sweep=sweep,
         target=t,
@@ -359,9 +387,9 @@ def compare(
         pvalue_adj=pvalue_adj,
         significant=significant,
         effect=effect,
-        diff_mean=means[ids] - means[t],
+        diff_mean=diff_mean,
         varied=sweep._neighbors.varied(t, ids),
-        status=_status(na, significant, effect),
+        status=status,
         test=test,
         correction=correction,
         alpha=alpha,
@@ -369,6 +397,7 @@ def compare(
         neighbors=neighbors,
         n_shared=n_shared,
         notes=tuple(notes),
+        **insights,
     )
 
 
