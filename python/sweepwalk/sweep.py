@@ -480,6 +480,15 @@ class Sweep:
 
         return walk(self, start, test=test, correction=correction, alpha=alpha, **kwargs)
 
+    def plan(self, target: int | dict[str, Any], **kwargs: Any) -> pd.DataFrame:
+        """Rank the configurations worth re-running and how many more seeds each needs.
+
+        A thin wrapper around :func:`sweepwalk.plan.plan`; see it for the ranking rule.
+        """
+        from .plan import plan
+
+        return plan(self, target, **kwargs)
+
 
 # ---------------------------------------------------------------------- helpers
 def _config_codes(
