@@ -199,10 +199,11 @@ def seeds_needed(
             break
         hi[over], lo[over] = lo[over], np.maximum(1.0, np.floor(lo[over] / 2))
     while True:  # invariant: lo fails (or is 1), hi reaches the power
-        gap = hi - lo > 1
+        mid = np.floor((lo + hi) / 2)
+        # beyond 2**53 seeds floats are spaced > 1 apart: stop when no whole number is between
+        gap = (hi - lo > 1) & (mid > lo) & (mid < hi)
         if not gap.any():
             break
-        mid = np.floor((lo + hi) / 2)
         reach = _ind_power(dv[gap], mid[gap], alpha) >= power
         idx = np.flatnonzero(gap)
         hi[idx[reach]] = mid[idx[reach]]
