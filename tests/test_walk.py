@@ -131,12 +131,20 @@ def test_climbs_a_known_hill_and_stops_at_the_top():
 
 
 def test_goal_min_walks_downhill():
-    # from lr = 3 both neighbours are better with A12 = 1; the tie goes to the smaller p-value
-    sweep = _chain([0, 1, 2, 3, 2.5, 2.2])
+    # a monotone chain: from lr = 3 only lr = 2 is lower (better for goal="min") and lr = 4 is
+    # clearly higher (worse), so the direction does not hinge on a p-value tie-break
+    sweep = _chain([0, 1, 2, 3, 4, 5])
     sweep_min = Sweep.from_runs(sweep.runs.drop(columns="config"), metric="score", seed="seed",
                                 goal="min")  # fmt: skip
-    w = sweep_min.walk(sweep_min.find(lr=3), test="welch")
+    start = sweep_min.find(lr=3)
+    status = sweep_min.compare(start, test="welch").to_frame().set_index("lr")["status"]
+    assert status.to_dict() == {2: "better", 3: "target", 4: "worse"}
+    w = sweep_min.walk(start, test="welch")
     assert [sweep_min.configs.at[i, "lr"] for i in w.path] == [3, 2, 1, 0]
+    assert w.stopped == "no better neighbour"
+    # the same runs with goal="max" walk the other way
+    w_max = sweep.walk(sweep.find(lr=3), test="welch")
+    assert [sweep.configs.at[i, "lr"] for i in w_max.path] == [3, 4, 5]
 
 
 def test_max_steps(demo):
