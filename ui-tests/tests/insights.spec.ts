@@ -3,7 +3,9 @@
  * marker, "walk from here" and the walk ledger, each checked in the DOM (what a person sees) and
  * against the kernel (`w.importance()`, `w.results`, `w.sweep.walk(...)`, `w.ledger`).
  */
+import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
+import { ARTIFACTS_DIR } from '../helpers/servers';
 import { kernelExec, kernelJson, labUrl, shutdownSessions } from '../helpers/jupyter';
 import { clickRow, COMPARED, expectInSync, openWidget, ROOT, rowsWithStatus } from '../helpers/widget';
 
@@ -53,6 +55,8 @@ test('the importance panel draws one bar per parameter, equal to w.importance()'
   expect(Math.max(...shown.map((s) => s.width))).toBeGreaterThan(5);
   // the per-target table lists every parameter
   await expect(hook(page, 'sw-neighbour-importance').locator('tr[data-param]')).toHaveCount(want.params.length);
+  // for a person to look at: the importance panel
+  await hook(page, 'sw-importance-panel').screenshot({ path: path.join(ARTIFACTS_DIR, 'insights-importance.png') });
 });
 
 test('the power marker appears exactly on the underpowered rows of w.results', async ({ page }) => {
