@@ -229,6 +229,12 @@ class Ledger:
             )
         target = int(target)
         out = np.empty(rows_.size, dtype=object)
+        test = str(test)
+        decided = self._decided
+        # walk-wide: the tests not decided before, in order (a pair repeated within the batch is
+        # one test); LOND/LORD++ decide them in one tight loop, then they are recorded in order
+        fresh: dict[tuple[int, int, str], int] = {}
+        later: list[tuple[int, tuple[int, int, str], float]] = []
         # plain Python floats: this loop runs once per test and numpy scalars are slow here
         for k, (row, pk, ak, ek) in enumerate(
             zip(rows_.tolist(), p.tolist(), p_adj.tolist(), eff.tolist(), strict=True)
@@ -236,18 +242,37 @@ class Ledger:
             if pk != pk:  # NaN: no test was made
                 out[k] = "na"
                 continue
-            key = (min(target, row), max(target, row), str(test))
+            key = (target, row, test) if target <= row else (row, target, test)
             if per_target:
                 # today's behaviour: the family's decision, also on a revisit
                 significant = ak < family_alpha
-                if key not in self._decided:
+                if key not in decided:
                     self._add(key, target, row, pk, ak, family_alpha, significant, ek)
-            elif key in self._decided:
-                significant = self._decided[key]
+                out[k] = _status(significant, ek)
+            elif key in decided:
+                out[k] = _status(decided[key], ek)
             else:
-                level, significant = self.procedure.test(pk)
-                self._add(key, target, row, pk, np.nan, level, significant, ek)
-            out[k] = _status(significant, ek)
+                if key not in fresh:
+                    fresh[key] = k
+                later.append((k, key, ek))
+        if fresh:
+            first = list(fresh.values())
+            levels, rejects = self.procedure.test_many(p[first].tolist())
+            for k, key, level, significant in zip(
+                first, fresh, levels.tolist(), rejects.tolist(), strict=True
+            ):
+                self._add(
+                    key,
+                    target,
+                    int(rows_[k]),
+                    float(p[k]),
+                    np.nan,
+                    level,
+                    significant,
+                    float(eff[k]),
+                )
+        for k, key, ek in later:
+            out[k] = _status(decided[key], ek)
         return out
 
     def _add(

@@ -94,8 +94,46 @@ def gamma_sequence(n: int, start: int = 1) -> np.ndarray:
     return _GAMMA_CONSTANT * np.log(np.maximum(j, 2.0)) / (j * np.exp(np.sqrt(np.log(j))))
 
 
+def _gamma_formula(j: int) -> float:
+    """Scalar :func:`gamma_sequence` term ``gamma_j`` (``j >= 1``), in plain Python floats."""
+    return _GAMMA_CONSTANT * math.log(max(j, 2)) / (j * math.exp(math.sqrt(math.log(j))))
+
+
+class _ExactSum:
+    """Running sum of floats kept exact (Shewchuk's partials, as :func:`math.fsum`).
+
+    ``value`` equals ``math.fsum`` of every term added so far, at O(1) amortised cost per term.
+    """
+
+    def __init__(self) -> None:
+        self._partials: list[float] = []
+
+    def add(self, x: float) -> None:
+        partials = self._partials
+        i = 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo:
+                partials[i] = lo
+                i += 1
+            x = hi
+        partials[i:] = [x]
+
+    @property
+    def value(self) -> float:
+        return math.fsum(self._partials)
+
+
 class _OnlineProcedure:
-    """Shared bookkeeping: the history of levels and decisions, and input validation."""
+    """Shared bookkeeping: the history of levels and decisions, and input validation.
+
+    Subclasses implement :meth:`_decide`, the tight loop over plain floats that decides a batch
+    of p-values given the state; :meth:`test` and :meth:`test_many` both go through it, so a
+    stream decided one test at a time and in one batch give bit-identical levels.
+    """
 
     def __init__(self, alpha: float, gamma: Iterable[float] | None) -> None:
         alpha = float(alpha)
@@ -112,18 +150,38 @@ class _OnlineProcedure:
             self._gamma = g
         self._levels: list[float] = []
         self._rejects: list[bool] = []
+        self._n_rejections = 0
+        self._table: list[float] = []  # gamma_1, gamma_2, ... as plain floats (grown on demand)
 
     def _gamma_at(self, j: int) -> float:
         """``gamma_j`` (1-based); 0 for ``j < 1`` and past the end of a user-given sequence."""
         if j < 1:
             return 0.0
         if self._gamma is None:  # scalar form of gamma_sequence, cheaper than an array call
-            return _GAMMA_CONSTANT * math.log(max(j, 2)) / (j * math.exp(math.sqrt(math.log(j))))
+            return _gamma_formula(j)
         return float(self._gamma[j - 1]) if j <= self._gamma.size else 0.0
+
+    def _gammas(self, n: int) -> list[float]:
+        """``[gamma_1, ..., gamma_m]`` with ``m >= n`` (the same floats as :meth:`_gamma_at`)."""
+        table = self._table
+        if len(table) < n:
+            m = max(n, 2 * len(table), 64)
+            table.extend(self._gamma_at(j) for j in range(len(table) + 1, m + 1))
+        return table
+
+    def _decide(self, pvalues: list[float]) -> None:
+        """Decide ``pvalues`` in order and append to ``_levels`` / ``_rejects``."""
+        raise NotImplementedError
 
     def next_level(self) -> float:
         """Level ``alpha_t`` the next test will get, given the decisions so far."""
         raise NotImplementedError
+
+    @staticmethod
+    def _check(pvalues: list[float], shown: Iterable[object]) -> None:
+        for p, original in zip(pvalues, shown, strict=True):
+            if not 0.0 <= p <= 1.0:  # also rejects NaN
+                raise ValueError(f"`pvalue` must be a number in [0, 1], got {original!r}")
 
     def test(self, pvalue: float) -> OnlineDecision:
         """Decide the next test: reject when ``pvalue <= alpha_t``; record the decision.
@@ -139,13 +197,9 @@ class _OnlineProcedure:
             ``(level, reject)``.
         """
         p = float(pvalue)
-        if not 0.0 <= p <= 1.0:  # also rejects NaN
-            raise ValueError(f"`pvalue` must be a number in [0, 1], got {pvalue!r}")
-        level = self.next_level()
-        reject = p <= level
-        self._levels.append(level)
-        self._rejects.append(reject)
-        return OnlineDecision(level, reject)
+        self._check([p], [pvalue])
+        self._decide([p])
+        return OnlineDecision(self._levels[-1], self._rejects[-1])
 
     def test_many(self, pvalues: Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
         """Decide a sequence of tests in the given order (each given the ones before).
@@ -162,9 +216,13 @@ class _OnlineProcedure:
         rejects : numpy.ndarray
             bool decision of each test.
         """
-        out = [self.test(p) for p in pvalues]
-        levels = np.array([d.level for d in out], dtype=np.float64)
-        rejects = np.array([d.reject for d in out], dtype=bool)
+        raw = list(pvalues)
+        p = [float(x) for x in raw]
+        self._check(p, raw)
+        start = len(self._levels)
+        self._decide(p)
+        levels = np.array(self._levels[start:], dtype=np.float64)
+        rejects = np.array(self._rejects[start:], dtype=bool)
         return levels, rejects
 
     @property
@@ -185,7 +243,7 @@ class _OnlineProcedure:
     @property
     def n_rejections(self) -> int:
         """How many tests have been rejected (discoveries)."""
-        return int(sum(self._rejects))
+        return self._n_rejections
 
 
 class LOND(_OnlineProcedure):
@@ -249,17 +307,44 @@ class LOND(_OnlineProcedure):
         if dependence not in _DEPENDENCE:
             raise ValueError(f"`dependence` must be one of {_DEPENDENCE}, got {dependence!r}")
         self.dependence = dependence
+        self._harmonic = _ExactSum()  # H_t = sum_{i <= t} 1/i, exactly rounded ("arbitrary")
+
+    def _level(self, beta: float, d: int, harmonic: float) -> float:
+        if self.dependence == "positive":
+            return beta * max(d, 1)
+        if self.dependence == "arbitrary":
+            return beta / harmonic * (d + 1)
+        return beta * (d + 1)
 
     def next_level(self) -> float:
         """Level ``alpha_t`` the next test will get, given the decisions so far."""
         t = self.n_tests + 1
-        beta = self.alpha * self._gamma_at(t)
-        d = self.n_rejections
-        if self.dependence == "positive":
-            return beta * max(d, 1)
+        harmonic = 0.0
         if self.dependence == "arbitrary":
-            return beta / math.fsum(1.0 / i for i in range(1, t + 1)) * (d + 1)
-        return beta * (d + 1)
+            harmonic = math.fsum([self._harmonic.value, 1.0 / t])
+        return self._level(self.alpha * self._gamma_at(t), self._n_rejections, harmonic)
+
+    def _decide(self, pvalues: list[float]) -> None:
+        # LOND's level depends only on t and the count of earlier discoveries: O(1) per test
+        t0 = len(self._levels)
+        gammas = self._gammas(t0 + len(pvalues))
+        size = math.inf if self._gamma is None else self._gamma.size
+        alpha, d, dependence = self.alpha, self._n_rejections, self.dependence
+        levels, rejects, harmonic = self._levels, self._rejects, self._harmonic
+        for t, p in enumerate(pvalues, start=t0 + 1):
+            beta = alpha * (gammas[t - 1] if t <= size else 0.0)
+            if dependence == "positive":
+                level = beta * max(d, 1)
+            elif dependence == "arbitrary":
+                harmonic.add(1.0 / t)
+                level = beta / harmonic.value * (d + 1)
+            else:
+                level = beta * (d + 1)
+            reject = p <= level
+            d += reject
+            levels.append(level)
+            rejects.append(reject)
+        self._n_rejections = d
 
     def __repr__(self) -> str:
         return f"LOND(alpha={self.alpha}, dependence={self.dependence!r}, tests={self.n_tests})"
@@ -333,12 +418,39 @@ class LORDPlusPlus(_OnlineProcedure):
             level += self.alpha * sum(self._gamma_at(t - tau) for tau in self._times[1:])
         return level
 
-    def test(self, pvalue: float) -> OnlineDecision:
-        """Decide the next test (see the base class) and remember its time if rejected."""
-        decision = super().test(pvalue)
-        if decision.reject:
-            self._times.append(self.n_tests)
-        return decision
+    def _decide(self, pvalues: list[float]) -> None:
+        # The same sums as next_level, in the same order (so the same floats): the sum over the
+        # discoveries after the first is kept per future test of the batch, and each new
+        # discovery adds its gamma terms to the rest of the batch in one numpy operation.
+        t0, m = len(self._levels), len(pvalues)
+        size = math.inf if self._gamma is None else self._gamma.size
+        gammas = self._gammas(t0 + m)
+        table = np.zeros(t0 + m)  # table[k] = gamma_{k+1}, 0 past a user sequence's end
+        n = int(min(t0 + m, size))
+        table[:n] = gammas[:n]
+        alpha, w0, times = self.alpha, self.w0, self._times
+        levels, rejects = self._levels, self._rejects
+        later = np.zeros(m)  # sum_{j >= 2} gamma_{t - tau_j} for t = t0+1 .. t0+m
+        for tau in times[1:]:
+            later += table[t0 - tau : t0 - tau + m]
+
+        def g(j: int) -> float:
+            return gammas[j - 1] if 1 <= j <= size else 0.0
+
+        for i, p in enumerate(pvalues):
+            t = t0 + 1 + i
+            level = g(t) * w0
+            if times:
+                level += (alpha - w0) * g(t - times[0])
+                level += alpha * float(later[i])
+            reject = p <= level
+            if reject:
+                if times:
+                    later[i + 1 :] += table[: m - i - 1]
+                times.append(t)
+            levels.append(level)
+            rejects.append(reject)
+        self._n_rejections = len(times)
 
     def __repr__(self) -> str:
         return f"LORDPlusPlus(alpha={self.alpha}, w0={self.w0}, tests={self.n_tests})"
