@@ -248,6 +248,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
 
   let rawSweepSeen: unknown = undefined;
   let lastGrid: { sweep: Sweep; results: Results | null; order: Int32Array; selected: number[]; sort: SortSpec | null } | null = null;
+  let crumbMemo: { history: readonly number[]; hIndex: number; sweep: Sweep | null } | null = null;
+  let importanceMemo: { sweep: Sweep; results: Results | null; test: string; alpha: number; neighbors: string } | null = null;
   let orderMemo: { results: Results | null; scope: Scope; sort: SortSpec | null; sweep: Sweep } | null = null;
 
   function paint(): void {
@@ -287,9 +289,14 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     const hIndex = model.get("_history_index") ?? history.length - 1;
     back.disabled = !canGo(history, hIndex, -1);
     forward.disabled = !canGo(history, hIndex, +1);
-    renderBreadcrumb(crumbs, history, hIndex, sweep, (pos) => {
-      if (applyMove(model, jumpHistory(history, pos, hIndex))) refresh();
-    });
+    // every kernel message repaints: rebuild DOM only for what the message changed
+    const b = crumbMemo;
+    if (!b || b.history !== history || b.hIndex !== hIndex || b.sweep !== sweep) {
+      renderBreadcrumb(crumbs, history, hIndex, sweep, (pos) => {
+        if (applyMove(model, jumpHistory(history, pos, hIndex))) refresh();
+      });
+      crumbMemo = { history, hIndex, sweep };
+    }
     player.update(model.get("_walk"), history, hIndex, sweep);
     ledger.update(model.get("_ledger"));
     importance.setProgress(model.get("_progress") ?? -1);
@@ -315,7 +322,12 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       lastGrid = { sweep, results, order, selected, sort };
     }
     updateDetail();
-    importance.update(sweep, results, { test: model.get("test"), alpha: model.get("alpha"), neighbors: model.get("neighbors") });
+    const imp = { test: model.get("test"), alpha: model.get("alpha"), neighbors: model.get("neighbors") };
+    const im = importanceMemo;
+    if (!im || im.sweep !== sweep || im.results !== results || im.test !== imp.test || im.alpha !== imp.alpha || im.neighbors !== imp.neighbors) {
+      importance.update(sweep, results, imp);
+      importanceMemo = { sweep, results, ...imp };
+    }
   }
 
   for (const name of WATCHED) model.on(`change:${name}`, refresh);
