@@ -45,6 +45,7 @@ def runs_csv(tmp_path: Path) -> Path:
 def expected_frame(path: Path, target: Any, **compare: Any) -> pd.DataFrame:
     runs = pd.read_csv(path)
     sweep = Sweep.from_runs(runs, metric="acc", seed="seed")
+    compare.setdefault("random_state", 0)  # the CLI's default seed
     return sweep.compare(target, **compare).to_frame()
 
 
@@ -119,7 +120,9 @@ def test_table_output_matches_compare(runs_csv: Path, capsys: pytest.CaptureFixt
     table, summary = lines[:-2], lines[-1]
     header = table[0].split()
     body = [line.split() for line in table[len(table) - len(expected) :]]
-    assert header == list(expected.columns)
+    from sweepwalk.cli import TABLE_HIDDEN
+
+    assert header == [c for c in expected.columns if c not in TABLE_HIDDEN]
     assert [int(row[0]) for row in body] == list(expected.index)
     for name in ("status", "pvalue", "effect", "momentum", "varied"):
         column = [row[1 + header.index(name)] for row in body]
@@ -167,7 +170,9 @@ def test_parquet_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0
     sweep = Sweep.from_runs(make_runs(), metric="acc", seed="seed")
     target = {"lr": 0.001, "solver": "sgd", "momentum": 0.0, "layers": 1}
-    assert_same(pd.read_csv(io.StringIO(out), index_col=0), sweep.compare(target).to_frame())
+    assert_same(
+        pd.read_csv(io.StringIO(out), index_col=0), sweep.compare(target, random_state=0).to_frame()
+    )
 
 
 def test_demo_sweep_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -181,7 +186,11 @@ def test_demo_sweep_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert (code, err) == (0, "")
     target = {"solver": "adam", "momentum": None, "learning_rate_init": 0.01}
     target |= {"alpha": 1e-5, "hidden_units": 64}
-    expected = Sweep.from_runs(load_demo(), **DEMO).compare(target, correction="holm").to_frame()
+    expected = (
+        Sweep.from_runs(load_demo(), **DEMO)
+        .compare(target, correction="holm", random_state=0)
+        .to_frame()
+    )
     assert_same(pd.read_csv(io.StringIO(out), index_col=0), expected)
 
 

@@ -175,9 +175,24 @@ def to_json(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
     return json.dumps({**meta, "rows": rows}, indent=2, allow_nan=False)
 
 
+# Too wide for a terminal table; --format csv/json carries them.
+TABLE_HIDDEN = (
+    "significant",
+    "effect_low",
+    "effect_high",
+    "diff_mean_low",
+    "diff_mean_high",
+    "seeds_needed",
+)
+
+
 def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
-    """Render the comparison as a text table, rows coloured by ``status`` if ``color``."""
-    shown = frame.copy()
+    """Render the comparison as a text table, rows coloured by ``status`` if ``color``.
+
+    The interval and seed-count columns are left out (see ``TABLE_HIDDEN``); csv and json
+    output carry every column.
+    """
+    shown = frame.drop(columns=[c for c in TABLE_HIDDEN if c in frame.columns])
     for name in shown.columns:
         column = shown[name]
         if column.isna().any() and (name in params or not is_numeric_dtype(column.dtype)):
@@ -389,7 +404,10 @@ def _test_options(correction: str) -> _Parser:
         "--neighbors", choices=("adjacent", "axis"), default="adjacent", help="default: adjacent"
     )
     parent.add_argument(
-        "--random-state", type=int, help="seed of the permutation test (default: unseeded)"
+        "--random-state",
+        type=int,
+        default=0,
+        help="seed of the permutation test and the bootstrap intervals (default: 0, reproducible)",
     )
     parent.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="default: table"
