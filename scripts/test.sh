@@ -35,6 +35,7 @@ run_step "ruff check" .venv/bin/ruff check .
 run_step "ruff format" .venv/bin/ruff format --check .
 run_step "mypy" .venv/bin/mypy
 run_step "pytest" .venv/bin/python -m pytest
+run_step "wheel" ./scripts/check_wheel.sh
 run_step "tsc" npx tsc --noEmit
 run_step "ui-tests tsc" npx tsc -p ui-tests
 run_step "vitest" npm test
