@@ -47,7 +47,8 @@ export class DetailPanel {
     this.el.setAttribute("aria-live", "polite");
     this.title = doc.createElement("div");
     this.title.className = "sw-detail-title";
-    this.stats = doc.createElement("dl");
+    // Plain divs, not dl/dt/dd: JupyterLab's rendered-HTML styles reach dt/dd in outputs.
+    this.stats = doc.createElement("div");
     this.stats.className = "sw-detail-stats";
     this.plot = doc.createElement("div");
     this.plot.className = "sw-detail-plot";
@@ -92,9 +93,11 @@ export class DetailPanel {
     }
     this.stats.replaceChildren(
       ...rows.flatMap(([k, v]) => {
-        const dt = this.doc.createElement("dt");
+        const dt = this.doc.createElement("div");
+        dt.className = "sw-stat-key";
         dt.textContent = k;
-        const dd = this.doc.createElement("dd");
+        const dd = this.doc.createElement("div");
+        dd.className = "sw-stat-value";
         dd.textContent = v;
         dd.dataset.stat = k.split(" ")[0];
         return [dt, dd];
