@@ -229,7 +229,7 @@ def compare(
     random_state: Any = None,
     n_resamples: int = 9999,
     ci: float | None = 0.95,
-    ci_max_rows: int | None = 5000,
+    ci_max_rows: int | None = 200,
 ) -> Comparison:
     """Test whether each neighbour of a target configuration (or every configuration) differs.
 
@@ -269,9 +269,10 @@ def compare(
         ``effect``) and ``diff_mean_low``/``diff_mean_high`` (2000 resamples, seeded by
         ``random_state``); None skips them (NaN). Power columns: ``mde``, ``seeds_needed``,
         ``underpowered`` (see :func:`sweepwalk.plan.comparison_insights`).
-    ci_max_rows : int or None, default 5000
+    ci_max_rows : int or None, default 200
         With more compared rows than this, the intervals and ``seeds_needed`` (the costly
-        columns) are NaN and ``notes`` says so; None computes them always.
+        columns, about 2 ms per row at 20 seeds) are NaN and ``notes`` says so; None computes
+        them always. The default keeps a click in the widget fast with ``against="all"``.
 
     Returns
     -------
