@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ._rows import FloatArray, IntArray, groups, has_ties, quiet, take
+from ._rows import FloatArray, IntArray, by_size, has_ties
 
 # scipy uses the exact distribution only when one sample has at most this many values.
 _EXACT_MAX_N = 8
@@ -42,19 +42,12 @@ def mannwhitney(
 
     Rows with ``nx < 1`` or ``ny < 1`` give NaN.
     """
-    m = x.shape[0]
-    ny = np.broadcast_to(ny, (m,))
-    statistic = np.full(m, np.nan)
-    pvalue = np.full(m, np.nan)
-    ok = np.flatnonzero((nx >= 1) & (ny >= 1))
-    if len(ok) == 0:
-        return statistic, pvalue
-    ties = _tie_flags(x[ok], nx[ok], y if y.shape[0] == 1 else y[ok], ny[ok])
-    for (n1, n2, _), idx in groups(nx[ok], ny[ok], ties):
-        rows = ok[idx]
-        with quiet():
-            res = stats.mannwhitneyu(
-                take(x, rows, n1), take(y, rows, n2), alternative="two-sided", axis=-1
-            )
-        statistic[rows], pvalue[rows] = res.statistic, res.pvalue
-    return statistic, pvalue
+    ny = np.broadcast_to(ny, (x.shape[0],))
+    return by_size(
+        x,
+        nx,
+        y,
+        ny,
+        lambda a, b: stats.mannwhitneyu(a, b, alternative="two-sided", axis=-1),
+        extra_key=lambda ok: _tie_flags(x[ok], nx[ok], y if y.shape[0] == 1 else y[ok], ny[ok]),
+    )

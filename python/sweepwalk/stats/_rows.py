@@ -9,8 +9,9 @@ against every row), with counts ``ny`` of shape (M,) or (1,).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +76,38 @@ def take(values: FloatArray, rows: IntArray, width: int) -> FloatArray:
     if values.shape[0] == 1:
         return np.broadcast_to(values[:, :width], (len(rows), width))
     return values[rows, :width]
+
+
+def by_size(
+    x: FloatArray,
+    nx: IntArray,
+    y: FloatArray,
+    ny: IntArray,
+    call: Callable[[FloatArray, FloatArray], object],
+    *,
+    extra_key: Callable[[IntArray], IntArray] | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Run a batched scipy ``call(x_rows, y_rows)`` once per group of rows of equal sizes.
+
+    Rows are grouped by ``(nx, ny)`` and, when given, by ``extra_key(rows)`` (an integer per
+    row of ``rows``, the rows where both sides are non-empty). ``call`` returns an object with
+    ``statistic`` and ``pvalue`` (as scipy's results do); its warnings are recorded, not shown.
+    Rows with ``nx < 1`` or ``ny < 1`` give NaN.
+    """
+    m = x.shape[0]
+    ny = np.broadcast_to(ny, (m,))
+    statistic = np.full(m, np.nan)
+    pvalue = np.full(m, np.nan)
+    ok = np.flatnonzero((nx >= 1) & (ny >= 1))
+    if len(ok) == 0:
+        return statistic, pvalue
+    keys = (nx[ok], ny[ok]) if extra_key is None else (nx[ok], ny[ok], extra_key(ok))
+    for key, idx in groups(*keys):
+        rows = ok[idx]
+        with quiet():
+            res: Any = call(take(x, rows, key[0]), take(y, rows, key[1]))
+        statistic[rows], pvalue[rows] = res.statistic, res.pvalue
+    return statistic, pvalue
 
 
 def has_ties(values: FloatArray, counts: IntArray) -> npt.NDArray[np.bool_]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 from scipy import stats
 
-from ._rows import FloatArray, IntArray, groups, quiet, take
+from ._rows import FloatArray, IntArray, by_size
 
 
 def welch(
@@ -17,16 +16,4 @@ def welch(
     ``nx < 1`` or ``ny < 1``, or where scipy returns NaN (fewer than two values, zero
     variance on both sides), give NaN.
     """
-    m = x.shape[0]
-    ny = np.broadcast_to(ny, (m,))
-    statistic = np.full(m, np.nan)
-    pvalue = np.full(m, np.nan)
-    ok = np.flatnonzero((nx >= 1) & (ny >= 1))
-    if len(ok) == 0:
-        return statistic, pvalue
-    for (n1, n2), idx in groups(nx[ok], ny[ok]):
-        rows = ok[idx]
-        with quiet():
-            res = stats.ttest_ind(take(x, rows, n1), take(y, rows, n2), equal_var=False, axis=-1)
-        statistic[rows], pvalue[rows] = res.statistic, res.pvalue
-    return statistic, pvalue
+    return by_size(x, nx, y, ny, lambda a, b: stats.ttest_ind(a, b, equal_var=False, axis=-1))
