@@ -153,15 +153,6 @@ def check_margin(margin: Any) -> float | None:
     return float(margin)
 
 
-def importance_frame(
-    sweep: Sweep,
-    settings: dict[str, Any],
-    progress: Callable[[float], Any] | None = None,
-) -> pd.DataFrame:
-    """``sweep.importance(**settings, progress=...)``: the table the panel shows."""
-    return sweep.importance(**settings, progress=progress)
-
-
 def importance_reply(frame: pd.DataFrame, seconds: float) -> dict[str, Any]:
     """Return the ``importance-response`` body (without ``kind``/``id``) of a table.
 
