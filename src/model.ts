@@ -301,25 +301,16 @@ export function statusOf(results: Results | null, config: number): Status {
   return STATUSES[results.status[i]] ?? "na";
 }
 
+/** The traits a `_results.key` lists, in its order (Python's `_STATE`). */
+const STATE_TRAITS = ["target", "test", "correction", "alpha", "against", "neighbors"] as const;
+
 /** The user-visible state a `_results.key` is computed for. */
-export interface CompareState {
-  target: number;
-  test: string;
-  correction: string;
-  alpha: number;
-  against: string;
-  neighbors: string;
-}
+export type CompareState = Pick<WidgetTraits, (typeof STATE_TRAITS)[number]>;
 
 export function currentState(model: AnyModel): CompareState {
-  return {
-    target: model.get("target"),
-    test: model.get("test"),
-    correction: model.get("correction"),
-    alpha: model.get("alpha"),
-    against: model.get("against"),
-    neighbors: model.get("neighbors"),
-  };
+  const state: Partial<Record<keyof CompareState, unknown>> = {};
+  for (const name of STATE_TRAITS) state[name] = model.get(name);
+  return state as CompareState;
 }
 
 /**
