@@ -12,7 +12,7 @@ from ._ks import _MAX_EXACT_N, ks, ks_a12
 from ._mannwhitney import mannwhitney
 from ._paired import paired
 from ._permutation import permutation
-from ._rows import FloatArray, as_rows
+from ._rows import FloatArray, IntArray, as_rows
 from ._welch import welch
 
 #: independent two-sample tests
@@ -28,6 +28,26 @@ def check_test(test: Any) -> str:
         allowed = ", ".join(repr(t) for t in TESTS)
         raise ValueError(f"`test` must be one of {{{allowed}}}, got {test!r}.")
     return test
+
+
+def _unpaired(
+    test: str,
+    xa: FloatArray,
+    nxa: IntArray,
+    ya: FloatArray,
+    nya: IntArray,
+    random_state: Any,
+    n_resamples: int,
+    notes: list[str] | None,
+) -> tuple[FloatArray, FloatArray]:
+    """One unpaired test on rows already checked by ``as_rows``."""
+    if test == "ks":
+        return ks(xa, nxa, ya, nya, notes)
+    if test == "mannwhitney":
+        return mannwhitney(xa, nxa, ya, nya)
+    if test == "welch":
+        return welch(xa, nxa, ya, nya)
+    return permutation(xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples)
 
 
 def two_sample(
@@ -114,14 +134,8 @@ def two_sample(
     """
     test = check_test(test)
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
-    if test == "ks":
-        return ks(xa, nxa, ya, nya, notes)
-    if test == "mannwhitney":
-        return mannwhitney(xa, nxa, ya, nya)
-    if test == "welch":
-        return welch(xa, nxa, ya, nya)
-    if test == "permutation":
-        return permutation(xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples)
+    if test in UNPAIRED_TESTS:
+        return _unpaired(test, xa, nxa, ya, nya, random_state, n_resamples, notes)
     if x_seeds is None or y_seeds is None:
         raise ValueError(
             f"test={test!r} is paired on seeds: it needs seed codes (`x_seeds`, `y_seeds`); "
@@ -149,13 +163,13 @@ def two_sample_effect(
     Same arguments and values; for ``"ks"`` against one target row both come from one pass.
     """
     test = check_test(test)
+    if test not in UNPAIRED_TESTS:
+        raise ValueError(f"`test` must be an unpaired test {UNPAIRED_TESTS}, got {test!r}.")
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     small = max(int(nxa.max(initial=0)), int(nya.max(initial=0))) <= _MAX_EXACT_N
     if test == "ks" and ya.shape[0] == 1 and small:
         statistic, pvalue, effect = ks_a12(xa, nxa, ya, nya, notes)
         if effect is not None:
             return statistic, pvalue, effect
-    statistic, pvalue = two_sample(
-        test, xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples, notes=notes
-    )
+    statistic, pvalue = _unpaired(test, xa, nxa, ya, nya, random_state, n_resamples, notes)
     return statistic, pvalue, a12(xa, nxa, ya, nya)
