@@ -2,8 +2,8 @@
  * Helpers for the sweepwalk widget in a notebook page: its rows (DOM contract: root `.sweepwalk`,
  * rows `[data-config][data-status]`) and its Python state read back from the kernel.
  */
-import { expect, Locator, Page } from '@playwright/test';
-import { kernelJson, openNotebook, runAllCells } from './jupyter';
+import { expect, Locator, Page, test as playwrightTest } from '@playwright/test';
+import { kernelJson, labUrl, openNotebook, runAllCells, shutdownSessions } from './jupyter';
 
 export const ROOT = '.sweepwalk';
 export const ROWS = '.sweepwalk [data-config][data-status]';
@@ -40,6 +40,27 @@ export async function openWidget(
   await runAllCells(page);
   await expect(page.locator(ROOT)).toHaveCount(1);
   await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1);
+}
+
+/**
+ * Hooks shared by the specs that start every test on the widget in JupyterLab: open and run
+ * `widget.ipynb` before each test, then shut its kernel down and fail the test on any uncaught
+ * error in the page.
+ */
+export function openWidgetForEachTest(test: typeof playwrightTest): void {
+  const errors = new WeakMap<Page, string[]>();
+  test.afterEach(async () => {
+    await shutdownSessions(labUrl());
+  });
+  test.beforeEach(async ({ page }) => {
+    const seen: string[] = [];
+    page.on('pageerror', (e) => seen.push(String(e)));
+    errors.set(page, seen);
+    await openWidget(page);
+  });
+  test.afterEach(async ({ page }) => {
+    expect(errors.get(page), 'uncaught errors in the page').toEqual([]);
+  });
 }
 
 export function row(page: Page, config: number): Locator {

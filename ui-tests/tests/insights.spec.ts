@@ -6,23 +6,17 @@
 import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../helpers/servers';
-import { kernelExec, kernelJson, labUrl, shutdownSessions } from '../helpers/jupyter';
-import { clickRow, COMPARED, expectInSync, openWidget, ROOT, rowsWithStatus } from '../helpers/widget';
+import { kernelExec, kernelJson } from '../helpers/jupyter';
+import {
+  clickRow,
+  COMPARED,
+  expectInSync,
+  openWidgetForEachTest,
+  ROOT,
+  rowsWithStatus,
+} from '../helpers/widget';
 
-test.afterEach(async () => {
-  await shutdownSessions(labUrl());
-});
-
-test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  (page as any).__errors = errors;
-  await openWidget(page);
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as any).__errors, 'uncaught errors in the page').toEqual([]);
-});
+openWidgetForEachTest(test);
 
 const hook = (page: Page, id: string) => page.locator(`${ROOT} [data-testid="${id}"]`);
 

@@ -4,32 +4,19 @@
  * kernel (what Python receives).
  */
 import { expect, test } from '@playwright/test';
-import { kernelExec, labUrl, shutdownSessions } from '../helpers/jupyter';
+import { kernelExec } from '../helpers/jupyter';
 import {
   clickRow,
   COMPARED,
   expectInSync,
   kernelState,
-  openWidget,
+  openWidgetForEachTest,
   row,
   ROWS,
   rowsWithStatus,
 } from '../helpers/widget';
 
-test.afterEach(async () => {
-  await shutdownSessions(labUrl());
-});
-
-test.beforeEach(async ({ page }) => {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  (page as any).__errors = errors;
-  await openWidget(page);
-});
-
-test.afterEach(async ({ page }) => {
-  expect((page as any).__errors, 'uncaught errors in the page').toEqual([]);
-});
+openWidgetForEachTest(test);
 
 test('the first view matches w.results', async ({ page }) => {
   const state = await kernelState(page);
