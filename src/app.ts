@@ -25,6 +25,18 @@ import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 
 /**
+ * Are `results` computed for the model's current state? The key lists the comparison's
+ * settings; the rule (`error_control`) that decided the statuses arrives with them in
+ * `_ledger` (one kernel message), so a switch of rule waits for its own statuses too.
+ */
+function isCurrent(results: Results, model: AnyModel): boolean {
+  const ledger = model.get("_ledger");
+  const rule = ledger && "error_control" in ledger ? ledger.error_control : undefined;
+  if (rule !== undefined && rule !== (model.get("error_control") ?? "per-target")) return false;
+  return keyMatches(results.key, currentState(model));
+}
+
+/**
  * Decides whether a `_results` value may be painted: only when its key describes the
  * model's current state. Older answers (an earlier click) are dropped, never shown for a
  * newer target. Decoding is cached by the raw object's identity.
@@ -43,7 +55,7 @@ export class ResultsGate {
       this.decoded = sweep ? decodeResults(raw, sweep.n_configs) : null;
     }
     const d = this.decoded;
-    if (d && d !== this.accepted && keyMatches(d.key, currentState(model))) {
+    if (d && d !== this.accepted && isCurrent(d, model)) {
       this.accepted = d;
       return true;
     }
@@ -52,7 +64,7 @@ export class ResultsGate {
 
   /** True while the shown results are not for the current state. */
   pending(model: AnyModel): boolean {
-    return !this.accepted || !keyMatches(this.accepted.key, currentState(model));
+    return !this.accepted || !isCurrent(this.accepted, model);
   }
 
   reset(): void {

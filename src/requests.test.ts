@@ -101,6 +101,18 @@ describe("ResultsGate: last click wins", () => {
     gate.update(model, sweep);
     expect(gate.pending(model)).toBe(false);
   });
+  it("keeps the statuses of the old rule pending after a switch of error_control", () => {
+    const ledger = (rule: string) => ({ error_control: rule }) as never;
+    const model = new FakeModel({ target: 2, _results: results(2), _ledger: ledger("per-target") });
+    const gate = new ResultsGate();
+    gate.update(model, sweep);
+    expect(gate.pending(model)).toBe(false);
+    model.set("error_control", "walk"); // same key: only the rule deciding the statuses changed
+    expect(gate.pending(model)).toBe(true);
+    model.kernelSet({ _results: results(2), _ledger: ledger("walk") });
+    expect(gate.update(model, sweep)).toBe(true);
+    expect(gate.pending(model)).toBe(false);
+  });
   it("accepts results that arrive with the target change (a Python-side w.target = i)", () => {
     const model = new FakeModel({ target: 0, _results: results(0) });
     const gate = new ResultsGate();
