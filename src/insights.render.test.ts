@@ -150,6 +150,28 @@ describe("walk player", () => {
     expect(q('[data-testid="sw-walk-status"]').textContent).toContain("left the walk");
   });
 
+  it("clears 'walking…' when the reply comes after the walk's traits (the kernel's order)", async () => {
+    const { model, q } = mount();
+    q('[data-testid="sw-walk"]').click();
+    expect(q('[data-testid="sw-walk-status"]').textContent).toBe("walking…");
+    const walk: WalkInfo = {
+      path: [5, 9],
+      steps: [{ from: 5, to: 9, varied: "a", pvalue: 0.002, pvalue_adj: 0.002, effect: 0.9 }],
+      stopped: "no better neighbour",
+      offset: 0,
+      test: "ks",
+      correction: "none",
+      alpha: 0.05,
+      neighbors: "adjacent",
+      error_control: "per-target",
+    };
+    model.kernelSet({ _walk: walk, _history: [5, 9] });
+    await tick();
+    reply(model, "walk", { path: [5, 9], stopped: "no better neighbour" });
+    await tick();
+    expect(q('[data-testid="sw-walk-status"]').textContent).toContain("step 0 of 1");
+  });
+
   it("shows a kernel error", async () => {
     const { model, q } = mount();
     q('[data-testid="sw-walk"]').click();

@@ -27,6 +27,8 @@ export class WalkPlayer {
   private step = -1;
   private length = 0;
   private busy = false;
+  /** The arguments of the last update(), to repaint the status when a walk request ends. */
+  private last: Parameters<WalkPlayer["update"]> | null = null;
 
   constructor(private readonly doc: Document, private readonly requester: Requester, private readonly handlers: WalkHandlers) {
     this.el = doc.createElement("div");
@@ -63,7 +65,10 @@ export class WalkPlayer {
     this.status.textContent = "walking…";
     try {
       await this.requester.request("walk", { start: this.handlers.target() });
-      // `_walk` and `_history` arrive as trait changes: update() paints them
+      // `_walk` and `_history` arrive as trait changes, before this reply: update() painted
+      // them while busy (status untouched), so paint the status now
+      this.busy = false;
+      if (this.last) this.update(...this.last);
     } catch (err) {
       this.status.textContent = `walk failed: ${(err as Error).message}`;
     } finally {
@@ -79,6 +84,7 @@ export class WalkPlayer {
   }
 
   update(rawWalk: unknown, history: readonly number[], index: number, sweep: Sweep | null): void {
+    this.last = [rawWalk, history, index, sweep];
     const walk = asWalk(rawWalk);
     const pos = walkPosition(walk, history, index);
     this.offset = walk && pos.onPath ? walk.offset : -1;
