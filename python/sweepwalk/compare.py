@@ -340,29 +340,28 @@ def compare(
     n_all = len(counts)
     if against == "all":
         ids = np.delete(np.arange(n_all, dtype=np.int64), t)
-        # test every row (the target against itself too) and drop the target afterwards: no
-        # copy of the (N, K) score matrix
+        # test every row (the target against itself too) and keep `ids` afterwards: no copy
+        # of the (N, K) score matrix
         rows: Any = slice(None)
     else:
         ids = np.asarray(sweep._neighbors.neighbors(t, neighbors), dtype=np.int64)
         rows = ids
     x, nx = values[rows], counts[rows]
     y, ny = values[t : t + 1], counts[t : t + 1]
-    keep = ids if against == "neighbors" else np.delete(np.arange(n_all), t)
     notes: list[str] = []
     n_shared = None
     if test in PAIRED_TESTS:
         assert sweep._seed_codes is not None  # checked in validation
         xs, ys = sweep._seed_codes[rows], sweep._seed_codes[t : t + 1]
         statistic, pvalue, shared = paired(test, x, xs, nx, y, ys, ny)
-        n_shared = shared if against == "neighbors" else shared[keep]
+        n_shared = shared if against == "neighbors" else shared[ids]
         effect = a12(x, nx, y, ny)
     else:
         statistic, pvalue, effect = two_sample_effect(
             test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples, notes=notes
         )
     if against == "all":
-        statistic, pvalue, effect, nx = statistic[keep], pvalue[keep], effect[keep], nx[keep]
+        statistic, pvalue, effect, nx = statistic[ids], pvalue[ids], effect[ids], nx[ids]
     if sweep.goal == "min":
         effect = 1.0 - effect
     too_few = (nx < sweep.min_runs) | (ny[0] < sweep.min_runs)
