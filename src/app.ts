@@ -262,6 +262,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   let lastGrid: { sweep: Sweep; results: Results | null; order: Int32Array; selected: number[]; sort: SortSpec | null } | null = null;
   let crumbMemo: { history: readonly number[]; hIndex: number; sweep: Sweep | null } | null = null;
   let importanceMemo: { sweep: Sweep; results: Results | null; test: string; alpha: number; neighbors: string } | null = null;
+  let legendMemo: { results: Results | null; sweep: Sweep } | null = null;
   let orderMemo: { results: Results | null; scope: Scope; sort: SortSpec | null; sweep: Sweep } | null = null;
 
   function paint(): void {
@@ -322,11 +323,15 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       order = computeOrder(sweep, results);
       orderMemo = { results, scope, sort, sweep };
     }
-    const counts: Partial<Record<Status, number>> = {};
-    for (const s of ALL_STATUSES) counts[s] = 0;
-    if (results) for (let i = 0; i < results.rows.length; i++) counts[statusOf(results, results.rows[i])]!++;
-    counts.out = sweep.n_configs - (results ? results.rows.length : 0);
-    controls.updateLegend(counts);
+    if (!legendMemo || legendMemo.results !== results || legendMemo.sweep !== sweep) {
+      // O(rows compared): only when the shown results change, not on every kernel message
+      const counts: Partial<Record<Status, number>> = {};
+      for (const s of ALL_STATUSES) counts[s] = 0;
+      if (results) for (let i = 0; i < results.rows.length; i++) counts[statusOf(results, results.rows[i])]!++;
+      counts.out = sweep.n_configs - (results ? results.rows.length : 0);
+      controls.updateLegend(counts);
+      legendMemo = { results, sweep };
+    }
     const selected = model.get("selected") ?? [];
     const g = lastGrid;
     if (!g || g.sweep !== sweep || g.results !== results || g.order !== order || g.selected !== selected || g.sort !== sort) {
