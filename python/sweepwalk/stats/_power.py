@@ -122,9 +122,18 @@ def mde(
     return out
 
 
-def _ind_power(d: NDArray[np.float64], n: NDArray[np.float64], alpha: float) -> NDArray[np.float64]:
-    """Power of the two-sided pooled t-test with n per group (statsmodels, vectorised)."""
-    return np.asarray(TTestIndPower().power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0))
+def _reaches(
+    d: NDArray[np.float64], n: NDArray[np.float64], alpha: float, power: float
+) -> NDArray[np.bool_]:
+    """Whether n per group gives the two-sided pooled t-test `power` (statsmodels, vectorised).
+
+    statsmodels returns NaN where scipy's noncentral t fails at a large noncentrality
+    ``d * sqrt(n / 2)`` (e.g. d = 10 at n = 5), where the power is all but 1: NaN counts as
+    reaching the power. (Counting it as failing pushed the answer up: d = 10 gave 12 seeds where
+    2 reach 0.99.)
+    """
+    got = np.asarray(TTestIndPower().power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0))
+    return ~(got < power)
 
 
 def seeds_needed(
@@ -189,12 +198,12 @@ def seeds_needed(
     lo = np.maximum(1.0, np.floor(guess * (1 - 1e-3)) - 3)
     hi = np.maximum(2.0, np.ceil(guess * (1 + 1e-3)) + 3)
     for _ in range(_MAX_STEPS):
-        short = ~(_ind_power(dv, hi, alpha) >= power)
+        short = ~_reaches(dv, hi, alpha, power)
         if not short.any():
             break
         lo[short], hi[short] = hi[short], hi[short] * 2
     for _ in range(_MAX_STEPS):
-        over = (lo > 1) & (_ind_power(dv, np.maximum(lo, 2.0), alpha) >= power)
+        over = (lo > 1) & _reaches(dv, np.maximum(lo, 2.0), alpha, power)
         if not over.any():
             break
         hi[over], lo[over] = lo[over], np.maximum(1.0, np.floor(lo[over] / 2))
@@ -204,7 +213,7 @@ def seeds_needed(
         gap = (hi - lo > 1) & (mid > lo) & (mid < hi)
         if not gap.any():
             break
-        reach = _ind_power(dv[gap], mid[gap], alpha) >= power
+        reach = _reaches(dv[gap], mid[gap], alpha, power)
         idx = np.flatnonzero(gap)
         hi[idx[reach]] = mid[idx[reach]]
         lo[idx[~reach]] = mid[idx[~reach]]
