@@ -386,6 +386,16 @@ def test_kernel_error_sets_error_and_recovers(runs: pd.DataFrame) -> None:
     assert json.loads(w._results["key"])[1] == "ks"
 
 
+def test_reading_the_ledger_after_a_failed_recompute_keeps_it(runs: pd.DataFrame) -> None:
+    w = explore(runs.drop(columns="seed"), metric="acc", params=PARAMS)
+    tests, generation = len(w.ledger), w._ledger["generation"]
+    assert tests > 0
+    w.test = "wilcoxon"  # refused by the engine: nothing recorded
+    assert len(w.ledger) == tests  # reading does not start a fresh ledger
+    w.test = "ks"
+    assert w._ledger["generation"] == generation and len(w.ledger) == tests
+
+
 def test_unexpected_engine_exception_is_shown(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

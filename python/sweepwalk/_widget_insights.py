@@ -276,7 +276,11 @@ class InsightsMixin:
         grid records its comparison; revisits add no test. A change of ``error_control``,
         ``alpha`` or ``test`` starts a fresh ledger.
         """
-        ledger = self._keeper.ensure(self.error_control, self.alpha, self.test)
+        # the ledger of the last recompute: reading must not start a fresh one (after a failed
+        # recompute the settings differ, and the next good one would lose the earlier tests)
+        ledger = self._keeper.ledger
+        if ledger is None:
+            ledger = self._keeper.ensure(self.error_control, self.alpha, self.test)
         frame = ledger.to_frame()
         frame.attrs["rule"] = ledger.rule
         return frame
