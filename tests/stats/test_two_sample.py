@@ -81,6 +81,21 @@ def test_permutation_matches_scipy(data, seed, n_resamples):
     _check("permutation", *data, min_n=2, random_state=seed, n_resamples=n_resamples)
 
 
+def test_ks_rowwise_targets_across_row_chunks(monkeypatch):
+    from sweepwalk.stats import _ks
+
+    monkeypatch.setattr(_ks, "_ROWS", 5)  # 23 rows -> chunks of 5, the last one short
+    rng = np.random.default_rng(7)
+    m = 23
+    x = rng.integers(0, 4, size=(m, 9)).astype(float)  # many ties, within and across rows
+    y = rng.integers(0, 4, size=(m, 6)).astype(float)
+    x[::4] = rng.normal(size=(len(x[::4]), 9))
+    nx, ny = rng.integers(1, 10, size=m), rng.integers(1, 7, size=m)
+    x[np.arange(9) >= nx[:, None]] = -5.0  # padding that is not NaN must still be ignored
+    y[np.arange(6) >= ny[:, None]] = np.nan
+    _check("ks", x, nx, y, ny)
+
+
 def test_ks_large_samples_and_mannwhitney_exact_group():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(4, 300))

@@ -21,6 +21,8 @@ _CACHE_LIMIT = 200_000
 _SCAN_MAX = 32
 # values per row chunk of the one-target path (keeps temporaries in cache)
 _CHUNK = 200_000
+# rows per chunk of the row-wise-target path
+_ROWS = 4096
 # (n1, n2, h) -> (pvalue, fell back to the asymptotic distribution)
 _P_CACHE: dict[tuple[int, int, int], tuple[float, bool]] = {}
 
@@ -103,26 +105,45 @@ def _h_one_target(
 
 
 def _h_rows(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> IntArray:
-    """Integer KS statistic of ``ks_2samp(y_i, x_i)`` for row-wise targets (general path)."""
-    m = x.shape[0]
-    y = np.broadcast_to(y, (m, y.shape[1]))
+    """Integer KS statistic of ``ks_2samp(y_i, x_i)`` for row-wise targets (general path).
+
+    Each row's values are sorted together (padding as NaN, which sorts last); with c_y the
+    running count of target values, the scaled ECDF difference at sorted position j is
+    a * c_y - b * (j + 1 - c_y). It is read only at the last member of each group of equal
+    values (ECDFs are right-continuous), so the order inside a group does not matter.
+    Rows go in chunks so that every temporary stays in cache.
+    """
+    m, k1, k2 = x.shape[0], y.shape[1], x.shape[1]
+    y = np.broadcast_to(y, (m, k1))
     g = np.gcd(nx, ny)
-    a = np.broadcast_to((nx // g)[:, None], y.shape)
-    b = np.broadcast_to((ny // g)[:, None], x.shape)
-    z = np.concatenate(
-        [np.where(valid_mask(y, ny), y, np.nan), np.where(valid_mask(x, nx), x, np.nan)], axis=1
-    )
-    w = np.concatenate(
-        [np.where(valid_mask(y, ny), a, 0), np.where(valid_mask(x, nx), -b, 0)], axis=1
-    )
-    order = np.argsort(z, axis=1, kind="stable")
-    zs = np.take_along_axis(z, order, axis=1)
-    hs = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
-    # evaluate only at the last member of each group of equal values (ECDFs are right-continuous)
-    last = np.ones_like(zs, dtype=bool)
-    last[:, :-1] = zs[:, :-1] != zs[:, 1:]
-    last &= ~np.isnan(zs)
-    return np.where(last, np.abs(hs), 0).max(axis=1, initial=0)
+    a = (nx // g).astype(np.int64)  # weight of one target value
+    b = (ny // g).astype(np.int64)  # weight of one row value
+    steps = np.arange(1, k1 + k2 + 1, dtype=np.int64)
+    h = np.empty(m, dtype=np.int64)
+    z_buf = np.empty((min(m, _ROWS), k1 + k2))
+    for s in range(0, m, _ROWS):
+        e = min(m, s + _ROWS)
+        z = z_buf[: e - s]
+        z[:, :k1] = y[s:e]
+        z[:, k1:] = x[s:e]
+        if np.any(ny[s:e] < k1):  # make sure the padding is NaN, whatever the caller put
+            np.copyto(z[:, :k1], np.nan, where=~valid_mask(z[:, :k1], ny[s:e]))
+        if np.any(nx[s:e] < k2):
+            np.copyto(z[:, k1:], np.nan, where=~valid_mask(z[:, k1:], nx[s:e]))
+        order = np.argsort(z, axis=1, kind="stable")
+        zs = np.take_along_axis(z, order, axis=1)
+        hs = np.cumsum(order < k1, axis=1, dtype=np.int64)  # c_y at each sorted position
+        hs *= (a[s:e] + b[s:e])[:, None]
+        hs -= b[s:e, None] * steps
+        np.abs(hs, out=hs)
+        # keep only the last member of each group of equal values, and no NaN
+        keep = np.empty(zs.shape, dtype=bool)
+        np.not_equal(zs[:, :-1], zs[:, 1:], out=keep[:, :-1])
+        keep[:, -1] = True
+        keep &= ~np.isnan(zs)
+        hs *= keep
+        h[s:e] = hs.max(axis=1, initial=0)
+    return h
 
 
 def _lookup(key: tuple[int, int, int], y_row: FloatArray, x_row: FloatArray) -> tuple[float, bool]:
