@@ -1,0 +1,221 @@
+"""The one vocabulary of sweepwalk: every choice a user makes, and every status the tool shows.
+
+For each choice (test, correction, against, neighbors, goal, error_control) and for the status
+words this module holds the ``Literal`` type that public signatures use, the tuple of allowed
+values, and the human label shown in the widget, the CLI's help and ``to_html``. Nothing else in
+the package spells these values out; the frontend receives them from Python with the sweep
+payload (:func:`vocabulary_payload`).
+
+The two rules that turn numbers into words live here too, once: :func:`decide_status` (a row's
+status from its significance and direction) and :func:`is_underpowered` (the power marker).
+
+This module imports only numpy: every layer may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "AGAINST",
+    "AGAINST_LABELS",
+    "CORRECTIONS",
+    "CORRECTION_LABELS",
+    "ERROR_CONTROLS",
+    "ERROR_CONTROL_LABELS",
+    "GOALS",
+    "GOAL_LABELS",
+    "NEIGHBORS",
+    "NEIGHBOR_LABELS",
+    "PAIRED_TESTS",
+    "SIGNIFICANT_STATUSES",
+    "STATUSES",
+    "STATUS_LABELS",
+    "TESTS",
+    "TEST_LABELS",
+    "UNPAIRED_TESTS",
+    "Against",
+    "Correction",
+    "Direction",
+    "ErrorControl",
+    "Goal",
+    "Neighbors",
+    "Status",
+    "Test",
+    "decide_status",
+    "is_underpowered",
+    "vocabulary_payload",
+]
+
+Test = Literal["ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"]
+Correction = Literal[
+    "none",
+    "bonferroni",
+    "sidak",
+    "holm-sidak",
+    "holm",
+    "simes-hochberg",
+    "hommel",
+    "fdr_bh",
+    "fdr_by",
+    "fdr_tsbh",
+    "fdr_tsbky",
+]
+Against = Literal["neighbors", "all"]
+Neighbors = Literal["adjacent", "axis"]
+Goal = Literal["max", "min"]
+ErrorControl = Literal["per-target", "walk"]
+Status = Literal["target", "better", "worse", "differs", "ns", "na"]
+#: the direction of a significant row, before significance is applied (see decide_status)
+Direction = Literal[1, -1, 0]
+
+TEST_LABELS: dict[str, str] = {
+    "ks": "Kolmogorov-Smirnov",
+    "mannwhitney": "Mann-Whitney U",
+    "welch": "Welch t",
+    "permutation": "permutation (means)",
+    "wilcoxon": "Wilcoxon (paired)",
+    "ttest_rel": "paired t",
+}
+TESTS: tuple[str, ...] = tuple(TEST_LABELS)
+PAIRED_TESTS: tuple[str, ...] = ("wilcoxon", "ttest_rel")
+UNPAIRED_TESTS: tuple[str, ...] = tuple(t for t in TESTS if t not in PAIRED_TESTS)
+
+#: "none" and the names of statsmodels' ``multipletests`` methods, as statsmodels spells them
+#: (an alias that statsmodels accepts, such as "h", is normalised to one of these names)
+CORRECTION_LABELS: dict[str, str] = {
+    "none": "none",
+    "bonferroni": "Bonferroni",
+    "sidak": "Šidák",
+    "holm-sidak": "Holm-Šidák",
+    "holm": "Holm",
+    "simes-hochberg": "Simes-Hochberg",
+    "hommel": "Hommel",
+    "fdr_bh": "Benjamini-Hochberg (FDR)",
+    "fdr_by": "Benjamini-Yekutieli (FDR)",
+    "fdr_tsbh": "two-stage BH (FDR)",
+    "fdr_tsbky": "two-stage BKY (FDR)",
+}
+CORRECTIONS: tuple[str, ...] = tuple(CORRECTION_LABELS)
+
+AGAINST_LABELS: dict[str, str] = {"neighbors": "neighbours", "all": "all configurations"}
+AGAINST: tuple[str, ...] = tuple(AGAINST_LABELS)
+
+NEIGHBOR_LABELS: dict[str, str] = {
+    "adjacent": "adjacent levels",
+    "axis": "any level on the axis",
+}
+NEIGHBORS: tuple[str, ...] = tuple(NEIGHBOR_LABELS)
+
+GOAL_LABELS: dict[str, str] = {"max": "higher is better", "min": "lower is better"}
+GOALS: tuple[str, ...] = tuple(GOAL_LABELS)
+
+ERROR_CONTROL_LABELS: dict[str, str] = {
+    "per-target": "per target",
+    "walk": "walk-wide FDR (LOND)",
+}
+ERROR_CONTROLS: tuple[str, ...] = tuple(ERROR_CONTROL_LABELS)
+
+#: status words in the order the widget shows them (and codes them, uint8 0..5)
+STATUS_LABELS: dict[str, str] = {
+    "target": "the target every row is compared with",
+    "better": "significantly different and better than the target",
+    "worse": "significantly different and worse than the target",
+    "differs": "significantly different, but not clearly better or worse",
+    "ns": "not significant (not evidence of no difference)",
+    "na": "not testable (too few runs)",
+}
+STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
+SIGNIFICANT_STATUSES: tuple[str, ...] = ("better", "worse", "differs")
+
+
+def decide_status(
+    significant: npt.ArrayLike, direction: npt.ArrayLike, na: npt.ArrayLike | None = None
+) -> npt.NDArray[np.object_]:
+    """Return the status word of each tested row: the one rule every layer uses.
+
+    Parameters
+    ----------
+    significant : array_like of bool, shape (M,)
+        Whether the row's test rejected under the rule in force.
+    direction : array_like of float, shape (M,)
+        The sign of the tested quantity, oriented by the sweep's goal: ``> 0`` the row is
+        better, ``< 0`` worse, ``0`` (or NaN) no clear direction.
+    na : array_like of bool, shape (M,), optional
+        Rows that could not be tested; they are ``"na"`` whatever the rest says.
+
+    Returns
+    -------
+    numpy.ndarray of object, shape (M,)
+        ``"better"``, ``"worse"``, ``"differs"`` (significant without a clear direction),
+        ``"ns"`` or ``"na"``.
+
+    Examples
+    --------
+    >>> decide_status([True, True, True, False], [1.0, -1.0, 0.0, 1.0]).tolist()
+    ['better', 'worse', 'differs', 'ns']
+    """
+    sig = np.asarray(significant, dtype=bool)
+    d = np.asarray(direction, dtype=np.float64)
+    status = np.full(sig.shape, "ns", dtype=object)
+    with np.errstate(invalid="ignore"):
+        status[sig] = "differs"
+        status[sig & (d > 0)] = "better"
+        status[sig & (d < 0)] = "worse"
+    if na is not None:
+        status[np.asarray(na, dtype=bool)] = "na"
+    return status
+
+
+def is_underpowered(
+    status: npt.ArrayLike, mde: npt.ArrayLike | None, diff: npt.ArrayLike
+) -> npt.NDArray[np.bool_] | None:
+    """Flag the ``ns`` rows that could not have detected a difference of their observed size.
+
+    The power marker: a row is underpowered when its status is ``"ns"`` and the smallest
+    difference its test detects with the planned power (``mde``) exceeds ``|diff|``.
+
+    Parameters
+    ----------
+    status : array_like of str, shape (M,)
+        Status words under the rule in force.
+    mde : array_like of float, shape (M,), or None
+        Minimal detectable difference per row (metric units); NaN gives False.
+    diff : array_like of float, shape (M,)
+        The observed difference (the tested estimate, metric units).
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (M,), or None
+        None when ``mde`` is None (no power columns computed).
+    """
+    if mde is None:
+        return None
+    m = np.asarray(mde, dtype=np.float64)
+    d = np.abs(np.asarray(diff, dtype=np.float64))
+    with np.errstate(invalid="ignore"):
+        return (np.asarray(status, dtype=object) == "ns") & (m > d)
+
+
+def vocabulary_payload() -> dict[str, Any]:
+    """Return every choice and label as JSON for the frontend (sent with the sweep payload).
+
+    Returns
+    -------
+    dict
+        ``{"test": [[value, label], ...], "correction": ..., "against": ..., "neighbors": ...,
+        "goal": ..., "error_control": ..., "status": ...}``, values in display order.
+    """
+    tables = {
+        "test": TEST_LABELS,
+        "correction": CORRECTION_LABELS,
+        "against": AGAINST_LABELS,
+        "neighbors": NEIGHBOR_LABELS,
+        "goal": GOAL_LABELS,
+        "error_control": ERROR_CONTROL_LABELS,
+        "status": STATUS_LABELS,
+    }
+    return {name: [[k, v] for k, v in table.items()] for name, table in tables.items()}
