@@ -1,12 +1,15 @@
 """Boundary validation for sweepwalk: one place, clear messages.
 
-Every message names the argument or column at fault and lists the allowed values, in the
-manner of scipy's ``_mwu_input_validation``. The data convention throughout is: scores are one
-float per seed per configuration.
+Every argument of every public function, constructor, CLI flag and trait is checked here, so
+the same argument accepts the same values everywhere (numpy scalars included). Every message
+names the argument or column at fault and lists the allowed values, in the manner of scipy's
+``_mwu_input_validation``. The data convention throughout is: scores are one float per seed per
+configuration.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
@@ -14,24 +17,152 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-GOALS = ("max", "min")
-NEIGHBOR_MODES = ("adjacent", "axis")
+from . import _vocab
+
+GOALS = _vocab.GOALS
+NEIGHBOR_MODES = _vocab.NEIGHBORS
 #: Columns of ``Sweep.configs`` after the parameters; a parameter may not use these names.
 STAT_COLUMNS = ("n", "n_missing", "mean", "std", "median", "min", "max")
 RESERVED = ("config", *STAT_COLUMNS)
+
+#: statsmodels' ``multipletests`` aliases (lower case) -> the vocabulary's name of the method
+_CORRECTION_ALIASES: dict[str, str] = {
+    **{name: name for name in _vocab.CORRECTIONS},
+    "b": "bonferroni",
+    "bonf": "bonferroni",
+    "s": "sidak",
+    "h": "holm",
+    "hs": "holm-sidak",
+    "sh": "simes-hochberg",
+    "ho": "hommel",
+    "fdr_i": "fdr_bh",
+    "fdr_p": "fdr_bh",
+    "fdri": "fdr_bh",
+    "fdrp": "fdr_bh",
+    "fdr_n": "fdr_by",
+    "fdr_c": "fdr_by",
+    "fdrn": "fdr_by",
+    "fdrcorr": "fdr_by",
+    "fdr_2sbh": "fdr_tsbh",
+    "fdr_2sbky": "fdr_tsbky",
+    "fdr_twostage": "fdr_tsbky",
+    "lfdr_sl": "lfdr",
+}
+
+
+def _allowed_text(allowed: Iterable[Any]) -> str:
+    return "{" + ", ".join(repr(a) for a in allowed) + "}"
 
 
 def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``allowed``, else raise a ValueError listing them."""
     if not isinstance(value, str) or value not in allowed:
-        choices = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"`{name}` must be one of {{{choices}}}, got {value!r}.")
-    return value
+        raise ValueError(f"`{name}` must be one of {_allowed_text(allowed)}, got {value!r}.")
+    return str(value)
 
 
-def check_goal(goal: Any) -> str:
+def check_test(test: Any, name: str = "test") -> str:
+    """Validate a two-sample test name (one of :data:`sweepwalk._vocab.TESTS`)."""
+    return check_choice(test, name, _vocab.TESTS)
+
+
+def check_against(against: Any, name: str = "against") -> str:
+    """Validate ``against`` ("neighbors" or "all")."""
+    return check_choice(against, name, _vocab.AGAINST)
+
+
+def check_neighbors(mode: Any, name: str = "neighbors") -> str:
+    """Validate a neighbour mode ("adjacent" or "axis")."""
+    return check_choice(mode, name, _vocab.NEIGHBORS)
+
+
+def check_goal(goal: Any, name: str = "goal") -> str:
     """Validate ``goal`` ("max" or "min")."""
-    return check_choice(goal, "goal", GOALS)
+    return check_choice(goal, name, _vocab.GOALS)
+
+
+def check_error_control(error_control: Any, name: str = "error_control") -> str:
+    """Validate ``error_control`` ("per-target" or "walk")."""
+    return check_choice(error_control, name, _vocab.ERROR_CONTROLS)
+
+
+def check_correction(correction: Any, name: str = "correction") -> str:
+    """Return the vocabulary's name of a correction.
+
+    Accepts ``"none"`` (any case) and every name or alias of statsmodels' ``multipletests``
+    (``"h"`` gives ``"holm"``, ``"fdr_i"`` gives ``"fdr_bh"``), case-insensitively.
+    """
+    if isinstance(correction, str):
+        found = _CORRECTION_ALIASES.get(correction.strip().lower())
+        if found is not None:
+            return found
+    raise ValueError(
+        f"`{name}` must be one of {_allowed_text(_vocab.CORRECTIONS)} (or a statsmodels "
+        f"multipletests alias), got {correction!r}."
+    )
+
+
+def check_alpha(alpha: Any, name: str = "alpha") -> float:
+    """Validate a significance level: a real number strictly between 0 and 1.
+
+    numpy scalars are accepted; bools, NaN and strings are not.
+    """
+    ok = isinstance(alpha, numbers.Real) and not isinstance(alpha, (bool, np.bool_))
+    if not ok or not math.isfinite(float(alpha)) or not 0 < float(alpha) < 1:
+        raise ValueError(f"`{name}` must be a number strictly between 0 and 1, got {alpha!r}.")
+    return float(alpha)
+
+
+def check_level(level: Any, name: str = "ci") -> float | None:
+    """Validate a confidence level: None, or a number strictly between 0 and 1."""
+    if level is None:
+        return None
+    return check_alpha(level, name)
+
+
+def check_int(value: Any, name: str, *, minimum: int = 0, allow_none: bool = False) -> int | None:
+    """Validate an integer argument ``>= minimum`` (numpy integers accepted, bools refused)."""
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if not ok or int(value) < minimum:
+        none = "None or " if allow_none else ""
+        raise ValueError(f"`{name}` must be {none}an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def check_positive(value: Any, name: str, *, allow_none: bool = True) -> float | None:
+    """Validate a positive finite number (a margin in metric units); None when allowed."""
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if not ok or not math.isfinite(float(value)) or float(value) <= 0:
+        none = "None or " if allow_none else ""
+        raise ValueError(f"`{name}` must be {none}a positive finite number, got {value!r}.")
+    return float(value)
+
+
+def check_random_state(random_state: Any, name: str = "random_state") -> Any:
+    """Validate ``random_state``: anything ``numpy.random.default_rng`` accepts.
+
+    None, a non-negative int (numpy integers too), a sequence of them, a ``SeedSequence``, a
+    ``BitGenerator`` or a ``Generator``. Returns it unchanged.
+    """
+    if isinstance(random_state, (bool, np.bool_, float, str, bytes)):
+        ok = False
+    else:
+        try:
+            np.random.default_rng(random_state)
+            ok = True
+        except (TypeError, ValueError):
+            ok = False
+    if not ok:
+        raise ValueError(
+            f"`{name}` must be None, a non-negative integer, a sequence of them, a "
+            f"numpy.random.SeedSequence, BitGenerator or Generator (anything "
+            f"numpy.random.default_rng accepts), got {random_state!r}."
+        )
+    return random_state
 
 
 def check_min_runs(min_runs: Any) -> int:
@@ -45,7 +176,7 @@ def check_min_runs(min_runs: Any) -> int:
 
 def check_mode(mode: Any, name: str = "mode") -> str:
     """Validate a neighbour mode ("adjacent" or "axis")."""
-    return check_choice(mode, name, NEIGHBOR_MODES)
+    return check_neighbors(mode, name)
 
 
 def _columns_text(columns: Iterable[Hashable]) -> str:

@@ -63,6 +63,8 @@ Correction = Literal[
     "fdr_by",
     "fdr_tsbh",
     "fdr_tsbky",
+    "fdr_gbs",
+    "lfdr",
 ]
 Against = Literal["neighbors", "all"]
 Neighbors = Literal["adjacent", "axis"]
@@ -98,6 +100,8 @@ CORRECTION_LABELS: dict[str, str] = {
     "fdr_by": "Benjamini-Yekutieli (FDR)",
     "fdr_tsbh": "two-stage BH (FDR)",
     "fdr_tsbky": "two-stage BKY (FDR)",
+    "fdr_gbs": "Gavrilov-Benjamini-Sarkar (FDR)",
+    "lfdr": "local FDR (support line)",
 }
 CORRECTIONS: tuple[str, ...] = tuple(CORRECTION_LABELS)
 
