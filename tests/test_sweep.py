@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sweepwalk.sweep
 from sweepwalk.sweep import Sweep
 
 STATS = ["n", "n_missing", "mean", "std", "median", "min", "max"]
@@ -215,17 +213,17 @@ def test_find_errors_show_closest(solver_df):
 
 def test_resolve_target(solver_df):
     sweep = Sweep.from_runs(solver_df, metric="acc", seed="seed")
-    assert sweep._resolve_target(3) == 3
-    assert sweep._resolve_target(np.int64(4)) == 4
-    assert sweep._resolve_target({"solver": "adam", "lr": 0.1}) == sweep.find(solver="adam", lr=0.1)
+    assert sweep.resolve(3) == 3
+    assert sweep.resolve(np.int64(4)) == 4
+    assert sweep.resolve({"solver": "adam", "lr": 0.1}) == sweep.find(solver="adam", lr=0.1)
     with pytest.raises(KeyError, match="does not exist"):
-        sweep._resolve_target(99)
+        sweep.resolve(99)
     with pytest.raises(KeyError, match="does not exist"):
-        sweep._resolve_target(-1)
+        sweep.resolve(-1)
     with pytest.raises(TypeError, match="config id"):
-        sweep._resolve_target("3")
+        sweep.resolve("3")
     with pytest.raises(TypeError, match="config id"):
-        sweep._resolve_target(True)
+        sweep.resolve(True)
 
 
 def test_neighbors_returns_sorted_ints(solver_df):
@@ -238,14 +236,12 @@ def test_neighbors_returns_sorted_ints(solver_df):
 
 def test_compare_is_a_thin_forwarder(solver_df, monkeypatch):
     calls = []
-    fake = types.ModuleType("sweepwalk.compare")
 
     def compare(sweep, target, **kwargs):
         calls.append((sweep, target, kwargs))
         return "result"
 
-    fake.compare = compare
-    monkeypatch.setitem(sys.modules, "sweepwalk.compare", fake)
+    monkeypatch.setattr(sweepwalk.sweep, "compare", compare)
     sweep = Sweep.from_runs(solver_df, metric="acc", seed="seed")
     assert sweep.compare(2, test="welch", random_state=1) == "result"
     assert calls[0][0] is sweep and calls[0][1] == 2
@@ -290,14 +286,12 @@ def test_direct_construction_is_refused():
 )
 def test_importance_and_walk_forward(solver_df, monkeypatch, method, module, args, expected):
     calls = []
-    fake = types.ModuleType(f"sweepwalk.{module}")
 
     def func(sweep, *pos, **kwargs):
         calls.append((sweep, pos, kwargs))
         return "result"
 
-    setattr(fake, module, func)
-    monkeypatch.setitem(sys.modules, f"sweepwalk.{module}", fake)
+    monkeypatch.setattr(sweepwalk.sweep, module, func)
     sweep = Sweep.from_runs(solver_df, metric="acc", seed="seed")
     pos = (1,) if method == "walk" else ()
     assert getattr(sweep, method)(*pos, **args) == "result"

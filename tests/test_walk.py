@@ -181,15 +181,14 @@ class _Stub:
         self.varied = ["p"] * len(self.ids)
 
 
-class _CycleSweep:
+def _cycle_compare(sweep, current, **kwargs):
     """0 -> 1 -> 2 -> 0: significance need not be transitive; the walk must not loop."""
-
-    def compare(self, current, **kwargs):
-        return _Stub(current, {0: 1, 1: 2, 2: 0}[current])
+    return _Stub(current, {0: 1, 1: 2, 2: 0}[current])
 
 
-def test_never_revisits_so_cycles_end():
-    w = sweepwalk.walk.walk(_CycleSweep(), 0)
+def test_never_revisits_so_cycles_end(monkeypatch):
+    monkeypatch.setattr(sweepwalk.walk, "compare", _cycle_compare)
+    w = sweepwalk.walk.walk(object(), 0)
     assert w.path == [0, 1, 2]
     assert w.stopped == "no better neighbour"
 

@@ -2,35 +2,46 @@
 
 Scores are one float per seed per configuration. Load a sweep with
 :meth:`Sweep.from_runs`, compare a target configuration with its neighbours with
-:meth:`Sweep.compare`, or explore it interactively in a notebook with :func:`explore`.
+:meth:`Sweep.compare`, walk it without a browser with :class:`Session`, or explore it
+interactively in a notebook with :func:`explore`.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import datasets
 from ._version import __version__
+from .compare import Comparison
+from .data import SweepData
+from .ledger import Ledger
+from .sweep import Sweep
+from .walk import Walk
 
-# Lazy so that `import sweepwalk` stays light and the engine never pulls in the widget.
-_LAZY = {
-    "Sweep": ("sweepwalk.sweep", "Sweep"),
-    "Comparison": ("sweepwalk.compare", "Comparison"),
-    "Walk": ("sweepwalk.walk", "Walk"),
-    "explore": ("sweepwalk._widget", "explore"),
-    "SweepWidget": ("sweepwalk._widget", "SweepWidget"),
-    "datasets": ("sweepwalk.datasets", None),
-}
+if TYPE_CHECKING:
+    from ._widget import SweepWidget, explore
 
-__all__ = ["Comparison", "Sweep", "SweepWidget", "Walk", "__version__", "datasets", "explore"]
+# The widget (anywidget, traitlets) loads on first use, so that the engine never pulls it in.
+_WIDGET_NAMES = ("SweepWidget", "explore")
+
+__all__ = [
+    "Comparison",
+    "Ledger",
+    "Sweep",
+    "SweepData",
+    "SweepWidget",
+    "Walk",
+    "__version__",
+    "datasets",
+    "explore",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'sweepwalk' has no attribute {name!r}")
-    module_name, attr = _LAZY[name]
-    module = importlib.import_module(module_name)
-    return module if attr is None else getattr(module, attr)
+    if name in _WIDGET_NAMES:
+        return getattr(importlib.import_module("sweepwalk._widget"), name)
+    raise AttributeError(f"module 'sweepwalk' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

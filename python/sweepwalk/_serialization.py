@@ -213,7 +213,7 @@ def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]
         params.append(
             {"name": str(name), "numeric": numeric, "labels": labels, "codes": _buffer(codes, "i4")}
         )
-    values = np.asarray(sweep._values, dtype=np.float64)
+    values = np.asarray(sweep.score_matrix, dtype=np.float64)
     scores, lo, hi = quantize_scores(values)
     return {
         "n_configs": len(configs),

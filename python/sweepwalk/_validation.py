@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 import pandas as pd
 
 from . import _vocab
+from ._vocab import Against, Correction, ErrorControl, Goal, Neighbors, Test
 
 GOALS = _vocab.GOALS
 NEIGHBOR_MODES = _vocab.NEIGHBORS
@@ -61,32 +62,32 @@ def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
     return str(value)
 
 
-def check_test(test: Any, name: str = "test") -> str:
+def check_test(test: Any, name: str = "test") -> Test:
     """Validate a two-sample test name (one of :data:`sweepwalk._vocab.TESTS`)."""
-    return check_choice(test, name, _vocab.TESTS)
+    return cast(Test, check_choice(test, name, _vocab.TESTS))
 
 
-def check_against(against: Any, name: str = "against") -> str:
+def check_against(against: Any, name: str = "against") -> Against:
     """Validate ``against`` ("neighbors" or "all")."""
-    return check_choice(against, name, _vocab.AGAINST)
+    return cast(Against, check_choice(against, name, _vocab.AGAINST))
 
 
-def check_neighbors(mode: Any, name: str = "neighbors") -> str:
+def check_neighbors(mode: Any, name: str = "neighbors") -> Neighbors:
     """Validate a neighbour mode ("adjacent" or "axis")."""
-    return check_choice(mode, name, _vocab.NEIGHBORS)
+    return cast(Neighbors, check_choice(mode, name, _vocab.NEIGHBORS))
 
 
-def check_goal(goal: Any, name: str = "goal") -> str:
+def check_goal(goal: Any, name: str = "goal") -> Goal:
     """Validate ``goal`` ("max" or "min")."""
-    return check_choice(goal, name, _vocab.GOALS)
+    return cast(Goal, check_choice(goal, name, _vocab.GOALS))
 
 
-def check_error_control(error_control: Any, name: str = "error_control") -> str:
+def check_error_control(error_control: Any, name: str = "error_control") -> ErrorControl:
     """Validate ``error_control`` ("per-target" or "walk")."""
-    return check_choice(error_control, name, _vocab.ERROR_CONTROLS)
+    return cast(ErrorControl, check_choice(error_control, name, _vocab.ERROR_CONTROLS))
 
 
-def check_correction(correction: Any, name: str = "correction") -> str:
+def check_correction(correction: Any, name: str = "correction") -> Correction:
     """Return the vocabulary's name of a correction.
 
     Accepts ``"none"`` (any case) and every name or alias of statsmodels' ``multipletests``
@@ -95,10 +96,10 @@ def check_correction(correction: Any, name: str = "correction") -> str:
     if isinstance(correction, str):
         found = _CORRECTION_ALIASES.get(correction.strip().lower())
         if found is not None:
-            return found
+            return cast(Correction, found)
     raise ValueError(
-        f"`{name}` must be one of {_allowed_text(_vocab.CORRECTIONS)} (or a statsmodels "
-        f"multipletests alias), got {correction!r}."
+        f"`{name}` must be 'none' or one of {_allowed_text(_vocab.CORRECTIONS[1:])} (or a "
+        f"statsmodels multipletests alias), got {correction!r}."
     )
 
 
@@ -120,6 +121,12 @@ def check_level(level: Any, name: str = "ci") -> float | None:
     return check_alpha(level, name)
 
 
+@overload
+def check_int(
+    value: Any, name: str, *, minimum: int = 0, allow_none: Literal[False] = False
+) -> int: ...
+@overload
+def check_int(value: Any, name: str, *, minimum: int = 0, allow_none: bool) -> int | None: ...
 def check_int(value: Any, name: str, *, minimum: int = 0, allow_none: bool = False) -> int | None:
     """Validate an integer argument ``>= minimum`` (numpy integers accepted, bools refused)."""
     if value is None and allow_none:
@@ -127,7 +134,8 @@ def check_int(value: Any, name: str, *, minimum: int = 0, allow_none: bool = Fal
     ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
     if not ok or int(value) < minimum:
         none = "None or " if allow_none else ""
-        raise ValueError(f"`{name}` must be {none}an integer >= {minimum}, got {value!r}.")
+        what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"`{name}` must be {none}{what}, got {value!r}.")
     return int(value)
 
 
@@ -147,21 +155,26 @@ def check_random_state(random_state: Any, name: str = "random_state") -> Any:
 
     None, a non-negative int (numpy integers too), a sequence of them, a ``SeedSequence``, a
     ``BitGenerator`` or a ``Generator``. Returns it unchanged.
+
+    Raises
+    ------
+    TypeError
+        Not of a kind ``default_rng`` accepts (a float, a string, a bool, ...).
+    ValueError
+        Of the right kind but refused by ``default_rng`` (a negative integer).
     """
-    if isinstance(random_state, (bool, np.bool_, float, str, bytes)):
-        ok = False
-    else:
-        try:
-            np.random.default_rng(random_state)
-            ok = True
-        except (TypeError, ValueError):
-            ok = False
-    if not ok:
-        raise ValueError(
-            f"`{name}` must be None, a non-negative integer, a sequence of them, a "
-            f"numpy.random.SeedSequence, BitGenerator or Generator (anything "
-            f"numpy.random.default_rng accepts), got {random_state!r}."
-        )
+    allowed = (
+        "None, a non-negative integer, a sequence of them, a numpy.random.SeedSequence, "
+        "BitGenerator or Generator (anything numpy.random.default_rng accepts)"
+    )
+    if isinstance(random_state, (bool, np.bool_, float, str, bytes, dict)):
+        raise TypeError(f"`{name}` must be {allowed}, got {random_state!r}.")
+    try:
+        np.random.default_rng(random_state)
+    except TypeError:
+        raise TypeError(f"`{name}` must be {allowed}, got {random_state!r}.") from None
+    except ValueError:
+        raise ValueError(f"`{name}` must be {allowed}, got {random_state!r}.") from None
     return random_state
 
 
@@ -174,7 +187,7 @@ def check_min_runs(min_runs: Any) -> int:
     return int(min_runs)
 
 
-def check_mode(mode: Any, name: str = "mode") -> str:
+def check_mode(mode: Any, name: str = "mode") -> Neighbors:
     """Validate a neighbour mode ("adjacent" or "axis")."""
     return check_neighbors(mode, name)
 

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type"
 """The notebook widget: a sweep as a grid where a click makes a row the target.
 
 Thin by design: traitlets that either side may write, observers that call the engine

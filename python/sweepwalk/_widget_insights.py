@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type"
 """Walk insights for the widget: the ledger, whole-sweep importance and greedy walks.
 
 Kept apart from :mod:`sweepwalk._widget` so that the widget module stays thin. Everything here

@@ -7,7 +7,6 @@ computed for all rows at once (see :mod:`sweepwalk.stats`).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,25 +15,22 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _validation as v
-from .plan import INSIGHT_COLUMNS, comparison_insights
-from .stats import (
+from ._vocab import (
+    AGAINST,
     PAIRED_TESTS,
-    TESTS,
-    a12,
-    adjust,
-    canonical_method,
-    check_test,
-    paired,
-    two_sample_effect,
+    STATUSES,
+    UNPAIRED_TESTS,
+    Against,
+    Correction,
+    Neighbors,
+    Test,
+    decide_status,
 )
-from .stats._permutation import resolve_seed
+from .stats import a12, adjust, paired, resolve_seed, two_sample_effect
+from .uncertainty import INSIGHT_COLUMNS, comparison_insights
 
 if TYPE_CHECKING:
-    from .sweep import Sweep
-
-AGAINST = ("neighbors", "all")
-#: status words, in the order the widget shows them
-STATUSES = ("target", "better", "worse", "differs", "ns", "na")
+    from .data import SweepData
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -73,7 +69,7 @@ class Comparison:
         Facts worth telling once (e.g. scipy's KS falling back to its asymptotic p-value).
     """
 
-    sweep: Sweep
+    sweep: SweepData
     target: int
     ids: npt.NDArray[np.int64]
     statistic: npt.NDArray[np.float64]
@@ -154,14 +150,14 @@ class Comparison:
                 cols[name] = spread(arr, False if arr.dtype == bool else np.nan, arr.dtype)
         if self.n_shared is not None:
             cols["n_shared"] = spread(self.n_shared, 0, np.int64)
-            cols["n_shared"][tpos] = int(sweep._counts[self.target])
+            cols["n_shared"][tpos] = int(sweep.counts[self.target])
         status = spread(self.status, "target", object)
         cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
         return pd.DataFrame(cols, index=index, copy=False)
 
 
 def _compare_input_validation(
-    sweep: Sweep,
+    sweep: SweepData,
     target: Any,
     against: Any,
     test: Any,
@@ -170,62 +166,36 @@ def _compare_input_validation(
     neighbors: Any,
     random_state: Any,
     n_resamples: Any,
-) -> tuple[int, str, str, str, float, str, Any, int]:
+) -> tuple[int, Against, Test, Correction, float, Neighbors, Any, int]:
     """Check every argument of :func:`compare` and return them normalised."""
-    t = sweep._resolve_target(target)
-    against = v.check_choice(against, "against", AGAINST)
-    test = check_test(test)
-    if not isinstance(correction, str):
-        raise ValueError(
-            f"`correction` must be 'none' or a multipletests method, got {correction!r}."
-        )
-    correction = "none" if correction.lower() == "none" else correction
-    if correction != "none":
-        canonical_method(correction)  # raises, listing the allowed names
-    if (
-        isinstance(alpha, (bool, np.bool_))
-        or not isinstance(alpha, numbers.Real)
-        or not 0 < float(alpha) < 1
-    ):
-        raise ValueError(f"`alpha` must be a number strictly between 0 and 1, got {alpha!r}.")
-    neighbors = v.check_mode(neighbors, "neighbors")
-    if test in PAIRED_TESTS and sweep._seed_codes is None:
+    t = sweep.resolve(target)
+    against = v.check_against(against)
+    test = v.check_test(test)
+    correction = v.check_correction(correction)
+    alpha = v.check_alpha(alpha)
+    neighbors = v.check_neighbors(neighbors)
+    if test in PAIRED_TESTS and sweep.seed_matrix is None:
         raise ValueError(
             f"test={test!r} pairs the runs of two configurations by seed, but this sweep has "
             "no seed column: build it with `Sweep.from_runs(..., seed=<column>)`, or use one "
-            f"of the unpaired tests {[t_ for t_ in TESTS if t_ not in PAIRED_TESTS]}."
+            f"of the unpaired tests {list(UNPAIRED_TESTS)}."
         )
-    if (
-        isinstance(n_resamples, (bool, np.bool_))
-        or not isinstance(n_resamples, numbers.Integral)
-        or n_resamples < 1
-    ):
-        raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
+    n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
+    random_state = v.check_random_state(random_state)
     if test == "permutation":
         random_state = resolve_seed(random_state)  # one seed for every row
-    return t, against, test, correction, float(alpha), neighbors, random_state, int(n_resamples)
-
-
-def _status(
-    na: npt.NDArray[np.bool_], significant: npt.NDArray[np.bool_], effect: npt.NDArray[np.float64]
-) -> npt.NDArray[np.object_]:
-    status = np.full(len(na), "ns", dtype=object)
-    status[significant & (effect > 0.5)] = "better"
-    status[significant & (effect < 0.5)] = "worse"
-    status[significant & (effect == 0.5)] = "differs"
-    status[na] = "na"
-    return status
+    return t, against, test, correction, alpha, neighbors, random_state, n_resamples
 
 
 def compare(
-    sweep: Sweep,
+    sweep: SweepData,
     target: int | dict[str, Any],
     *,
-    against: str = "neighbors",
-    test: str = "ks",
-    correction: str = "none",
+    against: Against = "neighbors",
+    test: Test = "ks",
+    correction: Correction = "none",
     alpha: float = 0.05,
-    neighbors: str = "adjacent",
+    neighbors: Neighbors = "adjacent",
     random_state: Any = None,
     n_resamples: int = 9999,
     ci: float | None = 0.95,
@@ -239,8 +209,8 @@ def compare(
 
     Parameters
     ----------
-    sweep : Sweep
-        The sweep.
+    sweep : SweepData
+        The sweep (a :class:`~sweepwalk.Sweep`).
     target : int or dict
         Config id of the target, or a dict of parameter values (see :meth:`Sweep.find`).
     against : {"neighbors", "all"}, default "neighbors"
@@ -336,7 +306,7 @@ def compare(
             sweep, target, against, test, correction, alpha, neighbors, random_state, n_resamples
         )
     )
-    values, counts = sweep._values, sweep._counts
+    values, counts = sweep.score_matrix, sweep.counts
     n_all = len(counts)
     if against == "all":
         ids = np.delete(np.arange(n_all, dtype=np.int64), t)
@@ -344,15 +314,16 @@ def compare(
         # of the (N, K) score matrix
         rows: Any = slice(None)
     else:
-        ids = np.asarray(sweep._neighbors.neighbors(t, neighbors), dtype=np.int64)
+        ids = sweep.neighbor_ids(t, neighbors)
         rows = ids
     x, nx = values[rows], counts[rows]
     y, ny = values[t : t + 1], counts[t : t + 1]
     notes: list[str] = []
     n_shared = None
     if test in PAIRED_TESTS:
-        assert sweep._seed_codes is not None  # checked in validation
-        xs, ys = sweep._seed_codes[rows], sweep._seed_codes[t : t + 1]
+        seeds = sweep.seed_matrix
+        assert seeds is not None  # checked in validation
+        xs, ys = seeds[rows], seeds[t : t + 1]
         statistic, pvalue, shared = paired(test, x, xs, nx, y, ys, ny)
         n_shared = shared if against == "neighbors" else shared[ids]
         effect = a12(x, nx, y, ny)
@@ -373,7 +344,9 @@ def compare(
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
     significant = ~na & (pvalue_adj < alpha)
     means = sweep.configs["mean"].to_numpy(dtype=np.float64)
-    diff_mean, status = means[ids] - means[t], _status(na, significant, effect)
+    # direction: A12 above or below one half (the tested quantity for each test: issue 8)
+    diff_mean = means[ids] - means[t]
+    status = decide_status(significant, effect - 0.5, na)
     insights = comparison_insights(
         sweep, t, ids, status, diff_mean, alpha=alpha, ci=ci, random_state=random_state,
         max_rows=ci_max_rows, notes=notes,
@@ -388,7 +361,7 @@ def compare(
         significant=significant,
         effect=effect,
         diff_mean=diff_mean,
-        varied=sweep._neighbors.varied(t, ids),
+        varied=sweep.varied(t, ids),
         status=status,
         test=test,
         correction=correction,

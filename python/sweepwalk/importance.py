@@ -8,7 +8,6 @@ all parameters form one family for the multiple-testing correction.
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -17,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from .stats import PAIRED_TESTS, a12, adjust, canonical_method, check_test, shared, two_sample
-from .stats._tost import ttost_ind
+from ._vocab import PAIRED_TESTS, Correction, Neighbors, Test
+from .stats import a12, adjust, shared, ttost_ind, two_sample
 
 if TYPE_CHECKING:
-    from .sweep import Sweep
+    from .data import SweepData
 
 __all__ = ["importance", "verdicts"]
 
@@ -56,29 +55,21 @@ def _importance_input_validation(
     margin: Any,
     progress: Any,
     has_seeds: bool,
-) -> tuple[str, str, float, str, float | None]:
-    test = check_test(test)
+) -> tuple[Test, Correction, float, Neighbors, float | None]:
+    test = v.check_test(test)
     if test in PAIRED_TESTS and not has_seeds:
         raise ValueError(
             f"test={test!r} is paired on seeds; build the sweep with `seed=` to use it."
         )
-    if correction != "none":
-        canonical_method(correction)
-    if isinstance(alpha, bool) or not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        raise ValueError(f"`alpha` must be a float strictly between 0 and 1, got {alpha!r}.")
-    neighbors = v.check_mode(neighbors, "neighbors")
-    if margin is not None:
-        ok = isinstance(margin, float | int) and not isinstance(margin, bool)
-        if not ok or not math.isfinite(margin) or margin <= 0:
-            raise ValueError(
-                f"`margin` must be None or a positive finite number (metric units), got {margin!r}."
-            )
-        margin = float(margin)
+    correction = v.check_correction(correction)
+    alpha = v.check_alpha(alpha)
+    neighbors = v.check_neighbors(neighbors)
+    margin = v.check_positive(margin, "margin")
     if progress is not None and not callable(progress):
         raise TypeError(
             f"`progress` must be None or a callable taking a fraction, got {progress!r}."
         )
-    return test, correction, float(alpha), neighbors, margin
+    return test, correction, alpha, neighbors, margin
 
 
 def verdicts(
@@ -99,10 +90,10 @@ def verdicts(
 
 
 def _all_pairs(
-    sweep: Sweep, neighbors: str, target: int | None
+    sweep: SweepData, neighbors: Neighbors, target: int | None
 ) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]:
     """(params, a, b, param code) of every unordered neighbour pair, concatenated."""
-    by_param = sweep._neighbors.pairs(neighbors)
+    by_param = sweep.neighbor_pairs(neighbors)
     params = list(sweep.params)
     a = [np.asarray(by_param.get(p, ((), ()))[0], dtype=np.int64) for p in params]
     b = [np.asarray(by_param.get(p, ((), ()))[1], dtype=np.int64) for p in params]
@@ -114,7 +105,7 @@ def _all_pairs(
     return params, aa, bb, cc
 
 
-def _prepared(sweep: Sweep) -> tuple[np.ndarray, np.ndarray]:
+def _prepared(sweep: SweepData) -> tuple[np.ndarray, np.ndarray]:
     """Rows sorted ascending, and int32 dense ranks of every score (cached per sweep).
 
     Sorted rows make the per-pair sorts of the order-free tests merge two runs (about 3x
@@ -122,7 +113,7 @@ def _prepared(sweep: Sweep) -> tuple[np.ndarray, np.ndarray]:
     """
     hit = _PREPARED.get(sweep)
     if hit is None:
-        values, counts = sweep._values, sweep._counts
+        values, counts = sweep.score_matrix, sweep.counts
         valid = np.arange(values.shape[1]) < counts[:, None]
         flat = values[valid]
         order = np.argsort(flat, kind="stable")
@@ -179,12 +170,12 @@ def _group_median(values: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
 
 
 def importance(
-    sweep: Sweep,
+    sweep: SweepData,
     *,
-    test: str = "ks",
-    correction: str = "fdr_bh",
+    test: Test = "ks",
+    correction: Correction = "fdr_bh",
     alpha: float = 0.05,
-    neighbors: str = "adjacent",
+    neighbors: Neighbors = "adjacent",
     margin: float | None = None,
     target: int | None = None,
     random_state: Any = None,
@@ -277,13 +268,14 @@ def importance(
     >>> sweep.importance(margin=0.01)  # doctest: +SKIP
     """
     test, correction, alpha, neighbors, margin = _importance_input_validation(
-        test, correction, alpha, neighbors, margin, progress, sweep._seed_codes is not None
+        test, correction, alpha, neighbors, margin, progress, sweep.seed_matrix is not None
     )
+    random_state = v.check_random_state(random_state)
     if target is not None:
-        target = sweep._resolve_target(target)
+        target = sweep.resolve(target)
     params, a, b, code = _all_pairs(sweep, neighbors, target)
     k = len(params)
-    values, counts, seeds = sweep._values, sweep._counts, sweep._seed_codes
+    values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
     sorted_values, ranks = _prepared(sweep) if len(a) else (values, values)
     test_values = sorted_values if test in _ORDER_FREE else values
     m = len(a)

@@ -26,27 +26,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .stats._online_fdr import LOND, LORDPlusPlus
+from . import _validation as v
+from ._vocab import ERROR_CONTROLS, ErrorControl, decide_status
+from .stats import LOND, LORDPlusPlus
 
 if TYPE_CHECKING:
     from .compare import Comparison
 
 __all__ = ["ERROR_CONTROLS", "METHODS", "Ledger"]
 
-ERROR_CONTROLS = ("per-target", "walk")
 METHODS = ("lond", "lord++")
 _COLUMNS = ["order", "target", "row", "test", "pvalue", "pvalue_adj", "level", "decision"]
-
-
-def _status(significant: bool, effect: float) -> str:
-    """Status of a tested row, as in compare(): direction from the A12 effect."""
-    if not significant:
-        return "ns"
-    if effect > 0.5:
-        return "better"
-    if effect < 0.5:
-        return "worse"
-    return "differs"
 
 
 class Ledger:
@@ -71,7 +61,7 @@ class Ledger:
         Walk-wide FDR level for ``error_control="walk"``; fixed for the ledger's lifetime.
     gamma : sequence of float, optional
         Spending sequence of the online procedure (non-negative, sum at most 1). Default: the
-        papers' :func:`~sweepwalk.stats._online_fdr.gamma_sequence`, made for endless streams; a
+        papers' :func:`~sweepwalk.stats.gamma_sequence`, made for endless streams; a
         sequence normalised over a known maximum number of tests spends faster (more power) and
         allows no test after its end.
 
@@ -116,18 +106,15 @@ class Ledger:
 
     def __init__(
         self,
-        error_control: str = "per-target",
+        error_control: ErrorControl = "per-target",
         *,
         method: str = "lond",
         alpha: float = 0.05,
         gamma: Sequence[float] | None = None,
     ) -> None:
-        if error_control not in ERROR_CONTROLS:
-            raise ValueError(
-                f"`error_control` must be one of {ERROR_CONTROLS}, got {error_control!r}"
-            )
-        if method not in METHODS:
-            raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
+        error_control = v.check_error_control(error_control)
+        method = v.check_choice(method, "method", METHODS)
+        alpha = v.check_alpha(alpha)
         self.error_control = error_control
         self.method = method
         self.procedure: LOND | LORDPlusPlus = (
@@ -185,6 +172,7 @@ class Ledger:
         test: str,
         pvalue_adj: Sequence[float] | np.ndarray | None = None,
         alpha: float | None = None,
+        directions: Sequence[float] | np.ndarray | None = None,
     ) -> np.ndarray:
         """Record tests of ``target`` against ``rows`` computed elsewhere; return their statuses.
 
@@ -207,6 +195,9 @@ class Ledger:
             a row is significant when ``pvalue_adj < alpha``.
         alpha : float, optional
             The family's alpha; required with ``error_control="per-target"``.
+        directions : sequence of float, optional
+            Direction of each row's tested quantity, oriented by the goal (> 0 better, < 0
+            worse, 0 no clear direction); default ``effects - 0.5``.
 
         Returns
         -------
@@ -216,6 +207,7 @@ class Ledger:
         rows_ = np.asarray(rows, dtype=np.int64)
         p = np.asarray(pvalues, dtype=np.float64)
         eff = np.asarray(effects, dtype=np.float64)
+        direction = eff - 0.5 if directions is None else np.asarray(directions, dtype=np.float64)
         per_target = self.error_control == "per-target"
         family_alpha = np.nan
         if per_target:
@@ -223,75 +215,67 @@ class Ledger:
                 raise ValueError('`pvalue_adj` and `alpha` are required with "per-target" control')
             family_alpha = float(alpha)
         p_adj = np.full_like(p, np.nan) if pvalue_adj is None else np.asarray(pvalue_adj, float)
-        if rows_.ndim != 1 or not (rows_.shape == p.shape == eff.shape == p_adj.shape):
+        if rows_.ndim != 1 or not (
+            rows_.shape == p.shape == eff.shape == p_adj.shape == direction.shape
+        ):
             raise ValueError(
-                "`rows`, `pvalues`, `effects` and `pvalue_adj` must be 1-D and the same length"
+                "`rows`, `pvalues`, `effects`, `directions` and `pvalue_adj` must be 1-D and "
+                "the same length"
             )
         target = int(target)
-        out = np.empty(rows_.size, dtype=object)
         test = str(test)
         decided = self._decided
-        # walk-wide: the tests not decided before, in order (a pair repeated within the batch is
-        # one test); LOND/LORD++ decide them in one tight loop, then they are recorded in order
+        significant = np.zeros(rows_.size, dtype=bool)
+        untested = np.isnan(p)  # NaN: no test was made
+        # tests to add, in order: (position, key, level); walk-wide, the tests not decided
+        # before (a pair repeated within the batch is one test) are decided in one tight loop
+        new: list[tuple[int, tuple[int, int, str], float]] = []
         fresh: dict[tuple[int, int, str], int] = {}
-        later: list[tuple[int, tuple[int, int, str], float]] = []
+        later: list[tuple[int, tuple[int, int, str]]] = []
         # plain Python floats: this loop runs once per test and numpy scalars are slow here
-        for k, (row, pk, ak, ek) in enumerate(
-            zip(rows_.tolist(), p.tolist(), p_adj.tolist(), eff.tolist(), strict=True)
+        for k, (row, pk, ak) in enumerate(
+            zip(rows_.tolist(), p.tolist(), p_adj.tolist(), strict=True)
         ):
-            if pk != pk:  # NaN: no test was made
-                out[k] = "na"
+            if pk != pk:
                 continue
             key = (target, row, test) if target <= row else (row, target, test)
             if per_target:
-                # today's behaviour: the family's decision, also on a revisit
-                significant = ak < family_alpha
+                # the family's decision, also on a revisit
+                significant[k] = ak < family_alpha
                 if key not in decided:
-                    self._add(key, target, row, pk, ak, family_alpha, significant, ek)
-                out[k] = _status(significant, ek)
+                    decided[key] = bool(significant[k])
+                    new.append((k, key, family_alpha))
             elif key in decided:
-                out[k] = _status(decided[key], ek)
+                later.append((k, key))
             else:
                 if key not in fresh:
                     fresh[key] = k
-                later.append((k, key, ek))
+                later.append((k, key))
         if fresh:
             first = list(fresh.values())
             levels, rejects = self.procedure.test_many(p[first].tolist())
-            for k, key, level, significant in zip(
+            for k, key, level, reject in zip(
                 first, fresh, levels.tolist(), rejects.tolist(), strict=True
             ):
-                self._add(
-                    key,
+                decided[key] = bool(reject)
+                new.append((k, key, level))
+        for k, key in later:
+            significant[k] = decided[key]
+        out = decide_status(significant, direction, untested)
+        for k, key, level in new:
+            self._rows.append(
+                (
+                    len(self._rows) + 1,
                     target,
                     int(rows_[k]),
+                    key[2],
                     float(p[k]),
-                    np.nan,
-                    level,
-                    significant,
-                    float(eff[k]),
+                    float(p_adj[k]) if per_target else np.nan,
+                    float(level),
+                    out[k],
                 )
-        for k, key, ek in later:
-            out[k] = _status(decided[key], ek)
+            )
         return out
-
-    def _add(
-        self,
-        key: tuple[int, int, str],
-        target: int,
-        row: int,
-        pvalue: float,
-        pvalue_adj: float,
-        level: float,
-        significant: bool,
-        effect: float,
-    ) -> None:
-        self._decided[key] = significant
-        decision = _status(significant, effect)
-        order = len(self._rows) + 1
-        self._rows.append(
-            (order, target, row, key[2], float(pvalue), float(pvalue_adj), float(level), decision)
-        )
 
     # ------------------------------------------------------------------ reading
 

@@ -1,156 +1,36 @@
-"""Effect-size intervals and power of a comparison, and the re-run plan built on them.
+"""The re-run plan: which configurations are worth more seeds, and how many.
 
-Scores are one float per seed per configuration. :func:`comparison_insights` adds to a
-comparison the bootstrap intervals of its effects and the power columns (``mde``,
-``seeds_needed``, ``underpowered``); :func:`plan` ranks the configurations worth re-running.
+Scores are one float per seed per configuration. :func:`plan` compares a target
+(:func:`sweepwalk.compare.compare`) and ranks the inconclusive rows by what it would take to
+decide them.
 """
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .stats._bootstrap import bootstrap_intervals
-from .stats._power import mde, pooled_std, seeds_needed
+from . import _validation as v
+from ._vocab import Against, Correction, Neighbors, Test
+from .compare import compare
 
 if TYPE_CHECKING:
-    from .sweep import Sweep
+    from .data import SweepData
 
-__all__ = ["INSIGHT_COLUMNS", "comparison_insights", "plan"]
-
-INSIGHT_COLUMNS = (
-    "effect_low",
-    "effect_high",
-    "diff_mean_low",
-    "diff_mean_high",
-    "mde",
-    "seeds_needed",
-    "underpowered",
-)
-
-
-def _check_ci(ci: Any, max_rows: Any) -> tuple[float | None, int | None]:
-    if ci is not None and (
-        isinstance(ci, (bool, np.bool_))
-        or not isinstance(ci, numbers.Real)
-        or not 0 < float(ci) < 1
-    ):
-        raise ValueError(f"`ci` must be None or a number strictly between 0 and 1, got {ci!r}.")
-    if max_rows is not None and (
-        isinstance(max_rows, (bool, np.bool_))
-        or not isinstance(max_rows, numbers.Integral)
-        or max_rows < 0
-    ):
-        raise ValueError(f"`ci_max_rows` must be None or an integer >= 0, got {max_rows!r}.")
-    return (None if ci is None else float(ci)), (None if max_rows is None else int(max_rows))
-
-
-def comparison_insights(
-    sweep: Sweep,
-    target: int,
-    ids: np.ndarray,
-    status: np.ndarray,
-    diff_mean: np.ndarray,
-    *,
-    alpha: float,
-    ci: float | None = 0.95,
-    random_state: Any = None,
-    n_resamples: int = 2000,
-    max_rows: int | None = 5000,
-    notes: list[str] | None = None,
-) -> dict[str, np.ndarray]:
-    """Bootstrap intervals and power columns of a comparison, aligned with `ids`.
-
-    Scores are one float per seed per configuration.
-
-    Parameters
-    ----------
-    sweep : Sweep
-        The sweep.
-    target : int
-        Config id of the target.
-    ids : ndarray of int, shape (M,)
-        The compared rows.
-    status : ndarray of str, shape (M,)
-        Their comparison status.
-    diff_mean : ndarray of float, shape (M,)
-        Mean of the row minus mean of the target.
-    alpha : float
-        Significance level (of the power computations).
-    ci : float or None, optional
-        Level of the percentile bootstrap intervals; None skips them (NaN columns).
-    random_state : None, int or numpy.random.Generator, optional
-        Seed of the bootstrap.
-    n_resamples : int, optional
-        Bootstrap replicates. Default 2000.
-    max_rows : int or None, optional
-        Intervals and ``seeds_needed`` (the costly columns) are computed only when there are at
-        most this many rows; otherwise they are NaN and a line is added to `notes`. None: always.
-    notes : list of str, optional
-        Receives that line.
-
-    Returns
-    -------
-    dict of str to ndarray
-        ``effect_low``, ``effect_high`` (interval of the goal-oriented A12 effect),
-        ``diff_mean_low``, ``diff_mean_high`` (interval of row - target mean), ``mde`` (smallest
-        |difference in means| detectable with 80% power at `alpha`, two-sample t-test),
-        ``seeds_needed`` (seeds per configuration to detect the observed difference with 80%
-        power) and ``underpowered`` (status "ns" and ``mde > |diff_mean|``).
-
-    References
-    ----------
-    .. [1] Efron, B. and Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman &
-           Hall.
-    .. [2] Cohen, J. (1988). Statistical Power Analysis for the Behavioral Sciences (2nd ed.).
-           Lawrence Erlbaum.
-    """
-    ci, max_rows = _check_ci(ci, max_rows)
-    m = len(ids)
-    counts = sweep._counts
-    stds = sweep.configs["std"].to_numpy(dtype=np.float64)
-    n1, n2 = counts[ids], counts[target]
-    sd = pooled_std(stds[ids], n1, stds[target], n2)
-    out: dict[str, np.ndarray] = {name: np.full(m, np.nan) for name in INSIGHT_COLUMNS}
-    out["mde"] = mde(n1, n2, sd, alpha=alpha)
-    out["underpowered"] = (np.asarray(status) == "ns") & (out["mde"] > np.abs(diff_mean))
-    heavy = max_rows is None or m <= max_rows
-    if heavy:
-        out["seeds_needed"] = seeds_needed(diff_mean, sd, alpha=alpha)
-    if heavy and ci is not None and m:
-        values = sweep._values
-        res = bootstrap_intervals(
-            values[ids],
-            n1,
-            values[target : target + 1],
-            counts[target : target + 1],
-            ci=ci,
-            n_resamples=n_resamples,
-            goal=sweep.goal,
-            random_state=random_state,
-        )
-        out["effect_low"], out["effect_high"] = res.effect_low, res.effect_high
-        out["diff_mean_low"], out["diff_mean_high"] = res.diff_mean_low, res.diff_mean_high
-    if not heavy and notes is not None:
-        notes.append(
-            f"{m} rows exceed ci_max_rows={max_rows}: bootstrap intervals and seeds_needed "
-            "were not computed (NaN); pass ci_max_rows=None to compute them (slow)."
-        )
-    return out
+__all__ = ["plan"]
 
 
 def plan(
-    sweep: Sweep,
+    sweep: SweepData,
     target: int | dict[str, Any],
     *,
-    test: str = "ks",
-    correction: str = "none",
+    test: Test = "ks",
+    correction: Correction = "none",
     alpha: float = 0.05,
-    against: str = "neighbors",
-    neighbors: str = "adjacent",
+    against: Against = "neighbors",
+    neighbors: Neighbors = "adjacent",
     max_seeds: int | None = None,
     random_state: Any = None,
 ) -> pd.DataFrame:
@@ -166,7 +46,7 @@ def plan(
 
     Parameters
     ----------
-    sweep : Sweep
+    sweep : SweepData
         The sweep.
     target : int or dict
         Config id of the target, or a dict of parameter values.
@@ -202,12 +82,7 @@ def plan(
     .. [2] Lakens, D. (2017). Equivalence tests: A practical primer for t tests, correlations,
            and meta-analyses. Social Psychological and Personality Science, 8(4), 355-362.
     """
-    from .compare import compare
-
-    if max_seeds is not None and (
-        isinstance(max_seeds, bool) or not isinstance(max_seeds, numbers.Integral) or max_seeds < 1
-    ):
-        raise ValueError(f"`max_seeds` must be None or a positive integer, got {max_seeds!r}.")
+    max_seeds = v.check_int(max_seeds, "max_seeds", minimum=1, allow_none=True)
     comp = compare(
         sweep,
         target,
@@ -221,7 +96,7 @@ def plan(
         ci_max_rows=None,
     )
     t = comp.target
-    counts = sweep._counts
+    counts = sweep.counts
     frame = comp.to_frame().drop(index=t)
     keep = (frame["status"] == "na") | ((frame["status"] == "ns") & frame["underpowered"])
     frame = frame[keep]

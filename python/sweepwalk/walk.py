@@ -7,16 +7,18 @@ the largest effect, and repeats until no significantly better neighbour is left.
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import _validation as v
+from ._vocab import Correction, Neighbors, Test
+from .compare import Comparison, compare
+from .ledger import Ledger
+
 if TYPE_CHECKING:
-    from .compare import Comparison
-    from .ledger import Ledger
-    from .sweep import Sweep
+    from .data import SweepData
 
 __all__ = ["Walk", "walk"]
 
@@ -95,13 +97,13 @@ class Walk:
 
 
 def walk(
-    sweep: Sweep,
+    sweep: SweepData,
     start: int | dict[str, Any],
     *,
-    test: str = "ks",
-    correction: str = "none",
+    test: Test = "ks",
+    correction: Correction = "none",
     alpha: float = 0.05,
-    neighbors: str = "adjacent",
+    neighbors: Neighbors = "adjacent",
     max_steps: int | None = None,
     ledger: Ledger | None = None,
     **kwargs: Any,
@@ -117,7 +119,7 @@ def walk(
 
     Parameters
     ----------
-    sweep : Sweep
+    sweep : SweepData
         The sweep (scores: one float per seed per configuration).
     start : int or dict
         Config id, or a dict of parameter values, to start from.
@@ -154,10 +156,11 @@ def walk(
     >>> w = sweep.walk(0, test="mannwhitney", correction="holm")  # doctest: +SKIP
     >>> w.path, w.to_frame()  # doctest: +SKIP
     """
-    if max_steps is not None and (
-        isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral) or max_steps < 0
-    ):
-        raise ValueError(f"`max_steps` must be None or an integer >= 0, got {max_steps!r}")
+    max_steps = v.check_int(max_steps, "max_steps", minimum=0, allow_none=True)
+    if ledger is not None and not isinstance(ledger, Ledger):
+        raise TypeError(
+            f"`ledger` must be None or a sweepwalk.ledger.Ledger, got {type(ledger).__name__}."
+        )
     settings = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors}
     limit = np.inf if max_steps is None else int(max_steps)
 
@@ -166,7 +169,8 @@ def walk(
     comparisons: list[Comparison] = []
     current: int | dict[str, Any] = start
     while True:
-        cmp = sweep.compare(
+        cmp = compare(
+            sweep,
             current,
             against="neighbors",
             test=test,

@@ -12,22 +12,39 @@ from ._batch import (
     two_sample,
     two_sample_effect,
 )
+from ._bootstrap import BootstrapIntervals, bootstrap_intervals
 from ._effect import a12
 from ._multitest import METHODS as CORRECTIONS
 from ._multitest import adjust, canonical_method
+from ._online_fdr import LOND, LORDPlusPlus, OnlineDecision, gamma_sequence
 from ._paired import paired, shared
+from ._permutation import resolve_seed
+from ._power import mde, pooled_std, seeds_needed
+from ._tost import TostResult, ttost_ind
 
 __all__ = [
     "CORRECTIONS",
+    "LOND",
     "PAIRED_TESTS",
     "TESTS",
     "UNPAIRED_TESTS",
+    "BootstrapIntervals",
+    "LORDPlusPlus",
+    "OnlineDecision",
+    "TostResult",
     "a12",
     "adjust",
+    "bootstrap_intervals",
     "canonical_method",
     "check_test",
+    "gamma_sequence",
+    "mde",
     "paired",
+    "pooled_std",
+    "resolve_seed",
+    "seeds_needed",
     "shared",
+    "ttost_ind",
     "two_sample",
     "two_sample_effect",
 ]

@@ -29,23 +29,23 @@ def mean_difference(x: FloatArray, y: FloatArray, axis: int = -1) -> FloatArray:
 
 
 def resolve_seed(random_state: Any) -> int:
-    """Turn ``random_state`` (None, int or ``numpy.random.Generator``) into one integer seed.
+    """Turn ``random_state`` (anything ``numpy.random.default_rng`` accepts) into one int seed.
 
     Every row is tested with this same seed, as a plain loop calling ``permutation_test`` with
-    ``rng=seed`` would. ``None`` draws a fresh seed (results are then not reproducible).
+    ``rng=seed`` would. An int is the seed itself; ``None`` draws a fresh seed (results are then
+    not reproducible); a Generator, SeedSequence, BitGenerator or sequence of ints gives the
+    first integer its generator draws.
     """
-    if random_state is None:
-        return int(np.random.default_rng().integers(2**63 - 1))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**63 - 1))
     if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
         if random_state < 0:
             raise ValueError(f"`random_state` must be a non-negative integer, got {random_state}.")
         return int(random_state)
-    raise TypeError(
-        "`random_state` must be None, a non-negative int or a numpy.random.Generator, "
-        f"got {type(random_state).__name__}."
-    )
+    if isinstance(random_state, (bool, np.bool_, float, str, bytes)):
+        raise TypeError(
+            "`random_state` must be None, a non-negative int, a numpy Generator, SeedSequence, "
+            f"BitGenerator or a sequence of ints, got {type(random_state).__name__}."
+        )
+    return int(np.random.default_rng(random_state).integers(2**63 - 1))
 
 
 def _call(xg: FloatArray, yg: FloatArray, seed: int, n_resamples: int) -> Any:

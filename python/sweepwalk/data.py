@@ -1,0 +1,587 @@
+"""The data model: configurations, their per-seed scores, their parameter levels, neighbours.
+
+Scores are one float per seed per configuration. A configuration is a unique combination of
+parameter values; a missing value (NaN/None) is the value "absent" (a conditional
+hyperparameter that does not apply).
+
+This is the bottom layer of sweepwalk above the statistics: :class:`SweepData` builds the
+arrays once and exposes them through public read-only accessors, which every analysis
+(:mod:`sweepwalk.compare`, :mod:`sweepwalk.importance`, ...) uses. It imports no analysis; the
+facade :class:`sweepwalk.Sweep` adds the analyses as methods.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Hashable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import _validation as v
+from ._neighbors import NeighborIndex
+from ._vocab import Goal, Neighbors
+
+__all__ = ["SweepData"]
+
+_S = TypeVar("_S", bound="SweepData")
+
+
+def _sort_key(x: Any) -> tuple[int, float, str, str]:
+    """Order values of mixed types: numbers by value, then other types by name and text."""
+    if v.is_number(x):
+        return (0, float(x), "", "")
+    return (1, 0.0, type(x).__name__, str(x))
+
+
+def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, list[Any]]:
+    """Codes of a parameter column: rank of the value in sorted order, -1 for absent.
+
+    Returns the codes (one per row), whether the column is numeric (all present values real
+    numbers, bools excluded), and the present values in that order (the levels).
+    """
+    try:
+        raw, uniques = pd.factorize(col, use_na_sentinel=True)
+    except TypeError as exc:
+        bad = next((x for x in col if not isinstance(x, Hashable)), None)
+        raise TypeError(
+            f"parameter column {name!r} holds unhashable values such as {bad!r} "
+            f"({type(bad).__name__}); parameter values must be hashable (numbers, strings, "
+            f"bools, tuples). Convert them, e.g. df[{name!r}].map(tuple) or .map(str)."
+        ) from exc
+    dtype = col.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        numeric = False
+    elif pd.api.types.is_numeric_dtype(dtype):
+        numeric = True
+    else:
+        numeric = all(v.is_number(x) for x in uniques)
+    if isinstance(dtype, pd.CategoricalDtype):  # the categories' own order
+        order = np.argsort(np.asarray(pd.Categorical(uniques).codes), kind="stable")
+    elif numeric:
+        order = np.argsort(np.asarray(uniques, dtype=np.float64), kind="stable")
+    else:
+        uniq = list(uniques)
+        order = np.asarray(sorted(range(len(uniq)), key=lambda k: _sort_key(uniq[k])), dtype=int)
+    rank = np.empty(len(uniques) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(uniques), dtype=np.int64)
+    rank[-1] = -1  # factorize's -1 (absent) indexes the last slot
+    levels = [uniques[k] for k in order]
+    return rank[raw], numeric, levels
+
+
+def _row_stats(values: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries."""
+    n_rows = values.shape[0]
+    has = counts > 0
+    safe = np.where(has, counts, 1)
+    filled = np.where(np.isnan(values), 0.0, values)
+    mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
+    dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
+    var = (dev**2).sum(axis=1) / np.where(counts > 1, counts - 1, 1)
+    std = np.where(counts > 1, np.sqrt(var), np.nan)
+    ordered = np.sort(values, axis=1)  # NaN padding sorts last
+    rows = np.arange(n_rows)
+    c = np.maximum(counts, 1)
+    median = np.where(has, (ordered[rows, (c - 1) // 2] + ordered[rows, c // 2]) / 2.0, np.nan)
+    low = np.where(has, ordered[:, 0], np.nan)
+    high = np.where(has, ordered[rows, c - 1], np.nan)
+    return {"mean": mean, "std": std, "median": median, "min": low, "max": high}
+
+
+class SweepData:
+    """A hyperparameter sweep's data: configurations and their per-seed scores.
+
+    The data model under :class:`sweepwalk.Sweep` (which adds the analyses as methods); every
+    analysis reads a sweep through the public accessors below only.
+
+    Scores are one float per seed per configuration. Build a sweep with :meth:`from_runs`
+    (long format, one row per run) or :meth:`from_lists` (one row per configuration holding a
+    list of per-seed scores).
+
+    Configuration ids are 0..N-1 in the order of the sorted parameter values: by the first
+    parameter, then the second, and so on; within a parameter numbers sort by value, other values
+    by type name and then text (categorical columns follow their categories' order), and absent
+    (NaN/None) sorts last. The order does not depend on the order of the rows.
+
+    Attributes
+    ----------
+    params : tuple of str
+        The parameter columns, in the given order.
+    metric : str
+        The score column.
+    seed : str or None
+        The seed column, if given.
+    goal : {"max", "min"}
+        Whether larger or smaller scores are better.
+    min_runs : int
+        Fewest finite scores a configuration needs to be tested.
+    configs : pandas.DataFrame
+        One row per configuration (index ``config``): the parameters, then ``n`` (finite scores),
+        ``n_missing`` (NaN/inf runs, dropped), ``mean``, ``std`` (ddof=1), ``median``, ``min``,
+        ``max``. Statistics that need more scores than a configuration has are NaN.
+    runs : pandas.DataFrame
+        The long-format runs as given, plus a ``config`` column with the configuration id.
+    score_matrix, counts, seed_matrix, level_codes, levels, numeric
+        Read-only arrays for the analyses (see each property).
+    """
+
+    params: tuple[Any, ...]
+    metric: Any
+    seed: Any
+    goal: str
+    min_runs: int
+    configs: pd.DataFrame
+    runs: pd.DataFrame
+    _values: np.ndarray
+    _counts: np.ndarray
+    _seed_codes: np.ndarray | None
+    _codes: np.ndarray
+    _numeric: tuple[bool, ...]
+    _levels: dict[Any, tuple[Any, ...]]
+    _neighbors: NeighborIndex
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("Build a Sweep with Sweep.from_runs(...) or Sweep.from_lists(...).")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_runs(
+        cls: type[_S],
+        df: pd.DataFrame,
+        *,
+        metric: Hashable,
+        params: Sequence[Hashable] | None = None,
+        seed: Hashable | None = None,
+        goal: Goal = "max",
+        min_runs: int = 3,
+    ) -> _S:
+        """Build a sweep from long-format runs: one row per run (configuration x seed).
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per run; scores are one float per seed per configuration.
+        metric : str
+            The score column. NaN and +-inf scores count as missing (``n_missing``).
+        params : list of str, optional
+            The parameter columns. By default every column except ``metric``, ``seed`` and
+            ``"config"``; a float column whose values are mostly unique is refused as a likely
+            second metric.
+        seed : str, optional
+            The seed column. Scores are then ordered by seed, each (configuration, seed) must
+            occur once, and paired tests become possible.
+        goal : {"max", "min"}, default "max"
+            Whether larger or smaller scores are better.
+        min_runs : int, default 3
+            Fewest finite scores a configuration needs to be tested.
+
+        Returns
+        -------
+        Sweep
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sweepwalk import Sweep
+        >>> df = pd.DataFrame({"lr": [0.1] * 3 + [0.01] * 3, "seed": [0, 1, 2] * 2,
+        ...                    "acc": [0.8, 0.82, 0.81, 0.7, 0.71, 0.69]})
+        >>> sweep = Sweep.from_runs(df, metric="acc", seed="seed")
+        >>> sweep.configs[["lr", "n", "mean"]]  # doctest: +NORMALIZE_WHITESPACE
+                  lr  n  mean
+        config
+        0       0.01  3  0.70
+        1       0.10  3  0.81
+        >>> sweep.scores(1)  # ordered by seed
+        array([0.8 , 0.82, 0.81])
+        >>> sweep.find(lr=0.1), sweep.neighbors(0)
+        (1, [1])
+        """
+        df = v.check_frame(df)
+        v.check_column(df, metric, "metric")
+        if seed is not None:
+            v.check_column(df, seed, "seed")
+            if seed == metric:
+                raise ValueError(f"`seed` and `metric` are the same column {seed!r}.")
+        goal = v.check_goal(goal)
+        min_runs = v.check_min_runs(min_runs)
+        exclude = [metric] if seed is None else [metric, seed]
+        if params is None:
+            params = v.infer_params(df, exclude=exclude)
+        params = v.check_params(df, params, metric=metric, seed=seed)
+        scores = v.metric_array(df, metric)
+        return cls._build(df, params, metric, seed, scores, goal, min_runs)
+
+    @classmethod
+    def from_lists(
+        cls: type[_S],
+        df: pd.DataFrame,
+        *,
+        scores: Hashable,
+        params: Sequence[Hashable] | None = None,
+        goal: Goal = "max",
+        min_runs: int = 3,
+    ) -> _S:
+        """Build a sweep from one row per configuration holding a list of per-seed scores.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per configuration; column ``scores`` holds a list (or array) of that
+            configuration's scores, one float per seed. A missing cell or an empty list means no
+            runs (``n`` = 0, ``n_missing`` = 0); NaN/inf entries count in ``n_missing``.
+        scores : str
+            The column holding the lists; it becomes the sweep's ``metric``.
+        params : list of str, optional
+            The parameter columns; by default every other column (except ``"config"``).
+        goal : {"max", "min"}, default "max"
+        min_runs : int, default 3
+
+        Returns
+        -------
+        Sweep
+            List positions are not taken to be seeds: ``seed`` is None, so paired tests are not
+            available. Use :meth:`from_runs` with a seed column for those.
+        """
+        df = v.check_frame(df)
+        v.check_column(df, scores, "scores")
+        goal = v.check_goal(goal)
+        min_runs = v.check_min_runs(min_runs)
+        if params is None:
+            params = tuple(c for c in df.columns if c != scores and c != "config")
+            if not params:
+                raise ValueError("no parameter columns besides `scores`; pass `params=[...]`.")
+        params = v.check_params(df, params, metric=scores, seed=None)
+        row_cfg, (first_row, codes, numeric, levels) = _config_codes(df, params)
+        if len(first_row) < len(df):
+            dup = pd.Series(row_cfg).duplicated(keep=False).to_numpy()
+            rows = df.loc[dup, list(params)].head(6)
+            raise ValueError(
+                f"`from_lists` needs one row per configuration, but several rows share the same "
+                f"parameter values:\n{rows.to_string()}\nMerge their lists or use from_runs()."
+            )
+        cells = df[scores].tolist()
+        flat, lengths = _rectangular(cells)
+        if flat is None:
+            lists = [v.list_scores(x, scores, k) for k, x in enumerate(cells)]
+            lengths = np.array([len(x) for x in lists], dtype=np.int64)
+            flat = np.concatenate(lists) if lists else np.zeros(0)
+        rows = np.repeat(np.arange(len(df)), lengths)
+        long = df.loc[:, list(params)].iloc[rows].reset_index(drop=True)
+        long[scores] = flat
+        table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        values = flat.astype(np.float64, copy=True)
+        values[~np.isfinite(values)] = np.nan
+        cfg = (row_cfg[rows], table, codes, numeric, levels)
+        return cls._build(long, params, scores, None, values, goal, min_runs, cfg)
+
+    @classmethod
+    def _build(
+        cls: type[_S],
+        df: pd.DataFrame,
+        params: tuple[Hashable, ...],
+        metric: Hashable,
+        seed: Hashable | None,
+        scores: np.ndarray,
+        goal: str,
+        min_runs: int,
+        cfg: tuple[np.ndarray, pd.DataFrame, np.ndarray, list[bool], list[list[Any]]] | None = None,
+    ) -> _S:
+        if cfg is None:
+            row_cfg, (first_row, codes, numeric, levels) = _config_codes(df, params)
+            table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        else:  # from_lists: configurations known from its one-row-per-configuration frame
+            row_cfg, table, codes, numeric, levels = cfg
+        n_cfg = len(table)
+        finite = ~np.isnan(scores)
+        if seed is not None:
+            seed_code = _seed_codes(df[seed], seed)
+            order = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+            if order is None:  # duplicates: sort to name them
+                n_seeds = int(seed_code.max(initial=0)) + 1
+                order = np.argsort(row_cfg * n_seeds + seed_code, kind="stable")
+                v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
+        else:
+            seed_code = None
+            order = np.argsort(row_cfg, kind="stable")
+        order = order[finite[order]]
+        cfg_sorted = row_cfg[order]
+        counts = np.bincount(cfg_sorted, minlength=n_cfg).astype(np.int64)
+        n_missing = np.bincount(row_cfg[~finite], minlength=n_cfg).astype(np.int64)
+        width = max(int(counts.max(initial=0)), 1)
+        starts = np.cumsum(counts) - counts
+        pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
+        values = np.full((n_cfg, width), np.nan)
+        values[cfg_sorted, pos] = scores[order]
+        seed_codes = None
+        if seed_code is not None:
+            seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
+            seed_codes[cfg_sorted, pos] = seed_code[order]
+
+        configs = table
+        configs["n"] = counts
+        configs["n_missing"] = n_missing
+        for name, col in _row_stats(values, counts).items():
+            configs[name] = col
+        configs.index = pd.RangeIndex(n_cfg, name="config")
+        runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
+
+        self = object.__new__(cls)
+        self.params = tuple(params)
+        self.metric = metric
+        self.seed = seed
+        self.goal = goal
+        self.min_runs = min_runs
+        self.configs = configs
+        self.runs = runs
+        for array in (values, counts, seed_codes, codes):
+            if array is not None:
+                array.flags.writeable = False  # handed out by the accessors: read-only
+        self._values = values
+        self._counts = counts
+        self._seed_codes = seed_codes
+        self._codes = codes
+        self._numeric = tuple(bool(x) for x in numeric)
+        self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
+        self._neighbors = NeighborIndex(codes, numeric, self.params)
+        return self
+
+    # ------------------------------------------------------------------ access
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __repr__(self) -> str:
+        seeds = "" if self.seed is None else f", seed={self.seed!r}"
+        return (
+            f"<{type(self).__name__}: {len(self)} configurations x up to "
+            f"{self._values.shape[1]} runs, metric={self.metric!r}{seeds}, "
+            f"goal={self.goal!r}, params={list(self.params)!r}>"
+        )
+
+    def scores(self, i: int) -> np.ndarray:
+        """Finite scores of configuration ``i`` (ordered by seed when a seed column is given).
+
+        Scores are one float per seed per configuration; NaN/inf runs are left out.
+        """
+        i = v.check_config_id(i, len(self))
+        return self._values[i, : self._counts[i]].copy()
+
+    def neighbors(self, i: int, mode: Neighbors = "adjacent") -> list[int]:
+        """Config ids of the neighbours of configuration ``i``, sorted.
+
+        Two configurations neighbour along ``p`` when ``p`` is the only parameter present in
+        both with different values, or when no parameter differs and ``p`` is the only one absent
+        on exactly one side. ``mode="axis"`` keeps every neighbour; ``mode="adjacent"`` keeps,
+        along a numeric parameter, only the nearest lower and higher values.
+        """
+        return [int(j) for j in self._neighbors.neighbors(i, mode)]
+
+    def find(self, **values: Any) -> int:
+        """Config id of the configuration with these parameter values.
+
+        Parameters not given may take any value, as long as one configuration matches. Pass
+        ``None`` (or NaN) for an absent value. A string also matches a value whose text is that
+        string (``lr="0.1"`` matches 0.1) when nothing matches exactly.
+
+        Raises
+        ------
+        KeyError
+            No configuration matches; the message shows the closest ones.
+        ValueError
+            Unknown parameter names, or several configurations match.
+        """
+        unknown = [k for k in values if k not in self.params]
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {unknown!r}; the parameters are {list(self.params)!r}."
+            )
+        if not values:
+            raise ValueError(f"give at least one parameter value, from {list(self.params)!r}.")
+        table = self.configs.loc[:, list(self.params)]
+        hits = np.zeros((len(table), len(values)), dtype=bool)
+        for k, (name, want) in enumerate(values.items()):
+            hits[:, k] = v.match_values(table[name], want)
+        match = np.flatnonzero(hits.all(axis=1))
+        if len(match) == 1:
+            return int(match[0])
+        if len(match) > 1:
+            shown = table.iloc[match[:8]].to_string()
+            raise ValueError(
+                f"{len(match)} configurations match {values!r}; give more parameters:\n{shown}"
+            )
+        score = hits.sum(axis=1)
+        closest = np.argsort(-score, kind="stable")[:5]
+        raise v.SweepKeyError(
+            f"no configuration has {values!r}. Closest configurations "
+            f"(matching {int(score[closest[0]])} of {len(values)}):\n"
+            f"{table.iloc[closest].to_string()}"
+        )
+
+    def resolve(self, target: Any, name: str = "target") -> int:
+        """Config id for ``target``: an int config id or a dict of parameter values.
+
+        Raises
+        ------
+        TypeError
+            ``target`` is neither an integer (bools refused) nor a dict.
+        KeyError
+            No such config id, or no configuration has these values (the message shows the
+            closest ones).
+        """
+        if isinstance(target, dict):
+            return self.find(**target)
+        if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Integral):
+            raise TypeError(
+                f"`{name}` must be a config id (int) or a dict of parameter values, got {target!r}."
+            )
+        return v.check_config_id(target, len(self), name)
+
+    # ------------------------------------------------------------------ accessors (read-only)
+    @property
+    def score_matrix(self) -> npt.NDArray[np.float64]:
+        """Scores as an (N, K) float64 array, read-only.
+
+        Row ``i`` holds configuration ``i``'s finite scores left-aligned (ordered by seed when a
+        seed column is given, else in input order), NaN-padded to K = the largest ``n``
+        (K >= 1). Scores are one float per seed per configuration.
+        """
+        return self._values
+
+    @property
+    def counts(self) -> npt.NDArray[np.int64]:
+        """Finite scores per configuration, shape (N,), read-only (equals ``configs["n"]``)."""
+        return self._counts
+
+    @property
+    def seed_matrix(self) -> npt.NDArray[np.int64] | None:
+        """Seed codes aligned with :attr:`score_matrix`, shape (N, K), read-only, or None.
+
+        The integer code of each score's seed (codes follow the sorted seed values; -1 in the
+        padding). None when the sweep has no seed column (no paired tests then).
+        """
+        return self._seed_codes
+
+    @property
+    def level_codes(self) -> npt.NDArray[np.int64]:
+        """Parameter level codes, shape (N, P), read-only.
+
+        ``level_codes[i, p]`` is the position of configuration ``i``'s value of parameter ``p``
+        in :attr:`levels` ``[params[p]]``, or -1 when the value is absent.
+        """
+        return self._codes
+
+    @property
+    def levels(self) -> dict[Any, tuple[Any, ...]]:
+        """Each parameter's present values in config order (a copy of the mapping)."""
+        return dict(self._levels)
+
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """Per parameter: whether all its present values are real numbers (bools are not)."""
+        return self._numeric
+
+    def neighbor_ids(self, i: int, mode: Neighbors = "adjacent") -> npt.NDArray[np.int64]:
+        """Config ids of the neighbours of configuration ``i`` as a sorted int64 array.
+
+        The rule of :meth:`neighbors`.
+        """
+        return self._neighbors.neighbors(v.check_config_id(i, len(self)), v.check_mode(mode))
+
+    def varied(self, i: int, ids: npt.ArrayLike) -> list[Any]:
+        """Return the parameter along which each of ``ids`` neighbours ``i`` (None: not one)."""
+        return self._neighbors.varied(i, ids)
+
+    def neighbor_pairs(
+        self, mode: Neighbors = "adjacent"
+    ) -> dict[Any, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+        """Every unordered neighbour pair once, grouped by the parameter along which they differ.
+
+        Returns ``{param: (a, b)}`` with int64 arrays, ``a < b``; every parameter is a key
+        (perhaps with empty arrays). With ``mode="adjacent"`` a pair is listed when either side
+        keeps the other.
+        """
+        return self._neighbors.pairs(v.check_mode(mode))
+
+
+# ---------------------------------------------------------------------- helpers
+def _config_codes(
+    df: pd.DataFrame, params: Sequence[Hashable]
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, list[bool], list[list[Any]]]]:
+    """Config id per row, and per config: first row, value codes (N, P), numeric flags, levels."""
+    cols = []
+    numeric = []
+    levels = []
+    for p in params:
+        c, is_num, lv = _ordered_codes(df[p], p)
+        cols.append(c)
+        numeric.append(is_num)
+        levels.append(lv)
+    # Absent sorts last: shift it above every present code before combining.
+    key = np.zeros(len(df), dtype=np.int64)
+    for c in cols:
+        card = int(c.max(initial=-1)) + 2
+        if int(key.max(initial=0)) >= (2**62) // card:
+            key = _dense(key)[0]
+        key = key * card + np.where(c < 0, card - 1, c)
+    row_cfg, first_row = _dense(key)
+    codes = np.stack([c[first_row] for c in cols], axis=1)
+    return row_cfg, (first_row, codes.reshape(len(first_row), len(cols)), numeric, levels)
+
+
+def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense sorted ranks of ``key`` and the first row holding each rank."""
+    codes, uniques = pd.factorize(key)
+    n = len(codes)
+    is_new = np.empty(n, dtype=bool)
+    if n:
+        is_new[0] = True
+        np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=is_new[1:])
+    first = np.flatnonzero(is_new)  # factorize numbers codes by first appearance
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques), dtype=np.int64)
+    return rank[codes], first[order]
+
+
+def _rectangular(cells: list[Any]) -> tuple[np.ndarray | None, np.ndarray]:
+    """Fast path for from_lists: every cell a list of the same length (one C-level copy)."""
+    try:
+        with np.errstate(all="ignore"):
+            block = np.array(cells, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, np.zeros(0, dtype=np.int64)
+    if block.ndim != 2:
+        return None, np.zeros(0, dtype=np.int64)
+    return block.reshape(-1), np.full(block.shape[0], block.shape[1], dtype=np.int64)
+
+
+def _order_by_config_and_seed(
+    row_cfg: np.ndarray, seed_code: np.ndarray, n_cfg: int
+) -> np.ndarray | None:
+    """Rows sorted by (config, seed) without a sort: each pair has its own slot.
+
+    Returns None when two rows share a (configuration, seed) slot.
+    """
+    n_seeds = int(seed_code.max(initial=0)) + 1
+    slots = row_cfg * n_seeds + seed_code
+    size = n_cfg * n_seeds
+    if size > 8 * len(slots) + 1024:  # sparse slots: sorting is cheaper than a big table
+        order = np.argsort(slots, kind="stable")
+        taken = slots[order]
+        return None if bool((taken[1:] == taken[:-1]).any()) else order
+    hits = np.bincount(slots, minlength=size)
+    if int(hits.max(initial=0)) > 1:
+        return None
+    table = np.full(size, -1, dtype=np.int64)
+    table[slots] = np.arange(len(slots), dtype=np.int64)
+    return table[hits > 0]
+
+
+def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
+    if col.isna().any():
+        rows = np.flatnonzero(col.isna().to_numpy())[:5].tolist()
+        raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")
+    codes, _, _ = _ordered_codes(col, seed)
+    return codes
