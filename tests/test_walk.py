@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import types
 import warnings
 
 import numpy as np
@@ -188,7 +189,8 @@ def _cycle_compare(sweep, current, **kwargs):
 
 def test_never_revisits_so_cycles_end(monkeypatch):
     monkeypatch.setattr(sweepwalk.walk, "compare", _cycle_compare)
-    w = sweepwalk.walk.walk(object(), 0)
+    means = pd.DataFrame({"mean": [0.0, 1.0, 2.0]})
+    w = sweepwalk.walk.walk(types.SimpleNamespace(configs=means), 0)
     assert w.path == [0, 1, 2]
     assert w.stopped == "no better neighbour"
 

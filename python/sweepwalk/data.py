@@ -320,12 +320,12 @@ class SweepData:
             seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
             seed_codes[cfg_sorted, pos] = seed_code[order]
 
-        configs = table
-        configs["n"] = counts
-        configs["n_missing"] = n_missing
-        for name, col in _row_stats(values, counts).items():
-            configs[name] = col
-        configs.index = pd.RangeIndex(n_cfg, name="config")
+        index = pd.RangeIndex(n_cfg, name="config")
+        stat_cols = {"n": counts, "n_missing": n_missing, **_row_stats(values, counts)}
+        # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
+        configs = pd.concat(
+            [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
+        )
         runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
 
         self = object.__new__(cls)
@@ -437,6 +437,84 @@ class SweepData:
                 f"`{name}` must be a config id (int) or a dict of parameter values, got {target!r}."
             )
         return v.check_config_id(target, len(self), name)
+
+    # ------------------------------------------------------------------ subsets of the runs
+    def with_runs(self: _S, keep: npt.ArrayLike) -> _S:
+        """Return the same configurations (same config ids) with only the runs ``keep`` flags.
+
+        Parameters
+        ----------
+        keep : array_like of bool, shape (len(runs),)
+            One flag per row of :attr:`runs`.
+
+        Returns
+        -------
+        SweepData
+            Of the same class; a configuration whose runs are all left out stays, with ``n``
+            = 0. Scores are one float per seed per configuration.
+        """
+        mask = np.asarray(keep)
+        if mask.dtype != bool or mask.shape != (len(self.runs),):
+            raise ValueError(
+                f"`keep` must be a boolean array with one flag per run ({len(self.runs)}), got "
+                f"dtype {mask.dtype} and shape {mask.shape}."
+            )
+        runs = self.runs.loc[mask]
+        table = self.configs.loc[:, list(self.params)].reset_index(drop=True)
+        levels = [list(self._levels[p]) for p in self.params]
+        cfg = (runs["config"].to_numpy(), table, self._codes, list(self._numeric), levels)
+        scores = v.metric_array(runs, self.metric)
+        return self._build(
+            runs.drop(columns="config"),
+            self.params,
+            self.metric,
+            self.seed,
+            scores,
+            self.goal,
+            self.min_runs,
+            cfg,
+        )
+
+    def split_runs(self: _S, holdout: float, random_state: Any = None) -> tuple[_S, _S]:
+        """Split the runs in two: one part to decide on, one held out to estimate honestly.
+
+        With a seed column the *seeds* are split (every configuration keeps the same seeds on
+        each side, so paired tests stay paired); without one, each configuration's runs are
+        split at random in the same proportion.
+
+        Parameters
+        ----------
+        holdout : float
+            Share of the seeds (or runs) held out, strictly between 0 and 1; at least one seed
+            (run) goes to each side when there are two or more.
+        random_state : optional
+            Anything ``numpy.random.default_rng`` accepts; the split is reproducible with it.
+
+        Returns
+        -------
+        (explore, confirm) : tuple of SweepData
+            Both with the configurations and config ids of this sweep.
+        """
+        share = v.check_alpha(holdout, "holdout")
+        rng = np.random.default_rng(v.check_random_state(random_state))
+        config = self.runs["config"].to_numpy()
+        if self.seed is not None:
+            codes = _seed_codes(self.runs[self.seed], self.seed)
+            n_seeds = int(codes.max(initial=-1)) + 1
+            n_out = min(max(round(share * n_seeds), 1), max(n_seeds - 1, 1))
+            held = np.zeros(n_seeds, dtype=bool)
+            held[rng.permutation(n_seeds)[:n_out]] = True
+            confirm = held[codes]
+        else:
+            # a random rank of each run within its configuration, then the first share held out
+            order = np.lexsort((rng.random(len(config)), config))
+            sizes = np.bincount(config, minlength=len(self))
+            starts = np.cumsum(sizes) - sizes
+            rank = np.empty(len(config), dtype=np.int64)
+            rank[order] = np.arange(len(config)) - starts[config[order]]
+            n_out = np.minimum(np.maximum(np.rint(share * sizes), 1), np.maximum(sizes - 1, 1))
+            confirm = rank < n_out[config]
+        return self.with_runs(~confirm), self.with_runs(confirm)
 
     # ------------------------------------------------------------------ accessors (read-only)
     @property
