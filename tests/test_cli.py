@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk.cli import main, parse_target, split_target
+from sweepwalk.cli import IMPORTANCE_TABLE, main, parse_target, split_target
 from sweepwalk.datasets import DEMO, load_demo
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
@@ -420,12 +420,14 @@ def test_importance_table(runs_csv: Path, capsys: pytest.CaptureFixture[str]) ->
     sweep = Sweep.from_runs(pd.read_csv(runs_csv), metric="acc", seed="seed")
     expected = sweep.importance()
     lines = out.splitlines()
-    assert lines[0].split() == list(expected.columns)
-    body = {line.split()[0]: line.split() for line in lines if line.split()[:1] != []}
+    shown = list(IMPORTANCE_TABLE)
+    assert lines[0].split() == shown  # the terminal table: counts and verdict
+    body = {line.split()[0]: line for line in lines if line.split()[:1] != []}
     for param in PARAMS:
         row = body[param]
-        assert row[-1] == expected.loc[param, "verdict"]
-        assert int(row[1 + list(expected.columns).index("pairs")]) == expected.loc[param, "pairs"]
+        assert row.endswith(" " + expected.loc[param, "verdict"])
+        assert int(row.split()[1 + shown.index("pairs")]) == expected.loc[param, "pairs"]
+    assert f"margin={expected.attrs['margin']:.3g} (default" in out
 
 
 def test_importance_progress_bar(

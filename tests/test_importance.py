@@ -9,7 +9,7 @@ from statsmodels.stats.weightstats import ttost_ind
 
 from sweepwalk import Sweep
 from sweepwalk.datasets import DEMO, load_demo
-from sweepwalk.importance import importance, verdicts
+from sweepwalk.importance import default_margin, importance, verdicts
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,9 @@ def _small(seed: int = 0, n: int = 6, short: tuple[int, ...] = ()) -> Sweep:
 
 def _loop(sweep, test, correction, alpha, neighbors, margin):
     """Per-pair scipy/statsmodels loop: the reference."""
-    pairs = sweep._neighbors.pairs(neighbors)
+    pairs = sweep.neighbor_pairs(neighbors)
+    if margin is None:
+        margin = default_margin(sweep)
     rows = []
     for param in sweep.params:
         a, b = pairs.get(param, ((), ()))
@@ -94,10 +96,12 @@ def test_equals_per_pair_loop(demo, test, correction, neighbors, margin):
         got["median_abs_effect"], want["median_abs_effect"], rtol=1e-12, atol=1e-15
     )
     np.testing.assert_allclose(got["share_significant"], got["significant"] / got["tested"])
-    if margin is None:
-        assert got["equivalent"].isna().all()
-    else:
-        np.testing.assert_array_equal(got["equivalent"], want["equivalent"])
+    np.testing.assert_array_equal(got["equivalent"], want["equivalent"])
+    used = default_margin(demo) if margin is None else margin
+    assert got.attrs["margin"] == used
+    assert got.attrs["margin_source"].startswith("default" if margin is None else "given")
+    parts = got[["matters", "negligible", "inconclusive"]].sum(axis=1)
+    np.testing.assert_array_equal(parts, got["tested"])
     assert got.attrs["family"] == int(got["tested"].sum())
 
 
@@ -114,38 +118,46 @@ def test_paired_test_and_target_subset(demo):
     assert full["tested"].sum() > 0
     t = 7
     sub = importance(demo, test="wilcoxon", target=t)
-    nb = demo._neighbors.pairs("adjacent")
+    nb = demo.neighbor_pairs("adjacent")
     for param in demo.params:
         a, b = nb[param]
         assert sub.loc[param, "pairs"] == int(((a == t) | (b == t)).sum())
     assert sub.attrs["target"] == t
 
 
-def test_no_verdict_of_irrelevance_without_margin():
-    # lr matters hugely; act not at all. Without a margin act can only be inconclusive.
+def test_default_margin_is_half_the_median_seed_spread(demo):
+    stds = demo.configs.loc[demo.configs["n"] >= demo.min_runs, "std"]
+    assert default_margin(demo) == pytest.approx(0.5 * np.median(stds), rel=1e-15)
+
+
+def test_no_verdict_of_irrelevance_without_equivalence():
+    # lr matters hugely; act not at all. Non-significance alone never makes act negligible:
+    # only pairs shown equivalent (TOST within the margin) can.
     sweep = _small(n=10)
-    got = importance(sweep, test="welch", correction="bonferroni")
-    assert got.loc["lr", "verdict"] == "matters"
-    assert got.loc["act", "verdict"] == "inconclusive"
-    with_margin = importance(sweep, test="welch", correction="bonferroni", margin=0.5)
-    assert with_margin.loc["act", "verdict"] == "equivalent within ±0.5"
+    tight = importance(sweep, test="welch", correction="bonferroni", margin=1e-6)
+    assert tight.loc["lr", "verdict"] == "matters"
+    assert tight.loc["act", "significant"] == 0
+    assert tight.loc["act", "verdict"] == "inconclusive"
+    loose = importance(sweep, test="welch", correction="bonferroni", margin=0.5)
+    assert loose.loc["act", "verdict"] == "negligible within ±0.5"
+    assert loose.loc["act", "negligible"] == loose.loc["act", "tested"]
 
 
 def test_verdict_rules():
     got = verdicts(
-        np.array([0, 3, 3, 3, 3]),
-        np.array([0, 1, 0, 2, 0]),
-        np.array([0, 1, 3, 3, 2]),
+        np.array([0, 3, 3, 4, 4, 3]),
+        np.array([0, 2, 0, 2, 1, 1]),
+        np.array([0, 1, 2, 2, 2, 1]),
         0.1,
     )
     assert got == [
         "untested",
         "matters",
-        "equivalent within ±0.1",
-        "equivalent within ±0.1",
+        "negligible within ±0.1",
+        "inconclusive",  # half is no majority
+        "inconclusive",
         "inconclusive",
     ]
-    assert verdicts(np.array([2]), np.array([0]), np.array([0]), None) == ["inconclusive"]
 
 
 def test_progress_is_called_with_fractions(demo, monkeypatch):

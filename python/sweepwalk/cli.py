@@ -333,6 +333,19 @@ class Progress:
 PROGRESS_AFTER = 1.0
 
 
+#: the columns of the importance table on a terminal (csv and json keep every column)
+IMPORTANCE_TABLE = (
+    "pairs",
+    "tested",
+    "too_few_runs",
+    "matters",
+    "negligible",
+    "inconclusive",
+    "median_abs_effect",
+    "verdict",
+)
+
+
 def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk importance``: which parameters matter, over every neighbour pair."""
     sweep, runs = _load_sweep(args)
@@ -364,8 +377,12 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     if args.format == "json":
         stdout.write(to_json(frame, meta) + "\n")
         return
-    text = frame.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
+    text = frame.loc[:, list(IMPORTANCE_TABLE)].to_string(
+        float_format=lambda v: f"{v:.4g}", na_rep="-"
+    )
     stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
+    meta["margin"] = f"{frame.attrs['margin']:.3g} ({frame.attrs['margin_source']})"
+    del meta["margin_source"]
     settings = ", ".join(f"{k}={v}" for k, v in meta.items() if k not in {"metric", "goal"})
     stdout.write(f"\n{sweep.metric} ({sweep.goal}): {settings}\n")
 

@@ -22,7 +22,7 @@ from .stats import a12, adjust, shared, ttost_ind, two_sample
 if TYPE_CHECKING:
     from .data import SweepData
 
-__all__ = ["importance", "verdicts"]
+__all__ = ["COLUMNS", "default_margin", "importance", "verdicts"]
 
 #: pairs per vectorised batch (bounds memory; the progress callback fires once per batch)
 _BATCH = 100_000
@@ -40,9 +40,15 @@ COLUMNS = (
     "tested",
     "too_few_runs",
     "significant",
+    "equivalent",
+    "matters",
+    "negligible",
+    "inconclusive",
+    "share_matters",
+    "share_negligible",
+    "share_inconclusive",
     "share_significant",
     "median_abs_effect",
-    "equivalent",
     "verdict",
 )
 
@@ -72,18 +78,37 @@ def _importance_input_validation(
     return test, correction, alpha, neighbors, margin
 
 
+def default_margin(sweep: SweepData) -> float:
+    """Return the equivalence margin used when none is given: half the typical seed spread.
+
+    Half the median standard deviation (ddof=1) of the configurations with at least
+    ``sweep.min_runs`` scores, in metric units: a difference smaller than half of what seeds
+    alone move a configuration by is called negligible. NaN when no configuration has a
+    finite, positive spread (then no pair can be shown equivalent).
+
+    Scores are one float per seed per configuration.
+    """
+    stds = sweep.configs["std"].to_numpy(dtype=np.float64)
+    ok = (sweep.counts >= sweep.min_runs) & np.isfinite(stds) & (stds > 0)
+    return float(0.5 * np.median(stds[ok])) if ok.any() else float("nan")
+
+
 def verdicts(
-    tested: np.ndarray, significant: np.ndarray, equivalent: np.ndarray, margin: float | None
+    tested: np.ndarray, matters: np.ndarray, negligible: np.ndarray, margin: float
 ) -> list[str]:
-    """Verdict per parameter from its pair counts (see :func:`importance`, Notes)."""
+    """Verdict per parameter from its pair counts (see :func:`importance`, Notes).
+
+    ``matters``: tested pairs significant and not shown equivalent; ``negligible``: tested
+    pairs shown equivalent within ``margin``.
+    """
     out = []
-    for t, s, e in zip(tested, significant, equivalent, strict=True):
+    for t, s, e in zip(tested, matters, negligible, strict=True):
         if t == 0:
             out.append("untested")
-        elif margin is not None and e == t:
-            out.append(f"equivalent within ±{margin:g}")
-        elif s > 0:
+        elif 2 * s > t:
             out.append("matters")
+        elif 2 * e > t:
+            out.append(f"negligible within ±{margin:.3g}")
         else:
             out.append("inconclusive")
     return out
@@ -201,9 +226,11 @@ def importance(
     neighbors : {"adjacent", "axis"}, optional
         Neighbour mode of the pairs. Default "adjacent".
     margin : float, optional
-        Equivalence margin in metric units. When given, each tested pair also gets a TOST
-        equivalence test of the means (Welch standard error,
+        Equivalence margin in metric units: each tested pair also gets a TOST equivalence test
+        of the means (Welch standard error,
         ``statsmodels.stats.weightstats.ttost_ind(a, b, -margin, margin, usevar="unequal")``).
+        Default: :func:`default_margin`, half the median seed-to-seed standard deviation;
+        ``attrs["margin"]`` and ``attrs["margin_source"]`` always say which margin was used.
     target : int, optional
         Only the pairs that include this config id (the target's own neighbours), corrected as
         their own family. Default: the whole sweep.
@@ -222,11 +249,13 @@ def importance(
           (shared seeds for paired tests);
         - ``too_few_runs``: the other pairs, counted but not tested;
         - ``significant``: tested pairs with adjusted p-value < alpha;
+        - ``equivalent``: tested pairs whose TOST p-value is < alpha (shown within ±margin);
+        - ``matters``, ``negligible``, ``inconclusive``: each tested pair in one of three:
+          significant and not equivalent; equivalent (a difference that is real but within
+          the margin is negligible); neither. ``share_*``: each of them / tested;
         - ``share_significant``: significant / tested (NaN when nothing was tested);
         - ``median_abs_effect``: median over tested pairs of ``|A12 - 0.5|`` (0 = no tendency,
           0.5 = complete separation);
-        - ``equivalent``: tested pairs whose TOST p-value is < alpha (float; NaN without
-          `margin`);
         - ``verdict``: see Notes.
 
         ``attrs`` holds the settings and ``family`` (number of tests corrected together).
@@ -234,13 +263,15 @@ def importance(
     Notes
     -----
     The verdict never concludes that a parameter does not matter from non-significance alone
-    (absence of evidence is not evidence of absence):
+    (absence of evidence is not evidence of absence); it is the share of the parameter's tested
+    pairs that say so, and the three counts are always given beside it:
 
-    - "equivalent within ±m": every tested pair along the parameter is shown equivalent within
-      the stated margin by TOST. Requiring all pairs is an intersection-union test, so the claim
-      as a whole has error rate <= alpha without a multiplicity correction (Berger 1982).
-    - "matters": otherwise, when at least one pair differs significantly after correction.
-    - "inconclusive": neither (without a margin, every parameter without a significant pair).
+    - "matters": more than half of the tested pairs differ significantly (after correction)
+      and are not shown equivalent.
+    - "negligible within ±m": more than half of the tested pairs are shown equivalent within
+      the margin by TOST (each at level alpha; ``equivalent == tested`` is Berger's
+      intersection-union test of "negligible everywhere", error rate <= alpha as a whole).
+    - "inconclusive": neither has a majority: these seeds cannot say.
     - "untested": no pair had enough runs.
 
     KS detects any difference in distribution, Mann-Whitney a tendency of one to beat the other,
@@ -270,6 +301,10 @@ def importance(
     test, correction, alpha, neighbors, margin = _importance_input_validation(
         test, correction, alpha, neighbors, margin, progress, sweep.seed_matrix is not None
     )
+    margin_source = "given"
+    if margin is None:
+        margin = default_margin(sweep)
+        margin_source = "default: half the median seed-to-seed standard deviation"
     random_state = v.check_random_state(random_state)
     if target is not None:
         target = sweep.resolve(target)
@@ -303,7 +338,7 @@ def importance(
             _, p = two_sample(test, xa, na, xb, nb, random_state=random_state, **kwargs)
             pvalue[idx] = p
             effect[idx] = _a12_pairs(ranks, values, counts, a[idx], b[idx])
-            if margin is not None:
+            if np.isfinite(margin):
                 tost_p[idx] = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal").pvalue
         if progress is not None:
             progress(min(1.0, sl.stop / m))
@@ -317,21 +352,32 @@ def importance(
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(code[mask], minlength=k).astype(np.int64)
 
+    equivalent = (tost_p < alpha) & tested
     n_tested = count(tested)
-    n_sig = count(significant & tested)
-    n_equiv = count((tost_p < alpha) & tested)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(n_tested > 0, n_sig / np.maximum(n_tested, 1), np.nan)
+    n_matters = count(significant & tested & ~equivalent)
+    n_negligible = count(equivalent)
+
+    def share(n: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n_tested > 0, n / np.maximum(n_tested, 1), np.nan)
+
+    n_inconclusive = n_tested - n_matters - n_negligible
     frame = pd.DataFrame(
         {
             "pairs": count(np.ones(m, dtype=bool)),
             "tested": n_tested,
             "too_few_runs": count(~enough),
-            "significant": n_sig,
-            "share_significant": share,
+            "significant": count(significant & tested),
+            "equivalent": n_negligible,
+            "matters": n_matters,
+            "negligible": n_negligible,
+            "inconclusive": n_inconclusive,
+            "share_matters": share(n_matters),
+            "share_negligible": share(n_negligible),
+            "share_inconclusive": share(n_inconclusive),
+            "share_significant": share(count(significant & tested)),
             "median_abs_effect": _group_median(abs_effect[tested], code[tested], k),
-            "equivalent": n_equiv.astype(np.float64) if margin is not None else np.nan,
-            "verdict": verdicts(n_tested, n_sig, n_equiv, margin),
+            "verdict": verdicts(n_tested, n_matters, n_negligible, margin),
         },
         index=pd.Index(params, name="param"),
     )
@@ -341,6 +387,7 @@ def importance(
         alpha=alpha,
         neighbors=neighbors,
         margin=margin,
+        margin_source=margin_source,
         target=target,
         family=int(tested.sum()),
     )
