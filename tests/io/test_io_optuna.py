@@ -125,7 +125,9 @@ def test_multi_objective_by_name_or_index(tmp_path, runs):
         from_optuna(study)
     loss = from_optuna(study, metric="values_1")
     assert (loss.goal, loss.metric) == ("min", "values_1")
-    np.testing.assert_allclose(loss.configs["mean"], 1 - from_optuna(study, metric=0).configs["mean"])
+    np.testing.assert_allclose(
+        loss.configs["mean"], 1 - from_optuna(study, metric=0).configs["mean"]
+    )
     with pytest.warns(optuna.exceptions.ExperimentalWarning):
         study.set_metric_names(["acc", "loss"])
     acc = from_optuna(study, metric="acc")
