@@ -3,14 +3,15 @@
 Run it in a throwaway environment that has the tools, not the project's venv:
 
     python -m venv /tmp/fixvenv && /tmp/fixvenv/bin/pip install "ray[tune]" hydra-core
-    /tmp/fixvenv/bin/python scripts/make_io_fixtures.py
+    /tmp/fixvenv/bin/python scripts/make_io_fixtures.py [ray] [hydra] [wandb]
 
 It rewrites ``tests/fixtures/ray_tune_exp/`` (one folder per trial; only ``params.json``,
 ``result.json`` and ``error.txt`` are kept, the files sweepwalk reads) and
 ``tests/fixtures/hydra_multirun/`` (one folder per job with ``.hydra/overrides.yaml`` and
 ``metrics.json``). Both sweeps: lr in {0.01, 0.1, 1.0} x wd in {0, 0.001} x seed in {0, 1, 2};
 one configuration x seed fails on purpose (Ray: the trial raises; Hydra: the job writes no
-metrics) so that the readers' counts of dropped runs are exercised.
+metrics) so that the readers' counts of dropped runs are exercised. ``wandb`` writes
+``tests/fixtures/wandb_export.csv`` (needs only pandas).
 """
 
 from __future__ import annotations
@@ -125,7 +126,44 @@ def make_hydra(out: Path) -> None:
             f.unlink()
 
 
+def make_wandb_csv(out: Path) -> None:
+    """A runs table laid out as W&B's "Export CSV" writes it (W&B's columns first, then the
+    visible config and summary columns); written by hand, wandb cannot run offline. The scores
+    are tests/io/conftest.py's grid_runs(); two runs did not finish."""
+    import pandas as pd
+
+    sys.path.insert(0, str(FIXTURES.parent / "io"))
+    from conftest import grid_runs
+
+    runs = grid_runs()
+    table = pd.DataFrame(
+        {
+            "Name": [f"run-{k}" for k in range(len(runs))],
+            "State": "finished",
+            "Notes": "-",
+            "User": "me",
+            "Tags": "",
+            "Created": [f"2024-05-01T12:{k:02d}:00.000Z" for k in range(len(runs))],
+            "Runtime": [60 + k for k in range(len(runs))],
+            "Sweep": "abc123",
+            "epochs": 10,
+            "lr": runs["lr"],
+            "opt": runs["opt"],
+            "seed": runs["seed"],
+            "acc": runs["acc"],
+            "val_loss": (1 - runs["acc"]) * 1.1,
+        }
+    )
+    unfinished = table.iloc[:2].assign(State=["crashed", "running"], acc=[0.1, None])
+    pd.concat([table, unfinished]).to_csv(out, index=False)
+
+
 if __name__ == "__main__":
-    make_ray_tune(FIXTURES / "ray_tune_exp")
-    make_hydra(FIXTURES / "hydra_multirun")
-    print(json.dumps({p.name: len(list(p.iterdir())) for p in FIXTURES.iterdir()}))
+    wanted = set(sys.argv[1:]) or {"ray", "hydra", "wandb"}
+    if "ray" in wanted:
+        make_ray_tune(FIXTURES / "ray_tune_exp")
+    if "hydra" in wanted:
+        make_hydra(FIXTURES / "hydra_multirun")
+    if "wandb" in wanted:
+        make_wandb_csv(FIXTURES / "wandb_export.csv")
+    print(json.dumps({p.name: len(list(p.iterdir())) for p in FIXTURES.iterdir() if p.is_dir()}))

@@ -194,7 +194,10 @@ def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, d
                         hp = data.session_start_info.hparams
                         sessions[folder] = {k: _hparam_value(x) for k, x in hp.items()}
                     elif kind == "experiment":
-                        metric_tags |= {m.name.tag for m in data.experiment.metric_infos}
+                        metric_tags |= {
+                            f"{m.name.group}/{m.name.tag}" if m.name.group else m.name.tag
+                            for m in data.experiment.metric_infos
+                        }
                     continue
                 if value.HasField("simple_value"):
                     x = float(value.simple_value)
@@ -234,8 +237,8 @@ def from_tensorboard(
     logdir : str or pathlib.Path
         The log folder, read recursively.
     metric : str, optional
-        A scalar tag; by default the one metric the HParams experiment declares, or the one
-        scalar tag logged.
+        A scalar tag; by default the one metric the HParams experiment declares (its group
+        prefixed: ``validation/epoch_accuracy``), or the one scalar tag logged.
     seed : str, optional
         The seed hparam; by default the one named like a seed.
     params : list of str, optional
