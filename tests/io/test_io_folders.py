@@ -16,8 +16,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from conftest import assert_same_sweep
 
+from conftest import assert_same_sweep
 from sweepwalk import Sweep
 from sweepwalk.io import from_hydra, from_ray_tune, open_source, source_info
 
@@ -111,7 +111,7 @@ def test_hydra_dated_folders_yaml_metrics_and_open_source(tmp_path):
 def test_folder_errors_are_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="no Ray Tune folder"):
         from_ray_tune(tmp_path / "nope")
-    with pytest.raises(ValueError, match="no trial folders with a params.json"):
+    with pytest.raises(ValueError, match=r"no trial folders with a params.json"):
         from_ray_tune(tmp_path)
     with pytest.raises(ValueError, match=r"no Hydra job \(no .hydra/overrides.yaml\)"):
         from_hydra(tmp_path)

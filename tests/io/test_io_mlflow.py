@@ -6,8 +6,8 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import assert_same_sweep, grid_runs
 
+from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_mlflow, open_source, source_info
 

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LRS, OPTS, SEEDS, assert_same_sweep, grid_runs
 
+from conftest import LRS, OPTS, SEEDS, assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_optuna, open_source, source_info
 
@@ -147,7 +147,7 @@ def test_without_a_seed_runs_are_unordered(tmp_path, runs):
 
 
 def test_bad_inputs_are_named(tmp_path):
-    with pytest.raises(TypeError, match="`study_or_storage` must be an optuna.Study"):
+    with pytest.raises(TypeError, match=r"`study_or_storage` must be an optuna.Study"):
         from_optuna(42)
     storage = f"sqlite:///{tmp_path / 's.db'}"
     optuna.create_study(study_name="a", storage=storage)
