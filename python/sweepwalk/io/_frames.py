@@ -64,7 +64,8 @@ def _to_pandas(table: Any) -> pd.DataFrame:
 
 def _reduce_duckdb(relation: Any, params: list[str], metric: str, seed: str | None) -> Any:
     # seed then score: both lists in one order even if a (configuration, seed) repeats
-    order = f" ORDER BY {_quote(seed)}, {_quote(metric)}" if seed is not None else ""
+    by = f"{_quote(seed)}, {_quote(metric)}" if seed is not None else _quote(metric)
+    order = f" ORDER BY {by}"
     keys = ", ".join(_quote(p) for p in params)
     seeds = f", list({_quote(seed)}{order}) AS {_SEEDS}" if seed is not None else ""
     sql = (
@@ -121,7 +122,8 @@ def to_pandas_runs(
     -------
     pandas.DataFrame
         Columns ``params``, then ``seed``, then ``metric``. Rows from lazy sources come grouped
-        by configuration and ordered by seed within one.
+        by configuration, ordered by seed within one (without a seed, by score: such runs have
+        no order, and a fixed one keeps the result deterministic under parallel engines).
 
     Examples
     --------
