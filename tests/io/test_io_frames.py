@@ -9,8 +9,8 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import assert_same_sweep, grid_runs
 
+from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_frame, open_source, to_pandas_runs
 
@@ -93,7 +93,7 @@ def test_without_seed_and_inferred_params(tmp_path):
 
 def test_duplicate_runs_still_refused_after_grouping():
     runs = pd.concat([grid_runs(), grid_runs().iloc[:1]])
-    with pytest.raises(ValueError, match="more than once|duplicate"):
+    with pytest.raises(ValueError, match=r"more than once|duplicate"):
         from_frame(pl.from_pandas(runs).lazy(), metric="acc", seed="seed")
 
 
