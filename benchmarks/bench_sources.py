@@ -30,7 +30,7 @@ def make(folder: Path, n_configs: int, n_seeds: int) -> None:
     import pyarrow.dataset as pads
 
     n_opt = 10
-    side = int(round((n_configs / n_opt) ** 0.5))
+    side = round((n_configs / n_opt) ** 0.5)
     lr = np.repeat(np.logspace(-5, -1, side), side * n_opt)
     wd = np.tile(np.repeat(np.logspace(-6, -2, side), n_opt), side)
     opt = np.tile(np.array([f"opt{k}" for k in range(n_opt)]), side * side)

@@ -31,7 +31,7 @@ def _want() -> Sweep:
 
 
 def _sources(tmp_path):
-    runs = _runs()
+    runs = _runs().sample(frac=1.0, random_state=1)  # rows in no order: seeds must stay aligned
     con = duckdb.connect()
     con.register("runs_view", runs)
     yield "polars DataFrame", pl.from_pandas(runs)
@@ -60,13 +60,13 @@ def test_every_source_loads_to_the_same_sweep(tmp_path):
     assert sorted(folder.params) == ["lr", "note", "opt"]
 
 
-def test_lazy_sources_are_grouped_by_configuration_and_seed_ordered():
+def test_lazy_sources_are_grouped_by_configuration():
     shuffled = _runs().sample(frac=1.0, random_state=0)
     lazy = pl.from_pandas(shuffled).lazy()
     runs = to_pandas_runs(lazy, metric="acc", seed="seed", params=PARAMS)
     assert list(runs.columns) == ["lr", "opt", "seed", "acc"]
     for _, group in runs.groupby(PARAMS, sort=False):
-        assert group["seed"].tolist() == [0, 1, 2, 3]  # rows of one configuration, in seed order
+        assert sorted(group["seed"]) == [0, 1, 2, 3]
     first = runs.groupby(PARAMS, sort=False).ngroup()
     assert first.is_monotonic_increasing  # each configuration's rows together
     from_duckdb = to_pandas_runs(duckdb.sql("SELECT * FROM shuffled"), metric="acc", seed="seed")

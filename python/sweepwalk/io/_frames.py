@@ -19,7 +19,7 @@ import pandas as pd
 from ..sweep import Sweep
 from ._common import require
 
-_SCORES, _SEEDS = "__sweepwalk_scores", "__sweepwalk_seeds"
+_SCORES = "__sweepwalk_runs"
 
 
 def _quote(name: str) -> str:
@@ -41,15 +41,22 @@ def _check(names: Sequence[str], wanted: Sequence[str], argument: str) -> None:
 
 
 def _expand(table: Any, params: list[str], metric: str, seed: str | None) -> pd.DataFrame:
-    """One row per configuration with list columns -> one row per run, in Arrow, then pandas."""
+    """One row per configuration with list columns -> one row per run, in Arrow, then pandas.
+
+    With a seed the list holds ``{seed, score}`` structs, so the two stay aligned whatever
+    order the engine aggregated in.
+    """
     pa = require("pyarrow", "arrow", "sweepwalk.io")
     pc = require("pyarrow.compute", "arrow", "sweepwalk.io")
-    scores = table.column(_SCORES)
-    parent = pc.list_parent_indices(scores)
+    lists = table.column(_SCORES)
+    parent = pc.list_parent_indices(lists)
     columns = {p: table.column(p).take(parent) for p in params}
+    flat = pc.list_flatten(lists)
     if seed is not None:
-        columns[seed] = pc.list_flatten(table.column(_SEEDS))
-    columns[metric] = pc.list_flatten(scores)
+        columns[seed] = pc.struct_field(flat, "s")
+        columns[metric] = pc.struct_field(flat, "a")
+    else:
+        columns[metric] = flat
     return _to_pandas(pa.table(columns))
 
 
@@ -63,32 +70,29 @@ def _to_pandas(table: Any) -> pd.DataFrame:
 
 
 def _reduce_duckdb(relation: Any, params: list[str], metric: str, seed: str | None) -> Any:
-    # seed then score: both lists in one order even if a (configuration, seed) repeats
-    by = f"{_quote(seed)}, {_quote(metric)}" if seed is not None else _quote(metric)
-    order = f" ORDER BY {by}"
     keys = ", ".join(_quote(p) for p in params)
-    seeds = f", list({_quote(seed)}{order}) AS {_SEEDS}" if seed is not None else ""
-    sql = (
-        f"SELECT {keys}, list({_quote(metric)}{order}) AS {_SCORES}{seeds} "
-        f"FROM sweepwalk_source GROUP BY {keys}"
-    )
+    if seed is not None:  # unordered: the Sweep orders each configuration's runs by seed
+        scores = f"list({{'s': {_quote(seed)}, 'a': {_quote(metric)}}})"
+    else:  # runs without seeds have no order; by score keeps parallel runs deterministic
+        scores = f"list({_quote(metric)} ORDER BY {_quote(metric)})"
+    sql = f"SELECT {keys}, {scores} AS {_SCORES} FROM sweepwalk_source GROUP BY {keys}"
     return relation.query("sweepwalk_source", sql).arrow().read_all()
 
 
 def _reduce_polars(lazy: Any, params: list[str], metric: str, seed: str | None) -> Any:
     pl = require("polars", "polars", "sweepwalk.io")
-    by = [seed, metric] if seed is not None else [metric]
-    aggs = [pl.col(metric).sort_by(by)]
     if seed is not None:
-        aggs.append(pl.col(seed).sort_by(by).alias(_SEEDS))
-    grouped = lazy.group_by(params).agg([aggs[0].alias(_SCORES), *aggs[1:]])
-    return grouped.collect().to_arrow()
+        scores = pl.struct(pl.col(seed).alias("s"), pl.col(metric).alias("a"))
+    else:
+        scores = pl.col(metric).sort()
+    return lazy.group_by(params).agg(scores.alias(_SCORES)).collect().to_arrow()
 
 
 def _parquet_relation(path: Path) -> Any:
     duckdb = require("duckdb", "duckdb", "reading Parquet folders")
     pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     return con.read_parquet(pattern, hive_partitioning=path.is_dir())
 
 
@@ -122,8 +126,9 @@ def to_pandas_runs(
     -------
     pandas.DataFrame
         Columns ``params``, then ``seed``, then ``metric``. Rows from lazy sources come grouped
-        by configuration, ordered by seed within one (without a seed, by score: such runs have
-        no order, and a fixed one keeps the result deterministic under parallel engines).
+        by configuration; within one, with a seed in the engine's order (the Sweep orders them
+        by seed), without one by score (such runs have no order; a fixed one keeps the result
+        deterministic under parallel engines).
 
     Examples
     --------
