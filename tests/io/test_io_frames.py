@@ -108,9 +108,11 @@ def test_open_source_files_and_folders(tmp_path):
         assert_same_sweep(got, _want())
     with pytest.raises(FileNotFoundError, match=r"(?s)no file or folder .*optuna:sqlite"):
         open_source(str(tmp_path / "nope.csv"))
+    with pytest.raises(ValueError, match=r"needs `metric=`"):
+        open_source(str(tmp_path / "pq"))
     (tmp_path / "runs.json").write_text("{}")
     with pytest.raises(ValueError, match=r"not a .csv, .tsv or .parquet file"):
-        open_source(str(tmp_path / "runs.json"))
+        open_source(str(tmp_path / "runs.json"), metric="acc")
 
 
 def test_bad_columns_and_types_are_named():

@@ -89,6 +89,9 @@ def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
     if not path.exists():
         forms = "\n".join(f"  {form:42} {what}" for form, what in SOURCE_FORMS)
         raise FileNotFoundError(f"`spec`: no file or folder {text!r}. Sources:\n{forms}")
+    if path.is_file() or _folder_kind(path) == "parquet":
+        if "metric" not in kwargs:
+            raise ValueError(f"`spec`: a table of runs ({text!r}) needs `metric=` (its column).")
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix in (".csv", ".tsv"):

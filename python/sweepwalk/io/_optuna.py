@@ -150,8 +150,11 @@ def from_optuna(
     study, source = _load_study(study_or_storage, study_name)
     optuna = require("optuna", "optuna", "from_optuna")
     trials = study.get_trials(deepcopy=False)
-    complete = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
-    dropped = Counter(t.state.name.lower() for t in trials if t not in complete)
+    is_complete = [t.state == optuna.trial.TrialState.COMPLETE for t in trials]
+    complete = [t for t, ok in zip(trials, is_complete, strict=True) if ok]
+    dropped = Counter(
+        t.state.name.lower() for t, ok in zip(trials, is_complete, strict=True) if not ok
+    )
     inferred: list[str] = []
     notes: list[str] = []
     k, metric_name, study_goal, metric_inferred = _objectives(study, metric)
