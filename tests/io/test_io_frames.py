@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import sys
 
+import duckdb
 import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.dataset as pads
 import pytest
 
 from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_frame, open_source, to_pandas_runs
 
-pa = pytest.importorskip("pyarrow")
-pads = pytest.importorskip("pyarrow.dataset")
-pl = pytest.importorskip("polars")
-duckdb = pytest.importorskip("duckdb")
 PARAMS = ["lr", "opt"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import mlflow
 import pandas as pd
 import pytest
 
@@ -11,7 +12,6 @@ from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_mlflow, open_source, source_info
 
-mlflow = pytest.importorskip("mlflow")
 # MLflow's SQL store uses a loader option SQLAlchemy 2.1 deprecates; theirs, not ours to fix.
 Metric, Param = mlflow.entities.Metric, mlflow.entities.Param
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy:DeprecationWarning")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+import optuna
 import pandas as pd
 import pytest
 
@@ -12,7 +13,6 @@ from conftest import LRS, OPTS, SEEDS, assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_optuna, open_source, source_info
 
-optuna = pytest.importorskip("optuna")
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 TrialState = optuna.trial.TrialState
 FloatDist = optuna.distributions.FloatDistribution

@@ -115,7 +115,6 @@ def _float32_runs():
 
 
 def test_tensorboard_sessions_and_final_scalars(tmp_path):
-    pytest.importorskip("tensorboard")
     _write_tensorboard(tmp_path)
     with pytest.raises(ValueError, match=r"several metrics: \['acc', 'loss'\]"):
         from_tensorboard(tmp_path)
@@ -129,7 +128,6 @@ def test_tensorboard_sessions_and_final_scalars(tmp_path):
 
 
 def test_tensorboard_declared_metrics_and_subfolder_tags(tmp_path):
-    pytest.importorskip("tensorboard")
     _write_tensorboard(tmp_path, subdir="validation", declare=True)
     with pytest.raises(ValueError, match=r"\['validation/acc', 'validation/loss'\]"):
         from_tensorboard(tmp_path)  # the declared metrics, by group and tag
