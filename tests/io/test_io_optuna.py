@@ -138,8 +138,8 @@ def test_multi_objective_by_name_or_index(tmp_path, runs):
 
 def test_without_a_seed_runs_are_unordered(tmp_path, runs):
     study = optuna.create_study(storage=f"sqlite:///{tmp_path / 's.db'}", direction="maximize")
-    for r in runs.itertuples():
-        _add(study, {"lr": r.lr, "opt": r.opt}, DISTS, r.acc)
+    for r in runs.itertuples():  # a learning curve is a list, but not per-seed scores
+        _add(study, {"lr": r.lr, "opt": r.opt}, DISTS, r.acc, user_attrs={"curve": [0.1, 0.2]})
     sweep = from_optuna(study)
     assert sweep.seed is None
     assert any("no seed" in n for n in source_info(sweep).notes)

@@ -39,13 +39,16 @@ def test_wandb_csv_export():
 
 
 class _Summary:
-    """Like wandb's HTTPSummary: a mapping with items(), not a dict."""
+    """Like wandb's summary objects: keys() and [], no items()."""
 
     def __init__(self, data: dict) -> None:
         self._data = data
 
-    def items(self):
-        return self._data.items()
+    def keys(self):
+        return self._data.keys()
+
+    def __getitem__(self, key):
+        return self._data[key]
 
 
 def _api_runs() -> list[SimpleNamespace]:
@@ -55,8 +58,10 @@ def _api_runs() -> list[SimpleNamespace]:
             state="finished",
             config={"lr": r.lr, "optimizer": {"name": r.opt}, "seed": r.seed, "layers": [64, 64],
                     "_wandb": {"cli_version": "0.17"}},
-            summary=_Summary({"acc": r.acc, "_step": 9, "_runtime": 3.5, "note": "ok",
-                              "hist": {"_type": "histogram", "values": [1, 2]}}),
+            summary=(_Summary if k % 2 else dict)(
+                {"acc": r.acc, "_step": 9, "_runtime": 3.5, "note": "ok",
+                 "hist": {"_type": "histogram", "values": [1, 2]}}
+            ),
         )
         for k, r in enumerate(grid_runs().itertuples())
     ]  # fmt: skip

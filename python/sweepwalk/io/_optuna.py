@@ -68,11 +68,14 @@ def _per_seed_key(trials: Sequence[Any], per_seed: str | None) -> str | None:
     attrs = [t.user_attrs for t in trials]
     if per_seed is not None:
         return per_seed
-    lists = {
+    lists = {  # named for it: a list such as a learning curve is not per-seed scores
         key
         for a in attrs
         for key, val in a.items()
-        if isinstance(val, (list, tuple)) and val and all(isinstance(x, (int, float)) for x in val)
+        if ("seed" in key.lower() or "scores" in key.lower())
+        and isinstance(val, (list, tuple))
+        and val
+        and all(isinstance(x, (int, float)) for x in val)
     }
     prefixes = {m["prefix"] for a in attrs for key in a if (m := _SEED_KEY.match(key))}
     found = sorted(lists | prefixes)
@@ -127,7 +130,8 @@ def from_optuna(
         per-seed scores, or the prefix of ``<prefix><k>`` keys (``"score_seed"`` for
         ``score_seed0``, ``score_seed1``...). Each trial is then one configuration and the k-th
         score has seed k; ``trial.value`` (their aggregate) is not used. Found by itself when
-        exactly one list attribute or one ``...seed<k>`` family exists.
+        exactly one list of numbers named with ``seed`` or ``scores`` (``scores``,
+        ``seed_scores``), or one ``...seed<k>`` family, exists.
     params : list of str, optional
         The parameter columns; by default every parameter of the trials except the seed.
     goal : {"max", "min"}, optional

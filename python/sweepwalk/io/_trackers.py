@@ -36,7 +36,10 @@ def _wandb_config(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _wandb_summary(summary: Any) -> dict[str, Any]:
-    items = summary.items() if hasattr(summary, "items") else dict(summary).items()
+    if hasattr(summary, "items"):
+        items = summary.items()
+    else:  # wandb's summary objects: keys() and [] only
+        items = {k: summary[k] for k in summary.keys()}.items()
     return {
         k: x
         for k, x in flatten(dict(items)).items()
