@@ -129,11 +129,11 @@ def make_hydra(out: Path) -> None:
 def make_wandb_csv(out: Path) -> None:
     """A runs table laid out as W&B's "Export CSV" writes it (W&B's columns first, then the
     visible config and summary columns); written by hand, wandb cannot run offline. The scores
-    are tests/io/conftest.py's grid_runs(); two runs did not finish."""
+    are tests/io/io_helpers.py's grid_runs(); two runs did not finish."""
     import pandas as pd
 
     sys.path.insert(0, str(FIXTURES.parent / "io"))
-    from conftest import grid_runs
+    from io_helpers import grid_runs
 
     runs = grid_runs()
     table = pd.DataFrame(

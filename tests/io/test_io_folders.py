@@ -16,8 +16,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from io_helpers import assert_same_sweep
 
-from conftest import assert_same_sweep
 from sweepwalk import Sweep
 from sweepwalk.io import from_hydra, from_ray_tune, open_source, source_info
 

@@ -13,8 +13,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pytest
+from io_helpers import assert_same_sweep, grid_runs
 
-from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_frame, open_source, to_pandas_runs
 

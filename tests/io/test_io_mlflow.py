@@ -7,8 +7,8 @@ import sys
 import mlflow
 import pandas as pd
 import pytest
+from io_helpers import assert_same_sweep, grid_runs
 
-from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_mlflow, open_source, source_info
 

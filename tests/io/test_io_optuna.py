@@ -8,8 +8,8 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
+from io_helpers import LRS, OPTS, SEEDS, assert_same_sweep, grid_runs
 
-from conftest import LRS, OPTS, SEEDS, assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_optuna, open_source, source_info
 

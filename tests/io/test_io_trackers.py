@@ -11,8 +11,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from io_helpers import assert_same_sweep, grid_runs
 
-from conftest import assert_same_sweep, grid_runs
 from sweepwalk import Sweep
 from sweepwalk.io import from_tensorboard, from_wandb, open_source, source_info
 
