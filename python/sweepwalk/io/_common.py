@@ -207,6 +207,12 @@ def build(
         notes.append("no seed found: runs of a configuration are unordered (no paired tests)")
     params = list(params)
     columns = [*params, *([seed] if seed is not None else []), metric]
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise ValueError(
+            f"{source} has no {unknown}; its columns are {list(frame.columns)} "
+            "(check `params`, `seed` and `metric`)."
+        )
     frame = frame.loc[:, list(dict.fromkeys(columns))]
     for name in params:
         frame[name] = frame[name].map(hashable) if frame[name].dtype == object else frame[name]
