@@ -252,3 +252,55 @@ def seed_column(columns: Iterable[str], given: str | None, inferred: list[str]) 
         inferred.append("seed")
         return found[0]
     return None
+
+
+def is_plain_number(x: Any) -> bool:
+    """Whether ``x`` is an int or a float (bools are not scores)."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def sweep_from_records(
+    records: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    *,
+    source: str,
+    metric: str | None,
+    seed: str | None,
+    params: Sequence[str] | None,
+    goal: str | None,
+    min_runs: int,
+    dropped: Mapping[str, int],
+    metric_keys: Iterable[str] | None = None,
+) -> Sweep:
+    """Build the sweep from (parameters, metrics) pairs, one per run.
+
+    The metric is ``metric``, or the one numeric key of the metrics (of ``metric_keys`` if
+    given); text parameters become numbers where every value parses.
+    """
+    inferred: list[str] = []
+    if metric is None:
+        inferred.append("metric")
+    candidates = sorted(
+        set(metric_keys) if metric_keys is not None
+        else {k for _, m in records for k, x in m.items() if is_plain_number(x)}
+    )  # fmt: skip
+    metric = pick(candidates, metric, "metrics", "metric")
+    param_names = list(dict.fromkeys(k for p, _ in records for k in p))
+    seed = seed_column(param_names, seed, inferred)
+    rows = [{**p, metric: m.get(metric, np.nan)} for p, m in records]
+    frame = pd.DataFrame.from_records(rows, columns=list(dict.fromkeys([*param_names, metric])))
+    for name in param_names:
+        frame[name] = numbers_where_all_parse(frame[name])
+    if params is None:
+        params = [p for p in param_names if p != seed and p != metric]
+        inferred.append("params")
+    return build(
+        frame,
+        source=source,
+        metric=metric,
+        params=params,
+        seed=seed,
+        goal=goal,
+        min_runs=min_runs,
+        inferred=inferred,
+        dropped=dropped,
+    )

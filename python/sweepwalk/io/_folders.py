@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from ..sweep import Sweep
-from ._common import build, flatten, numbers_where_all_parse, pick, require, seed_column
+from ._common import flatten, is_plain_number, require, sweep_from_records
 
 #: Keys Ray Tune adds to every result; they are bookkeeping, not metrics.
 RAY_RESULT_KEYS = frozenset(
@@ -24,10 +21,6 @@ RAY_RESULT_KEYS = frozenset(
      "timestamp", "done", "pid", "hostname", "node_ip", "trial_id", "experiment_id", "date",
      "experiment_tag", "checkpoint_dir_name", "should_checkpoint", "config", "warmup_time"}
 )  # fmt: skip
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
 def _last_json_line(path: Path) -> dict[str, Any] | None:
@@ -40,49 +33,6 @@ def _last_json_line(path: Path) -> dict[str, Any] | None:
             if line.strip():
                 last = line
     return json.loads(last) if last is not None else None
-
-
-def _runs_frame(
-    records: Sequence[tuple[dict[str, Any], dict[str, Any]]],
-    *,
-    source: str,
-    metric: str | None,
-    seed: str | None,
-    params: Sequence[str] | None,
-    goal: str | None,
-    min_runs: int,
-    dropped: Mapping[str, int],
-    metric_keys: Iterable[str] | None = None,
-) -> Sweep:
-    """Build the sweep from (parameters, metrics) pairs, one per run."""
-    inferred: list[str] = []
-    if metric is None:
-        inferred.append("metric")
-    candidates = sorted(
-        set(metric_keys) if metric_keys is not None
-        else {k for _, m in records for k, x in m.items() if _is_number(x)}
-    )  # fmt: skip
-    metric = pick(candidates, metric, "metrics", "metric")
-    param_names = list(dict.fromkeys(k for p, _ in records for k in p))
-    seed = seed_column(param_names, seed, inferred)
-    rows = [{**p, metric: m.get(metric, np.nan)} for p, m in records]
-    frame = pd.DataFrame.from_records(rows, columns=list(dict.fromkeys([*param_names, metric])))
-    for name in param_names:
-        frame[name] = numbers_where_all_parse(frame[name])
-    if params is None:
-        params = [p for p in param_names if p != seed and p != metric]
-        inferred.append("params")
-    return build(
-        frame,
-        source=source,
-        metric=metric,
-        params=params,
-        seed=seed,
-        goal=goal,
-        min_runs=min_runs,
-        inferred=inferred,
-        dropped=dropped,
-    )
 
 
 def from_ray_tune(
@@ -152,8 +102,8 @@ def from_ray_tune(
             else:
                 records.append((flatten(result.config), dict(result.metrics)))
         source = "ray tune ResultGrid"
-    metrics = {k for _, m in records for k, x in m.items() if _is_number(x)} - RAY_RESULT_KEYS
-    return _runs_frame(
+    metrics = {k for _, m in records for k, x in m.items() if is_plain_number(x)} - RAY_RESULT_KEYS
+    return sweep_from_records(
         records,
         source=source,
         metric=metric,
@@ -237,7 +187,7 @@ def from_hydra(
             continue
         overrides = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text()) or []
         records.append((dict(_override(o, yaml) for o in overrides), _read_metrics(found[0], yaml)))
-    return _runs_frame(
+    return sweep_from_records(
         records,
         source=f"hydra multirun {str(root)!r}",
         metric=metric,

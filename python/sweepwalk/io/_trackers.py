@@ -12,8 +12,16 @@ import pandas as pd
 
 from .._validation import looks_like_metric
 from ..sweep import Sweep
-from ._common import build, flatten, hashable, numbers_where_all_parse, pick, require, seed_column
-from ._folders import _runs_frame
+from ._common import (
+    build,
+    flatten,
+    hashable,
+    numbers_where_all_parse,
+    pick,
+    require,
+    seed_column,
+    sweep_from_records,
+)
 
 #: Columns of the W&B runs-table CSV export that describe the run, not its config or metrics.
 WANDB_CSV_META = frozenset(
@@ -153,7 +161,7 @@ def from_wandb(
             continue
         config = {k: hashable(x) for k, x in _wandb_config(run.config).items()}
         records.append((config, _wandb_summary(run.summary)))
-    return _runs_frame(
+    return sweep_from_records(
         records,
         source="W&B runs",
         metric=metric,
@@ -278,7 +286,7 @@ def from_tensorboard(
         chosen = pick(sorted(candidates), metric, "scalar tags", "metric")
         dropped[f"sessions without {chosen!r}"] = sum(chosen not in m for _, m in records)
         records = [r for r in records if chosen in r[1]]
-    return _runs_frame(
+    return sweep_from_records(
         records,
         source=f"tensorboard logdir {str(root)!r}",
         metric=metric,
