@@ -1,0 +1,306 @@
+"""What every source adapter shares: the record of what it inferred and the conventions.
+
+Every adapter reduces its source to a long DataFrame, one row per run (configuration x seed):
+the parameter columns, the seed column (if any) and the metric column, and builds the sweep with
+:meth:`Sweep.from_runs`. The record of how it did so (:class:`SourceInfo`) travels with the
+runs: ``sweep.runs.attrs["source"]``; the parameters the source knows to be log-scaled are in
+``sweep.runs.attrs["log_scale"]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..sweep import Sweep
+
+logger = logging.getLogger("sweepwalk.io")
+
+#: Parameter names taken to be the seed (compared lower-case, on the last dotted component).
+SEED_NAMES = ("seed", "random_seed", "random_state", "rng_seed", "seed_value", "run_seed")
+#: Words in a metric name that mean smaller is better (when the source does not say).
+MINIMIZE_WORDS = ("loss", "error", "err", "mse", "rmse", "mae", "nll", "perplexity", "ppl",
+                  "regret", "wer", "cer", "cost", "time", "latency")  # fmt: skip
+
+
+def require(module: str, extra: str, what: str) -> ModuleType:
+    """Import an optional dependency, or raise an ImportError naming the extra to install."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(
+            f"{what} needs the optional dependency {module.split('.')[0]!r}, which is not "
+            f"installed: pip install sweepwalk[{extra}]"
+        ) from exc
+
+
+def is_seed_name(name: Hashable) -> bool:
+    """Whether a column name reads as a seed (``seed``, ``trainer.seed``, ``random_state``...)."""
+    return str(name).lower().rsplit(".", 1)[-1].rsplit("/", 1)[-1] in SEED_NAMES
+
+
+def goal_from_name(metric: Hashable) -> str:
+    """``"min"`` if the metric's name holds a word of :data:`MINIMIZE_WORDS`, else ``"max"``."""
+    words = re.split(r"[^a-z0-9]+", str(metric).lower())
+    return "min" if any(w in MINIMIZE_WORDS or w.endswith("loss") for w in words) else "max"
+
+
+def flatten(mapping: Mapping[str, Any], sep: str = ".", prefix: str = "") -> dict[str, Any]:
+    """Flatten nested mappings: ``{"model": {"width": 64}}`` -> ``{"model.width": 64}``."""
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{sep}{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            out.update(flatten(value, sep, name))
+        else:
+            out[name] = value
+    return out
+
+
+def hashable(value: Any) -> Any:
+    """Turn lists (e.g. ``layers=[64, 64]``) into tuples, which can be parameter values."""
+    if isinstance(value, list):
+        return tuple(hashable(x) for x in value)
+    return value
+
+
+_MISSING_TEXT = {"", "none", "null", "nan"}
+
+
+def numbers_where_all_parse(col: pd.Series) -> pd.Series:
+    """Return a text column as numbers if every present value parses as one, else unchanged.
+
+    Trackers such as MLflow store every parameter as text, and text sorts ``'0.0001' < '0.001' <
+    '1e-05'``: the neighbours would be wrong. ``"None"``, ``"nan"`` and empty strings count as
+    absent. Integers stay integers (float64 if some are absent); ``"True"``/``"False"`` become
+    bools.
+    """
+    if col.dtype != object and not pd.api.types.is_string_dtype(col.dtype):
+        return col
+    present = col.map(lambda x: x is not None and not (isinstance(x, float) and np.isnan(x)))
+    if not all(isinstance(x, str) for x in col[present]):
+        return col
+    text = col[present].str.strip()
+    text = text[~text.str.lower().isin(_MISSING_TEXT)]
+    if text.empty:
+        return col
+    if text.isin(["True", "False", "true", "false"]).all():
+        return col.map(lambda x: {"true": True, "false": False}.get(str(x).strip().lower()))
+    parsed = pd.to_numeric(text, errors="coerce")
+    if parsed.isna().any():
+        return col
+    out = pd.Series(np.nan, index=col.index, dtype=np.float64)
+    out[text.index] = parsed.astype(np.float64)
+    if text.str.fullmatch(r"[+-]?\d+").all() and len(text) == len(col):
+        return out.astype(np.int64)
+    return out
+
+
+def pick(candidates: Sequence[str], given: str | None, what: str, argument: str) -> str:
+    """Return the one candidate, or the given one if among them; else raise, listing them."""
+    if given is not None:
+        if given not in candidates:
+            raise ValueError(
+                f"`{argument}`={given!r} is not among the {what}: {sorted(candidates)}."
+            )
+        return given
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValueError(f"found no {what}; pass `{argument}=`.")
+    raise ValueError(
+        f"found several {what}: {sorted(candidates)}; pass `{argument}=` to choose one."
+    )
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """How an adapter read a sweep: what it took as metric, parameters and seed, and why.
+
+    Attributes
+    ----------
+    source : str
+        What was read, e.g. ``"optuna study 'lr-sweep' (sqlite:///sweep.db)"``.
+    metric, seed, goal : str
+        As passed to :meth:`Sweep.from_runs` (``seed`` may be None).
+    params : tuple of str
+        The parameter columns.
+    n_runs : int
+        Runs kept: rows of the long frame.
+    dropped : dict of str to int
+        Runs (or trials) left out, by reason (``"failed": 2``, ``"parent of nested runs": 1``).
+    inferred : tuple of str
+        Which of ``metric``, ``params``, ``seed``, ``goal`` were inferred rather than given.
+    log_scale : tuple of str
+        Parameters the source says are log-scaled (Optuna's ``log=True`` distributions).
+    notes : tuple of str
+        Anything else worth knowing (ignored columns, how seeds were found).
+    """
+
+    source: str
+    metric: str
+    params: tuple[str, ...]
+    seed: str | None
+    goal: str
+    n_runs: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    inferred: tuple[str, ...] = ()
+    log_scale: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        def mark(name: str) -> str:
+            return " (inferred)" if name in self.inferred else ""
+
+        lines = [
+            f"read {self.source}: {self.n_runs} runs",
+            f"  metric: {self.metric!r}{mark('metric')}, goal: {self.goal!r}{mark('goal')}",
+            f"  params: {list(self.params)}{mark('params')}",
+            f"  seed: {self.seed!r}{mark('seed')}",
+        ]
+        if self.dropped:
+            left = ", ".join(f"{n} {why}" for why, n in self.dropped.items())
+            lines.append(f"  left out: {left}")
+        if self.log_scale:
+            lines.append(f"  log-scaled: {list(self.log_scale)}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def build(
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    metric: str,
+    params: Sequence[str] | None,
+    seed: str | None,
+    goal: str | None,
+    min_runs: int,
+    inferred: Iterable[str] = (),
+    dropped: Mapping[str, int] | None = None,
+    log_scale: Iterable[str] = (),
+    notes: Iterable[str] = (),
+) -> Sweep:
+    """Build the sweep from an adapter's long frame and attach the :class:`SourceInfo`.
+
+    ``params=None`` takes every column but the metric and the seed. ``goal=None`` is read from
+    the metric's name (:func:`goal_from_name`) and noted as inferred.
+    """
+    inferred = list(inferred)
+    notes = list(notes)
+    if params is None:
+        params = [c for c in frame.columns if c != metric and c != seed]
+        inferred.append("params")
+    if goal is None:
+        goal = goal_from_name(metric)
+        inferred.append("goal")
+        notes.append(f"goal {goal!r} from the metric's name; pass goal= if that is wrong")
+    if seed is None:
+        notes.append("no seed found: runs of a configuration are unordered (no paired tests)")
+    params = list(params)
+    columns = [*params, *([seed] if seed is not None else []), metric]
+    unknown = [c for c in columns if c not in frame.columns]
+    if unknown:
+        raise ValueError(
+            f"{source} has no {unknown}; its columns are {list(frame.columns)} "
+            "(check `params`, `seed` and `metric`)."
+        )
+    frame = frame.loc[:, list(dict.fromkeys(columns))]
+    for name in params:
+        frame[name] = frame[name].map(hashable) if frame[name].dtype == object else frame[name]
+    info = SourceInfo(
+        source=source,
+        metric=metric,
+        params=tuple(params),
+        seed=seed,
+        goal=goal,
+        n_runs=len(frame),
+        dropped={k: n for k, n in (dropped or {}).items() if n},
+        inferred=tuple(dict.fromkeys(inferred)),
+        log_scale=tuple(p for p in dict.fromkeys(log_scale) if p in params),
+        notes=tuple(notes),
+    )
+    frame.attrs["source"] = info
+    frame.attrs["log_scale"] = info.log_scale
+    sweep = Sweep.from_runs(
+        frame, metric=metric, params=params, seed=seed, goal=goal, min_runs=min_runs
+    )
+    logger.info("%s", info)
+    return sweep
+
+
+def source_info(sweep: Sweep) -> SourceInfo | None:
+    """Return the :class:`SourceInfo` of a sweep read by an adapter, or None."""
+    info = sweep.runs.attrs.get("source")
+    return info if isinstance(info, SourceInfo) else None
+
+
+def seed_column(columns: Iterable[str], given: str | None, inferred: list[str]) -> str | None:
+    """Return the given seed column, or the one column named like a seed (None if not one)."""
+    if given is not None:
+        return given
+    found = [c for c in columns if is_seed_name(c)]
+    if len(found) == 1:
+        inferred.append("seed")
+        return found[0]
+    return None
+
+
+def is_plain_number(x: Any) -> bool:
+    """Whether ``x`` is an int or a float (bools are not scores)."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def sweep_from_records(
+    records: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    *,
+    source: str,
+    metric: str | None,
+    seed: str | None,
+    params: Sequence[str] | None,
+    goal: str | None,
+    min_runs: int,
+    dropped: Mapping[str, int],
+    metric_keys: Iterable[str] | None = None,
+) -> Sweep:
+    """Build the sweep from (parameters, metrics) pairs, one per run.
+
+    The metric is ``metric``, or the one numeric key of the metrics (of ``metric_keys`` if
+    given); text parameters become numbers where every value parses.
+    """
+    inferred: list[str] = []
+    if metric is None:
+        inferred.append("metric")
+    candidates = sorted(
+        set(metric_keys) if metric_keys is not None
+        else {k for _, m in records for k, x in m.items() if is_plain_number(x)}
+    )  # fmt: skip
+    metric = pick(candidates, metric, "metrics", "metric")
+    param_names = list(dict.fromkeys(k for p, _ in records for k in p))
+    seed = seed_column(param_names, seed, inferred)
+    rows = [{**p, metric: m.get(metric, np.nan)} for p, m in records]
+    frame = pd.DataFrame.from_records(rows, columns=list(dict.fromkeys([*param_names, metric])))
+    for name in param_names:
+        frame[name] = numbers_where_all_parse(frame[name])
+    if params is None:
+        params = [p for p in param_names if p != seed and p != metric]
+        inferred.append("params")
+    return build(
+        frame,
+        source=source,
+        metric=metric,
+        params=params,
+        seed=seed,
+        goal=goal,
+        min_runs=min_runs,
+        inferred=inferred,
+        dropped=dropped,
+    )

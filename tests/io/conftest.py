@@ -1,0 +1,12 @@
+"""Fixtures of the source adapters' tests. Scores are one float per seed per configuration."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from io_helpers import grid_runs
+
+
+@pytest.fixture
+def runs() -> pd.DataFrame:
+    return grid_runs()
