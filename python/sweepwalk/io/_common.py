@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _validation as v
 from ..sweep import Sweep
 
 logger = logging.getLogger("sweepwalk.io")
@@ -231,7 +232,7 @@ def build(
     frame.attrs["source"] = info
     frame.attrs["log_scale"] = info.log_scale
     sweep = Sweep.from_runs(
-        frame, metric=metric, params=params, seed=seed, goal=goal, min_runs=min_runs
+        frame, metric=metric, params=params, seed=seed, goal=v.check_goal(goal), min_runs=min_runs
     )
     logger.info("%s", info)
     return sweep

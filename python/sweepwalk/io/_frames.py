@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import _validation as v
 from ..sweep import Sweep
 from ._common import require
 
@@ -186,5 +187,5 @@ def from_frame(
     """
     runs = to_pandas_runs(obj, metric=metric, seed=seed, params=params)
     return Sweep.from_runs(
-        runs, metric=metric, params=params, seed=seed, goal=goal, min_runs=min_runs
+        runs, metric=metric, params=params, seed=seed, goal=v.check_goal(goal), min_runs=min_runs
     )
