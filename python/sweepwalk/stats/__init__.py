@@ -5,6 +5,7 @@ padded, with a count per row.
 """
 
 from ._batch import (
+    KS_METHODS,
     PAIRED_TESTS,
     TESTS,
     UNPAIRED_TESTS,
@@ -13,21 +14,58 @@ from ._batch import (
     two_sample_effect,
 )
 from ._effect import a12
+from ._estimate import ESTIMANDS, Estimate, direction, estimate
+from ._intervals import (
+    a12_interval,
+    hodges_lehmann,
+    paired_effect,
+    paired_t_interval,
+    welch_interval,
+)
 from ._multitest import METHODS as CORRECTIONS
 from ._multitest import adjust, canonical_method
-from ._paired import paired, shared
+from ._online_fdr import LOND, LORDPlusPlus, finite_horizon_gamma, gamma_sequence
+from ._paired import paired, paired_differences, shared
+from ._permutation import ks_permutation
+from ._resolution import mde, min_pvalue, reachable, seeds_needed
+from ._ties import TIE_RTOL
+from ._tost import TostResult, ttost_ind, ttost_paired
 
 __all__ = [
     "CORRECTIONS",
+    "ESTIMANDS",
+    "KS_METHODS",
+    "LOND",
     "PAIRED_TESTS",
     "TESTS",
+    "TIE_RTOL",
     "UNPAIRED_TESTS",
+    "Estimate",
+    "LORDPlusPlus",
+    "TostResult",
     "a12",
+    "a12_interval",
     "adjust",
     "canonical_method",
     "check_test",
+    "direction",
+    "estimate",
+    "finite_horizon_gamma",
+    "gamma_sequence",
+    "hodges_lehmann",
+    "ks_permutation",
+    "mde",
+    "min_pvalue",
     "paired",
+    "paired_differences",
+    "paired_effect",
+    "paired_t_interval",
+    "reachable",
+    "seeds_needed",
     "shared",
+    "ttost_ind",
+    "ttost_paired",
     "two_sample",
     "two_sample_effect",
+    "welch_interval",
 ]

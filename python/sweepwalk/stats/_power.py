@@ -59,7 +59,13 @@ def pooled_std(
 
 @functools.lru_cache(maxsize=4096)
 def _cohen_d(n1: int, n2: int, alpha: float, power: float) -> float:
-    """Smallest Cohen's d detectable with `power` (statsmodels, cached per sizes and levels)."""
+    """Smallest Cohen's d detectable with `power` (statsmodels, cached per sizes and levels).
+
+    0 when ``alpha >= power``: the test rejects that often with no difference at all (and
+    statsmodels' root search has no sign change there: it raised for alpha = 0.9).
+    """
+    if alpha >= power:
+        return 0.0
     return float(
         TTestIndPower().solve_power(
             effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power

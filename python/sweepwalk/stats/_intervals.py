@@ -1,0 +1,311 @@
+"""Batched point estimates with confidence intervals, one per kind of test.
+
+Scores are one float per seed per configuration, held as (M, K) float64 rows, left-aligned and
+NaN padded, with a count per row; ``y`` may be one row broadcast against every row of ``x``.
+Paired quantities take the per-seed differences ``d = x - y`` on shared seeds, as (M, K) rows
+with counts (see :func:`sweepwalk.stats.shared`).
+
+* :func:`welch_interval`: mean difference and the confidence interval of Welch's t-test;
+* :func:`paired_t_interval`: mean of per-seed differences and the interval of the paired t-test;
+* :func:`hodges_lehmann`: median of the Walsh averages of the differences, with the
+  distribution-free interval from their order statistics (the Wilcoxon signed-rank test
+  inverted);
+* :func:`a12_interval`: Vargha-Delaney A12 with the Brunner-Munzel interval;
+* :func:`paired_effect`: probability that the row beats the target on the same seed.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from scipy import stats
+
+from ._rows import FloatArray, IntArray, as_rows, groups, valid_mask
+
+# Walsh-average order statistics use the exact signed-rank null distribution up to this n
+# (scipy's own exact limit for `wilcoxon`), the normal approximation above it.
+_HL_EXACT_MAX_N = 50
+
+
+def _check_level(confidence_level: float) -> float:
+    if not (isinstance(confidence_level, float | int) and 0.0 < float(confidence_level) < 1.0):
+        raise ValueError(
+            "`confidence_level` must be a float strictly between 0 and 1, "
+            f"got {confidence_level!r}."
+        )
+    return float(confidence_level)
+
+
+def _moments(a: FloatArray, n: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Mean and ddof=1 variance of each row's first ``n`` entries (NaN where undefined)."""
+    mask = valid_mask(a, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(mask, a, 0.0).sum(axis=1) / n
+        ss = (np.where(mask, a - mean[:, None], 0.0) ** 2).sum(axis=1)
+        var = ss / (n - 1)
+    return np.where(n >= 1, mean, np.nan), np.where(n >= 2, var, np.nan)
+
+
+def welch_interval(
+    x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray, confidence_level: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mean difference ``mean(x_i) - mean(y_i)`` and Welch's confidence interval, per row.
+
+    Returns ``(diff, low, high)``, each (M,): the interval equals
+    ``scipy.stats.ttest_ind(x_i, y_i, equal_var=False).confidence_interval(confidence_level)``
+    (Welch-Satterthwaite degrees of freedom); NaN where a side has fewer than 2 scores or both
+    variances are 0. ``diff`` is defined from one score per side.
+    """
+    cl = _check_level(confidence_level)
+    xa, nxa, ya, nya = as_rows(x, nx, y, ny)
+    mx, vx = _moments(xa, nxa)
+    my, vy = _moments(ya, np.asarray(nya[: ya.shape[0]]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sx, sy = vx / nxa, vy / nya
+        se2 = sx + sy
+        df = se2**2 / (sx**2 / (nxa - 1) + sy**2 / (nya - 1))
+        half = stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(se2)
+    diff = mx - my
+    return diff, diff - half, diff + half
+
+
+def paired_t_interval(
+    d: FloatArray, n: IntArray, confidence_level: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mean of the per-seed differences and the paired t-test's confidence interval, per row.
+
+    ``d`` is (M, K), row ``i`` holding its ``n[i]`` differences ``x - y`` on shared seeds.
+    Returns ``(mean, low, high)``; the interval equals
+    ``scipy.stats.ttest_rel(x_i, y_i).confidence_interval(confidence_level)``. NaN where
+    ``n < 2`` (the mean alone from one pair) or the differences are constant.
+    """
+    cl = _check_level(confidence_level)
+    da = np.atleast_2d(np.asarray(d, dtype=np.float64))
+    na = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    mean, var = _moments(da, na)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(var / na)
+        half = stats.t.ppf(0.5 + cl / 2, na - 1.0) * np.where(se > 0, se, np.nan)
+    return mean, mean - half, mean + half
+
+
+def paired_effect(d: FloatArray, n: IntArray) -> FloatArray:
+    """Share of shared seeds on which the row beats the target (a tie counts 1/2).
+
+    ``d`` is (M, K) per-seed differences row - target, ``n`` their counts. Returns
+    ``mean(d > 0) + mean(d == 0) / 2`` per row, NaN where ``n == 0``. 0.5 means no tendency.
+    """
+    da = np.atleast_2d(np.asarray(d, dtype=np.float64))
+    na = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    mask = valid_mask(da, na)
+    wins = np.where(mask, (da > 0) + 0.5 * (da == 0), 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(na >= 1, wins / na, np.nan)
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_rank_cdf(n: int) -> FloatArray:
+    """Exact null CDF of the Wilcoxon signed-rank statistic T+ for n untied non-zero pairs."""
+    size = n * (n + 1) // 2 + 1
+    counts = np.zeros(size)
+    counts[0] = 1.0
+    for r in range(1, n + 1):  # subset sums of the ranks 1..n
+        counts[r:] = counts[r:] + counts[:-r].copy()
+    return np.cumsum(counts) / 2.0**n
+
+
+@functools.lru_cache(maxsize=1024)
+def _walsh_rank(n: int, confidence_level: float) -> int:
+    """Order ``k`` (1-based) of the lower Walsh-average bound; 0 when no bound is attainable.
+
+    Exact: the largest ``k`` with ``P(T+ <= k - 1) <= (1 - cl) / 2`` under the signed-rank
+    null (Hollander & Wolfe 1999, sec. 3.3). For ``n > 50``, the normal approximation
+    ``k = floor(N / 2 - z sqrt(n (n + 1) (2 n + 1) / 24))`` with ``N = n (n + 1) / 2``.
+    """
+    tail = (1.0 - confidence_level) / 2
+    if n <= _HL_EXACT_MAX_N:
+        cdf = _signed_rank_cdf(n)
+        below = np.flatnonzero(cdf <= tail * (1 + 1e-12))
+        return int(below[-1]) + 1 if len(below) else 0
+    big_n = n * (n + 1) / 2
+    z = stats.norm.isf(tail)
+    return max(0, int(np.floor(big_n / 2 - z * np.sqrt(n * (n + 1) * (2 * n + 1) / 24))))
+
+
+def hodges_lehmann(
+    d: FloatArray, n: IntArray, confidence_level: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Hodges-Lehmann estimate of the per-seed differences with its distribution-free interval.
+
+    Parameters
+    ----------
+    d : ndarray, shape (M, K)
+        Per-seed differences row - target on shared seeds, left-aligned, NaN padded.
+    n : ndarray of int, shape (M,)
+        Number of differences in each row.
+    confidence_level : float, default 0.95
+        Two-sided confidence level.
+
+    Returns
+    -------
+    estimate, low, high : ndarray, shape (M,)
+        The median of the ``N = n (n + 1) / 2`` Walsh averages ``(d_i + d_j) / 2, i <= j``, and
+        the interval ``[W_(k), W_(N - k + 1)]`` of their order statistics with ``k`` from
+        :func:`_walsh_rank`. Where even ``k = 1`` exceeds the level (e.g. ``n <= 5`` at 0.95)
+        the interval is ``(-inf, inf)``: no finite distribution-free bound has that
+        confidence. NaN where ``n == 0``.
+
+    Notes
+    -----
+    The interval is the set of shifts the two-sided Wilcoxon signed-rank test does not reject
+    at ``1 - confidence_level``; its coverage is exact for continuous symmetric differences
+    and approximate (slightly conservative) with ties. Zero differences are kept: they are
+    evidence of no shift (scipy's test drops them, ``zero_method="wilcox"``).
+
+    References
+    ----------
+    .. [1] J. L. Hodges and E. L. Lehmann, "Estimates of location based on rank tests",
+       Annals of Mathematical Statistics 34(2), 598-611, 1963.
+    .. [2] M. Hollander and D. A. Wolfe, Nonparametric Statistical Methods, 2nd ed., Wiley,
+       1999, sec. 3.2-3.3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import hodges_lehmann
+    >>> est, low, high = hodges_lehmann(np.array([[1.0, 2.0, 3.0, 10.0]]), np.array([4]))
+    >>> float(est[0])
+    2.75
+    """
+    cl = _check_level(confidence_level)
+    da = np.atleast_2d(np.asarray(d, dtype=np.float64))
+    na = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    m = da.shape[0]
+    out = np.full((3, m), np.nan)
+    ok = np.flatnonzero(na >= 1)
+    if len(ok) == 0:
+        return out[0], out[1], out[2]
+    for (k,), idx in groups(na[ok]):
+        rows = ok[idx]
+        v = da[rows, :k]
+        i, j = np.triu_indices(k)
+        walsh = np.sort((v[:, i] + v[:, j]) / 2.0, axis=1)
+        out[0, rows] = np.median(walsh, axis=1)
+        r = _walsh_rank(k, cl)
+        if r == 0:
+            out[1, rows], out[2, rows] = -np.inf, np.inf
+        else:
+            out[1, rows], out[2, rows] = walsh[:, r - 1], walsh[:, walsh.shape[1] - r]
+    return out[0], out[1], out[2]
+
+
+def _placements(
+    x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """(M, Kx) placements of x among y and (M, Ky) of y among x, ties 1/2, NaN padded."""
+    m = x.shape[0]
+    yb = np.broadcast_to(y, (m, y.shape[1]))
+    xv = np.where(valid_mask(x, nx), x, np.nan)
+    yv = np.where(valid_mask(yb, ny), yb, np.nan)
+    a, b = xv[:, :, None], yv[:, None, :]
+    beats = (a > b) + 0.5 * (a == b)  # NaN compares False: padding adds nothing
+    with np.errstate(invalid="ignore", divide="ignore"):
+        px = beats.sum(axis=2) / ny[:, None]
+        qy = ((a < b) + 0.5 * (a == b)).sum(axis=1) / nx[:, None]
+    px = np.where(valid_mask(x, nx), px, np.nan)
+    qy = np.where(valid_mask(yb, ny), qy, np.nan)
+    return px, qy
+
+
+def a12_interval(
+    x: FloatArray,
+    nx: IntArray,
+    y: FloatArray,
+    ny: IntArray,
+    confidence_level: float = 0.95,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Vargha-Delaney A12 of each row against ``y`` with the Brunner-Munzel interval.
+
+    Parameters
+    ----------
+    x : ndarray, shape (M, Kx)
+        Rows of scores (one float per seed per configuration), left-aligned, NaN padded.
+    nx : ndarray of int, shape (M,)
+        Number of scores in each row of ``x``.
+    y : ndarray, shape (M, Ky) or (1, Ky)
+        The targets' scores, or one row compared with every row.
+    ny : ndarray of int, shape (M,) or (1,)
+        Number of scores in each row of ``y``.
+    confidence_level : float, default 0.95
+        Two-sided confidence level.
+
+    Returns
+    -------
+    a12, low, high : ndarray, shape (M,)
+        ``A12 = P(X > Y) + P(X = Y) / 2`` and ``A12 -/+ t_{df, (1 + cl) / 2} * se`` clipped to
+        [0, 1]; NaN where a side has fewer than 2 scores.
+
+    Notes
+    -----
+    With placements ``P_i`` (share of ``y`` below ``x_i``, ties 1/2) and ``Q_j`` (share of
+    ``x`` below ``y_j``), ``A12 = mean(P)`` and its variance is estimated by
+    ``v = var(P) / nx + var(Q) / ny`` (ddof 1), with Satterthwaite degrees of freedom
+    ``v^2 / ((var(P) / nx)^2 / (nx - 1) + (var(Q) / ny)^2 / (ny - 1))``. This is the
+    Brunner-Munzel statistic: ``(A12 - 1/2) / sqrt(v)`` equals minus
+    ``scipy.stats.brunnermunzel(x_i, y_i).statistic``, so the interval excludes 1/2 exactly
+    when that test rejects. Coverage is close to nominal from about 10 seeds per side (a
+    seeded simulation in the tests measures >= 0.93 at n = 10 for 0.95). Where the estimated
+    variance is smaller than ``1 / (4 nx ny)`` (e.g. complete separation, where it is 0 and
+    the interval would collapse to a point) that floor is used instead; it is far below the
+    null variance ``(nx + ny + 1) / (12 nx ny)``, so it only matters near 0 and 1.
+
+    References
+    ----------
+    .. [1] E. Brunner and U. Munzel, "The nonparametric Behrens-Fisher problem: asymptotic
+       theory and a small-sample approximation", Biometrical Journal 42(1), 17-25, 2000.
+    .. [2] K. Neubert and E. Brunner, "A studentized permutation test for the non-parametric
+       Behrens-Fisher problem", Computational Statistics & Data Analysis 51, 5192-5204, 2007.
+    .. [3] A. Vargha and H. D. Delaney, "A critique and improvement of the CL common language
+       effect size statistics of McGraw and Wong", Journal of Educational and Behavioral
+       Statistics 25(2), 101-132, 2000.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import a12_interval
+    >>> x = np.array([[1.0, 2.0, 3.0, 4.0, 5.0]])
+    >>> a, low, high = a12_interval(x, [5], x - 0.5, [5])
+    >>> float(a[0])
+    0.6
+    """
+    cl = _check_level(confidence_level)
+    xa, nxa, ya, nya = as_rows(x, nx, y, ny)
+    px, qy = _placements(xa, nxa, ya, nya)
+    fx, fy = nxa.astype(np.float64), nya.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a12, var_p = _moments(px, nxa)
+        _, var_q = _moments(qy, nya)
+        vx, vy = var_p / fx, var_q / fy
+        v = vx + vy
+        df = v**2 / (vx**2 / (fx - 1) + vy**2 / (fy - 1))
+        floor = 1.0 / (4.0 * fx * fy)
+        small = ~(v >= floor)
+        v = np.where(small, floor, v)
+        # with the floor in use, the degrees of freedom of the smaller side
+        df = np.where(small | ~np.isfinite(df), np.minimum(fx, fy) - 1.0, df)
+        half = stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(v)
+    ok = (nxa >= 2) & (nya >= 2)
+    a12 = np.where((nxa >= 1) & (nya >= 1), a12, np.nan)
+    low = np.where(ok, np.clip(a12 - half, 0.0, 1.0), np.nan)
+    high = np.where(ok, np.clip(a12 + half, 0.0, 1.0), np.nan)
+    return a12, low, high
+
+
+__all__ = [
+    "a12_interval",
+    "hodges_lehmann",
+    "paired_effect",
+    "paired_t_interval",
+    "welch_interval",
+]
