@@ -21,7 +21,7 @@ from ._intervals import (
 )
 from ._paired import paired_rows
 from ._rows import FloatArray, IntArray, as_rows
-from ._ties import check_rtol, row_scale, snap
+from ._ties import check_rtol, row_scale, snap_differences
 
 #: what ``Estimate.estimate`` is, per test
 ESTIMANDS = {
@@ -151,7 +151,7 @@ def estimate(
             main = diff
         else:
             if tie_rtol is not None:
-                d = snap(d, row_scale(xp, yp), tie_rtol)  # as `paired` does
+                d = snap_differences(d, row_scale(xp, yp), tie_rtol)  # as `paired` does
             main = hodges_lehmann(d, n, confidence_level)
         return Estimate(*main, *diff, effect, nan, nan.copy(), n)
     diff = welch_interval(xa, nxa, ya, nya, confidence_level)

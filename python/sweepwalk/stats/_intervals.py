@@ -54,8 +54,9 @@ def welch_interval(
 
     Returns ``(diff, low, high)``, each (M,): the interval equals
     ``scipy.stats.ttest_ind(x_i, y_i, equal_var=False).confidence_interval(confidence_level)``
-    (Welch-Satterthwaite degrees of freedom); NaN where a side has fewer than 2 scores or both
-    variances are 0. ``diff`` is defined from one score per side.
+    (Welch-Satterthwaite degrees of freedom); NaN where a side has fewer than 2 scores, the
+    point ``[diff, diff]`` where both variances are 0 (as scipy). ``diff`` is defined from one
+    score per side.
     """
     cl = _check_level(confidence_level)
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
@@ -65,7 +66,8 @@ def welch_interval(
         sx, sy = vx / nxa, vy / nya
         se2 = sx + sy
         df = se2**2 / (sx**2 / (nxa - 1) + sy**2 / (nya - 1))
-        half = stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(se2)
+        # scipy's interval is the point itself when both variances are 0
+        half = np.where(se2 == 0, 0.0, stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(se2))
     diff = mx - my
     return diff, diff - half, diff + half
 
@@ -78,7 +80,8 @@ def paired_t_interval(
     ``d`` is (M, K), row ``i`` holding its ``n[i]`` differences ``x - y`` on shared seeds.
     Returns ``(mean, low, high)``; the interval equals
     ``scipy.stats.ttest_rel(x_i, y_i).confidence_interval(confidence_level)``. NaN where
-    ``n < 2`` (the mean alone from one pair) or the differences are constant.
+    ``n < 2`` (the mean alone from one pair); the point itself where the differences are
+    constant (as scipy).
     """
     cl = _check_level(confidence_level)
     da = np.atleast_2d(np.asarray(d, dtype=np.float64))
@@ -86,7 +89,7 @@ def paired_t_interval(
     mean, var = _moments(da, na)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.sqrt(var / na)
-        half = stats.t.ppf(0.5 + cl / 2, na - 1.0) * np.where(se > 0, se, np.nan)
+        half = np.where(se == 0, 0.0, stats.t.ppf(0.5 + cl / 2, na - 1.0) * se)
     return mean, mean - half, mean + half
 
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from ._rows import FloatArray, IntArray, as_rows, groups, has_ties, quiet, take, valid_mask
-from ._ties import check_rtol, row_scale, snap
+from ._ties import check_rtol, row_scale, snap_differences
 
 # scipy's wilcoxon(method="auto"): asymptotic above this many pairs ...
 _WILCOXON_EXACT_MAX_N = 50
@@ -184,16 +184,16 @@ def paired(
     sample size and whether *any* row has zeros or ties), so rows are grouped by
     (n_shared, zeros-or-ties) to get each row's own decision.
 
-    With ``tie_rtol`` (Wilcoxon only), the differences ``x - y`` are first rounded to
-    multiples of ``tie_rtol * max|score|`` of the row (see ``_ties.snap``), so differences
-    equal up to float rounding are tied and zero; the test is then ``wilcoxon(d_i)`` on those
-    differences, equal to the same test on integer counts for grid-valued scores. None keeps
-    scipy's ``wilcoxon(x_i, y_i)`` exactly.
+    With ``tie_rtol`` (Wilcoxon only), differences ``x - y`` whose sizes are equal up to
+    ``tie_rtol * max|score|`` of the row are made equal, and those that small made 0 (see
+    ``_ties.snap_differences``), so differences equal up to float rounding are tied or zero;
+    the test is then ``wilcoxon(d_i)`` on those differences, equal to the same test on
+    integer counts for grid-valued scores. None keeps scipy's ``wilcoxon(x_i, y_i)`` exactly.
     """
     tie_rtol = check_rtol(tie_rtol)
     xp, yp, n = shared(x, x_seeds, nx, y, y_seeds, ny)
     if tie_rtol is not None and test == "wilcoxon":
-        d = snap(xp - yp, row_scale(xp, yp), tie_rtol)
+        d = snap_differences(xp - yp, row_scale(xp, yp), tie_rtol)
         xp, yp = d, np.where(np.isnan(d), np.nan, 0.0)
     m = x.shape[0]
     statistic = np.full(m, np.nan)

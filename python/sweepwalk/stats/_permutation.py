@@ -120,10 +120,10 @@ def _tolerant_pvalue(
 ) -> FloatArray:
     """Two-sided p-value of scipy's permutation_test, with tolerance ``gamma`` (per row) for ties.
 
-    ``null`` is (rows, resamples) as ``permutation_test`` returns it for ``axis=-1``. A
+    ``null`` is (resamples, rows) as ``permutation_test`` returns it for ``axis=-1``. A
     randomised test counts the observed statistic once (``(count + 1) / (B + 1)``).
     """
-    null = np.asarray(null).reshape(len(observed), -1)
+    null = np.asarray(null).reshape(-1, len(observed)).T
     adjustment = 0 if exact else 1
     total = null.shape[1] + adjustment
     less = ((null <= (observed + gamma)[:, None]).sum(axis=1) + adjustment) / total

@@ -20,8 +20,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
-from statsmodels.stats.power import TTestIndPower, TTestPower
+from scipy import special, stats
 
 from ._batch import PAIRED_TESTS, check_test
 from ._rows import FloatArray
@@ -59,13 +58,23 @@ def _is_paired(test: str, paired: bool | None) -> bool:
 def _t_power(
     d: FloatArray, n1: FloatArray, n2: FloatArray, alpha: FloatArray, paired: bool
 ) -> FloatArray:
-    """Two-sided t-test power; NaN (noncentral t failing far in the tail, power ~1) -> 1."""
+    """Two-sided t-test power, statsmodels' formula (``ttest_power``) for ``d >= 0``.
+
+    ``P(T > c) + P(T < -c)`` for T noncentral t with ``df = n1 + n2 - 2`` and noncentrality
+    ``d sqrt(n1 n2 / (n1 + n2))`` (paired: ``df = n - 1``, ``d sqrt(n)``), ``c`` the
+    ``1 - alpha / 2`` quantile of the central t. statsmodels returns NaN where scipy's
+    noncentral t CDF underflows in the far lower tail (e.g. d = 4, n = 5 at alpha = 0.05 /
+    199, where the power is 0.8): that tail is below alpha / 2 and shrinking, and counts 0.
+    """
+    if paired:
+        df, nc = n1 - 1.0, d * np.sqrt(n1)
+    else:
+        df, nc = n1 + n2 - 2.0, d * np.sqrt(n1 * n2 / (n1 + n2))
+    crit = stats.t.isf(alpha / 2, df)
     with np.errstate(all="ignore"):
-        if paired:
-            got = TTestPower().power(effect_size=d, nobs=n1, alpha=alpha)
-        else:
-            got = TTestIndPower().power(effect_size=d, nobs1=n1, alpha=alpha, ratio=n2 / n1)
-    return np.where(np.isnan(got), 1.0, got)
+        upper = special.nctdtr(df, nc, crit)  # P(T <= c)
+        lower = special.nctdtr(df, nc, -crit)
+    return np.asarray(1.0 - upper + np.where(np.isnan(lower), 0.0, lower))
 
 
 def _sizes(
@@ -117,12 +126,16 @@ def mde(
         n_row, alpha=alpha_level, power=power)``, for paired ones ``TTestPower()`` with
         ``nobs=e * n_row``, ``e`` the test's relative efficiency (1 for t and permutation
         tests). 0 where ``alpha_level >= power`` (the test rejects that often even with no
-        difference); NaN where a side has fewer than 2 seeds or ``sd`` is not finite.
+        difference); ``inf`` where the test cannot reach the level at these sizes
+        (:func:`min_pvalue` above it, e.g. KS 3 vs 3 at 0.05); NaN where a side has fewer
+        than 2 seeds or ``sd`` is not finite.
 
     Notes
     -----
-    Solved for all rows at once by bisection on statsmodels' vectorised power function
-    (relative error below 1e-10).
+    Solved for all rows at once by bisection on the power function statsmodels uses
+    (``ttest_power``: noncentral t), to float precision: the power at the result equals
+    ``power`` to about 1e-12, where ``solve_power`` stops near 1e-6 and, at small levels,
+    fails where its power function returns NaN.
 
     References
     ----------
@@ -149,16 +162,23 @@ def mde(
     out = np.full(n1.shape, np.nan)
     todo = ok & (alpha < power)
     out[ok & (alpha >= power)] = 0.0
+    # a test whose smallest p-value is above the level detects nothing, however large
+    n_real = np.broadcast_to(np.asarray(n_row, dtype=np.int64), n1.shape)
+    t_real = np.broadcast_to(np.asarray(n_target, dtype=np.int64), n1.shape)
+    blind = todo & ~reachable(min_pvalue(test, n_real, t_real, n_shared=n_real), alpha)
+    out[blind] = np.inf
+    todo &= ~blind
     if todo.any():
         a1, a2, al = n1[todo], n2[todo], alpha[todo]
         lo, hi = np.zeros(a1.shape), np.ones(a1.shape)
         for _ in range(_MAX_DOUBLINGS):
-            short = _t_power(hi, a1, a2, al, is_paired) < power
+            short = ~(_t_power(hi, a1, a2, al, is_paired) >= power)
             if not short.any():
                 break
             hi[short] *= 2.0
+        hi[short] = np.inf  # never reached: no difference is detectable
         for _ in range(_BISECTIONS):
-            mid = (lo + hi) / 2
+            mid = np.where(np.isfinite(hi), (lo + hi) / 2, hi)
             if not np.any((mid > lo) & (mid < hi)):
                 break
             reach = _t_power(mid, a1, a2, al, is_paired) >= power
@@ -199,8 +219,10 @@ def seeds_needed(
     ndarray of float
         Smallest whole n >= 2 such that n seeds per configuration (paired: n shared seeds)
         reach ``power``: the t-test power of statsmodels (``TTestIndPower`` with equal groups,
-        or ``TTestPower``) at ``e * n`` seeds, ``e`` the test's relative efficiency. NaN where
-        the difference is 0 or not finite.
+        or ``TTestPower``) at ``e * n`` seeds, ``e`` the test's relative efficiency, and at
+        least the fewest seeds with which the test can reach the level at all (e.g. 6 pairs
+        for Wilcoxon at 0.05, see :func:`min_pvalue`). NaN where the difference is 0 or not
+        finite.
 
     References
     ----------
@@ -249,8 +271,19 @@ def seeds_needed(
         reach[gap] = reaches(mid[gap], gap)
         hi = np.where(gap & reach, mid, hi)
         lo = np.where(gap & ~reach, mid, lo)
-    out[ok] = hi
+    # and no fewer seeds than the test needs to reach the level at all (rank tests)
+    floor = np.array([_fewest_seeds_to_reach(test, float(a)) for a in al])
+    out[ok] = np.maximum(hi, floor)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _fewest_seeds_to_reach(test: str, alpha: float) -> float:
+    """Smallest n (>= 2, both sides / pairs) whose :func:`min_pvalue` is at most ``alpha``."""
+    n = 2
+    while n < 100_000 and not _min_p(test, n, n, 9999, "auto") <= alpha:
+        n = n + 1 if n < 64 else int(n * 1.1)
+    return float(n)
 
 
 @functools.lru_cache(maxsize=65536)

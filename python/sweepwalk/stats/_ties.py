@@ -6,7 +6,9 @@ too. Tests that compare differences or statistics for equality (Wilcoxon's ranks
 the permutation test's count of null statistics at least as extreme as the observed one) then
 miss ties that are real. The helpers here compare on a grid of relative spacing ``rtol`` of the
 row's scale instead: far coarser than float rounding (~1e-16), far finer than any meaningful
-score difference.
+score difference. Values whose chain of neighbours stays within the tolerance form one
+cluster; a chain can only grow long if values are spread at spacings below the tolerance,
+which grid-valued or real-valued scores are not.
 """
 
 from __future__ import annotations
@@ -38,12 +40,37 @@ def row_scale(*arrays: FloatArray) -> FloatArray:
 
 
 def snap(values: FloatArray, scale: FloatArray, tie_rtol: float) -> FloatArray:
-    """``values`` (M, K) rounded to multiples of ``tie_rtol * scale[i]`` (NaN stays NaN).
+    """Make values of a row that lie within ``tie_rtol * scale[i]`` of each other identical.
 
-    Values that differ only by float rounding land on the same multiple and so become
-    bit-identical (the same integer times the same step). ``tie_rtol = 0`` returns the values.
+    Each row's values are sorted and cut into clusters wherever two neighbours are more than
+    the tolerance apart; every member of a cluster takes the value of the cluster's smallest
+    member (a real value of the row, so nothing moves by more than float rounding when the
+    values are grid-valued). NaN stays NaN. ``tie_rtol = 0`` returns the values.
+    """
+    if tie_rtol == 0 or values.shape[1] < 2:
+        return values
+    order = np.argsort(values, axis=1, kind="stable")
+    s = np.take_along_axis(values, order, axis=1)
+    gap = np.diff(s, axis=1) > (tie_rtol * scale)[:, None]
+    # NaN sorts last; comparisons with NaN are False, so NaN joins the previous cluster:
+    # restore it after
+    starts = np.concatenate([np.ones((s.shape[0], 1), dtype=bool), gap], axis=1)
+    first = np.maximum.accumulate(np.where(starts, np.arange(s.shape[1]), 0), axis=1)
+    clustered = np.take_along_axis(s, first, axis=1)
+    clustered = np.where(np.isnan(s), np.nan, clustered)
+    out = np.empty_like(values)
+    np.put_along_axis(out, order, clustered, axis=1)
+    return out
+
+
+def snap_differences(d: FloatArray, scale: FloatArray, tie_rtol: float) -> FloatArray:
+    """Paired differences with ``|d|`` clustered by :func:`snap` and near-zero ones made 0.
+
+    Wilcoxon ranks ``|d|`` and drops zeros, so +0.1 and -0.1 must tie as well as two +0.1;
+    the sign of each difference is kept.
     """
     if tie_rtol == 0:
-        return values
-    step = (tie_rtol * scale)[:, None]
-    return np.asarray(np.round(values / step) * step)
+        return d
+    size = snap(np.abs(d), scale, tie_rtol)
+    size = np.where(size <= (tie_rtol * scale)[:, None], 0.0, size)
+    return np.asarray(np.sign(d) * size)
