@@ -96,10 +96,36 @@ def test_ks_permutation_statistic_equals_ks_2samp_and_exact_p_equals_enumeration
         assert p[i] == pytest.approx(np.mean(np.array(null) >= d[i] - 1e-12), abs=1e-12)
 
 
+def test_ks_permutation_tiebreak_equals_enumeration_of_the_lexicographic_key():
+    # partitions ordered by D, then by the summed |ECDF difference| over distinct values
+    rng = np.random.default_rng(6)
+    x = np.round(rng.normal(size=(20, 4)), 0)
+    y = np.round(rng.normal(size=(1, 5)), 0)
+    _, p = ks_permutation(x, np.full(20, 4), y, np.array([5]), tiebreak=True)
+    _, p_plain = ks_permutation(x, np.full(20, 4), y, np.array([5]))
+
+    def key(a, b):
+        grid = np.unique(np.concatenate([a, b]))
+        diff = np.abs((a[:, None] <= grid).mean(0) - (b[:, None] <= grid).mean(0))
+        return (round(diff.max() * 20), round(diff.sum() * 20))
+
+    for i in range(20):
+        z = np.concatenate([x[i], y[0]])
+        obs = key(x[i], y[0])
+        null = []
+        for c in itertools.combinations(range(9), 4):
+            mask = np.zeros(9, dtype=bool)
+            mask[list(c)] = True
+            null.append(key(z[mask], z[~mask]))
+        assert p[i] == pytest.approx(np.mean([k >= obs for k in null]), abs=1e-12)
+    assert np.all(p <= p_plain + 1e-12) and np.any(p < p_plain)
+
+
 def test_ks_permutation_through_two_sample_and_validation():
     x = np.array([[0.5, 0.6, 0.6, 0.7]])
-    _, p = two_sample("ks", x, [4], x - 0.3, [4], ks_method="permutation", random_state=0)
-    assert p[0] == pytest.approx(2 / math.comb(8, 4))
+    for method in ("permutation", "permutation-tiebreak"):
+        _, p = two_sample("ks", x, [4], x - 0.3, [4], ks_method=method, random_state=0)
+        assert p[0] == pytest.approx(2 / math.comb(8, 4))
     with pytest.raises(ValueError, match="`ks_method` must be one of"):
         two_sample("ks", x, [4], x, [4], ks_method="exact")
     with pytest.raises(ValueError, match="`tie_rtol`"):

@@ -21,7 +21,7 @@ UNPAIRED_TESTS = ("ks", "mannwhitney", "welch", "permutation")
 PAIRED_TESTS = ("wilcoxon", "ttest_rel")
 TESTS = UNPAIRED_TESTS + PAIRED_TESTS
 #: how the KS p-value is computed: scipy's ``ks_2samp`` or the tie-aware permutation test
-KS_METHODS = ("auto", "permutation")
+KS_METHODS = ("auto", "permutation", "permutation-tiebreak")
 
 
 def check_test(test: Any) -> str:
@@ -45,8 +45,16 @@ def _unpaired(
     ks_method: str = "auto",
 ) -> tuple[FloatArray, FloatArray]:
     """One unpaired test on rows already checked by ``as_rows``."""
-    if test == "ks" and ks_method == "permutation":
-        return ks_permutation(xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples)
+    if test == "ks" and ks_method != "auto":
+        return ks_permutation(
+            xa,
+            nxa,
+            ya,
+            nya,
+            random_state=random_state,
+            n_resamples=n_resamples,
+            tiebreak=ks_method == "permutation-tiebreak",
+        )
     if test == "ks":
         return ks(xa, nxa, ya, nya, notes)
     if test == "mannwhitney":
@@ -120,10 +128,11 @@ def two_sample(
         largest ``|score|`` are ties (``sweepwalk.stats.TIE_RTOL`` = 1e-9 is a good value for
         grid-valued scores such as accuracies). None (default) gives scipy's p-values, which
         miss ties hidden by float rounding.
-    ks_method : {"auto", "permutation"}, default "auto"
+    ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
         ``"auto"``: ``ks_2samp``'s p-value (conservative on tied data); ``"permutation"``:
-        :func:`ks_permutation`, the tie-aware conditional p-value (uses ``random_state`` and
-        ``n_resamples``).
+        :func:`ks_permutation`, the tie-aware conditional p-value of D (uses
+        ``random_state`` and ``n_resamples``); ``"permutation-tiebreak"``: the same with ties
+        of D broken by the summed ECDF distance (``tiebreak=True``), close to the level.
 
     Returns
     -------

@@ -45,7 +45,7 @@ class Estimate(NamedTuple):
         Mean difference row - target (paired tests: mean of the per-seed differences on
         shared seeds) with Welch's (paired: the paired t) interval.
     effect, effect_low, effect_high
-        Unpaired tests: A12 over all runs with the Brunner-Munzel interval. Paired tests: the
+        Unpaired tests: A12 over all runs with its score-type interval. Paired tests: the
         share of shared seeds on which the row beats the target (ties 1/2), no interval (NaN).
     n_shared
         Paired tests: number of shared seeds per row (int); unpaired tests: -1.
@@ -91,7 +91,7 @@ def estimate(
           permutation test has no interval of its own);
         - ``"ks"``: mean difference with Welch's interval; KS tests any difference, so
           ``effect`` (A12) is reported too and :func:`direction` needs both;
-        - ``"mannwhitney"``: A12 with the Brunner-Munzel interval (:func:`a12_interval`);
+        - ``"mannwhitney"``: A12 with its score-type interval (:func:`a12_interval`);
         - ``"ttest_rel"``: mean of the per-seed differences with the interval equal to
           ``ttest_rel(x_i, y_i).confidence_interval(confidence_level)``;
         - ``"wilcoxon"``: Hodges-Lehmann estimate of the per-seed differences with the

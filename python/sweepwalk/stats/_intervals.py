@@ -10,7 +10,7 @@ with counts (see :func:`sweepwalk.stats.shared`).
 * :func:`hodges_lehmann`: median of the Walsh averages of the differences, with the
   distribution-free interval from their order statistics (the Wilcoxon signed-rank test
   inverted);
-* :func:`a12_interval`: Vargha-Delaney A12 with the Brunner-Munzel interval;
+* :func:`a12_interval`: Vargha-Delaney A12 with a score-type (Newcombe) interval;
 * :func:`paired_effect`: probability that the row beats the target on the same seed.
 """
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from ._rows import FloatArray, IntArray, as_rows, groups, valid_mask
@@ -26,6 +27,10 @@ from ._rows import FloatArray, IntArray, as_rows, groups, valid_mask
 # Walsh-average order statistics use the exact signed-rank null distribution up to this n
 # (scipy's own exact limit for `wilcoxon`), the normal approximation above it.
 _HL_EXACT_MAX_N = 50
+# bisection steps of the A12 interval's bounds (interval [0, 1] halved to float precision)
+_BISECTIONS = 60
+# compared pairs of values per block of rows (bounded memory)
+_BLOCK = 4_000_000
 
 
 def _check_level(confidence_level: float) -> float:
@@ -206,19 +211,33 @@ def hodges_lehmann(
 def _placements(
     x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray
 ) -> tuple[FloatArray, FloatArray]:
-    """(M, Kx) placements of x among y and (M, Ky) of y among x, ties 1/2, NaN padded."""
+    """(M, Kx) placements of x among y and (M, Ky) of y among x, ties 1/2, NaN padded.
+
+    Rows go in blocks of at most ``_BLOCK`` compared pairs (bounded memory).
+    """
     m = x.shape[0]
     yb = np.broadcast_to(y, (m, y.shape[1]))
     xv = np.where(valid_mask(x, nx), x, np.nan)
     yv = np.where(valid_mask(yb, ny), yb, np.nan)
-    a, b = xv[:, :, None], yv[:, None, :]
-    beats = (a > b) + 0.5 * (a == b)  # NaN compares False: padding adds nothing
+    px = np.full(xv.shape, np.nan)
+    qy = np.full(yv.shape, np.nan)
+    step = max(1, _BLOCK // max(1, x.shape[1] * y.shape[1]))
+    for s in range(0, m, step):
+        a, b = xv[s : s + step, :, None], yv[s : s + step, None, :]
+        ties = 0.5 * (a == b)  # NaN compares False: padding adds nothing
+        px[s : s + step] = ((a > b) + ties).sum(axis=2)
+        qy[s : s + step] = ((a < b) + ties).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        px = beats.sum(axis=2) / ny[:, None]
-        qy = ((a < b) + 0.5 * (a == b)).sum(axis=1) / nx[:, None]
-    px = np.where(valid_mask(x, nx), px, np.nan)
-    qy = np.where(valid_mask(yb, ny), qy, np.nan)
+        px = np.where(valid_mask(x, nx), px / ny[:, None], np.nan)
+        qy = np.where(valid_mask(yb, ny), qy / nx[:, None], np.nan)
     return px, qy
+
+
+def _hanley_mcneil_var(theta: FloatArray, m: FloatArray, n: FloatArray) -> FloatArray:
+    """Variance of A12 at true value ``theta`` (Hanley & McNeil 1982, Newcombe's form)."""
+    half = (m + n) / 2.0 - 1.0
+    shape = 1.0 + half * ((1.0 - theta) / (2.0 - theta) + theta / (1.0 + theta))
+    return np.asarray(theta * (1.0 - theta) * shape / (m * n))
 
 
 def a12_interval(
@@ -228,7 +247,7 @@ def a12_interval(
     ny: IntArray,
     confidence_level: float = 0.95,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Vargha-Delaney A12 of each row against ``y`` with the Brunner-Munzel interval.
+    """Vargha-Delaney A12 of each row against ``y`` with a score-type (Newcombe) interval.
 
     Parameters
     ----------
@@ -246,30 +265,39 @@ def a12_interval(
     Returns
     -------
     a12, low, high : ndarray, shape (M,)
-        ``A12 = P(X > Y) + P(X = Y) / 2`` and ``A12 -/+ t_{df, (1 + cl) / 2} * se`` clipped to
-        [0, 1]; NaN where a side has fewer than 2 scores.
+        ``A12 = P(X > Y) + P(X = Y) / 2`` and its interval, inside [0, 1]; NaN where a side
+        has fewer than 2 scores.
 
     Notes
     -----
-    With placements ``P_i`` (share of ``y`` below ``x_i``, ties 1/2) and ``Q_j`` (share of
-    ``x`` below ``y_j``), ``A12 = mean(P)`` and its variance is estimated by
-    ``v = var(P) / nx + var(Q) / ny`` (ddof 1), with Satterthwaite degrees of freedom
-    ``v^2 / ((var(P) / nx)^2 / (nx - 1) + (var(Q) / ny)^2 / (ny - 1))``. This is the
-    Brunner-Munzel statistic: ``(A12 - 1/2) / sqrt(v)`` equals minus
-    ``scipy.stats.brunnermunzel(x_i, y_i).statistic``, so the interval excludes 1/2 exactly
-    when that test rejects. Coverage is close to nominal from about 10 seeds per side (a
-    seeded simulation in the tests measures >= 0.93 at n = 10 for 0.95). Where the estimated
-    variance is smaller than ``1 / (4 nx ny)`` (e.g. complete separation, where it is 0 and
-    the interval would collapse to a point) that floor is used instead; it is far below the
-    null variance ``(nx + ny + 1) / (12 nx ny)``, so it only matters near 0 and 1.
+    The interval is the set of ``theta`` with ``(A12 - theta)^2 <= z^2 r V(theta)``
+    (``z`` the normal quantile), solved by bisection on each side of ``A12``:
+
+    * ``V(theta) = theta (1 - theta) (1 + (N - 1) ((1 - theta) / (2 - theta) + theta /
+      (1 + theta))) / (nx ny)``, ``N = (nx + ny) / 2``, is the Hanley-McNeil variance of
+      A12 as a function of its true value; evaluating it at the candidate ``theta``, as
+      Wilson's interval does for a proportion, keeps the interval inside [0, 1] and its
+      coverage near nominal at the extremes (Newcombe 2006, method 5), where the plug-in
+      (Wald) Brunner-Munzel interval collapses (coverage 0.90-0.92 at n = 10-20 for
+      A12 >= 0.76 in our simulations);
+    * ``r = max(1, v_BM / V(A12))``, where ``v_BM = var(P) / nx + var(Q) / ny`` is the
+      Brunner-Munzel variance estimate from the placements ``P_i`` (share of ``y`` below
+      ``x_i``, ties 1/2) and ``Q_j``: it widens the interval when the data are more
+      variable than the shift model behind ``V`` (e.g. unequal spreads), never narrows it.
+
+    Seeded simulations (tests/stats) measure coverage 0.95-0.98 for nominal 0.95 at n = 5-20
+    on normal shifts, unequal spreads and tied (binomial) scores: slightly conservative.
 
     References
     ----------
-    .. [1] E. Brunner and U. Munzel, "The nonparametric Behrens-Fisher problem: asymptotic
+    .. [1] R. G. Newcombe, "Confidence intervals for an effect size measure based on the
+       Mann-Whitney statistic. Part 2: Asymptotic methods and evaluation", Statistics in
+       Medicine 25(4), 559-573, 2006.
+    .. [2] J. A. Hanley and B. J. McNeil, "The meaning and use of the area under a receiver
+       operating characteristic (ROC) curve", Radiology 143(1), 29-36, 1982.
+    .. [3] E. Brunner and U. Munzel, "The nonparametric Behrens-Fisher problem: asymptotic
        theory and a small-sample approximation", Biometrical Journal 42(1), 17-25, 2000.
-    .. [2] K. Neubert and E. Brunner, "A studentized permutation test for the non-parametric
-       Behrens-Fisher problem", Computational Statistics & Data Analysis 51, 5192-5204, 2007.
-    .. [3] A. Vargha and H. D. Delaney, "A critique and improvement of the CL common language
+    .. [4] A. Vargha and H. D. Delaney, "A critique and improvement of the CL common language
        effect size statistics of McGraw and Wong", Journal of Educational and Behavioral
        Statistics 25(2), 101-132, 2000.
 
@@ -286,22 +314,34 @@ def a12_interval(
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     px, qy = _placements(xa, nxa, ya, nya)
     fx, fy = nxa.astype(np.float64), nya.astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        a12, var_p = _moments(px, nxa)
-        _, var_q = _moments(qy, nya)
-        vx, vy = var_p / fx, var_q / fy
-        v = vx + vy
-        df = v**2 / (vx**2 / (fx - 1) + vy**2 / (fy - 1))
-        floor = 1.0 / (4.0 * fx * fy)
-        small = ~(v >= floor)
-        v = np.where(small, floor, v)
-        # with the floor in use, the degrees of freedom of the smaller side
-        df = np.where(small | ~np.isfinite(df), np.minimum(fx, fy) - 1.0, df)
-        half = stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(v)
     ok = (nxa >= 2) & (nya >= 2)
+    a12, var_p = _moments(px, nxa)
+    _, var_q = _moments(qy, nya)
     a12 = np.where((nxa >= 1) & (nya >= 1), a12, np.nan)
-    low = np.where(ok, np.clip(a12 - half, 0.0, 1.0), np.nan)
-    high = np.where(ok, np.clip(a12 + half, 0.0, 1.0), np.nan)
+    low, high = np.full(len(a12), np.nan), np.full(len(a12), np.nan)
+    if not ok.any():
+        return a12, low, high
+    a, m, n = a12[ok], fx[ok], fy[ok]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (var_p[ok] / m + var_q[ok] / n) / _hanley_mcneil_var(a, m, n)
+    scale = stats.norm.ppf(0.5 + cl / 2) ** 2 * np.where(ratio > 1.0, ratio, 1.0)
+
+    def outside(theta: FloatArray) -> npt.NDArray[np.bool_]:
+        return np.asarray((a - theta) ** 2 > scale * _hanley_mcneil_var(theta, m, n))
+
+    # lower bound in [0, a]: theta = 0 is outside unless a = 0, theta = a inside
+    lo, hi = np.zeros_like(a), a.copy()
+    for _ in range(_BISECTIONS):
+        mid = (lo + hi) / 2
+        out = outside(mid)
+        lo, hi = np.where(out, mid, lo), np.where(out, hi, mid)
+    low[ok] = hi
+    lo, hi = a.copy(), np.ones_like(a)
+    for _ in range(_BISECTIONS):
+        mid = (lo + hi) / 2
+        out = outside(mid)
+        lo, hi = np.where(out, lo, mid), np.where(out, mid, hi)
+    high[ok] = lo
     return a12, low, high
 
 

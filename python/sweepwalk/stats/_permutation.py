@@ -10,10 +10,12 @@ them all (an exact test) and the seed does not matter.
 from __future__ import annotations
 
 import inspect
+import itertools
 import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from ._rows import FloatArray, IntArray, groups, quiet, take
@@ -131,17 +133,41 @@ def _tolerant_pvalue(
     return np.asarray(np.clip(np.minimum(less, greater) * 2, 0.0, 1.0))
 
 
-def _ks_counts(x: FloatArray, y: FloatArray, axis: int = -1) -> FloatArray:
-    """``n1 * n2 * D``, the two-sample KS statistic scaled to an integer (exact ties).
+def _partitions(n1: int, n2: int, n_resamples: int, seed: int) -> tuple[IntArray, bool]:
+    """(B, n1 + n2) 0/1 labels (1 = first sample) of every partition, or of random ones.
 
-    ``D = max_t |F_x(t) - F_y(t)|`` over the pooled values t; vectorised over leading axes.
+    Every partition when there are at most ``n_resamples`` of them (exact), else
+    ``n_resamples`` uniformly random ones from ``numpy.random.default_rng(seed)``.
     """
-    x, y = np.moveaxis(x, axis, -1), np.moveaxis(y, axis, -1)
-    n1, n2 = x.shape[-1], y.shape[-1]
-    pooled = np.concatenate([x, y], axis=-1)[..., :, None]
-    c1 = (x[..., None, :] <= pooled).sum(axis=-1)
-    c2 = (y[..., None, :] <= pooled).sum(axis=-1)
-    return np.asarray(np.abs(c1 * n2 - c2 * n1).max(axis=-1), dtype=np.float64)
+    n = n1 + n2
+    if math.comb(n, n1) <= n_resamples:
+        labels = np.zeros((math.comb(n, n1), n), dtype=np.int64)
+        for row, chosen in enumerate(itertools.combinations(range(n), n1)):
+            labels[row, list(chosen)] = 1
+        return labels, True
+    rng = np.random.default_rng(seed)
+    order = np.argsort(rng.random((n_resamples, n)), axis=1)
+    return (order < n1).astype(np.int64), False
+
+
+def _ks_key(
+    cx: IntArray, ends: npt.NDArray[np.bool_], n1: int, n2: int, tiebreak: bool
+) -> IntArray:
+    """``n1 n2 D`` (or the tie-broken key) from cumulative first-sample counts ``cx``.
+
+    With the pooled values sorted, the scaled ECDF difference after position j is
+    ``cx(j) n2 - (j + 1 - cx(j)) n1``; it is read only at the last member of each group of
+    equal values (``ends``), where the ECDFs are defined. With ``tiebreak`` the key is
+    ``h_max * (n n1 n2 + 1) + sum(h)``: ordered by D first, then by the summed ECDF distance
+    (which is below ``n n1 n2 + 1``). Broadcasts over leading axes; all integers.
+    """
+    n = n1 + n2
+    h = np.abs(cx * n - np.arange(1, n + 1) * n1)
+    h = np.where(ends, h, 0)
+    key = h.max(axis=-1)
+    if tiebreak:
+        key = key * (n * n1 * n2 + 1) + h.sum(axis=-1)
+    return np.asarray(key)
 
 
 def ks_permutation(
@@ -152,14 +178,24 @@ def ks_permutation(
     *,
     random_state: Any = None,
     n_resamples: int = 9999,
+    tiebreak: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Tie-aware KS test: the KS statistic's permutation p-value, batched over rows.
 
     Scores are one float per seed per configuration, as (M, K) rows. The statistic equals
-    ``ks_2samp(y_i, x_i).statistic``; the p-value is that of ``permutation_test((x_i, y_i),
-    D, alternative="greater", n_resamples=n_resamples, rng=seed)``, the share of
-    re-partitions of the pooled scores with ``D`` at least the observed one: exact
-    (enumerated) when there are at most ``n_resamples`` partitions, Monte Carlo otherwise.
+    ``ks_2samp(y_i, x_i).statistic``; the p-value is the share of partitions of the pooled
+    scores into samples of the same sizes whose statistic is at least the observed one: exact
+    (every partition enumerated) when there are at most ``n_resamples`` of them, else
+    ``(count + 1) / (n_resamples + 1)`` over ``n_resamples`` random partitions drawn from
+    ``numpy.random.default_rng(resolve_seed(random_state))`` (the same partitions for every
+    row with the same sizes), as ``permutation_test(..., alternative="greater")`` counts.
+
+    With ``tiebreak``, partitions with the same D are further ordered by the summed distance
+    between the two ECDFs over the distinct pooled values (rank-based, like D), so "at least
+    as extreme" counts fewer exact ties of D. Still a permutation test (valid at any n, ties
+    or not); p-values are never larger than without it. D alone takes few values at these
+    sizes, so the plain version stays conservative (type-I 0.02-0.03 at n = 5-20 on
+    accuracy-like scores for alpha 0.05), the tie-broken one is close to alpha (0.035-0.055).
 
     Notes
     -----
@@ -168,7 +204,8 @@ def ks_permutation(
     ``ks_2samp`` is conservative (type-I 0.003-0.016 at n = 10 for alpha 0.05). The
     permutation distribution is conditional on the observed pooled values, ties included, so
     its level is alpha up to the discreteness of D. D is computed as the integer
-    ``n1 n2 D``, so equal statistics compare equal.
+    ``n1 n2 D``, so equal statistics compare equal. A partition is a choice of positions in
+    each row's sorted pooled sample, so one set of partitions serves all rows of a size.
 
     References
     ----------
@@ -194,27 +231,23 @@ def ks_permutation(
     if len(ok) == 0:
         return statistic, pvalue
     seed = resolve_seed(random_state)
-    kwargs: dict[str, Any] = (
-        {"rng": seed} if _HAS_RNG else {"random_state": np.random.default_rng(seed)}
-    )
     for (n1, n2), idx in groups(nx[ok], ny[ok]):
+        labels, exact = _partitions(n1, n2, n_resamples, seed)
+        cx_null = np.cumsum(labels, axis=1)
         rows_all = ok[idx]
-        for start in range(0, len(rows_all), _ROWS_PER_CALL):
-            rows = rows_all[start : start + _ROWS_PER_CALL]
-            xg, yg = take(x, rows, n1), take(y, rows, n2)
-            n = n1 + n2
-            batch = max(1, _BLOCK // (len(rows) * n * max(n1, n2)))
-            with quiet():
-                res = stats.permutation_test(
-                    (xg, yg),
-                    _ks_counts,
-                    vectorized=True,
-                    n_resamples=n_resamples,
-                    batch=batch,
-                    alternative="greater",
-                    axis=-1,
-                    **kwargs,
-                )
-            statistic[rows] = res.statistic / (n1 * n2)
-            pvalue[rows] = res.pvalue
+        step = max(1, _BLOCK // (labels.shape[0] * (n1 + n2)))
+        for start in range(0, len(rows_all), step):
+            rows = rows_all[start : start + step]
+            z = np.concatenate([take(x, rows, n1), take(y, rows, n2)], axis=1)
+            order = np.argsort(z, axis=1, kind="stable")
+            zs = np.take_along_axis(z, order, axis=1)
+            ends = np.ones(zs.shape, dtype=bool)
+            ends[:, :-1] = zs[:, 1:] != zs[:, :-1]
+            cx = np.cumsum(order < n1, axis=1, dtype=np.int64)  # the observed labelling
+            obs = _ks_key(cx, ends, n1, n2, tiebreak)
+            null = _ks_key(cx_null[None], ends[:, None, :], n1, n2, tiebreak)  # (rows, B)
+            count = (null >= obs[:, None]).sum(axis=1)
+            adjustment = 0 if exact else 1
+            statistic[rows] = _ks_key(cx, ends, n1, n2, False) / (n1 * n2)
+            pvalue[rows] = (count + adjustment) / (labels.shape[0] + adjustment)
     return statistic, pvalue

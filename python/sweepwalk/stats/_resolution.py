@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special, stats
 
-from ._batch import PAIRED_TESTS, check_test
+from ._batch import KS_METHODS, PAIRED_TESTS, check_test
 from ._rows import FloatArray
 
 #: efficiency of each test against the t-test at normal data (see the module docstring)
@@ -302,7 +302,7 @@ def _min_p(test: str, n1: int, n2: int, n_resamples: int, ks_method: str) -> flo
         if min(n1, n2) < 2:
             return math.nan
         return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
-    if ks_method == "permutation":
+    if ks_method != "auto":
         return 2.0 / partitions if partitions <= n_resamples else 1.0 / (n_resamples + 1)
     return float(stats.ks_2samp(low, high).pvalue)
 
@@ -328,7 +328,7 @@ def min_pvalue(
         Shared seeds (paired tests; required for them).
     n_resamples : int, default 9999
         Permutations of the permutation tests.
-    ks_method : {"auto", "permutation"}, default "auto"
+    ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
         How the KS p-value is computed (see ``two_sample``).
 
     Returns
@@ -352,10 +352,9 @@ def min_pvalue(
     array(0.0625)
     """
     test = check_test(test)
-    if ks_method not in ("auto", "permutation"):
-        raise ValueError(
-            f"`ks_method` must be one of {{'auto', 'permutation'}}, got {ks_method!r}."
-        )
+    if ks_method not in KS_METHODS:
+        allowed = ", ".join(repr(k) for k in KS_METHODS)
+        raise ValueError(f"`ks_method` must be one of {{{allowed}}}, got {ks_method!r}.")
     if test in PAIRED_TESTS and n_shared is None:
         raise ValueError(f"test={test!r} is paired: `n_shared` is required.")
     a, b, s = np.broadcast_arrays(
