@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
+from scipy import stats
 
 from ._batch import KS_METHODS, PAIRED_TESTS, check_test
+from ._power import t_power as _t_power
 from ._rows import FloatArray
 
 #: efficiency of each test against the t-test at normal data (see the module docstring)
@@ -53,28 +54,6 @@ def _check_alpha(alpha_level: npt.ArrayLike) -> FloatArray:
 
 def _is_paired(test: str, paired: bool | None) -> bool:
     return test in PAIRED_TESTS if paired is None else bool(paired)
-
-
-def _t_power(
-    d: FloatArray, n1: FloatArray, n2: FloatArray, alpha: FloatArray, paired: bool
-) -> FloatArray:
-    """Two-sided t-test power, statsmodels' formula (``ttest_power``) for ``d >= 0``.
-
-    ``P(T > c) + P(T < -c)`` for T noncentral t with ``df = n1 + n2 - 2`` and noncentrality
-    ``d sqrt(n1 n2 / (n1 + n2))`` (paired: ``df = n - 1``, ``d sqrt(n)``), ``c`` the
-    ``1 - alpha / 2`` quantile of the central t. statsmodels returns NaN where scipy's
-    noncentral t CDF underflows in the far lower tail (e.g. d = 4, n = 5 at alpha = 0.05 /
-    199, where the power is 0.8): that tail is below alpha / 2 and shrinking, and counts 0.
-    """
-    if paired:
-        df, nc = n1 - 1.0, d * np.sqrt(n1)
-    else:
-        df, nc = n1 + n2 - 2.0, d * np.sqrt(n1 * n2 / (n1 + n2))
-    crit = stats.t.isf(alpha / 2, df)
-    with np.errstate(all="ignore"):
-        upper = special.nctdtr(df, nc, crit)  # P(T <= c)
-        lower = special.nctdtr(df, nc, -crit)
-    return np.asarray(1.0 - upper + np.where(np.isnan(lower), 0.0, lower))
 
 
 def _sizes(
