@@ -110,8 +110,10 @@ def estimate(
     confidence_level : float, default 0.95
         Two-sided level of every interval.
     tie_rtol : float, optional
-        Wilcoxon: per-seed differences equal up to ``tie_rtol`` times the row's largest
-        ``|score|`` are made equal before the Walsh averages (as ``two_sample`` does).
+        Paired tests: per-seed differences equal up to ``tie_rtol`` times the row's largest
+        ``|score|`` are made equal (and tiny ones 0) before the Walsh averages and the paired
+        effect, as ``two_sample`` does for Wilcoxon; the mean and its t interval use the
+        differences as they are.
 
     Returns
     -------
@@ -145,14 +147,11 @@ def estimate(
         xp, yp, n = paired_rows(xa, nxa, ya, nya, x_seeds, y_seeds)
         d = xp - yp
         diff = paired_t_interval(d, n, confidence_level)
+        if tie_rtol is not None:  # as `paired` does: rounding-level differences are ties
+            d = snap_differences(d, row_scale(xp, yp), tie_rtol)
         effect = paired_effect(d, n)
         nan = np.full(m, np.nan)
-        if test == "ttest_rel":
-            main = diff
-        else:
-            if tie_rtol is not None:
-                d = snap_differences(d, row_scale(xp, yp), tie_rtol)  # as `paired` does
-            main = hodges_lehmann(d, n, confidence_level)
+        main = diff if test == "ttest_rel" else hodges_lehmann(d, n, confidence_level)
         return Estimate(*main, *diff, effect, nan, nan.copy(), n)
     diff = welch_interval(xa, nxa, ya, nya, confidence_level)
     eff = a12_interval(xa, nxa, ya, nya, confidence_level)
