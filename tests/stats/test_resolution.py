@@ -104,6 +104,9 @@ def test_mde_is_infinite_where_the_test_cannot_reach_the_level():
     assert mde("wilcoxon", 5, 5, 1.0)[()] == np.inf
     assert np.isfinite(mde("wilcoxon", 6, 6, 1.0)[()])
     assert seeds_needed(10.0, 1.0, "wilcoxon")[()] == 6.0  # 2 pairs would do, if it could reject
+    # 9999 permutations cannot give p < 2 / 10000, whatever the number of seeds
+    assert seeds_needed(3.0, 1.0, "permutation", alpha_level=1e-5)[()] == np.inf
+    assert np.isfinite(seeds_needed(3.0, 1.0, "permutation", alpha_level=1e-3)[()])
 
 
 def test_mde_nan_for_too_few_seeds_and_paired_uses_shared_seeds():

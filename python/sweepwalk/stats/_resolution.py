@@ -36,6 +36,8 @@ RELATIVE_EFFICIENCY = {
     "ks": 2.0 / math.pi,
 }
 _BISECTIONS = 200
+# the rank tests reach any level of practical use long before this many seeds per side
+_MAX_SEEDS_FOR_LEVEL = 200
 _MAX_DOUBLINGS = 64
 
 
@@ -200,8 +202,9 @@ def seeds_needed(
         reach ``power``: the t-test power of statsmodels (``TTestIndPower`` with equal groups,
         or ``TTestPower``) at ``e * n`` seeds, ``e`` the test's relative efficiency, and at
         least the fewest seeds with which the test can reach the level at all (e.g. 6 pairs
-        for Wilcoxon at 0.05, see :func:`min_pvalue`). NaN where the difference is 0 or not
-        finite.
+        for Wilcoxon at 0.05, see :func:`min_pvalue`); ``inf`` where no number of seeds can
+        (the permutation test below 2 / 10000 with 9999 resamples). NaN where the difference
+        is 0 or not finite.
 
     References
     ----------
@@ -258,11 +261,15 @@ def seeds_needed(
 
 @functools.lru_cache(maxsize=4096)
 def _fewest_seeds_to_reach(test: str, alpha: float) -> float:
-    """Smallest n (>= 2, both sides / pairs) whose :func:`min_pvalue` is at most ``alpha``."""
-    n = 2
-    while n < 100_000 and not _min_p(test, n, n, 9999, "auto") <= alpha:
-        n = n + 1 if n < 64 else int(n * 1.1)
-    return float(n)
+    """Smallest n (>= 2, both sides / pairs) whose :func:`min_pvalue` is at most ``alpha``.
+
+    ``inf`` when none is (the permutation test with its default 9999 resamples cannot go
+    below 2 / 10000, whatever the number of seeds).
+    """
+    for n in range(2, _MAX_SEEDS_FOR_LEVEL + 1):
+        if _min_p(test, n, n, 9999, "auto") <= alpha:
+            return float(n)
+    return math.inf
 
 
 @functools.lru_cache(maxsize=65536)
