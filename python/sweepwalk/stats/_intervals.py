@@ -195,16 +195,18 @@ def hodges_lehmann(
     if len(ok) == 0:
         return out[0], out[1], out[2]
     for (k,), idx in groups(na[ok]):
-        rows = ok[idx]
-        v = da[rows, :k]
         i, j = np.triu_indices(k)
-        walsh = np.sort((v[:, i] + v[:, j]) / 2.0, axis=1)
-        out[0, rows] = np.median(walsh, axis=1)
         r = _walsh_rank(k, cl)
-        if r == 0:
-            out[1, rows], out[2, rows] = -np.inf, np.inf
-        else:
-            out[1, rows], out[2, rows] = walsh[:, r - 1], walsh[:, walsh.shape[1] - r]
+        step = max(1, _BLOCK // len(i))  # bounded memory: n = 100 has 5050 averages per row
+        for s in range(0, len(idx), step):
+            rows = ok[idx[s : s + step]]
+            v = da[rows, :k]
+            walsh = np.sort((v[:, i] + v[:, j]) / 2.0, axis=1)
+            out[0, rows] = np.median(walsh, axis=1)
+            if r == 0:
+                out[1, rows], out[2, rows] = -np.inf, np.inf
+            else:
+                out[1, rows], out[2, rows] = walsh[:, r - 1], walsh[:, walsh.shape[1] - r]
     return out[0], out[1], out[2]
 
 
