@@ -62,8 +62,29 @@ def _scipy(test, row, target, random_state=None, n_resamples=9999):
     return float(r.statistic), float(r.pvalue)
 
 
+def _direction(test, a12, diff, hl):
+    """The direction rule of compare's Notes, before orientation by the goal."""
+    by_mean, by_a12 = np.sign(diff), np.sign(a12 - 0.5)
+    if test in ("welch", "permutation", "ttest_rel"):
+        return by_mean
+    if test == "mannwhitney":
+        return by_a12
+    if test == "wilcoxon":
+        return np.sign(hl)
+    return by_a12 if by_a12 == by_mean else 0.0
+
+
+def _hodges_lehmann(d):
+    walsh = (d[:, None] + d[None, :]) / 2
+    return float(np.median(walsh[np.triu_indices(len(d))]))
+
+
 def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw):
-    """What a user would write: one scipy call per row, then multipletests."""
+    """What a user would write: one scipy call per row, then multipletests.
+
+    The scores are on a 1/100 grid (``make_runs``): the permutation and Wilcoxon tests are
+    the same tests on the integer counts, where ties are exact.
+    """
     ok = runs.dropna(subset=["acc"])
     key = ["solver", "momentum", "lr", "depth"]
     groups = {
@@ -82,34 +103,54 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
     for cfg in ids:
         r_scores, r_seeds = scores(cfg)
         n_eff = min(len(r_scores), len(t_scores))
+        hl = np.nan
         if test in ("wilcoxon", "ttest_rel"):
             common = np.intersect1d(r_seeds, t_seeds)
             a = np.array([r_scores[r_seeds == c][0] for c in common])
             b = np.array([t_scores[t_seeds == c][0] for c in common])
             n_eff = min(n_eff, len(common))
-            stat, p = _scipy(test, a, b) if len(common) else (np.nan, np.nan)
+            if test == "wilcoxon":  # on the integer grid: float rounding breaks no tie
+                a_, b_ = np.rint(a * 100), np.rint(b * 100)
+            else:
+                a_, b_ = a, b
+            stat, p = _scipy(test, a_, b_) if len(common) else (np.nan, np.nan)
+            d = a - b
+            diff = d.mean() if len(d) else np.nan
+            wins = np.mean((d > 0) + 0.5 * (d == 0)) if len(d) else np.nan
+            hl = _hodges_lehmann(np.rint(d * 100) / 100) if len(d) else np.nan
+            a12 = wins
         else:
-            stat, p = _scipy(test, r_scores, t_scores, **kw) if n_eff else (np.nan, np.nan)
+            grid = test == "permutation"
+            r_, t_ = (
+                (np.rint(r_scores * 100), np.rint(t_scores * 100)) if grid else (r_scores, t_scores)
+            )
+            stat, p = _scipy(test, r_, t_, **kw) if n_eff else (np.nan, np.nan)
+            if grid:
+                stat = stat / 100  # the statistic in metric units
+            diff = r_scores.mean() - t_scores.mean() if n_eff else np.nan
+            a12 = (
+                np.mean([(x > y) + 0.5 * (x == y) for x in r_scores for y in t_scores])
+                if n_eff
+                else np.nan
+            )
         if n_eff < min_runs:
             stat = p = np.nan
-        if len(r_scores) and len(t_scores):
-            wins = np.mean([(a > b) + 0.5 * (a == b) for a in r_scores for b in t_scores])
-            effect = wins if goal == "max" else 1 - wins
-        else:
-            effect = np.nan
-        out.append((stat, p, effect))
-    stat, p, effect = map(np.array, zip(*out, strict=True)) if out else ([],) * 3
+        effect = a12 if goal == "max" else 1 - a12
+        sign = 1 if goal == "max" else -1
+        direction = sign * _direction(test, a12, diff, hl)
+        out.append((stat, p, effect, direction))
+    stat, p, effect, direction = map(np.array, zip(*out, strict=True)) if out else ([],) * 4
     p = np.asarray(p, dtype=float)
     adj = p.copy()
     finite = ~np.isnan(p)
     if correction != "none" and finite.any():
         adj[finite] = multipletests(p[finite], alpha=alpha, method=correction)[1]
     status = []
-    for pv, pa, e in zip(p, adj, effect, strict=True):
+    for pv, pa, dr in zip(p, adj, direction, strict=True):
         if np.isnan(pv):
             status.append("na")
         elif pa < alpha:
-            status.append("better" if e > 0.5 else "worse" if e < 0.5 else "differs")
+            status.append("better" if dr > 0 else "worse" if dr < 0 else "differs")
         else:
             status.append("ns")
     return np.asarray(stat, float), p, adj, np.asarray(effect, float), status
@@ -183,9 +224,10 @@ def test_compare_matches_plain_loop(seed, test, correction, against, goal, min_r
     assert frame.columns[-1] == "status"
     others = frame.drop(index=target)
     _assert_close(others["pvalue"], res.pvalue)
-    means = sweep.configs["mean"]
-    _assert_close(others["diff_mean"], means[res.ids].to_numpy() - means[target])
-    assert others["varied"].tolist() == sweep._neighbors.varied(target, res.ids)
+    if test not in ("wilcoxon", "ttest_rel"):  # paired: the mean of per-seed differences
+        means = sweep.configs["mean"]
+        _assert_close(others["diff_mean"], means[res.ids].to_numpy() - means[target])
+    assert others["varied"].tolist() == sweep.varied(target, res.ids)
     assert (others["significant"] == (others["pvalue_adj"] < 0.05)).all()
 
 

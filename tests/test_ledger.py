@@ -28,6 +28,7 @@ class FakeComparison:
         self.pvalue = np.asarray(p, dtype=float)[order]
         self.pvalue_adj = np.asarray(p_adj, dtype=float)[order]
         self.effect = np.asarray(effect, dtype=float)[order]
+        self.direction = np.sign(self.effect - 0.5)  # this stand-in's test is about A12
         self.status = np.array(
             [
                 "na" if np.isnan(pv) else expected_status(pa < alpha, e)
@@ -221,3 +222,21 @@ def test_record_real_comparisons_on_the_demo():
             _level, reject = lond.test(frame.at[row, "pvalue"])
             assert statuses[row] == expected_status(reject, frame.at[row, "effect"])
     assert len(walkwide) == len(per_target) == lond.n_tests == len(seen)
+
+
+def test_horizon_spends_the_budget_on_a_bounded_walk():
+    from sweepwalk.stats import finite_horizon_gamma
+
+    bounded = Ledger("walk", horizon=10)
+    endless = Ledger("walk")
+    same = Ledger("walk", gamma=finite_horizon_gamma(10).tolist())
+    p = [1e-3, 0.2, 0.004, 0.5, 0.01]
+    out = bounded.record_tests(0, [1, 2, 3, 4, 5], p, [0.9] * 5, test="ks")
+    assert out.tolist() == same.record_tests(0, [1, 2, 3, 4, 5], p, [0.9] * 5, test="ks").tolist()
+    endless.record_tests(0, [1, 2, 3, 4, 5], p, [0.9] * 5, test="ks")
+    levels = bounded.to_frame()["level"].to_numpy()
+    assert (levels > endless.to_frame()["level"].to_numpy()).all()
+    with pytest.raises(ValueError, match="`gamma` or `horizon`"):
+        Ledger("walk", gamma=[0.5], horizon=3)
+    with pytest.raises(ValueError, match="`horizon`"):
+        Ledger("walk", horizon=0)

@@ -178,10 +178,15 @@ def to_json(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
 # Too wide for a terminal table; --format csv/json carries them.
 TABLE_HIDDEN = (
     "significant",
+    "estimate_low",
+    "estimate_high",
     "effect_low",
     "effect_high",
     "diff_mean_low",
     "diff_mean_high",
+    "level",
+    "min_pvalue",
+    "reachable",
     "seeds_needed",
 )
 
@@ -268,6 +273,8 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
         neighbors=args.neighbors,
         random_state=args.random_state,
         n_resamples=args.n_resamples,
+        effect_of_interest=args.effect_of_interest,
+        ks_method=args.ks_method,
     )
     frame = comparison.to_frame()
     if args.format == "csv":
@@ -285,6 +292,9 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
             "alpha": args.alpha,
             "against": args.against,
             "neighbors": args.neighbors,
+            "estimand": comparison.estimand,
+            "effect_of_interest": _plain(comparison.effect_of_interest),
+            "notes": list(comparison.notes),
         }
         stdout.write(to_json(frame, meta) + "\n")
         return
@@ -295,6 +305,8 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
         f"\n{sweep.metric} ({sweep.goal}): test={args.test}, correction={args.correction}, "
         f"alpha={args.alpha:g}, against={args.against}: {summary or 'nothing compared'}\n"
     )
+    for note in comparison.notes:
+        stdout.write(f"note: {note}\n")
 
 
 class Progress:
@@ -362,6 +374,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
             target=target,
             random_state=args.random_state,
             progress=progress if show else None,
+            ks_method=args.ks_method,
         )
     finally:
         progress.close()
@@ -424,7 +437,20 @@ def _test_options(correction: str) -> _Parser:
         "--random-state",
         type=int,
         default=0,
-        help="seed of the permutation test and the bootstrap intervals (default: 0, reproducible)",
+        help="seed of the permutation tests and the holdout split (default: 0, reproducible)",
+    )
+    parent.add_argument(
+        "--ks-method",
+        default="auto",
+        help="KS p-value: auto (scipy's ks_2samp, default), permutation (tie-aware), "
+        "permutation-tiebreak",
+    )
+    parent.add_argument(
+        "--effect-of-interest",
+        type=float,
+        default=None,
+        help="difference in means worth detecting, metric units (seeds_needed, underpowered); "
+        "default: half the median seed-to-seed standard deviation",
     )
     parent.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="default: table"

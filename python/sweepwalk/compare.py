@@ -26,8 +26,8 @@ from ._vocab import (
     Test,
     decide_status,
 )
-from .stats import a12, adjust, paired, resolve_seed, two_sample_effect
-from .uncertainty import INSIGHT_COLUMNS, comparison_insights
+from .stats import KS_METHODS, TIE_RTOL, adjust, min_pvalue, paired, resolve_seed, two_sample
+from .uncertainty import EVIDENCE_COLUMNS, default_margin, evidence, underpowered
 
 if TYPE_CHECKING:
     from .data import SweepData
@@ -53,20 +53,49 @@ class Comparison:
     significant : ndarray of bool, shape (M,)
         ``pvalue_adj < alpha``.
     effect : ndarray of float, shape (M,)
-        Vargha-Delaney A12 oriented by the sweep's goal: the probability that a run of the
-        row beats a run of the target, ties counting one half.
+        Oriented by the sweep's goal (1 - it for ``goal="min"``). Unpaired tests: Vargha-Delaney
+        A12, the probability that a run of the row beats a run of the target, ties counting one
+        half. Paired tests: the share of shared seeds on which the row beats the target.
     diff_mean : ndarray of float, shape (M,)
-        Mean of the row minus mean of the target.
+        Mean of the row minus mean of the target; paired tests: the mean of the per-seed
+        differences on the shared seeds.
     varied : list of str or None, length M
         The parameter along which each row neighbours the target (None if not exactly one).
+    direction : ndarray of int8, shape (M,)
+        +1 (row better), -1 (worse) or 0 (no clear direction), oriented by the goal, from the
+        quantity the test is about (see :func:`compare`, Notes).
     status : ndarray of str, shape (M,)
-        ``"better"``, ``"worse"``, ``"differs"`` (significant, effect above, below or at 0.5),
+        ``"better"``, ``"worse"``, ``"differs"`` (significant, direction +1, -1 or 0),
         ``"ns"`` (not significant) or ``"na"`` (fewer than ``min_runs`` scores on a side, or
         shared seeds for paired tests, or a test scipy cannot evaluate).
+    estimand : str
+        What ``estimate`` is ("mean difference", "A12", "mean paired difference",
+        "Hodges-Lehmann paired difference").
+    estimate, estimate_low, estimate_high : ndarray of float, shape (M,)
+        The quantity the test is about and its confidence interval at level ``ci`` (Welch and
+        paired t: the test's own interval, equal to scipy's ``confidence_interval()``).
+    effect_low, effect_high, diff_mean_low, diff_mean_high : ndarray of float, shape (M,)
+        Intervals of ``effect`` (unpaired: Newcombe/Brunner-Munzel score interval of A12;
+        paired: NaN) and of ``diff_mean`` (Welch's, paired t's for paired tests).
+    level : ndarray of float, shape (M,)
+        The level each row's raw p-value had to beat, under the correction.
+    min_pvalue : ndarray of float, shape (M,)
+        The smallest p-value the test can give at these sample sizes.
+    reachable : ndarray of bool, shape (M,)
+        ``min_pvalue < level``: whether the row could be significant at all.
+    mde : ndarray of float, shape (M,)
+        Smallest |difference in means| the test detects with 80% power at ``level``.
+    seeds_needed : ndarray of float, shape (M,)
+        Seeds per configuration to detect ``effect_of_interest`` with 80% power at ``level``.
+    underpowered : ndarray of bool, shape (M,)
+        ``ns`` rows with ``mde > effect_of_interest``: the seeds could not have shown a
+        difference worth caring about.
+    effect_of_interest : float
+        The difference in means worth detecting (metric units) the power columns use.
     n_shared : ndarray of int64 or None
         Seeds shared with the target (paired tests only).
     notes : tuple of str
-        Facts worth telling once (e.g. scipy's KS falling back to its asymptotic p-value).
+        Facts worth telling once, in words (e.g. that no row can reach significance).
     """
 
     sweep: SweepData
@@ -85,16 +114,24 @@ class Comparison:
     alpha: float
     against: str
     neighbors: str
+    direction: npt.NDArray[np.int8]
+    estimand: str
+    estimate: npt.NDArray[np.float64]
+    estimate_low: npt.NDArray[np.float64]
+    estimate_high: npt.NDArray[np.float64]
+    effect_low: npt.NDArray[np.float64]
+    effect_high: npt.NDArray[np.float64]
+    diff_mean_low: npt.NDArray[np.float64]
+    diff_mean_high: npt.NDArray[np.float64]
+    level: npt.NDArray[np.float64]
+    min_pvalue: npt.NDArray[np.float64]
+    reachable: npt.NDArray[np.bool_]
+    mde: npt.NDArray[np.float64]
+    seeds_needed: npt.NDArray[np.float64]
+    underpowered: npt.NDArray[np.bool_]
+    effect_of_interest: float
     n_shared: npt.NDArray[np.int64] | None = None
     notes: tuple[str, ...] = field(default=())
-    #: effect-size intervals and power (see :func:`sweepwalk.plan.comparison_insights`)
-    effect_low: npt.NDArray[np.float64] | None = None
-    effect_high: npt.NDArray[np.float64] | None = None
-    diff_mean_low: npt.NDArray[np.float64] | None = None
-    diff_mean_high: npt.NDArray[np.float64] | None = None
-    mde: npt.NDArray[np.float64] | None = None
-    seeds_needed: npt.NDArray[np.float64] | None = None
-    underpowered: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -112,9 +149,12 @@ class Comparison:
         """One row per configuration: the target and every compared row, by config id.
 
         Columns: the parameters, ``n``, ``mean``, ``median``, ``statistic``, ``pvalue``,
-        ``pvalue_adj``, ``significant``, ``effect``, ``diff_mean``, ``varied``, ``status``
-        (plus ``n_shared`` for paired tests). The target's row has status ``"target"``, NaN
-        test columns, ``diff_mean`` 0 and ``varied`` None.
+        ``pvalue_adj``, ``significant``, ``effect``, ``diff_mean``, ``varied``, then
+        ``estimate``, ``estimate_low``, ``estimate_high``, ``effect_low``, ``effect_high``,
+        ``diff_mean_low``, ``diff_mean_high``, ``level``, ``min_pvalue``, ``reachable``,
+        ``mde``, ``seeds_needed``, ``underpowered`` (plus ``n_shared`` for paired tests), and
+        ``status`` last. The target's row has status ``"target"``, NaN test columns,
+        ``diff_mean`` 0 and ``varied`` None; ``attrs["estimand"]`` names ``estimate``.
         """
         sweep = self.sweep
         n_all = len(sweep.configs)
@@ -144,16 +184,19 @@ class Comparison:
         index = pd.Index(rows, name=sweep.configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
         cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
-        for name in INSIGHT_COLUMNS:  # bootstrap intervals and power, when computed
+        for name in EVIDENCE_COLUMNS:
             arr = getattr(self, name)
-            if arr is not None:
-                cols[name] = spread(arr, False if arr.dtype == bool else np.nan, arr.dtype)
+            cols[name] = spread(arr, False if arr.dtype == bool else np.nan, arr.dtype)
         if self.n_shared is not None:
             cols["n_shared"] = spread(self.n_shared, 0, np.int64)
             cols["n_shared"][tpos] = int(sweep.counts[self.target])
         status = spread(self.status, "target", object)
         cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
-        return pd.DataFrame(cols, index=index, copy=False)
+        frame = pd.DataFrame(cols, index=index, copy=False)
+        frame.attrs.update(
+            estimand=self.estimand, effect_of_interest=self.effect_of_interest, test=self.test
+        )
+        return frame
 
 
 def _compare_input_validation(
@@ -166,7 +209,8 @@ def _compare_input_validation(
     neighbors: Any,
     random_state: Any,
     n_resamples: Any,
-) -> tuple[int, Against, Test, Correction, float, Neighbors, Any, int]:
+    ks_method: Any,
+) -> tuple[int, Against, Test, Correction, float, Neighbors, Any, int, str]:
     """Check every argument of :func:`compare` and return them normalised."""
     t = sweep.resolve(target)
     against = v.check_against(against)
@@ -182,9 +226,10 @@ def _compare_input_validation(
         )
     n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
     random_state = v.check_random_state(random_state)
-    if test == "permutation":
+    ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
+    if test == "permutation" or (test == "ks" and ks_method != "auto"):
         random_state = resolve_seed(random_state)  # one seed for every row
-    return t, against, test, correction, alpha, neighbors, random_state, n_resamples
+    return t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method
 
 
 def compare(
@@ -199,7 +244,8 @@ def compare(
     random_state: Any = None,
     n_resamples: int = 9999,
     ci: float | None = 0.95,
-    ci_max_rows: int | None = 200,
+    effect_of_interest: float | None = None,
+    ks_method: str = "auto",
 ) -> Comparison:
     """Test whether each neighbour of a target configuration (or every configuration) differs.
 
@@ -229,37 +275,65 @@ def compare(
         Significance level applied to the adjusted p-values.
     neighbors : {"adjacent", "axis"}, default "adjacent"
         Neighbour mode when ``against="neighbors"`` (see :meth:`Sweep.neighbors`).
-    random_state : None, int or numpy.random.Generator, optional
-        Permutation test only: one integer seed is drawn from it (or it is the seed) and every
-        row is tested as ``permutation_test(..., rng=seed)`` would. Pass an int to reproduce.
+    random_state : optional
+        Anything ``numpy.random.default_rng`` accepts. Permutation tests only (``"permutation"``
+        and KS with ``ks_method`` other than ``"auto"``): one integer seed is drawn from it (an
+        int is the seed) and every row is tested with it, as ``permutation_test(...,
+        rng=seed)`` would. Pass an int to reproduce.
     n_resamples : int, default 9999
-        Permutation test only: number of random permutations.
+        Permutation tests only: number of random permutations.
     ci : float or None, default 0.95
-        Level of the percentile bootstrap intervals ``effect_low``/``effect_high`` (of
-        ``effect``) and ``diff_mean_low``/``diff_mean_high`` (2000 resamples, seeded by
-        ``random_state``); None skips them (NaN). Power columns: ``mde``, ``seeds_needed``,
-        ``underpowered`` (see :func:`sweepwalk.plan.comparison_insights`).
-    ci_max_rows : int or None, default 200
-        With more compared rows than this, the intervals and ``seeds_needed`` (the costly
-        columns, about 2 ms per row at 20 seeds) are NaN and ``notes`` says so; None computes
-        them always. The default keeps a click in the widget fast with ``against="all"``.
+        Level of every interval (``estimate_*``, ``effect_*``, ``diff_mean_*``); None leaves
+        them NaN.
+    effect_of_interest : float, optional
+        The difference in means worth detecting, in metric units: ``seeds_needed`` is the seeds
+        per configuration to detect it, and ``underpowered`` flags the ``ns`` rows whose test
+        could not. Default: half the median seed-to-seed standard deviation
+        (:func:`sweepwalk.uncertainty.default_margin`), the same as importance's margin.
+    ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
+        KS only: ``"auto"`` is ``ks_2samp``'s own p-value (exact for small samples, valid but
+        conservative on tied data such as accuracies on a validation set of N examples);
+        ``"permutation"`` is the permutation p-value of the same statistic, conditional on the
+        ties, with type-I error close to alpha on tied data; ``"permutation-tiebreak"`` breaks
+        ties of D by the summed ECDF distance (more power on heavily tied data).
 
     Returns
     -------
     Comparison
-        Per compared row: ``statistic``, ``pvalue``, ``pvalue_adj``, ``significant``,
-        ``effect``, ``diff_mean``, ``varied`` and ``status``; ``.to_frame()`` for a DataFrame.
+        Per compared row: the test (``statistic``, ``pvalue``, ``pvalue_adj``,
+        ``significant``), the tested estimate with its interval, the direction and ``status``,
+        the effect and mean difference with their intervals, the level, resolution and power;
+        ``.to_frame()`` for a DataFrame.
 
     Notes
     -----
     ``status`` is ``"na"`` when either side has fewer than ``sweep.min_runs`` scores (for
     paired tests: fewer shared seeds), or scipy cannot evaluate the test (e.g. Welch on two
     constant samples); its p-values are NaN and it is left out of the family. Otherwise a row
-    is significant when ``pvalue_adj < alpha``, and then ``"better"`` if ``effect > 0.5``,
-    ``"worse"`` if ``effect < 0.5`` and ``"differs"`` if ``effect == 0.5``; else ``"ns"``.
+    is significant when ``pvalue_adj < alpha``, and then ``"better"``, ``"worse"`` or
+    ``"differs"`` by the direction of the quantity the test is about, oriented by the goal:
 
-    ``effect`` is the Vargha-Delaney A12 of the row against the target over all their runs;
-    with ``goal="min"`` lower scores win, so it is ``1 - A12``.
+    ========================================  ============================================
+    test                                      direction of a significant row
+    ========================================  ============================================
+    ``welch``, ``permutation``, ``ttest_rel``  sign of the (paired) mean difference
+    ``mannwhitney``                           A12 above or below 1/2
+    ``wilcoxon``                              sign of the Hodges-Lehmann estimate of the
+                                              per-seed differences
+    ``ks`` (tests any difference)             better/worse only when A12 and the mean
+                                              difference agree, else ``"differs"``
+    ========================================  ============================================
+
+    So a mean test never calls a row better because most of its runs are higher when its mean
+    is lower. Permutation and Wilcoxon treat scores equal up to float rounding as tied
+    (``TIE_RTOL``), so grid-valued metrics (accuracies: multiples of 1/N) get the p-value of
+    exact enumeration on the grid.
+
+    The power columns use the level each row had to beat (``level``, the correction's per-row
+    level) and the chosen test; rank tests through their asymptotic relative efficiency to the
+    t-test (3/pi for Mann-Whitney and Wilcoxon, about 2/pi for KS), an approximation. When no
+    compared row can reach its level at all (``reachable`` all False), ``notes`` says so in
+    words, with the number of seeds that would.
 
     References
     ----------
@@ -301,40 +375,36 @@ def compare(
     >>> res.to_frame()[["lr", "effect", "status"]].to_dict("list")
     {'lr': [0.1, 0.2, 0.4], 'effect': [0.0, nan, 0.0], 'status': ['worse', 'target', 'worse']}
     """
-    (t, against, test, correction, alpha, neighbors, random_state, n_resamples) = (
+    (t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method) = (
         _compare_input_validation(
-            sweep, target, against, test, correction, alpha, neighbors, random_state, n_resamples
+            sweep, target, against, test, correction, alpha, neighbors, random_state,
+            n_resamples, ks_method,
         )
-    )
+    )  # fmt: skip
+    ci = v.check_level(ci, "ci")
+    eoi = v.check_positive(effect_of_interest, "effect_of_interest")
+    eoi = default_margin(sweep) if eoi is None else eoi
     values, counts = sweep.score_matrix, sweep.counts
-    n_all = len(counts)
     if against == "all":
-        ids = np.delete(np.arange(n_all, dtype=np.int64), t)
-        # test every row (the target against itself too) and keep `ids` afterwards: no copy
-        # of the (N, K) score matrix
-        rows: Any = slice(None)
+        ids = np.delete(np.arange(len(counts), dtype=np.int64), t)
     else:
         ids = sweep.neighbor_ids(t, neighbors)
-        rows = ids
-    x, nx = values[rows], counts[rows]
+    x, nx = values[ids], counts[ids]
     y, ny = values[t : t + 1], counts[t : t + 1]
     notes: list[str] = []
-    n_shared = None
+    tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if test in PAIRED_TESTS:
         seeds = sweep.seed_matrix
         assert seeds is not None  # checked in validation
-        xs, ys = seeds[rows], seeds[t : t + 1]
-        statistic, pvalue, shared = paired(test, x, xs, nx, y, ys, ny)
-        n_shared = shared if against == "neighbors" else shared[ids]
-        effect = a12(x, nx, y, ny)
-    else:
-        statistic, pvalue, effect = two_sample_effect(
-            test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples, notes=notes
+        statistic, pvalue, n_shared = paired(
+            test, x, seeds[ids], nx, y, seeds[t : t + 1], ny, tie_rtol=tie_rtol
         )
-    if against == "all":
-        statistic, pvalue, effect, nx = statistic[ids], pvalue[ids], effect[ids], nx[ids]
-    if sweep.goal == "min":
-        effect = 1.0 - effect
+    else:
+        n_shared = None
+        statistic, pvalue = two_sample(
+            test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples,
+            notes=notes, tie_rtol=tie_rtol, ks_method=ks_method,
+        )  # fmt: skip
     too_few = (nx < sweep.min_runs) | (ny[0] < sweep.min_runs)
     if n_shared is not None:
         too_few |= n_shared < sweep.min_runs
@@ -343,14 +413,13 @@ def compare(
     na = np.isnan(pvalue)
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
     significant = ~na & (pvalue_adj < alpha)
-    means = sweep.configs["mean"].to_numpy(dtype=np.float64)
-    # direction: A12 above or below one half (the tested quantity for each test: issue 8)
-    diff_mean = means[ids] - means[t]
-    status = decide_status(significant, effect - 0.5, na)
-    insights = comparison_insights(
-        sweep, t, ids, status, diff_mean, alpha=alpha, ci=ci, random_state=random_state,
-        max_rows=ci_max_rows, notes=notes,
+    ev = evidence(
+        sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
+        effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method, n_resamples=n_resamples,
     )  # fmt: skip
+    status = decide_status(significant, ev["direction"], na)
+    notes.extend(_resolution_notes(sweep, test, correction, ev, na, ks_method, n_resamples))
+    columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}
     return Comparison(
         sweep=sweep,
         target=t,
@@ -359,8 +428,8 @@ def compare(
         pvalue=pvalue,
         pvalue_adj=pvalue_adj,
         significant=significant,
-        effect=effect,
-        diff_mean=diff_mean,
+        effect=ev["effect"],
+        diff_mean=ev["diff_mean"],
         varied=sweep.varied(t, ids),
         status=status,
         test=test,
@@ -368,10 +437,48 @@ def compare(
         alpha=alpha,
         against=against,
         neighbors=neighbors,
+        direction=ev["direction"],
+        estimand=ev["estimand"],
+        underpowered=underpowered(status, ev["mde"], eoi),
+        effect_of_interest=float(eoi),
         n_shared=n_shared,
         notes=tuple(notes),
-        **insights,
+        **columns,
     )
+
+
+def _resolution_notes(
+    sweep: SweepData,
+    test: str,
+    correction: str,
+    ev: dict[str, Any],
+    na: npt.NDArray[np.bool_],
+    ks_method: str,
+    n_resamples: int,
+) -> list[str]:
+    """Say in words when the data at hand cannot answer: no row can reach significance."""
+    tested = ~na
+    if not tested.any() or ev["reachable"][tested].any():
+        return []
+    level = float(np.nanmin(ev["level"][tested]))
+    smallest = float(np.nanmin(ev["min_pvalue"][tested]))
+    n = int(sweep.counts.max(initial=0))
+    sizes = np.arange(2, 1001)
+    fewest = sizes[
+        min_pvalue(test, sizes, sizes, sizes, n_resamples=n_resamples, ks_method=ks_method) < level
+    ]
+    more = (
+        f"run at least {int(fewest[0])} seeds per configuration"
+        if len(fewest)
+        else "no number of seeds up to 1000 would do"
+    )
+    family = "" if correction == "none" else f" and {correction} over {int(tested.sum())} rows"
+    return [
+        f"nothing can be significant: with at most {n} seeds per configuration{family}, the "
+        f"smallest p-value {test} can give is {smallest:.3g}, above the level {level:.3g} a "
+        f"row must beat. Compare with neighbours (fewer rows), use a lighter correction, or "
+        f"{more}."
+    ]
 
 
 __all__ = ["AGAINST", "STATUSES", "Comparison", "compare"]

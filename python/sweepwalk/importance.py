@@ -17,7 +17,18 @@ import pandas as pd
 
 from . import _validation as v
 from ._vocab import PAIRED_TESTS, Correction, Neighbors, Test
-from .stats import a12, adjust, shared, ttost_ind, two_sample
+from .stats import (
+    KS_METHODS,
+    TIE_RTOL,
+    a12,
+    adjust,
+    paired_differences,
+    paired_effect,
+    shared,
+    ttost_ind,
+    ttost_paired,
+    two_sample,
+)
 
 if TYPE_CHECKING:
     from .data import SweepData
@@ -205,6 +216,7 @@ def importance(
     target: int | None = None,
     random_state: Any = None,
     progress: Callable[[float], Any] | None = None,
+    ks_method: str = "auto",
 ) -> pd.DataFrame:
     """Which parameters matter: test every neighbour pair and summarise per parameter.
 
@@ -228,7 +240,9 @@ def importance(
     margin : float, optional
         Equivalence margin in metric units: each tested pair also gets a TOST equivalence test
         of the means (Welch standard error,
-        ``statsmodels.stats.weightstats.ttost_ind(a, b, -margin, margin, usevar="unequal")``).
+        ``statsmodels.stats.weightstats.ttost_ind(a, b, -margin, margin, usevar="unequal")``;
+        with a paired test ``ttost_paired`` on the shared seeds, and ``median_abs_effect`` from
+        the share of seeds on which one side wins).
         Default: :func:`default_margin`, half the median seed-to-seed standard deviation;
         ``attrs["margin"]`` and ``attrs["margin_source"]`` always say which margin was used.
     target : int, optional
@@ -238,6 +252,8 @@ def importance(
         Seed of the permutation test.
     progress : callable, optional
         Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs.
+    ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
+        How KS p-values are computed (see :func:`sweepwalk.compare.compare`).
 
     Returns
     -------
@@ -306,6 +322,8 @@ def importance(
         margin = default_margin(sweep)
         margin_source = "default: half the median seed-to-seed standard deviation"
     random_state = v.check_random_state(random_state)
+    ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
+    tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
     params, a, b, code = _all_pairs(sweep, neighbors, target)
@@ -335,11 +353,21 @@ def importance(
         if ok.any():
             xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
             idx = np.arange(sl.start, sl.stop)[ok]
-            _, p = two_sample(test, xa, na, xb, nb, random_state=random_state, **kwargs)
+            _, p = two_sample(
+                test, xa, na, xb, nb, random_state=random_state, tie_rtol=tie_rtol,
+                ks_method=ks_method, **kwargs,
+            )  # fmt: skip
             pvalue[idx] = p
-            effect[idx] = _a12_pairs(ranks, values, counts, a[idx], b[idx])
-            if np.isfinite(margin):
-                tost_p[idx] = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal").pvalue
+            if test in PAIRED_TESTS:  # paired all the way: effect and equivalence per seed
+                d, n = paired_differences(xa, na, xb, nb, kwargs["x_seeds"], kwargs["y_seeds"])
+                effect[idx] = paired_effect(d, n)
+                if np.isfinite(margin):
+                    tost_p[idx] = ttost_paired(xa, na, xb, nb, -margin, margin, **kwargs).pvalue
+            else:
+                effect[idx] = _a12_pairs(ranks, values, counts, a[idx], b[idx])
+                if np.isfinite(margin):
+                    tost = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal")
+                    tost_p[idx] = tost.pvalue
         if progress is not None:
             progress(min(1.0, sl.stop / m))
     if m == 0 and progress is not None:

@@ -1,9 +1,12 @@
-"""Effect-size intervals and power of a comparison's rows.
+"""What each verdict rests on: the tested estimate and its interval, the level, power, resolution.
 
-Scores are one float per seed per configuration. :func:`comparison_insights` adds to a
-comparison the bootstrap intervals of its effects and the power columns (``mde``,
-``seeds_needed``, ``underpowered``). Used by :func:`sweepwalk.compare.compare`; an analysis
-below it, so that :mod:`sweepwalk.plan` and :mod:`sweepwalk.compare` need not import each other.
+Scores are one float per seed per configuration. :func:`evidence` computes, for the rows of one
+comparison and from the *same analysis as the test* (paired when the test is paired), the
+estimate the test is about with its confidence interval, the direction that decides
+``better``/``worse``, the level each row's p-value had to beat, the minimal detectable
+difference at that level, the smallest p-value the test can give at these sample sizes, and the
+seeds needed to detect a stated difference. Used by :func:`sweepwalk.compare.compare`; it sits
+below it so that :mod:`sweepwalk.plan` and :mod:`sweepwalk.compare` need not import each other.
 """
 
 from __future__ import annotations
@@ -11,123 +14,219 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from . import _validation as v
-from ._vocab import is_underpowered
-from .stats import bootstrap_intervals, mde, pooled_std, seeds_needed
+from ._vocab import PAIRED_TESTS, is_underpowered
+from .stats import (
+    ESTIMANDS,
+    adjust,
+    direction,
+    estimate,
+    mde,
+    min_pvalue,
+    paired_differences,
+    pooled_std,
+    reachable,
+    seeds_needed,
+)
 
 if TYPE_CHECKING:
     from .data import SweepData
 
-__all__ = ["INSIGHT_COLUMNS", "comparison_insights"]
+__all__ = ["EVIDENCE_COLUMNS", "default_margin", "evidence", "row_levels"]
 
-INSIGHT_COLUMNS = (
+#: the per-row columns :func:`evidence` adds to a comparison, in ``to_frame()`` order
+EVIDENCE_COLUMNS = (
+    "estimate",
+    "estimate_low",
+    "estimate_high",
     "effect_low",
     "effect_high",
     "diff_mean_low",
     "diff_mean_high",
+    "level",
+    "min_pvalue",
+    "reachable",
     "mde",
     "seeds_needed",
     "underpowered",
 )
+#: power the minimal detectable difference and seeds_needed are computed for
+POWER = 0.8
+#: families up to this size get exact per-row levels (a bisection per row); larger ones the
+#: level of a first rejection (see row_levels)
+_EXACT_LEVEL_ROWS = 64
 
 
-def _check_ci(ci: Any, max_rows: Any) -> tuple[float | None, int | None]:
-    level = v.check_level(ci, "ci")
-    return level, v.check_int(max_rows, "ci_max_rows", minimum=0, allow_none=True)
+def default_margin(sweep: SweepData) -> float:
+    """Return the difference worth caring about when none is given: half the seed spread.
 
-
-def comparison_insights(
-    sweep: SweepData,
-    target: int,
-    ids: np.ndarray,
-    status: np.ndarray,
-    diff_mean: np.ndarray,
-    *,
-    alpha: float,
-    ci: float | None = 0.95,
-    random_state: Any = None,
-    n_resamples: int = 2000,
-    max_rows: int | None = 5000,
-    notes: list[str] | None = None,
-) -> dict[str, np.ndarray]:
-    """Bootstrap intervals and power columns of a comparison, aligned with `ids`.
+    Half the median standard deviation (ddof=1) of the configurations with at least
+    ``sweep.min_runs`` scores, in metric units: a difference smaller than half of what seeds
+    alone move a configuration by. It is the default equivalence margin of
+    :func:`sweepwalk.importance.importance` and the default ``effect_of_interest`` of
+    :func:`sweepwalk.compare.compare`. NaN when no configuration has a finite, positive spread.
 
     Scores are one float per seed per configuration.
+    """
+    stds = sweep.configs["std"].to_numpy(dtype=np.float64)
+    ok = (sweep.counts >= sweep.min_runs) & np.isfinite(stds) & (stds > 0)
+    return float(0.5 * np.median(stds[ok])) if ok.any() else float("nan")
+
+
+def row_levels(
+    pvalue: npt.NDArray[np.float64], correction: str, alpha: float
+) -> npt.NDArray[np.float64]:
+    """Return the level each row's raw p-value had to beat to be significant.
+
+    For row ``i``: the supremum of the raw p-values that ``correction`` (statsmodels'
+    ``multipletests`` at ``alpha``) would declare significant, the other rows' p-values held
+    fixed; found by bisection, which is exact for these monotone procedures. ``alpha`` without
+    a correction; NaN for rows that were not tested. Families larger than 64 rows get the level
+    of a first rejection: alpha / m (Bonferroni's, Holm's first step, Benjamini-Hochberg's
+    rank 1), or alpha / (m * sum(1/i)) for Benjamini-Yekutieli.
+    """
+    levels = np.full(len(pvalue), np.nan)
+    tested = np.flatnonzero(~np.isnan(pvalue))
+    m = len(tested)
+    if m == 0:
+        return levels
+    if correction == "none":
+        levels[tested] = alpha
+        return levels
+    if m > _EXACT_LEVEL_ROWS:
+        harmonic = float(np.sum(1.0 / np.arange(1, m + 1))) if correction == "fdr_by" else 1.0
+        levels[tested] = alpha / (m * harmonic)
+        return levels
+    family = pvalue[tested].copy()
+    for k in range(m):
+        lo, hi = 0.0, 1.0
+        saved = family[k]
+        for _ in range(48):  # below 1e-14 of the unit interval
+            mid = 0.5 * (lo + hi)
+            family[k] = mid
+            if adjust(family, correction, alpha=alpha)[k] < alpha:
+                lo = mid
+            else:
+                hi = mid
+        family[k] = saved
+        levels[tested[k]] = lo
+    return levels
+
+
+def _row_std(d: npt.NDArray[np.float64], n: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Return the standard deviation (ddof=1) of each row's first ``n`` values (NaN below 2)."""
+    valid = np.arange(d.shape[1]) < n[:, None]
+    safe = np.maximum(n, 1)
+    mean = np.where(valid, d, 0.0).sum(axis=1) / safe
+    ss = np.where(valid, (d - mean[:, None]) ** 2, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 1, np.sqrt(ss / np.maximum(n - 1, 1)), np.nan)
+
+
+def _orient(goal: str, value: Any, low: Any, high: Any, centre: float) -> tuple[Any, Any, Any]:
+    """Flip an effect and its interval around ``centre`` when lower scores are better."""
+    if goal == "max":
+        return value, low, high
+    return 2 * centre - value, 2 * centre - high, 2 * centre - low
+
+
+def evidence(
+    sweep: SweepData,
+    test: str,
+    rows: Any,
+    target: int,
+    pvalue: npt.NDArray[np.float64],
+    *,
+    correction: str,
+    alpha: float,
+    ci: float | None,
+    effect_of_interest: float,
+    tie_rtol: float | None,
+    ks_method: str,
+    n_resamples: int,
+) -> dict[str, Any]:
+    """Everything a comparison's verdicts rest on, from the same analysis as the test.
 
     Parameters
     ----------
     sweep : SweepData
-        The sweep.
+        The sweep; scores are one float per seed per configuration.
+    test : str
+        The two-sample test that produced ``pvalue``.
+    rows : array of int or slice
+        The compared rows, as indices into the sweep's score matrix.
     target : int
         Config id of the target.
-    ids : ndarray of int, shape (M,)
-        The compared rows.
-    status : ndarray of str, shape (M,)
-        Their comparison status.
-    diff_mean : ndarray of float, shape (M,)
-        Mean of the row minus mean of the target.
-    alpha : float
-        Significance level (of the power computations).
-    ci : float or None, optional
-        Level of the percentile bootstrap intervals; None skips them (NaN columns).
-    random_state : None, int or numpy.random.Generator, optional
-        Seed of the bootstrap.
-    n_resamples : int, optional
-        Bootstrap replicates. Default 2000.
-    max_rows : int or None, optional
-        Intervals and ``seeds_needed`` (the costly columns) are computed only when there are at
-        most this many rows; otherwise they are NaN and a line is added to `notes`. None: always.
-    notes : list of str, optional
-        Receives that line.
+    pvalue : ndarray, shape (M,)
+        The test's raw p-values (NaN: not tested).
+    correction, alpha
+        The family's correction and level (for the per-row levels).
+    ci : float or None
+        Level of every interval; None leaves them NaN.
+    effect_of_interest : float
+        The difference in means worth detecting (metric units), for ``seeds_needed`` and
+        ``underpowered``.
+    tie_rtol, ks_method, n_resamples
+        As the test was run (for the estimate and the smallest reachable p-value).
 
     Returns
     -------
-    dict of str to ndarray
-        ``effect_low``, ``effect_high`` (interval of the goal-oriented A12 effect),
-        ``diff_mean_low``, ``diff_mean_high`` (interval of row - target mean), ``mde`` (smallest
-        |difference in means| detectable with 80% power at `alpha`, two-sample t-test),
-        ``seeds_needed`` (seeds per configuration to detect the observed difference with 80%
-        power) and ``underpowered`` (status "ns" and ``mde > |diff_mean|``).
-
-    References
-    ----------
-    .. [1] Efron, B. and Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman &
-           Hall.
-    .. [2] Cohen, J. (1988). Statistical Power Analysis for the Behavioral Sciences (2nd ed.).
-           Lawrence Erlbaum.
+    dict
+        ``direction`` (int8, oriented by the goal), ``effect``, ``diff_mean``, ``n_shared``
+        and every column of :data:`EVIDENCE_COLUMNS`, aligned with ``pvalue``.
     """
-    ci, max_rows = _check_ci(ci, max_rows)
-    m = len(ids)
-    counts = sweep.counts
-    stds = sweep.configs["std"].to_numpy(dtype=np.float64)
-    n1, n2 = counts[ids], counts[target]
-    sd = pooled_std(stds[ids], n1, stds[target], n2)
-    out: dict[str, np.ndarray] = {name: np.full(m, np.nan) for name in INSIGHT_COLUMNS}
-    out["mde"] = mde(n1, n2, sd, alpha=alpha)
-    flags = is_underpowered(status, out["mde"], diff_mean)
-    assert flags is not None  # mde was computed
-    out["underpowered"] = flags
-    heavy = max_rows is None or m <= max_rows
-    if heavy:
-        out["seeds_needed"] = seeds_needed(diff_mean, sd, alpha=alpha)
-    if heavy and ci is not None and m:
-        values = sweep.score_matrix
-        res = bootstrap_intervals(
-            values[ids],
-            n1,
-            values[target : target + 1],
-            counts[target : target + 1],
-            ci=ci,
-            n_resamples=n_resamples,
-            goal=sweep.goal,
-            random_state=random_state,
+    values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
+    x, nx = values[rows], counts[rows]
+    y, ny = values[target : target + 1], counts[target : target + 1]
+    paired = test in PAIRED_TESTS
+    xs = ys = None
+    if paired:
+        assert seeds is not None  # the test was checked against the sweep
+        xs, ys = seeds[rows], seeds[target : target + 1]
+    est = estimate(
+        test, x, nx, y, ny, x_seeds=xs, y_seeds=ys,
+        confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
+    )  # fmt: skip
+    sign = 1 if sweep.goal == "max" else -1
+    out: dict[str, Any] = {"direction": (sign * direction(test, est)).astype(np.int8)}
+    out["effect"], out["effect_low"], out["effect_high"] = _orient(
+        sweep.goal, est.effect, est.effect_low, est.effect_high, 0.5
+    )
+    out["estimate"], out["estimate_low"], out["estimate_high"] = est.estimate, est.low, est.high
+    out["diff_mean"] = est.diff_mean
+    out["diff_mean_low"], out["diff_mean_high"] = est.diff_mean_low, est.diff_mean_high
+    if ci is None:
+        for name in ("estimate_low", "estimate_high", "effect_low", "effect_high"):
+            out[name] = np.full(len(pvalue), np.nan)
+        out["diff_mean_low"], out["diff_mean_high"] = out["effect_low"], out["effect_high"]
+    n_shared = est.n_shared if paired else None
+    out["n_shared"] = n_shared
+    if paired:
+        d, n = paired_differences(x, nx, y, ny, xs, ys)
+        sd = _row_std(d, n)
+        n_row, n_target = n, n
+    else:
+        stds = sweep.configs["std"].to_numpy(dtype=np.float64)
+        sd = pooled_std(stds[rows], nx, stds[target], ny[0])
+        n_row, n_target = nx, np.broadcast_to(ny, nx.shape)
+    level = row_levels(pvalue, correction, alpha)
+    out["level"] = level
+    out["min_pvalue"] = min_pvalue(
+        test, n_row, n_target, n_shared, n_resamples=n_resamples, ks_method=ks_method
+    )
+    out["reachable"] = reachable(out["min_pvalue"], np.where(np.isnan(level), alpha, level))
+    with np.errstate(invalid="ignore"):
+        out["mde"] = mde(test, n_row, n_target, sd, alpha_level=np.nan_to_num(level, nan=alpha))
+        out["seeds_needed"] = seeds_needed(
+            effect_of_interest, sd, test, alpha_level=np.nan_to_num(level, nan=alpha)
         )
-        out["effect_low"], out["effect_high"] = res.effect_low, res.effect_high
-        out["diff_mean_low"], out["diff_mean_high"] = res.diff_mean_low, res.diff_mean_high
-    if not heavy and notes is not None:
-        notes.append(
-            f"{m} rows exceed ci_max_rows={max_rows}: bootstrap intervals and seeds_needed "
-            "were not computed (NaN); pass ci_max_rows=None to compute them (slow)."
-        )
+    out["estimand"] = ESTIMANDS[test]
     return out
+
+
+def underpowered(status: Any, mde_: Any, effect_of_interest: float) -> npt.NDArray[np.bool_]:
+    """``ns`` rows whose test could not detect the difference worth detecting (the marker)."""
+    flags = is_underpowered(status, mde_, np.full(len(status), effect_of_interest))
+    assert flags is not None
+    return flags

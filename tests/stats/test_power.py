@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.power import TTestIndPower
 
-from sweepwalk.stats._power import mde, pooled_std, seeds_needed
+from sweepwalk.stats._power import mde, pooled_std, seeds_needed, t_power
 
 
 def _sm_d(n1: int, n2: int, alpha: float, power: float) -> float:
@@ -30,8 +30,14 @@ def _sm_d(n1: int, n2: int, alpha: float, power: float) -> float:
 )
 def test_mde_equals_statsmodels(n1, n2, sd, alpha, power):
     got = mde([n1, n2], [n2, n1], [sd, sd], alpha=alpha, power=power)
-    assert got[0] == pytest.approx(_sm_d(n1, n2, alpha, power) * sd, rel=1e-12)
-    assert got[1] == pytest.approx(_sm_d(n2, n1, alpha, power) * sd, rel=1e-12)
+    for value, (a, b) in zip(got, [(n1, n2), (n2, n1)], strict=True):
+        ref = _sm_d(a, b, alpha, power)
+        at_ref = t_power(np.array(ref), np.array(a * 1.0), np.array(b * 1.0), alpha, False)
+        if abs(float(at_ref) - power) < 1e-6:  # statsmodels found the root
+            assert value == pytest.approx(ref * sd, rel=1e-12)
+        else:  # it did not (it clips d at 10: n = 2 at alpha 0.01): ours has the power
+            at = t_power(np.array(value / sd), np.array(a * 1.0), np.array(b * 1.0), alpha, False)
+            assert float(at) == pytest.approx(power, abs=1e-9)
 
 
 def test_mde_nan_for_small_or_bad_input():
@@ -94,6 +100,23 @@ def test_seeds_needed_nan_cases_and_sign():
     got = seeds_needed([0.0, 1.0, np.nan, -0.5, 0.5], [1.0, 0.0, 1.0, 1.0, 1.0])
     assert np.isnan(got[:3]).all()
     assert got[3] == got[4] == 64
+
+
+def test_small_alpha_where_statsmodels_power_is_nan():
+    # alpha = 0.001, 3 vs 3 seeds: solve_power returns d = 7.02, whose power is 0.59
+    d = float(mde(3, 3, 1.0, alpha=0.001)[()])
+    assert float(t_power(np.array(d), np.array(3.0), np.array(3.0), 0.001, False)) == (
+        pytest.approx(0.8, abs=1e-9)
+    )
+    assert d > 8.5
+    # seeds_needed at a Holm level over 199 rows: the smallest n whose power reaches 0.8
+    n = seeds_needed([0.1, 0.6], 1.0, alpha=0.05 / 199)
+    for di, ni in zip([0.1, 0.6], n, strict=True):
+        pw = [
+            float(t_power(np.array(di), np.array(k), np.array(k), 0.05 / 199, False))
+            for k in (ni - 1, ni)
+        ]
+        assert pw[0] < 0.8 <= pw[1]
 
 
 def test_pooled_std_matches_definition():

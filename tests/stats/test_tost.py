@@ -84,3 +84,45 @@ def test_validation():
         ttost_ind([[1.0, 2.0]], [2], [[1.0, 2.0]], [2], -1, 1, usevar="welch")
     with pytest.raises(ValueError, match="`y` must have 1 or 2 rows"):
         ttost_ind(np.zeros((2, 2)), [2, 2], np.zeros((3, 2)), [2, 2, 2], -1, 1)
+
+
+def test_ttost_paired_equals_statsmodels():
+    from statsmodels.stats.weightstats import ttost_paired as sm_ttost_paired
+
+    from sweepwalk.stats import ttost_paired
+
+    rng = np.random.default_rng(8)
+    k = 15
+    x = np.round(rng.normal(0.8, 0.02, size=(6, k)), 3)
+    y = np.round(x + rng.normal(0.002, 0.01, size=(6, k)), 3)
+    n = np.array([2, 3, 8, 15, 15, 10])
+    x[np.arange(k) >= n[:, None]] = np.nan
+    low, upp = -0.01, np.array([0.01, 0.02, 0.005, 0.01, 0.003, 0.01])
+    got = ttost_paired(x, n, y, n, low, upp)
+    for i in range(6):
+        p, (t1, p1, _), (t2, p2, df2) = sm_ttost_paired(x[i, : n[i]], y[i, : n[i]], low, upp[i])
+        np.testing.assert_allclose(
+            [got.pvalue[i], got.statistic_low[i], got.pvalue_low[i]],
+            [p, t1, p1],
+            rtol=1e-10,
+        )
+        np.testing.assert_allclose(
+            [got.statistic_upp[i], got.pvalue_upp[i], got.df[i]], [t2, p2, df2], rtol=1e-10
+        )
+
+
+def test_ttost_paired_pairs_on_shared_seeds():
+    from statsmodels.stats.weightstats import ttost_paired as sm_ttost_paired
+
+    from sweepwalk.stats import ttost_paired
+
+    x = np.array([[1.0, 1.1, 1.3, 0.9, np.nan]])
+    xs = np.array([[0, 1, 2, 4, -1]])
+    y = np.array([[1.05, 1.0, 1.2, 0.95, 1.0]])
+    ys = np.array([[1, 2, 3, 4, 0]])
+    got = ttost_paired(x, [4], y, [5], -0.2, 0.2, x_seeds=xs, y_seeds=ys)
+    # shared seeds 0, 1, 2, 4 (in the row's order)
+    a, b = np.array([1.0, 1.1, 1.3, 0.9]), np.array([1.0, 1.05, 1.0, 0.95])
+    assert got.pvalue[0] == pytest.approx(sm_ttost_paired(a, b, -0.2, 0.2)[0], rel=1e-10)
+    one = ttost_paired([[1.0, np.nan]], [1], [[2.0, np.nan]], [1], -1, 1)
+    assert np.isnan(one.pvalue[0])

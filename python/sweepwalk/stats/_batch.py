@@ -11,7 +11,7 @@ from ._effect import a12
 from ._ks import _MAX_EXACT_N, ks, ks_a12
 from ._mannwhitney import mannwhitney
 from ._paired import paired
-from ._permutation import permutation
+from ._permutation import ks_permutation, permutation
 from ._rows import FloatArray, IntArray, as_rows
 from ._welch import welch
 
@@ -20,6 +20,8 @@ UNPAIRED_TESTS = ("ks", "mannwhitney", "welch", "permutation")
 #: paired tests on shared seeds (need seed codes)
 PAIRED_TESTS = ("wilcoxon", "ttest_rel")
 TESTS = UNPAIRED_TESTS + PAIRED_TESTS
+#: how the KS p-value is computed: scipy's ``ks_2samp`` or the tie-aware permutation test
+KS_METHODS = ("auto", "permutation", "permutation-tiebreak")
 
 
 def check_test(test: Any) -> str:
@@ -39,15 +41,36 @@ def _unpaired(
     random_state: Any,
     n_resamples: int,
     notes: list[str] | None,
+    tie_rtol: float | None = None,
+    ks_method: str = "auto",
 ) -> tuple[FloatArray, FloatArray]:
     """One unpaired test on rows already checked by ``as_rows``."""
+    if test == "ks" and ks_method != "auto":
+        return ks_permutation(
+            xa,
+            nxa,
+            ya,
+            nya,
+            random_state=random_state,
+            n_resamples=n_resamples,
+            tiebreak=ks_method == "permutation-tiebreak",
+        )
     if test == "ks":
         return ks(xa, nxa, ya, nya, notes)
     if test == "mannwhitney":
         return mannwhitney(xa, nxa, ya, nya)
     if test == "welch":
         return welch(xa, nxa, ya, nya)
-    return permutation(xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples)
+    return permutation(
+        xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples, tie_rtol=tie_rtol
+    )
+
+
+def _check_ks_method(ks_method: Any) -> str:
+    if ks_method not in KS_METHODS:
+        allowed = ", ".join(repr(t) for t in KS_METHODS)
+        raise ValueError(f"`ks_method` must be one of {{{allowed}}}, got {ks_method!r}.")
+    return str(ks_method)
 
 
 def two_sample(
@@ -62,6 +85,8 @@ def two_sample(
     x_seeds: npt.ArrayLike | None = None,
     y_seeds: npt.ArrayLike | None = None,
     notes: list[str] | None = None,
+    tie_rtol: float | None = None,
+    ks_method: str = "auto",
 ) -> tuple[FloatArray, FloatArray]:
     """Run one two-sample test on many pairs of samples at once.
 
@@ -98,6 +123,16 @@ def two_sample(
     notes : list of str, optional
         Receives one line per fact worth telling once (e.g. scipy falling back from the exact
         to the asymptotic KS distribution) instead of a warning per row.
+    tie_rtol : float, optional
+        Permutation and Wilcoxon only: scores equal up to ``tie_rtol`` times the row's
+        largest ``|score|`` are ties (``sweepwalk.stats.TIE_RTOL`` = 1e-9 is a good value for
+        grid-valued scores such as accuracies). None (default) gives scipy's p-values, which
+        miss ties hidden by float rounding.
+    ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
+        ``"auto"``: ``ks_2samp``'s p-value (conservative on tied data); ``"permutation"``:
+        :func:`ks_permutation`, the tie-aware conditional p-value of D (uses
+        ``random_state`` and ``n_resamples``); ``"permutation-tiebreak"``: the same with ties
+        of D broken by the summed ECDF distance (``tiebreak=True``), close to the level.
 
     Returns
     -------
@@ -133,9 +168,12 @@ def two_sample(
     0.1
     """
     test = check_test(test)
+    ks_method = _check_ks_method(ks_method)
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     if test in UNPAIRED_TESTS:
-        return _unpaired(test, xa, nxa, ya, nya, random_state, n_resamples, notes)
+        return _unpaired(
+            test, xa, nxa, ya, nya, random_state, n_resamples, notes, tie_rtol, ks_method
+        )
     if x_seeds is None or y_seeds is None:
         raise ValueError(
             f"test={test!r} is paired on seeds: it needs seed codes (`x_seeds`, `y_seeds`); "
@@ -143,7 +181,7 @@ def two_sample(
         )
     xs = np.asarray(x_seeds, dtype=np.int64).reshape(xa.shape)
     ys = np.asarray(y_seeds, dtype=np.int64).reshape(ya.shape)
-    statistic, pvalue, _ = paired(test, xa, xs, nxa, ya, ys, nya)
+    statistic, pvalue, _ = paired(test, xa, xs, nxa, ya, ys, nya, tie_rtol=tie_rtol)
     return statistic, pvalue
 
 
@@ -157,19 +195,24 @@ def two_sample_effect(
     random_state: Any = None,
     n_resamples: int = 9999,
     notes: list[str] | None = None,
+    tie_rtol: float | None = None,
+    ks_method: str = "auto",
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """:func:`two_sample` (unpaired tests) plus :func:`a12` of each row against ``y``.
 
     Same arguments and values; for ``"ks"`` against one target row both come from one pass.
     """
     test = check_test(test)
+    ks_method = _check_ks_method(ks_method)
     if test not in UNPAIRED_TESTS:
         raise ValueError(f"`test` must be an unpaired test {UNPAIRED_TESTS}, got {test!r}.")
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     small = max(int(nxa.max(initial=0)), int(nya.max(initial=0))) <= _MAX_EXACT_N
-    if test == "ks" and ya.shape[0] == 1 and small:
+    if test == "ks" and ks_method == "auto" and ya.shape[0] == 1 and small:
         statistic, pvalue, effect = ks_a12(xa, nxa, ya, nya, notes)
         if effect is not None:
             return statistic, pvalue, effect
-    statistic, pvalue = _unpaired(test, xa, nxa, ya, nya, random_state, n_resamples, notes)
+    statistic, pvalue = _unpaired(
+        test, xa, nxa, ya, nya, random_state, n_resamples, notes, tie_rtol, ks_method
+    )
     return statistic, pvalue, a12(xa, nxa, ya, nya)

@@ -8,9 +8,11 @@ tested on the scores whose seeds appear in both, in the row's order.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
-from ._rows import FloatArray, IntArray, groups, has_ties, quiet, take, valid_mask
+from ._rows import FloatArray, IntArray, as_rows, groups, has_ties, quiet, take, valid_mask
+from ._ties import check_rtol, row_scale, snap_differences
 
 # scipy's wilcoxon(method="auto"): asymptotic above this many pairs ...
 _WILCOXON_EXACT_MAX_N = 50
@@ -59,6 +61,48 @@ def shared(
     yv = y_vals[pos_c] if len(y_keys) else np.full(x.shape, np.nan)
     yp = np.take_along_axis(np.where(found, yv, np.nan), order2, axis=1)
     return xp, yp, n
+
+
+def paired_rows(
+    xa: FloatArray,
+    nxa: IntArray,
+    ya: FloatArray,
+    nya: IntArray,
+    x_seeds: npt.ArrayLike | None,
+    y_seeds: npt.ArrayLike | None,
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """(xp, yp, n): the paired scores of each row and its target, left-aligned, NaN padded."""
+    if (x_seeds is None) != (y_seeds is None):
+        raise ValueError("`x_seeds` and `y_seeds` must be given together.")
+    if x_seeds is not None and y_seeds is not None:
+        xs = np.asarray(x_seeds, dtype=np.int64).reshape(xa.shape)
+        ys = np.asarray(y_seeds, dtype=np.int64).reshape(ya.shape)
+        return shared(xa, xs, nxa, ya, ys, nya)
+    if np.any(nxa != nya):
+        raise ValueError("without seed codes, `nx` must equal `ny` (column j pairs with j).")
+    width = min(xa.shape[1], ya.shape[1])
+    mask = valid_mask(xa[:, :width], nxa)
+    xp = np.where(mask, xa[:, :width], np.nan)
+    yp = np.where(mask, np.broadcast_to(ya[:, :width], xp.shape), np.nan)
+    return xp, yp, nxa.copy()
+
+
+def paired_differences(
+    x: npt.ArrayLike,
+    nx: npt.ArrayLike,
+    y: npt.ArrayLike,
+    ny: npt.ArrayLike,
+    x_seeds: npt.ArrayLike | None = None,
+    y_seeds: npt.ArrayLike | None = None,
+) -> tuple[FloatArray, IntArray]:
+    """Per-seed differences ``x - y`` on shared seeds, as (M, K) rows and counts.
+
+    With seed codes (aligned with the values, -1 in the padding) the rows are matched on the
+    seeds both share (:func:`sweepwalk.stats.shared`); without, column ``j`` of ``x`` pairs
+    with column ``j`` of ``y`` and ``nx`` must equal ``ny``.
+    """
+    xp, yp, n = paired_rows(*as_rows(x, nx, y, ny), x_seeds, y_seeds)
+    return xp - yp, n
 
 
 def _wilcoxon_flags(xp: FloatArray, yp: FloatArray, n: IntArray) -> IntArray:
@@ -131,6 +175,7 @@ def paired(
     y: FloatArray,
     y_seeds: IntArray,
     ny: IntArray,
+    tie_rtol: float | None = None,
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """Batched ``wilcoxon(x_i, y_i)`` or ``ttest_rel(x_i, y_i)`` on the shared seeds.
 
@@ -138,8 +183,18 @@ def paired(
     ``wilcoxon`` picks exact, permutation or asymptotic p-values once per batch (from the
     sample size and whether *any* row has zeros or ties), so rows are grouped by
     (n_shared, zeros-or-ties) to get each row's own decision.
+
+    With ``tie_rtol`` (Wilcoxon only), differences ``x - y`` whose sizes are equal up to
+    ``tie_rtol * max|score|`` of the row are made equal, and those that small made 0 (see
+    ``_ties.snap_differences``), so differences equal up to float rounding are tied or zero;
+    the test is then ``wilcoxon(d_i)`` on those differences, equal to the same test on
+    integer counts for grid-valued scores. None keeps scipy's ``wilcoxon(x_i, y_i)`` exactly.
     """
+    tie_rtol = check_rtol(tie_rtol)
     xp, yp, n = shared(x, x_seeds, nx, y, y_seeds, ny)
+    if tie_rtol is not None and test == "wilcoxon":
+        d = snap_differences(xp - yp, row_scale(xp, yp), tie_rtol)
+        xp, yp = d, np.where(np.isnan(d), np.nan, 0.0)
     m = x.shape[0]
     statistic = np.full(m, np.nan)
     pvalue = np.full(m, np.nan)

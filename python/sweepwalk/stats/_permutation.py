@@ -10,12 +10,16 @@ them all (an exact test) and the seed does not matter.
 from __future__ import annotations
 
 import inspect
+import itertools
+import math
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from ._rows import FloatArray, IntArray, groups, quiet, take
+from ._ties import check_rtol, row_scale
 
 # elements of one (rows, permutations, values) block handed to the statistic at a time
 _BLOCK = 4_000_000
@@ -74,13 +78,21 @@ def permutation(
     *,
     random_state: Any = None,
     n_resamples: int = 9999,
+    tie_rtol: float | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Batched two-sided permutation test of ``mean(x_i) - mean(y_i)``.
 
     Each row equals ``permutation_test((x_i, y_i), mean_difference, n_resamples=n_resamples,
     rng=seed, alternative="two-sided")`` with ``seed = resolve_seed(random_state)``. Rows
     where a sample has fewer than two values give NaN (scipy cannot permute them).
+
+    With ``tie_rtol`` (e.g. ``sweepwalk.stats.TIE_RTOL``), null statistics within
+    ``tie_rtol * max|score|`` of the observed one count as equal to it (scipy allows only
+    ``100 eps |observed|``, which misses ties of grid-valued scores: a 5-vs-5 case on a 1/360
+    grid gives 0.262 where exact enumeration gives 0.365). The null distribution and the
+    p-value formula are scipy's; only that tolerance differs. None keeps scipy's p-values.
     """
+    tie_rtol = check_rtol(tie_rtol)
     m = x.shape[0]
     ny = np.broadcast_to(ny, (m,))
     statistic = np.full(m, np.nan)
@@ -96,4 +108,146 @@ def permutation(
             with quiet():
                 res = _call(take(x, rows, n1), take(y, rows, n2), seed, n_resamples)
             statistic[rows], pvalue[rows] = res.statistic, res.pvalue
+            if tie_rtol is not None:
+                exact = n_resamples >= math.comb(int(n1 + n2), int(n1))
+                scale = row_scale(take(x, rows, n1), take(y, rows, n2))
+                pvalue[rows] = _tolerant_pvalue(
+                    res.statistic, res.null_distribution, tie_rtol * scale, exact
+                )
+    return statistic, pvalue
+
+
+def _tolerant_pvalue(
+    observed: FloatArray, null: FloatArray, gamma: FloatArray, exact: bool
+) -> FloatArray:
+    """Two-sided p-value of scipy's permutation_test, with tolerance ``gamma`` (per row) for ties.
+
+    ``null`` is (resamples, rows) as ``permutation_test`` returns it for ``axis=-1``. A
+    randomised test counts the observed statistic once (``(count + 1) / (B + 1)``).
+    """
+    null = np.asarray(null).reshape(-1, len(observed)).T
+    adjustment = 0 if exact else 1
+    total = null.shape[1] + adjustment
+    less = ((null <= (observed + gamma)[:, None]).sum(axis=1) + adjustment) / total
+    greater = ((null >= (observed - gamma)[:, None]).sum(axis=1) + adjustment) / total
+    return np.asarray(np.clip(np.minimum(less, greater) * 2, 0.0, 1.0))
+
+
+def _partitions(n1: int, n2: int, n_resamples: int, seed: int) -> tuple[IntArray, bool]:
+    """(B, n1 + n2) 0/1 labels (1 = first sample) of every partition, or of random ones.
+
+    Every partition when there are at most ``n_resamples`` of them (exact), else
+    ``n_resamples`` uniformly random ones from ``numpy.random.default_rng(seed)``.
+    """
+    n = n1 + n2
+    if math.comb(n, n1) <= n_resamples:
+        labels = np.zeros((math.comb(n, n1), n), dtype=np.int64)
+        for row, chosen in enumerate(itertools.combinations(range(n), n1)):
+            labels[row, list(chosen)] = 1
+        return labels, True
+    rng = np.random.default_rng(seed)
+    order = np.argsort(rng.random((n_resamples, n)), axis=1)
+    return (order < n1).astype(np.int64), False
+
+
+def _ks_key(
+    cx: IntArray, ends: npt.NDArray[np.bool_], n1: int, n2: int, tiebreak: bool
+) -> IntArray:
+    """``n1 n2 D`` (or the tie-broken key) from cumulative first-sample counts ``cx``.
+
+    With the pooled values sorted, the scaled ECDF difference after position j is
+    ``cx(j) n2 - (j + 1 - cx(j)) n1``; it is read only at the last member of each group of
+    equal values (``ends``), where the ECDFs are defined. With ``tiebreak`` the key is
+    ``h_max * (n n1 n2 + 1) + sum(h)``: ordered by D first, then by the summed ECDF distance
+    (which is below ``n n1 n2 + 1``). Broadcasts over leading axes; all integers.
+    """
+    n = n1 + n2
+    h = np.abs(cx * n - np.arange(1, n + 1) * n1)
+    h = np.where(ends, h, 0)
+    key = h.max(axis=-1)
+    if tiebreak:
+        key = key * (n * n1 * n2 + 1) + h.sum(axis=-1)
+    return np.asarray(key)
+
+
+def ks_permutation(
+    x: FloatArray,
+    nx: IntArray,
+    y: FloatArray,
+    ny: IntArray,
+    *,
+    random_state: Any = None,
+    n_resamples: int = 9999,
+    tiebreak: bool = False,
+) -> tuple[FloatArray, FloatArray]:
+    """Tie-aware KS test: the KS statistic's permutation p-value, batched over rows.
+
+    Scores are one float per seed per configuration, as (M, K) rows. The statistic equals
+    ``ks_2samp(y_i, x_i).statistic``; the p-value is the share of partitions of the pooled
+    scores into samples of the same sizes whose statistic is at least the observed one: exact
+    (every partition enumerated) when there are at most ``n_resamples`` of them, else
+    ``(count + 1) / (n_resamples + 1)`` over ``n_resamples`` random partitions drawn from
+    ``numpy.random.default_rng(resolve_seed(random_state))`` (the same partitions for every
+    row with the same sizes), as ``permutation_test(..., alternative="greater")`` counts.
+
+    With ``tiebreak``, partitions with the same D are further ordered by the summed distance
+    between the two ECDFs over the distinct pooled values (rank-based, like D), so "at least
+    as extreme" counts fewer exact ties of D. Still a permutation test (valid at any n, ties
+    or not); p-values are never larger than without it. D alone takes few values at these
+    sizes, so the plain version stays conservative (type-I 0.02-0.03 at n = 5-20 on
+    accuracy-like scores for alpha 0.05), the tie-broken one is close to alpha (0.035-0.055).
+
+    Notes
+    -----
+    ``ks_2samp`` takes its null distribution from continuous data; with ties (accuracies on
+    a fixed validation set) the true null distribution of D is more concentrated and
+    ``ks_2samp`` is conservative (type-I 0.003-0.016 at n = 10 for alpha 0.05). The
+    permutation distribution is conditional on the observed pooled values, ties included, so
+    its level is alpha up to the discreteness of D. D is computed as the integer
+    ``n1 n2 D``, so equal statistics compare equal. A partition is a choice of positions in
+    each row's sorted pooled sample, so one set of partitions serves all rows of a size.
+
+    References
+    ----------
+    .. [1] E. J. G. Pitman, "Significance tests which may be applied to samples from any
+       populations", Journal of the Royal Statistical Society Supplement 4(1), 119-130, 1937.
+    .. [2] N. Smirnov, "Table for estimating the goodness of fit of empirical distributions",
+       Annals of Mathematical Statistics 19(2), 279-281, 1948.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import ks_permutation
+    >>> x = np.array([[0.5, 0.6, 0.6, 0.7]])
+    >>> d, p = ks_permutation(x, np.array([4]), x - 0.3, np.array([4]), random_state=0)
+    >>> float(d[0]), round(float(p[0]), 4)
+    (1.0, 0.0286)
+    """
+    m = x.shape[0]
+    ny = np.broadcast_to(ny, (m,))
+    statistic = np.full(m, np.nan)
+    pvalue = np.full(m, np.nan)
+    ok = np.flatnonzero((nx >= 1) & (ny >= 1))
+    if len(ok) == 0:
+        return statistic, pvalue
+    seed = resolve_seed(random_state)
+    for (n1, n2), idx in groups(nx[ok], ny[ok]):
+        labels, exact = _partitions(n1, n2, n_resamples, seed)
+        cx_null = np.cumsum(labels, axis=1)
+        rows_all = ok[idx]
+        step = max(1, _BLOCK // (labels.shape[0] * (n1 + n2)))
+        for start in range(0, len(rows_all), step):
+            rows = rows_all[start : start + step]
+            z = np.concatenate([take(x, rows, n1), take(y, rows, n2)], axis=1)
+            order = np.argsort(z, axis=1, kind="stable")
+            zs = np.take_along_axis(z, order, axis=1)
+            ends = np.ones(zs.shape, dtype=bool)
+            ends[:, :-1] = zs[:, 1:] != zs[:, :-1]
+            cx = np.cumsum(order < n1, axis=1, dtype=np.int64)  # the observed labelling
+            obs = _ks_key(cx, ends, n1, n2, tiebreak)
+            null = _ks_key(cx_null[None], ends[:, None, :], n1, n2, tiebreak)  # (rows, B)
+            count = (null >= obs[:, None]).sum(axis=1)
+            adjustment = 0 if exact else 1
+            statistic[rows] = _ks_key(cx, ends, n1, n2, False) / (n1 * n2)
+            pvalue[rows] = (count + adjustment) / (labels.shape[0] + adjustment)
     return statistic, pvalue

@@ -8,13 +8,17 @@ in means / pooled standard deviation (Cohen 1988, ch. 2). They are batched: arra
 from __future__ import annotations
 
 import functools
+import math
+import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.power import TTestIndPower
 
-__all__ = ["mde", "pooled_std", "seeds_needed"]
+from ._rows import FloatArray
+
+__all__ = ["mde", "pooled_std", "seeds_needed", "t_power"]
 
 _MAX_STEPS = 10_000
 
@@ -57,14 +61,71 @@ def pooled_std(
     return np.where(ok, np.sqrt(np.where(ok, var, 0.0)), np.nan)
 
 
+def t_power(
+    d: FloatArray, n1: FloatArray, n2: FloatArray, alpha: FloatArray, paired: bool
+) -> FloatArray:
+    """Two-sided t-test power, statsmodels' formula (``ttest_power``) for ``d >= 0``.
+
+    ``P(T > c) + P(T < -c)`` for T noncentral t with ``df = n1 + n2 - 2`` and noncentrality
+    ``d sqrt(n1 n2 / (n1 + n2))`` (paired: ``df = n - 1``, ``d sqrt(n)``), ``c`` the
+    ``1 - alpha / 2`` quantile of the central t. statsmodels returns NaN where scipy's
+    noncentral t CDF underflows in the far lower tail (e.g. d = 4, n = 5 at alpha = 0.05 /
+    199, where the power is 0.8): that tail is below alpha / 2 and shrinking, and counts 0.
+    """
+    if paired:
+        df, nc = n1 - 1.0, d * np.sqrt(n1)
+    else:
+        df, nc = n1 + n2 - 2.0, d * np.sqrt(n1 * n2 / (n1 + n2))
+    crit = stats.t.isf(alpha / 2, df)
+    with np.errstate(all="ignore"):
+        upper = special.nctdtr(df, nc, crit)  # P(T <= c)
+        lower = special.nctdtr(df, nc, -crit)
+    return np.asarray(1.0 - upper + np.where(np.isnan(lower), 0.0, lower))
+
+
+def _bisect_d(n1: int, n2: int, alpha: float, power: float) -> float:
+    """Smallest Cohen's d whose :func:`t_power` reaches ``power``, by bisection."""
+    a1, a2, al = np.array(float(n1)), np.array(float(n2)), np.array(alpha)
+    lo, hi = 0.0, 1.0
+    while not t_power(np.array(hi), a1, a2, al, False) >= power:
+        hi *= 2.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if not lo < mid < hi:
+            break
+        if t_power(np.array(mid), a1, a2, al, False) >= power:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 @functools.lru_cache(maxsize=4096)
 def _cohen_d(n1: int, n2: int, alpha: float, power: float) -> float:
-    """Smallest Cohen's d detectable with `power` (statsmodels, cached per sizes and levels)."""
-    return float(
-        TTestIndPower().solve_power(
-            effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power
-        )
-    )
+    """Smallest Cohen's d detectable with `power` (statsmodels, cached per sizes and levels).
+
+    0 when ``alpha >= power``: the test rejects that often with no difference at all (and
+    statsmodels' root search has no sign change there: it raised for alpha = 0.9).
+    """
+    if alpha >= power:
+        return 0.0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            d = float(
+                TTestIndPower().solve_power(
+                    effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power
+                )
+            )
+    except ValueError:
+        d = math.nan
+    # solve_power searches statsmodels' power, which is NaN where scipy's noncentral t
+    # underflows in the lower tail (small alpha), and then returns a wrong root (n = 3 at
+    # alpha = 0.001: d = 7.02 with power 0.59): check it, and bisect when it is off
+    got = t_power(np.array(d), np.array(float(n1)), np.array(float(n2)), np.array(alpha), False)
+    if not abs(float(got) - power) < 1e-6:
+        d = _bisect_d(n1, n2, alpha, power)
+    return d
 
 
 def mde(
@@ -125,15 +186,14 @@ def mde(
 def _reaches(
     d: NDArray[np.float64], n: NDArray[np.float64], alpha: float, power: float
 ) -> NDArray[np.bool_]:
-    """Whether n per group gives the two-sided pooled t-test `power` (statsmodels, vectorised).
+    """Whether n per group gives the two-sided pooled t-test `power` (vectorised).
 
-    statsmodels returns NaN where scipy's noncentral t fails at a large noncentrality
-    ``d * sqrt(n / 2)`` (e.g. d = 10 at n = 5), where the power is all but 1: NaN counts as
-    reaching the power. (Counting it as failing pushed the answer up: d = 10 gave 12 seeds where
-    2 reach 0.99.)
+    The power is :func:`t_power`, statsmodels' formula without its NaN: statsmodels returns NaN
+    where scipy's noncentral t underflows in the far lower tail (e.g. d = 10 at n = 5, or
+    d = 0.1 at n = 4050 with alpha = 0.05 / 199), where that tail is negligible.
     """
-    got = np.asarray(TTestIndPower().power(effect_size=d, nobs1=n, alpha=alpha, ratio=1.0))
-    return ~(got < power)
+    got = t_power(d, n, n, np.asarray(alpha), False)
+    return np.asarray(got >= power)
 
 
 def seeds_needed(

@@ -1,0 +1,212 @@
+"""``estimate``: the quantity each test is about, with its interval; ``direction`` from it.
+
+Scores are one float per seed per configuration, held as (M, K) float64 rows, left-aligned and
+NaN padded, with a count per row; ``y`` may be one target row broadcast against every row.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from ._batch import PAIRED_TESTS, check_test
+from ._intervals import (
+    a12_interval,
+    hodges_lehmann,
+    paired_effect,
+    paired_t_interval,
+    welch_interval,
+)
+from ._paired import paired_rows
+from ._rows import FloatArray, IntArray, as_rows
+from ._ties import check_rtol, row_scale, snap_differences
+
+#: what ``Estimate.estimate`` is, per test
+ESTIMANDS = {
+    "welch": "mean difference",
+    "permutation": "mean difference",
+    "ks": "mean difference",
+    "mannwhitney": "A12",
+    "ttest_rel": "mean paired difference",
+    "wilcoxon": "Hodges-Lehmann paired difference",
+}
+
+
+class Estimate(NamedTuple):
+    """Result of :func:`estimate`: one (M,) float array per field, NaN where undefined.
+
+    Attributes
+    ----------
+    estimate, low, high
+        The quantity the test is about (see ``ESTIMANDS``) and its confidence interval.
+    diff_mean, diff_mean_low, diff_mean_high
+        Mean difference row - target (paired tests: mean of the per-seed differences on
+        shared seeds) with Welch's (paired: the paired t) interval.
+    effect, effect_low, effect_high
+        Unpaired tests: A12 over all runs with its score-type interval. Paired tests: the
+        share of shared seeds on which the row beats the target (ties 1/2), no interval (NaN).
+    n_shared
+        Paired tests: number of shared seeds per row (int); unpaired tests: -1.
+    """
+
+    estimate: FloatArray
+    low: FloatArray
+    high: FloatArray
+    diff_mean: FloatArray
+    diff_mean_low: FloatArray
+    diff_mean_high: FloatArray
+    effect: FloatArray
+    effect_low: FloatArray
+    effect_high: FloatArray
+    n_shared: IntArray
+
+
+def estimate(
+    test: str,
+    x: npt.ArrayLike,
+    nx: npt.ArrayLike,
+    y: npt.ArrayLike,
+    ny: npt.ArrayLike,
+    *,
+    x_seeds: npt.ArrayLike | None = None,
+    y_seeds: npt.ArrayLike | None = None,
+    confidence_level: float = 0.95,
+    tie_rtol: float | None = None,
+) -> Estimate:
+    """Estimate the quantity each test is about, with its confidence interval, for many rows.
+
+    Scores are one float per seed per configuration: row ``i`` of ``x`` against row ``i``
+    of ``y`` (or the single row of ``y``).
+
+    Parameters
+    ----------
+    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+        The test whose quantity is estimated:
+
+        - ``"welch"``: mean difference with the test's own interval, equal to
+          ``ttest_ind(x_i, y_i, equal_var=False).confidence_interval(confidence_level)``;
+        - ``"permutation"``: mean difference with Welch's interval (an approximation: the
+          permutation test has no interval of its own);
+        - ``"ks"``: mean difference with Welch's interval; KS tests any difference, so
+          ``effect`` (A12) is reported too and :func:`direction` needs both;
+        - ``"mannwhitney"``: A12 with its score-type interval (:func:`a12_interval`);
+        - ``"ttest_rel"``: mean of the per-seed differences with the interval equal to
+          ``ttest_rel(x_i, y_i).confidence_interval(confidence_level)``;
+        - ``"wilcoxon"``: Hodges-Lehmann estimate of the per-seed differences with the
+          Walsh-average interval (:func:`hodges_lehmann`).
+    x : array_like, shape (M, Kx)
+        The compared rows: finite scores left-aligned, NaN padded.
+    nx : array_like of int, shape (M,)
+        Number of scores in each row of ``x``.
+    y : array_like, shape (M, Ky) or (1, Ky)
+        The targets' scores, or one target row compared with every row.
+    ny : array_like of int, shape (M,) or (1,)
+        Number of scores in each row of ``y``.
+    x_seeds, y_seeds : array_like of int, optional
+        Paired tests: seed codes aligned with ``x``/``y`` (-1 in the padding). Without them
+        column ``j`` of ``x`` pairs with column ``j`` of ``y``.
+    confidence_level : float, default 0.95
+        Two-sided level of every interval.
+    tie_rtol : float, optional
+        Paired tests: per-seed differences equal up to ``tie_rtol`` times the row's largest
+        ``|score|`` are made equal (and tiny ones 0) before the Walsh averages and the paired
+        effect, as ``two_sample`` does for Wilcoxon; the mean and its t interval use the
+        differences as they are.
+
+    Returns
+    -------
+    Estimate
+        Named tuple of (M,) arrays; see :class:`Estimate`.
+
+    References
+    ----------
+    .. [1] B. L. Welch, "The generalization of 'Student's' problem when several different
+       population variances are involved", Biometrika 34(1-2), 28-35, 1947.
+    .. [2] J. L. Hodges and E. L. Lehmann, "Estimates of location based on rank tests",
+       Annals of Mathematical Statistics 34(2), 598-611, 1963.
+    .. [3] E. Brunner and U. Munzel, "The nonparametric Behrens-Fisher problem: asymptotic
+       theory and a small-sample approximation", Biometrical Journal 42(1), 17-25, 2000.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import estimate
+    >>> x = np.array([[1.0, 2.0, 3.0, 4.0]])
+    >>> y = np.array([[0.5, 1.5, 2.5, 3.0]])
+    >>> est = estimate("ttest_rel", x, [4], y, [4])
+    >>> float(est.estimate[0]), float(est.effect[0])
+    (0.625, 1.0)
+    """
+    test = check_test(test)
+    tie_rtol = check_rtol(tie_rtol)
+    xa, nxa, ya, nya = as_rows(x, nx, y, ny)
+    m = xa.shape[0]
+    if test in PAIRED_TESTS:
+        xp, yp, n = paired_rows(xa, nxa, ya, nya, x_seeds, y_seeds)
+        d = xp - yp
+        diff = paired_t_interval(d, n, confidence_level)
+        if tie_rtol is not None:  # as `paired` does: rounding-level differences are ties
+            d = snap_differences(d, row_scale(xp, yp), tie_rtol)
+        effect = paired_effect(d, n)
+        nan = np.full(m, np.nan)
+        main = diff if test == "ttest_rel" else hodges_lehmann(d, n, confidence_level)
+        return Estimate(*main, *diff, effect, nan, nan.copy(), n)
+    diff = welch_interval(xa, nxa, ya, nya, confidence_level)
+    eff = a12_interval(xa, nxa, ya, nya, confidence_level)
+    main = eff if test == "mannwhitney" else diff
+    return Estimate(*main, *diff, *eff, np.full(m, -1, dtype=np.int64))
+
+
+def _sign(values: FloatArray) -> npt.NDArray[np.int8]:
+    return np.where(np.isfinite(values), np.sign(values), 0).astype(np.int8)
+
+
+def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
+    """Direction of each row against its target, from the statistic the test is about.
+
+    Parameters
+    ----------
+    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+        The test.
+    est : Estimate
+        :func:`estimate` of the same test on the same rows.
+
+    Returns
+    -------
+    ndarray of int8, shape (M,)
+        +1 (row larger), -1 (row smaller) or 0 (no direction), before orientation by the goal
+        (the caller flips it for ``goal="min"``):
+
+        - ``"welch"``, ``"permutation"``, ``"ttest_rel"`` (mean tests): sign of the (paired)
+          mean difference;
+        - ``"mannwhitney"``: sign of ``A12 - 1/2``;
+        - ``"wilcoxon"``: sign of the Hodges-Lehmann estimate;
+        - ``"ks"`` (tests any difference): +1 or -1 only when ``A12 - 1/2`` and the mean
+          difference agree in sign, else 0 ("differs").
+
+        0 also where the quantity is NaN or exactly 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import direction, estimate
+    >>> x = np.array([[0.9, 0.91, 0.92, 0.1]])  # mostly above, one diverged run
+    >>> y = np.array([[0.85, 0.86, 0.87, 0.88]])
+    >>> int(direction("welch", estimate("welch", x, [4], y, [4]))[0])
+    -1
+    >>> int(direction("ks", estimate("ks", x, [4], y, [4]))[0])
+    0
+    """
+    test = check_test(test)
+    if test in ("welch", "permutation", "ttest_rel", "wilcoxon"):
+        return _sign(est.estimate)
+    by_a12 = _sign(est.effect - 0.5)
+    if test == "mannwhitney":
+        return by_a12
+    by_mean = _sign(est.diff_mean)
+    return np.where(by_a12 == by_mean, by_a12, 0).astype(np.int8)
+
+
+__all__ = ["ESTIMANDS", "Estimate", "direction", "estimate"]

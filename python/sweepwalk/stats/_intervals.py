@@ -1,0 +1,356 @@
+"""Batched point estimates with confidence intervals, one per kind of test.
+
+Scores are one float per seed per configuration, held as (M, K) float64 rows, left-aligned and
+NaN padded, with a count per row; ``y`` may be one row broadcast against every row of ``x``.
+Paired quantities take the per-seed differences ``d = x - y`` on shared seeds, as (M, K) rows
+with counts (see :func:`sweepwalk.stats.shared`).
+
+* :func:`welch_interval`: mean difference and the confidence interval of Welch's t-test;
+* :func:`paired_t_interval`: mean of per-seed differences and the interval of the paired t-test;
+* :func:`hodges_lehmann`: median of the Walsh averages of the differences, with the
+  distribution-free interval from their order statistics (the Wilcoxon signed-rank test
+  inverted);
+* :func:`a12_interval`: Vargha-Delaney A12 with a score-type (Newcombe) interval;
+* :func:`paired_effect`: probability that the row beats the target on the same seed.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from ._rows import FloatArray, IntArray, as_rows, groups, valid_mask
+
+# Walsh-average order statistics use the exact signed-rank null distribution up to this n
+# (scipy's own exact limit for `wilcoxon`), the normal approximation above it.
+_HL_EXACT_MAX_N = 50
+# bisection steps of the A12 interval's bounds (interval [0, 1] halved to float precision)
+_BISECTIONS = 60
+# compared pairs of values per block of rows (bounded memory)
+_BLOCK = 4_000_000
+
+
+def _check_level(confidence_level: float) -> float:
+    if not (isinstance(confidence_level, float | int) and 0.0 < float(confidence_level) < 1.0):
+        raise ValueError(
+            "`confidence_level` must be a float strictly between 0 and 1, "
+            f"got {confidence_level!r}."
+        )
+    return float(confidence_level)
+
+
+def _moments(a: FloatArray, n: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Mean and ddof=1 variance of each row's first ``n`` entries (NaN where undefined)."""
+    mask = valid_mask(a, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(mask, a, 0.0).sum(axis=1) / n
+        ss = (np.where(mask, a - mean[:, None], 0.0) ** 2).sum(axis=1)
+        var = ss / (n - 1)
+    return np.where(n >= 1, mean, np.nan), np.where(n >= 2, var, np.nan)
+
+
+def welch_interval(
+    x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray, confidence_level: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mean difference ``mean(x_i) - mean(y_i)`` and Welch's confidence interval, per row.
+
+    Returns ``(diff, low, high)``, each (M,): the interval equals
+    ``scipy.stats.ttest_ind(x_i, y_i, equal_var=False).confidence_interval(confidence_level)``
+    (Welch-Satterthwaite degrees of freedom); NaN where a side has fewer than 2 scores, the
+    point ``[diff, diff]`` where both variances are 0 (as scipy). ``diff`` is defined from one
+    score per side.
+    """
+    cl = _check_level(confidence_level)
+    xa, nxa, ya, nya = as_rows(x, nx, y, ny)
+    mx, vx = _moments(xa, nxa)
+    my, vy = _moments(ya, np.asarray(nya[: ya.shape[0]]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sx, sy = vx / nxa, vy / nya
+        se2 = sx + sy
+        df = se2**2 / (sx**2 / (nxa - 1) + sy**2 / (nya - 1))
+        # scipy's interval is the point itself when both variances are 0
+        half = np.where(se2 == 0, 0.0, stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(se2))
+    diff = mx - my
+    return diff, diff - half, diff + half
+
+
+def paired_t_interval(
+    d: FloatArray, n: IntArray, confidence_level: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Mean of the per-seed differences and the paired t-test's confidence interval, per row.
+
+    ``d`` is (M, K), row ``i`` holding its ``n[i]`` differences ``x - y`` on shared seeds.
+    Returns ``(mean, low, high)``; the interval equals
+    ``scipy.stats.ttest_rel(x_i, y_i).confidence_interval(confidence_level)``. NaN where
+    ``n < 2`` (the mean alone from one pair); the point itself where the differences are
+    constant (as scipy).
+    """
+    cl = _check_level(confidence_level)
+    da = np.atleast_2d(np.asarray(d, dtype=np.float64))
+    na = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    mean, var = _moments(da, na)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(var / na)
+        half = np.where(se == 0, 0.0, stats.t.ppf(0.5 + cl / 2, na - 1.0) * se)
+    return mean, mean - half, mean + half
+
+
+def paired_effect(d: FloatArray, n: IntArray) -> FloatArray:
+    """Share of shared seeds on which the row beats the target (a tie counts 1/2).
+
+    ``d`` is (M, K) per-seed differences row - target, ``n`` their counts. Returns
+    ``mean(d > 0) + mean(d == 0) / 2`` per row, NaN where ``n == 0``. 0.5 means no tendency.
+    """
+    da = np.atleast_2d(np.asarray(d, dtype=np.float64))
+    na = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    mask = valid_mask(da, na)
+    wins = np.where(mask, (da > 0) + 0.5 * (da == 0), 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(na >= 1, wins / na, np.nan)
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_rank_cdf(n: int) -> FloatArray:
+    """Exact null CDF of the Wilcoxon signed-rank statistic T+ for n untied non-zero pairs."""
+    size = n * (n + 1) // 2 + 1
+    counts = np.zeros(size)
+    counts[0] = 1.0
+    for r in range(1, n + 1):  # subset sums of the ranks 1..n
+        counts[r:] = counts[r:] + counts[:-r].copy()
+    return np.cumsum(counts) / 2.0**n
+
+
+@functools.lru_cache(maxsize=1024)
+def _walsh_rank(n: int, confidence_level: float) -> int:
+    """Order ``k`` (1-based) of the lower Walsh-average bound; 0 when no bound is attainable.
+
+    Exact: the largest ``k`` with ``P(T+ <= k - 1) <= (1 - cl) / 2`` under the signed-rank
+    null (Hollander & Wolfe 1999, sec. 3.3). For ``n > 50``, the normal approximation
+    ``k = floor(N / 2 - z sqrt(n (n + 1) (2 n + 1) / 24))`` with ``N = n (n + 1) / 2``.
+    """
+    tail = (1.0 - confidence_level) / 2
+    if n <= _HL_EXACT_MAX_N:
+        cdf = _signed_rank_cdf(n)
+        below = np.flatnonzero(cdf <= tail * (1 + 1e-12))
+        return int(below[-1]) + 1 if len(below) else 0
+    big_n = n * (n + 1) / 2
+    z = stats.norm.isf(tail)
+    return max(0, int(np.floor(big_n / 2 - z * np.sqrt(n * (n + 1) * (2 * n + 1) / 24))))
+
+
+def hodges_lehmann(
+    d: FloatArray, n: IntArray, confidence_level: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Hodges-Lehmann estimate of the per-seed differences with its distribution-free interval.
+
+    Parameters
+    ----------
+    d : ndarray, shape (M, K)
+        Per-seed differences row - target on shared seeds, left-aligned, NaN padded.
+    n : ndarray of int, shape (M,)
+        Number of differences in each row.
+    confidence_level : float, default 0.95
+        Two-sided confidence level.
+
+    Returns
+    -------
+    estimate, low, high : ndarray, shape (M,)
+        The median of the ``N = n (n + 1) / 2`` Walsh averages ``(d_i + d_j) / 2, i <= j``, and
+        the interval ``[W_(k), W_(N - k + 1)]`` of their order statistics with ``k`` from
+        :func:`_walsh_rank`. Where even ``k = 1`` exceeds the level (e.g. ``n <= 5`` at 0.95)
+        the interval is ``(-inf, inf)``: no finite distribution-free bound has that
+        confidence. NaN where ``n == 0``.
+
+    Notes
+    -----
+    The interval is the set of shifts the two-sided Wilcoxon signed-rank test does not reject
+    at ``1 - confidence_level``; its coverage is exact for continuous symmetric differences
+    and approximate (slightly conservative) with ties. Zero differences are kept: they are
+    evidence of no shift (scipy's test drops them, ``zero_method="wilcox"``).
+
+    References
+    ----------
+    .. [1] J. L. Hodges and E. L. Lehmann, "Estimates of location based on rank tests",
+       Annals of Mathematical Statistics 34(2), 598-611, 1963.
+    .. [2] M. Hollander and D. A. Wolfe, Nonparametric Statistical Methods, 2nd ed., Wiley,
+       1999, sec. 3.2-3.3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import hodges_lehmann
+    >>> est, low, high = hodges_lehmann(np.array([[1.0, 2.0, 3.0, 10.0]]), np.array([4]))
+    >>> float(est[0])
+    2.75
+    """
+    cl = _check_level(confidence_level)
+    da = np.atleast_2d(np.asarray(d, dtype=np.float64))
+    na = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    m = da.shape[0]
+    out = np.full((3, m), np.nan)
+    ok = np.flatnonzero(na >= 1)
+    if len(ok) == 0:
+        return out[0], out[1], out[2]
+    for (k,), idx in groups(na[ok]):
+        i, j = np.triu_indices(k)
+        r = _walsh_rank(k, cl)
+        step = max(1, _BLOCK // len(i))  # bounded memory: n = 100 has 5050 averages per row
+        for s in range(0, len(idx), step):
+            rows = ok[idx[s : s + step]]
+            v = da[rows, :k]
+            walsh = np.sort((v[:, i] + v[:, j]) / 2.0, axis=1)
+            out[0, rows] = np.median(walsh, axis=1)
+            if r == 0:
+                out[1, rows], out[2, rows] = -np.inf, np.inf
+            else:
+                out[1, rows], out[2, rows] = walsh[:, r - 1], walsh[:, walsh.shape[1] - r]
+    return out[0], out[1], out[2]
+
+
+def _placements(
+    x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray
+) -> tuple[FloatArray, FloatArray]:
+    """(M, Kx) placements of x among y and (M, Ky) of y among x, ties 1/2, NaN padded.
+
+    Rows go in blocks of at most ``_BLOCK`` compared pairs (bounded memory).
+    """
+    m = x.shape[0]
+    yb = np.broadcast_to(y, (m, y.shape[1]))
+    xv = np.where(valid_mask(x, nx), x, np.nan)
+    yv = np.where(valid_mask(yb, ny), yb, np.nan)
+    px = np.full(xv.shape, np.nan)
+    qy = np.full(yv.shape, np.nan)
+    step = max(1, _BLOCK // max(1, x.shape[1] * y.shape[1]))
+    for s in range(0, m, step):
+        a, b = xv[s : s + step, :, None], yv[s : s + step, None, :]
+        ties = 0.5 * (a == b)  # NaN compares False: padding adds nothing
+        px[s : s + step] = ((a > b) + ties).sum(axis=2)
+        qy[s : s + step] = ((a < b) + ties).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        px = np.where(valid_mask(x, nx), px / ny[:, None], np.nan)
+        qy = np.where(valid_mask(yb, ny), qy / nx[:, None], np.nan)
+    return px, qy
+
+
+def _hanley_mcneil_var(theta: FloatArray, m: FloatArray, n: FloatArray) -> FloatArray:
+    """Variance of A12 at true value ``theta`` (Hanley & McNeil 1982, Newcombe's form)."""
+    half = (m + n) / 2.0 - 1.0
+    shape = 1.0 + half * ((1.0 - theta) / (2.0 - theta) + theta / (1.0 + theta))
+    return np.asarray(theta * (1.0 - theta) * shape / (m * n))
+
+
+def a12_interval(
+    x: FloatArray,
+    nx: IntArray,
+    y: FloatArray,
+    ny: IntArray,
+    confidence_level: float = 0.95,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Vargha-Delaney A12 of each row against ``y`` with a score-type (Newcombe) interval.
+
+    Parameters
+    ----------
+    x : ndarray, shape (M, Kx)
+        Rows of scores (one float per seed per configuration), left-aligned, NaN padded.
+    nx : ndarray of int, shape (M,)
+        Number of scores in each row of ``x``.
+    y : ndarray, shape (M, Ky) or (1, Ky)
+        The targets' scores, or one row compared with every row.
+    ny : ndarray of int, shape (M,) or (1,)
+        Number of scores in each row of ``y``.
+    confidence_level : float, default 0.95
+        Two-sided confidence level.
+
+    Returns
+    -------
+    a12, low, high : ndarray, shape (M,)
+        ``A12 = P(X > Y) + P(X = Y) / 2`` and its interval, inside [0, 1]; NaN where a side
+        has fewer than 2 scores.
+
+    Notes
+    -----
+    The interval is the set of ``theta`` with ``(A12 - theta)^2 <= z^2 r V(theta)``
+    (``z`` the normal quantile), solved by bisection on each side of ``A12``:
+
+    * ``V(theta) = theta (1 - theta) (1 + (N - 1) ((1 - theta) / (2 - theta) + theta /
+      (1 + theta))) / (nx ny)``, ``N = (nx + ny) / 2``, is the Hanley-McNeil variance of
+      A12 as a function of its true value; evaluating it at the candidate ``theta``, as
+      Wilson's interval does for a proportion, keeps the interval inside [0, 1] and its
+      coverage near nominal at the extremes (Newcombe 2006, method 5), where the plug-in
+      (Wald) Brunner-Munzel interval collapses (coverage 0.90-0.92 at n = 10-20 for
+      A12 >= 0.76 in our simulations);
+    * ``r = max(1, v_BM / V(A12))``, where ``v_BM = var(P) / nx + var(Q) / ny`` is the
+      Brunner-Munzel variance estimate from the placements ``P_i`` (share of ``y`` below
+      ``x_i``, ties 1/2) and ``Q_j``: it widens the interval when the data are more
+      variable than the shift model behind ``V`` (e.g. unequal spreads), never narrows it.
+
+    Seeded simulations (tests/stats) measure coverage 0.95-0.98 for nominal 0.95 at n = 5-20
+    on normal shifts, unequal spreads and tied (binomial) scores: slightly conservative.
+
+    References
+    ----------
+    .. [1] R. G. Newcombe, "Confidence intervals for an effect size measure based on the
+       Mann-Whitney statistic. Part 2: Asymptotic methods and evaluation", Statistics in
+       Medicine 25(4), 559-573, 2006.
+    .. [2] J. A. Hanley and B. J. McNeil, "The meaning and use of the area under a receiver
+       operating characteristic (ROC) curve", Radiology 143(1), 29-36, 1982.
+    .. [3] E. Brunner and U. Munzel, "The nonparametric Behrens-Fisher problem: asymptotic
+       theory and a small-sample approximation", Biometrical Journal 42(1), 17-25, 2000.
+    .. [4] A. Vargha and H. D. Delaney, "A critique and improvement of the CL common language
+       effect size statistics of McGraw and Wong", Journal of Educational and Behavioral
+       Statistics 25(2), 101-132, 2000.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sweepwalk.stats import a12_interval
+    >>> x = np.array([[1.0, 2.0, 3.0, 4.0, 5.0]])
+    >>> a, low, high = a12_interval(x, [5], x - 0.5, [5])
+    >>> float(a[0])
+    0.6
+    """
+    cl = _check_level(confidence_level)
+    xa, nxa, ya, nya = as_rows(x, nx, y, ny)
+    px, qy = _placements(xa, nxa, ya, nya)
+    fx, fy = nxa.astype(np.float64), nya.astype(np.float64)
+    ok = (nxa >= 2) & (nya >= 2)
+    a12, var_p = _moments(px, nxa)
+    _, var_q = _moments(qy, nya)
+    a12 = np.where((nxa >= 1) & (nya >= 1), a12, np.nan)
+    low, high = np.full(len(a12), np.nan), np.full(len(a12), np.nan)
+    if not ok.any():
+        return a12, low, high
+    a, m, n = a12[ok], fx[ok], fy[ok]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (var_p[ok] / m + var_q[ok] / n) / _hanley_mcneil_var(a, m, n)
+    scale = stats.norm.ppf(0.5 + cl / 2) ** 2 * np.where(ratio > 1.0, ratio, 1.0)
+
+    def outside(theta: FloatArray) -> npt.NDArray[np.bool_]:
+        return np.asarray((a - theta) ** 2 > scale * _hanley_mcneil_var(theta, m, n))
+
+    # lower bound in [0, a]: theta = 0 is outside unless a = 0, theta = a inside
+    lo, hi = np.zeros_like(a), a.copy()
+    for _ in range(_BISECTIONS):
+        mid = (lo + hi) / 2
+        out = outside(mid)
+        lo, hi = np.where(out, mid, lo), np.where(out, hi, mid)
+    low[ok] = hi
+    lo, hi = a.copy(), np.ones_like(a)
+    for _ in range(_BISECTIONS):
+        mid = (lo + hi) / 2
+        out = outside(mid)
+        lo, hi = np.where(out, lo, mid), np.where(out, mid, hi)
+    high[ok] = lo
+    return a12, low, high
+
+
+__all__ = [
+    "a12_interval",
+    "hodges_lehmann",
+    "paired_effect",
+    "paired_t_interval",
+    "welch_interval",
+]
