@@ -152,7 +152,7 @@ def walk(
         (the default) walks on every seed; the end's mean is then optimistic.
     random_state : optional
         Anything ``numpy.random.default_rng`` accepts: seeds the holdout split and is passed
-        to every comparison (permutation test, bootstrap intervals).
+        to every comparison (permutation tests).
     **kwargs
         Passed to :func:`sweepwalk.compare.compare` (e.g. ``n_resamples``, ``ci``).
 

@@ -13,7 +13,6 @@ from ._batch import (
     two_sample,
     two_sample_effect,
 )
-from ._bootstrap import BootstrapIntervals, bootstrap_intervals
 from ._effect import a12
 from ._estimate import ESTIMANDS, Estimate, direction, estimate
 from ._intervals import (
@@ -43,7 +42,6 @@ __all__ = [
     "TESTS",
     "TIE_RTOL",
     "UNPAIRED_TESTS",
-    "BootstrapIntervals",
     "Estimate",
     "LORDPlusPlus",
     "OnlineDecision",
@@ -51,7 +49,6 @@ __all__ = [
     "a12",
     "a12_interval",
     "adjust",
-    "bootstrap_intervals",
     "canonical_method",
     "check_test",
     "direction",
