@@ -184,10 +184,10 @@ def test_empty_frame_has_the_columns():
 
 def test_bad_arguments_list_the_allowed_values():
     with pytest.raises(
-        ValueError, match=r"`error_control` must be one of \('per-target', 'walk'\)"
+        ValueError, match=r"`error_control` must be one of \{'per-target', 'walk'\}"
     ):
         Ledger("global")
-    with pytest.raises(ValueError, match=r"`method` must be one of \('lond', 'lord\+\+'\)"):
+    with pytest.raises(ValueError, match=r"`method` must be one of \{'lond', 'lord\+\+'\}"):
         Ledger("walk", method="bh")
     with pytest.raises(ValueError, match="`alpha`"):
         Ledger("walk", alpha=1.5)

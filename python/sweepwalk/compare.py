@@ -7,7 +7,6 @@ computed for all rows at once (see :mod:`sweepwalk.stats`).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +21,9 @@ from .stats import (
     TESTS,
     a12,
     adjust,
-    canonical_method,
-    check_test,
     paired,
     two_sample_effect,
 )
-from .stats._permutation import resolve_seed
 
 if TYPE_CHECKING:
     from .sweep import Sweep
@@ -173,36 +169,21 @@ def _compare_input_validation(
 ) -> tuple[int, str, str, str, float, str, Any, int]:
     """Check every argument of :func:`compare` and return them normalised."""
     t = sweep._resolve_target(target)
-    against = v.check_choice(against, "against", AGAINST)
-    test = check_test(test)
-    if not isinstance(correction, str):
-        raise ValueError(
-            f"`correction` must be 'none' or a multipletests method, got {correction!r}."
-        )
-    correction = "none" if correction.lower() == "none" else correction
-    if correction != "none":
-        canonical_method(correction)  # raises, listing the allowed names
-    if (
-        isinstance(alpha, (bool, np.bool_))
-        or not isinstance(alpha, numbers.Real)
-        or not 0 < float(alpha) < 1
-    ):
-        raise ValueError(f"`alpha` must be a number strictly between 0 and 1, got {alpha!r}.")
-    neighbors = v.check_mode(neighbors, "neighbors")
+    against = v.check_against(against)
+    test = v.check_test(test)
+    correction = v.check_correction(correction)
+    alpha = v.check_alpha(alpha)
+    neighbors = v.check_neighbors(neighbors)
     if test in PAIRED_TESTS and sweep._seed_codes is None:
         raise ValueError(
             f"test={test!r} pairs the runs of two configurations by seed, but this sweep has "
             "no seed column: build it with `Sweep.from_runs(..., seed=<column>)`, or use one "
             f"of the unpaired tests {[t_ for t_ in TESTS if t_ not in PAIRED_TESTS]}."
         )
-    if (
-        isinstance(n_resamples, (bool, np.bool_))
-        or not isinstance(n_resamples, numbers.Integral)
-        or n_resamples < 1
-    ):
-        raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
+    n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
+    random_state = v.check_random_state(random_state)
     if test == "permutation":
-        random_state = resolve_seed(random_state)  # one seed for every row
+        random_state = v.one_seed(random_state)  # one seed for every row
     return t, against, test, correction, float(alpha), neighbors, random_state, int(n_resamples)
 
 
@@ -259,9 +240,11 @@ def compare(
         Significance level applied to the adjusted p-values.
     neighbors : {"adjacent", "axis"}, default "adjacent"
         Neighbour mode when ``against="neighbors"`` (see :meth:`Sweep.neighbors`).
-    random_state : None, int or numpy.random.Generator, optional
-        Permutation test only: one integer seed is drawn from it (or it is the seed) and every
-        row is tested as ``permutation_test(..., rng=seed)`` would. Pass an int to reproduce.
+    random_state : optional
+        Anything ``numpy.random.default_rng`` accepts (None, a non-negative int, a sequence of
+        them, a SeedSequence, BitGenerator or Generator). Permutation test: one integer seed is
+        drawn from it (an int is the seed) and every row is tested as
+        ``permutation_test(..., rng=seed)`` would. Pass an int to reproduce.
     n_resamples : int, default 9999
         Permutation test only: number of random permutations.
     ci : float or None, default 0.95

@@ -8,7 +8,6 @@ all parameters form one family for the multiple-testing correction.
 
 from __future__ import annotations
 
-import math
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _validation as v
-from .stats import PAIRED_TESTS, a12, adjust, canonical_method, check_test, shared, two_sample
+from .stats import PAIRED_TESTS, a12, adjust, shared, two_sample
 from .stats._tost import ttost_ind
 
 if TYPE_CHECKING:
@@ -57,28 +56,17 @@ def _importance_input_validation(
     progress: Any,
     has_seeds: bool,
 ) -> tuple[str, str, float, str, float | None]:
-    test = check_test(test)
+    test = v.check_test(test)
     if test in PAIRED_TESTS and not has_seeds:
         raise ValueError(
             f"test={test!r} is paired on seeds; build the sweep with `seed=` to use it."
         )
-    if correction != "none":
-        canonical_method(correction)
-    if isinstance(alpha, bool) or not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        raise ValueError(f"`alpha` must be a float strictly between 0 and 1, got {alpha!r}.")
-    neighbors = v.check_mode(neighbors, "neighbors")
-    if margin is not None:
-        ok = isinstance(margin, float | int) and not isinstance(margin, bool)
-        if not ok or not math.isfinite(margin) or margin <= 0:
-            raise ValueError(
-                f"`margin` must be None or a positive finite number (metric units), got {margin!r}."
-            )
-        margin = float(margin)
-    if progress is not None and not callable(progress):
-        raise TypeError(
-            f"`progress` must be None or a callable taking a fraction, got {progress!r}."
-        )
-    return test, correction, float(alpha), neighbors, margin
+    correction = v.check_correction(correction)
+    alpha = v.check_alpha(alpha)
+    neighbors = v.check_neighbors(neighbors)
+    margin = v.check_positive(margin, "margin")
+    v.check_callable(progress, "progress")
+    return test, correction, alpha, neighbors, margin
 
 
 def verdicts(
@@ -216,8 +204,8 @@ def importance(
     target : int, optional
         Only the pairs that include this config id (the target's own neighbours), corrected as
         their own family. Default: the whole sweep.
-    random_state : None, int or numpy.random.Generator, optional
-        Seed of the permutation test.
+    random_state : optional
+        Seed of the permutation test: anything ``numpy.random.default_rng`` accepts.
     progress : callable, optional
         Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs.
 
@@ -279,6 +267,9 @@ def importance(
     test, correction, alpha, neighbors, margin = _importance_input_validation(
         test, correction, alpha, neighbors, margin, progress, sweep._seed_codes is not None
     )
+    random_state = v.check_random_state(random_state)
+    if test == "permutation":
+        random_state = v.one_seed(random_state)  # one seed for every pair
     if target is not None:
         target = sweep._resolve_target(target)
     params, a, b, code = _all_pairs(sweep, neighbors, target)

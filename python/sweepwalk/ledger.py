@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _validation as v
 from .stats._online_fdr import LOND, LORDPlusPlus
 
 if TYPE_CHECKING:
@@ -122,12 +123,9 @@ class Ledger:
         alpha: float = 0.05,
         gamma: Sequence[float] | None = None,
     ) -> None:
-        if error_control not in ERROR_CONTROLS:
-            raise ValueError(
-                f"`error_control` must be one of {ERROR_CONTROLS}, got {error_control!r}"
-            )
-        if method not in METHODS:
-            raise ValueError(f"`method` must be one of {METHODS}, got {method!r}")
+        error_control = v.check_error_control(error_control)
+        method = v.check_choice(method, "method", METHODS)
+        alpha = v.check_alpha(alpha)
         self.error_control = error_control
         self.method = method
         self.procedure: LOND | LORDPlusPlus = (

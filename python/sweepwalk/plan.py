@@ -7,12 +7,12 @@ comparison the bootstrap intervals of its effects and the power columns (``mde``
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import _validation as v
 from .stats._bootstrap import bootstrap_intervals
 from .stats._power import mde, pooled_std, seeds_needed
 
@@ -33,19 +33,7 @@ INSIGHT_COLUMNS = (
 
 
 def _check_ci(ci: Any, max_rows: Any) -> tuple[float | None, int | None]:
-    if ci is not None and (
-        isinstance(ci, (bool, np.bool_))
-        or not isinstance(ci, numbers.Real)
-        or not 0 < float(ci) < 1
-    ):
-        raise ValueError(f"`ci` must be None or a number strictly between 0 and 1, got {ci!r}.")
-    if max_rows is not None and (
-        isinstance(max_rows, (bool, np.bool_))
-        or not isinstance(max_rows, numbers.Integral)
-        or max_rows < 0
-    ):
-        raise ValueError(f"`ci_max_rows` must be None or an integer >= 0, got {max_rows!r}.")
-    return (None if ci is None else float(ci)), (None if max_rows is None else int(max_rows))
+    return v.check_level(ci, "ci"), v.check_int(max_rows, "ci_max_rows", allow_none=True)
 
 
 def comparison_insights(
@@ -204,10 +192,7 @@ def plan(
     """
     from .compare import compare
 
-    if max_seeds is not None and (
-        isinstance(max_seeds, bool) or not isinstance(max_seeds, numbers.Integral) or max_seeds < 1
-    ):
-        raise ValueError(f"`max_seeds` must be None or a positive integer, got {max_seeds!r}.")
+    max_seeds = v.check_int(max_seeds, "max_seeds", minimum=1, allow_none=True)
     comp = compare(
         sweep,
         target,

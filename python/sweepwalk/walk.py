@@ -7,11 +7,12 @@ the largest effect, and repeats until no significantly better neighbour is left.
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from . import _validation as v
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -154,10 +155,11 @@ def walk(
     >>> w = sweep.walk(0, test="mannwhitney", correction="holm")  # doctest: +SKIP
     >>> w.path, w.to_frame()  # doctest: +SKIP
     """
-    if max_steps is not None and (
-        isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral) or max_steps < 0
-    ):
-        raise ValueError(f"`max_steps` must be None or an integer >= 0, got {max_steps!r}")
+    test, correction = v.check_test(test), v.check_correction(correction)
+    alpha, neighbors = v.check_alpha(alpha), v.check_neighbors(neighbors)
+    max_steps = v.check_int(max_steps, "max_steps", allow_none=True)
+    if ledger is not None and not callable(getattr(ledger, "record", None)):
+        raise TypeError(f"`ledger` must be None or a sweepwalk Ledger, got {ledger!r}.")
     settings = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors}
     limit = np.inf if max_steps is None else int(max_steps)
 
