@@ -37,8 +37,10 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool]:
     Returns the codes (one per row) and whether the column is numeric (all present values real
     numbers, bools excluded).
     """
+    keyed = v.bools_apart(col)  # True and 1 are different parameter values
     try:
-        raw, uniques = pd.factorize(col, use_na_sentinel=True)
+        raw, found = pd.factorize(keyed, use_na_sentinel=True)
+        uniques: Any = v.bools_back(found) if keyed is not col else found
     except TypeError as exc:
         bad = next((x for x in col if not isinstance(x, Hashable)), None)
         raise TypeError(
