@@ -230,6 +230,23 @@ def check_not_reserved(column: Any, argument: str) -> Any:
     return column
 
 
+def check_config_column(df: pd.DataFrame, row_cfg: np.ndarray) -> None:
+    """Refuse a ``config`` column that ``runs`` would overwrite with different values.
+
+    A frame that is a sweep's own ``runs`` (its ``config`` equals the ids) passes.
+    """
+    if "config" not in df.columns:
+        return
+    mine = pd.to_numeric(df["config"], errors="coerce").to_numpy(dtype=np.float64)
+    if not np.array_equal(mine, row_cfg.astype(np.float64)):
+        raise ValueError(
+            "the frame's column 'config' would be replaced in `runs` by sweepwalk's "
+            "configuration ids, and its values differ from them; rename it (e.g. "
+            "df.rename(columns={'config': 'config_'})) and list it in `params` if it is a "
+            "parameter."
+        )
+
+
 def check_min_runs(min_runs: Any) -> int:
     """Validate ``min_runs``: an integer >= 1 (bools are rejected)."""
     if isinstance(min_runs, (bool, np.bool_)) or not isinstance(min_runs, numbers.Integral):
@@ -260,6 +277,8 @@ def check_frame(df: Any, name: str = "df") -> pd.DataFrame:
     if not df.columns.is_unique:
         dupes = df.columns[df.columns.duplicated()].unique().tolist()
         raise ValueError(f"`{name}` has duplicate column names: {dupes}.")
+    if isinstance(df.columns, pd.MultiIndex):  # one label per column: ('opt', 'lr'), as tuples
+        df = df.set_axis(df.columns.to_flat_index(), axis=1)
     return df
 
 
@@ -393,9 +412,10 @@ def infer_params(
     """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics."""
     params = tuple(c for c in df.columns if c not in exclude and c != "config")
     if not params:
+        own = " ('config' is the column sweepwalk adds; rename yours)" if "config" in df else ""
         raise ValueError(
             f"no parameter columns: the frame has only [{_columns_text(df.columns)}]; "
-            f"pass `{argument}=[...]`."
+            f"pass `{argument}=[...]`{own}."
         )
     for p in params:
         if looks_like_metric(df[p]):

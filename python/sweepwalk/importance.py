@@ -332,7 +332,7 @@ def importance(
             "equivalent": n_equiv.astype(np.float64) if margin is not None else np.nan,
             "verdict": verdicts(n_tested, n_sig, n_equiv, margin),
         },
-        index=pd.Index(params, name="param"),
+        index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
     )
     frame.attrs.update(
         test=test,

@@ -188,9 +188,9 @@ class Sweep:
         (1, [1])
         """
         df = v.check_frame(df)
-        v.check_column(df, metric, "metric")
+        v.check_not_reserved(v.check_column(df, metric, "metric"), "metric")
         if seed is not None:
-            v.check_column(df, seed, "seed")
+            v.check_not_reserved(v.check_column(df, seed, "seed"), "seed")
             if seed == metric:
                 raise ValueError(f"`seed` and `metric` are the same column {seed!r}.")
         goal = v.check_goal(goal)
@@ -234,7 +234,7 @@ class Sweep:
             available. Use :meth:`from_runs` with a seed column for those.
         """
         df = v.check_frame(df)
-        v.check_column(df, scores, "scores")
+        v.check_not_reserved(v.check_column(df, scores, "scores"), "scores")
         goal = v.check_goal(goal)
         min_runs = v.check_min_runs(min_runs)
         if params is None:
@@ -314,6 +314,7 @@ class Sweep:
         for name, col in _row_stats(values, counts).items():
             configs[name] = col
         configs.index = pd.RangeIndex(n_cfg, name="config")
+        v.check_config_column(df, row_cfg)
         runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
 
         self = object.__new__(cls)
@@ -359,12 +360,13 @@ class Sweep:
         """
         return [int(j) for j in self._neighbors.neighbors(i, mode)]
 
-    def find(self, **values: Any) -> int:
+    def find(self, by_name: dict[Any, Any] | None = None, /, **values: Any) -> int:
         """Config id of the configuration with these parameter values.
 
         Parameters not given may take any value, as long as one configuration matches. Pass
         ``None`` (or NaN) for an absent value. A string also matches a value whose text is that
-        string (``lr="0.1"`` matches 0.1) when nothing matches exactly.
+        string (``lr="0.1"`` matches 0.1) when nothing matches exactly. Parameters whose names
+        are not strings (tuples) are given as a dict: ``find({("opt", "lr"): 0.1})``.
 
         Raises
         ------
@@ -373,6 +375,10 @@ class Sweep:
         ValueError
             Unknown parameter names, or several configurations match.
         """
+        if by_name is not None:
+            if not isinstance(by_name, dict):
+                raise TypeError(f"`find` takes a dict of parameter values, got {by_name!r}.")
+            values = {**by_name, **values}
         unknown = [k for k in values if k not in self.params]
         if unknown:
             raise ValueError(
@@ -403,7 +409,7 @@ class Sweep:
     def _resolve_target(self, target: Any) -> int:
         """Config id for ``target``: an int config id or a dict of parameter values."""
         if isinstance(target, dict):
-            return self.find(**target)
+            return self.find(target)  # not **target: parameter names may be tuples
         if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Integral):
             raise TypeError(
                 f"`target` must be a config id (int) or a dict of parameter values, got {target!r}."
