@@ -352,6 +352,50 @@ def _check_metric_kind(col: pd.Series, metric: Hashable, argument: str) -> None:
     )
 
 
+#: score magnitudes and standard deviations within which float64 statistics stay exact: Welch's
+#: degrees of freedom square the variances (fourth powers of the scores), which under- or
+#: overflow beyond ~1e-77 / ~1e77 (scipy's ``ttest_ind`` too; measured, not guessed)
+SAFE_SCALE = (1e-75, 1e75)
+
+
+def scale_note(scores: np.ndarray, std: np.ndarray, spread: np.ndarray) -> str | None:
+    """Return a note when the scores' scale makes float64 statistics degenerate, else None.
+
+    ``scores`` are the compared configurations' scores (NaN padding ignored), ``std`` and
+    ``spread`` (max - min) their rows' standard deviations and ranges. Fourth powers of numbers
+    beyond ~1e-77 / ~1e77 under- or overflow (Welch's degrees of freedom), squares beyond
+    ~1e-154 / ~1e154 (variances become 0 or inf), so t-based p-values drift or become 0 or 1
+    (scipy's too: the numbers are right for the floats, not for the data).
+    """
+    low, high = SAFE_SCALE
+    with np.errstate(invalid="ignore"):
+        x = np.abs(scores[np.isfinite(scores)])
+        x = x[x > 0]
+        sd = std[np.isfinite(std) & (std > 0)]
+        collapsed = int(np.sum((std == 0) & (spread > 0)))
+        blown = int(np.sum(np.isinf(std)))
+    smallest = min(float(x.min()) if len(x) else np.inf, float(sd.min()) if len(sd) else np.inf)
+    largest = max(float(x.max()) if len(x) else 0.0, float(sd.max()) if len(sd) else 0.0)
+    if collapsed == 0 and blown == 0 and low <= smallest and largest <= high:
+        return None
+    found = []
+    if smallest < low:
+        found.append(f"magnitudes down to {smallest:.3g}")
+    if largest > high:
+        found.append(f"magnitudes up to {largest:.3g}")
+    if collapsed:
+        found.append(f"{collapsed} standard deviation(s) underflowing to 0")
+    if blown:
+        found.append(f"{blown} standard deviation(s) overflowing to inf")
+    return (
+        f"degenerate score scale ({', '.join(found)}; safe: {low:g}..{high:g}): float64 "
+        "powers of the scores under- or overflow, so welch, ttest_rel and permutation p-values, "
+        "std, mde, seeds_needed and the bootstrap intervals may be meaningless; ks, "
+        "mannwhitney and wilcoxon (ranks) are not affected. Rescale the metric (e.g. "
+        "multiply it by a power of 10) and compare again."
+    )
+
+
 def check_params(
     df: pd.DataFrame,
     params: Any,

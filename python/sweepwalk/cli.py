@@ -272,6 +272,7 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     frame = comparison.to_frame()
     if args.format == "csv":
         frame.to_csv(stdout)
+        _write_notes(comparison.notes, sys.stderr)  # stdout stays a clean table
         return
     if args.format == "json":
         is_target = frame["status"] == "target" if "status" in frame.columns else None
@@ -279,6 +280,7 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
         meta = {
             "metric": sweep.metric,
             "goal": sweep.goal,
+            "notes": list(comparison.notes),
             "target": _plain(target_id),
             "test": args.test,
             "correction": args.correction,
@@ -295,6 +297,13 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
         f"\n{sweep.metric} ({sweep.goal}): test={args.test}, correction={args.correction}, "
         f"alpha={args.alpha:g}, against={args.against}: {summary or 'nothing compared'}\n"
     )
+    _write_notes(comparison.notes, stdout)
+
+
+def _write_notes(notes: Sequence[str], stream: IO[str]) -> None:
+    """Facts worth telling (``Comparison.notes``), one ``note:`` line each."""
+    for note in notes:
+        stream.write(f"note: {note}\n")
 
 
 class Progress:
@@ -354,6 +363,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
         progress.close()
     if args.format == "csv":
         frame.to_csv(stdout)
+        _write_notes(frame.attrs.get("notes", ()), sys.stderr)
         return
     meta = {
         "metric": sweep.metric,
@@ -366,8 +376,10 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
         return
     text = frame.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
     stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
-    settings = ", ".join(f"{k}={v}" for k, v in meta.items() if k not in {"metric", "goal"})
+    shown = {k: v for k, v in meta.items() if k not in {"metric", "goal", "notes"}}
+    settings = ", ".join(f"{k}={v}" for k, v in shown.items())
     stdout.write(f"\n{sweep.metric} ({sweep.goal}): {settings}\n")
+    _write_notes(frame.attrs.get("notes", ()), stdout)
 
 
 def _sweep_options() -> _Parser:

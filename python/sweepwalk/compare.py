@@ -7,6 +7,7 @@ computed for all rows at once (see :mod:`sweepwalk.stats`).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -356,11 +357,22 @@ def compare(
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
     significant = ~na & (pvalue_adj < alpha)
     means = sweep.configs["mean"].to_numpy(dtype=np.float64)
-    diff_mean, status = means[ids] - means[t], _status(na, significant, effect)
-    insights = comparison_insights(
-        sweep, t, ids, status, diff_mean, alpha=alpha, ci=ci, random_state=random_state,
-        max_rows=ci_max_rows, notes=notes,
-    )  # fmt: skip
+    with np.errstate(invalid="ignore", over="ignore"):  # inf means: scale_note says so
+        diff_mean = means[ids] - means[t]
+    status = _status(na, significant, effect)
+    involved = np.append(ids, t)
+    stats_ = sweep.configs.loc[involved, ["std", "min", "max"]].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        spread = stats_[:, 2] - stats_[:, 1]
+    note = v.scale_note(values[involved], stats_[:, 0], spread)
+    if note is not None:
+        notes.append(note)
+    # degenerate scale (noted above): means and bootstrap replicates overflow near 1e308
+    with np.errstate(over="ignore", invalid="ignore") if note else contextlib.nullcontext():
+        insights = comparison_insights(
+            sweep, t, ids, status, diff_mean, alpha=alpha, ci=ci, random_state=random_state,
+            max_rows=ci_max_rows, notes=notes,
+        )  # fmt: skip
     return Comparison(
         sweep=sweep,
         target=t,

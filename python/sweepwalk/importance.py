@@ -226,7 +226,8 @@ def importance(
           `margin`);
         - ``verdict``: see Notes.
 
-        ``attrs`` holds the settings and ``family`` (number of tests corrected together).
+        ``attrs`` holds the settings, ``family`` (number of tests corrected together) and
+        ``notes`` (facts worth telling, e.g. a score scale that makes variances degenerate).
 
     Notes
     -----
@@ -303,7 +304,9 @@ def importance(
             pvalue[idx] = p
             effect[idx] = _a12_pairs(ranks, values, counts, a[idx], b[idx])
             if margin is not None:
-                tost_p[idx] = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal").pvalue
+                with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
+                    tost = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal")
+                tost_p[idx] = tost.pvalue
         if progress is not None:
             progress(min(1.0, sl.stop / m))
     if m == 0 and progress is not None:
@@ -334,6 +337,10 @@ def importance(
         },
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
     )
+    configs = sweep.configs
+    with np.errstate(invalid="ignore", over="ignore"):
+        spread = (configs["max"] - configs["min"]).to_numpy(dtype=np.float64)
+    note = v.scale_note(values, configs["std"].to_numpy(dtype=np.float64), spread)
     frame.attrs.update(
         test=test,
         correction=correction,
@@ -342,5 +349,6 @@ def importance(
         margin=margin,
         target=target,
         family=int(tested.sum()),
+        notes=() if note is None else (note,),
     )
     return frame

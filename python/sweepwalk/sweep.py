@@ -311,7 +311,9 @@ class Sweep:
         configs = table
         configs["n"] = counts
         configs["n_missing"] = n_missing
-        for name, col in _row_stats(values, counts).items():
+        with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
+            row_stats = _row_stats(values, counts)
+        for name, col in row_stats.items():
             configs[name] = col
         configs.index = pd.RangeIndex(n_cfg, name="config")
         v.check_config_column(df, row_cfg)
