@@ -396,6 +396,70 @@ def scale_note(scores: np.ndarray, std: np.ndarray, spread: np.ndarray) -> str |
     )
 
 
+#: peak bytes per neighbour pair while importance() builds and tests the pairs (measured
+#: order of magnitude: the index's join arrays, the a/b/param code arrays, one batch's masks)
+BYTES_PER_PAIR = 100
+
+
+class SweepMemoryError(MemoryError):
+    """Work too large for memory, said before it is attempted (the message gives the size)."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux ``MemAvailable``), or None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def pair_counts(
+    levels: pd.DataFrame, numeric: Sequence[bool], adjacent: bool
+) -> dict[Hashable, int]:
+    """Estimated neighbour pairs per parameter, from the configurations' parameter values.
+
+    ``levels`` has one row per configuration and one column per parameter. Along ``p`` the
+    configurations that agree on every other parameter (absent counted as a value) form a group
+    of ``s`` distinct levels of ``p``: ``s - 1`` adjacent pairs along a numeric parameter, else
+    ``s (s - 1) / 2``. Exact without absent values (which add a few absent/present pairs).
+    """
+    codes = [pd.factorize(levels[c], use_na_sentinel=False)[0] for c in levels.columns]
+    out: dict[Hashable, int] = {}
+    for k, name in enumerate(levels.columns):
+        others = [codes[q] for q in range(len(codes)) if q != k]
+        group = (
+            pd.DataFrame(dict(enumerate(others))).groupby(list(range(len(others)))).ngroup()
+            if others
+            else pd.Series(np.zeros(len(levels), dtype=np.int64))
+        )
+        sizes = np.bincount(group.to_numpy(dtype=np.int64)).astype(np.int64)
+        sizes = sizes[sizes > 1]
+        if adjacent and numeric[k]:
+            out[name] = int((sizes - 1).sum())
+        else:
+            out[name] = int((sizes * (sizes - 1) // 2).sum())
+    return out
+
+
+def check_pairs_fit(counts: dict[Hashable, int], where: str, hint: str) -> int:
+    """Refuse, with the sizes, neighbour pairs that would not fit in the available memory."""
+    total = sum(counts.values())
+    need = total * BYTES_PER_PAIR
+    free = available_memory()
+    if free is None or need <= free:
+        return total
+    worst = max(counts, key=lambda p: counts[p])
+    raise SweepMemoryError(
+        f"{where}: about {total:,} neighbour pairs ({counts[worst]:,} along {worst!r}) need "
+        f"about {need / 2**30:.1f} GiB, more than the {free / 2**30:.1f} GiB of memory "
+        f"available. {hint}"
+    )
+
+
 def check_params(
     df: pd.DataFrame,
     params: Any,

@@ -102,6 +102,36 @@ def _all_pairs(
     return params, aa, bb, cc
 
 
+def _check_memory(sweep: Sweep, neighbors: str) -> None:
+    """Refuse, with the sizes, pairs that cannot fit (skipped when even all pairs would fit)."""
+    n = len(sweep.configs)
+    free = v.available_memory()
+    if free is None or n * (n - 1) // 2 * v.BYTES_PER_PAIR <= free:
+        return
+    v.check_pairs_fit(
+        v.pair_counts(
+            sweep.configs.loc[:, list(sweep.params)], _numeric(sweep), neighbors == "adjacent"
+        ),
+        f"importance(neighbors={neighbors!r})",
+        "Pass target=<config> (only that configuration's pairs), neighbors='adjacent' "
+        "(numeric parameters), or fewer levels.",
+    )
+
+
+def _numeric(sweep: Sweep) -> list[bool]:
+    """Whether each parameter is numeric (the neighbour index's rule: real numbers, no bools)."""
+    out = []
+    for p in sweep.params:
+        col = sweep.configs[p]
+        if pd.api.types.is_bool_dtype(col.dtype):
+            out.append(False)
+        elif pd.api.types.is_numeric_dtype(col.dtype):
+            out.append(True)
+        else:
+            out.append(all(v.is_number(x) for x in col.dropna()))
+    return out
+
+
 def _prepared(sweep: Sweep) -> tuple[np.ndarray, np.ndarray]:
     """Rows sorted ascending, and int32 dense ranks of every score (cached per sweep).
 
@@ -273,6 +303,8 @@ def importance(
         random_state = v.one_seed(random_state)  # one seed for every pair
     if target is not None:
         target = sweep._resolve_target(target)
+    if target is None:  # thousands of levels: say the size before numpy runs out of memory
+        _check_memory(sweep, neighbors)
     params, a, b, code = _all_pairs(sweep, neighbors, target)
     k = len(params)
     values, counts, seeds = sweep._values, sweep._counts, sweep._seed_codes
