@@ -134,7 +134,10 @@ def _read_csv_bytes(
             f"{label}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
             "expected a CSV/TSV table saved as UTF-8"
         ) from None
-    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
+    except csv.Error:  # e.g. a lone carriage return: pandas judges the file below
+        header = []
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:  # pandas would rename the second one to 'name.1' silently
         raise CLIError(f"{label}: duplicate column names in the header: {', '.join(dupes)}")
@@ -661,7 +664,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away: not an error of ours; silence the final flush.
         _silence_stdout()
         return EXIT_OK
-    except (CLIError, ValueError, KeyError, TypeError, OSError) as error:
+    except (CLIError, ValueError, KeyError, TypeError, OSError, MemoryError) as error:
         print(f"sweepwalk: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
