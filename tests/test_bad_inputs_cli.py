@@ -223,6 +223,9 @@ def test_any_target_text_gives_a_result_or_one_line(target, runs_csv, capsys):
         (["--min-runs", "0"], "`min_runs` must be an integer >= 1, got 0"),
         (["--test", "t"], "`test` must be one of {'ks', 'mannwhitney'"),
         (["--correction", "bh"], "`correction` must be one of {'none', 'bonferroni'"),
+        (["--goal", "up"], "--goal: `goal` must be one of {'max', 'min'}, got 'up'"),
+        (["--neighbors", "near"], "--neighbors: `neighbors` must be one of {'adjacent', 'axis'}"),
+        (["--alpha", "2"], "--alpha: `alpha` must be"),
     ],
 )
 def test_flags_fail_with_the_engines_message(flags, words, runs_csv, capsys):
@@ -232,6 +235,13 @@ def test_flags_fail_with_the_engines_message(flags, words, runs_csv, capsys):
         code, _, err = run(argv, capsys)
         assert code == 2
         assert words in one_error_line(err), (command, err)
+
+
+def test_against_goes_through_the_engines_checker(runs_csv, capsys):
+    argv = ["report", str(runs_csv), "--metric", "acc", "--target", "0", "--against", "some"]
+    code, _, err = run(argv, capsys)
+    assert code == 2
+    assert "--against: `against` must be one of {'neighbors', 'all'}" in one_error_line(err)
 
 
 def test_correction_aliases_are_echoed_by_their_name(runs_csv, capsys):

@@ -16,6 +16,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
+from . import _vocab
 from ._version import __version__
 
 EXIT_OK = 0
@@ -538,7 +540,9 @@ def _sweep_options() -> _Parser:
         action="store_true",
         help="keep None, NA, null, N/A, ... as values (CSV); only empty cells are missing",
     )
-    parent.add_argument("--goal", choices=("max", "min"), default="max", help="default: max")
+    parent.add_argument(
+        "--goal", default="max", help=f"{' or '.join(_vocab.GOALS)} (default: max)"
+    )  # checked by the engine's check_goal: the same message as in Python
     parent.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
     return parent
 
@@ -558,7 +562,9 @@ def _test_options(correction: str) -> _Parser:
     )
     parent.add_argument("--alpha", type=float, default=0.05, help="default: 0.05")
     parent.add_argument(
-        "--neighbors", choices=("adjacent", "axis"), default="adjacent", help="default: adjacent"
+        "--neighbors",
+        default="adjacent",
+        help=f"{' or '.join(_vocab.NEIGHBORS)} (default: adjacent)",
     )
     parent.add_argument(
         "--random-state",
@@ -597,7 +603,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='the target: "name=value,..." (a missing value is "absent") or a config id',
     )
     report.add_argument(
-        "--against", choices=("neighbors", "all"), default="neighbors", help="default: neighbors"
+        "--against", default="neighbors", help=f"{' or '.join(_vocab.AGAINST)} (default: neighbors)"
     )
     report.add_argument(
         "--n-resamples", type=int, default=9999, help="permutation test resamples (default: 9999)"
@@ -646,6 +652,21 @@ def _one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
+#: engine arguments that are command-line flags of the same name (``min_runs`` -> --min-runs)
+FLAG_ARGUMENTS = frozenset(
+    {"alpha", "test", "correction", "neighbors", "against", "goal", "min_runs", "margin",
+     "random_state", "n_resamples", "target", "metric", "seed", "params"}
+)  # fmt: skip
+
+
+def _with_flag(text: str) -> str:
+    """Name the flag in front of the engine's checker message ("--goal: `goal` must be ...")."""
+    match = re.match(r"`(\w+)` must be", text)
+    if match is None or match.group(1) not in FLAG_ARGUMENTS:
+        return text
+    return f"--{match.group(1).replace('_', '-')}: {text}"
+
+
 def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -665,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except (CLIError, ValueError, KeyError, TypeError, OSError, MemoryError) as error:
-        print(f"sweepwalk: error: {_one_line(error)}", file=sys.stderr)
+        print(f"sweepwalk: error: {_with_flag(_one_line(error))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 
