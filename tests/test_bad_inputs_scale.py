@@ -77,3 +77,15 @@ def test_degenerate_scale_is_noted_in_compare_importance_and_the_cli(power, tmp_
 def test_ordinary_scale_has_no_note():
     assert not _compare(0, "welch").notes
     assert Sweep.from_runs(scaled_runs(0), metric="acc").importance().attrs["notes"] == ()
+
+
+def test_plan_carries_the_note():
+    sweep = Sweep.from_runs(scaled_runs(600), metric="acc", seed="seed")
+    assert any("degenerate score scale" in n for n in sweep.plan(1).attrs["notes"])
+
+
+def test_one_tiny_score_among_ordinary_ones_is_not_degenerate():
+    runs = scaled_runs(0)
+    runs.loc[0, "acc"] = 1e-300  # a row's scale is its largest |score|: its variance is fine
+    sweep = Sweep.from_runs(runs, metric="acc", seed="seed")
+    assert not sweep.compare(0, test="welch").notes

@@ -358,37 +358,39 @@ def _check_metric_kind(col: pd.Series, metric: Hashable, argument: str) -> None:
 SAFE_SCALE = (1e-75, 1e75)
 
 
-def scale_note(scores: np.ndarray, std: np.ndarray, spread: np.ndarray) -> str | None:
+def scale_note(std: np.ndarray, low: np.ndarray, high: np.ndarray) -> str | None:
     """Return a note when the scores' scale makes float64 statistics degenerate, else None.
 
-    ``scores`` are the compared configurations' scores (NaN padding ignored), ``std`` and
-    ``spread`` (max - min) their rows' standard deviations and ranges. Fourth powers of numbers
-    beyond ~1e-77 / ~1e77 under- or overflow (Welch's degrees of freedom), squares beyond
-    ~1e-154 / ~1e154 (variances become 0 or inf), so t-based p-values drift or become 0 or 1
-    (scipy's too: the numbers are right for the floats, not for the data).
+    ``std``, ``low`` and ``high`` are the compared configurations' standard deviations, minima
+    and maxima (``configs`` columns; O(rows), no pass over the scores). A row's scale is its
+    largest |score|. Fourth powers of numbers beyond ~1e-77 / ~1e77 under- or overflow (Welch's
+    degrees of freedom), squares beyond ~1e-154 / ~1e154 (variances become 0 or inf), so t-based
+    p-values drift or become 0 or 1 (scipy's too: right for the floats, not for the data).
     """
-    low, high = SAFE_SCALE
-    with np.errstate(invalid="ignore"):
-        x = np.abs(scores[np.isfinite(scores)])
-        x = x[x > 0]
+    safe_low, safe_high = SAFE_SCALE
+    with np.errstate(invalid="ignore", over="ignore"):
+        scale = np.fmax(np.abs(low), np.abs(high))
+        scale = scale[np.isfinite(scale) & (scale > 0)]
         sd = std[np.isfinite(std) & (std > 0)]
-        collapsed = int(np.sum((std == 0) & (spread > 0)))
+        collapsed = int(np.sum((std == 0) & (high - low > 0)))
         blown = int(np.sum(np.isinf(std)))
-    smallest = min(float(x.min()) if len(x) else np.inf, float(sd.min()) if len(sd) else np.inf)
-    largest = max(float(x.max()) if len(x) else 0.0, float(sd.max()) if len(sd) else 0.0)
-    if collapsed == 0 and blown == 0 and low <= smallest and largest <= high:
+    sizes = np.concatenate([scale, sd])
+    smallest = float(sizes.min()) if len(sizes) else 1.0
+    largest = float(sizes.max()) if len(sizes) else 1.0
+    if collapsed == 0 and blown == 0 and safe_low <= smallest and largest <= safe_high:
         return None
     found = []
-    if smallest < low:
+    if smallest < safe_low:
         found.append(f"magnitudes down to {smallest:.3g}")
-    if largest > high:
+    if largest > safe_high:
         found.append(f"magnitudes up to {largest:.3g}")
     if collapsed:
         found.append(f"{collapsed} standard deviation(s) underflowing to 0")
     if blown:
         found.append(f"{blown} standard deviation(s) overflowing to inf")
     return (
-        f"degenerate score scale ({', '.join(found)}; safe: {low:g}..{high:g}): float64 "
+        f"degenerate score scale ({', '.join(found)}; safe: {safe_low:g}..{safe_high:g}): "
+        "float64 "
         "powers of the scores under- or overflow, so welch, ttest_rel and permutation p-values, "
         "std, mde, seeds_needed and the bootstrap intervals may be meaningless; ks, "
         "mannwhitney and wilcoxon (ranks) are not affected. Rescale the metric (e.g. "

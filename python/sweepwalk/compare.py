@@ -360,11 +360,9 @@ def compare(
     with np.errstate(invalid="ignore", over="ignore"):  # inf means: scale_note says so
         diff_mean = means[ids] - means[t]
     status = _status(na, significant, effect)
-    involved = np.append(ids, t)
-    stats_ = sweep.configs.loc[involved, ["std", "min", "max"]].to_numpy(dtype=np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
-        spread = stats_[:, 2] - stats_[:, 1]
-    note = v.scale_note(values[involved], stats_[:, 0], spread)
+    involved = slice(None) if against == "all" else np.append(ids, t)
+    row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)[involved]
+    note = v.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
     if note is not None:
         notes.append(note)
     # degenerate scale (noted above): means and bootstrap replicates overflow near 1e308

@@ -369,10 +369,8 @@ def importance(
         },
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
     )
-    configs = sweep.configs
-    with np.errstate(invalid="ignore", over="ignore"):
-        spread = (configs["max"] - configs["min"]).to_numpy(dtype=np.float64)
-    note = v.scale_note(values, configs["std"].to_numpy(dtype=np.float64), spread)
+    row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)
+    note = v.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
     frame.attrs.update(
         test=test,
         correction=correction,

@@ -231,5 +231,7 @@ def plan(
         )
     )
     out = out.iloc[order]
-    out.attrs.update(target=t, test=comp.test, correction=comp.correction, alpha=comp.alpha)
+    out.attrs.update(
+        target=t, test=comp.test, correction=comp.correction, alpha=comp.alpha, notes=comp.notes
+    )
     return out
