@@ -67,7 +67,9 @@ class Comparison:
     n_shared : ndarray of int64 or None
         Seeds shared with the target (paired tests only).
     notes : tuple of str
-        Facts worth telling once (e.g. scipy's KS falling back to its asymptotic p-value).
+        Facts worth telling once (e.g. scipy's KS falling back to its asymptotic p-value, or a
+        score scale beyond ``1e-75..1e75`` where float64 variances degenerate and t-based
+        p-values are not to be trusted).
     """
 
     sweep: Sweep
