@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sweepwalk import Sweep, SweepWidget
+from sweepwalk import Sweep, SweepWidget, _limits
 from sweepwalk import _validation as v
 from sweepwalk.cli import main
 from sweepwalk.ledger import Ledger
@@ -227,7 +227,7 @@ def test_pair_estimate_equals_the_pairs_tested(levels, keep, mode, text):
     runs = grid.loc[grid.index.repeat(3)].assign(acc=rng.normal(size=3 * len(grid)))
     sweep = Sweep.from_runs(runs, metric="acc", params=list(grid.columns), min_runs=1)
     numeric = [not (text and k == 0) for k in range(len(levels))]
-    estimate = v.pair_counts(sweep.configs[list(sweep.params)], numeric, mode == "adjacent")
+    estimate = _limits.pair_counts(sweep.configs[list(sweep.params)], numeric, mode == "adjacent")
     assert estimate == sweep.importance(neighbors=mode)["pairs"].to_dict()
 
 
@@ -240,8 +240,8 @@ def _many_levels(n: int) -> Sweep:
 
 def test_too_many_pairs_are_refused_with_the_size(monkeypatch):
     sweep = _many_levels(400)  # a text parameter: all 400 * 399 / 2 = 79,800 pairs
-    monkeypatch.setattr(v, "available_memory", lambda: 2**20)
-    with pytest.raises(v.SweepMemoryError) as info:
+    monkeypatch.setattr(_limits, "available_memory", lambda: 2**20)
+    with pytest.raises(_limits.SweepMemoryError) as info:
         sweep.importance()
     message = str(info.value)
     assert "about 79,800 neighbour pairs (79,800 along 'model')" in message
@@ -253,7 +253,7 @@ def test_too_many_pairs_are_refused_with_the_size(monkeypatch):
 def test_too_many_pairs_are_one_line_on_the_command_line(monkeypatch, tmp_path, capsys):
     path = tmp_path / "runs.csv"
     _many_levels(400).runs.drop(columns="config").to_csv(path, index=False)
-    monkeypatch.setattr(v, "available_memory", lambda: 2**20)
+    monkeypatch.setattr(_limits, "available_memory", lambda: 2**20)
     code = main(["importance", str(path), "--metric", "acc", "--min-runs", "1"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1

@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sweepwalk import Sweep
-from sweepwalk import _validation as v
+from sweepwalk import Sweep, _limits
 
 TESTS = ("ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel")
 
@@ -43,7 +42,7 @@ def _compare(power: int, test: str):
 @given(power=st.integers(-1070, 1015), test=st.sampled_from(TESTS))
 def test_a_verdict_never_changes_with_the_scale_without_a_note(power, test):
     plain, scaled = _compare(0, test), _compare(power, test)
-    low, high = v.SAFE_SCALE
+    low, high = _limits.SAFE_SCALE
     configs = Sweep.from_runs(scaled_runs(power), metric="acc").configs
     smallest = min(configs["min"].abs().min(), configs["std"].min())
     largest = max(configs["max"].abs().max(), configs["std"].max())

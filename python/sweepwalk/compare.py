@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import _limits
 from . import _validation as v
 from .plan import INSIGHT_COLUMNS, comparison_insights
 from .stats import (
@@ -364,7 +365,7 @@ def compare(
     status = _status(na, significant, effect)
     involved = slice(None) if against == "all" else np.append(ids, t)
     row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)[involved]
-    note = v.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
+    note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
     if note is not None:
         notes.append(note)
     # degenerate scale (noted above): means and bootstrap replicates overflow near 1e308

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _limits
 from . import _validation as v
 from .stats import PAIRED_TESTS, a12, adjust, shared, two_sample
 from .stats._tost import ttost_ind
@@ -105,11 +106,11 @@ def _all_pairs(
 def _check_memory(sweep: Sweep, neighbors: str) -> None:
     """Refuse, with the sizes, pairs that cannot fit (skipped when even all pairs would fit)."""
     n = len(sweep.configs)
-    free = v.available_memory()
-    if free is None or n * (n - 1) // 2 * v.BYTES_PER_PAIR <= free:
+    free = _limits.available_memory()
+    if free is None or n * (n - 1) // 2 * _limits.BYTES_PER_PAIR <= free:
         return
-    v.check_pairs_fit(
-        v.pair_counts(
+    _limits.check_pairs_fit(
+        _limits.pair_counts(
             sweep.configs.loc[:, list(sweep.params)], _numeric(sweep), neighbors == "adjacent"
         ),
         f"importance(neighbors={neighbors!r})",
@@ -370,7 +371,7 @@ def importance(
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
     )
     row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)
-    note = v.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
+    note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
     frame.attrs.update(
         test=test,
         correction=correction,
