@@ -185,7 +185,7 @@ def test_fast_a12_path_equals_general():
     ("kwargs", "error", "match"),
     [
         ({"test": "t"}, ValueError, "`test` must be one of"),
-        ({"correction": "nope"}, ValueError, "`correction` must be 'none' or one of"),
+        ({"correction": "nope"}, ValueError, "`correction` must be one of {'none'"),
         ({"alpha": 1.5}, ValueError, "`alpha` must be"),
         ({"neighbors": "all"}, ValueError, "`neighbors` must be one of"),
         ({"margin": -1.0}, ValueError, "`margin` must be None or a positive"),

@@ -9,6 +9,8 @@ configuration.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
 import numbers
 from collections.abc import Hashable, Iterable, Sequence
@@ -22,9 +24,41 @@ from ._vocab import Against, Correction, ErrorControl, Goal, Neighbors, Test
 
 GOALS = _vocab.GOALS
 NEIGHBOR_MODES = _vocab.NEIGHBORS
-#: Columns of ``Sweep.configs`` after the parameters; a parameter may not use these names.
+#: Columns of ``Sweep.configs`` after the parameters.
 STAT_COLUMNS = ("n", "n_missing", "mean", "std", "median", "min", "max")
-RESERVED = ("config", *STAT_COLUMNS)
+#: Columns that ``Comparison.to_frame()`` (hence the widget's ``results``/``selection`` and the
+#: CLI's output) and ``plan()`` put next to the parameters.
+RESULT_COLUMNS = (
+    "statistic",
+    "pvalue",
+    "pvalue_adj",
+    "significant",
+    "effect",
+    "diff_mean",
+    "varied",
+    "status",
+    "n_shared",
+    "estimate",
+    "estimate_low",
+    "estimate_high",
+    "effect_low",
+    "effect_high",
+    "diff_mean_low",
+    "diff_mean_high",
+    "level",
+    "min_pvalue",
+    "reachable",
+    "mde",
+    "seeds_needed",
+    "underpowered",
+    "more_seeds",
+    "more_seeds_target",
+    "promising",
+    "reason",
+)
+#: Every column sweepwalk adds next to a parameter (``runs`` adds ``config``); a parameter may not
+#: use these names, since its values would be silently replaced by ours.
+RESERVED = ("config", *STAT_COLUMNS, *RESULT_COLUMNS)
 
 #: statsmodels' ``multipletests`` aliases (lower case) -> the vocabulary's name of the method
 _CORRECTION_ALIASES: dict[str, str] = {
@@ -98,8 +132,8 @@ def check_correction(correction: Any, name: str = "correction") -> Correction:
         if found is not None:
             return cast(Correction, found)
     raise ValueError(
-        f"`{name}` must be 'none' or one of {_allowed_text(_vocab.CORRECTIONS[1:])} (or a "
-        f"statsmodels multipletests alias), got {correction!r}."
+        f"`{name}` must be one of {_allowed_text(_vocab.CORRECTIONS)} (or a statsmodels "
+        f"multipletests alias), got {correction!r}."
     )
 
 
@@ -134,8 +168,7 @@ def check_int(value: Any, name: str, *, minimum: int = 0, allow_none: bool = Fal
     ok = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
     if not ok or int(value) < minimum:
         none = "None or " if allow_none else ""
-        what = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"`{name}` must be {none}{what}, got {value!r}.")
+        raise ValueError(f"`{name}` must be {none}an integer >= {minimum}, got {value!r}.")
     return int(value)
 
 
@@ -163,19 +196,76 @@ def check_random_state(random_state: Any, name: str = "random_state") -> Any:
     ValueError
         Of the right kind but refused by ``default_rng`` (a negative integer).
     """
-    allowed = (
-        "None, a non-negative integer, a sequence of them, a numpy.random.SeedSequence, "
-        "BitGenerator or Generator (anything numpy.random.default_rng accepts)"
-    )
-    if isinstance(random_state, (bool, np.bool_, float, str, bytes, dict)):
-        raise TypeError(f"`{name}` must be {allowed}, got {random_state!r}.")
-    try:
-        np.random.default_rng(random_state)
-    except TypeError:
-        raise TypeError(f"`{name}` must be {allowed}, got {random_state!r}.") from None
-    except ValueError:
-        raise ValueError(f"`{name}` must be {allowed}, got {random_state!r}.") from None
+    error: type[Exception] | None = None
+    if isinstance(random_state, (bool, np.bool_, float, np.floating, complex, str, bytes)):
+        error = TypeError
+    else:
+        try:
+            flat = np.asarray(random_state, dtype=object).ravel()
+        except (TypeError, ValueError):  # ragged: let default_rng judge it
+            flat = np.zeros(0, dtype=object)
+        if any(isinstance(x, (bool, np.bool_)) for x in flat):
+            error = TypeError  # default_rng takes [True] as [1]: a bool is not a seed
+        else:
+            try:
+                np.random.default_rng(random_state)
+            except TypeError:
+                error = TypeError
+            except ValueError:
+                error = ValueError  # the right type, out of range (a negative int)
+    if error is not None:
+        raise error(
+            f"`{name}` must be None, a non-negative integer, a sequence of them, a "
+            f"numpy.random.SeedSequence, BitGenerator or Generator (anything "
+            f"numpy.random.default_rng accepts), got {random_state!r}."
+        )
     return random_state
+
+
+def one_seed(random_state: Any, name: str = "random_state") -> int:
+    """One integer seed from anything ``numpy.random.default_rng`` accepts (checked first).
+
+    An int is its own seed (a test with ``rng=seed`` gives the same numbers); anything else
+    seeds a generator that draws one (``None``: a fresh, unreproducible seed).
+    """
+    random_state = check_random_state(random_state, name)
+    if isinstance(random_state, numbers.Integral):
+        return int(random_state)
+    return int(np.random.default_rng(random_state).integers(2**63 - 1))
+
+
+def check_callable(value: Any, name: str, takes: str = "a fraction") -> Any:
+    """Validate an optional callback: None or a callable."""
+    if value is not None and not callable(value):
+        raise TypeError(f"`{name}` must be None or a callable taking {takes}, got {value!r}.")
+    return value
+
+
+def check_not_reserved(column: Any, argument: str) -> Any:
+    """Refuse a seed or metric column named ``config`` (``runs`` adds that column)."""
+    if isinstance(column, str) and column == "config":
+        raise ValueError(
+            f"`{argument}` column 'config' clashes with the column sweepwalk adds to `runs` "
+            f"(the configuration id); rename it, e.g. df.rename(columns={{'config': 'config_'}})."
+        )
+    return column
+
+
+def check_config_column(df: pd.DataFrame, row_cfg: np.ndarray) -> None:
+    """Refuse a ``config`` column that ``runs`` would overwrite with different values.
+
+    A frame that is a sweep's own ``runs`` (its ``config`` equals the ids) passes.
+    """
+    if "config" not in df.columns:
+        return
+    mine = pd.to_numeric(df["config"], errors="coerce").to_numpy(dtype=np.float64)
+    if not np.array_equal(mine, row_cfg.astype(np.float64)):
+        raise ValueError(
+            "the frame's column 'config' would be replaced in `runs` by sweepwalk's "
+            "configuration ids, and its values differ from them; rename it (e.g. "
+            "df.rename(columns={'config': 'config_'})) and list it in `params` if it is a "
+            "parameter."
+        )
 
 
 def check_min_runs(min_runs: Any) -> int:
@@ -208,6 +298,8 @@ def check_frame(df: Any, name: str = "df") -> pd.DataFrame:
     if not df.columns.is_unique:
         dupes = df.columns[df.columns.duplicated()].unique().tolist()
         raise ValueError(f"`{name}` has duplicate column names: {dupes}.")
+    if isinstance(df.columns, pd.MultiIndex):  # one label per column: ('opt', 'lr'), as tuples
+        df = df.set_axis(df.columns.to_flat_index(), axis=1)
     return df
 
 
@@ -231,6 +323,7 @@ def metric_array(df: pd.DataFrame, metric: Hashable, argument: str = "metric") -
     Raises a ValueError naming the column and an offending value if it is not numeric.
     """
     col = df[metric]
+    _check_metric_kind(col, metric, argument)
     if pd.api.types.is_bool_dtype(col.dtype) or pd.api.types.is_numeric_dtype(col.dtype):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
@@ -246,6 +339,38 @@ def metric_array(df: pd.DataFrame, metric: Hashable, argument: str = "metric") -
     values = np.array(values, dtype=np.float64, copy=True)
     values[~np.isfinite(values)] = np.nan
     return values
+
+
+#: metric values that are not real numbers although pandas would turn them into floats
+_NOT_SCORES = (complex, np.complexfloating, dt.date, dt.timedelta, np.datetime64, np.timedelta64)
+
+
+def _check_metric_kind(col: pd.Series, metric: Hashable, argument: str) -> None:
+    """Refuse complex, datetime and timedelta scores (pandas casts them to floats silently)."""
+    kind = col.dtype.kind if isinstance(col.dtype, np.dtype) else ""
+    temporal = pd.api.types.is_datetime64_any_dtype(col.dtype) or isinstance(
+        col.dtype, (pd.PeriodDtype, pd.IntervalDtype)
+    )
+    example: Any = None
+    if (kind and kind in "cmM") or temporal:
+        present = col.dropna()
+        example = present.iloc[0] if len(present) else col.dtype
+    elif col.dtype == object:
+        example = next((x for x in col if isinstance(x, _NOT_SCORES)), None)
+    if example is None:
+        return
+    hint = (
+        "for durations use e.g. df[col].dt.total_seconds()"
+        if isinstance(example, (dt.timedelta, np.timedelta64)) or kind == "m"
+        else "take the real part or abs() of complex scores"
+        if isinstance(example, (complex, np.complexfloating)) or kind == "c"
+        else "dates and times are not scores"
+    )
+    raise ValueError(
+        f"`{argument}` column {metric!r} must hold real numbers (one float per seed per "
+        f"configuration); it holds {type(example).__name__} values such as {example!r} "
+        f"({hint})."
+    )
 
 
 def check_params(
@@ -308,9 +433,10 @@ def infer_params(
     """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics."""
     params = tuple(c for c in df.columns if c not in exclude and c != "config")
     if not params:
+        own = " ('config' is the column sweepwalk adds; rename yours)" if "config" in df else ""
         raise ValueError(
             f"no parameter columns: the frame has only [{_columns_text(df.columns)}]; "
-            f"pass `{argument}=[...]`."
+            f"pass `{argument}=[...]`{own}."
         )
     for p in params:
         if looks_like_metric(df[p]):
@@ -393,6 +519,35 @@ def list_scores(x: Any, column: Hashable, row: int) -> np.ndarray:
             f"got an array of shape {values.shape}."
         )
     return values
+
+
+@dataclasses.dataclass(frozen=True)
+class _Bool:
+    """A bool that is not equal to 1 or 0 (Python's ``True == 1`` merges them in a hash)."""
+
+    value: bool
+
+
+def bools_apart(col: pd.Series) -> pd.Series:
+    """Return ``col`` with its bools wrapped when it also holds numbers, else ``col`` itself.
+
+    ``True == 1`` and ``hash(True) == hash(1)`` in Python, so ``pandas.factorize`` would merge a
+    bool with the number it equals and silently fuse two configurations. Undo the wrapping of
+    factorize's uniques with :func:`bools_back`.
+    """
+    if col.dtype != object:
+        return col
+    values = col.tolist()
+    is_bool = [isinstance(x, (bool, np.bool_)) for x in values]
+    if not any(is_bool) or not any(is_number(x) for x in values):
+        return col
+    keyed = [_Bool(bool(x)) if b else x for x, b in zip(values, is_bool, strict=True)]
+    return pd.Series(keyed, index=col.index, dtype=object)
+
+
+def bools_back(uniques: Any) -> np.ndarray:
+    """Unwrap the bools :func:`bools_apart` wrapped."""
+    return np.array([x.value if isinstance(x, _Bool) else x for x in uniques], dtype=object)
 
 
 def is_number(x: Any) -> bool:

@@ -11,9 +11,12 @@ Errors are reported as one line on standard error, with exit code 2.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -24,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
+from . import _vocab
 from ._version import __version__
 
 EXIT_OK = 0
@@ -53,10 +57,31 @@ class _Parser(argparse.ArgumentParser):
 # Input
 
 
-def read_runs(path: str) -> pd.DataFrame:
-    """Read a long-format runs table from a CSV or Parquet file (``-`` reads CSV from stdin)."""
+#: Strings pandas reads as missing by default that a sweep may use as values ("None" solver).
+NA_STRINGS = ("None", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "<NA>", "#N/A", "-NaN")
+
+
+def read_runs(
+    path: str,
+    *,
+    keep_na_strings: bool = False,
+    notes: list[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Read a long-format runs table from a CSV or Parquet file (``-`` reads CSV from stdin).
+
+    Every problem with the file is a :class:`CLIError` naming it. With ``keep_na_strings``, the
+    strings pandas reads as missing (``None``, ``NA``, ``null``, ``N/A``, ...) stay values and only
+    empty cells are missing; without it, a column (other than ``ignore``) where several such
+    spellings became the same missing value gets a line in ``notes``.
+    """
+    check = _NaCheck(notes, tuple(ignore))
+    label = "RUNS - (stdin)" if path == "-" else f"RUNS {path!r}"
     if path == "-":
-        return pd.read_csv(sys.stdin)
+        source: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+        data = source.read()
+        raw = data if isinstance(data, bytes) else data.encode()
+        return _read_csv_bytes(raw, label, ",", keep_na_strings, check)
     file = Path(path)
     name = file.name.lower()
     if not name.endswith(RUNS_SUFFIXES):
@@ -67,12 +92,108 @@ def read_runs(path: str) -> pd.DataFrame:
         raise CLIError(f"RUNS {path!r}: no such file")
     if name.endswith((".parquet", ".pq")):
         try:
-            return pd.read_parquet(file)
+            frame = pd.read_parquet(file)
         except ImportError as error:
             raise CLIError(f"RUNS {path!r}: reading Parquet needs pyarrow ({error})") from None
-    if name.endswith(".tsv"):
-        return pd.read_csv(file, sep="\t")
-    return pd.read_csv(file)
+        except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+            raise CLIError(f"{label}: not a readable Parquet file ({_first_line(error)})") from None
+        return _non_empty(_flat_names(frame, label), label)
+    try:
+        raw = file.read_bytes()
+        if name.endswith(".gz"):
+            import gzip
+
+            raw = gzip.decompress(raw)
+    except OSError as error:  # gzip.BadGzipFile is an OSError
+        raise CLIError(f"{label}: cannot be read ({_first_line(error)})") from None
+    sep = "\t" if name.endswith(".tsv") else ","
+    return _read_csv_bytes(raw, label, sep, keep_na_strings, check)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+class _NaCheck:
+    """Where to report merged NA spellings (``notes``), and which columns not to report."""
+
+    def __init__(self, notes: list[str] | None, ignore: tuple[str, ...]) -> None:
+        self.notes = notes
+        self.ignore = ignore
+
+
+def _read_csv_bytes(
+    raw: bytes, label: str, sep: str, keep_na_strings: bool, check: _NaCheck
+) -> pd.DataFrame:
+    if not raw.strip():
+        raise CLIError(f"{label}: the file is empty; expected a header line and one row per run")
+    if b"\x00" in raw[:65536]:
+        raise CLIError(f"{label}: binary data (NUL bytes), not a CSV/TSV text table")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CLIError(
+            f"{label}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+            "expected a CSV/TSV table saved as UTF-8"
+        ) from None
+    try:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
+    except csv.Error:  # e.g. a lone carriage return: pandas judges the file below
+        header = []
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:  # pandas would rename the second one to 'name.1' silently
+        raise CLIError(f"{label}: duplicate column names in the header: {', '.join(dupes)}")
+    options: dict[str, Any] = {"sep": sep}
+    if keep_na_strings:
+        options.update(keep_default_na=False, na_values=[""])
+    try:
+        frame = pd.read_csv(io.StringIO(text), **options)
+        gaps = [c for c in frame.columns[frame.isna().any().to_numpy()] if c not in check.ignore]
+        if not keep_na_strings and check.notes is not None and gaps:
+            kept = pd.read_csv(
+                io.StringIO(text), sep=sep, keep_default_na=False, dtype=str, usecols=gaps
+            )
+            check.notes.extend(_merged_na_notes(frame[gaps], kept, label))
+    except pd.errors.ParserError as error:
+        detail = _first_line(error).replace("Error tokenizing data. C error: ", "")
+        raise CLIError(f"{label}: malformed CSV ({detail})") from None
+    except pd.errors.EmptyDataError:
+        raise CLIError(f"{label}: no header line; expected column names first") from None
+    return _non_empty(frame, label)
+
+
+def _merged_na_notes(frame: pd.DataFrame, kept: pd.DataFrame, label: str) -> list[str]:
+    """One line per column where different NA-like spellings were all read as missing."""
+    out = []
+    for name in frame.columns:
+        missing = frame[name].isna().to_numpy()
+        if not missing.any():
+            continue
+        spellings = sorted(set(kept[name].to_numpy()[missing].tolist()))
+        if len(spellings) > 1:
+            shown = ", ".join("'' (empty)" if s == "" else repr(s) for s in spellings)
+            out.append(
+                f"{label}: column {name!r}: {shown} were all read as missing (absent) and are "
+                "one value now; pass --keep-na-strings to keep the strings as values"
+            )
+    return out
+
+
+def _flat_names(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Parquet MultiIndex columns become 'level0.level1' names (the command line needs text)."""
+    if not isinstance(frame.columns, pd.MultiIndex):
+        return frame
+    names = [".".join(str(x) for x in col if str(x) != "") for col in frame.columns]
+    if len(set(names)) < len(names):
+        raise CLIError(f"{label}: its MultiIndex column names collide once joined with '.'")
+    return frame.set_axis(names, axis=1)
+
+
+def _non_empty(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    if len(frame) == 0:
+        columns = ", ".join(str(c) for c in frame.columns)
+        raise CLIError(f"{label}: no rows, only the header ({columns}); a sweep needs runs")
+    return frame
 
 
 def split_list(text: str) -> list[str]:
@@ -110,10 +231,18 @@ def split_target(text: str, params: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def parse_value(text: str, column: pd.Series, name: str) -> Any:
-    """Parse one ``--target`` value to the dtype of the runs column ``name``."""
+    """Parse one ``--target`` value to the dtype of the runs column ``name``.
+
+    A present value printed exactly as ``text`` wins over the words for absent, so with
+    ``--keep-na-strings`` a solver called "None" can be the target.
+    """
+    dtype = column.dtype
+    if not pd.api.types.is_numeric_dtype(dtype) and text.lower() in ABSENT_WORDS:
+        for value in column.dropna().unique():
+            if str(value) == text:
+                return value.item() if isinstance(value, np.generic) else value
     if text.lower() in ABSENT_WORDS:
         return None
-    dtype = column.dtype
     if pd.api.types.is_bool_dtype(dtype):
         lowered = text.lower()
         if lowered in {"true", "1", "yes"}:
@@ -141,8 +270,16 @@ def parse_value(text: str, column: pd.Series, name: str) -> Any:
 def parse_target(text: str, runs: pd.DataFrame, params: Sequence[str]) -> int | dict[str, Any]:
     """Parse ``--target``: a config id (``"17"``) or ``"name=value,..."`` typed per column."""
     stripped = text.strip()
-    if stripped.isdigit():
+    if stripped.isascii() and stripped.isdigit():  # not '５' or '²': str.isdigit takes them
         return int(stripped)
+    if stripped.startswith("-") and stripped[1:].isascii() and stripped[1:].isdigit():
+        raise CLIError(f"--target {text!r}: a config id is an integer >= 0")
+    if not stripped.isprintable():
+        bad = next(ch for ch in stripped if not ch.isprintable())
+        raise CLIError(
+            f"--target {text!r}: contains the unprintable character {bad!r}; "
+            "expected name=value pairs or a config id"
+        )
     target: dict[str, Any] = {}
     for key, value in split_target(stripped, params):
         if key not in params:
@@ -237,7 +374,12 @@ def _isatty(stream: IO[str]) -> bool:
 def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     from .sweep import Sweep
 
-    runs = read_runs(args.runs)
+    notes: list[str] = []
+    runs = read_runs(
+        args.runs, keep_na_strings=args.keep_na_strings, notes=notes, ignore=[args.metric]
+    )
+    for note in notes:
+        print(f"sweepwalk: note: {note}", file=sys.stderr)
     params = split_list(args.params) if args.params is not None else None
     try:
         sweep = Sweep.from_runs(
@@ -279,6 +421,7 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     frame = comparison.to_frame()
     if args.format == "csv":
         frame.to_csv(stdout)
+        _write_notes(comparison.notes, sys.stderr)  # stdout stays a clean table
         return
     if args.format == "json":
         is_target = frame["status"] == "target" if "status" in frame.columns else None
@@ -286,15 +429,15 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
         meta = {
             "metric": sweep.metric,
             "goal": sweep.goal,
+            "notes": list(comparison.notes),
             "target": _plain(target_id),
             "test": args.test,
-            "correction": args.correction,
-            "alpha": args.alpha,
+            "correction": comparison.correction,  # the checked name ("H" -> "holm")
+            "alpha": comparison.alpha,
             "against": args.against,
             "neighbors": args.neighbors,
             "estimand": comparison.estimand,
             "effect_of_interest": _plain(comparison.effect_of_interest),
-            "notes": list(comparison.notes),
         }
         stdout.write(to_json(frame, meta) + "\n")
         return
@@ -302,11 +445,16 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     counts = frame["status"].value_counts().to_dict() if "status" in frame.columns else {}
     summary = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER[1:] if s in counts)
     stdout.write(
-        f"\n{sweep.metric} ({sweep.goal}): test={args.test}, correction={args.correction}, "
+        f"\n{sweep.metric} ({sweep.goal}): test={args.test}, correction={comparison.correction}, "
         f"alpha={args.alpha:g}, against={args.against}: {summary or 'nothing compared'}\n"
     )
-    for note in comparison.notes:
-        stdout.write(f"note: {note}\n")
+    _write_notes(comparison.notes, stdout)
+
+
+def _write_notes(notes: Sequence[str], stream: IO[str]) -> None:
+    """Facts worth telling (``Comparison.notes``), one ``note:`` line each."""
+    for note in notes:
+        stream.write(f"note: {note}\n")
 
 
 class Progress:
@@ -380,6 +528,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
         progress.close()
     if args.format == "csv":
         frame.to_csv(stdout)
+        _write_notes(frame.attrs.get("notes", ()), sys.stderr)
         return
     meta = {
         "metric": sweep.metric,
@@ -396,8 +545,10 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n")
     meta["margin"] = f"{frame.attrs['margin']:.3g} ({frame.attrs['margin_source']})"
     del meta["margin_source"]
-    settings = ", ".join(f"{k}={v}" for k, v in meta.items() if k not in {"metric", "goal"})
+    shown = {k: v for k, v in meta.items() if k not in {"metric", "goal", "notes"}}
+    settings = ", ".join(f"{k}={v}" for k, v in shown.items())
     stdout.write(f"\n{sweep.metric} ({sweep.goal}): {settings}\n")
+    _write_notes(frame.attrs.get("notes", ()), stdout)
 
 
 def _sweep_options() -> _Parser:
@@ -411,7 +562,14 @@ def _sweep_options() -> _Parser:
         "--params", help="comma-separated parameter columns (default: all but metric and seed)"
     )
     parent.add_argument("--seed", help="seed column (needed for the paired tests)")
-    parent.add_argument("--goal", choices=("max", "min"), default="max", help="default: max")
+    parent.add_argument(
+        "--keep-na-strings",
+        action="store_true",
+        help="keep None, NA, null, N/A, ... as values (CSV); only empty cells are missing",
+    )
+    parent.add_argument(
+        "--goal", default="max", help=f"{' or '.join(_vocab.GOALS)} (default: max)"
+    )  # checked by the engine's check_goal: the same message as in Python
     parent.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
     return parent
 
@@ -431,7 +589,9 @@ def _test_options(correction: str) -> _Parser:
     )
     parent.add_argument("--alpha", type=float, default=0.05, help="default: 0.05")
     parent.add_argument(
-        "--neighbors", choices=("adjacent", "axis"), default="adjacent", help="default: adjacent"
+        "--neighbors",
+        default="adjacent",
+        help=f"{' or '.join(_vocab.NEIGHBORS)} (default: adjacent)",
     )
     parent.add_argument(
         "--random-state",
@@ -483,7 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='the target: "name=value,..." (a missing value is "absent") or a config id',
     )
     report.add_argument(
-        "--against", choices=("neighbors", "all"), default="neighbors", help="default: neighbors"
+        "--against", default="neighbors", help=f"{' or '.join(_vocab.AGAINST)} (default: neighbors)"
     )
     report.add_argument(
         "--n-resamples", type=int, default=9999, help="permutation test resamples (default: 9999)"
@@ -532,6 +692,21 @@ def _one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
+#: engine arguments that are command-line flags of the same name (``min_runs`` -> --min-runs)
+FLAG_ARGUMENTS = frozenset(
+    {"alpha", "test", "correction", "neighbors", "against", "goal", "min_runs", "margin",
+     "random_state", "n_resamples", "target", "metric", "seed", "params"}
+)  # fmt: skip
+
+
+def _with_flag(text: str) -> str:
+    """Name the flag in front of the engine's checker message ("--goal: `goal` must be ...")."""
+    match = re.match(r"`(\w+)` must be", text)
+    if match is None or match.group(1) not in FLAG_ARGUMENTS:
+        return text
+    return f"--{match.group(1).replace('_', '-')}: {text}"
+
+
 def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -550,8 +725,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away: not an error of ours; silence the final flush.
         _silence_stdout()
         return EXIT_OK
-    except (CLIError, ValueError, KeyError, TypeError, OSError) as error:
-        print(f"sweepwalk: error: {_one_line(error)}", file=sys.stderr)
+    except (CLIError, ValueError, KeyError, TypeError, OSError, MemoryError) as error:
+        print(f"sweepwalk: error: {_with_flag(_one_line(error))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_OK
 

@@ -7,6 +7,7 @@ computed for all rows at once (see :mod:`sweepwalk.stats`).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import _limits
 from . import _validation as v
 from ._vocab import (
     AGAINST,
@@ -95,7 +97,9 @@ class Comparison:
     n_shared : ndarray of int64 or None
         Seeds shared with the target (paired tests only).
     notes : tuple of str
-        Facts worth telling once, in words (e.g. that no row can reach significance).
+        Facts worth telling once (e.g. scipy's KS falling back to its asymptotic p-value, or a
+        score scale beyond ``1e-75..1e75`` where float64 variances degenerate and t-based
+        p-values are not to be trusted).
     """
 
     sweep: SweepData
@@ -413,10 +417,18 @@ def compare(
     na = np.isnan(pvalue)
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
     significant = ~na & (pvalue_adj < alpha)
-    ev = evidence(
-        sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
-        effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method, n_resamples=n_resamples,
-    )  # fmt: skip
+    involved = slice(None) if against == "all" else np.append(ids, t)
+    row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)[involved]
+    note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
+    if note is not None:
+        notes.append(note)
+    # degenerate scale (noted above): means and variances overflow near 1e308
+    with np.errstate(over="ignore", invalid="ignore") if note else contextlib.nullcontext():
+        ev = evidence(
+            sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
+            effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method,
+            n_resamples=n_resamples,
+        )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
     notes.extend(_resolution_notes(sweep, test, correction, ev, na, ks_method, n_resamples))
     columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}

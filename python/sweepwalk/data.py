@@ -42,8 +42,10 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, li
     Returns the codes (one per row), whether the column is numeric (all present values real
     numbers, bools excluded), and the present values in that order (the levels).
     """
+    keyed = v.bools_apart(col)  # True and 1 are different parameter values
     try:
-        raw, uniques = pd.factorize(col, use_na_sentinel=True)
+        raw, found = pd.factorize(keyed, use_na_sentinel=True)
+        uniques: Any = v.bools_back(found) if keyed is not col else found
     except TypeError as exc:
         bad = next((x for x in col if not isinstance(x, Hashable)), None)
         raise TypeError(
@@ -200,9 +202,9 @@ class SweepData:
         (1, [1])
         """
         df = v.check_frame(df)
-        v.check_column(df, metric, "metric")
+        v.check_not_reserved(v.check_column(df, metric, "metric"), "metric")
         if seed is not None:
-            v.check_column(df, seed, "seed")
+            v.check_not_reserved(v.check_column(df, seed, "seed"), "seed")
             if seed == metric:
                 raise ValueError(f"`seed` and `metric` are the same column {seed!r}.")
         goal = v.check_goal(goal)
@@ -246,7 +248,7 @@ class SweepData:
             available. Use :meth:`from_runs` with a seed column for those.
         """
         df = v.check_frame(df)
-        v.check_column(df, scores, "scores")
+        v.check_not_reserved(v.check_column(df, scores, "scores"), "scores")
         goal = v.check_goal(goal)
         min_runs = v.check_min_runs(min_runs)
         if params is None:
@@ -321,11 +323,14 @@ class SweepData:
             seed_codes[cfg_sorted, pos] = seed_code[order]
 
         index = pd.RangeIndex(n_cfg, name="config")
-        stat_cols = {"n": counts, "n_missing": n_missing, **_row_stats(values, counts)}
+        with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
+            row_stats = _row_stats(values, counts)
+        stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
         # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
         configs = pd.concat(
             [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
         )
+        v.check_config_column(df, row_cfg)
         runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
 
         self = object.__new__(cls)
@@ -378,12 +383,13 @@ class SweepData:
         """
         return [int(j) for j in self._neighbors.neighbors(i, mode)]
 
-    def find(self, **values: Any) -> int:
+    def find(self, by_name: dict[Any, Any] | None = None, /, **values: Any) -> int:
         """Config id of the configuration with these parameter values.
 
         Parameters not given may take any value, as long as one configuration matches. Pass
         ``None`` (or NaN) for an absent value. A string also matches a value whose text is that
-        string (``lr="0.1"`` matches 0.1) when nothing matches exactly.
+        string (``lr="0.1"`` matches 0.1) when nothing matches exactly. Parameters whose names
+        are not strings (tuples) are given as a dict: ``find({("opt", "lr"): 0.1})``.
 
         Raises
         ------
@@ -392,6 +398,10 @@ class SweepData:
         ValueError
             Unknown parameter names, or several configurations match.
         """
+        if by_name is not None:
+            if not isinstance(by_name, dict):
+                raise TypeError(f"`find` takes a dict of parameter values, got {by_name!r}.")
+            values = {**by_name, **values}
         unknown = [k for k in values if k not in self.params]
         if unknown:
             raise ValueError(
@@ -431,7 +441,7 @@ class SweepData:
             closest ones).
         """
         if isinstance(target, dict):
-            return self.find(**target)
+            return self.find(target)  # not **target: parameter names may be tuples
         if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Integral):
             raise TypeError(
                 f"`{name}` must be a config id (int) or a dict of parameter values, got {target!r}."

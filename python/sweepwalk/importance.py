@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _limits
 from . import _validation as v
 from ._vocab import PAIRED_TESTS, Correction, Neighbors, Test
 from .stats import (
@@ -29,6 +30,7 @@ from .stats import (
     ttost_paired,
     two_sample,
 )
+from .uncertainty import default_margin
 
 if TYPE_CHECKING:
     from .data import SweepData
@@ -82,26 +84,8 @@ def _importance_input_validation(
     alpha = v.check_alpha(alpha)
     neighbors = v.check_neighbors(neighbors)
     margin = v.check_positive(margin, "margin")
-    if progress is not None and not callable(progress):
-        raise TypeError(
-            f"`progress` must be None or a callable taking a fraction, got {progress!r}."
-        )
+    v.check_callable(progress, "progress")
     return test, correction, alpha, neighbors, margin
-
-
-def default_margin(sweep: SweepData) -> float:
-    """Return the equivalence margin used when none is given: half the typical seed spread.
-
-    Half the median standard deviation (ddof=1) of the configurations with at least
-    ``sweep.min_runs`` scores, in metric units: a difference smaller than half of what seeds
-    alone move a configuration by is called negligible. NaN when no configuration has a
-    finite, positive spread (then no pair can be shown equivalent).
-
-    Scores are one float per seed per configuration.
-    """
-    stds = sweep.configs["std"].to_numpy(dtype=np.float64)
-    ok = (sweep.counts >= sweep.min_runs) & np.isfinite(stds) & (stds > 0)
-    return float(0.5 * np.median(stds[ok])) if ok.any() else float("nan")
 
 
 def verdicts(
@@ -139,6 +123,22 @@ def _all_pairs(
         keep = (aa == target) | (bb == target)
         aa, bb, cc = aa[keep], bb[keep], cc[keep]
     return params, aa, bb, cc
+
+
+def _check_memory(sweep: SweepData, neighbors: str) -> None:
+    """Refuse, with the sizes, pairs that cannot fit (skipped when even all pairs would fit)."""
+    n = len(sweep.configs)
+    free = _limits.available_memory()
+    if free is None or n * (n - 1) // 2 * _limits.BYTES_PER_PAIR <= free:
+        return
+    _limits.check_pairs_fit(
+        _limits.pair_counts(
+            sweep.configs.loc[:, list(sweep.params)], list(sweep.numeric), neighbors == "adjacent"
+        ),
+        f"importance(neighbors={neighbors!r})",
+        "Pass target=<config> (only that configuration's pairs), neighbors='adjacent' "
+        "(numeric parameters), or fewer levels.",
+    )
 
 
 def _prepared(sweep: SweepData) -> tuple[np.ndarray, np.ndarray]:
@@ -248,8 +248,8 @@ def importance(
     target : int, optional
         Only the pairs that include this config id (the target's own neighbours), corrected as
         their own family. Default: the whole sweep.
-    random_state : None, int or numpy.random.Generator, optional
-        Seed of the permutation test.
+    random_state : optional
+        Seed of the permutation test: anything ``numpy.random.default_rng`` accepts.
     progress : callable, optional
         Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs.
     ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
@@ -274,7 +274,8 @@ def importance(
           0.5 = complete separation);
         - ``verdict``: see Notes.
 
-        ``attrs`` holds the settings and ``family`` (number of tests corrected together).
+        ``attrs`` holds the settings, ``family`` (number of tests corrected together) and
+        ``notes`` (facts worth telling, e.g. a score scale that makes variances degenerate).
 
     Notes
     -----
@@ -326,6 +327,8 @@ def importance(
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
+    if target is None:  # thousands of levels: say the size before numpy runs out of memory
+        _check_memory(sweep, neighbors)
     params, a, b, code = _all_pairs(sweep, neighbors, target)
     k = len(params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
@@ -366,7 +369,8 @@ def importance(
             else:
                 effect[idx] = _a12_pairs(ranks, values, counts, a[idx], b[idx])
                 if np.isfinite(margin):
-                    tost = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal")
+                    with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
+                        tost = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal")
                     tost_p[idx] = tost.pvalue
         if progress is not None:
             progress(min(1.0, sl.stop / m))
@@ -407,8 +411,10 @@ def importance(
             "median_abs_effect": _group_median(abs_effect[tested], code[tested], k),
             "verdict": verdicts(n_tested, n_matters, n_negligible, margin),
         },
-        index=pd.Index(params, name="param"),
+        index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
     )
+    row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)
+    note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
     frame.attrs.update(
         test=test,
         correction=correction,
@@ -418,5 +424,6 @@ def importance(
         margin_source=margin_source,
         target=target,
         family=int(tested.sum()),
+        notes=() if note is None else (note,),
     )
     return frame

@@ -226,7 +226,7 @@ class Ledger:
         if per_target:
             if pvalue_adj is None or alpha is None:
                 raise ValueError('`pvalue_adj` and `alpha` are required with "per-target" control')
-            family_alpha = float(alpha)
+            family_alpha = v.check_alpha(alpha)
         p_adj = np.full_like(p, np.nan) if pvalue_adj is None else np.asarray(pvalue_adj, float)
         if rows_.ndim != 1 or not (
             rows_.shape == p.shape == eff.shape == p_adj.shape == direction.shape

@@ -141,6 +141,7 @@ def plan(
         correction=comp.correction,
         alpha=comp.alpha,
         effect_of_interest=comp.effect_of_interest,
+        notes=comp.notes,
     )
     return out
 

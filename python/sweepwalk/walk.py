@@ -187,9 +187,7 @@ def walk(
     if holdout is not None:
         sweep, confirm = sweep.split_runs(holdout, random_state)
     if ledger is not None and not isinstance(ledger, Ledger):
-        raise TypeError(
-            f"`ledger` must be None or a sweepwalk.ledger.Ledger, got {type(ledger).__name__}."
-        )
+        raise TypeError(f"`ledger` must be None or a sweepwalk Ledger, got {ledger!r}.")
     settings = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors}
     limit = np.inf if max_steps is None else int(max_steps)
 

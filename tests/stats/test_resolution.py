@@ -57,7 +57,8 @@ def test_mde_equals_statsmodels_at_effective_sizes(test, n1, n2, alpha, power):
     assert float(at) == pytest.approx(power, abs=1e-9)
     # ... and it equals solve_power wherever that converged (it stops early, relative
     # error up to ~1e-4, and it clips d at 10 with 2 pairs at alpha 0.001)
-    ref = 2.0 * _sm(paired, n1=e1, n2=e2, alpha=alpha, power=power)
+    # statsmodels returns a 1-element array where its solver falls back: a scalar either way
+    ref = 2.0 * float(np.squeeze(_sm(paired, n1=e1, n2=e2, alpha=alpha, power=power)))
     at_ref = _t_power(np.array(ref / 2), np.array(e1), np.array(e2), np.array(alpha), paired)
     if abs(float(at_ref) - power) < 1e-5:
         assert got == pytest.approx(ref, rel=1e-3)

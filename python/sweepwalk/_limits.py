@@ -1,0 +1,134 @@
+"""Where float64 and memory stop being enough: the score-scale note and the pair-count limit.
+
+Scores are one float per seed per configuration. :func:`scale_note` tells when the scores'
+scale makes float64 statistics degenerate (a note for ``Comparison.notes``, never a silent
+verdict); :func:`check_pairs_fit` refuses, with its size, neighbour-pair work that would not
+fit in memory, before numpy raises a bare ``MemoryError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "BYTES_PER_PAIR",
+    "SAFE_SCALE",
+    "SweepMemoryError",
+    "available_memory",
+    "check_pairs_fit",
+    "pair_counts",
+    "scale_note",
+]
+
+
+#: score magnitudes and standard deviations within which float64 statistics stay exact: Welch's
+#: degrees of freedom square the variances (fourth powers of the scores), which under- or
+#: overflow beyond ~1e-77 / ~1e77 (scipy's ``ttest_ind`` too; measured, not guessed)
+SAFE_SCALE = (1e-75, 1e75)
+
+
+def scale_note(std: np.ndarray, low: np.ndarray, high: np.ndarray) -> str | None:
+    """Return a note when the scores' scale makes float64 statistics degenerate, else None.
+
+    ``std``, ``low`` and ``high`` are the compared configurations' standard deviations, minima
+    and maxima (``configs`` columns; O(rows), no pass over the scores). A row's scale is its
+    largest |score|. Fourth powers of numbers beyond ~1e-77 / ~1e77 under- or overflow (Welch's
+    degrees of freedom), squares beyond ~1e-154 / ~1e154 (variances become 0 or inf), so t-based
+    p-values drift or become 0 or 1 (scipy's too: right for the floats, not for the data).
+    """
+    safe_low, safe_high = SAFE_SCALE
+    with np.errstate(invalid="ignore", over="ignore"):
+        scale = np.fmax(np.abs(low), np.abs(high))
+        scale = scale[np.isfinite(scale) & (scale > 0)]
+        sd = std[np.isfinite(std) & (std > 0)]
+        collapsed = int(np.sum((std == 0) & (high - low > 0)))
+        blown = int(np.sum(np.isinf(std)))
+    sizes = np.concatenate([scale, sd])
+    smallest = float(sizes.min()) if len(sizes) else 1.0
+    largest = float(sizes.max()) if len(sizes) else 1.0
+    if collapsed == 0 and blown == 0 and safe_low <= smallest and largest <= safe_high:
+        return None
+    found = []
+    if smallest < safe_low:
+        found.append(f"magnitudes down to {smallest:.3g}")
+    if largest > safe_high:
+        found.append(f"magnitudes up to {largest:.3g}")
+    if collapsed:
+        found.append(f"{collapsed} standard deviation(s) underflowing to 0")
+    if blown:
+        found.append(f"{blown} standard deviation(s) overflowing to inf")
+    return (
+        f"degenerate score scale ({', '.join(found)}; safe: {safe_low:g}..{safe_high:g}): "
+        "float64 "
+        "powers of the scores under- or overflow, so welch, ttest_rel and permutation p-values, "
+        "std, mde, seeds_needed and the bootstrap intervals may be meaningless; ks, "
+        "mannwhitney and wilcoxon (ranks) are not affected. Rescale the metric (e.g. "
+        "multiply it by a power of 10) and compare again."
+    )
+
+
+#: peak bytes per neighbour pair while importance() builds and tests the pairs (measured
+#: order of magnitude: the index's join arrays, the a/b/param code arrays, one batch's masks)
+BYTES_PER_PAIR = 100
+
+
+class SweepMemoryError(MemoryError):
+    """Work too large for memory, said before it is attempted (the message gives the size)."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux ``MemAvailable``), or None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def pair_counts(
+    levels: pd.DataFrame, numeric: Sequence[bool], adjacent: bool
+) -> dict[Hashable, int]:
+    """Estimated neighbour pairs per parameter, from the configurations' parameter values.
+
+    ``levels`` has one row per configuration and one column per parameter. Along ``p`` the
+    configurations that agree on every other parameter (absent counted as a value) form a group
+    of ``s`` distinct levels of ``p``: ``s - 1`` adjacent pairs along a numeric parameter, else
+    ``s (s - 1) / 2``. Exact without absent values (which add a few absent/present pairs).
+    """
+    codes = [pd.factorize(levels[c], use_na_sentinel=False)[0] for c in levels.columns]
+    out: dict[Hashable, int] = {}
+    for k, name in enumerate(levels.columns):
+        others = [codes[q] for q in range(len(codes)) if q != k]
+        group = (
+            pd.DataFrame(dict(enumerate(others))).groupby(list(range(len(others)))).ngroup()
+            if others
+            else pd.Series(np.zeros(len(levels), dtype=np.int64))
+        )
+        sizes = np.bincount(group.to_numpy(dtype=np.int64)).astype(np.int64)
+        sizes = sizes[sizes > 1]
+        if adjacent and numeric[k]:
+            out[name] = int((sizes - 1).sum())
+        else:
+            out[name] = int((sizes * (sizes - 1) // 2).sum())
+    return out
+
+
+def check_pairs_fit(counts: dict[Hashable, int], where: str, hint: str) -> int:
+    """Refuse, with the sizes, neighbour pairs that would not fit in the available memory."""
+    total = sum(counts.values())
+    need = total * BYTES_PER_PAIR
+    free = available_memory()
+    if free is None or need <= free:
+        return total
+    worst = max(counts, key=lambda p: counts[p])
+    raise SweepMemoryError(
+        f"{where}: about {total:,} neighbour pairs ({counts[worst]:,} along {worst!r}) need "
+        f"about {need / 2**30:.1f} GiB, more than the {free / 2**30:.1f} GiB of memory "
+        f"available. {hint}"
+    )
