@@ -109,7 +109,9 @@ def check_alpha(alpha: Any, name: str = "alpha") -> float:
     """
     ok = isinstance(alpha, numbers.Real) and not isinstance(alpha, (bool, np.bool_))
     if not ok or not math.isfinite(float(alpha)) or not 0 < float(alpha) < 1:
-        raise ValueError(f"`{name}` must be a number strictly between 0 and 1, got {alpha!r}.")
+        raise ValueError(
+            f"`{name}` must be a number strictly between 0 and 1 (0 < {name} < 1), got {alpha!r}."
+        )
     return float(alpha)
 
 
