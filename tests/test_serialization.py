@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pandas as pd
@@ -12,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from sweepwalk import _vocab
 from sweepwalk._serialization import (
     SCORE_LEVELS,
     STATUSES,
-    js_number,
     param_codes,
     quantize_scores,
-    results_key,
+    results_payload,
     sweep_payload,
 )
 from sweepwalk.sweep import Sweep
@@ -26,50 +25,6 @@ from sweepwalk.sweep import Sweep
 
 def decode(buf: bytes, dtype: str) -> np.ndarray:
     return np.frombuffer(buf, dtype=np.dtype(dtype).newbyteorder("<"))
-
-
-# --------------------------------------------------------------------------- keys
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0.05, "0.05"),
-        (5e-05, "0.00005"),  # Python's repr says 5e-05
-        (1e-06, "0.000001"),
-        (1e-07, "1e-7"),
-        (1.5e-07, "1.5e-7"),
-        (3.0, "3"),
-        (-0.5, "-0.5"),
-        (1e21, "1e+21"),
-        (1e20, "100000000000000000000"),
-        (123.456, "123.456"),
-        (0.0, "0"),
-    ],
-)
-def test_js_number_matches_ecmascript(value: float, text: str) -> None:
-    assert js_number(value) == text
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False))
-def test_js_number_round_trips(value: float) -> None:
-    text = js_number(value)
-    assert float(text) == value
-    assert float(json.loads(text)) == value
-    mantissa = text.lstrip("-").split("e")[0]
-    # Exponent notation exactly outside [1e-6, 1e21), as in JavaScript.
-    assert ("e" in text) == (value != 0 and not 1e-6 <= abs(value) < 1e21)
-    assert mantissa.count(".") <= 1
-
-
-def test_js_number_rejects_nan() -> None:
-    with pytest.raises(ValueError, match="finite"):
-        js_number(math.nan)
-
-
-def test_results_key_is_the_json_of_the_state() -> None:
-    key = results_key(7, "ks", "fdr_bh", 5e-05, "all", "axis")
-    assert key == '[7,"ks","fdr_bh",0.00005,"all","axis"]'
-    assert json.loads(key) == [7, "ks", "fdr_bh", 5e-05, "all", "axis"]
 
 
 # --------------------------------------------------------------------------- params
@@ -192,3 +147,20 @@ def test_sweep_payload_decodes_to_the_engine(sweep: Sweep) -> None:
 
 def test_statuses_match_the_protocol() -> None:
     assert STATUSES == ("target", "better", "worse", "differs", "ns", "na")
+
+
+def test_sweep_payload_carries_the_vocabulary(sweep: Sweep) -> None:
+    vocabulary = sweep_payload(sweep)["vocabulary"]
+    assert vocabulary == _vocab.vocabulary_payload()
+    assert [c for c, _ in vocabulary["correction"]] == list(_vocab.CORRECTIONS)
+    assert dict(vocabulary["correction"])["simes-hochberg"] == "Simes-Hochberg"
+    assert [s for s, _ in vocabulary["status"]] == list(STATUSES)
+    json.dumps(vocabulary, allow_nan=False)
+
+
+def test_results_payload_state_is_plain_json(sweep: Sweep) -> None:
+    comparison = sweep.compare(0)
+    state = {"target": np.int64(0), "alpha": np.float32(0.25), "test": "ks", "history": (0, 3)}
+    payload = results_payload(comparison, sweep.params, state=state)
+    assert payload["state"] == {"target": 0, "alpha": 0.25, "test": "ks", "history": [0, 3]}
+    assert json.loads(json.dumps(payload["state"])) == payload["state"]

@@ -17,12 +17,22 @@ _LAZY = {
     "Sweep": ("sweepwalk.sweep", "Sweep"),
     "Comparison": ("sweepwalk.compare", "Comparison"),
     "Walk": ("sweepwalk.walk", "Walk"),
+    "Session": ("sweepwalk.session", "Session"),
     "explore": ("sweepwalk._widget", "explore"),
     "SweepWidget": ("sweepwalk._widget", "SweepWidget"),
     "datasets": ("sweepwalk.datasets", None),
 }
 
-__all__ = ["Comparison", "Sweep", "SweepWidget", "Walk", "__version__", "datasets", "explore"]
+__all__ = [
+    "Comparison",
+    "Session",
+    "Sweep",
+    "SweepWidget",
+    "Walk",
+    "__version__",
+    "datasets",
+    "explore",
+]
 
 
 def __getattr__(name: str) -> Any:
