@@ -3,9 +3,9 @@
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
 import { formatEffect, formatInt, formatMeanStd, formatNum, formatP } from "./format";
-import { configLabel, paramLabel, statusOf, type Results, type Status, type Sweep, ALL_STATUSES } from "./model";
+import { OUT, configLabel, labels, paramLabel, statusOf, type Results, type Sweep } from "./model";
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
-import { STATUS_INFO } from "./controls";
+import { STATUS_GLYPHS } from "./controls";
 import type { SortSpec } from "./sort";
 import { isUnderpowered } from "./insights";
 
@@ -72,10 +72,6 @@ interface Column {
   cls: string;
 }
 
-const STATUS_RANK: Record<Status, number> = Object.fromEntries(ALL_STATUSES.map((s, i) => [s, i])) as Record<
-  Status,
-  number
->;
 
 /** Numeric sort key of `config` in `column` (NaN = missing, sorts last). */
 export function sortKey(sweep: Sweep, results: Results | null, column: string): (config: number) => number {
@@ -100,8 +96,11 @@ export function sortKey(sweep: Sweep, results: Results | null, column: string): 
       return fromResults("pvalue_adj");
     case "effect":
       return fromResults("effect");
-    case "status":
-      return (c) => STATUS_RANK[statusOf(results, c)];
+    case "status": {
+      // the vocabulary's order (target first), `out` last
+      const rank = new Map([...sweep.statuses, OUT].map((s, i) => [s, i]));
+      return (c) => rank.get(statusOf(results, c)) ?? NaN;
+    }
     default:
       return (c) => c;
   }
@@ -337,11 +336,11 @@ export class Grid {
       const g = doc.createElement("span");
       g.className = "sw-glyph";
       g.setAttribute("aria-hidden", "true");
-      g.textContent = STATUS_INFO[status].glyph;
+      g.textContent = STATUS_GLYPHS[status] ?? "";
       const w = doc.createElement("span");
       w.textContent = status;
       st.append(g, w);
-      st.title = STATUS_INFO[status].text;
+      st.title = labels(sweep, "status")[status] ?? status;
     }
     if (ri >= 0 && isUnderpowered(results, ri)) {
       row.dataset.underpowered = "true";

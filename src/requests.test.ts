@@ -102,14 +102,15 @@ describe("ResultsGate: last click wins", () => {
     expect(gate.pending(model)).toBe(false);
   });
   it("keeps the statuses of the old rule pending after a switch of error_control", () => {
-    const ledger = (rule: string) => ({ error_control: rule }) as never;
-    const model = new FakeModel({ target: 2, _results: results(2), _ledger: ledger("per-target") });
+    const model = new FakeModel({ target: 2, _results: results(2) });
     const gate = new ResultsGate();
     gate.update(model, sweep);
     expect(gate.pending(model)).toBe(false);
-    model.set("error_control", "walk"); // same key: only the rule deciding the statuses changed
+    model.set("error_control", "walk"); // only the rule deciding the statuses changed
     expect(gate.pending(model)).toBe(true);
-    model.kernelSet({ _results: results(2), _ledger: ledger("walk") });
+    model.kernelSet({ _results: results(2) }); // a late answer for the old rule
+    expect(gate.update(model, sweep)).toBe(false);
+    model.kernelSet({ _results: results(2, { error_control: "walk" }) });
     expect(gate.update(model, sweep)).toBe(true);
     expect(gate.pending(model)).toBe(false);
   });

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -164,3 +165,13 @@ def test_results_payload_state_is_plain_json(sweep: Sweep) -> None:
     payload = results_payload(comparison, sweep.params, state=state)
     assert payload["state"] == {"target": 0, "alpha": 0.25, "test": "ks", "history": [0, 3]}
     assert json.loads(json.dumps(payload["state"])) == payload["state"]
+
+
+def test_the_frontend_test_fixture_is_pythons_vocabulary() -> None:
+    # src/testutil.ts feeds this file to the vitest suites as `_sweep.vocabulary`
+    fixture = Path(__file__).parents[1] / "src" / "vocabulary.fixture.json"
+    assert json.loads(fixture.read_text(encoding="utf-8")) == _vocab.vocabulary_payload()
+
+
+def test_sweep_payload_names_the_significant_statuses(sweep: Sweep) -> None:
+    assert sweep_payload(sweep)["significant"] == list(_vocab.SIGNIFICANT_STATUSES)

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from ._html import STATUS_COLORS, value_label
-from ._vocab import CORRECTIONS, STATUSES, TESTS, is_underpowered, vocabulary_payload
+from ._vocab import (
+    CORRECTIONS,
+    SIGNIFICANT_STATUSES,
+    STATUSES,
+    TESTS,
+    is_underpowered,
+    vocabulary_payload,
+)
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -164,6 +171,7 @@ def sweep_payload(
         "tests": [str(t) for t in tests],
         "corrections": [str(c) for c in corrections],
         "vocabulary": vocabulary_payload(),
+        "significant": list(SIGNIFICANT_STATUSES),
     }
 
 
