@@ -329,6 +329,13 @@ def check_config_id(i: Any, n_configs: int, argument: str = "i") -> int:
     return int(i)
 
 
+def check_config_ids(ids: Any, n_configs: int, argument: str = "ids") -> list[int]:
+    """Validate a list of configuration ids; return them as ints, duplicates dropped, in order."""
+    if isinstance(ids, (str, bytes, dict)) or not isinstance(ids, Iterable):
+        raise TypeError(f"`{argument}` must be a list of config ids, got {ids!r}.")
+    return list(dict.fromkeys(check_config_id(i, n_configs, argument) for i in ids))
+
+
 class SweepKeyError(KeyError):
     """A KeyError whose ``str()`` is its message as written (no quoting, real newlines)."""
 
