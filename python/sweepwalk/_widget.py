@@ -27,11 +27,10 @@ from ._serialization import (
     sweep_payload,
     walk_payload,
 )
-from .session import Session, default_target
+from .session import Session, as_sweep, default_target
 from .sweep import Sweep
 
 if TYPE_CHECKING:
-    from .compare import Comparison
     from .walk import Walk
 
 __all__ = ["SweepWidget", "default_target", "explore"]
@@ -79,30 +78,14 @@ class _Checked(t.TraitType):
             raise t.TraitError(str(exc)) from None
 
 
-def _config_ids(w: SweepWidget, ids: Any) -> list[int]:
-    if isinstance(ids, (str, bytes, dict)) or not hasattr(ids, "__iter__"):
-        raise TypeError(f"`selected` must be a list of config ids, got {ids!r}.")
-    n = len(w.session.sweep.configs)
-    return list(dict.fromkeys(v.check_config_id(i, n, "selected") for i in ids))
-
-
 def _sync(trait: t.TraitType) -> t.TraitType:
     # no echo: the message that answers a frontend change carries the state it was computed for
     return trait.tag(sync=True, echo_update=False)
 
 
-class _Progress:
-    """A ``progress`` callback that writes a widget's ``_progress`` trait, throttled."""
-
-    def __init__(self, write: Callable[[float], None]) -> None:
-        self._write = write
-        self._last = 0.0
-
-    def __call__(self, fraction: float) -> None:
-        now = time.perf_counter()
-        if fraction >= 1.0 or now - self._last >= _PROGRESS_EVERY:
-            self._last = now
-            self._write(float(min(max(fraction, 0.0), 1.0)))
+def _session_attr(name: str) -> Any:
+    """Return a read-only widget attribute that reads ``w.session.<name>`` (with its doc)."""
+    return property(lambda w: getattr(w.session, name), doc=getattr(Session, name).__doc__)
 
 
 class SweepWidget(anywidget.AnyWidget):
@@ -132,13 +115,12 @@ class SweepWidget(anywidget.AnyWidget):
     Attributes
     ----------
     session : Session
-        The walk itself: history, cursor, path, ledger, last walk (usable without the widget).
-    sweep, comparison, results, path, selection, selected_runs, last_walk, random_state
-        The session's (see :class:`~sweepwalk.session.Session`); ``results`` is what the grid
-        shows.
+        The walk itself (history, cursor, path, ledger, last walk), usable without the widget;
+        ``sweep``, ``comparison``, ``results`` (what the grid shows), ``path``, ``selection``,
+        ``selected_runs``, ``last_walk`` and ``random_state`` are the session's.
     ledger : pandas.DataFrame
-        Every test made so far (``Ledger.to_frame()``, ``attrs["rule"]``); a change of rule,
-        alpha or test starts a fresh ledger.
+        Every test made so far (``Ledger.to_frame()``); a change of rule, alpha or test starts a
+        fresh ledger.
 
     Notes
     -----
@@ -151,7 +133,7 @@ class SweepWidget(anywidget.AnyWidget):
     if _CSS.is_file():
         _css = _CSS
 
-    target = _sync(_Checked(lambda w, x: w.session._resolve(x, "target"), 0))
+    target = _sync(_Checked(lambda w, x: w.session.resolve(x), 0))
     """Config id of the target (the row every other row is compared with)."""
     test = _sync(_Checked(lambda w, x: v.check_test(x), "ks"))
     correction = _sync(_Checked(lambda w, x: v.check_correction(x), "none"))
@@ -160,7 +142,7 @@ class SweepWidget(anywidget.AnyWidget):
     neighbors = _sync(_Checked(lambda w, x: v.check_neighbors(x), "adjacent"))
     error_control = _sync(_Checked(lambda w, x: v.check_error_control(x), "per-target"))
     """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
-    selected = _sync(_Checked(_config_ids, []))
+    selected = _sync(_Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
     """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
 
     # the frontend writes it to move along the history (back/forward/breadcrumb)
@@ -307,50 +289,20 @@ class SweepWidget(anywidget.AnyWidget):
         self.walk(msg.get("start"))  # the walk arrives with the state message, before this
         return {}, None
 
-    # -- Python-side API ---------------------------------------------------------------------
-    @property
-    def sweep(self) -> Sweep:
-        """The :class:`Sweep` shown."""
-        return self.session.sweep
-
-    @property
-    def comparison(self) -> Comparison:
-        """The :class:`Comparison` for the current state (what the grid shows)."""
-        return self.session.comparison
-
-    @property
-    def results(self) -> pd.DataFrame:
-        """``w.sweep.compare(...).to_frame()`` for the current state: what the grid shows."""
-        return self.session.results
-
-    @property
-    def path(self) -> list[int]:
-        """Config ids visited as targets, in order (back/forward moves included)."""
-        return self.session.path
-
-    @property
-    def _history(self) -> list[int]:
-        return self.session.history
-
-    @property
-    def selection(self) -> pd.DataFrame:
-        """The selected configurations, with their statistics (see ``Session.selection``)."""
-        return self.session.selection
-
-    @property
-    def selected_runs(self) -> pd.DataFrame:
-        """The long-format runs (``sweep.runs``) of the selected configurations."""
-        return self.session.selected_runs
+    # -- Python-side API: the session's ------------------------------------------------------
+    sweep = _session_attr("sweep")
+    comparison = _session_attr("comparison")
+    results = _session_attr("results")
+    path = _session_attr("path")
+    _history = _session_attr("history")
+    selection = _session_attr("selection")
+    selected_runs = _session_attr("selected_runs")
+    last_walk = _session_attr("last_walk")
 
     @property
     def ledger(self) -> pd.DataFrame:
         """Every test made while walking, in order (``Ledger.to_frame()``, ``attrs["rule"]``)."""
         return self.session.ledger_frame()
-
-    @property
-    def last_walk(self) -> Walk | None:
-        """The last greedy walk (:meth:`walk` or the "walk from here" button), or None."""
-        return self.session.last_walk
 
     @property
     def random_state(self) -> Any:
@@ -383,14 +335,18 @@ class SweepWidget(anywidget.AnyWidget):
         """
         margin = v.check_positive(margin, "margin")  # a bad request sends no progress
         correction = v.check_correction(correction)
+        last = [0.0]
+
+        def progress(fraction: float) -> None:  # throttled: each update is a comm message
+            now = time.perf_counter()
+            if fraction >= 1.0 or now - last[0] >= _PROGRESS_EVERY:
+                last[0] = now
+                self._progress = float(min(max(fraction, 0.0), 1.0))
+
         self._progress = 0.0
         started = time.perf_counter()
         try:
-            frame = self.session.importance(
-                margin=margin,
-                correction=correction,
-                progress=_Progress(lambda f: setattr(self, "_progress", f)),
-            )
+            frame = self.session.importance(margin=margin, correction=correction, progress=progress)
         finally:
             self._progress = -1.0
         frame.attrs["seconds"] = time.perf_counter() - started
@@ -456,32 +412,7 @@ def explore(
     >>> w = sweepwalk.explore(runs, metric="accuracy", seed="seed",
     ...                       params=["solver", "momentum", "learning_rate_init"])  # doctest: +SKIP
     """
-    if isinstance(data, Sweep):
-        given = {"metric": metric, "params": params, "seed": seed}
-        extra = [k for k, x in given.items() if x is not None]
-        if extra:
-            raise TypeError(
-                f"{', '.join(f'`{k}`' for k in extra)} only apply when `data` is a DataFrame; "
-                "the Sweep already defines them."
-            )
-        if goal not in ("max", data.goal):  # "max" is the default: the Sweep's goal wins
-            raise ValueError(
-                f"`goal`={goal!r} differs from the Sweep's goal {data.goal!r}; build the Sweep "
-                f"with goal={goal!r} instead."
-            )
-        sweep = data
-    elif isinstance(data, pd.DataFrame):
-        if metric is None:
-            raise TypeError(
-                "`metric` is required when `data` is a DataFrame: name the score column, e.g. "
-                f"explore(df, metric=...); the columns are {[str(c) for c in data.columns]}."
-            )
-        sweep = Sweep.from_runs(data, metric=metric, params=params, seed=seed, goal=goal)
-    else:
-        raise TypeError(
-            f"`data` must be a pandas DataFrame (long format) or a sweepwalk.Sweep, "
-            f"got {type(data).__name__}."
-        )
+    sweep = as_sweep(data, metric=metric, params=params, seed=seed, goal=goal)
     settings = dict(test=test, correction=correction, alpha=alpha, against=against)
     settings.update(neighbors=neighbors, error_control=error_control)
     return SweepWidget(sweep, target=target, **settings)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ view over one. It uses only the sweep's public API (``compare``, ``walk``, ``imp
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .compare import Comparison
     from .walk import Walk
 
-__all__ = ["LEDGER_METHOD", "LedgerKeeper", "Session", "default_target"]
+__all__ = ["LEDGER_METHOD", "LedgerKeeper", "Session", "as_sweep", "default_target"]
 
 #: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.ledger.Ledger`)
 LEDGER_METHOD = "lond"
@@ -50,6 +50,47 @@ def default_target(sweep: Sweep) -> int:
     if not eligible.any():
         return 0
     return int(np.argmax(np.where(eligible, means, -np.inf)))
+
+
+def as_sweep(
+    data: pd.DataFrame | Sweep,
+    *,
+    metric: Hashable | None = None,
+    params: Sequence[Hashable] | None = None,
+    seed: Hashable | None = None,
+    goal: str = "max",
+) -> Sweep:
+    """Return ``data`` as a :class:`Sweep`: long-format runs are loaded, a Sweep is kept.
+
+    Scores are one float per seed per configuration. ``metric``, ``params``, ``seed`` and
+    ``goal`` go to :meth:`Sweep.from_runs` (``metric`` is then required); a Sweep already
+    defines them, so they are refused with one (except the default ``goal="max"``).
+    """
+    if isinstance(data, Sweep):
+        given = {"metric": metric, "params": params, "seed": seed}
+        extra = [k for k, x in given.items() if x is not None]
+        if extra:
+            raise TypeError(
+                f"{', '.join(f'`{k}`' for k in extra)} only apply when `data` is a DataFrame; "
+                "the Sweep already defines them."
+            )
+        if goal not in ("max", data.goal):  # "max" is the default: the Sweep's goal wins
+            raise ValueError(
+                f"`goal`={goal!r} differs from the Sweep's goal {data.goal!r}; build the Sweep "
+                f"with goal={goal!r} instead."
+            )
+        return data
+    elif isinstance(data, pd.DataFrame):
+        if metric is None:
+            raise TypeError(
+                "`metric` is required when `data` is a DataFrame: name the score column, e.g. "
+                f"explore(df, metric=...); the columns are {[str(c) for c in data.columns]}."
+            )
+        return Sweep.from_runs(data, metric=metric, params=params, seed=seed, goal=goal)
+    raise TypeError(
+        f"`data` must be a pandas DataFrame (long format) or a sweepwalk.Sweep, "
+        f"got {type(data).__name__}."
+    )
 
 
 class LedgerKeeper:
@@ -173,7 +214,7 @@ class Session:
         self._neighbors = v.check_neighbors(neighbors)
         self._error_control = v.check_error_control(error_control)
         self._random_state = v.check_random_state(random_state)
-        first = default_target(sweep) if target is None else self._resolve(target, "target")
+        first = default_target(sweep) if target is None else self.resolve(target, "target")
         self._history = [first]
         self._cursor = 0
         self._path = [first]
@@ -228,7 +269,8 @@ class Session:
         """The :class:`Sweep` walked."""
         return self._sweep
 
-    def _resolve(self, target: Any, name: str) -> int:
+    def resolve(self, target: Any, name: str = "target") -> int:
+        """Return the config id of ``target``: a config id, or a dict of values (``find``)."""
         if isinstance(target, dict):
             return int(self._sweep.find(**target))
         return v.check_config_id(target, len(self._sweep.configs), name)
@@ -240,7 +282,7 @@ class Session:
 
     @target.setter
     def target(self, value: int | dict[str, Any]) -> None:
-        new = self._resolve(value, "target")
+        new = self.resolve(value, "target")
         if new == self.target:
             return
         # a new step: forget the forward branch, as a browser does
@@ -452,7 +494,7 @@ class Session:
         """
         with self.batch():
             if start is not None:
-                self.target = self._resolve(start, "start")
+                self.target = self.resolve(start, "start")
             ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
             result = self._sweep.walk(
                 self.target,
@@ -513,10 +555,7 @@ class Session:
 
     @selected.setter
     def selected(self, ids: Any) -> None:
-        if isinstance(ids, (str, bytes, dict)) or not hasattr(ids, "__iter__"):
-            raise TypeError(f"`selected` must be a list of config ids, got {ids!r}.")
-        n = len(self._sweep.configs)
-        chosen = list(dict.fromkeys(v.check_config_id(i, n, "selected") for i in ids))
+        chosen = v.check_config_ids(ids, len(self._sweep.configs), "selected")
         if chosen != self._selected:
             self._selected = chosen
             self._changed(results=False)
