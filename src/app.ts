@@ -287,7 +287,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
         against: model.get("against"),
         neighbors: model.get("neighbors"),
         scope,
-        error_control: model.get("error_control") ?? "per-target",
+        error_control: model.get("error_control"),
       },
       sweep,
     );
