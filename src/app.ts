@@ -4,6 +4,7 @@
 import {
   decodeResults,
   decodeSweep,
+  adoptState,
   stateMatches,
   statusOf,
   type AnyModel,
@@ -42,11 +43,15 @@ export class ResultsGate {
       this.decoded = sweep ? decodeResults(raw, sweep.n_configs, sweep.statuses) : null;
     }
     const d = this.decoded;
-    if (d && d !== this.accepted && stateMatches(d.state, model)) {
-      this.accepted = d;
-      return true;
+    if (!d || d === this.accepted) return false;
+    if (!stateMatches(d.state, model)) {
+      // this view's model still holds the state of the results it shows, so nothing here asked
+      // for another: another client of the kernel did (it gets no echo); take its state
+      if (!this.accepted || !stateMatches(this.accepted.state, model)) return false;
+      adoptState(d.state, model);
     }
-    return false;
+    this.accepted = d;
+    return true;
   }
 
   /** True while the shown results are not for the current state. */

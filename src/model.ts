@@ -375,6 +375,17 @@ export function stateMatches(state: ResultsState, model: AnyModel): boolean {
   return state.cursor === model.get("_history_index");
 }
 
+/**
+ * Take `state` into the model, locally (no save: the kernel already has it). For a change that
+ * another client of the kernel made: the kernel sends no echo of traits a frontend writes, so
+ * the other clients learn the new state from the results that answer it.
+ */
+export function adoptState(state: ResultsState, model: AnyModel): void {
+  for (const name of SETTINGS) model.set(name, state[name] as never);
+  model.set("alpha", state.alpha);
+  model.set("_history_index", state.cursor);
+}
+
 /** Display label of one configuration's value of parameter `p` (em dash when absent). */
 export function paramLabel(p: Param, config: number): string {
   const code = p.codes[config];
