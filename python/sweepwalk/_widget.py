@@ -102,15 +102,9 @@ class SweepWidget(anywidget.AnyWidget):
     ----------
     sweep : Sweep
         The sweep to show.
-    target : int or dict, optional
-        Config id or parameter values of the first target; default: :func:`default_target`.
-    test, correction, alpha, against, neighbors
-        The comparison settings, as in :meth:`Sweep.compare` (an alias of a correction, such
-        as ``"h"``, is normalised to its name, ``"holm"``).
-    error_control : {"per-target", "walk"}, default "per-target"
-        The rule that decides the statuses shown: each target's family corrected on its own
-        (``correction`` at ``alpha``), or a walk-wide online FDR procedure (LOND at ``alpha``)
-        over every test of the walk (see :class:`~sweepwalk.ledger.Ledger`).
+    target, test, correction, alpha, against, neighbors, error_control
+        The first target and the settings, as in :class:`~sweepwalk.session.Session`
+        (``error_control="walk"``: the statuses shown are a walk-wide LOND ledger's).
 
     Attributes
     ----------
