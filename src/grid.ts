@@ -147,6 +147,8 @@ export class Grid {
   private axisOrder: Int32Array | null = null;
   /** Rendered rows by config id, all built from the current `data`. */
   private rows = new Map<number, HTMLElement>();
+  /** Rows whose data changed: re-rendered into the same element if still visible. */
+  private stale = new Map<number, HTMLElement>();
   private frame = 0;
   private readonly uid = Math.random().toString(36).slice(2, 8);
 
@@ -272,22 +274,35 @@ export class Grid {
       let row = this.rows.get(config);
       if (!row) {
         row = this.renderRow(data, i, config);
-        fresh.push(row);
+        const old = this.stale.get(config);
+        if (old) {
+          // same element, new content: a repaint does not detach what a user points at
+          morphInto(old, row);
+          row = old;
+        } else fresh.push(row);
       }
       row.classList.toggle("sw-focused", config === this.focused);
       keep.set(config, row);
     }
     for (const [config, row] of this.rows) if (!keep.has(config)) row.remove();
+    for (const [config, row] of this.stale) if (!keep.has(config)) row.remove();
+    const reused = this.stale.size > 0;
+    this.stale.clear();
     if (fresh.length) this.body.append(...fresh);
+    if (reused) {
+      // DOM order = display order (screen readers, tab order): move the re-used rows into place
+      const ordered = [...keep.values()];
+      if (ordered.some((row, k) => this.body.children[k] !== row)) this.body.append(...ordered);
+    }
     this.rows = keep;
     const focusedRow = keep.get(this.focused);
     if (focusedRow) this.viewport.setAttribute("aria-activedescendant", focusedRow.id);
     else this.viewport.removeAttribute("aria-activedescendant");
   }
 
-  /** Drop every rendered row (the data they show changed). */
+  /** Mark every rendered row stale (the data they show changed); paint re-renders them. */
   private invalidate(): void {
-    for (const row of this.rows.values()) row.remove();
+    for (const [config, row] of this.rows) this.stale.set(config, row);
     this.rows.clear();
   }
 
@@ -468,4 +483,11 @@ export class Grid {
 
 export function indexOf(order: Int32Array, config: number): number {
   return config < 0 ? -1 : order.indexOf(config);
+}
+
+/** Give `target` the attributes and children of `source` (a freshly rendered row). */
+function morphInto(target: HTMLElement, source: HTMLElement): void {
+  for (const name of target.getAttributeNames()) if (!source.hasAttribute(name)) target.removeAttribute(name);
+  for (const name of source.getAttributeNames()) target.setAttribute(name, source.getAttribute(name)!);
+  target.replaceChildren(...source.childNodes);
 }

@@ -147,6 +147,32 @@ describe("clicks and racing", () => {
     expect(root.querySelector(".sw-data.sw-status-target")!.getAttribute("data-config")).toBe("6");
   });
 
+  it("new results repaint the rows in place: the elements stay attached", async () => {
+    const { model, row } = mount({ target: 5 });
+    const before = row(9)!;
+    click(before.querySelector(".sw-c-param")!);
+    model.kernelSet({ _results: makeResults({ target: 9, history: [5, 9] }, neighbours(9)), _history_index: 1 });
+    await tick();
+    expect(row(9)).toBe(before);
+    expect(before.isConnected).toBe(true);
+    expect(before.dataset.status).toBe("target");
+    expect(before.classList.contains("sw-status-target")).toBe(true);
+    expect(row(5)!.dataset.status).toBe("worse"); // 9 - 4: the neighbour along a
+  });
+
+  it("keeps the rows in display order in the DOM when it re-uses them", async () => {
+    const { model, root, rows } = mount({ target: 5 });
+    (root.querySelector('[data-testid="sw-scope"]') as HTMLSelectElement).value = "all";
+    root.querySelector('[data-testid="sw-scope"]')!.dispatchEvent(new Event("change"));
+    await tick();
+    const order = () => rows().map((r) => Number(r.dataset.config));
+    expect(order()).toEqual([...Array(16).keys()]);
+    model.set("target", 9);
+    model.kernelSet({ _results: makeResults({ target: 9, history: [5, 9] }, neighbours(9)), _history_index: 1 });
+    await tick();
+    expect(order()).toEqual([...Array(16).keys()]);
+  });
+
   it("shows a kernel error in a banner and stops looking busy", async () => {
     const { model, root, row } = mount();
     const banner = root.querySelector<HTMLElement>(".sweepwalk-error")!;
