@@ -2,11 +2,10 @@
 // wins), and wires the toolbar, breadcrumb, grid and detail panel together.
 
 import {
-  ALL_STATUSES,
-  currentState,
   decodeResults,
   decodeSweep,
-  keyMatches,
+  adoptState,
+  stateMatches,
   statusOf,
   type AnyModel,
   type Results,
@@ -25,26 +24,15 @@ import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 
 /**
- * Are `results` computed for the model's current state? The key lists the comparison's
- * settings; the rule (`error_control`) that decided the statuses arrives with them in
- * `_ledger` (one kernel message), so a switch of rule waits for its own statuses too.
- */
-function isCurrent(results: Results, model: AnyModel): boolean {
-  const ledger = model.get("_ledger");
-  const rule = ledger && "error_control" in ledger ? ledger.error_control : undefined;
-  if (rule !== undefined && rule !== (model.get("error_control") ?? "per-target")) return false;
-  return keyMatches(results.key, currentState(model));
-}
-
-/**
- * Decides whether a `_results` value may be painted: only when its key describes the
- * model's current state. Older answers (an earlier click) are dropped, never shown for a
- * newer target. Decoding is cached by the raw object's identity.
+ * Decides whether a `_results` value may be painted: only when the state it carries (every
+ * setting, the rule, the target and the history cursor) is the model's current state. Older
+ * answers (an earlier click) are dropped, never shown for a newer target. Decoding is cached
+ * by the raw object's identity.
  */
 export class ResultsGate {
   private raw: unknown = undefined;
   private decoded: Results | null = null;
-  /** The newest results whose key matched the state at the time (what the grid shows). */
+  /** The newest results whose state matched the model's at the time (what the grid shows). */
   accepted: Results | null = null;
 
   /** Re-evaluate; returns true when `accepted` changed. */
@@ -52,19 +40,23 @@ export class ResultsGate {
     const raw = model.get("_results");
     if (raw !== this.raw) {
       this.raw = raw;
-      this.decoded = sweep ? decodeResults(raw, sweep.n_configs) : null;
+      this.decoded = sweep ? decodeResults(raw, sweep.n_configs, sweep.statuses) : null;
     }
     const d = this.decoded;
-    if (d && d !== this.accepted && isCurrent(d, model)) {
-      this.accepted = d;
-      return true;
+    if (!d || d === this.accepted) return false;
+    if (!stateMatches(d.state, model)) {
+      // this view's model still holds the state of the results it shows, so nothing here asked
+      // for another: another client of the kernel did (it gets no echo); take its state
+      if (!this.accepted || !stateMatches(this.accepted.state, model)) return false;
+      adoptState(d.state, model);
     }
-    return false;
+    this.accepted = d;
+    return true;
   }
 
   /** True while the shown results are not for the current state. */
   pending(model: AnyModel): boolean {
-    return !this.accepted || !isCurrent(this.accepted, model);
+    return !this.accepted || !stateMatches(this.accepted.state, model);
   }
 
   reset(): void {
@@ -82,12 +74,10 @@ const WATCHED: Array<keyof WidgetTraits> = [
   "against",
   "neighbors",
   "selected",
-  "_history",
   "_history_index",
   "_sweep",
   "_results",
   "_error",
-  "_busy",
   "error_control",
   "_ledger",
   "_walk",
@@ -175,8 +165,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const importance = new ImportancePanel(doc, requester);
   const player = new WalkPlayer(doc, requester, {
     jump(position) {
-      const history = model.get("_history") ?? [];
-      if (applyMove(model, jumpHistory(history, position, model.get("_history_index")))) refresh();
+      const { history, cursor } = walkState();
+      if (applyMove(model, jumpHistory(history, position, cursor))) refresh();
     },
     target: () => model.get("target"),
   });
@@ -203,9 +193,19 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     return b;
   }
 
+  /**
+   * The history of the shown results (Python's) and the cursor: the model's, which is the
+   * move last asked for until Python's answer (so two quick "back"s go back two steps).
+   */
+  function walkState(): { history: readonly number[]; cursor: number } {
+    const state = gate.accepted?.state;
+    if (!state) return { history: [], cursor: -1 };
+    return { history: state.history, cursor: model.get("_history_index") ?? state.cursor };
+  }
+
   function move(delta: number): void {
-    const history = model.get("_history") ?? [];
-    if (applyMove(model, stepHistory(history, model.get("_history_index"), delta))) refresh();
+    const { history, cursor } = walkState();
+    if (applyMove(model, stepHistory(history, cursor, delta))) refresh();
   }
 
   const onKeyDown = (e: KeyboardEvent): void => {
@@ -279,7 +279,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     const err = model.get("_error") ?? "";
     error.textContent = err;
     error.hidden = err === "";
-    const busy = Boolean(model.get("_busy")) || (sweep !== null && gate.pending(model) && err === "");
+    const busy = sweep !== null && gate.pending(model) && err === "";
     root.setAttribute("aria-busy", String(busy));
     root.classList.toggle("sw-busy", busy);
     status.textContent = busy ? "computing…" : "";
@@ -292,14 +292,12 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
         against: model.get("against"),
         neighbors: model.get("neighbors"),
         scope,
-        error_control: model.get("error_control") ?? "per-target",
+        error_control: model.get("error_control"),
       },
-      sweep?.tests ?? [],
-      sweep?.corrections ?? [],
+      sweep,
     );
 
-    const history = model.get("_history") ?? [];
-    const hIndex = model.get("_history_index") ?? history.length - 1;
+    const { history, cursor: hIndex } = walkState();
     back.disabled = !canGo(history, hIndex, -1);
     forward.disabled = !canGo(history, hIndex, +1);
     // every kernel message repaints: rebuild DOM only for what the message changed
@@ -326,10 +324,14 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     if (!legendMemo || legendMemo.results !== results || legendMemo.sweep !== sweep) {
       // O(rows compared): only when the shown results change, not on every kernel message
       const counts: Partial<Record<Status, number>> = {};
-      for (const s of ALL_STATUSES) counts[s] = 0;
-      if (results) for (let i = 0; i < results.rows.length; i++) counts[statusOf(results, results.rows[i])]!++;
+      if (results) {
+        for (let i = 0; i < results.rows.length; i++) {
+          const s = statusOf(results, results.rows[i]);
+          counts[s] = (counts[s] ?? 0) + 1;
+        }
+      }
       counts.out = sweep.n_configs - (results ? results.rows.length : 0);
-      controls.updateLegend(counts);
+      controls.updateLegend(sweep, counts);
       legendMemo = { results, sweep };
     }
     const selected = model.get("selected") ?? [];

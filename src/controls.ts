@@ -1,47 +1,32 @@
 // Toolbar selectors (test, correction, alpha, comparison family, neighbour rule, view scope)
 // and the status legend. Controls write user-visible traits; the app decides what to do.
 
-import { ALL_STATUSES, type Status } from "./model";
+import { OUT, choices, labels, type Status, type Sweep } from "./model";
 
 export type Scope = "compared" | "all";
 
-export const TEST_LABELS: Record<string, string> = {
-  ks: "Kolmogorov-Smirnov",
-  mannwhitney: "Mann-Whitney U",
-  welch: "Welch t",
-  permutation: "permutation (means)",
-  wilcoxon: "Wilcoxon (paired)",
-  ttest_rel: "paired t",
+/** Glyph per status word (the words and their meanings come from Python's vocabulary). */
+export const STATUS_GLYPHS: Record<string, string> = {
+  target: "◎",
+  better: "▲",
+  worse: "▼",
+  differs: "≠",
+  ns: "·",
+  na: "∅",
+  [OUT]: "",
 };
 
-export const CORRECTION_LABELS: Record<string, string> = {
-  none: "none",
-  bonferroni: "Bonferroni",
-  sidak: "Šidák",
-  holm: "Holm",
-  "holm-sidak": "Holm-Šidák",
-  hommel: "Hommel",
-  simes_hochberg: "Simes-Hochberg",
-  fdr_bh: "Benjamini-Hochberg (FDR)",
-  fdr_by: "Benjamini-Yekutieli (FDR)",
-  fdr_tsbh: "two-stage BH (FDR)",
-  fdr_tsbky: "two-stage BKY (FDR)",
-};
+const OUT_TEXT = "not part of this comparison";
 
-export const ERROR_CONTROL_LABELS: Record<string, string> = {
-  "per-target": "per target",
-  walk: "walk-wide FDR (LOND)",
-};
-
-export const STATUS_INFO: Record<Status, { glyph: string; text: string }> = {
-  target: { glyph: "◎", text: "the target every row is compared with" },
-  better: { glyph: "▲", text: "significantly different and better than the target" },
-  worse: { glyph: "▼", text: "significantly different and worse than the target" },
-  differs: { glyph: "≠", text: "significantly different, but not clearly better or worse" },
-  ns: { glyph: "·", text: "not significant (not evidence of no difference)" },
-  na: { glyph: "∅", text: "not testable (too few runs)" },
-  out: { glyph: "", text: "not part of this comparison" },
-};
+/** The legend's statuses (the sweep's, then `out`) with their glyph and meaning. */
+export function statusInfo(sweep: Sweep | null): Array<{ status: Status; glyph: string; text: string }> {
+  const text = labels(sweep, "status");
+  return [...(sweep?.statuses ?? []), OUT].map((status) => ({
+    status,
+    glyph: STATUS_GLYPHS[status] ?? "",
+    text: status === OUT ? OUT_TEXT : (text[status] ?? status),
+  }));
+}
 
 export interface ControlValues {
   test: string;
@@ -58,8 +43,8 @@ export type ControlName = keyof ControlValues;
 export interface Controls {
   el: HTMLElement;
   legend: HTMLElement;
-  update(values: ControlValues, tests: string[], corrections: string[]): void;
-  updateLegend(counts: Partial<Record<Status, number>>): void;
+  update(values: ControlValues, sweep: Sweep | null): void;
+  updateLegend(sweep: Sweep | null, counts: Partial<Record<Status, number>>): void;
 }
 
 /** Parse the alpha input; null unless 0 < alpha < 1. */
@@ -159,42 +144,56 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
   legend.dataset.testid = "sw-legend";
   legend.setAttribute("aria-label", "status legend");
   const counts = new Map<Status, HTMLElement>();
-  for (const s of ALL_STATUSES) {
-    const item = doc.createElement("span");
-    item.className = `sw-legend-item sw-status-${s}`;
-    item.dataset.legendStatus = s;
-    item.title = STATUS_INFO[s].text;
-    const sw = doc.createElement("span");
-    sw.className = "sw-swatch";
-    sw.textContent = STATUS_INFO[s].glyph;
-    sw.setAttribute("aria-hidden", "true");
-    const name = doc.createElement("span");
-    name.className = "sw-legend-name";
-    name.textContent = s;
-    const count = doc.createElement("span");
-    count.className = "sw-legend-count";
-    counts.set(s, count);
-    item.append(sw, name, count);
-    legend.append(item);
+  let legendOf: Sweep | null | undefined = undefined;
+
+  /** (Re)build the legend's items for the statuses of `sweep`'s vocabulary. */
+  function buildLegend(sweep: Sweep | null): void {
+    counts.clear();
+    legend.replaceChildren(
+      ...statusInfo(sweep).map(({ status, glyph, text }) => {
+        const item = doc.createElement("span");
+        item.className = `sw-legend-item sw-status-${status}`;
+        item.dataset.legendStatus = status;
+        item.title = text;
+        const sw = doc.createElement("span");
+        sw.className = "sw-swatch";
+        sw.textContent = glyph;
+        sw.setAttribute("aria-hidden", "true");
+        const name = doc.createElement("span");
+        name.className = "sw-legend-name";
+        name.textContent = status;
+        const count = doc.createElement("span");
+        count.className = "sw-legend-count";
+        counts.set(status, count);
+        item.append(sw, name, count);
+        return item;
+      }),
+    );
+    legendOf = sweep;
   }
 
+  const scopeLabels: Record<Scope, string> = { compared: "neighbours + target", all: "all rows" };
   return {
     el,
     legend,
-    update(v, tests, corrections) {
-      setOptions(test, tests.length ? tests : Object.keys(TEST_LABELS), TEST_LABELS, v.test);
-      setOptions(correction, corrections.length ? corrections : ["none"], CORRECTION_LABELS, v.correction);
-      setOptions(against, ["neighbors", "all"], { neighbors: "neighbours", all: "all configurations" }, v.against);
-      setOptions(neighbors, ["adjacent", "axis"], { adjacent: "adjacent values", axis: "whole axis" }, v.neighbors);
-      setOptions(scope, ["compared", "all"], { compared: "neighbours + target", all: "all rows" }, v.scope);
-      setOptions(errorControl, ["per-target", "walk"], ERROR_CONTROL_LABELS, v.error_control);
+    update(v, sweep) {
+      // the choices and labels are Python's (`_sweep.vocabulary`); `tests`/`corrections` are
+      // the subsets the kernel offers
+      const offered = (name: string, subset: string[] | undefined) => (subset?.length ? subset : choices(sweep, name));
+      setOptions(test, offered("test", sweep?.tests), labels(sweep, "test"), v.test);
+      setOptions(correction, offered("correction", sweep?.corrections), labels(sweep, "correction"), v.correction);
+      setOptions(against, choices(sweep, "against"), labels(sweep, "against"), v.against);
+      setOptions(neighbors, choices(sweep, "neighbors"), labels(sweep, "neighbors"), v.neighbors);
+      setOptions(scope, ["compared", "all"], scopeLabels, v.scope);
+      setOptions(errorControl, choices(sweep, "error_control"), labels(sweep, "error_control"), v.error_control);
       // under walk-wide control the online procedure decides: the correction is not used
       correction.disabled = v.error_control === "walk";
       correction.title = correction.disabled ? "not used under walk-wide error control" : "";
       lastAlpha = v.alpha;
       if (doc.activeElement !== alpha) alpha.value = String(v.alpha);
     },
-    updateLegend(c) {
+    updateLegend(sweep, c) {
+      if (sweep !== legendOf) buildLegend(sweep);
       for (const [s, el2] of counts) {
         const n = c[s] ?? 0;
         el2.textContent = String(n);

@@ -3,10 +3,9 @@
 // through the `detail` request; only the answer for the newest request is painted.
 
 import { formatEffect, formatInt, formatNum, formatP } from "./format";
-import { configLabel, statusOf, toTyped, type Results, type Sweep } from "./model";
+import { configLabel, labels, statusOf, toTyped, type Results, type Sweep } from "./model";
 import { LatestOnly, type Requester } from "./requests";
 import { renderEcdf } from "./ecdf";
-import { TEST_LABELS } from "./controls";
 import { isUnderpowered } from "./insights";
 
 /** "0.62 [0.55, 0.70]": a value with its interval (95% bootstrap by default) when known. */
@@ -81,7 +80,7 @@ export class DetailPanel {
       ["mean", `${formatNum(sweep.mean[config])} (target ${formatNum(sweep.mean[target])})`],
       ["std", formatNum(sweep.std[config])],
       ["Δ mean", withInterval(formatNum(at(results?.diff_mean)), at(results?.diff_mean_low), at(results?.diff_mean_high), formatNum)],
-      [`statistic (${TEST_LABELS[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
+      [`statistic (${labels(sweep, "test")[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
       ["p", formatP(at(results?.pvalue))],
       ["p adjusted", formatP(at(results?.pvalue_adj))],
       ["effect (A12)", withInterval(formatEffect(at(results?.effect)), at(results?.effect_low), at(results?.effect_high), formatEffect)],

@@ -47,6 +47,7 @@ describe("sortKey", () => {
   const results = decodeResults(
     makeResults({ target: 1 }, [{ config: 1, status: 0 }, { config: 0, status: 2, p: 0.2 }, { config: 4, status: 1, p: 0.01 }]),
     6,
+    sweep.statuses,
   )!;
   it("reads parameter codes, sweep stats and result columns", () => {
     expect(sortKey(sweep, results, "param:1")(4)).toBe(1);

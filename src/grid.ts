@@ -3,9 +3,9 @@
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
 import { formatEffect, formatInt, formatMeanStd, formatNum, formatP } from "./format";
-import { configLabel, paramLabel, statusOf, type Results, type Status, type Sweep, ALL_STATUSES } from "./model";
+import { OUT, configLabel, labels, paramLabel, statusOf, type Results, type Sweep } from "./model";
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
-import { STATUS_INFO } from "./controls";
+import { STATUS_GLYPHS } from "./controls";
 import type { SortSpec } from "./sort";
 import { isUnderpowered } from "./insights";
 
@@ -72,10 +72,6 @@ interface Column {
   cls: string;
 }
 
-const STATUS_RANK: Record<Status, number> = Object.fromEntries(ALL_STATUSES.map((s, i) => [s, i])) as Record<
-  Status,
-  number
->;
 
 /** Numeric sort key of `config` in `column` (NaN = missing, sorts last). */
 export function sortKey(sweep: Sweep, results: Results | null, column: string): (config: number) => number {
@@ -100,8 +96,11 @@ export function sortKey(sweep: Sweep, results: Results | null, column: string): 
       return fromResults("pvalue_adj");
     case "effect":
       return fromResults("effect");
-    case "status":
-      return (c) => STATUS_RANK[statusOf(results, c)];
+    case "status": {
+      // the vocabulary's order (target first), `out` last
+      const rank = new Map([...sweep.statuses, OUT].map((s, i) => [s, i]));
+      return (c) => rank.get(statusOf(results, c)) ?? NaN;
+    }
     default:
       return (c) => c;
   }
@@ -148,6 +147,8 @@ export class Grid {
   private axisOrder: Int32Array | null = null;
   /** Rendered rows by config id, all built from the current `data`. */
   private rows = new Map<number, HTMLElement>();
+  /** Rows whose data changed: re-rendered into the same element if still visible. */
+  private stale = new Map<number, HTMLElement>();
   private frame = 0;
   private readonly uid = Math.random().toString(36).slice(2, 8);
 
@@ -273,22 +274,35 @@ export class Grid {
       let row = this.rows.get(config);
       if (!row) {
         row = this.renderRow(data, i, config);
-        fresh.push(row);
+        const old = this.stale.get(config);
+        if (old) {
+          // same element, new content: a repaint does not detach what a user points at
+          morphInto(old, row);
+          row = old;
+        } else fresh.push(row);
       }
       row.classList.toggle("sw-focused", config === this.focused);
       keep.set(config, row);
     }
     for (const [config, row] of this.rows) if (!keep.has(config)) row.remove();
+    for (const [config, row] of this.stale) if (!keep.has(config)) row.remove();
+    const reused = this.stale.size > 0;
+    this.stale.clear();
     if (fresh.length) this.body.append(...fresh);
+    if (reused) {
+      // DOM order = display order (screen readers, tab order): move the re-used rows into place
+      const ordered = [...keep.values()];
+      if (ordered.some((row, k) => this.body.children[k] !== row)) this.body.append(...ordered);
+    }
     this.rows = keep;
     const focusedRow = keep.get(this.focused);
     if (focusedRow) this.viewport.setAttribute("aria-activedescendant", focusedRow.id);
     else this.viewport.removeAttribute("aria-activedescendant");
   }
 
-  /** Drop every rendered row (the data they show changed). */
+  /** Mark every rendered row stale (the data they show changed); paint re-renders them. */
   private invalidate(): void {
-    for (const row of this.rows.values()) row.remove();
+    for (const [config, row] of this.rows) this.stale.set(config, row);
     this.rows.clear();
   }
 
@@ -337,11 +351,11 @@ export class Grid {
       const g = doc.createElement("span");
       g.className = "sw-glyph";
       g.setAttribute("aria-hidden", "true");
-      g.textContent = STATUS_INFO[status].glyph;
+      g.textContent = STATUS_GLYPHS[status] ?? "";
       const w = doc.createElement("span");
       w.textContent = status;
       st.append(g, w);
-      st.title = STATUS_INFO[status].text;
+      st.title = labels(sweep, "status")[status] ?? status;
     }
     if (ri >= 0 && isUnderpowered(results, ri)) {
       row.dataset.underpowered = "true";
@@ -469,4 +483,11 @@ export class Grid {
 
 export function indexOf(order: Int32Array, config: number): number {
   return config < 0 ? -1 : order.indexOf(config);
+}
+
+/** Give `target` the attributes and children of `source` (a freshly rendered row). */
+function morphInto(target: HTMLElement, source: HTMLElement): void {
+  for (const name of target.getAttributeNames()) if (!source.hasAttribute(name)) target.removeAttribute(name);
+  for (const name of source.getAttributeNames()) target.setAttribute(name, source.getAttribute(name)!);
+  target.replaceChildren(...source.childNodes);
 }

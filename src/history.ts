@@ -1,6 +1,6 @@
-// The walk's back/forward history (`_history`, `_history_index`) and its breadcrumb.
-// Python owns the list; the frontend only moves the cursor, writing `_history_index` and
-// `target` together in one save_changes() so Python sees a cursor move, not a new click.
+// The walk's back/forward history and its breadcrumb. Python owns the list (it arrives in
+// the results' state); the frontend only asks for cursor moves by writing `_history_index`
+// alone: an explicit move, after which Python sets the target to the history's entry.
 
 import { configLabel, type AnyModel, type Sweep } from "./model";
 
@@ -24,11 +24,10 @@ export function canGo(history: readonly number[], index: number, delta: number):
   return stepHistory(history, index, delta) !== null;
 }
 
-/** Apply a move to the model: both traits in one save_changes(). */
+/** Ask the kernel for a move: `_history_index` alone (Python moves the target). */
 export function applyMove(model: AnyModel, move: HistoryMove | null): boolean {
   if (!move) return false;
   model.set("_history_index", move.index);
-  model.set("target", move.target);
   model.save_changes();
   return true;
 }

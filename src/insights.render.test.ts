@@ -37,7 +37,6 @@ const LEDGER: LedgerInfo = {
 function mount(initial: Partial<WidgetTraits> = {}) {
   const model = new FakeModel({
     target: 5,
-    _history: [5],
     _history_index: 0,
     _sweep: makeSweep(4, 4, 5),
     _results: makeResults({ target: 5 }, ROWS),
@@ -122,7 +121,14 @@ describe("walk player", () => {
       neighbors: "adjacent",
       error_control: "per-target",
     };
-    model.kernelSet({ _walk: walk, _history: [5, 9, 13] });
+    const history = [5, 9, 13];
+    // what the kernel sends for each cursor position (one message per move)
+    const at = (cursor: number, h = history) => ({
+      target: h[cursor],
+      _history_index: cursor,
+      _results: makeResults({ target: h[cursor], history: h, cursor }, ROWS),
+    });
+    model.kernelSet({ _walk: walk, ...at(0) });
     await tick();
     const player = q('[data-testid="sw-walk-player"]');
     expect(player.dataset.path).toBe("5,9,13");
@@ -133,18 +139,21 @@ describe("walk player", () => {
     expect([...document.querySelectorAll<HTMLElement>(".sw-crumb")].map((b) => b.dataset.crumbConfig)).toEqual(["5", "9", "13"]);
 
     q('[data-testid="sw-walk-next"]').click();
-    expect(model.lastSave()).toEqual({ _history_index: 1, target: 9 });
+    expect(model.lastSave()).toEqual({ _history_index: 1 });
+    model.kernelSet(at(1));
     await tick();
     expect(player.dataset.step).toBe("1");
     q('[data-testid="sw-walk-next"]').click();
-    expect(model.lastSave()).toEqual({ _history_index: 2, target: 13 });
+    expect(model.lastSave()).toEqual({ _history_index: 2 });
+    model.kernelSet(at(2));
     await tick();
     expect(q<HTMLButtonElement>('[data-testid="sw-walk-next"]').disabled).toBe(true);
     q('[data-testid="sw-walk-prev"]').click();
-    expect(model.lastSave()).toEqual({ _history_index: 1, target: 9 });
+    expect(model.lastSave()).toEqual({ _history_index: 1 });
+    model.kernelSet(at(1));
 
     // a click elsewhere replaces the forward branch: the player says the walk was left
-    model.kernelSet({ _history: [5, 9, 10], _history_index: 2, target: 10 });
+    model.kernelSet(at(2, [5, 9, 10]));
     await tick();
     expect(player.dataset.step).toBe("-1");
     expect(q('[data-testid="sw-walk-status"]').textContent).toContain("left the walk");
@@ -165,9 +174,9 @@ describe("walk player", () => {
       neighbors: "adjacent",
       error_control: "per-target",
     };
-    model.kernelSet({ _walk: walk, _history: [5, 9] });
+    model.kernelSet({ _walk: walk, _results: makeResults({ target: 5, history: [5, 9], cursor: 0 }, ROWS) });
     await tick();
-    reply(model, "walk", { path: [5, 9], stopped: "no better neighbour" });
+    reply(model, "walk", {});
     await tick();
     expect(q('[data-testid="sw-walk-status"]').textContent).toContain("step 0 of 1");
   });

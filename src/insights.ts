@@ -5,21 +5,15 @@
 
 import { statusOf, type LedgerInfo, type Results, type Sweep, type WalkInfo } from "./model";
 
-const SIGNIFICANT = new Set(["better", "worse", "differs"]);
-
 /**
- * Is row `i` of `results` underpowered? The power marker: a row shown as `ns` whose minimal
- * detectable difference (mde, 80% power) exceeds the observed |difference in means|, so "not
- * significant" says little. The kernel's flag wins when it was sent (it follows the statuses
- * shown, also under walk-wide error control).
+ * Is row `i` of `results` underpowered? The power marker (a row shown as `ns` whose minimal
+ * detectable difference exceeds the observed |difference in means|) is decided in the kernel,
+ * once (`sweepwalk._vocab.is_underpowered`); this reads its flag, which follows the statuses
+ * shown, also under walk-wide error control. No flag sent: no marker.
  */
 export function isUnderpowered(results: Results | null, i: number): boolean {
   if (!results || i < 0 || i >= results.rows.length) return false;
-  if (results.underpowered) return results.underpowered[i] === 1;
-  if (statusOf(results, results.rows[i]) !== "ns") return false;
-  const mde = results.mde[i];
-  const diff = Math.abs(results.diff_mean[i]);
-  return Number.isFinite(mde) && Number.isFinite(diff) && mde > diff;
+  return results.underpowered !== null && results.underpowered[i] === 1;
 }
 
 /** Median of finite values (NaN for none). */
@@ -65,12 +59,11 @@ export function neighbourSummary(sweep: Sweep, results: Results | null): ParamSu
     const v = results.varied[i];
     const config = results.rows[i];
     if (v < 0 || v >= out.length || config === results.target) continue;
-    const status = statusOf(results, config);
     const s = out[v];
     s.compared++;
-    if (status === "na" || status === "target" || status === "out") continue;
+    if (!Number.isFinite(results.pvalue[i])) continue; // no test could be made
     s.tested++;
-    if (SIGNIFICANT.has(status)) s.significant++;
+    if (sweep.significant.has(statusOf(results, config))) s.significant++;
     effects[v].push(Math.abs(results.effect[i] - 0.5));
   }
   out.forEach((s, k) => (s.median_abs_effect = median(effects[k])));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeResults, decodeSweep, keyMatches, statusOf, toTyped, type CompareState } from "./model";
-import { dv, makeResults, makeSweep } from "./testutil";
+import { decodeResults, decodeSweep, stateMatches, statusOf, toTyped, type WidgetTraits } from "./model";
+import { FakeModel, STATUS_WORDS, dv, makeResults, makeSweep } from "./testutil";
 
 describe("toTyped", () => {
   it("views an aligned DataView without copying", () => {
@@ -47,7 +47,7 @@ describe("decodeSweep / decodeResults", () => {
   it("returns null for an empty trait", () => {
     expect(decodeSweep({})).toBeNull();
     expect(decodeSweep(null)).toBeNull();
-    expect(decodeResults({}, 3)).toBeNull();
+    expect(decodeResults({}, 3, STATUS_WORDS)).toBeNull();
   });
   it("indexes results by config id and maps status codes to words", () => {
     const raw = makeResults({ target: 5 }, [
@@ -55,7 +55,7 @@ describe("decodeSweep / decodeResults", () => {
       { config: 1, status: 1, p: 0.01, varied: 0 },
       { config: 9, status: 4, p: 0.5 },
     ]);
-    const r = decodeResults(raw, 12)!;
+    const r = decodeResults(raw, 12, STATUS_WORDS)!;
     expect(r.index[5]).toBe(0);
     expect(r.index[9]).toBe(2);
     expect(r.index[0]).toBe(-1);
@@ -70,28 +70,36 @@ describe("decodeSweep / decodeResults", () => {
   it("pads short buffers instead of reading undefined", () => {
     const raw = { ...makeResults({ target: 0 }, [{ config: 0, status: 0 }, { config: 1, status: 2 }]) };
     raw.pvalue = dv(new Float64Array(0));
-    const r = decodeResults(raw, 2)!;
+    const r = decodeResults(raw, 2, STATUS_WORDS)!;
     expect(r.pvalue.length).toBe(2);
     expect(Number.isNaN(r.pvalue[1])).toBe(true);
   });
 });
 
-describe("keyMatches", () => {
-  const state: CompareState = { target: 3, test: "ks", correction: "holm", alpha: 0.05, against: "neighbors", neighbors: "adjacent" };
-  it("accepts JSON.stringify and Python json.dumps spellings", () => {
-    expect(keyMatches('[3,"ks","holm",0.05,"neighbors","adjacent"]', state)).toBe(true);
-    expect(keyMatches('[3, "ks", "holm", 0.05, "neighbors", "adjacent"]', state)).toBe(true);
-    expect(keyMatches('[3,"ks","holm",5e-05,"neighbors","adjacent"]', { ...state, alpha: 0.00005 })).toBe(true);
-    expect(keyMatches('[3,"ks","holm",0.00005,"neighbors","adjacent"]', { ...state, alpha: 5e-5 })).toBe(true);
+describe("stateMatches", () => {
+  const state = makeResults({ target: 3, correction: "holm", history: [1, 3], cursor: 1 }, []).state;
+  const model = () => new FakeModel({ target: 3, correction: "holm", _history_index: 1 });
+  it("accepts the results of the model's own state", () => {
+    expect(stateMatches(state, model())).toBe(true);
+    const m = model();
+    m.set("alpha", 0.00005);
+    expect(stateMatches({ ...state, alpha: 5e-5 }, m)).toBe(true);
   });
-  it("rejects a key for any other state", () => {
-    expect(keyMatches('[4,"ks","holm",0.05,"neighbors","adjacent"]', state)).toBe(false);
-    expect(keyMatches('[3,"welch","holm",0.05,"neighbors","adjacent"]', state)).toBe(false);
-    expect(keyMatches('[3,"ks","none",0.05,"neighbors","adjacent"]', state)).toBe(false);
-    expect(keyMatches('[3,"ks","holm",0.01,"neighbors","adjacent"]', state)).toBe(false);
-    expect(keyMatches('[3,"ks","holm",0.05,"all","adjacent"]', state)).toBe(false);
-    expect(keyMatches('[3,"ks","holm",0.05,"neighbors","axis"]', state)).toBe(false);
-    expect(keyMatches("not json", state)).toBe(false);
-    expect(keyMatches("[3]", state)).toBe(false);
+  it("rejects results for any other setting, rule, target or cursor", () => {
+    const changes: Array<Partial<WidgetTraits>> = [
+      { target: 4 },
+      { test: "welch" },
+      { correction: "none" },
+      { alpha: 0.01 },
+      { against: "all" },
+      { neighbors: "axis" },
+      { error_control: "walk" },
+      { _history_index: 0 },
+    ];
+    for (const change of changes) {
+      const m = model();
+      m.kernelSet(change);
+      expect(stateMatches(state, m)).toBe(false);
+    }
   });
 });

@@ -1,12 +1,16 @@
 // Types that mirror the Python traitlets one to one (snake_case, no renaming layer),
 // and the decoding of the binary buffers described in docs/widget-protocol.md.
 
-/** Status words of `compare()`, in the order of the `_results.status` Uint8 codes. */
-export const STATUSES = ["target", "better", "worse", "differs", "ns", "na"] as const;
-export type CompareStatus = (typeof STATUSES)[number];
-/** `out`: a configuration that is not part of the current comparison. */
-export type Status = CompareStatus | "out";
-export const ALL_STATUSES: readonly Status[] = [...STATUSES, "out"];
+/**
+ * A status word. The words of `compare()` come from Python (`_sweep.vocabulary.status`, in the
+ * order of the `_results.status` Uint8 codes); `out` is the frontend's own: a configuration
+ * that is not part of the current comparison.
+ */
+export type Status = string;
+export const OUT: Status = "out";
+
+/** `_sweep.vocabulary`: for each choice (test, correction, ..., status) its [value, label] pairs. */
+export type Vocabulary = Record<string, Array<[string, string]>>;
 
 /** A binary buffer as the widget manager hands it over (DataView in JupyterLab/VS Code). */
 export type Buffer = DataView | ArrayBuffer | ArrayBufferView | ArrayLike<number>;
@@ -34,10 +38,27 @@ export interface RawSweep {
   score_max: number;
   tests: string[];
   corrections: string[];
+  vocabulary: Vocabulary;
+  /** The status words of a significant row (Python's `SIGNIFICANT_STATUSES`). */
+  significant: string[];
+}
+
+/** The complete state a `_results` payload was computed for (Python's `Session`). */
+export interface ResultsState {
+  target: number;
+  test: string;
+  correction: string;
+  alpha: number;
+  against: string;
+  neighbors: string;
+  error_control: string;
+  /** The walk's back/forward history and the cursor into it. */
+  history: number[];
+  cursor: number;
 }
 
 export interface RawResults {
-  key: string;
+  state: ResultsState;
   target: number;
   rows: Buffer;
   status: Buffer;
@@ -80,7 +101,7 @@ export interface WalkStep {
   effect: number | null;
 }
 
-/** `_walk`: the last greedy walk, laid out in `_history` from position `offset` on. */
+/** `_walk`: the last greedy walk, laid out in the history from position `offset` on. */
 export interface WalkInfo {
   path: number[];
   steps: WalkStep[];
@@ -103,12 +124,11 @@ export interface WidgetTraits {
   neighbors: string;
   selected: number[];
   error_control: string;
-  _history: number[];
+  /** Written by the frontend to move along the history (Python then moves the target). */
   _history_index: number;
   _sweep: RawSweep | null | Record<string, never>;
   _results: RawResults | null | Record<string, never>;
   _error: string;
-  _busy: boolean;
   _ledger: LedgerInfo | Record<string, never> | null;
   _walk: WalkInfo | Record<string, never> | null;
   _progress: number;
@@ -192,10 +212,17 @@ export interface Sweep {
   score_max: number;
   tests: string[];
   corrections: string[];
+  vocabulary: Vocabulary;
+  /** Status words in code order (`vocabulary.status`). */
+  statuses: Status[];
+  /** The status words of a significant row. */
+  significant: ReadonlySet<Status>;
 }
 
 export interface Results {
-  key: string;
+  state: ResultsState;
+  /** Status words in code order (the sweep's `statuses`). */
+  statuses: readonly Status[];
   target: number;
   rows: Int32Array;
   status: Uint8Array;
@@ -226,6 +253,10 @@ function num(x: unknown, fallback: number): number {
 export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
   if (!raw || typeof (raw as RawSweep).n_configs !== "number") return null;
   const r = raw as RawSweep;
+  const vocabulary: Vocabulary = {};
+  for (const [name, pairs] of Object.entries(r.vocabulary ?? {})) {
+    vocabulary[name] = (pairs ?? []).map(([value, label]) => [String(value), String(label)]);
+  }
   return {
     n_configs: r.n_configs,
     metric: String(r.metric ?? ""),
@@ -247,12 +278,28 @@ export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
     score_max: num(r.score_max, 1),
     tests: (r.tests ?? []).map(String),
     corrections: (r.corrections ?? []).map(String),
+    vocabulary,
+    statuses: (vocabulary.status ?? []).map(([value]) => value),
+    significant: new Set((r.significant ?? []).map(String)),
   };
 }
 
-/** Decode `_results` for a sweep of `nConfigs` configurations; null when empty. */
-export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number): Results | null {
-  if (!raw || typeof (raw as RawResults).key !== "string") return null;
+/** The values of one choice of the vocabulary (`test`, `correction`, ...), in display order. */
+export function choices(sweep: Sweep | null, name: string): string[] {
+  return (sweep?.vocabulary[name] ?? []).map(([value]) => value);
+}
+
+/** value -> label of one choice of the vocabulary. */
+export function labels(sweep: Sweep | null, name: string): Record<string, string> {
+  return Object.fromEntries(sweep?.vocabulary[name] ?? []);
+}
+
+/**
+ * Decode `_results` for a sweep of `nConfigs` configurations whose status words, in code
+ * order, are `statuses`; null when empty.
+ */
+export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number, statuses: readonly Status[]): Results | null {
+  if (!raw || typeof (raw as RawResults).state !== "object" || (raw as RawResults).state === null) return null;
   const r = raw as RawResults;
   const rows = toTyped(r.rows, Int32Array);
   const index = new Int32Array(nConfigs).fill(-1);
@@ -262,11 +309,23 @@ export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number): 
   }
   const m = rows.length;
   const f64 = (b: Buffer | undefined) => padded(toTyped(b, Float64Array), m, NaN);
+  const s = r.state;
   return {
-    key: r.key,
+    state: {
+      target: Number(s.target),
+      test: String(s.test),
+      correction: String(s.correction),
+      alpha: Number(s.alpha),
+      against: String(s.against),
+      neighbors: String(s.neighbors),
+      error_control: String(s.error_control),
+      history: Array.isArray(s.history) ? s.history.map(Number) : [Number(s.target)],
+      cursor: Number.isInteger(s.cursor) ? s.cursor : 0,
+    },
+    statuses,
     target: r.target,
     rows,
-    status: padded(toTyped(r.status, Uint8Array), m, 5),
+    status: padded(toTyped(r.status, Uint8Array), m, 255),
     statistic: f64(r.statistic),
     pvalue: f64(r.pvalue),
     pvalue_adj: f64(r.pvalue_adj),
@@ -297,44 +356,34 @@ function padded<T extends Float64Array | Uint8Array | Int16Array>(a: T, m: numbe
 export function statusOf(results: Results | null, config: number): Status {
   if (!results) return "out";
   const i = results.index[config];
-  if (i === undefined || i < 0) return "out";
-  return STATUSES[results.status[i]] ?? "na";
+  if (i === undefined || i < 0) return OUT;
+  return results.statuses[results.status[i]] ?? OUT;
 }
 
-/** The traits a `_results.key` lists, in its order (Python's `_STATE`). */
-const STATE_TRAITS = ["target", "test", "correction", "alpha", "against", "neighbors"] as const;
+/** The user-visible settings a results payload's state must match (with the cursor). */
+const SETTINGS = ["target", "test", "correction", "against", "neighbors", "error_control"] as const;
 
-/** The user-visible state a `_results.key` is computed for. */
-export type CompareState = Pick<WidgetTraits, (typeof STATE_TRAITS)[number]>;
-
-export function currentState(model: AnyModel): CompareState {
-  const state: Partial<Record<keyof CompareState, unknown>> = {};
-  for (const name of STATE_TRAITS) state[name] = model.get(name);
-  return state as CompareState;
+/**
+ * Is `state` (what a results payload was computed for) the model's current state? The
+ * frontend writes its own settings, target and history cursor; results for any other state
+ * (an earlier click, a move still on its way) are not shown as current.
+ */
+export function stateMatches(state: ResultsState, model: AnyModel): boolean {
+  for (const name of SETTINGS) if (state[name] !== model.get(name)) return false;
+  const alpha = model.get("alpha");
+  if (!(Math.abs(state.alpha - alpha) <= 1e-12 * Math.max(1, Math.abs(alpha)))) return false;
+  return state.cursor === model.get("_history_index");
 }
 
 /**
- * Does `key` (JSON of `[target, test, correction, alpha, against, neighbors]`) describe
- * `state`? Parsed rather than string-compared: Python's `json.dumps` spaces and float
- * spellings (`1e-05`) differ from `JSON.stringify`.
+ * Take `state` into the model, locally (no save: the kernel already has it). For a change that
+ * another client of the kernel made: the kernel sends no echo of traits a frontend writes, so
+ * the other clients learn the new state from the results that answer it.
  */
-export function keyMatches(key: string, state: CompareState): boolean {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(key);
-  } catch {
-    return false;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 6) return false;
-  const [target, test, correction, alpha, against, neighbors] = parsed;
-  return (
-    Number(target) === state.target &&
-    test === state.test &&
-    correction === state.correction &&
-    Math.abs(Number(alpha) - state.alpha) <= 1e-12 * Math.max(1, Math.abs(state.alpha)) &&
-    against === state.against &&
-    neighbors === state.neighbors
-  );
+export function adoptState(state: ResultsState, model: AnyModel): void {
+  for (const name of SETTINGS) model.set(name, state[name] as never);
+  model.set("alpha", state.alpha);
+  model.set("_history_index", state.cursor);
 }
 
 /** Display label of one configuration's value of parameter `p` (em dash when absent). */

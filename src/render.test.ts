@@ -31,7 +31,6 @@ function mount(initial: Partial<WidgetTraits> = {}, labelsB?: string[]) {
   const target = initial.target ?? 5;
   const model = new FakeModel({
     target,
-    _history: [target],
     _history_index: 0,
     _sweep: makeSweep(4, 4, 5, labelsB),
     _results: makeResults({ target }, neighbours(target)),
@@ -52,6 +51,11 @@ function sentDetail(model: FakeModel, config: number): Record<string, any> {
   const m = model.sent.find((x) => x.kind === "detail" && x.config === config);
   if (!m) throw new Error(`no detail request for ${config} yet`);
   return m;
+}
+
+/** The config id of the grid's target row. */
+function row0(root: HTMLElement): string | null {
+  return root.querySelector(".sw-data.sw-status-target")?.getAttribute("data-config") ?? null;
 }
 
 function click(el: Element, init: MouseEventInit = {}) {
@@ -130,7 +134,7 @@ describe("clicks and racing", () => {
 
     click(row(6)!); // second click before the kernel answered
     expect(model.get("target")).toBe(6);
-    model.kernelSet({ _results: makeResults({ target: 9 }, neighbours(9)), _busy: false });
+    model.kernelSet({ _results: makeResults({ target: 9 }, neighbours(9)) });
     await tick();
     expect(root.getAttribute("aria-busy")).toBe("true");
     expect(row(9)!.dataset.status).toBe("better"); // still the old comparison, not target 9's
@@ -143,12 +147,38 @@ describe("clicks and racing", () => {
     expect(root.querySelector(".sw-data.sw-status-target")!.getAttribute("data-config")).toBe("6");
   });
 
+  it("new results repaint the rows in place: the elements stay attached", async () => {
+    const { model, row } = mount({ target: 5 });
+    const before = row(9)!;
+    click(before.querySelector(".sw-c-param")!);
+    model.kernelSet({ _results: makeResults({ target: 9, history: [5, 9] }, neighbours(9)), _history_index: 1 });
+    await tick();
+    expect(row(9)).toBe(before);
+    expect(before.isConnected).toBe(true);
+    expect(before.dataset.status).toBe("target");
+    expect(before.classList.contains("sw-status-target")).toBe(true);
+    expect(row(5)!.dataset.status).toBe("worse"); // 9 - 4: the neighbour along a
+  });
+
+  it("keeps the rows in display order in the DOM when it re-uses them", async () => {
+    const { model, root, rows } = mount({ target: 5 });
+    (root.querySelector('[data-testid="sw-scope"]') as HTMLSelectElement).value = "all";
+    root.querySelector('[data-testid="sw-scope"]')!.dispatchEvent(new Event("change"));
+    await tick();
+    const order = () => rows().map((r) => Number(r.dataset.config));
+    expect(order()).toEqual([...Array(16).keys()]);
+    model.set("target", 9);
+    model.kernelSet({ _results: makeResults({ target: 9, history: [5, 9] }, neighbours(9)), _history_index: 1 });
+    await tick();
+    expect(order()).toEqual([...Array(16).keys()]);
+  });
+
   it("shows a kernel error in a banner and stops looking busy", async () => {
     const { model, root, row } = mount();
     const banner = root.querySelector<HTMLElement>(".sweepwalk-error")!;
     expect(banner.hidden).toBe(true);
     click(row(9)!);
-    model.kernelSet({ _error: "ValueError: <b>boom</b>", _busy: false });
+    model.kernelSet({ _error: "ValueError: <b>boom</b>" });
     await tick();
     expect(banner.hidden).toBe(false);
     expect(banner.textContent).toBe("ValueError: <b>boom</b>");
@@ -159,7 +189,7 @@ describe("clicks and racing", () => {
 
   it("setting target from Python repaints", async () => {
     const { model, row } = mount();
-    model.kernelSet({ target: 1, _results: makeResults({ target: 1 }, neighbours(1)), _history: [5, 1], _history_index: 1 });
+    model.kernelSet({ target: 1, _results: makeResults({ target: 1, history: [5, 1] }, neighbours(1)), _history_index: 1 });
     await tick();
     expect(row(1)!.dataset.status).toBe("target");
   });
@@ -199,29 +229,73 @@ describe("keyboard and history", () => {
     expect(model.get("selected")).toEqual([4]);
   });
 
-  it("Alt+Left / Alt+Right and the buttons move along the history in one save", async () => {
-    const { model, root } = mount({ target: 6, _history: [5, 9, 6], _history_index: 2, _results: makeResults({ target: 6 }, neighbours(6)) });
+  it("Alt+Left / Alt+Right and the buttons ask for history moves, one save each", async () => {
+    const history = [5, 9, 6];
+    const at = (cursor: number) => ({
+      target: history[cursor],
+      _history_index: cursor,
+      _results: makeResults({ target: history[cursor], history, cursor }, neighbours(history[cursor])),
+    });
+    const { model, root } = mount(at(2));
     const grid = root.querySelector<HTMLElement>(".sw-viewport")!;
     key(grid, "ArrowLeft", { altKey: true });
-    expect(model.lastSave()).toEqual({ _history_index: 1, target: 9 });
+    expect(model.lastSave()).toEqual({ _history_index: 1 }); // Python moves the target
     await tick();
+    expect(root.getAttribute("aria-busy")).toBe("true"); // the shown results are for cursor 2
+    model.kernelSet(at(1));
+    await tick();
+    expect(root.getAttribute("aria-busy")).toBe("false");
     key(grid, "ArrowRight", { altKey: true });
-    expect(model.lastSave()).toEqual({ _history_index: 2, target: 6 });
+    expect(model.lastSave()).toEqual({ _history_index: 2 });
+    model.kernelSet(at(2));
     await tick();
     const back = root.querySelector<HTMLButtonElement>('[data-testid="sw-back"]')!;
     const fwd = root.querySelector<HTMLButtonElement>('[data-testid="sw-forward"]')!;
     expect(fwd.disabled).toBe(true);
     back.click();
-    back.click();
+    back.click(); // before the kernel answered: two steps back
     expect(model.get("_history_index")).toBe(0);
-    expect(model.get("target")).toBe(5);
+    expect(model.get("target")).toBe(6);
+    model.kernelSet(at(0));
     await tick();
     expect(back.disabled).toBe(true);
+    expect(row0(root)).toBe("5");
     const crumbs = root.querySelectorAll<HTMLButtonElement>('[data-testid="sw-breadcrumb"] .sw-crumb');
     expect([...crumbs].map((c) => c.textContent)).toEqual(["#5", "#9", "#6"]);
     expect(crumbs[0].getAttribute("aria-current")).toBe("step");
     crumbs[2].click();
-    expect(model.lastSave()).toEqual({ _history_index: 2, target: 6 });
+    expect(model.lastSave()).toEqual({ _history_index: 2 });
+  });
+});
+
+describe("vocabulary", () => {
+  it("menus, labels and the legend come from the kernel's vocabulary", () => {
+    const sweep = makeSweep(4, 4, 5);
+    sweep.corrections = ["none", "simes-hochberg", "fdr_bh"];
+    const { root } = mount({ _sweep: sweep });
+    const options = (id: string) =>
+      [...root.querySelectorAll<HTMLOptionElement>(`[data-testid="${id}"] option`)].map((o) => [o.value, o.textContent]);
+    const vocabulary = sweep.vocabulary;
+    // the drift of issue 7: Python's "simes-hochberg" keeps its label
+    expect(options("sw-correction")).toEqual(
+      sweep.corrections.map((c) => [c, Object.fromEntries(vocabulary.correction)[c]]),
+    );
+    expect(options("sw-correction")[1]).toEqual(["simes-hochberg", "Simes-Hochberg"]);
+    for (const [id, name] of [["sw-against", "against"], ["sw-neighbors", "neighbors"], ["sw-error-control", "error_control"]]) {
+      expect(options(id)).toEqual(vocabulary[name]);
+    }
+    const legend = [...root.querySelectorAll<HTMLElement>("[data-legend-status]")];
+    expect(legend.map((e) => e.dataset.legendStatus)).toEqual([...vocabulary.status.map(([s]) => s), "out"]);
+    expect(legend[0].title).toBe(vocabulary.status[0][1]);
+  });
+
+  it("a status word the kernel adds is shown without a frontend change", () => {
+    const sweep = makeSweep(4, 4, 5);
+    sweep.vocabulary = { ...sweep.vocabulary, status: [...sweep.vocabulary.status, ["pending", "not decided yet"]] };
+    const code = sweep.vocabulary.status.length - 1;
+    const { root, row } = mount({ _sweep: sweep, _results: makeResults({ target: 5 }, [{ config: 5, status: 0 }, { config: 6, status: code, p: 0.5 }]) });
+    expect(row(6)!.dataset.status).toBe("pending");
+    expect(root.querySelector<HTMLElement>('[data-legend-status="pending"]')!.title).toBe("not decided yet");
   });
 });
 

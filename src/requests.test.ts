@@ -84,10 +84,8 @@ describe("ResultsGate: last click wins", () => {
     expect(gate.update(model, sweep)).toBe(true);
     expect(gate.accepted?.target).toBe(7);
     expect(gate.pending(model)).toBe(false);
-    // a late duplicate of an old answer changes nothing
-    model.kernelSet({ _results: results(4) });
-    expect(gate.update(model, sweep)).toBe(false);
-    expect(gate.accepted?.target).toBe(7);
+    // (the kernel answers in order: a state that comes after this one was asked for by
+    // another client, and is taken: see "takes the state of results another client asked for")
   });
   it("also keys on the test/correction/alpha/scope settings", () => {
     const model = new FakeModel({ target: 2, _results: results(2) });
@@ -102,16 +100,38 @@ describe("ResultsGate: last click wins", () => {
     expect(gate.pending(model)).toBe(false);
   });
   it("keeps the statuses of the old rule pending after a switch of error_control", () => {
-    const ledger = (rule: string) => ({ error_control: rule }) as never;
-    const model = new FakeModel({ target: 2, _results: results(2), _ledger: ledger("per-target") });
+    const model = new FakeModel({ target: 2, _results: results(2) });
     const gate = new ResultsGate();
     gate.update(model, sweep);
     expect(gate.pending(model)).toBe(false);
-    model.set("error_control", "walk"); // same key: only the rule deciding the statuses changed
+    model.set("error_control", "walk"); // only the rule deciding the statuses changed
     expect(gate.pending(model)).toBe(true);
-    model.kernelSet({ _results: results(2), _ledger: ledger("walk") });
+    model.kernelSet({ _results: results(2) }); // a late answer for the old rule
+    expect(gate.update(model, sweep)).toBe(false);
+    model.kernelSet({ _results: results(2, { error_control: "walk" }) });
     expect(gate.update(model, sweep)).toBe(true);
     expect(gate.pending(model)).toBe(false);
+  });
+  it("takes the state of results another client asked for (no echo reaches this one)", () => {
+    const model = new FakeModel({ target: 2, _results: results(2) });
+    const gate = new ResultsGate();
+    gate.update(model, sweep);
+    // another browser window clicked row 4 and set alpha: only the results reach this one
+    model.kernelSet({ _results: results(4, { alpha: 0.1, history: [2, 4] }) });
+    expect(gate.update(model, sweep)).toBe(true);
+    expect([model.get("target"), model.get("alpha"), model.get("_history_index")]).toEqual([4, 0.1, 1]);
+    expect(gate.pending(model)).toBe(false);
+    expect(model.saves).toEqual([]); // taken locally, not sent back to the kernel
+  });
+  it("never takes another state while this view waits for its own", () => {
+    const model = new FakeModel({ target: 2, _results: results(2) });
+    const gate = new ResultsGate();
+    gate.update(model, sweep);
+    model.set("target", 6); // this view's click, not answered yet
+    model.kernelSet({ _results: results(4) }); // an older answer
+    expect(gate.update(model, sweep)).toBe(false);
+    expect(model.get("target")).toBe(6);
+    expect(gate.pending(model)).toBe(true);
   });
   it("accepts results that arrive with the target change (a Python-side w.target = i)", () => {
     const model = new FakeModel({ target: 0, _results: results(0) });

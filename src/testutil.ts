@@ -1,7 +1,14 @@
 // Test helpers (not part of the bundle): a fake anywidget model and payload builders that
 // mimic what the Python side sends (buffers arrive as DataViews).
 
-import type { AnyModel, RawResults, RawSweep, WidgetTraits } from "./model";
+import type { AnyModel, RawResults, RawSweep, Vocabulary, WidgetTraits } from "./model";
+// Python's vocabulary as `_sweep.vocabulary` carries it (tests/test_serialization.py checks
+// that this file equals `sweepwalk._vocab.vocabulary_payload()`).
+import vocabularyJson from "./vocabulary.fixture.json";
+
+export const VOCABULARY = vocabularyJson as unknown as Vocabulary;
+/** The status words in code order. */
+export const STATUS_WORDS: string[] = VOCABULARY.status.map(([value]) => value);
 
 type Handler = (...args: any[]) => void;
 
@@ -23,12 +30,10 @@ export class FakeModel implements AnyModel {
       neighbors: "adjacent",
       selected: [],
       error_control: "per-target",
-      _history: [0],
       _history_index: 0,
       _sweep: null,
       _results: null,
       _error: "",
-      _busy: false,
       _ledger: null,
       _walk: null,
       _progress: -1,
@@ -132,6 +137,8 @@ export function makeSweep(na: number, nb: number, k = 5, labelsB?: string[]): Ra
     score_max: 1,
     tests: ["ks", "mannwhitney", "welch"],
     corrections: ["none", "holm", "fdr_bh"],
+    vocabulary: VOCABULARY,
+    significant: ["better", "worse", "differs"],
   };
 }
 
@@ -147,22 +154,36 @@ export interface ResultRow {
   underpowered?: boolean;
 }
 
-/** A `_results` payload with Python's key spelling (JSON with the state's values). */
-export function makeResults(
-  state: { target: number; test?: string; correction?: string; alpha?: number; against?: string; neighbors?: string },
-  rows: ResultRow[],
-): RawResults {
-  const key = JSON.stringify([
-    state.target,
-    state.test ?? "ks",
-    state.correction ?? "none",
-    state.alpha ?? 0.05,
-    state.against ?? "neighbors",
-    state.neighbors ?? "adjacent",
-  ]);
+/** The state a `_results` payload carries (defaults: the FakeModel's, history `[target]`). */
+export interface StateInput {
+  target: number;
+  test?: string;
+  correction?: string;
+  alpha?: number;
+  against?: string;
+  neighbors?: string;
+  error_control?: string;
+  history?: number[];
+  cursor?: number;
+}
+
+/** A `_results` payload as Python's `results_payload` builds it, for the state given. */
+export function makeResults(state: StateInput, rows: ResultRow[]): RawResults {
+  const history = state.history ?? [state.target];
+  const full = {
+    target: state.target,
+    test: state.test ?? "ks",
+    correction: state.correction ?? "none",
+    alpha: state.alpha ?? 0.05,
+    against: state.against ?? "neighbors",
+    neighbors: state.neighbors ?? "adjacent",
+    error_control: state.error_control ?? "per-target",
+    history,
+    cursor: state.cursor ?? history.length - 1,
+  };
   const f = (g: (r: ResultRow) => number) => dv(Float64Array.from(rows.map(g)));
   const out: RawResults = {
-    key,
+    state: full,
     target: state.target,
     rows: dv(Int32Array.from(rows.map((r) => r.config))),
     status: dv(Uint8Array.from(rows.map((r) => r.status)), 3),

@@ -1,6 +1,7 @@
 // "Walk from here" and the walk-wide ledger badge.
 // The button asks the kernel for a greedy walk (`walk` message); Python lays the path out in
-// `_history` after the cursor and describes it in `_walk`. The player's previous/next buttons
+// the history after the cursor (the results' state) and describes it in `_walk`, in one
+// state message sent before the (empty) reply. The player's previous/next buttons
 // then move the history cursor along that path (the breadcrumb shows it), exactly as
 // Alt+Left/Alt+Right do. The badge shows the rule in force and how many tests the walk made.
 
@@ -65,7 +66,7 @@ export class WalkPlayer {
     this.status.textContent = "walking…";
     try {
       await this.requester.request("walk", { start: this.handlers.target() });
-      // `_walk` and `_history` arrive as trait changes, before this reply: update() painted
+      // `_walk` and the history arrive in the state message, before this reply: update() painted
       // them while busy (status untouched), so paint the status now
       this.busy = false;
       if (this.last) this.update(...this.last);

@@ -183,12 +183,6 @@ def test_numpy_scalars_are_taken_by_every_integer_argument():
     SWEEP.importance(margin=np.float32(0.1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SweepWidget.to_html / _serialization.render_html (off-limits to this branch) compare "
-    "max_rows with < 1 only: '5', 2.5 and None give raw TypeErrors, True is taken as 1. Fix: "
-    "max_rows = v.check_int(max_rows, 'max_rows', minimum=1) at the top of to_html",
-)
 @pytest.mark.parametrize("max_rows", ["5", 2.5, None, True])
 def test_to_html_max_rows_is_checked(max_rows):
     with pytest.raises(ValueError, match="`max_rows` must be an integer >= 1"):

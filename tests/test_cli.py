@@ -505,7 +505,7 @@ def test_readme_examples_are_current(tmp_path: Path, capsys: pytest.CaptureFixtu
     path = tmp_path / "demo.csv"
     load_demo().to_csv(path, index=False)
     examples = readme_examples()
-    assert [c.split()[1] for c, _ in examples] == ["report", "importance"]
+    assert [c.split()[1] for c, _ in examples] == ["report", "importance", "walk"]
     for command, shown in examples:
         argv = [str(path) if a == "demo.csv" else a for a in shlex.split(command)[1:]]
         code, out, err = run(argv, capsys)

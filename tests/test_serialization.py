@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from sweepwalk import _vocab
 from sweepwalk._serialization import (
     SCORE_LEVELS,
     STATUSES,
-    js_number,
     param_codes,
     quantize_scores,
-    results_key,
+    results_payload,
     sweep_payload,
 )
 from sweepwalk.sweep import Sweep
@@ -28,68 +28,39 @@ def decode(buf: bytes, dtype: str) -> np.ndarray:
     return np.frombuffer(buf, dtype=np.dtype(dtype).newbyteorder("<"))
 
 
-# --------------------------------------------------------------------------- keys
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0.05, "0.05"),
-        (5e-05, "0.00005"),  # Python's repr says 5e-05
-        (1e-06, "0.000001"),
-        (1e-07, "1e-7"),
-        (1.5e-07, "1.5e-7"),
-        (3.0, "3"),
-        (-0.5, "-0.5"),
-        (1e21, "1e+21"),
-        (1e20, "100000000000000000000"),
-        (123.456, "123.456"),
-        (0.0, "0"),
-    ],
-)
-def test_js_number_matches_ecmascript(value: float, text: str) -> None:
-    assert js_number(value) == text
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False))
-def test_js_number_round_trips(value: float) -> None:
-    text = js_number(value)
-    assert float(text) == value
-    assert float(json.loads(text)) == value
-    mantissa = text.lstrip("-").split("e")[0]
-    # Exponent notation exactly outside [1e-6, 1e21), as in JavaScript.
-    assert ("e" in text) == (value != 0 and not 1e-6 <= abs(value) < 1e21)
-    assert mantissa.count(".") <= 1
-
-
-def test_js_number_rejects_nan() -> None:
-    with pytest.raises(ValueError, match="finite"):
-        js_number(math.nan)
-
-
-def test_results_key_is_the_json_of_the_state() -> None:
-    key = results_key(7, "ks", "fdr_bh", 5e-05, "all", "axis")
-    assert key == '[7,"ks","fdr_bh",0.00005,"all","axis"]'
-    assert json.loads(key) == [7, "ks", "fdr_bh", 5e-05, "all", "axis"]
-
-
 # --------------------------------------------------------------------------- params
+def _one_param_sweep(values: list, dtype: object = object) -> Sweep:
+    runs = pd.DataFrame({"p": pd.Series(values, dtype=dtype), "acc": np.arange(len(values))})
+    return Sweep.from_runs(runs, metric="acc", params=["p"], min_runs=1)
+
+
 def test_param_codes_numeric_with_absent() -> None:
-    column = pd.Series([0.1, np.nan, 0.001, 0.1, 1.0, None], dtype=object)
-    numeric, labels, codes = param_codes(column)
+    sweep = _one_param_sweep([0.1, np.nan, 0.001, 0.1, 1.0, None])
+    numeric, labels, codes = param_codes(sweep, 0)
     assert numeric
     assert labels == ["0.001", "0.1", "1"]
     assert codes.dtype == np.int32
-    assert codes.tolist() == [1, -1, 0, 1, 2, -1]
+    assert codes.tolist() == [0, 1, 2, -1]  # one per configuration, in config order
 
 
 def test_param_codes_bools_and_strings_are_not_numeric() -> None:
-    numeric, labels, codes = param_codes(pd.Series([True, False, True]))
+    numeric, labels, codes = param_codes(_one_param_sweep([True, False, True]), 0)
     assert not numeric
-    assert [labels[c] for c in codes] == ["True", "False", "True"]
-    numeric, labels, codes = param_codes(pd.Series(["sgd", "adam", "<b>x</b>", "adam"]))
+    assert [labels[c] for c in codes] == ["False", "True"]
+    sweep = _one_param_sweep(["sgd", "adam", "<b>x</b>", "adam"])
+    numeric, labels, codes = param_codes(sweep, 0)
     assert not numeric
     assert labels == sorted(labels)
-    assert [labels[c] for c in codes] == ["sgd", "adam", "<b>x</b>", "adam"]
+    assert [labels[c] for c in codes] == sweep.configs["p"].tolist()
+
+
+def test_param_codes_follow_an_ordered_categorical_as_config_ids_do() -> None:
+    # the grid sorts a column by its codes: that order must be config order
+    order = ["small", "medium", "large"]
+    sweep = _one_param_sweep(["large", "small", "medium"], pd.CategoricalDtype(order, ordered=True))
+    _, labels, codes = param_codes(sweep, 0)
+    assert labels == order and codes.tolist() == [0, 1, 2]
+    assert sweep.configs["p"].tolist() == order
 
 
 @settings(max_examples=60, deadline=None)
@@ -101,17 +72,19 @@ def test_param_codes_bools_and_strings_are_not_numeric() -> None:
     )
 )
 def test_param_codes_decode_and_order(values: list) -> None:
-    numeric, labels, codes = param_codes(pd.Series(values, dtype=object))
+    sweep = _one_param_sweep(values)
+    numeric, labels, codes = param_codes(sweep, 0)
     present = [v for v in values if v is not None]
     assert len(labels) == len({float(v) for v in present})
-    for v, c in zip(values, codes, strict=True):
-        if v is None:
+    for v, c in zip(sweep.configs["p"], codes, strict=True):
+        if pd.isna(v):
             assert c == -1
         else:
             assert float(labels[c]) == float(v)
     if present:
         assert numeric
         assert [float(x) for x in labels] == sorted(float(x) for x in labels)
+    assert np.all(np.diff(np.where(codes < 0, len(labels), codes)) >= 0)  # config order
 
 
 # --------------------------------------------------------------------------- scores
@@ -192,3 +165,30 @@ def test_sweep_payload_decodes_to_the_engine(sweep: Sweep) -> None:
 
 def test_statuses_match_the_protocol() -> None:
     assert STATUSES == ("target", "better", "worse", "differs", "ns", "na")
+
+
+def test_sweep_payload_carries_the_vocabulary(sweep: Sweep) -> None:
+    vocabulary = sweep_payload(sweep)["vocabulary"]
+    assert vocabulary == _vocab.vocabulary_payload()
+    assert [c for c, _ in vocabulary["correction"]] == list(_vocab.CORRECTIONS)
+    assert dict(vocabulary["correction"])["simes-hochberg"] == "Simes-Hochberg"
+    assert [s for s, _ in vocabulary["status"]] == list(STATUSES)
+    json.dumps(vocabulary, allow_nan=False)
+
+
+def test_results_payload_state_is_plain_json(sweep: Sweep) -> None:
+    comparison = sweep.compare(0)
+    state = {"target": np.int64(0), "alpha": np.float32(0.25), "test": "ks", "history": (0, 3)}
+    payload = results_payload(comparison, sweep.params, state=state)
+    assert payload["state"] == {"target": 0, "alpha": 0.25, "test": "ks", "history": [0, 3]}
+    assert json.loads(json.dumps(payload["state"])) == payload["state"]
+
+
+def test_the_frontend_test_fixture_is_pythons_vocabulary() -> None:
+    # src/testutil.ts feeds this file to the vitest suites as `_sweep.vocabulary`
+    fixture = Path(__file__).parents[1] / "src" / "vocabulary.fixture.json"
+    assert json.loads(fixture.read_text(encoding="utf-8")) == _vocab.vocabulary_payload()
+
+
+def test_sweep_payload_names_the_significant_statuses(sweep: Sweep) -> None:
+    assert sweep_payload(sweep)["significant"] == list(_vocab.SIGNIFICANT_STATUSES)

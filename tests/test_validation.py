@@ -172,3 +172,11 @@ def test_check_choice_lists_allowed():
     assert v.check_choice("ks", "test", ["ks"]) == "ks"
     with pytest.raises(TypeError, match=r"f\(\) got unexpected keyword argument\(s\): 'x'"):
         v.check_no_kwargs({"x": 1}, "f")
+
+
+def test_check_config_ids() -> None:
+    assert v.check_config_ids([np.int32(3), 1, 3], 5, "selected") == [3, 1]
+    assert v.check_config_ids((), 5) == []
+    for bad, error in (("0,1", TypeError), (3, TypeError), ([True], TypeError), ([5], KeyError)):
+        with pytest.raises(error, match="`selected`"):
+            v.check_config_ids(bad, 5, "selected")

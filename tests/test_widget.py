@@ -71,7 +71,7 @@ def test_explore_returns_a_widget_with_the_best_mean_as_target(runs: pd.DataFram
         "adjacent",
     )
     assert w.path == [w.target] and w._history == [w.target] and w._history_index == 0
-    assert w._error == "" and w._busy is False
+    assert w._error == "" and w._results["state"]["target"] == w.target
 
 
 def test_default_target_respects_goal_and_min_runs(runs: pd.DataFrame) -> None:
@@ -166,15 +166,15 @@ def test_numpy_integers_are_config_ids(widget: SweepWidget) -> None:
     assert widget.selected == [3, 1]
 
 
-def test_observe_target_and_busy(widget: SweepWidget) -> None:
+def test_observe_target_and_one_results_per_change(widget: SweepWidget) -> None:
     seen: list[int] = []
-    busy: list[bool] = []
+    states: list[dict] = []
     widget.observe(lambda change: seen.append(change["new"]), names="target")
-    widget.observe(lambda change: busy.append(change["new"]), names=["_busy"])
+    widget.observe(lambda change: states.append(change["new"]["state"]), names=["_results"])
     widget.target = 1
     widget.alpha = 0.2
     assert seen == [1]
-    assert busy == [True, False, True, False]
+    assert [(s["target"], s["alpha"]) for s in states] == [(1, 0.05), (1, 0.2)]
 
 
 # --------------------------------------------------------------------------- results
@@ -200,8 +200,12 @@ def test_results_equal_compare_and_the_payload(widget: SweepWidget, state: dict)
         ).to_frame()
         pd.testing.assert_frame_equal(widget.results, expected)
         payload = widget._results
-        key = [target, widget.test, widget.correction, widget.alpha, widget.against]
-        assert json.loads(payload["key"]) == [*key, widget.neighbors]
+        names = ("target", "test", "correction", "alpha", "against", "neighbors", "error_control")
+        assert payload["state"] == {
+            **{name: getattr(widget, name) for name in names},
+            "history": widget._history,
+            "cursor": widget._history_index,
+        }
         assert payload["target"] == target
         rows = decode(payload["rows"], "i4")
         np.testing.assert_array_equal(rows, expected.index.to_numpy())
@@ -259,7 +263,8 @@ def test_walk_path_history_back_forward(widget: SweepWidget) -> None:
     widget.forward()  # no-op at the end
     assert widget.target == 5
     assert widget.path == [start, 1, 2, 1, start, 1, 5]
-    assert json.loads(widget._results["key"])[0] == 5
+    assert widget._results["state"]["target"] == 5
+    assert widget._results["state"]["history"] == [start, 1, 5]
 
 
 def test_frontend_back_moves_only_the_cursor(widget: SweepWidget) -> None:
@@ -372,18 +377,15 @@ def test_detail_request_reply(widget: SweepWidget, monkeypatch: pytest.MonkeyPat
 # --------------------------------------------------------------------------- errors
 def test_kernel_error_sets_error_and_recovers(runs: pd.DataFrame) -> None:
     w = explore(runs.drop(columns="seed"), metric="acc", params=PARAMS)
-    busy: list[bool] = []
-    w.observe(lambda change: busy.append(change["new"]), names=["_busy"])
     old = w._results
     w.test = "wilcoxon"  # paired tests need seeds: the engine refuses
     assert "seed" in w._error
-    assert w._busy is False and busy == [True, False]
-    assert w._results is old  # the last good results stay; their key no longer matches
+    assert w._results is old  # the last good results stay; their state no longer matches
     with pytest.raises(ValueError, match="seed"):
         w.results  # noqa: B018
     w.test = "ks"
     assert w._error == ""
-    assert json.loads(w._results["key"])[1] == "ks"
+    assert w._results["state"]["test"] == "ks"
 
 
 def test_reading_the_ledger_after_a_failed_recompute_keeps_it(runs: pd.DataFrame) -> None:
@@ -404,7 +406,7 @@ def test_unexpected_engine_exception_is_shown(
 
     monkeypatch.setattr(widget.sweep, "compare", boom)
     widget.target = 2
-    assert widget._error == "RuntimeError: disk on fire" and widget._busy is False
+    assert widget._error == "RuntimeError: disk on fire"
     assert "disk on fire" in caplog.text
     monkeypatch.undo()
     widget.target = 3

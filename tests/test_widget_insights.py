@@ -12,8 +12,8 @@ import pytest
 import traitlets
 
 from sweepwalk import SweepWidget, explore
-from sweepwalk._serialization import STATUSES
-from sweepwalk._widget_insights import importance_reply, shown_underpowered
+from sweepwalk._serialization import STATUSES, importance_reply
+from sweepwalk._vocab import is_underpowered as shown_underpowered
 from sweepwalk.datasets import DEMO, load_demo
 from sweepwalk.ledger import Ledger
 
@@ -225,9 +225,8 @@ def test_walk_button_path_equals_sweep_walk(
     widget._handle_custom_msg({"kind": "walk", "id": "w1", "start": start}, [])
     want = widget.sweep.walk(start, test=widget.test, correction=widget.correction, alpha=0.05)
     assert len(want.path) > 1
-    assert sent == [
-        {"kind": "walk-response", "id": "w1", "path": want.path, "stopped": want.stopped}
-    ]
+    assert sent == [{"kind": "walk-response", "id": "w1"}]  # the walk itself is in _walk
+    assert widget._walk["stopped"] == want.stopped
     assert widget.last_walk is not None and widget.last_walk.path == want.path
     assert widget._walk["path"] == want.path and widget._walk["offset"] == len(history) - 1
     assert [s["to"] for s in widget._walk["steps"]] == want.path[1:]

@@ -16,6 +16,7 @@ from ._version import __version__
 from .compare import Comparison
 from .data import SweepData
 from .ledger import Ledger
+from .session import Session
 from .sweep import Sweep
 from .walk import Walk
 
@@ -28,6 +29,7 @@ _WIDGET_NAMES = ("SweepWidget", "explore")
 __all__ = [
     "Comparison",
     "Ledger",
+    "Session",
     "Sweep",
     "SweepData",
     "SweepWidget",

@@ -1,4 +1,4 @@
-"""Convert a sweep and a comparison into the widget's trait payloads (and static HTML).
+"""Convert a sweep, a comparison, the ledger and a walk into the widget's trait payloads.
 
 Scores are one float per seed per configuration. Numbers cross to the browser as binary buffers
 (``bytes`` of little-endian typed arrays), small metadata as JSON; NaN stays NaN inside Float64
@@ -8,25 +8,41 @@ The shapes are documented in ``docs/widget-protocol.md``.
 
 from __future__ import annotations
 
-import html
-import json
 import math
 import numbers
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ._widget_insights import shown_underpowered
+from ._html import STATUS_COLORS, value_label
+from ._vocab import (
+    CORRECTIONS,
+    SIGNIFICANT_STATUSES,
+    STATUSES,
+    TESTS,
+    is_underpowered,
+    vocabulary_payload,
+)
 
 if TYPE_CHECKING:
     from .compare import Comparison
+    from .ledger import Ledger
     from .sweep import Sweep
+    from .walk import Walk
 
-STATUSES = ("target", "better", "worse", "differs", "ns", "na")
-"""Status words of ``compare()``, in the order the ``status`` buffer indexes them."""
+__all__ = [
+    "STATUSES",
+    "STATUS_COLORS",
+    "importance_reply",
+    "ledger_payload",
+    "param_codes",
+    "quantize_scores",
+    "results_payload",
+    "sweep_payload",
+    "walk_payload",
+]
 
 RESULT_FLOATS = ("statistic", "pvalue", "pvalue_adj", "effect", "diff_mean")
 """Float64 columns of every ``_results`` payload."""
@@ -37,79 +53,10 @@ OPTIONAL_FLOATS = ("effect_low", "effect_high", "diff_mean_low", "diff_mean_high
 SCORE_LEVELS = 65535
 """Largest quantised score; ``0`` means "no score"."""
 
-#: Okabe-Ito colours (colour-blind safe), as in the grid's ``src/styles.css``: the strong colour
-#: (row's left border) and the row background (18 % of it over white) per status.
-STATUS_COLORS = {
-    "target": ("#0072B2", "#d1e6f1"),
-    "better": ("#009E73", "#d1eee6"),
-    "worse": ("#D55E00", "#f7e2d1"),
-    "differs": ("#CC79A7", "#f6e7ef"),
-    "ns": ("#999999", "#ededed"),
-    "na": ("#E69F00", "#faeed1"),
-    "out": ("#dddddd", "#ffffff"),
-}
-
 
 def _buffer(values: Any, dtype: str) -> bytes:
     """Return ``values`` as the bytes of a contiguous little-endian array of ``dtype``."""
     return np.ascontiguousarray(values, dtype=np.dtype(dtype).newbyteorder("<")).tobytes()
-
-
-def js_number(value: float) -> str:
-    """Format a number exactly as JavaScript's ``String(value)`` / ``JSON.stringify`` does.
-
-    The frontend compares the ``_results.key`` string with a key it builds itself with
-    ``JSON.stringify``; Python's ``repr`` switches to exponent notation at 1e-4, JavaScript only
-    below 1e-6, so ``repr`` alone would make a key like ``alpha=5e-05`` never match.
-
-    Parameters
-    ----------
-    value : float
-        A finite number.
-
-    Returns
-    -------
-    str
-        The ECMAScript ``Number::toString`` text (shortest round-trip digits).
-
-    Examples
-    --------
-    >>> js_number(0.05), js_number(5e-05), js_number(3.0), js_number(1e-07)
-    ('0.05', '0.00005', '3', '1e-7')
-    """
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"`value` must be finite, got {value!r}")
-    if x == 0:
-        return "0"
-    sign = "-" if x < 0 else ""
-    _, digit_tuple, exponent = Decimal(repr(abs(x))).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    k = len(digits)
-    n = k + int(exponent)  # value = 0.digits * 10**n
-    if k <= n <= 21:
-        return sign + digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return sign + digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return sign + "0." + "0" * (-n) + digits
-    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
-    return f"{sign}{mantissa}e{'+' if n - 1 > 0 else '-'}{abs(n - 1)}"
-
-
-def results_key(
-    target: int, test: str, correction: str, alpha: float, against: str, neighbors: str
-) -> str:
-    """Return the ``_results.key``: ``JSON.stringify([target, test, correction, alpha, ...])``.
-
-    Examples
-    --------
-    >>> results_key(3, "ks", "holm", 0.05, "neighbors", "adjacent")
-    '[3,"ks","holm",0.05,"neighbors","adjacent"]'
-    """
-    strings = [json.dumps(s, ensure_ascii=False) for s in (test, correction)]
-    tail = [json.dumps(s, ensure_ascii=False) for s in (against, neighbors)]
-    return f"[{int(target)},{strings[0]},{strings[1]},{js_number(alpha)},{tail[0]},{tail[1]}]"
 
 
 def _is_number(value: object) -> bool:
@@ -117,48 +64,25 @@ def _is_number(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
-def _label(value: object) -> str:
-    """Display text of one parameter value (rendered with ``textContent`` by the frontend)."""
-    if isinstance(value, (float, np.floating)):
-        x = float(value)
-        if x.is_integer() and abs(x) < 1e15:
-            return str(int(x))
-        return repr(x)
-    if isinstance(value, np.generic):
-        return str(value.item())
-    return str(value)
+def param_codes(sweep: Sweep, index: int) -> tuple[bool, list[str], np.ndarray]:
+    """Encode parameter ``index`` of ``sweep`` as labels and integer codes, in config order.
 
-
-def param_codes(column: pd.Series) -> tuple[bool, list[str], np.ndarray]:
-    """Encode one parameter column of ``sweep.configs`` as labels and integer codes.
-
-    Parameters
-    ----------
-    column : pandas.Series
-        One parameter value per configuration; NaN/None is the value "absent".
+    The engine's own levels (:attr:`~sweepwalk.data.SweepData.levels`, ``level_codes``), so
+    that the grid sorts a parameter exactly as config ids do (ordered categoricals included).
 
     Returns
     -------
     numeric : bool
         True if every present value is a real number (bools are not numeric).
     labels : list of str
-        Display text of each distinct present value; numeric values in ascending order,
-        others by type name, then text (the order of config ids in ``Sweep``).
+        Display text of each present value, in the engine's order.
     codes : numpy.ndarray
         int32 array, one code per configuration: index into ``labels``, ``-1`` = absent.
     """
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    values = list(uniques)
-    numeric = bool(values) and all(_is_number(v) for v in values)
-    if numeric:
-        order = sorted(range(len(values)), key=lambda i: float(values[i]))
-    else:
-        # The engine's order (sweep.py): by type name, then text.
-        order = sorted(range(len(values)), key=lambda i: (type(values[i]).__name__, str(values[i])))
-    rank = np.empty(len(values), dtype=np.int32)
-    rank[order] = np.arange(len(values), dtype=np.int32)
-    out = np.where(codes >= 0, rank[np.maximum(codes, 0)] if len(values) else -1, -1)
-    return numeric, [_label(values[i]) for i in order], out.astype(np.int32)
+    name = sweep.params[index]
+    labels = [value_label(x) for x in sweep.levels[name]]
+    codes = np.asarray(sweep.level_codes[:, index], dtype=np.int32)
+    return bool(sweep.numeric[index]), labels, codes
 
 
 def quantize_scores(values: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -191,7 +115,9 @@ def quantize_scores(values: np.ndarray) -> tuple[np.ndarray, float, float]:
     return codes.astype(np.uint16), lo, hi
 
 
-def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]) -> dict:
+def sweep_payload(
+    sweep: Sweep, tests: Sequence[str] = TESTS, corrections: Sequence[str] = CORRECTIONS
+) -> dict:
     """Build the ``_sweep`` trait value (written once per sweep).
 
     Parameters
@@ -199,17 +125,19 @@ def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]
     sweep : Sweep
         The sweep; scores are one float per seed per configuration.
     tests, corrections : sequence of str
-        The choices the frontend offers in its controls.
+        The choices the frontend offers in its controls (default: every one).
 
     Returns
     -------
     dict
-        JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``.
+        JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``; its
+        ``vocabulary`` holds every choice and label (:func:`sweepwalk._vocab.vocabulary_payload`),
+        so that the frontend spells none of them.
     """
     configs = sweep.configs
     params = []
-    for name in sweep.params:
-        numeric, labels, codes = param_codes(configs[name])
+    for index, name in enumerate(sweep.params):
+        numeric, labels, codes = param_codes(sweep, index)
         params.append(
             {"name": str(name), "numeric": numeric, "labels": labels, "codes": _buffer(codes, "i4")}
         )
@@ -231,6 +159,8 @@ def sweep_payload(sweep: Sweep, tests: Sequence[str], corrections: Sequence[str]
         "score_max": hi,
         "tests": [str(t) for t in tests],
         "corrections": [str(c) for c in corrections],
+        "vocabulary": vocabulary_payload(),
+        "significant": list(SIGNIFICANT_STATUSES),
     }
 
 
@@ -238,7 +168,7 @@ def results_payload(
     comparison: Comparison,
     params: Sequence[str],
     *,
-    key: str,
+    state: dict[str, Any],
     status: Sequence[str] | np.ndarray | None = None,
 ) -> dict:
     """Build the ``_results`` trait value from a :class:`Comparison`.
@@ -254,8 +184,9 @@ def results_payload(
         The result of ``sweep.compare(...)``.
     params : sequence of str
         The sweep's parameters, in order (``varied`` is sent as an index into them).
-    key : str
-        :func:`results_key` of the state the comparison was computed for.
+    state : dict
+        The complete state the comparison was computed for (``target``, every setting with
+        ``error_control``, ``history`` and ``cursor``): sent as the payload's ``state``.
     status : sequence of str, optional
         Status words of the compared rows (aligned with ``comparison.ids``) under the rule in
         force, e.g. a walk-wide :class:`~sweepwalk.ledger.Ledger`'s decisions; default: the
@@ -290,7 +221,7 @@ def results_payload(
         dtype=np.int64,
     )
     payload: dict[str, Any] = {
-        "key": key,
+        "state": _json_state(state),
         "target": target,
         "rows": _buffer(rows, "i4"),
         "status": _buffer(spread(codes, 0, "u1"), "u1"),
@@ -310,70 +241,102 @@ def results_payload(
     flags = getattr(comparison, "underpowered", None)
     mde = getattr(comparison, "mde", None)
     if status is not None and mde is not None:
-        flags = shown_underpowered(shown, mde, comparison.diff_mean)
+        flags = is_underpowered(shown, mde, comparison.diff_mean)
     if flags is not None:
         payload["underpowered"] = _buffer(spread(np.asarray(flags, dtype=bool), 0, "u1"), "u1")
     return payload
 
 
-# --------------------------------------------------------------------------- static HTML export
-def _legend() -> str:
-    items = []
-    for status in (*STATUSES, "out"):
-        strong, pale = STATUS_COLORS[status]
-        items.append(
-            f'<span style="display:inline-block;margin-right:10px">'
-            f'<span style="display:inline-block;width:12px;height:12px;background:{pale};'
-            f'border-left:4px solid {strong};vertical-align:middle"></span> {status}</span>'
-        )
-    return f'<div class="sweepwalk-legend" style="margin:4px 0">{"".join(items)}</div>'
+def _json_state(state: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``state`` of a results payload as plain JSON types (int, float, str, list)."""
+    out: dict[str, Any] = {}
+    for name, value in state.items():
+        if isinstance(value, (list, tuple)):
+            out[name] = [int(i) for i in value]
+        elif isinstance(value, numbers.Integral):
+            out[name] = int(value)
+        elif isinstance(value, numbers.Real):
+            out[name] = float(value)
+        else:
+            out[name] = str(value)
+    return out
 
 
-def _format_p(p: float) -> str:
-    """Format a p-value as the grid does: three decimals down to 0.001, then "3.2e-07"."""
-    return "0" if p == 0 else f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
+def _finite_or_none(x: Any) -> float | None:
+    """Return a float for JSON, or None for NaN/inf (the protocol's "no value")."""
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
-def _format_num(x: float) -> str:
-    return f"{x:.4g}"
+def ledger_payload(ledger: Ledger, test: str, generation: int, reason: str) -> dict[str, Any]:
+    """Return the ``_ledger`` trait value (see ``docs/widget-protocol.md``)."""
+    return {
+        "error_control": ledger.error_control,
+        "method": ledger.method,
+        "alpha": float(ledger.alpha),
+        "test": str(test),
+        "n_tests": len(ledger),
+        "n_discoveries": int(ledger.n_discoveries),
+        "rule": ledger.rule,
+        "generation": int(generation),
+        "reason": str(reason),
+    }
 
 
-def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1000) -> str:
-    """Render a ``Comparison.to_frame()`` as a self-contained, status-coloured HTML table."""
-    if max_rows < 1:
-        raise ValueError(f"`max_rows` must be a positive integer, got {max_rows!r}.")
-    total = len(frame)
-    if total > max_rows:
-        order = frame["pvalue_adj"].where(frame["status"] != "target", -1.0).fillna(np.inf)
-        keep = np.sort(np.argsort(order.to_numpy(), kind="stable")[:max_rows])
-        frame = frame.iloc[keep]
-        title += f" · showing {max_rows} of {total} rows (the smallest adjusted p-values)"
-    frame = frame.copy()
-    frame.columns = [str(c) for c in frame.columns]
+def walk_payload(result: Walk, offset: int, error_control: str) -> dict[str, Any]:
+    """Return the ``_walk`` trait value of a :class:`Walk`.
 
-    def row_style(row: pd.Series) -> list[str]:
-        strong, pale = STATUS_COLORS.get(str(row.get("status")), STATUS_COLORS["out"])
-        cells = [f"background-color: {pale}; color: #1a1a1a"] * len(row)
-        if "status" in row.index:
-            cells[list(row.index).index("status")] += f"; font-weight: bold; color: {strong}"
-        cells[0] += f"; border-left: 4px solid {strong}"
-        return cells
+    Its start sits at history position ``offset``; its path fills the history from there on.
+    """
+    frame = result.to_frame()
+    steps = [
+        {
+            "from": int(r["from"]),
+            "to": int(r["to"]),
+            "varied": None if r["varied"] is None else str(r["varied"]),
+            "pvalue": _finite_or_none(r["pvalue"]),
+            "pvalue_adj": _finite_or_none(r["pvalue_adj"]),
+            "effect": _finite_or_none(r["effect"]),
+        }
+        for _, r in frame.iterrows()
+    ]
+    return {
+        "path": [int(i) for i in result.path],
+        "steps": steps,
+        "stopped": str(result.stopped),
+        "offset": int(offset),
+        "test": str(result.test),
+        "correction": str(result.correction),
+        "alpha": float(result.alpha),
+        "neighbors": str(result.neighbors),
+        "error_control": str(error_control),
+    }
 
-    formats: dict[str, Any] = {str(p): _label for p in sweep.params}
-    formats.update({c: _format_p for c in ("pvalue", "pvalue_adj")})
-    formats.update({c: _format_num for c in ("mean", "median", "statistic", "diff_mean")})
-    formats["effect"] = "{:.2f}"
-    styler = (
-        frame.style.apply(row_style, axis=1)
-        .format(escape="html", na_rep="—", precision=4)
-        .format({c: f for c, f in formats.items() if c in frame.columns}, escape="html", na_rep="—")
-        .format_index(escape="html", axis=0)
-        .format_index(escape="html", axis=1)
-        .set_table_attributes('class="sweepwalk-table" style="border-collapse:collapse"')
-        .set_table_styles([{"selector": "th, td", "props": "padding: 2px 6px"}])
-    )
-    caption = html.escape(f"{sweep.metric} ({sweep.goal}) · {title}")
-    return (
-        f'<div class="sweepwalk-static"><div style="font-weight:bold">{caption}</div>'
-        f"{_legend()}{styler.to_html()}</div>"
-    )
+
+def importance_reply(frame: pd.DataFrame, seconds: float) -> dict[str, Any]:
+    """Return the ``importance-response`` body (without ``kind``/``id``) of a table.
+
+    Small per-parameter JSON lists (NaN as ``null``), plus the settings from ``frame.attrs``.
+    """
+    ints = ("pairs", "tested", "too_few_runs", "significant")
+    floats = ("share_significant", "median_abs_effect", "equivalent")
+    body: dict[str, Any] = {"params": [str(p) for p in frame.index]}
+    for column in ints:
+        body[column] = [int(x) for x in frame[column]]
+    for column in floats:
+        body[column] = [_finite_or_none(x) for x in frame[column]]
+    body["verdict"] = [str(x) for x in frame["verdict"]]
+    attrs = frame.attrs
+    body["settings"] = {
+        "test": str(attrs.get("test", "")),
+        "correction": str(attrs.get("correction", "")),
+        "alpha": _finite_or_none(attrs.get("alpha")),
+        "neighbors": str(attrs.get("neighbors", "")),
+        "margin": _finite_or_none(attrs.get("margin")),
+        "family": int(attrs.get("family", 0)),
+    }
+    body["seconds"] = float(seconds)
+    return body

@@ -144,7 +144,10 @@ def check_alpha(alpha: Any, name: str = "alpha") -> float:
     """
     ok = isinstance(alpha, numbers.Real) and not isinstance(alpha, (bool, np.bool_))
     if not ok or not math.isfinite(float(alpha)) or not 0 < float(alpha) < 1:
-        raise ValueError(f"`{name}` must be a number strictly between 0 and 1, got {alpha!r}.")
+        raise ValueError(
+            f"`{name}` must be a number strictly between 0 and 1, got {alpha!r} "
+            f"(0 < {name} < 1 is required)."
+        )
     return float(alpha)
 
 
@@ -464,6 +467,13 @@ def check_config_id(i: Any, n_configs: int, argument: str = "i") -> int:
             f"config id {int(i)} does not exist; `{argument}` must be in 0..{n_configs - 1}."
         )
     return int(i)
+
+
+def check_config_ids(ids: Any, n_configs: int, argument: str = "ids") -> list[int]:
+    """Validate a list of configuration ids; return them as ints, duplicates dropped, in order."""
+    if isinstance(ids, (str, bytes, dict)) or not isinstance(ids, Iterable):
+        raise TypeError(f"`{argument}` must be a list of config ids, got {ids!r}.")
+    return list(dict.fromkeys(check_config_id(i, n_configs, argument) for i in ids))
 
 
 class SweepKeyError(KeyError):

@@ -1,59 +1,48 @@
-# mypy: disable-error-code="arg-type"
 """The notebook widget: a sweep as a grid where a click makes a row the target.
 
-Thin by design: traitlets that either side may write, observers that call the engine
-(:meth:`Sweep.compare`), and the serialisation in :mod:`sweepwalk._serialization`. The wire
-protocol is ``docs/widget-protocol.md``. Scores are one float per seed per configuration.
+A thin view over a :class:`~sweepwalk.session.Session` (``w.session``), which holds the walk:
+traitlets mirror the session's user-visible state, one observer pushes every change of the
+session to the frontend in one message, and one table maps custom-message kinds to handlers.
+The wire protocol is ``docs/widget-protocol.md``. Scores are one float per seed per
+configuration.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import numbers
 import pathlib
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anywidget
-import numpy as np
 import pandas as pd
 import traitlets as t
 
-from . import _widget_insights as insights
-from ._serialization import render_html, results_key, results_payload, sweep_payload
-from ._validation import check_choice, check_config_id
-from .stats import TESTS as _STATS_TESTS
-from .stats import canonical_method
+from . import _validation as v
+from ._serialization import (
+    importance_reply,
+    ledger_payload,
+    results_payload,
+    sweep_payload,
+    walk_payload,
+)
+from .session import Session, as_sweep, default_target
+from .sweep import Sweep
 
 if TYPE_CHECKING:
-    from .compare import Comparison
-    from .sweep import Sweep
     from .walk import Walk
+
+__all__ = ["SweepWidget", "default_target", "explore"]
 
 logger = logging.getLogger("sweepwalk")
 
-TESTS = tuple(_STATS_TESTS)
-#: The corrections the controls offer ("none" + statsmodels' multipletests methods); an alias
-#: that ``multipletests`` accepts ("h", "fdr_i", ...) is normalised to one of these names.
-CORRECTIONS = (
-    "none",
-    "bonferroni",
-    "sidak",
-    "holm-sidak",
-    "holm",
-    "simes-hochberg",
-    "hommel",
-    "fdr_bh",
-    "fdr_by",
-    "fdr_tsbh",
-    "fdr_tsbky",
-)
-_CORRECTION_NAMES = {canonical_method(c): c for c in CORRECTIONS[1:]}
-AGAINST = ("neighbors", "all")
-NEIGHBORS = ("adjacent", "axis")
-ERROR_CONTROLS = insights.ERROR_CONTROLS
-_KINDS = ("detail", "importance", "walk")
-_STATE = ("target", "test", "correction", "alpha", "against", "neighbors")
+#: traits either side may write, each checked by the session's own validation
+PUBLIC = ("target", "test", "correction", "alpha", "against", "neighbors", "error_control")
+#: traits only Python writes (derived results): a frontend update of one is refused
+PYTHON_ONLY = ("_sweep", "_results", "_ledger", "_walk", "_error", "_progress")
+#: seconds between two progress updates sent to the frontend (each one is a comm message)
+_PROGRESS_EVERY = 0.1
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _BUNDLE = _STATIC / "widget.js"
@@ -75,78 +64,57 @@ export default { render };
 """
 
 
-class _ConfigId(t.Int):
-    """An integer config id; accepts numpy integers (``results.index[0]``), rejects bools."""
+class _Checked(t.TraitType):
+    """A trait whose values are checked (and normalised) by a sweepwalk validator."""
 
-    def validate(self, obj: Any, value: Any) -> int:
-        if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
-            return int(value)
-        return super().validate(obj, value)
+    def __init__(self, check: Callable[[Any, Any], Any], default: Any) -> None:
+        super().__init__(default)
+        self._check = check
 
-
-def _correction(value: Any) -> str:
-    """Return the controls' name of a correction, accepting statsmodels' aliases."""
-    if isinstance(value, str) and value.lower() != "none":
+    def validate(self, obj: Any, value: Any) -> Any:
         try:
-            return _CORRECTION_NAMES.get(canonical_method(value), value)
-        except ValueError:
-            pass
-    return check_choice(value, "correction", CORRECTIONS)
+            return self._check(obj, value)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise t.TraitError(str(exc)) from None
 
 
-def _choice(value: str, name: str, allowed: tuple[str, ...]) -> str:
-    try:
-        return check_choice(value, name, allowed)
-    except ValueError as exc:
-        raise t.TraitError(str(exc)) from None
+def _sync(trait: t.TraitType) -> t.TraitType:
+    # no echo: the message that answers a frontend change carries the state it was computed for
+    return trait.tag(sync=True, echo_update=False)
 
 
-def _check_alpha(alpha: Any, error: type[Exception]) -> float:
-    ok = isinstance(alpha, numbers.Real) and not isinstance(alpha, (bool, np.bool_))
-    if not (ok and math.isfinite(alpha) and 0 < alpha < 1):
-        raise error(f"`alpha` must be a number with 0 < alpha < 1, got {alpha!r}.")
-    return float(alpha)
+def _session_attr(name: str) -> Any:
+    """Return a read-only widget attribute that reads ``w.session.<name>`` (with its doc)."""
+    return property(lambda w: getattr(w.session, name), doc=getattr(Session, name).__doc__)
 
 
-class SweepWidget(insights.InsightsMixin, anywidget.AnyWidget):
+class SweepWidget(anywidget.AnyWidget):
     """A sweep as an interactive grid: click a row to make it the target.
 
-    Build it with :func:`explore`. Either side may write the public traits ``target``, ``test``,
-    ``correction``, ``alpha``, ``against``, ``neighbors`` and ``selected``; every change recomputes
-    ``sweep.compare(...)`` in the kernel and repaints the grid. ``w.observe(fn, names="target")``
-    follows the user's clicks. Scores are one float per seed per configuration.
+    Build it with :func:`explore`. A view over a :class:`~sweepwalk.session.Session`
+    (``w.session``): either side may write the public traits ``target``, ``test``,
+    ``correction``, ``alpha``, ``against``, ``neighbors``, ``error_control`` and ``selected``;
+    every change recomputes ``sweep.compare(...)`` in the kernel and repaints the grid.
+    ``w.observe(fn, names="target")`` follows the user's clicks. Scores are one float per seed
+    per configuration.
 
     Parameters
     ----------
     sweep : Sweep
         The sweep to show.
-    target : int, optional
-        Config id of the first target; default: :func:`default_target`.
-    test, correction, alpha, against, neighbors
-        The comparison settings, as in :meth:`Sweep.compare` (an alias of a correction, such
-        as ``"h"``, is normalised to its name, ``"holm"``).
-    error_control : {"per-target", "walk"}, default "per-target"
-        The rule that decides the statuses shown: each target's family corrected on its own
-        (``correction`` at ``alpha``), or a walk-wide online FDR procedure (LOND at ``alpha``)
-        over every test of the walk (see :class:`~sweepwalk.ledger.Ledger`).
+    target, test, correction, alpha, against, neighbors, error_control
+        The first target and the settings, as in :class:`~sweepwalk.session.Session`
+        (``error_control="walk"``: the statuses shown are a walk-wide LOND ledger's).
 
     Attributes
     ----------
-    sweep : Sweep
-        The sweep shown.
-    results : pandas.DataFrame
-        ``sweep.compare(...).to_frame()`` for the current state: what the grid shows.
-    path : list of int
-        Every target visited, in order (back/forward moves included).
-    selection, selected_runs : pandas.DataFrame
-        The selected configurations with their statistics; their long-format runs.
+    session : Session
+        The walk itself (history, cursor, path, ledger, last walk), usable without the widget;
+        ``sweep``, ``comparison``, ``results`` (what the grid shows), ``path``, ``selection``,
+        ``selected_runs``, ``last_walk`` and ``random_state`` are the session's.
     ledger : pandas.DataFrame
         Every test made so far (``Ledger.to_frame()``); a change of rule, alpha or test starts a
         fresh ledger.
-    last_walk : Walk or None
-        The last greedy walk (:meth:`walk` or the "walk from here" button).
-    random_state : int
-        Seed of the permutation test (not synced), so that the grid's p-values are reproducible.
 
     Notes
     -----
@@ -159,37 +127,32 @@ class SweepWidget(insights.InsightsMixin, anywidget.AnyWidget):
     if _CSS.is_file():
         _css = _CSS
 
-    target = _ConfigId(0).tag(sync=True)
+    target = _sync(_Checked(lambda w, x: w.session.resolve(x), 0))
     """Config id of the target (the row every other row is compared with)."""
-    test = t.Unicode("ks").tag(sync=True)
-    correction = t.Unicode("none").tag(sync=True)
-    alpha = t.Float(0.05).tag(sync=True)
-    against = t.Unicode("neighbors").tag(sync=True)
-    neighbors = t.Unicode("adjacent").tag(sync=True)
-    selected = t.List(_ConfigId()).tag(sync=True)
-    """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
-    error_control = t.Unicode("per-target").tag(sync=True)
+    test = _sync(_Checked(lambda w, x: v.check_test(x), "ks"))
+    correction = _sync(_Checked(lambda w, x: v.check_correction(x), "none"))
+    alpha = _sync(_Checked(lambda w, x: v.check_alpha(x), 0.05))
+    against = _sync(_Checked(lambda w, x: v.check_against(x), "neighbors"))
+    neighbors = _sync(_Checked(lambda w, x: v.check_neighbors(x), "adjacent"))
+    error_control = _sync(_Checked(lambda w, x: v.check_error_control(x), "per-target"))
     """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
+    selected = _sync(_Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
+    """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
 
-    random_state = 0
-    """Seed of the permutation test (not synced): the grid's p-values are reproducible, equal to
-    ``sweep.compare(..., test="permutation", random_state=w.random_state)``."""
-
-    _history = t.List(t.Int()).tag(sync=True)
-    _history_index = t.Int(0).tag(sync=True)
+    # the frontend writes it to move along the history (back/forward/breadcrumb)
+    _history_index = _sync(t.Int(0))
     _sweep = t.Dict().tag(sync=True)
     _results = t.Dict().tag(sync=True)
-    _error = t.Unicode("").tag(sync=True)
-    _busy = t.Bool(False).tag(sync=True)
     _ledger = t.Dict().tag(sync=True)
     _walk = t.Dict().tag(sync=True)
+    _error = t.Unicode("").tag(sync=True)
     _progress = t.Float(-1.0).tag(sync=True)
 
     def __init__(
         self,
         sweep: Sweep,
         *,
-        target: int | None = None,
+        target: int | dict[str, Any] | None = None,
         test: str = "ks",
         correction: str = "none",
         alpha: float = 0.05,
@@ -197,298 +160,202 @@ class SweepWidget(insights.InsightsMixin, anywidget.AnyWidget):
         neighbors: str = "adjacent",
         error_control: str = "per-target",
     ) -> None:
-        from .sweep import Sweep
-
-        if not isinstance(sweep, Sweep):
-            raise TypeError(f"`sweep` must be a sweepwalk.Sweep, got {type(sweep).__name__}.")
-        self._engine = sweep
-        self._n_configs = len(sweep.configs)
-        self._comparison: Comparison | None = None
-        self._frame: pd.DataFrame | None = None
-        self._computed_key: str | None = None
-        self._computed_rule: str | None = None
-        self._statuses: np.ndarray | None = None  # walk-wide statuses (ledger), else None
-        self._keeper = insights.LedgerKeeper()
-        self._last_walk: Walk | None = None
-        correction = _correction(correction)
-        for name, value, allowed in (
-            ("test", test, TESTS),
-            ("against", against, AGAINST),
-            ("neighbors", neighbors, NEIGHBORS),
-            ("error_control", error_control, ERROR_CONTROLS),
-        ):
-            check_choice(value, name, allowed)
-        _check_alpha(alpha, ValueError)
-        first = default_target(sweep) if target is None else target
-        first = check_config_id(first, self._n_configs, "target")
+        settings = dict(test=test, correction=correction, alpha=alpha, against=against)
+        settings.update(neighbors=neighbors, error_control=error_control)
+        self.session = Session(sweep, target=target, **settings)  # type: ignore[arg-type]
+        self._pushing = False
+        self._shown: tuple[Any, ...] = ()
+        s = self.session
         super().__init__(
-            target=first,
-            test=test,
-            correction=correction,
-            alpha=alpha,
-            against=against,
-            neighbors=neighbors,
-            error_control=error_control,
-            _sweep=sweep_payload(sweep, TESTS, CORRECTIONS),
+            **{name: getattr(s, name) for name in PUBLIC},
+            _history_index=s.cursor,
+            _sweep=sweep_payload(sweep),
         )
-        self._path: list[int] = [self.target]
-        self._history = [self.target]
-        self._history_index = 0
-        self.observe(self._on_target, names=["target"])
-        self.observe(self._recompute, names=[*_STATE, "error_control"])
+        self.observe(self._to_session, names=[*PUBLIC, "selected"])
         self.on_msg(self._on_custom_msg)
-        self._recompute()
+        s.observe(self._push)
+        self._push()
 
-    # -- validation -------------------------------------------------------------------------
-    @t.validate("target")
-    def _valid_target(self, proposal: dict[str, Any]) -> int:
+    # -- state: one message per change -------------------------------------------------------
+    def _to_session(self, change: dict[str, Any]) -> None:
+        if not self._pushing:
+            setattr(self.session, change["name"], change["new"])
+
+    def _push(self, session: Session | None = None) -> None:
+        """Mirror the session into the traits, in one message to the frontend."""
+        s = self.session
+        self._pushing = True
         try:
-            return check_config_id(proposal["value"], self._n_configs, "target")
-        except (TypeError, KeyError) as exc:
-            raise t.TraitError(str(exc)) from None
-
-    @t.validate("selected")
-    def _valid_selected(self, proposal: dict[str, Any]) -> list[int]:
-        seen: dict[int, None] = {}
-        for i in proposal["value"]:
-            try:
-                seen[check_config_id(i, self._n_configs, "selected")] = None
-            except (TypeError, KeyError) as exc:
-                raise t.TraitError(str(exc)) from None
-        return list(seen)
-
-    @t.validate("test")
-    def _valid_test(self, proposal: dict[str, Any]) -> str:
-        return _choice(proposal["value"], "test", TESTS)
-
-    @t.validate("correction")
-    def _valid_correction(self, proposal: dict[str, Any]) -> str:
-        try:
-            return _correction(proposal["value"])
-        except ValueError as exc:
-            raise t.TraitError(str(exc)) from None
-
-    @t.validate("against")
-    def _valid_against(self, proposal: dict[str, Any]) -> str:
-        return _choice(proposal["value"], "against", AGAINST)
-
-    @t.validate("neighbors")
-    def _valid_neighbors(self, proposal: dict[str, Any]) -> str:
-        return _choice(proposal["value"], "neighbors", NEIGHBORS)
-
-    @t.validate("error_control")
-    def _valid_error_control(self, proposal: dict[str, Any]) -> str:
-        return _choice(proposal["value"], "error_control", ERROR_CONTROLS)
-
-    @t.validate("alpha")
-    def _valid_alpha(self, proposal: dict[str, Any]) -> float:
-        return _check_alpha(proposal["value"], t.TraitError)
-
-    @t.validate("_history_index")
-    def _valid_history_index(self, proposal: dict[str, Any]) -> int:
-        return min(max(int(proposal["value"]), 0), max(len(self._history) - 1, 0))
-
-    # -- observers --------------------------------------------------------------------------
-    def _on_target(self, change: dict[str, Any]) -> None:
-        new = int(change["new"])
-        history, index = list(self._history), self._history_index
-        if not (0 <= index < len(history) and history[index] == new):
-            # A new step of the walk: forget the forward branch, as a browser does.
-            history = [*history[: index + 1], new]
             with self.hold_sync():
-                self._history = history
-                self._history_index = len(history) - 1
-        self._path.append(new)
+                for name in (*PUBLIC, "selected"):
+                    if getattr(self, name) != getattr(s, name):
+                        setattr(self, name, getattr(s, name))
+                self._history_index = s.cursor
+                try:
+                    self._results = self._results_for(s)
+                    self._error = ""
+                except Exception as exc:
+                    logger.error("sweepwalk: recomputing the comparison failed", exc_info=True)
+                    self._error = f"{type(exc).__name__}: {exc}"
+                self._ledger = ledger_payload(
+                    s.ledger, s.ledger_test, s.ledger_generation, s.ledger_reason
+                )
+                if s.last_walk is not None:
+                    self._walk = walk_payload(s.last_walk, s.walk_offset, s.walk_rule)
+        finally:
+            self._pushing = False
 
-    def _state_key(self) -> str:
-        return results_key(
-            self.target, self.test, self.correction, self.alpha, self.against, self.neighbors
-        )
-
-    def _compare(self) -> Comparison:
-        return self._engine.compare(
-            self.target,
-            against=self.against,
-            test=self.test,
-            correction=self.correction,
-            alpha=self.alpha,
-            neighbors=self.neighbors,
-            random_state=self.random_state,
-        )
-
-    def _recompute(self, change: dict[str, Any] | None = None) -> None:
-        key, rule = self._state_key(), self.error_control
-        if (key, rule) == (self._computed_key, self._computed_rule):
-            return  # several traits changed in one message: compute once
-        self._computed_key, self._computed_rule = key, rule
-        self._busy = True
-        try:
-            comparison = self._compare()
-            # every comparison shown is a family of tests the user made: record it
-            words = self._keeper.record(comparison, rule, self.alpha, self.test)
-            self._statuses = words if rule == "walk" else None
-            payload = results_payload(
-                comparison, self._engine.params, key=key, status=self._statuses
-            )
-        except Exception as exc:
-            logger.error("sweepwalk: recomputing the comparison failed", exc_info=True)
-            self._comparison = self._frame = None
-            with self.hold_sync():
-                self._error = f"{type(exc).__name__}: {exc}"
-                self._busy = False
-            return
-        self._comparison, self._frame = comparison, None  # to_frame() on demand
-        with self.hold_sync():
-            self._results = payload
-            self._ledger = self._keeper.payload()
-            self._error = ""
-            self._busy = False
+    def _results_for(self, s: Session) -> dict[str, Any]:
+        comparison, statuses = s.comparison, s.statuses
+        shown = (comparison, statuses is None, s.cursor, tuple(s.history))
+        if shown != self._shown:  # a selection or walk-only change keeps the comparison
+            state = {**s.settings, "history": s.history, "cursor": s.cursor}
+            self._shown = shown
+            return results_payload(comparison, s.sweep.params, state=state, status=statuses)
+        return self._results
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply a state update from the frontend; an invalid value is refused visibly.
 
-        traitlets restores every trait of the message, the frontend is sent the kernel's values
-        back, and ``_error`` says why, instead of an exception in the kernel log only.
+        A write of a Python-only trait is refused; an invalid value restores every trait of
+        the message. Either way the frontend is sent the kernel's values back and ``_error``
+        says why, instead of an exception in the kernel log only. ``_history_index`` is an
+        explicit move along the history (clamped to it).
         """
+        refused = [k for k in sync_data if k in PYTHON_ONLY]
+        data = {k: x for k, x in sync_data.items() if k not in refused}
+        s = self.session
         try:
-            super().set_state(sync_data)
-        except t.TraitError as exc:
+            with s.batch():
+                position = data.pop("_history_index", None)
+                if position is not None:
+                    for name, value in data.items():  # check all before the move applies
+                        if name in self.keys:
+                            self.traits()[name].validate(self, value)
+                    index = v.check_int(position, "_history_index") or 0
+                    s.go(min(index, len(s.history) - 1))
+                super().set_state(data)  # a target other than the move's is a new step
+        except (t.TraitError, TypeError, ValueError, KeyError) as exc:
             logger.warning("sweepwalk: refused a state update from the frontend: %s", exc)
             self._error = str(exc)
             self.send_state(key=[k for k in sync_data if k in self.keys])
-
-    def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
-        if not isinstance(content, dict):
             return
-        msg_id = content.get("id")
-        kind = content.get("kind")
-        if kind in ("importance", "walk"):
-            handler = self._reply_importance if kind == "importance" else self._reply_walk
-            try:
-                reply = handler(content)
-            except Exception as exc:
-                logger.warning("sweepwalk: %s request failed", kind, exc_info=True)
-                self.send(
-                    {"kind": "error", "id": msg_id, "message": f"{type(exc).__name__}: {exc}"}
-                )
-                return
-            self.send({"kind": f"{kind}-response", "id": msg_id, **reply})
+        if refused:
+            self._error = f"the frontend cannot write {refused}: Python computes them"
+            self.send_state(key=refused)
+
+    # -- request/reply custom messages -------------------------------------------------------
+    def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
+        msg = content if isinstance(content, dict) else {}
+        msg_id = msg.get("id")
+        if not (msg_id is None or isinstance(msg_id, (str, int))) or isinstance(msg_id, bool):
+            msg_id = repr(msg_id)  # the reply stays valid JSON whatever the request held
+        kind = msg.get("kind")
+        handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            message = f"unknown message kind {kind!r}; allowed: {list(_HANDLERS)}"
+            self.send({"kind": "error", "id": msg_id, "message": message})
             return
         try:
-            if kind != "detail":
-                raise ValueError(f"unknown message kind {kind!r}; allowed: {list(_KINDS)}")
-            config = check_config_id(content.get("config"), self._n_configs, "config")
-            target = int(self.target)
-            scores = [self._engine.scores(i).astype("<f8").tobytes() for i in (target, config)]
+            body, out = handler(self, msg)
         except Exception as exc:
-            self.send({"kind": "error", "id": msg_id, "message": str(exc)})
+            expected = isinstance(exc, (TypeError, ValueError, KeyError))
+            if not expected:
+                logger.warning("sweepwalk: %s request failed", kind, exc_info=True)
+            message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+            self.send({"kind": "error", "id": msg_id, "message": message})
             return
-        reply = {"kind": "detail-response", "id": msg_id, "config": config, "target": target}
-        self.send(reply, buffers=scores)
+        self.send({"kind": f"{kind}-response", "id": msg_id, **body}, buffers=out)
 
-    # -- Python-side API --------------------------------------------------------------------
-    @property
-    def sweep(self) -> Sweep:
-        """The :class:`Sweep` shown."""
-        return self._engine
+    def _reply_detail(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+        config = v.check_config_id(msg.get("config"), len(self.sweep.configs), "config")
+        target = self.session.target
+        scores = [self.sweep.scores(i).astype("<f8").tobytes() for i in (target, config)]
+        return {"config": config, "target": target}, scores
 
-    @property
-    def comparison(self) -> Comparison:
-        """The :class:`Comparison` for the current state (what the grid shows)."""
-        if self._comparison is None or self._computed_key != self._state_key():
-            return self._compare()  # raises the error the widget shows
-        return self._comparison
+    def _reply_importance(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
+        frame = self.importance(
+            margin=msg.get("margin"), correction=msg.get("correction", "fdr_bh")
+        )
+        return importance_reply(frame, frame.attrs.get("seconds", 0.0)), None
 
-    @property
-    def results(self) -> pd.DataFrame:
-        """``w.sweep.compare(...).to_frame()`` for the current state: what the grid shows."""
-        comparison = self.comparison
-        if comparison is not self._comparison:
-            return comparison.to_frame()
-        if self._frame is None:
-            self._frame = comparison.to_frame()
-            if self._statuses is not None:  # walk-wide: the ledger's decisions
-                insights.apply_statuses(self._frame, comparison.ids, self._statuses)
-        return self._frame.copy()
+    def _reply_walk(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
+        self.walk(msg.get("start"))  # the walk arrives with the state message, before this
+        return {}, None
 
-    @property
-    def path(self) -> list[int]:
-        """Config ids visited as targets, in order (back/forward moves included)."""
-        return list(self._path)
+    # -- Python-side API: the session's ------------------------------------------------------
+    sweep = _session_attr("sweep")
+    comparison = _session_attr("comparison")
+    results = _session_attr("results")
+    path = _session_attr("path")
+    _history = _session_attr("history")
+    selection = _session_attr("selection")
+    selected_runs = _session_attr("selected_runs")
+    last_walk = _session_attr("last_walk")
 
     @property
-    def selection(self) -> pd.DataFrame:
-        """The selected configurations, with their statistics.
-
-        The parameters and statistics of ``sweep.configs``, joined with their comparison with
-        the target (``status`` is ``"out"`` for rows outside the comparison).
-        """
-        configs = self._engine.configs.loc[list(self.selected)]
-        results = self.results
-        extra = [c for c in results.columns if c not in configs.columns]
-        out = configs.join(results[extra], how="left")
-        if "status" in out.columns:
-            out["status"] = out["status"].astype(object).where(out["status"].notna(), "out")
-        return out
+    def ledger(self) -> pd.DataFrame:
+        """Every test made while walking, in order (``Ledger.to_frame()``, ``attrs["rule"]``)."""
+        return self.session.ledger_frame()
 
     @property
-    def selected_runs(self) -> pd.DataFrame:
-        """The long-format runs (``sweep.runs``) of the selected configurations."""
-        runs = self._engine.runs
-        return runs[runs["config"].isin(list(self.selected))].copy()
+    def random_state(self) -> Any:
+        """Seed of the permutation test and the bootstrap intervals (not synced)."""
+        return self.session.random_state
+
+    @random_state.setter
+    def random_state(self, value: Any) -> None:
+        self.session.random_state = value
 
     def back(self) -> None:
         """Step back along the walk (like Alt+Left in the grid); no-op at the start."""
-        self._move(-1)
+        self.session.back()
 
     def forward(self) -> None:
         """Step forward along the walk (like Alt+Right in the grid); no-op at the end."""
-        self._move(+1)
+        self.session.forward()
 
-    def _move(self, step: int) -> None:
-        index = self._history_index + step
-        if 0 <= index < len(self._history):
-            with self.hold_trait_notifications():
-                self._history_index = index
-                self.target = self._history[index]
+    def walk(self, start: int | None = None) -> Walk:
+        """Walk greedily from ``start`` (default: the target) and lay the path out to play."""
+        return self.session.walk(start)
+
+    def importance(
+        self, *, margin: float | None = None, correction: str = "fdr_bh"
+    ) -> pd.DataFrame:
+        """Which parameters matter over the whole sweep (``Session.importance``).
+
+        Progress (fraction of pairs done) goes to the ``_progress`` trait while it runs
+        (``-1`` when idle); ``attrs["seconds"]`` is the time it took.
+        """
+        margin = v.check_positive(margin, "margin")  # a bad request sends no progress
+        correction = v.check_correction(correction)
+        last = [0.0]
+
+        def progress(fraction: float) -> None:  # throttled: each update is a comm message
+            now = time.perf_counter()
+            if fraction >= 1.0 or now - last[0] >= _PROGRESS_EVERY:
+                last[0] = now
+                self._progress = float(min(max(fraction, 0.0), 1.0))
+
+        self._progress = 0.0
+        started = time.perf_counter()
+        try:
+            frame = self.session.importance(margin=margin, correction=correction, progress=progress)
+        finally:
+            self._progress = -1.0
+        frame.attrs["seconds"] = time.perf_counter() - started
+        return frame
 
     def to_html(self, max_rows: int = 1000) -> str:
-        """Render the current view as a static, coloured HTML table (for nbconvert, sharing).
-
-        Rows are coloured by status with the same colour-blind-safe palette and legend as the
-        grid; every text from the data is HTML-escaped.
-
-        Parameters
-        ----------
-        max_rows : int, default 1000
-            Largest number of rows to render. A larger comparison (``against="all"`` on a big
-            sweep) keeps the target and the rows with the smallest adjusted p-values, in config
-            order, and says so above the table.
-        """
-        return render_html(self.results, self._engine, self._state_key_title(), max_rows)
-
-    def _state_key_title(self) -> str:
-        return (
-            f"target #{self.target} · test={self.test} · correction={self.correction} · "
-            f"alpha={self.alpha:g} · against={self.against} · neighbors={self.neighbors}"
-        )
+        """Render the current view as a static, status-coloured HTML table (text escaped)."""
+        return self.session.to_html(max_rows)
 
 
-def default_target(sweep: Sweep) -> int:
-    """Return the config with the best mean (by ``goal``) among those with ``n >= min_runs``.
-
-    Falls back to every configuration with a finite mean, then to config 0.
-    """
-    configs = sweep.configs
-    means = configs["mean"].to_numpy(dtype=np.float64, na_value=np.nan)
-    if sweep.goal == "min":
-        means = -means
-    eligible = (configs["n"].to_numpy() >= sweep.min_runs) & np.isfinite(means)
-    if not eligible.any():
-        eligible = np.isfinite(means)
-    if not eligible.any():
-        return 0
-    return int(np.argmax(np.where(eligible, means, -np.inf)))
+_HANDLERS: dict[str, Callable[[SweepWidget, dict[str, Any]], tuple[dict[str, Any], Any]]] = {
+    "detail": SweepWidget._reply_detail,
+    "importance": SweepWidget._reply_importance,
+    "walk": SweepWidget._reply_walk,
+}
 
 
 def explore(
@@ -530,7 +397,7 @@ def explore(
     -------
     SweepWidget
         Display it (last expression of a cell); read ``w.target``, ``w.path``, ``w.results``,
-        ``w.selection`` back in Python.
+        ``w.selection`` back in Python, or walk on without the widget with ``w.session``.
 
     Examples
     --------
@@ -539,43 +406,7 @@ def explore(
     >>> w = sweepwalk.explore(runs, metric="accuracy", seed="seed",
     ...                       params=["solver", "momentum", "learning_rate_init"])  # doctest: +SKIP
     """
-    from .sweep import Sweep
-
-    if isinstance(data, Sweep):
-        given = {"metric": metric, "params": params, "seed": seed}
-        extra = [k for k, v in given.items() if v is not None]
-        if extra:
-            raise TypeError(
-                f"{', '.join(f'`{k}`' for k in extra)} only apply when `data` is a DataFrame; "
-                "the Sweep already defines them."
-            )
-        if goal not in ("max", data.goal):  # "max" is the default: the Sweep's goal wins
-            raise ValueError(
-                f"`goal`={goal!r} differs from the Sweep's goal {data.goal!r}; build the Sweep "
-                f"with goal={goal!r} instead."
-            )
-        sweep = data
-    elif isinstance(data, pd.DataFrame):
-        if metric is None:
-            raise TypeError(
-                "`metric` is required when `data` is a DataFrame: name the score column, e.g. "
-                f"explore(df, metric=...); the columns are {[str(c) for c in data.columns]}."
-            )
-        sweep = Sweep.from_runs(data, metric=metric, params=params, seed=seed, goal=goal)
-    else:
-        raise TypeError(
-            f"`data` must be a pandas DataFrame (long format) or a sweepwalk.Sweep, "
-            f"got {type(data).__name__}."
-        )
-    if isinstance(target, dict):
-        target = sweep.find(**target)
-    return SweepWidget(
-        sweep,
-        target=target,
-        test=test,
-        correction=correction,
-        alpha=alpha,
-        against=against,
-        neighbors=neighbors,
-        error_control=error_control,
-    )
+    sweep = as_sweep(data, metric=metric, params=params, seed=seed, goal=goal)
+    settings = dict(test=test, correction=correction, alpha=alpha, against=against)
+    settings.update(neighbors=neighbors, error_control=error_control)
+    return SweepWidget(sweep, target=target, **settings)  # type: ignore[arg-type]

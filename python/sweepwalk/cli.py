@@ -457,6 +457,61 @@ def _write_notes(notes: Sequence[str], stream: IO[str]) -> None:
         stream.write(f"note: {note}\n")
 
 
+def cmd_walk(args: argparse.Namespace, stdout: IO[str]) -> None:
+    """``sweepwalk walk``: the greedy walk from ``--start``, its tests recorded in a ledger."""
+    from ._validation import check_config_id
+    from ._vocab import ERROR_CONTROLS
+    from .session import Session
+
+    if args.error_control not in ERROR_CONTROLS:
+        raise CLIError(
+            f"--error-control {args.error_control!r}: expected one of {', '.join(ERROR_CONTROLS)}"
+        )
+    sweep, runs = _load_sweep(args)
+    start = check_config_id(_resolve_target(sweep, runs, args.start), len(sweep), "--start")
+    session = Session(
+        sweep,
+        target=start,
+        test=args.test,
+        correction=args.correction,
+        alpha=args.alpha,
+        neighbors=args.neighbors,
+        error_control=args.error_control,
+        random_state=args.random_state,
+    )
+    result = session.walk()
+    frame = result.to_frame()
+    ledger = session.ledger
+    if args.format == "csv":
+        frame.to_csv(stdout)
+        return
+    meta = {
+        "metric": sweep.metric,
+        "goal": sweep.goal,
+        "start": result.start,
+        "end": result.end,
+        "path": [int(i) for i in result.path],
+        "stopped": result.stopped,
+        **{k: _plain(v) for k, v in session.settings.items() if k not in {"target", "against"}},
+        "n_tests": len(ledger),
+        "n_discoveries": int(ledger.n_discoveries),
+        "rule": ledger.rule,
+    }
+    if args.format == "json":
+        stdout.write(to_json(frame, meta) + "\n")
+        return
+    if len(frame):
+        text = frame.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
+        stdout.write("\n".join(line.rstrip() for line in text.splitlines()) + "\n\n")
+    values = sweep.configs.loc[result.end, list(sweep.params)]
+    end = ", ".join(f"{p}={'absent' if pd.isna(x) else x}" for p, x in values.items())
+    stdout.write(
+        f"{sweep.metric} ({sweep.goal}): walk {' -> '.join(map(str, result.path))} "
+        f"({len(result)} steps, stopped: {result.stopped}); end #{result.end}: {end}\n"
+        f"{len(ledger)} tests, {ledger.n_discoveries} significant; {ledger.rule}\n"
+    )
+
+
 class Progress:
     """A one-line progress bar on a terminal, drawn only once the work has taken ``after`` s.
 
@@ -677,6 +732,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto (default): a bar on stderr when it is a terminal and the work takes > 1 s",
     )
     importance.set_defaults(func=cmd_importance)
+
+    walk = commands.add_parser(
+        "walk",
+        parents=[sweep_options, _test_options("none")],
+        help="walk greedily from a configuration to better neighbours",
+        description="From --start, keep moving to the significantly better neighbour with the "
+        "largest effect until none is left. Every test is recorded in a ledger; with "
+        "--error-control walk an online FDR procedure (LOND) decides them walk-wide.",
+    )
+    walk.add_argument(
+        "--start", required=True, help='where to start: "name=value,..." or a config id'
+    )
+    walk.add_argument(
+        "--error-control",
+        default="per-target",
+        help="per-target (default: each step's neighbours corrected on their own) or walk",
+    )
+    walk.set_defaults(func=cmd_walk)
     return parser
 
 

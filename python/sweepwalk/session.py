@@ -1,0 +1,611 @@
+"""A walk through a sweep without a browser: the target, its history, the settings, the ledger.
+
+Scores are one float per seed per configuration. A :class:`Session` holds what a user of the
+notebook widget holds: the current target and the comparison settings, the back/forward history
+of targets, every target visited, the walk's :class:`~sweepwalk.ledger.Ledger` and the last
+greedy walk. Scripts and the CLI walk with it; the widget (:mod:`sweepwalk._widget`) is a thin
+view over one. It uses only the sweep's public API (``compare``, ``walk``, ``importance``,
+``find``) and the ledger; it never imports the widget or traitlets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _validation as v
+from ._html import render_html
+from ._vocab import SIGNIFICANT_STATUSES, is_underpowered
+from .ledger import Ledger
+from .sweep import Sweep
+
+if TYPE_CHECKING:
+    from .compare import Comparison
+    from .walk import Walk
+
+__all__ = ["LEDGER_METHOD", "LedgerKeeper", "Session", "as_sweep", "default_target"]
+
+#: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.ledger.Ledger`)
+LEDGER_METHOD = "lond"
+#: the settings that describe a comparison, in the order they are shown
+SETTINGS = ("test", "correction", "alpha", "against", "neighbors", "error_control")
+
+
+def default_target(sweep: Sweep) -> int:
+    """Return the config with the best mean (by ``goal``) among those with ``n >= min_runs``.
+
+    Falls back to every configuration with a finite mean, then to config 0.
+    """
+    configs = sweep.configs
+    means = configs["mean"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if sweep.goal == "min":
+        means = -means
+    eligible = (configs["n"].to_numpy() >= sweep.min_runs) & np.isfinite(means)
+    if not eligible.any():
+        eligible = np.isfinite(means)
+    if not eligible.any():
+        return 0
+    return int(np.argmax(np.where(eligible, means, -np.inf)))
+
+
+def as_sweep(
+    data: pd.DataFrame | Sweep,
+    *,
+    metric: Hashable | None = None,
+    params: Sequence[Hashable] | None = None,
+    seed: Hashable | None = None,
+    goal: str = "max",
+) -> Sweep:
+    """Return ``data`` as a :class:`Sweep`: long-format runs are loaded, a Sweep is kept.
+
+    Scores are one float per seed per configuration. ``metric``, ``params``, ``seed`` and
+    ``goal`` go to :meth:`Sweep.from_runs` (``metric`` is then required); a Sweep already
+    defines them, so they are refused with one (except the default ``goal="max"``).
+    """
+    if isinstance(data, Sweep):
+        given = {"metric": metric, "params": params, "seed": seed}
+        extra = [k for k, x in given.items() if x is not None]
+        if extra:
+            raise TypeError(
+                f"{', '.join(f'`{k}`' for k in extra)} only apply when `data` is a DataFrame; "
+                "the Sweep already defines them."
+            )
+        if goal not in ("max", data.goal):  # "max" is the default: the Sweep's goal wins
+            raise ValueError(
+                f"`goal`={goal!r} differs from the Sweep's goal {data.goal!r}; build the Sweep "
+                f"with goal={goal!r} instead."
+            )
+        return data
+    elif isinstance(data, pd.DataFrame):
+        if metric is None:
+            raise TypeError(
+                "`metric` is required when `data` is a DataFrame: name the score column, e.g. "
+                f"explore(df, metric=...); the columns are {[str(c) for c in data.columns]}."
+            )
+        return Sweep.from_runs(
+            data, metric=metric, params=params, seed=seed, goal=v.check_goal(goal)
+        )
+    raise TypeError(
+        f"`data` must be a pandas DataFrame (long format) or a sweepwalk.Sweep, "
+        f"got {type(data).__name__}."
+    )
+
+
+class LedgerKeeper:
+    """One :class:`Ledger` per (rule, alpha, test), fresh when any of them changes.
+
+    A walk-wide guarantee holds for the tests decided under one rule from the first one on, so
+    the tests of an earlier rule, alpha or test cannot be carried over. :attr:`reason` says why
+    the current ledger started; :attr:`generation` counts the ledgers started.
+    """
+
+    def __init__(self) -> None:
+        self.ledger: Ledger | None = None
+        self.settings: tuple[str, float, str] | None = None
+        self.generation = 0
+        self.reason = ""
+
+    def ensure(self, error_control: str, alpha: float, test: str) -> Ledger:
+        """Return the ledger for these settings, starting a fresh one when they changed."""
+        settings = (str(error_control), float(alpha), str(test))
+        if self.ledger is not None and settings == self.settings:
+            return self.ledger
+        if self.ledger is not None and self.settings is not None:
+            changed = [
+                f"{name} {old!r} → {new!r}"
+                for name, old, new in zip(
+                    ("rule", "alpha", "test"), self.settings, settings, strict=True
+                )
+                if old != new
+            ]
+            self.reason = (
+                f"{', '.join(changed)}: a fresh ledger started "
+                f"(the previous one had {len(self.ledger)} tests)"
+            )
+        self.ledger = Ledger(
+            v.check_error_control(settings[0]), method=LEDGER_METHOD, alpha=settings[1]
+        )
+        self.settings = settings
+        self.generation += 1
+        return self.ledger
+
+
+def apply_statuses(frame: pd.DataFrame, ids: np.ndarray, words: np.ndarray) -> None:
+    """Write the statuses of the rule in force into a ``Comparison.to_frame()``, in place.
+
+    ``words`` is aligned with ``ids``; ``significant`` and ``underpowered`` follow them.
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    status = frame["status"].astype(object)
+    status.loc[ids] = words
+    frame["status"] = status.astype(frame["status"].dtype)
+    if "significant" in frame.columns:
+        significant = frame["significant"].astype(object)
+        significant.loc[ids] = np.isin(words, SIGNIFICANT_STATUSES)
+        frame["significant"] = significant.astype(frame["significant"].dtype)
+    if "underpowered" in frame.columns and "mde" in frame.columns:
+        flags = is_underpowered(
+            words,
+            frame.loc[ids, "mde"].to_numpy(dtype=np.float64),
+            frame.loc[ids, "diff_mean"].to_numpy(dtype=np.float64),
+        )
+        underpowered = frame["underpowered"].astype(object)
+        underpowered.loc[ids] = flags
+        frame["underpowered"] = underpowered.astype(frame["underpowered"].dtype)
+
+
+class Session:
+    """Walk a sweep from target to target, as the widget does, without a browser.
+
+    Scores are one float per seed per configuration. Setting :attr:`target` is a move: it
+    drops the forward branch of the history (as a browser does) and appends the new target;
+    :meth:`back`, :meth:`forward` and :meth:`go` move the cursor along the history instead.
+    :attr:`comparison` is ``sweep.compare(target, ...)`` with the session's settings, computed
+    when first read for a state and recorded in the session's :attr:`ledger` (every comparison
+    looked at is a family of tests made).
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep to walk.
+    target : int or dict, optional
+        Config id or parameter values (``sweep.find``) of the first target; default:
+        :func:`default_target` (the best mean among configurations with ``min_runs`` scores).
+    test, correction, alpha, against, neighbors
+        The comparison settings, as in :meth:`Sweep.compare` (a statsmodels alias of a
+        correction, such as ``"h"``, is normalised to its name, ``"holm"``).
+    error_control : {"per-target", "walk"}, default "per-target"
+        The rule that decides the statuses: each target's family corrected on its own, or a
+        walk-wide online FDR procedure (LOND at ``alpha``) over every test of the walk.
+    random_state : optional, default 0
+        Seed of the permutation test and the bootstrap intervals (anything
+        ``numpy.random.default_rng`` accepts), so that the p-values are reproducible.
+
+    Examples
+    --------
+    >>> import sweepwalk
+    >>> sweep = sweepwalk.Sweep.from_runs(sweepwalk.datasets.load_demo(),
+    ...                                   **sweepwalk.datasets.DEMO)  # doctest: +SKIP
+    >>> s = sweepwalk.Session(sweep, test="mannwhitney", correction="holm")  # doctest: +SKIP
+    >>> s.target = s.sweep.neighbors(s.target)[0]; s.back()  # doctest: +SKIP
+    >>> s.history, s.cursor, s.path, s.results  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        sweep: Sweep,
+        *,
+        target: int | dict[str, Any] | None = None,
+        test: str = "ks",
+        correction: str = "none",
+        alpha: float = 0.05,
+        against: str = "neighbors",
+        neighbors: str = "adjacent",
+        error_control: str = "per-target",
+        random_state: Any = 0,
+    ) -> None:
+        if not isinstance(sweep, Sweep):
+            raise TypeError(f"`sweep` must be a sweepwalk.Sweep, got {type(sweep).__name__}.")
+        self._sweep = sweep
+        self._test = v.check_test(test)
+        self._correction = v.check_correction(correction)
+        self._alpha = v.check_alpha(alpha)
+        self._against = v.check_against(against)
+        self._neighbors = v.check_neighbors(neighbors)
+        self._error_control = v.check_error_control(error_control)
+        self._random_state = v.check_random_state(random_state)
+        first = default_target(sweep) if target is None else self.resolve(target, "target")
+        self._history = [first]
+        self._cursor = 0
+        self._path = [first]
+        self._selected: list[int] = []
+        self._keeper = LedgerKeeper()
+        self._last_walk: Walk | None = None
+        self._walk_offset = -1
+        self._walk_rule = self._error_control
+        self._shown: tuple[Comparison, np.ndarray | None] | None = None
+        self._frame: pd.DataFrame | None = None
+        self._listeners: list[Callable[[Session], None]] = []
+        self._holding = 0
+        self._notified = 0
+        #: bumped by every change of state (move, setting, walk, selection)
+        self.version = 0
+
+    # -- observing ---------------------------------------------------------------------------
+    def observe(self, callback: Callable[[Session], None]) -> None:
+        """Call ``callback(session)`` after every change (once per :meth:`batch`)."""
+        self._listeners.append(callback)
+
+    def unobserve(self, callback: Callable[[Session], None]) -> None:
+        """Stop calling ``callback``."""
+        self._listeners.remove(callback)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group several changes into one notification (sent when the outermost batch ends)."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            self._notify()
+
+    def _changed(self, *, results: bool = True) -> None:
+        self.version += 1
+        if results:
+            self._shown = self._frame = None
+        self._notify()
+
+    def _notify(self) -> None:
+        if self._holding or self._notified == self.version:
+            return
+        self._notified = self.version
+        for callback in list(self._listeners):
+            callback(self)
+
+    # -- the walk ----------------------------------------------------------------------------
+    @property
+    def sweep(self) -> Sweep:
+        """The :class:`Sweep` walked."""
+        return self._sweep
+
+    def resolve(self, target: Any, name: str = "target") -> int:
+        """Return the config id of ``target``: a config id, or a dict of values (``find``)."""
+        if isinstance(target, dict):
+            return int(self._sweep.find(**target))
+        return v.check_config_id(target, len(self._sweep.configs), name)
+
+    @property
+    def target(self) -> int:
+        """Config id of the target; setting it (a config id or a dict of values) is a move."""
+        return self._history[self._cursor]
+
+    @target.setter
+    def target(self, value: int | dict[str, Any]) -> None:
+        new = self.resolve(value, "target")
+        if new == self.target:
+            return
+        # a new step: forget the forward branch, as a browser does
+        self._history = [*self._history[: self._cursor + 1], new]
+        self._cursor = len(self._history) - 1
+        self._path.append(new)
+        self._changed()
+
+    @property
+    def history(self) -> list[int]:
+        """The targets along the current branch of the walk (back/forward move along it)."""
+        return list(self._history)
+
+    @property
+    def cursor(self) -> int:
+        """Position of the target in :attr:`history`."""
+        return self._cursor
+
+    @property
+    def path(self) -> list[int]:
+        """Every target visited, in order (back/forward moves included)."""
+        return list(self._path)
+
+    def go(self, position: int) -> None:
+        """Move the cursor to ``position`` in :attr:`history` (what a breadcrumb click does)."""
+        last = len(self._history) - 1
+        position = v.check_int(position, "position")
+        if position > last:
+            raise ValueError(f"`position` must be in 0..{last}, got {position}.")
+        if position != self._cursor:
+            self._cursor = position
+            self._path.append(self.target)
+            self._changed()
+
+    def back(self) -> None:
+        """Step back along the history; no-op at the start."""
+        if self._cursor > 0:
+            self.go(self._cursor - 1)
+
+    def forward(self) -> None:
+        """Step forward along the history; no-op at the end."""
+        if self._cursor < len(self._history) - 1:
+            self.go(self._cursor + 1)
+
+    # -- settings ----------------------------------------------------------------------------
+    def _set(self, name: str, value: Any) -> None:
+        if getattr(self, f"_{name}") != value:
+            setattr(self, f"_{name}", value)
+            self._changed()
+
+    @property
+    def test(self) -> str:
+        """The two-sample test (see :meth:`Sweep.compare`)."""
+        return self._test
+
+    @test.setter
+    def test(self, value: str) -> None:
+        self._set("test", v.check_test(value))
+
+    @property
+    def correction(self) -> str:
+        """The multiple-comparison correction within each target's family."""
+        return self._correction
+
+    @correction.setter
+    def correction(self, value: str) -> None:
+        self._set("correction", v.check_correction(value))
+
+    @property
+    def alpha(self) -> float:
+        """The significance level (per family, or walk-wide under ``error_control="walk"``)."""
+        return self._alpha
+
+    @alpha.setter
+    def alpha(self, value: float) -> None:
+        self._set("alpha", v.check_alpha(value))
+
+    @property
+    def against(self) -> str:
+        """``"neighbors"`` or ``"all"``: which configurations the target is compared with."""
+        return self._against
+
+    @against.setter
+    def against(self, value: str) -> None:
+        self._set("against", v.check_against(value))
+
+    @property
+    def neighbors(self) -> str:
+        """``"adjacent"`` or ``"axis"``: the neighbour rule."""
+        return self._neighbors
+
+    @neighbors.setter
+    def neighbors(self, value: str) -> None:
+        self._set("neighbors", v.check_neighbors(value))
+
+    @property
+    def error_control(self) -> str:
+        """``"per-target"`` or ``"walk"``: the rule that decides the statuses."""
+        return self._error_control
+
+    @error_control.setter
+    def error_control(self, value: str) -> None:
+        self._set("error_control", v.check_error_control(value))
+
+    @property
+    def random_state(self) -> Any:
+        """Seed of the permutation test and the bootstrap intervals."""
+        return self._random_state
+
+    @random_state.setter
+    def random_state(self, value: Any) -> None:
+        self._random_state = v.check_random_state(value)
+        self._changed()
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The state a comparison is computed for: the target and every setting."""
+        return {"target": self.target, **{name: getattr(self, name) for name in SETTINGS}}
+
+    # -- results -----------------------------------------------------------------------------
+    def _compute(self) -> tuple[Comparison, np.ndarray | None]:
+        if self._shown is None:
+            comparison = self._sweep.compare(
+                self.target,
+                against=self._against,
+                test=self._test,
+                correction=self._correction,
+                alpha=self._alpha,
+                neighbors=self._neighbors,
+                random_state=self._random_state,
+            )
+            # every comparison looked at is a family of tests the user made: record it
+            ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+            decided = ledger.record(comparison)
+            ids = np.asarray(comparison.ids, dtype=np.int64)
+            walk_wide = self._error_control == "walk"
+            statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
+            self._shown, self._frame = (comparison, statuses), None
+        return self._shown
+
+    @property
+    def comparison(self) -> Comparison:
+        """``sweep.compare(target, ...)`` with the session's settings (recorded in the ledger).
+
+        Raises the engine's error when the settings do not fit the sweep (e.g. a paired test
+        on a sweep without seeds).
+        """
+        return self._compute()[0]
+
+    @property
+    def statuses(self) -> np.ndarray | None:
+        """The walk ledger's status words of the compared rows under ``error_control="walk"``.
+
+        Aligned with ``comparison.ids``; None under ``"per-target"`` (the comparison's own).
+        """
+        return self._compute()[1]
+
+    @property
+    def results(self) -> pd.DataFrame:
+        """``comparison.to_frame()`` with the statuses of the rule in force (a copy)."""
+        comparison, statuses = self._compute()
+        if self._frame is None:
+            self._frame = comparison.to_frame()
+            if statuses is not None:  # walk-wide: the ledger's decisions
+                apply_statuses(self._frame, comparison.ids, statuses)
+        return self._frame.copy()
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger the last comparison or walk recorded into.
+
+        A change of ``error_control``, ``alpha`` or ``test`` starts a fresh one at the next
+        comparison or walk (reading it never does: a failed comparison keeps the old one).
+        """
+        if self._keeper.ledger is None:
+            return self._keeper.ensure(self._error_control, self._alpha, self._test)
+        return self._keeper.ledger
+
+    @property
+    def ledger_generation(self) -> int:
+        """How many ledgers this session has started (1 for the first)."""
+        return self._keeper.generation
+
+    @property
+    def ledger_test(self) -> str:
+        """The test the current ledger records (a change of test starts a fresh ledger)."""
+        settings = self._keeper.settings
+        return settings[2] if settings is not None else self._test
+
+    @property
+    def ledger_reason(self) -> str:
+        """Why the current ledger started (``""`` for the first one)."""
+        return self._keeper.reason
+
+    def ledger_frame(self) -> pd.DataFrame:
+        """Every test of :attr:`ledger`, in order (``Ledger.to_frame()``, ``attrs["rule"]``)."""
+        ledger = self.ledger
+        frame = ledger.to_frame()
+        frame.attrs["rule"] = ledger.rule
+        return frame
+
+    def walk(self, start: int | dict[str, Any] | None = None) -> Walk:
+        """Walk greedily from ``start`` (default: the target) and lay the path out to play.
+
+        ``sweep.walk(start, test, correction, alpha, neighbors, ledger=<the session's ledger>,
+        random_state)``: the walk's tests are recorded (and under ``error_control="walk"``
+        decided walk-wide). The path replaces the history after the cursor, so :meth:`forward`
+        steps along it; the target does not move (except to ``start`` when given).
+        """
+        with self.batch():
+            if start is not None:
+                self.target = self.resolve(start, "start")
+            ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+            result = self._sweep.walk(
+                self.target,
+                test=self._test,
+                correction=self._correction,
+                alpha=self._alpha,
+                neighbors=self._neighbors,
+                ledger=ledger,
+                random_state=self._random_state,
+            )
+            self._history = [*self._history[: self._cursor + 1], *result.path[1:]]
+            self._last_walk, self._walk_offset = result, self._cursor
+            self._walk_rule = self._error_control
+            self._changed(results=False)
+        return result
+
+    @property
+    def last_walk(self) -> Walk | None:
+        """The last greedy walk (:meth:`walk`), or None."""
+        return self._last_walk
+
+    @property
+    def walk_offset(self) -> int:
+        """History position of the last walk's start (-1 before the first walk)."""
+        return self._walk_offset
+
+    @property
+    def walk_rule(self) -> str:
+        """The ``error_control`` the last walk was decided under."""
+        return self._walk_rule
+
+    def importance(
+        self,
+        *,
+        margin: float | None = None,
+        correction: str = "fdr_bh",
+        progress: Callable[[float], None] | None = None,
+    ) -> pd.DataFrame:
+        """Which parameters matter over the whole sweep, with the session's test and alpha.
+
+        ``sweep.importance(test, correction, alpha, neighbors, margin, random_state)``.
+        """
+        return self._sweep.importance(
+            test=self._test,
+            correction=v.check_correction(correction),
+            alpha=self._alpha,
+            neighbors=self._neighbors,
+            margin=v.check_positive(margin, "margin"),
+            random_state=self._random_state,
+            progress=progress,
+        )
+
+    # -- selection ---------------------------------------------------------------------------
+    @property
+    def selected(self) -> list[int]:
+        """Selected config ids, in the order given (duplicates dropped)."""
+        return list(self._selected)
+
+    @selected.setter
+    def selected(self, ids: Any) -> None:
+        chosen = v.check_config_ids(ids, len(self._sweep.configs), "selected")
+        if chosen != self._selected:
+            self._selected = chosen
+            self._changed(results=False)
+
+    @property
+    def selection(self) -> pd.DataFrame:
+        """The selected configurations with their statistics and comparison with the target.
+
+        The columns of ``sweep.configs`` joined with :attr:`results` (``status`` is ``"out"``
+        for rows outside the comparison).
+        """
+        configs = self._sweep.configs.loc[self._selected]
+        results = self.results
+        extra = [c for c in results.columns if c not in configs.columns]
+        out = configs.join(results[extra], how="left")
+        if "status" in out.columns:
+            out["status"] = out["status"].astype(object).where(out["status"].notna(), "out")
+        return out
+
+    @property
+    def selected_runs(self) -> pd.DataFrame:
+        """The long-format runs (``sweep.runs``) of the selected configurations."""
+        runs = self._sweep.runs
+        return runs[runs["config"].isin(self._selected)].copy()
+
+    def to_html(self, max_rows: int = 1000) -> str:
+        """Render :attr:`results` as a static, status-coloured HTML table (text escaped).
+
+        Parameters
+        ----------
+        max_rows : int, default 1000
+            Largest number of rows to render; a larger comparison keeps the target and the rows
+            with the smallest adjusted p-values, in config order, and says so above the table.
+        """
+        return render_html(self.results, self._sweep, self.title(), max_rows)
+
+    def title(self) -> str:
+        """One line naming the target and the settings (the static table's caption)."""
+        return (
+            f"target #{self.target} · test={self._test} · correction={self._correction} · "
+            f"alpha={self._alpha:g} · against={self._against} · neighbors={self._neighbors}"
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Session(target={self.target}, history={self._history}, cursor={self._cursor}, "
+            f"test={self._test!r}, correction={self._correction!r}, alpha={self._alpha:g}, "
+            f"error_control={self._error_control!r})"
+        )
