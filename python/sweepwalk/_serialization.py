@@ -241,7 +241,7 @@ def results_payload(
     flags = getattr(comparison, "underpowered", None)
     mde = getattr(comparison, "mde", None)
     if status is not None and mde is not None:
-        flags = is_underpowered(shown, mde, comparison.diff_mean)
+        flags = is_underpowered(shown, mde, comparison.effect_of_interest)
     if flags is not None:
         payload["underpowered"] = _buffer(spread(np.asarray(flags, dtype=bool), 0, "u1"), "u1")
     return payload

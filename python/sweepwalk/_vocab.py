@@ -175,12 +175,14 @@ def decide_status(
 
 
 def is_underpowered(
-    status: npt.ArrayLike, mde: npt.ArrayLike | None, diff: npt.ArrayLike
+    status: npt.ArrayLike, mde: npt.ArrayLike | None, effect_of_interest: npt.ArrayLike
 ) -> npt.NDArray[np.bool_] | None:
-    """Flag the ``ns`` rows that could not have detected a difference of their observed size.
+    """Flag the ``ns`` rows whose test could not have detected the difference worth detecting.
 
     The power marker: a row is underpowered when its status is ``"ns"`` and the smallest
-    difference its test detects with the planned power (``mde``) exceeds ``|diff|``.
+    difference its test detects with the planned power at the level it had to beat (``mde``)
+    exceeds ``effect_of_interest``, the difference the user cares about (never the observed
+    difference: post-hoc power is noise).
 
     Parameters
     ----------
@@ -188,20 +190,25 @@ def is_underpowered(
         Status words under the rule in force.
     mde : array_like of float, shape (M,), or None
         Minimal detectable difference per row (metric units); NaN gives False.
-    diff : array_like of float, shape (M,)
-        The observed difference (the tested estimate, metric units).
+    effect_of_interest : float or array_like of float
+        The difference worth detecting (metric units), broadcast against ``mde``.
 
     Returns
     -------
     numpy.ndarray of bool, shape (M,), or None
         None when ``mde`` is None (no power columns computed).
+
+    Examples
+    --------
+    >>> is_underpowered(["ns", "ns", "better"], [0.02, 0.005, 0.02], 0.01).tolist()
+    [True, False, False]
     """
     if mde is None:
         return None
     m = np.asarray(mde, dtype=np.float64)
-    d = np.abs(np.asarray(diff, dtype=np.float64))
+    e = np.abs(np.asarray(effect_of_interest, dtype=np.float64))
     with np.errstate(invalid="ignore"):
-        return (np.asarray(status, dtype=object) == "ns") & (m > d)
+        return (np.asarray(status, dtype=object) == "ns") & (m > e)
 
 
 def vocabulary_payload() -> dict[str, Any]:

@@ -37,7 +37,7 @@ EXIT_ERROR = 2
 ABSENT_WORDS = frozenset({"absent", "nan", "none", "null", "na", ""})
 RUNS_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".parquet", ".pq")
 
-STATUS_ORDER = ("target", "better", "worse", "differs", "ns", "na")
+STATUS_ORDER = _vocab.STATUSES
 # ANSI SGR codes per status: better green, worse red, differs yellow, target bold, na dim.
 STATUS_STYLE = {"target": "1", "better": "32", "worse": "31", "differs": "33", "na": "2"}
 

@@ -151,7 +151,7 @@ def apply_statuses(frame: pd.DataFrame, ids: np.ndarray, words: np.ndarray) -> N
         flags = is_underpowered(
             words,
             frame.loc[ids, "mde"].to_numpy(dtype=np.float64),
-            frame.loc[ids, "diff_mean"].to_numpy(dtype=np.float64),
+            frame.attrs.get("effect_of_interest", np.nan),
         )
         underpowered = frame["underpowered"].astype(object)
         underpowered.loc[ids] = flags

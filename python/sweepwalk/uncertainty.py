@@ -227,6 +227,6 @@ def evidence(
 
 def underpowered(status: Any, mde_: Any, effect_of_interest: float) -> npt.NDArray[np.bool_]:
     """``ns`` rows whose test could not detect the difference worth detecting (the marker)."""
-    flags = is_underpowered(status, mde_, np.full(len(status), effect_of_interest))
+    flags = is_underpowered(status, mde_, effect_of_interest)
     assert flags is not None
     return flags
