@@ -26,7 +26,7 @@ from ._vocab import (
     Test,
     decide_status,
 )
-from .stats import a12, adjust, paired, resolve_seed, two_sample_effect
+from .stats import a12, adjust, ks_against, paired, resolve_seed, two_sample_effect
 from .uncertainty import INSIGHT_COLUMNS, comparison_insights
 
 if TYPE_CHECKING:
@@ -118,14 +118,24 @@ class Comparison:
         """
         sweep = self.sweep
         n_all = len(sweep.configs)
-        rows = np.sort(np.append(self.ids, self.target))
-        whole = len(rows) == n_all  # against="all": no row selection needed
-        pos = np.searchsorted(rows, self.ids)
-        tpos = int(np.searchsorted(rows, self.target))
+        whole = len(self.ids) + 1 == n_all  # against="all": no row selection needed
+        if whole:
+            rows = np.arange(n_all, dtype=np.int64)
+            tpos = self.target
+        else:
+            rows = np.sort(np.append(self.ids, self.target))
+            pos = np.searchsorted(rows, self.ids)
+            tpos = int(np.searchsorted(rows, self.target))
 
         def spread(values: Any, fill: Any, dtype: Any) -> np.ndarray:
-            out = np.full(len(rows), fill, dtype=dtype)
-            out[pos] = values
+            out = np.empty(len(rows), dtype=dtype)
+            if whole:  # ids are every row but the target: two block copies
+                out[:tpos] = values[:tpos]
+                out[tpos + 1 :] = values[tpos:]
+                out[tpos] = fill
+            else:
+                out.fill(fill)  # not np.full: it would make a new str object per row
+                out[pos] = values
             return out
 
         cols: dict[Any, Any] = {}
@@ -139,8 +149,9 @@ class Comparison:
         cols["effect"] = spread(self.effect, np.nan, float)
         cols["diff_mean"] = spread(self.diff_mean, np.nan, float)
         cols["diff_mean"][tpos] = 0.0
-        varied = np.full(len(rows), None, dtype=object)
-        varied[pos] = self.varied
+        # fromiter: no search for nested sequences in the list (and tuple names stay whole)
+        varied_arr = np.fromiter(self.varied, dtype=object, count=len(self.varied))
+        varied = spread(varied_arr, None, object)
         index = pd.Index(rows, name=sweep.configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
         cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
@@ -327,6 +338,10 @@ def compare(
         statistic, pvalue, shared = paired(test, x, xs, nx, y, ys, ny)
         n_shared = shared if against == "neighbors" else shared[ids]
         effect = a12(x, nx, y, ny)
+    elif test == "ks":  # on the rows sorted and ranked once per sweep
+        statistic, pvalue, effect = ks_against(
+            sweep.ks_index, sweep.scores(t), None if against == "all" else ids, notes=notes
+        )
     else:
         statistic, pvalue, effect = two_sample_effect(
             test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples, notes=notes

@@ -23,6 +23,7 @@ import pandas as pd
 from . import _validation as v
 from ._neighbors import NeighborIndex
 from ._vocab import Goal, Neighbors
+from .stats import KsIndex, ks_index
 
 __all__ = ["SweepData"]
 
@@ -142,6 +143,8 @@ class SweepData:
     _numeric: tuple[bool, ...]
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
+    _sorted: np.ndarray | None
+    _ks_index: KsIndex | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Build a Sweep with Sweep.from_runs(...) or Sweep.from_lists(...).")
@@ -346,6 +349,8 @@ class SweepData:
         self._numeric = tuple(bool(x) for x in numeric)
         self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
         self._neighbors = NeighborIndex(codes, numeric, self.params)
+        self._sorted = None  # built on first use (see sorted_scores, ks_index)
+        self._ks_index = None
         return self
 
     # ------------------------------------------------------------------ access
@@ -526,6 +531,28 @@ class SweepData:
         (K >= 1). Scores are one float per seed per configuration.
         """
         return self._values
+
+    @property
+    def sorted_scores(self) -> npt.NDArray[np.float64]:
+        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only.
+
+        Computed on first use and kept. Scores are one float per seed per configuration.
+        """
+        if self._sorted is None:
+            ordered = np.sort(self._values, axis=1)
+            ordered.flags.writeable = False
+            self._sorted = ordered
+        return self._sorted
+
+    @property
+    def ks_index(self) -> KsIndex:
+        """The scores sorted and ranked once for KS tests (:func:`sweepwalk.stats.ks_against`).
+
+        Computed on first use and kept.
+        """
+        if self._ks_index is None:
+            self._ks_index = ks_index(self.sorted_scores, self._counts)
+        return self._ks_index
 
     @property
     def counts(self) -> npt.NDArray[np.int64]:

@@ -14,6 +14,7 @@ from ._batch import (
 )
 from ._bootstrap import BootstrapIntervals, bootstrap_intervals
 from ._effect import a12
+from ._ks import KsIndex, ks_against, ks_index
 from ._multitest import METHODS as CORRECTIONS
 from ._multitest import adjust, canonical_method
 from ._online_fdr import LOND, LORDPlusPlus, OnlineDecision, gamma_sequence
@@ -29,6 +30,7 @@ __all__ = [
     "TESTS",
     "UNPAIRED_TESTS",
     "BootstrapIntervals",
+    "KsIndex",
     "LORDPlusPlus",
     "OnlineDecision",
     "TostResult",
@@ -38,6 +40,8 @@ __all__ = [
     "canonical_method",
     "check_test",
     "gamma_sequence",
+    "ks_against",
+    "ks_index",
     "mde",
     "paired",
     "pooled_std",
