@@ -73,23 +73,50 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, li
     return rank[raw], numeric, levels
 
 
-def _row_stats(values: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries."""
-    n_rows = values.shape[0]
+def _row_stats(values: np.ndarray, counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries.
+
+    ``values`` holds finite scores left-aligned, NaN padded. Also returns the rows sorted
+    (NaN last), kept as :attr:`SweepData.sorted_scores`.
+    """
+    n_rows, width = values.shape
     has = counts > 0
     safe = np.where(has, counts, 1)
-    filled = np.where(np.isnan(values), 0.0, values)
-    mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
-    dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
-    var = (dev**2).sum(axis=1) / np.where(counts > 1, counts - 1, 1)
+    n_min = int(counts.min(initial=0))
+    if width < 8:
+        # numpy adds fewer than 8 numbers left to right from 0.0, so these column sums give
+        # the same bits as .sum(axis=1), without its per-row overhead
+        total = np.zeros(n_rows)
+        for j in range(width):
+            total += values[:, j] if j < n_min else np.where(counts > j, values[:, j], 0.0)
+        mean = np.where(has, total / safe, np.nan)
+        squares = np.zeros(n_rows)
+        for j in range(width):
+            dev = values[:, j] - mean
+            if j >= n_min:
+                dev = np.where(counts > j, dev, 0.0)
+            squares += dev * dev
+    else:
+        filled = np.where(np.isnan(values), 0.0, values)
+        mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
+        dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
+        squares = (dev**2).sum(axis=1)
+    var = squares / np.where(counts > 1, counts - 1, 1)
     std = np.where(counts > 1, np.sqrt(var), np.nan)
     ordered = np.sort(values, axis=1)  # NaN padding sorts last
-    rows = np.arange(n_rows)
     c = np.maximum(counts, 1)
-    median = np.where(has, (ordered[rows, (c - 1) // 2] + ordered[rows, c // 2]) / 2.0, np.nan)
+    if n_min == width:  # every row full: the middle positions are columns
+        mid = (ordered[:, (width - 1) // 2] + ordered[:, width // 2]) / 2.0
+        median, high = np.where(has, mid, np.nan), ordered[:, width - 1].copy()
+    else:
+        flat = ordered.reshape(-1)
+        start = np.arange(n_rows, dtype=np.int64) * width
+        mid = (flat[start + (c - 1) // 2] + flat[start + c // 2]) / 2.0
+        median = np.where(has, mid, np.nan)
+        high = np.where(has, flat[start + c - 1], np.nan)
     low = np.where(has, ordered[:, 0], np.nan)
-    high = np.where(has, ordered[rows, c - 1], np.nan)
-    return {"mean": mean, "std": std, "median": median, "min": low, "max": high}
+    stats = {"mean": mean, "std": std, "median": median, "min": low, "max": high}
+    return stats, ordered
 
 
 class SweepData:
@@ -143,7 +170,7 @@ class SweepData:
     _numeric: tuple[bool, ...]
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
-    _sorted: np.ndarray | None
+    _sorted: np.ndarray
     _ks_index: KsIndex | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -316,15 +343,17 @@ class SweepData:
         width = max(int(counts.max(initial=0)), 1)
         starts = np.cumsum(counts) - counts
         pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
+        cell = cfg_sorted * width + pos  # flat position in the (n_cfg, width) matrices
         values = np.full((n_cfg, width), np.nan)
-        values[cfg_sorted, pos] = scores[order]
+        values.reshape(-1)[cell] = scores[order]
         seed_codes = None
         if seed_code is not None:
             seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
-            seed_codes[cfg_sorted, pos] = seed_code[order]
+            seed_codes.reshape(-1)[cell] = seed_code[order]
 
         index = pd.RangeIndex(n_cfg, name="config")
-        stat_cols = {"n": counts, "n_missing": n_missing, **_row_stats(values, counts)}
+        row_stats, ordered = _row_stats(values, counts)
+        stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
         # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
         configs = pd.concat(
             [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
@@ -339,7 +368,7 @@ class SweepData:
         self.min_runs = min_runs
         self.configs = configs
         self.runs = runs
-        for array in (values, counts, seed_codes, codes):
+        for array in (values, counts, seed_codes, codes, ordered):
             if array is not None:
                 array.flags.writeable = False  # handed out by the accessors: read-only
         self._values = values
@@ -349,8 +378,8 @@ class SweepData:
         self._numeric = tuple(bool(x) for x in numeric)
         self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
         self._neighbors = NeighborIndex(codes, numeric, self.params)
-        self._sorted = None  # built on first use (see sorted_scores, ks_index)
-        self._ks_index = None
+        self._sorted = ordered
+        self._ks_index = None  # built on first use
         return self
 
     # ------------------------------------------------------------------ access
@@ -536,12 +565,8 @@ class SweepData:
     def sorted_scores(self) -> npt.NDArray[np.float64]:
         """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only.
 
-        Computed on first use and kept. Scores are one float per seed per configuration.
+        Scores are one float per seed per configuration.
         """
-        if self._sorted is None:
-            ordered = np.sort(self._values, axis=1)
-            ordered.flags.writeable = False
-            self._sorted = ordered
         return self._sorted
 
     @property
@@ -625,18 +650,32 @@ def _config_codes(
         levels.append(lv)
     # Absent sorts last: shift it above every present code before combining.
     key = np.zeros(len(df), dtype=np.int64)
+    top = 1  # key < top
     for c in cols:
         card = int(c.max(initial=-1)) + 2
-        if int(key.max(initial=0)) >= (2**62) // card:
+        if top >= (2**62) // card:
             key = _dense(key)[0]
-        key = key * card + np.where(c < 0, card - 1, c)
+            top = int(key.max(initial=0)) + 1
+        key *= card
+        key += np.where(c < 0, card - 1, c) if int(c.min(initial=0)) < 0 else c
+        top *= card
     row_cfg, first_row = _dense(key)
     codes = np.stack([c[first_row] for c in cols], axis=1)
     return row_cfg, (first_row, codes.reshape(len(first_row), len(cols)), numeric, levels)
 
 
 def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense sorted ranks of ``key`` and the first row holding each rank."""
+    """Dense sorted ranks of ``key`` (non-negative) and the first row holding each rank."""
+    n = len(key)
+    top = int(key.max(initial=-1)) + 1
+    if 0 < top <= 4 * n + 1024:  # keys of a grid: a table over their range, no hash, no sort
+        present = np.zeros(top, dtype=bool)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        first = np.full(top, n, dtype=np.int64)
+        np.minimum.at(first, key, np.arange(n, dtype=np.int64))  # each key's first row
+        return rank[key], first[present]
     codes, uniques = pd.factorize(key)
     n = len(codes)
     is_new = np.empty(n, dtype=bool)
@@ -676,12 +715,12 @@ def _order_by_config_and_seed(
         order = np.argsort(slots, kind="stable")
         taken = slots[order]
         return None if bool((taken[1:] == taken[:-1]).any()) else order
-    hits = np.bincount(slots, minlength=size)
-    if int(hits.max(initial=0)) > 1:
-        return None
     table = np.full(size, -1, dtype=np.int64)
     table[slots] = np.arange(len(slots), dtype=np.int64)
-    return table[hits > 0]
+    filled = table >= 0
+    if int(np.count_nonzero(filled)) < len(slots):  # two rows wrote to one slot
+        return None
+    return table[filled]
 
 
 def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
