@@ -318,8 +318,8 @@ def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[I
     m = ranks.shape[1]
     k_max = int(nx.max(initial=0))
     n_min = int(nx.min()) if m else 0
-    # every term is at most 2 n1 k_max in size (lcm <= n1 n2, j b <= k_max n1)
-    dt = np.int32 if 2 * n1 * max(k_max, 1) < 2**30 else np.int64
+    # every term is at most 2 n1 k_max <= 2e8 in size (lcm <= n1 n2, j b <= k_max n1)
+    dt = np.int32
     g = np.gcd(nx, n1)
     a: Any = (nx // g).astype(dt)  # weight of one target value
     b: Any = (n1 // g).astype(dt)  # weight of one row value
@@ -378,9 +378,12 @@ def ks_against(
         return statistic, pvalue, effect
     if n1 > _MAX_EXACT_N or int(nx.max()) > _MAX_EXACT_N:
         x = _sorted_rows(index, rows)
-        stat, p, eff = ks_a12(x, nx, ys[None, :], np.array([n1]), notes)
-        assert eff is not None  # one target row
-        return stat, p, eff
+        statistic, pvalue, _ = ks_a12(x, nx, ys[None, :], np.array([n1]), notes)
+        lo, hi = positions(ys, x)  # NaN padding falls at n1 in both
+        wins = (lo + hi).sum(axis=1) - 2 * n1 * (x.shape[1] - nx)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            effect = np.where(nx >= 1, wins / (2.0 * nx * n1), np.nan)
+        return statistic, pvalue, effect
     h, wins = _h_indexed(index, rows, ys)
     ok = nx >= 1
     with np.errstate(invalid="ignore", divide="ignore"):
