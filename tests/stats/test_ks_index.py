@@ -64,6 +64,9 @@ def test_rows_of_one_size_and_a_target_equal_to_a_row():
     nx = np.full(200, 7)
     _check(x, nx, x[17].copy())
     _check(x, nx, np.round(rng.normal(size=4), 1))
+    # one row size but n2 * lcm(n1, n2) >= 2**15: the general path
+    x = np.round(rng.normal(size=(30, 200)), 2)
+    _check(x, np.full(30, 200), np.round(rng.normal(size=199), 2))
 
 
 def test_padding_holds_garbage_and_values_outside_the_index():

@@ -9,6 +9,7 @@ itself, called once on a real pair having that key, and cached.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -314,17 +315,19 @@ def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[I
     # y < u_k  <=>  k >= #{u <= y};  y <= u_k  <=>  k >= #{u < y}
     below = np.bincount(np.searchsorted(u, ys, side="right"), minlength=len(u) + 1)
     at = np.bincount(np.searchsorted(u, ys, side="left"), minlength=len(u) + 1)
-    table = np.cumsum(below + (at << 16), dtype=np.int64).astype(np.int32)
     m = ranks.shape[1]
     k_max = int(nx.max(initial=0))
     n_min = int(nx.min()) if m else 0
+    if m and n_min == k_max >= 1:
+        g = math.gcd(k_max, n1)
+        if n1 * k_max // g * k_max < 2**15:  # k_max lcm: every sum below fits 15 bits
+            return _h_one_size(ranks, below, at, n1, k_max)
+    table = np.cumsum(below + (at << 16), dtype=np.int64).astype(np.int32)
     # every term is at most 2 n1 k_max <= 2e8 in size (lcm <= n1 n2, j b <= k_max n1)
     dt = np.int32
-    g = np.gcd(nx, n1)
-    a: Any = (nx // g).astype(dt)  # weight of one target value
-    b: Any = (n1 // g).astype(dt)  # weight of one row value
-    if n_min == k_max and m:  # one row size: scalar weights
-        a, b = int(a[0]), int(b[0])
+    g_rows = np.gcd(nx, n1)
+    a: Any = (nx // g_rows).astype(dt)  # weight of one target value
+    b: Any = (n1 // g_rows).astype(dt)  # weight of one row value
     up = np.zeros(m, dtype=dt)  # max of #{y < x_j} a - j b (j = 0 below every y gives 0)
     down = np.zeros(m, dtype=dt)  # max of (j + 1) b - #{y <= x_j} a
     wins = np.zeros(m, dtype=dt)
@@ -352,6 +355,39 @@ def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[I
     h = np.maximum(up, down).astype(np.int64)
     # each padding position counted n1 in both target counts
     return h, wins.astype(np.int64) - 2 * n1 * (k_max - nx)
+
+
+def _h_one_size(
+    ranks: npt.NDArray[np.intp], below: IntArray, at: IntArray, n1: int, n2: int
+) -> tuple[IntArray, IntArray]:
+    """:func:`_h_indexed` when every row holds ``n2`` scores and ``n2 * lcm < 2**15``.
+
+    The weights are scalars, so the table holds the target counts already multiplied by
+    a = n2/g, and the packed words are summed as they are (both halves stay below 2**15) to
+    give the A12 numerator: three array operations fewer per position.
+    """
+    g = math.gcd(n1, n2)
+    a, b = n2 // g, n1 // g
+    table = np.cumsum((below + (at << 16)) * a, dtype=np.int64).astype(np.int32)
+    m = ranks.shape[1]
+    up = np.zeros(m, dtype=np.int32)
+    down = np.zeros(m, dtype=np.int32)
+    total = np.zeros(m, dtype=np.int32)  # sum of packed words: both halves summed apart
+    packed = np.empty(m, dtype=np.int32)
+    low = np.empty(m, dtype=np.int32)
+    high = np.empty(m, dtype=np.int32)
+    for j in range(n2):
+        np.take(table, ranks[j], out=packed, mode="wrap")
+        total += packed
+        np.bitwise_and(packed, 0xFFFF, out=low)  # #{y < x_j} a
+        np.right_shift(packed, 16, out=high)  # #{y <= x_j} a
+        low -= j * b
+        np.maximum(up, low, out=up)
+        np.subtract((j + 1) * b, high, out=high)
+        np.maximum(down, high, out=down)
+    h = np.maximum(up, down).astype(np.int64)
+    wins = ((total & 0xFFFF) + (total >> 16)).astype(np.int64) // a
+    return h, wins
 
 
 def ks_against(
