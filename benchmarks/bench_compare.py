@@ -30,7 +30,7 @@ from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Sweep
 from sweepwalk._vocab import decide_status
-from sweepwalk.stats import _ks, adjust, ks_against
+from sweepwalk.stats import _ks, adjust
 from sweepwalk.uncertainty import comparison_insights
 
 FULL_LOOP_MAX = 10_000  # rows timed in full; above this the loop is subsampled
@@ -71,6 +71,8 @@ def baseline(sweep: Sweep, target: int, rows: np.ndarray) -> tuple[float, float,
 
 def breakdown(sweep: Sweep, target: int, repeats: int) -> dict[str, float]:
     """CPU milliseconds (best of ``repeats``) of the parts of one compare(...).to_frame()."""
+    from sweepwalk.stats import ks_against  # here: without --breakdown, older versions run too
+
     ids = np.delete(np.arange(len(sweep)), target)
     res = sweep.compare(target, against="all", test="ks", correction="holm", ci=None)
     na = np.isnan(res.pvalue)

@@ -326,30 +326,45 @@ class SweepData:
             row_cfg, table, codes, numeric, levels = cfg
         n_cfg = len(table)
         finite = ~np.isnan(scores)
+        seed_sorted = None
         if seed is not None:
             seed_code = _seed_codes(df[seed], seed)
-            order = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
-            if order is None:  # duplicates: sort to name them
+            found = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+            if found is None:  # duplicates: sort to name them
                 n_seeds = int(seed_code.max(initial=0)) + 1
-                order = np.argsort(row_cfg * n_seeds + seed_code, kind="stable")
+                all_slots = row_cfg * n_seeds + seed_code
+                order = np.argsort(all_slots, kind="stable")
                 v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
+                found = (order, all_slots[order], n_seeds)
+            order, slots, n_seeds = found
+            del found
+            keep = finite[order]
+            order, slots = order[keep], slots[keep]
+            del keep
+            # each row's (config, seed) from its slot: no gather by row
+            cfg_sorted = slots // n_seeds
+            seed_sorted = slots
+            seed_sorted -= cfg_sorted * n_seeds  # in place: the slots are not needed again
+            del slots
         else:
             seed_code = None
             order = np.argsort(row_cfg, kind="stable")
-        order = order[finite[order]]
-        cfg_sorted = row_cfg[order]
+            order = order[finite[order]]
+            cfg_sorted = row_cfg[order]
         counts = np.bincount(cfg_sorted, minlength=n_cfg).astype(np.int64)
         n_missing = np.bincount(row_cfg[~finite], minlength=n_cfg).astype(np.int64)
         width = max(int(counts.max(initial=0)), 1)
         starts = np.cumsum(counts) - counts
         pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
         cell = cfg_sorted * width + pos  # flat position in the (n_cfg, width) matrices
+        del pos, cfg_sorted
         values = np.full((n_cfg, width), np.nan)
         values.reshape(-1)[cell] = scores[order]
         seed_codes = None
-        if seed_code is not None:
+        if seed_sorted is not None:
             seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
-            seed_codes.reshape(-1)[cell] = seed_code[order]
+            seed_codes.reshape(-1)[cell] = seed_sorted
+        del cell, order, seed_sorted, finite  # keep the peak memory down
 
         index = pd.RangeIndex(n_cfg, name="config")
         row_stats, ordered = _row_stats(values, counts)
@@ -703,10 +718,11 @@ def _rectangular(cells: list[Any]) -> tuple[np.ndarray | None, np.ndarray]:
 
 def _order_by_config_and_seed(
     row_cfg: np.ndarray, seed_code: np.ndarray, n_cfg: int
-) -> np.ndarray | None:
+) -> tuple[np.ndarray, np.ndarray, int] | None:
     """Rows sorted by (config, seed) without a sort: each pair has its own slot.
 
-    Returns None when two rows share a (configuration, seed) slot.
+    Returns the order, each ordered row's slot ``config * n_seeds + seed`` and ``n_seeds``, or
+    None when two rows share a (configuration, seed) slot.
     """
     n_seeds = int(seed_code.max(initial=0)) + 1
     slots = row_cfg * n_seeds + seed_code
@@ -714,13 +730,13 @@ def _order_by_config_and_seed(
     if size > 8 * len(slots) + 1024:  # sparse slots: sorting is cheaper than a big table
         order = np.argsort(slots, kind="stable")
         taken = slots[order]
-        return None if bool((taken[1:] == taken[:-1]).any()) else order
+        return None if bool((taken[1:] == taken[:-1]).any()) else (order, taken, n_seeds)
     table = np.full(size, -1, dtype=np.int64)
     table[slots] = np.arange(len(slots), dtype=np.int64)
-    filled = table >= 0
-    if int(np.count_nonzero(filled)) < len(slots):  # two rows wrote to one slot
+    used = np.flatnonzero(table >= 0)
+    if len(used) < len(slots):  # two rows wrote to one slot
         return None
-    return table[filled]
+    return table[used], used, n_seeds
 
 
 def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
