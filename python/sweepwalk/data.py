@@ -373,7 +373,8 @@ class SweepData:
         configs = pd.concat(
             [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
         )
-        runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
+        # copy-on-write: no deep copy of the user's frame, nor of the config ids
+        runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
 
         self = object.__new__(cls)
         self.params = tuple(params)
@@ -675,8 +676,10 @@ def _config_codes(
         key += np.where(c < 0, card - 1, c) if int(c.min(initial=0)) < 0 else c
         top *= card
     row_cfg, first_row = _dense(key)
-    codes = np.stack([c[first_row] for c in cols], axis=1)
-    return row_cfg, (first_row, codes.reshape(len(first_row), len(cols)), numeric, levels)
+    codes = np.empty((len(first_row), len(cols)), dtype=np.int64)
+    for k, c in enumerate(cols):
+        codes[:, k] = c[first_row]
+    return row_cfg, (first_row, codes, numeric, levels)
 
 
 def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
