@@ -26,7 +26,15 @@ from ._vocab import (
     Test,
     decide_status,
 )
-from .stats import a12, adjust, ks_against, paired, resolve_seed, two_sample_effect
+from .stats import (
+    a12,
+    adjust,
+    ks_against,
+    ks_index,
+    paired,
+    resolve_seed,
+    two_sample_effect,
+)
 from .uncertainty import INSIGHT_COLUMNS, comparison_insights
 
 if TYPE_CHECKING:
@@ -338,10 +346,11 @@ def compare(
         statistic, pvalue, shared = paired(test, x, xs, nx, y, ys, ny)
         n_shared = shared if against == "neighbors" else shared[ids]
         effect = a12(x, nx, y, ny)
-    elif test == "ks":  # on the rows sorted and ranked once per sweep
-        statistic, pvalue, effect = ks_against(
-            sweep.ks_index, sweep.scores(t), None if against == "all" else ids, notes=notes
-        )
+    elif test == "ks":
+        # against all: the rows sorted and ranked once per sweep; a few neighbours: their
+        # sorted rows ranked now (cheaper than building the sweep's index on a first click)
+        index = sweep.ks_index if against == "all" else ks_index(sweep.sorted_scores[ids], nx)
+        statistic, pvalue, effect = ks_against(index, sweep.scores(t), notes=notes)
     else:
         statistic, pvalue, effect = two_sample_effect(
             test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples, notes=notes
