@@ -8,7 +8,13 @@ side, on the same sweep. Where the full baseline loop would take minutes it is t
 evenly spaced subsample of rows and extrapolated linearly (the output says so). Scores are one
 float per seed per configuration.
 
+sweepwalk's time is the median of warm calls, in wall and in CPU time (the machine may be
+shared: CPU time is the steadier number); the first call also builds the sweep's sorted-rows KS
+index (``sweep.ks_index``), once per sweep. ``--breakdown`` adds, at each size, what the parts
+of one call cost (best of the repeats, CPU time).
+
 Usage: python benchmarks/bench_compare.py [--sizes 1000,10000,100000] [--seeds 20,100]
+       [--breakdown]
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Sweep
-from sweepwalk.stats import _ks
+from sweepwalk._vocab import decide_status
+from sweepwalk.stats import _ks, adjust
+from sweepwalk.uncertainty import comparison_insights
 
 FULL_LOOP_MAX = 10_000  # rows timed in full; above this the loop is subsampled
 SUBSAMPLE = 4_000
@@ -49,19 +57,47 @@ def make_sweep(n_configs: int, n_seeds: int, random_state: int = 0) -> Sweep:
     return Sweep.from_runs(runs, metric="acc", params=["width", "lr", "depth"], seed="seed")
 
 
-def baseline(sweep: Sweep, target: int, rows: np.ndarray) -> tuple[float, np.ndarray]:
-    """Seconds for the plain per-row ks_2samp loop over ``rows`` (p-values returned too)."""
+def baseline(sweep: Sweep, target: int, rows: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Wall and CPU seconds of the plain per-row ks_2samp loop over ``rows``, and its p-values."""
     t_scores = sweep.scores(target)
     p = np.empty(len(rows))
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for k, j in enumerate(rows):
             p[k] = stats.ks_2samp(t_scores, sweep.scores(int(j))).pvalue
-    return time.perf_counter() - start, p
+    return time.perf_counter() - start, time.process_time() - start_cpu, p
 
 
-def measure(n_configs: int, n_seeds: int, repeats: int) -> dict[str, object]:
+def breakdown(sweep: Sweep, target: int, repeats: int) -> dict[str, float]:
+    """CPU milliseconds (best of ``repeats``) of the parts of one compare(...).to_frame()."""
+    from sweepwalk.stats import ks_against  # here: without --breakdown, older versions run too
+
+    ids = np.delete(np.arange(len(sweep)), target)
+    res = sweep.compare(target, against="all", test="ks", correction="holm", ci=None)
+    na = np.isnan(res.pvalue)
+    parts = {
+        "ks": lambda: ks_against(sweep.ks_index, sweep.scores(target)),
+        "holm": lambda: adjust(res.pvalue, "holm"),
+        "status": lambda: decide_status(res.significant, res.effect - 0.5, na),
+        "power": lambda: comparison_insights(
+            sweep, target, ids, res.status, res.diff_mean, alpha=0.05, ci=None, max_rows=200
+        ),
+        "varied": lambda: sweep.varied(target, ids),
+        "to_frame": res.to_frame,
+    }
+    out = {}
+    for name, part in parts.items():
+        best = np.inf
+        for _ in range(repeats):
+            start = time.process_time()
+            part()
+            best = min(best, time.process_time() - start)
+        out[f"{name}_ms"] = best * 1e3
+    return out
+
+
+def measure(n_configs: int, n_seeds: int, repeats: int, parts: bool) -> dict[str, object]:
     sweep = make_sweep(n_configs, n_seeds)
     target = n_configs // 2
     others = np.delete(np.arange(len(sweep)), target)
@@ -70,39 +106,49 @@ def measure(n_configs: int, n_seeds: int, repeats: int) -> dict[str, object]:
     start = time.perf_counter()
     frame = sweep.compare(target, against="all", test="ks", correction="holm", ci=None).to_frame()
     cold = time.perf_counter() - start
-    warm = []
+    warm, warm_cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         frame = sweep.compare(
             target, against="all", test="ks", correction="holm", ci=None
         ).to_frame()
         warm.append(time.perf_counter() - start)
+        warm_cpu.append(time.process_time() - start_cpu)
     ours = float(np.median(warm))
+    ours_cpu = float(np.median(warm_cpu))
 
     if len(others) <= FULL_LOOP_MAX:
         rows, note = others, "full loop"
     else:
         rows = others[np.linspace(0, len(others) - 1, SUBSAMPLE).astype(int)]
         note = f"loop timed on {len(rows)} rows, extrapolated x{len(others) / len(rows):.0f}"
-    loop_s, p_loop = baseline(sweep, target, rows)
+    loop_s, loop_cpu, p_loop = baseline(sweep, target, rows)
     loop_s *= len(others) / len(rows)
+    loop_cpu *= len(others) / len(rows)
     p_all = frame["pvalue"].drop(index=target).to_numpy()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     adj = multipletests(p_all, method="holm")[1]
     mt_s = time.perf_counter() - start
+    mt_cpu = time.process_time() - start_cpu
     base = loop_s + mt_s
+    base_cpu = loop_cpu + mt_cpu
 
     # the numbers must agree, or the ratio means nothing
     assert np.allclose(frame["pvalue"].to_numpy()[rows], p_loop, rtol=0, atol=1e-12)
     assert np.allclose(frame["pvalue_adj"].drop(index=target).to_numpy(), adj, rtol=0, atol=1e-12)
+    extra = breakdown(sweep, target, repeats) if parts else {}
     return {
         "configs": n_configs,
         "seeds": n_seeds,
         "sweepwalk_ms": ours * 1e3,
+        "cpu_ms": ours_cpu * 1e3,
         "cold_ms": cold * 1e3,
         "baseline_s": base,
+        "baseline_cpu_s": base_cpu,
         "ratio": base / ours,
+        "cpu_ratio": base_cpu / ours_cpu,
         "baseline": note,
+        **extra,
     }
 
 
@@ -111,16 +157,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--seeds", default="20,100")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args()
     results = []
     for n_seeds in [int(s) for s in args.seeds.split(",")]:
         for n in [int(s) for s in args.sizes.split(",")]:
-            res = measure(n, n_seeds, args.repeats)
+            res = measure(n, n_seeds, args.repeats, args.breakdown)
             results.append(res)
             print(
                 f"{res['configs']:>7} x {res['seeds']:>3}: sweepwalk {res['sweepwalk_ms']:8.1f} ms "
-                f"(first call {res['cold_ms']:.1f} ms) | loop+multipletests "
-                f"{res['baseline_s']:8.2f} s | {res['ratio']:7.0f}x  [{res['baseline']}]",
+                f"(CPU {res['cpu_ms']:.1f} ms; first call {res['cold_ms']:.1f} ms) | "
+                f"loop+multipletests {res['baseline_s']:8.2f} s | {res['ratio']:6.0f}x "
+                f"(CPU {res['cpu_ratio']:.0f}x)  [{res['baseline']}]",
                 flush=True,
             )
     table = pd.DataFrame(results)
@@ -128,7 +176,7 @@ def main() -> None:
     print(
         "KS + Holm, compare(t, against='all', ci=None).to_frame() vs ks_2samp loop + multipletests"
     )
-    print("(sweepwalk_ms: median of warm calls; p-values checked equal to 1e-12)")
+    print("(sweepwalk_ms, cpu_ms: median of warm calls; p-values checked equal to 1e-12)")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
 
 

@@ -28,7 +28,17 @@ from ._vocab import (
     Test,
     decide_status,
 )
-from .stats import KS_METHODS, TIE_RTOL, adjust, min_pvalue, paired, resolve_seed, two_sample
+from .stats import (
+    KS_METHODS,
+    TIE_RTOL,
+    adjust,
+    ks_against,
+    ks_index,
+    min_pvalue,
+    paired,
+    resolve_seed,
+    two_sample,
+)
 from .uncertainty import EVIDENCE_COLUMNS, default_margin, evidence, underpowered
 
 if TYPE_CHECKING:
@@ -162,14 +172,24 @@ class Comparison:
         """
         sweep = self.sweep
         n_all = len(sweep.configs)
-        rows = np.sort(np.append(self.ids, self.target))
-        whole = len(rows) == n_all  # against="all": no row selection needed
-        pos = np.searchsorted(rows, self.ids)
-        tpos = int(np.searchsorted(rows, self.target))
+        whole = len(self.ids) + 1 == n_all  # against="all": no row selection needed
+        if whole:
+            rows = np.arange(n_all, dtype=np.int64)
+            tpos = self.target
+        else:
+            rows = np.sort(np.append(self.ids, self.target))
+            pos = np.searchsorted(rows, self.ids)
+            tpos = int(np.searchsorted(rows, self.target))
 
         def spread(values: Any, fill: Any, dtype: Any) -> np.ndarray:
-            out = np.full(len(rows), fill, dtype=dtype)
-            out[pos] = values
+            out = np.empty(len(rows), dtype=dtype)
+            if whole:  # ids are every row but the target: two block copies
+                out[:tpos] = values[:tpos]
+                out[tpos + 1 :] = values[tpos:]
+                out[tpos] = fill
+            else:
+                out.fill(fill)  # not np.full: it would make a new str object per row
+                out[pos] = values
             return out
 
         cols: dict[Any, Any] = {}
@@ -183,8 +203,9 @@ class Comparison:
         cols["effect"] = spread(self.effect, np.nan, float)
         cols["diff_mean"] = spread(self.diff_mean, np.nan, float)
         cols["diff_mean"][tpos] = 0.0
-        varied = np.full(len(rows), None, dtype=object)
-        varied[pos] = self.varied
+        # fromiter: no search for nested sequences in the list (and tuple names stay whole)
+        varied_arr = np.fromiter(self.varied, dtype=object, count=len(self.varied))
+        varied = spread(varied_arr, None, object)
         index = pd.Index(rows, name=sweep.configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
         cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
@@ -403,6 +424,16 @@ def compare(
         statistic, pvalue, n_shared = paired(
             test, x, seeds[ids], nx, y, seeds[t : t + 1], ny, tie_rtol=tie_rtol
         )
+    elif test == "ks" and ks_method == "auto":
+        n_shared = None
+        # against all: the rows sorted and ranked once per sweep; a few neighbours: their
+        # sorted rows ranked now (cheaper than building the sweep's index on a first click)
+        if against == "all":
+            statistic, pvalue, _ = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
+            statistic, pvalue = statistic[ids], pvalue[ids]
+        else:
+            index = ks_index(sweep.sorted_scores[ids], nx)
+            statistic, pvalue, _ = ks_against(index, sweep.scores(t), notes=notes)
     else:
         n_shared = None
         statistic, pvalue = two_sample(

@@ -23,6 +23,7 @@ import pandas as pd
 from . import _validation as v
 from ._neighbors import NeighborIndex
 from ._vocab import Goal, Neighbors
+from .stats import KsIndex, ks_index
 
 __all__ = ["SweepData"]
 
@@ -74,23 +75,50 @@ def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, li
     return rank[raw], numeric, levels
 
 
-def _row_stats(values: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries."""
-    n_rows = values.shape[0]
+def _row_stats(values: np.ndarray, counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries.
+
+    ``values`` holds finite scores left-aligned, NaN padded. Also returns the rows sorted
+    (NaN last), kept as :attr:`SweepData.sorted_scores`.
+    """
+    n_rows, width = values.shape
     has = counts > 0
     safe = np.where(has, counts, 1)
-    filled = np.where(np.isnan(values), 0.0, values)
-    mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
-    dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
-    var = (dev**2).sum(axis=1) / np.where(counts > 1, counts - 1, 1)
+    n_min = int(counts.min(initial=0))
+    if width < 8:
+        # numpy adds fewer than 8 numbers left to right from 0.0, so these column sums give
+        # the same bits as .sum(axis=1), without its per-row overhead
+        total = np.zeros(n_rows)
+        for j in range(width):
+            total += values[:, j] if j < n_min else np.where(counts > j, values[:, j], 0.0)
+        mean = np.where(has, total / safe, np.nan)
+        squares = np.zeros(n_rows)
+        for j in range(width):
+            dev = values[:, j] - mean
+            if j >= n_min:
+                dev = np.where(counts > j, dev, 0.0)
+            squares += dev * dev
+    else:
+        filled = np.where(np.isnan(values), 0.0, values)
+        mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
+        dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
+        squares = (dev**2).sum(axis=1)
+    var = squares / np.where(counts > 1, counts - 1, 1)
     std = np.where(counts > 1, np.sqrt(var), np.nan)
     ordered = np.sort(values, axis=1)  # NaN padding sorts last
-    rows = np.arange(n_rows)
     c = np.maximum(counts, 1)
-    median = np.where(has, (ordered[rows, (c - 1) // 2] + ordered[rows, c // 2]) / 2.0, np.nan)
+    if n_min == width:  # every row full: the middle positions are columns
+        mid = (ordered[:, (width - 1) // 2] + ordered[:, width // 2]) / 2.0
+        median, high = np.where(has, mid, np.nan), ordered[:, width - 1].copy()
+    else:
+        flat = ordered.reshape(-1)
+        start = np.arange(n_rows, dtype=np.int64) * width
+        mid = (flat[start + (c - 1) // 2] + flat[start + c // 2]) / 2.0
+        median = np.where(has, mid, np.nan)
+        high = np.where(has, flat[start + c - 1], np.nan)
     low = np.where(has, ordered[:, 0], np.nan)
-    high = np.where(has, ordered[rows, c - 1], np.nan)
-    return {"mean": mean, "std": std, "median": median, "min": low, "max": high}
+    stats = {"mean": mean, "std": std, "median": median, "min": low, "max": high}
+    return stats, ordered
 
 
 class SweepData:
@@ -144,6 +172,8 @@ class SweepData:
     _numeric: tuple[bool, ...]
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
+    _sorted: np.ndarray
+    _ks_index: KsIndex | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Build a Sweep with Sweep.from_runs(...) or Sweep.from_lists(...).")
@@ -298,40 +328,57 @@ class SweepData:
             row_cfg, table, codes, numeric, levels = cfg
         n_cfg = len(table)
         finite = ~np.isnan(scores)
+        seed_sorted = None
         if seed is not None:
             seed_code = _seed_codes(df[seed], seed)
-            order = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
-            if order is None:  # duplicates: sort to name them
+            found = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+            if found is None:  # duplicates: sort to name them
                 n_seeds = int(seed_code.max(initial=0)) + 1
-                order = np.argsort(row_cfg * n_seeds + seed_code, kind="stable")
+                all_slots = row_cfg * n_seeds + seed_code
+                order = np.argsort(all_slots, kind="stable")
                 v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
+                found = (order, all_slots[order], n_seeds)
+            order, slots, n_seeds = found
+            del found
+            keep = finite[order]
+            order, slots = order[keep], slots[keep]
+            del keep
+            # each row's (config, seed) from its slot: no gather by row
+            cfg_sorted = slots // n_seeds
+            seed_sorted = slots
+            seed_sorted -= cfg_sorted * n_seeds  # in place: the slots are not needed again
+            del slots
         else:
             seed_code = None
             order = np.argsort(row_cfg, kind="stable")
-        order = order[finite[order]]
-        cfg_sorted = row_cfg[order]
+            order = order[finite[order]]
+            cfg_sorted = row_cfg[order]
         counts = np.bincount(cfg_sorted, minlength=n_cfg).astype(np.int64)
         n_missing = np.bincount(row_cfg[~finite], minlength=n_cfg).astype(np.int64)
         width = max(int(counts.max(initial=0)), 1)
         starts = np.cumsum(counts) - counts
         pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
+        cell = cfg_sorted * width + pos  # flat position in the (n_cfg, width) matrices
+        del pos, cfg_sorted
         values = np.full((n_cfg, width), np.nan)
-        values[cfg_sorted, pos] = scores[order]
+        values.reshape(-1)[cell] = scores[order]
         seed_codes = None
-        if seed_code is not None:
+        if seed_sorted is not None:
             seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
-            seed_codes[cfg_sorted, pos] = seed_code[order]
+            seed_codes.reshape(-1)[cell] = seed_sorted
+        del cell, order, seed_sorted, finite  # keep the peak memory down
 
         index = pd.RangeIndex(n_cfg, name="config")
         with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
-            row_stats = _row_stats(values, counts)
+            row_stats, ordered = _row_stats(values, counts)
         stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
         # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
         configs = pd.concat(
             [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
         )
         v.check_config_column(df, row_cfg)
-        runs = df.assign(config=row_cfg)  # copy-on-write: no deep copy of the user's frame
+        # copy-on-write: no deep copy of the user's frame, nor of the config ids
+        runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
 
         self = object.__new__(cls)
         self.params = tuple(params)
@@ -341,7 +388,7 @@ class SweepData:
         self.min_runs = min_runs
         self.configs = configs
         self.runs = runs
-        for array in (values, counts, seed_codes, codes):
+        for array in (values, counts, seed_codes, codes, ordered):
             if array is not None:
                 array.flags.writeable = False  # handed out by the accessors: read-only
         self._values = values
@@ -351,6 +398,8 @@ class SweepData:
         self._numeric = tuple(bool(x) for x in numeric)
         self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
         self._neighbors = NeighborIndex(codes, numeric, self.params)
+        self._sorted = ordered
+        self._ks_index = None  # built on first use
         return self
 
     # ------------------------------------------------------------------ access
@@ -538,6 +587,24 @@ class SweepData:
         return self._values
 
     @property
+    def sorted_scores(self) -> npt.NDArray[np.float64]:
+        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only.
+
+        Scores are one float per seed per configuration.
+        """
+        return self._sorted
+
+    @property
+    def ks_index(self) -> KsIndex:
+        """The scores sorted and ranked once for KS tests (:func:`sweepwalk.stats.ks_against`).
+
+        Computed on first use and kept.
+        """
+        if self._ks_index is None:
+            self._ks_index = ks_index(self.sorted_scores, self._counts)
+        return self._ks_index
+
+    @property
     def counts(self) -> npt.NDArray[np.int64]:
         """Finite scores per configuration, shape (N,), read-only (equals ``configs["n"]``)."""
         return self._counts
@@ -608,18 +675,34 @@ def _config_codes(
         levels.append(lv)
     # Absent sorts last: shift it above every present code before combining.
     key = np.zeros(len(df), dtype=np.int64)
+    top = 1  # key < top
     for c in cols:
         card = int(c.max(initial=-1)) + 2
-        if int(key.max(initial=0)) >= (2**62) // card:
+        if top >= (2**62) // card:
             key = _dense(key)[0]
-        key = key * card + np.where(c < 0, card - 1, c)
+            top = int(key.max(initial=0)) + 1
+        key *= card
+        key += np.where(c < 0, card - 1, c) if int(c.min(initial=0)) < 0 else c
+        top *= card
     row_cfg, first_row = _dense(key)
-    codes = np.stack([c[first_row] for c in cols], axis=1)
-    return row_cfg, (first_row, codes.reshape(len(first_row), len(cols)), numeric, levels)
+    codes = np.empty((len(first_row), len(cols)), dtype=np.int64)
+    for k, c in enumerate(cols):
+        codes[:, k] = c[first_row]
+    return row_cfg, (first_row, codes, numeric, levels)
 
 
 def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense sorted ranks of ``key`` and the first row holding each rank."""
+    """Dense sorted ranks of ``key`` (non-negative) and the first row holding each rank."""
+    n = len(key)
+    top = int(key.max(initial=-1)) + 1
+    if 0 < top <= 4 * n + 1024:  # keys of a grid: a table over their range, no hash, no sort
+        present = np.zeros(top, dtype=bool)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int64)
+        rank -= 1
+        first = np.full(top, n, dtype=np.int64)
+        np.minimum.at(first, key, np.arange(n, dtype=np.int64))  # each key's first row
+        return rank[key], first[present]
     codes, uniques = pd.factorize(key)
     n = len(codes)
     is_new = np.empty(n, dtype=bool)
@@ -647,10 +730,11 @@ def _rectangular(cells: list[Any]) -> tuple[np.ndarray | None, np.ndarray]:
 
 def _order_by_config_and_seed(
     row_cfg: np.ndarray, seed_code: np.ndarray, n_cfg: int
-) -> np.ndarray | None:
+) -> tuple[np.ndarray, np.ndarray, int] | None:
     """Rows sorted by (config, seed) without a sort: each pair has its own slot.
 
-    Returns None when two rows share a (configuration, seed) slot.
+    Returns the order, each ordered row's slot ``config * n_seeds + seed`` and ``n_seeds``, or
+    None when two rows share a (configuration, seed) slot.
     """
     n_seeds = int(seed_code.max(initial=0)) + 1
     slots = row_cfg * n_seeds + seed_code
@@ -658,13 +742,13 @@ def _order_by_config_and_seed(
     if size > 8 * len(slots) + 1024:  # sparse slots: sorting is cheaper than a big table
         order = np.argsort(slots, kind="stable")
         taken = slots[order]
-        return None if bool((taken[1:] == taken[:-1]).any()) else order
-    hits = np.bincount(slots, minlength=size)
-    if int(hits.max(initial=0)) > 1:
-        return None
+        return None if bool((taken[1:] == taken[:-1]).any()) else (order, taken, n_seeds)
     table = np.full(size, -1, dtype=np.int64)
     table[slots] = np.arange(len(slots), dtype=np.int64)
-    return table[hits > 0]
+    used = np.flatnonzero(table >= 0)
+    if len(used) < len(slots):  # two rows wrote to one slot
+        return None
+    return table[used], used, n_seeds
 
 
 def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:

@@ -22,6 +22,7 @@ from ._intervals import (
     paired_t_interval,
     welch_interval,
 )
+from ._ks import KsIndex, ks_against, ks_index
 from ._multitest import METHODS as CORRECTIONS
 from ._multitest import adjust, canonical_method
 from ._online_fdr import LOND, LORDPlusPlus, OnlineDecision, finite_horizon_gamma, gamma_sequence
@@ -43,6 +44,7 @@ __all__ = [
     "TIE_RTOL",
     "UNPAIRED_TESTS",
     "Estimate",
+    "KsIndex",
     "LORDPlusPlus",
     "OnlineDecision",
     "TostResult",
@@ -56,6 +58,8 @@ __all__ = [
     "finite_horizon_gamma",
     "gamma_sequence",
     "hodges_lehmann",
+    "ks_against",
+    "ks_index",
     "ks_permutation",
     "mde",
     "min_pvalue",
