@@ -31,7 +31,7 @@ from statsmodels.stats.multitest import multipletests
 from sweepwalk import Sweep
 from sweepwalk._vocab import decide_status
 from sweepwalk.stats import _ks, adjust
-from sweepwalk.uncertainty import comparison_insights
+from sweepwalk.uncertainty import evidence
 
 FULL_LOOP_MAX = 10_000  # rows timed in full; above this the loop is subsampled
 SUBSAMPLE = 4_000
@@ -76,12 +76,24 @@ def breakdown(sweep: Sweep, target: int, repeats: int) -> dict[str, float]:
     ids = np.delete(np.arange(len(sweep)), target)
     res = sweep.compare(target, against="all", test="ks", correction="holm", ci=None)
     na = np.isnan(res.pvalue)
+    eoi = res.effect_of_interest
     parts = {
         "ks": lambda: ks_against(sweep.ks_index, sweep.scores(target)),
         "holm": lambda: adjust(res.pvalue, "holm"),
-        "status": lambda: decide_status(res.significant, res.effect - 0.5, na),
-        "power": lambda: comparison_insights(
-            sweep, target, ids, res.status, res.diff_mean, alpha=0.05, ci=None, max_rows=200
+        "status": lambda: decide_status(res.significant, res.direction, na),
+        "evidence": lambda: evidence(
+            sweep,
+            "ks",
+            ids,
+            target,
+            res.pvalue,
+            correction="holm",
+            alpha=0.05,
+            ci=None,
+            effect_of_interest=eoi,
+            tie_rtol=None,
+            ks_method="auto",
+            n_resamples=9999,
         ),
         "varied": lambda: sweep.varied(target, ids),
         "to_frame": res.to_frame,

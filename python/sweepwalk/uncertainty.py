@@ -53,6 +53,8 @@ EVIDENCE_COLUMNS = (
 )
 #: power the minimal detectable difference and seeds_needed are computed for
 POWER = 0.8
+#: rows of a family that get seeds_needed (the smallest p-values first; see evidence)
+SEEDS_NEEDED_ROWS = 256
 #: families up to this size get exact per-row levels (a bisection per row); larger ones the
 #: level of a first rejection (see row_levels)
 _EXACT_LEVEL_ROWS = 64
@@ -216,12 +218,42 @@ def evidence(
         test, n_row, n_target, n_shared, n_resamples=n_resamples, ks_method=ks_method
     )
     out["reachable"] = reachable(out["min_pvalue"], np.where(np.isnan(level), alpha, level))
-    with np.errstate(invalid="ignore"):
-        out["mde"] = mde(test, n_row, n_target, sd, alpha_level=np.nan_to_num(level, nan=alpha))
-        out["seeds_needed"] = seeds_needed(
-            effect_of_interest, sd, test, alpha_level=np.nan_to_num(level, nan=alpha)
-        )
+    used = np.nan_to_num(level, nan=alpha)
+    out["mde"] = _mde_by_size(test, n_row, n_target, sd, used)
+    out["seeds_needed"] = _seeds_needed_by_rank(test, effect_of_interest, sd, used, pvalue)
     out["estimand"] = ESTIMANDS[test]
+    return out
+
+
+def _mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> Any:
+    """``stats.mde`` per row, solved once per distinct (sizes, level): it is linear in ``sd``."""
+    n1 = np.asarray(n_row, dtype=np.float64)
+    n2 = np.broadcast_to(np.asarray(n_target, dtype=np.float64), n1.shape)
+    keys = np.stack([n1, n2, np.broadcast_to(level, n1.shape)])
+    unique, inverse = np.unique(keys, axis=1, return_inverse=True)
+    with np.errstate(invalid="ignore"):
+        unit = mde(test, unique[0], unique[1], 1.0, alpha_level=unique[2])
+        return unit[inverse.reshape(-1)] * np.asarray(sd, dtype=np.float64)
+
+
+def _seeds_needed_by_rank(
+    test: str, effect_of_interest: float, sd: Any, level: Any, pvalue: Any
+) -> Any:
+    """``stats.seeds_needed`` for the rows most worth it: every row of a small family, else
+    the :data:`SEEDS_NEEDED_ROWS` with the smallest p-values (NaN beyond; a root solve per
+    row costs about a millisecond, which 100k rows of ``against="all"`` cannot afford).
+    """
+    sd = np.asarray(sd, dtype=np.float64)
+    out = np.full(sd.shape, np.nan)
+    rows = np.arange(len(sd))
+    if len(rows) > SEEDS_NEEDED_ROWS:
+        order = np.argsort(np.where(np.isnan(pvalue), np.inf, pvalue), kind="stable")
+        rows = np.sort(order[:SEEDS_NEEDED_ROWS])
+    if len(rows):
+        with np.errstate(invalid="ignore"):
+            out[rows] = seeds_needed(
+                effect_of_interest, sd[rows], test, alpha_level=np.asarray(level)[rows]
+            )
     return out
 
 
