@@ -239,9 +239,11 @@ def _mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> A
 def _seeds_needed_by_rank(
     test: str, effect_of_interest: float, sd: Any, level: Any, pvalue: Any
 ) -> Any:
-    """``stats.seeds_needed`` for the rows most worth it: every row of a small family, else
-    the :data:`SEEDS_NEEDED_ROWS` with the smallest p-values (NaN beyond; a root solve per
-    row costs about a millisecond, which 100k rows of ``against="all"`` cannot afford).
+    """Return ``stats.seeds_needed`` for the rows most worth it.
+
+    Every row of a small family, else the :data:`SEEDS_NEEDED_ROWS` with the smallest p-values
+    (NaN beyond: a root solve per row costs about a millisecond, which 100k rows of
+    ``against="all"`` cannot afford).
     """
     sd = np.asarray(sd, dtype=np.float64)
     out = np.full(sd.shape, np.nan)
