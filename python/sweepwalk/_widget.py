@@ -41,6 +41,8 @@ logger = logging.getLogger("sweepwalk")
 PUBLIC = ("target", "test", "correction", "alpha", "against", "neighbors", "error_control")
 #: traits only Python writes (derived results): a frontend update of one is refused
 PYTHON_ONLY = ("_sweep", "_results", "_ledger", "_walk", "_error", "_progress")
+#: largest number of rows of the static table in a cell's output (it is saved in the notebook)
+_STATIC_ROWS = 200
 #: seconds between two progress updates sent to the frontend (each one is a comm message)
 _PROGRESS_EVERY = 0.1
 
@@ -349,6 +351,23 @@ class SweepWidget(anywidget.AnyWidget):
     def to_html(self, max_rows: int = 1000) -> str:
         """Render the current view as a static, status-coloured HTML table (text escaped)."""
         return self.session.to_html(max_rows)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Add the static table (``text/html``) to anywidget's bundle.
+
+        A front end with a widget manager (JupyterLab, Notebook 7, Voilà, VS Code) prefers the
+        widget view; nbconvert without saved widget state, GitHub and other static viewers
+        show the table of the view as it was when the cell ran.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        try:
+            data = {**data, "text/html": self.to_html(max_rows=_STATIC_ROWS)}
+        except Exception:  # the widget still shows (and says why) when the results cannot
+            logger.warning("sweepwalk: no static table for this view", exc_info=True)
+        return data, metadata
 
 
 _HANDLERS: dict[str, Callable[[SweepWidget, dict[str, Any]], tuple[dict[str, Any], Any]]] = {
