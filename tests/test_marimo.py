@@ -71,3 +71,15 @@ def test_path_is_written_by_python_only(widget: SweepWidget) -> None:
     before = widget.path
     widget.set_state({"path": [1, 2, 3]})
     assert widget.path == before and "cannot write" in widget._error
+
+
+def test_embedded_html_keeps_the_whole_state(widget: SweepWidget) -> None:
+    from ipywidgets.embed import embed_data
+
+    (state,) = [
+        model["state"]
+        for model in embed_data(views=[widget])["manager_state"]["state"].values()
+        if model["model_module"] == "anywidget"
+    ]
+    assert {"_sweep", "_results", "target", "path"} <= set(state)  # (defaults are dropped)
+    assert set(widget.get_state()) == set(USER_STATE)

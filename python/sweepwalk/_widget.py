@@ -172,6 +172,7 @@ class SweepWidget(anywidget.AnyWidget):
         settings.update(neighbors=neighbors, error_control=error_control)
         self.session = Session(sweep, target=target, **settings)  # type: ignore[arg-type]
         self._pushing = False
+        self._embedding = False
         self._shown: tuple[Any, ...] = ()
         s = self.session
         super().__init__(
@@ -264,9 +265,17 @@ class SweepWidget(anywidget.AnyWidget):
         (``target``, ``path``, ``selected`` and the settings) — which is what marimo's
         ``mo.ui.anywidget(w).value`` reads. Every update sent to the frontend names its traits.
         """
-        if key is None and self.comm is not None:
+        if key is None and self.comm is not None and not self._embedding:
             key = list(USER_STATE)
         return dict(super().get_state(key=key, drop_defaults=drop_defaults))
+
+    def _get_embed_state(self, drop_defaults: bool = False) -> dict[str, Any]:
+        # ipywidgets.embed (embed_minimal_html, ...) saves the whole state for the HTML manager
+        self._embedding = True
+        try:
+            return dict(super()._get_embed_state(drop_defaults=drop_defaults))
+        finally:
+            self._embedding = False
 
     def send_state(self, key: str | list[str] | None = None) -> None:
         """Send the state of ``key`` to the frontend; without one, every synced trait."""
