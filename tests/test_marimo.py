@@ -76,10 +76,6 @@ def test_path_is_written_by_python_only(widget: SweepWidget) -> None:
 def test_embedded_html_keeps_the_whole_state(widget: SweepWidget) -> None:
     from ipywidgets.embed import embed_data
 
-    (state,) = [
-        model["state"]
-        for model in embed_data(views=[widget])["manager_state"]["state"].values()
-        if model["model_module"] == "anywidget"
-    ]
+    state = embed_data(views=[widget])["manager_state"]["state"][widget.model_id]["state"]
     assert {"_sweep", "_results", "target", "path"} <= set(state)  # (defaults are dropped)
     assert set(widget.get_state()) == set(USER_STATE)
