@@ -73,7 +73,7 @@ def test_each_grid_still_shows_what_it_showed(executed: nbformat.NotebookNode) -
     ]
     models = [data[WIDGET_MIME]["model_id"] for data in shown]
     assert len(shown) >= 4 and len(set(models)) == len(models), "one fresh widget per step"
-    for data, model in zip(shown, models):
+    for data, model in zip(shown, models, strict=True):
         state = saved[model]["state"]
         caption = f"target #{state['target']} · test={state['test']} · correction="
         assert caption in data["text/html"], f"grid {model} changed after it was shown"
