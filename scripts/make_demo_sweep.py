@@ -26,6 +26,7 @@ Usage::
     python scripts/make_demo_sweep.py                     # writes the packaged CSV
     python scripts/make_demo_sweep.py --seeds 3 --out /tmp/quick.csv
 
+Needs scikit-learn (``pip install -e ".[make-demo]"``).
 Runs single-threaded (BLAS limited to one thread). The full sweep (1440 fits) took 4 min 13 s
 of CPU (7 min 22 s wall-clock on a busy shared 2-core machine).
 """

@@ -1,21 +1,46 @@
 #!/usr/bin/env bash
 # Set up everything sweepwalk needs, idempotently (a second run only rebuilds the JS bundle):
-#   .venv/ with sweepwalk installed editable plus its test and demo extras,
-#   the root npm packages and the widget bundle (python/sweepwalk/static/widget.js),
-#   and, with --ui, Debian's chromium and the ui-tests/ npm packages (Playwright).
-# Used by scripts/demo.sh and scripts/test.sh. Needs python3 (>= 3.10) and Node >= 20 / npm.
+#   .venv/ with sweepwalk installed editable plus its test and demo extras (with --demo: the demo
+#   extra only, no test tools), the root npm packages and the widget bundle
+#   (python/sweepwalk/static/widget.js), and, with --ui, Debian's chromium and the ui-tests/ npm
+#   packages (Playwright). pip's progress is shown as it goes, with a line every 15 s when quiet.
+# Used by scripts/demo.sh (--demo) and scripts/test.sh (--ui). Needs python3 (>= 3.10), Node >= 20.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 UI=0
+EXTRAS=test,demo
 for arg in "$@"; do
   case "$arg" in
     --ui) UI=1 ;;
-    *) echo "usage: scripts/setup.sh [--ui]" >&2; exit 2 ;;
+    --demo) EXTRAS=demo ;;
+    *) echo "usage: scripts/setup.sh [--ui] [--demo]" >&2; exit 2 ;;
   esac
 done
 
 log() { printf '\n==> setup: %s\n' "$*"; }
+
+# Show a long command's output as it goes, each line with the seconds since it started, and a
+# "still working" line after 15 s of silence (a big download, pip's install step); drops pip's
+# notes about the machine's extra local indexes and already-satisfied requirements.
+show_progress() {
+  local t0=$SECONDS line status
+  while true; do
+    if IFS= read -r -t 15 line; then
+      case "$line" in
+        "WARNING: Location 'file:"* | "Requirement already satisfied"* | "  Using cached"*) ;;
+        *) printf '  [%4ss] %s\n' $((SECONDS - t0)) "$line" ;;
+      esac
+    else
+      status=$?
+      if [ "$status" -le 128 ]; then # end of output (a timeout is > 128)
+        [ -z "$line" ] || printf '  [%4ss] %s\n' $((SECONDS - t0)) "$line"
+        break
+      fi
+      printf '  [%4ss] ... still working\n' $((SECONDS - t0))
+    fi
+  done
+}
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 # never download browsers: we use Debian's chromium
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 
@@ -57,15 +82,24 @@ if [ ! -x .venv/bin/python ]; then
   log "python3 -m venv .venv"
   python3 -m venv .venv
 fi
-# Reinstall only when pyproject.toml changed (or the package is not importable from .venv).
+# Reinstall only when pyproject.toml changed, when an extra asked for now was not installed (the
+# stamp holds the pyproject hash and the extras), or when the package is not importable.
 stamp=.venv/.sweepwalk-installed
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c "import sweepwalk" 2>/dev/null; then
-  log "pip install -e .[test,demo]"
+hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+had_hash='' had_extras=''
+if [ -f "$stamp" ]; then read -r had_hash had_extras < "$stamp" || true; fi
+missing=0
+for extra in ${EXTRAS//,/ }; do
+  [[ ",${had_extras:-}," == *",$extra,"* ]] || missing=1
+done
+if [ "${had_hash:-}" != "$hash" ] || [ "$missing" -eq 1 ] || ! .venv/bin/python -c "import sweepwalk" 2>/dev/null; then
+  if [ "${had_hash:-}" = "$hash" ] && [ -n "${had_extras:-}" ]; then
+    EXTRAS="$had_extras,$EXTRAS" # keep what is installed in the stamp's list
+  fi
+  log "pip install -e .[$EXTRAS] (a first install takes a few minutes; progress below)"
   # The hatch-jupyter-builder hook skips npm here: the bundle was just built above.
-  # (grep drops pip's notes about the machine's extra local indexes; pipefail keeps pip's status)
-  .venv/bin/python -m pip install -q -e ".[test,demo]" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
-  echo "$want" > "$stamp"
+  .venv/bin/python -m pip install --progress-bar off -e ".[$EXTRAS]" 2>&1 | show_progress
+  echo "$hash $(tr ',' '\n' <<< "$EXTRAS" | sort -u | paste -sd,)" > "$stamp"
 fi
 if [ ! -s python/sweepwalk/static/widget.js ]; then
   echo "setup: python/sweepwalk/static/widget.js is missing after the build" >&2

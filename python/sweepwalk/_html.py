@@ -7,7 +7,7 @@ text from the data is HTML-escaped. Scores are one float per seed per configurat
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,14 @@ from ._vocab import STATUSES
 if TYPE_CHECKING:
     from .sweep import Sweep
 
-__all__ = ["STATUS_COLORS", "render_html", "value_label"]
+__all__ = [
+    "STATUS_COLORS",
+    "UNDERPOWERED_MARK",
+    "format_num",
+    "format_p",
+    "render_html",
+    "value_label",
+]
 
 #: Okabe-Ito colours (colour-blind safe), as in the grid's ``src/styles.css``: the strong colour
 #: (row's left border) and the row background (18 % of it over white) per status.
@@ -45,29 +52,115 @@ def value_label(value: object) -> str:
     return str(value)
 
 
+#: how the static table names a status in its legend (``out``: outside the comparison)
+_LEGEND_WORDS = {**{status: status for status in STATUSES}, "out": "not compared"}
+#: marks the status of a row whose test could not have detected the effect of interest
+UNDERPOWERED_MARK = "◔"
+#: the statistics that lead the table, right after the status, in this order
+_LEAD = ("estimate", "pvalue_adj", "effect")
+#: the statistics after the parameters (those the comparison has), in this order
+_TRAIL = ("n", "mean", "median", "pvalue", "statistic", "varied", "mde", "seeds_needed")
+
+
 def _legend() -> str:
     items = []
-    for status in (*STATUSES, "out"):
+    for status, word in _LEGEND_WORDS.items():
         strong, pale = STATUS_COLORS[status]
         items.append(
             f'<span style="display:inline-block;margin-right:10px">'
             f'<span style="display:inline-block;width:12px;height:12px;background:{pale};'
-            f'border-left:4px solid {strong};vertical-align:middle"></span> {status}</span>'
+            f'border-left:4px solid {strong};vertical-align:middle"></span> {word}</span>'
         )
+    items.append(f"<span>{UNDERPOWERED_MARK} underpowered (could not detect the effect)</span>")
     return f'<div class="sweepwalk-legend" style="margin:4px 0">{"".join(items)}</div>'
 
 
-def _format_p(p: float) -> str:
-    """Format a p-value as the grid does: three decimals down to 0.001, then "3.2e-07"."""
-    return "0" if p == 0 else f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
+def _exponent(text: str) -> str:
+    """Drop the exponent's plus sign and zero padding, as JavaScript writes it: "7.4e-7"."""
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
-def _format_num(x: float) -> str:
-    return f"{x:.4g}"
+def format_num(x: float, digits: int = 3) -> str:
+    """Format a number as the grid does: ``digits`` significant digits, "1.2e-5" when tiny."""
+    if x is None or np.isnan(x):
+        return "—"
+    if np.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    if ax >= 1e6 or ax < 1e-4:
+        return _exponent(f"{x:.{max(0, digits - 2)}e}")
+    if ax >= 10**digits:
+        return str(round(x))
+    return f"{x:#.{digits}g}".rstrip(".")
+
+
+def format_p(p: float) -> str:
+    """Format a p-value: three significant digits down to 0.001, then "7.4e-7"."""
+    if p is None or not np.isfinite(p):
+        return "—"
+    if p == 0:
+        return "0"
+    return format_num(p, 3) if p >= 0.001 else _exponent(f"{p:.1e}")
+
+
+def _interval(row: pd.Series, name: str) -> str:
+    low, high = row.get(f"{name}_low", np.nan), row.get(f"{name}_high", np.nan)
+    value = format_num(row[name])
+    if pd.isna(low) or pd.isna(high):
+        return value
+    return f"{value} [{format_num(low)}, {format_num(high)}]"
+
+
+def _display_frame(frame: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
+    """Return the comparison as display strings: status and key statistics first, then params."""
+    params = [str(p) for p in sweep.params]
+    shown: dict[str, pd.Series] = {}
+    status = frame["status"].astype(str)
+    if "underpowered" in frame.columns:
+        marked = frame["underpowered"].fillna(False).astype(bool)
+        status = status.where(~marked, status + f" {UNDERPOWERED_MARK}")
+    shown["status"] = status
+    rows = frame.iterrows
+    for name in _LEAD:
+        if name not in frame.columns:
+            continue
+        if name == "pvalue_adj":
+            shown[name] = frame[name].map(format_p)
+        else:
+            shown[name] = pd.Series({i: _interval(row, name) for i, row in rows()}, dtype=object)
+    for name in params:
+        shown[name] = frame[name].map(lambda x: "—" if pd.isna(x) else value_label(x))
+    for name in _TRAIL:
+        if name not in frame.columns:
+            continue
+        column = frame[name]
+        if name == "pvalue":
+            shown[name] = column.map(format_p)
+        elif name in ("n", "seeds_needed"):
+            shown[name] = column.map(lambda x: "—" if pd.isna(x) else str(int(x)))
+        elif name == "varied":
+            shown[name] = column.map(lambda x: "" if pd.isna(x) else str(x))
+        else:
+            shown[name] = column.map(format_num)
+    out = pd.DataFrame(shown, index=frame.index)
+    out.index.name = frame.index.name
+    return out
+
+
+_CELL_CSS = "padding: 2px 6px; white-space: nowrap"
 
 
 def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1000) -> str:
-    """Render a ``Comparison.to_frame()`` as a self-contained, status-coloured HTML table."""
+    """Render a ``Comparison.to_frame()`` as a self-contained, status-coloured HTML table.
+
+    The columns are the status (with the underpowered mark), the estimate with its interval,
+    ``pvalue_adj``, the effect with its interval, the parameters, then ``n``, ``mean``,
+    ``median``, ``pvalue``, ``statistic``, ``varied``, ``mde`` and ``seeds_needed``; numbers
+    have three significant digits and small p-values read like "7.4e-7", as in the grid.
+    """
     check_int(max_rows, "max_rows", minimum=1)
     total = len(frame)
     if total > max_rows:
@@ -75,29 +168,24 @@ def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1
         keep = np.sort(np.argsort(order.to_numpy(), kind="stable")[:max_rows])
         frame = frame.iloc[keep]
         title += f" · showing {max_rows} of {total} rows (the smallest adjusted p-values)"
-    frame = frame.copy()
-    frame.columns = [str(c) for c in frame.columns]
+    status_of = {config: str(status) for config, status in frame["status"].items()}
+    shown = _display_frame(frame, sweep)
 
     def row_style(row: pd.Series) -> list[str]:
-        strong, pale = STATUS_COLORS.get(str(row.get("status")), STATUS_COLORS["out"])
+        strong, pale = STATUS_COLORS.get(status_of.get(row.name, "out"), STATUS_COLORS["out"])
         cells = [f"background-color: {pale}; color: #1a1a1a"] * len(row)
-        if "status" in row.index:
-            cells[list(row.index).index("status")] += f"; font-weight: bold; color: {strong}"
-        cells[0] += f"; border-left: 4px solid {strong}"
+        cells[0] += f"; font-weight: bold; color: {strong}; border-left: 4px solid {strong}"
         return cells
 
-    formats: dict[str, Any] = {str(p): value_label for p in sweep.params}
-    formats.update({c: _format_p for c in ("pvalue", "pvalue_adj")})
-    formats.update({c: _format_num for c in ("mean", "median", "statistic", "diff_mean")})
-    formats["effect"] = "{:.2f}"
     styler = (
-        frame.style.apply(row_style, axis=1)
-        .format(escape="html", na_rep="—", precision=4)
-        .format({c: f for c, f in formats.items() if c in frame.columns}, escape="html", na_rep="—")
+        shown.style.apply(row_style, axis=1)
+        .format(escape="html", na_rep="—")
         .format_index(escape="html", axis=0)
         .format_index(escape="html", axis=1)
         .set_table_attributes('class="sweepwalk-table" style="border-collapse:collapse"')
-        .set_table_styles([{"selector": "th, td", "props": "padding: 2px 6px"}])
+        .set_table_styles(
+            [{"selector": "th, td", "props": "padding: 2px 6px; white-space: nowrap"}]
+        )
     )
     caption = html.escape(f"{sweep.metric} ({sweep.goal}) · {title}")
     return (

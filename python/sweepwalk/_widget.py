@@ -40,7 +40,12 @@ logger = logging.getLogger("sweepwalk")
 #: traits either side may write, each checked by the session's own validation
 PUBLIC = ("target", "test", "correction", "alpha", "against", "neighbors", "error_control")
 #: traits only Python writes (derived results): a frontend update of one is refused
-PYTHON_ONLY = ("_sweep", "_results", "_ledger", "_walk", "_error", "_progress")
+PYTHON_ONLY = ("path", "_sweep", "_results", "_ledger", "_walk", "_error", "_progress")
+#: the user-facing state: what ``w.get_state()`` returns once the widget is open, and so what
+#: marimo's ``mo.ui.anywidget(w).value`` holds (the sweep and the results stay out of it)
+USER_STATE = (*PUBLIC, "selected", "path")
+#: largest number of rows of the static table in a cell's output (it is saved in the notebook)
+_STATIC_ROWS = 200
 #: seconds between two progress updates sent to the frontend (each one is a comm message)
 _PROGRESS_EVERY = 0.1
 
@@ -93,7 +98,8 @@ class SweepWidget(anywidget.AnyWidget):
 
     Build it with :func:`explore`. A view over a :class:`~sweepwalk.session.Session`
     (``w.session``): either side may write the public traits ``target``, ``test``,
-    ``correction``, ``alpha``, ``against``, ``neighbors``, ``error_control`` and ``selected``;
+    ``correction``, ``alpha``, ``against``, ``neighbors``, ``error_control`` and ``selected``
+    (``path`` is Python's);
     every change recomputes ``sweep.compare(...)`` in the kernel and repaints the grid.
     ``w.observe(fn, names="target")`` follows the user's clicks. Scores are one float per seed
     per configuration.
@@ -138,6 +144,8 @@ class SweepWidget(anywidget.AnyWidget):
     """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
     selected = _sync(_Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
     """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
+    path = t.List(t.Int(), read_only=True).tag(sync=True)
+    """Every target visited, in order (back/forward moves included); written by Python only."""
 
     # the frontend writes it to move along the history (back/forward/breadcrumb)
     _history_index = _sync(t.Int(0))
@@ -164,6 +172,7 @@ class SweepWidget(anywidget.AnyWidget):
         settings.update(neighbors=neighbors, error_control=error_control)
         self.session = Session(sweep, target=target, **settings)  # type: ignore[arg-type]
         self._pushing = False
+        self._embedding = False
         self._shown: tuple[Any, ...] = ()
         s = self.session
         super().__init__(
@@ -191,6 +200,8 @@ class SweepWidget(anywidget.AnyWidget):
                     if getattr(self, name) != getattr(s, name):
                         setattr(self, name, getattr(s, name))
                 self._history_index = s.cursor
+                if self.path != s.path:
+                    self.set_trait("path", s.path)
                 try:
                     self._results = self._results_for(s)
                     self._error = ""
@@ -244,6 +255,32 @@ class SweepWidget(anywidget.AnyWidget):
             self._error = f"the frontend cannot write {refused}: Python computes them"
             self.send_state(key=refused)
 
+    def get_state(
+        self, key: str | list[str] | None = None, drop_defaults: bool = False
+    ) -> dict[str, Any]:
+        """Return the state of ``key``; without one, of every trait or only the user's.
+
+        While the widget opens its comm (the first message carries everything the frontend
+        needs) ``key=None`` means every synced trait; once it is open, the user-facing state
+        (``target``, ``path``, ``selected`` and the settings) — which is what marimo's
+        ``mo.ui.anywidget(w).value`` reads. Every update sent to the frontend names its traits.
+        """
+        if key is None and self.comm is not None and not self._embedding:
+            key = list(USER_STATE)
+        return dict(super().get_state(key=key, drop_defaults=drop_defaults))
+
+    def _get_embed_state(self, drop_defaults: bool = False) -> dict[str, Any]:
+        # ipywidgets.embed (embed_minimal_html, ...) saves the whole state for the HTML manager
+        self._embedding = True
+        try:
+            return dict(super()._get_embed_state(drop_defaults=drop_defaults))
+        finally:
+            self._embedding = False
+
+    def send_state(self, key: str | list[str] | None = None) -> None:
+        """Send the state of ``key`` to the frontend; without one, every synced trait."""
+        super().send_state(key=list(self.keys) if key is None else key)
+
     # -- request/reply custom messages -------------------------------------------------------
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         msg = content if isinstance(content, dict) else {}
@@ -287,7 +324,6 @@ class SweepWidget(anywidget.AnyWidget):
     sweep = _session_attr("sweep")
     comparison = _session_attr("comparison")
     results = _session_attr("results")
-    path = _session_attr("path")
     _history = _session_attr("history")
     selection = _session_attr("selection")
     selected_runs = _session_attr("selected_runs")
@@ -349,6 +385,23 @@ class SweepWidget(anywidget.AnyWidget):
     def to_html(self, max_rows: int = 1000) -> str:
         """Render the current view as a static, status-coloured HTML table (text escaped)."""
         return self.session.to_html(max_rows)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """Add the static table (``text/html``) to anywidget's bundle.
+
+        A front end with a widget manager (JupyterLab, Notebook 7, Voilà, VS Code) prefers the
+        widget view; nbconvert without saved widget state, GitHub and other static viewers
+        show the table of the view as it was when the cell ran.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        try:
+            data = {**data, "text/html": self.to_html(max_rows=_STATIC_ROWS)}
+        except Exception:  # the widget still shows (and says why) when the results cannot
+            logger.warning("sweepwalk: no static table for this view", exc_info=True)
+        return data, metadata
 
 
 _HANDLERS: dict[str, Callable[[SweepWidget, dict[str, Any]], tuple[dict[str, Any], Any]]] = {
