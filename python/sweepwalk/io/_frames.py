@@ -63,11 +63,7 @@ def _expand(table: Any, params: list[str], metric: str, seed: str | None) -> pd.
 
 def _to_pandas(table: Any) -> pd.DataFrame:
     """Arrow -> pandas with decimals as floats (DuckDB literals are decimals)."""
-    pa = require("pyarrow", "arrow", "sweepwalk.io")
-    for k, f in enumerate(table.schema):
-        if pa.types.is_decimal(f.type):
-            table = table.set_column(k, f.name, table.column(k).cast(pa.float64()))
-    return table.to_pandas()
+    return v.arrow_to_pandas(table)
 
 
 def _reduce_duckdb(relation: Any, params: list[str], metric: str, seed: str | None) -> Any:
