@@ -82,9 +82,10 @@ def as_sweep(
         return data
     elif isinstance(data, pd.DataFrame) or v.is_arrow_stream(data):
         if metric is None:
+            columns = [str(c) for c in v.check_frame(data).columns]
             raise TypeError(
                 "`metric` is required when `data` is a DataFrame: name the score column, e.g. "
-                f"explore(df, metric=...); the columns are {[str(c) for c in v.check_frame(data).columns]}."
+                f"explore(df, metric=...); the columns are {columns}."
             )
         return Sweep.from_runs(
             data, metric=metric, params=params, seed=seed, goal=v.check_goal(goal)
