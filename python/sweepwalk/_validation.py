@@ -464,9 +464,17 @@ def looks_like_metric(col: pd.Series) -> bool:
 
 
 def infer_params(
-    df: pd.DataFrame, *, exclude: Sequence[Hashable], argument: str = "params"
+    df: pd.DataFrame,
+    *,
+    exclude: Sequence[Hashable],
+    argument: str = "params",
+    allow: Iterable[Hashable] = (),
 ) -> tuple[Hashable, ...]:
-    """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics."""
+    """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics.
+
+    Columns in ``allow`` (parameters to be binned) are never taken for metrics.
+    """
+    allowed = set(allow)
     params = tuple(c for c in df.columns if c not in exclude and c != "config")
     if not params:
         own = " ('config' is the column sweepwalk adds; rename yours)" if "config" in df else ""
@@ -475,11 +483,12 @@ def infer_params(
             f"pass `{argument}=[...]`{own}."
         )
     for p in params:
-        if looks_like_metric(df[p]):
+        if p not in allowed and looks_like_metric(df[p]):
             others = [q for q in params if q != p]
             raise ValueError(
                 f"column {p!r} looks like a second metric (float values, mostly unique), not a "
-                f"parameter. Pass the parameters explicitly, e.g. {argument}={others!r}."
+                f"parameter. Pass the parameters explicitly, e.g. {argument}={others!r}; if it "
+                f"is a continuous parameter (random search), bin it: bins={{{p!r}: 'auto'}}."
             )
     return params
 

@@ -13,13 +13,14 @@ facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import _bins
 from . import _validation as v
 from ._neighbors import NeighborIndex
 from ._vocab import Goal, Neighbors
@@ -128,6 +129,9 @@ class SweepData:
         The long-format runs as given, plus a ``config`` column with the configuration id.
     score_matrix, counts, seed_matrix, level_codes, levels, numeric
         Read-only arrays for the analyses (see each property).
+    bin_notes : tuple of str
+        How ``bins=`` binned the parameters and what it pooled (empty without ``bins``); part
+        of :attr:`notes`.
     """
 
     params: tuple[Any, ...]
@@ -144,6 +148,8 @@ class SweepData:
     _numeric: tuple[bool, ...]
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
+    bin_notes: tuple[str, ...] = ()
+    _notes: tuple[str, ...] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Build a Sweep with Sweep.from_runs(...) or Sweep.from_lists(...).")
@@ -159,6 +165,7 @@ class SweepData:
         seed: Hashable | None = None,
         goal: Goal = "max",
         min_runs: int = 3,
+        bins: Mapping[Hashable, int | str] | None = None,
     ) -> _S:
         """Build a sweep from long-format runs: one row per run (configuration x seed).
 
@@ -179,6 +186,17 @@ class SweepData:
             Whether larger or smaller scores are better.
         min_runs : int, default 3
             Fewest finite scores a configuration needs to be tested.
+        bins : dict, optional
+            Continuous parameters to bin (random or Bayesian search, where values hardly
+            repeat and configurations have no neighbours): ``{"lr": 8, "weight_decay":
+            "auto"}``. Each binned parameter's levels are intervals (``"[0.001, 0.00316)"``),
+            log-spaced when its values span two decades or more or when
+            ``df.attrs["log_scale"]`` lists it (the io adapters set that); see
+            :func:`sweepwalk._bins.bin_columns`. The runs of different configurations in one
+            cell are pooled: ``configs["pooled"]`` counts the distinct original configurations
+            in each. Pooled runs are not seed replicates, so when any cell pools, the sweep is
+            not paired by seed (``seed`` is None; paired tests are refused) and ``notes`` says
+            so. ``runs`` keeps the original values.
 
         Returns
         -------
@@ -211,10 +229,47 @@ class SweepData:
         min_runs = v.check_min_runs(min_runs)
         exclude = [metric] if seed is None else [metric, seed]
         if params is None:
-            params = v.infer_params(df, exclude=exclude)
+            allow = () if bins is None else _bins.check_bins(bins, list(df.columns))
+            params = v.infer_params(df, exclude=exclude, allow=allow)
         params = v.check_params(df, params, metric=metric, seed=seed)
         scores = v.metric_array(df, metric)
+        if bins is not None:
+            return cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
         return cls._build(df, params, metric, seed, scores, goal, min_runs)
+
+    @classmethod
+    def _build_binned(
+        cls: type[_S],
+        df: pd.DataFrame,
+        params: tuple[Hashable, ...],
+        metric: Hashable,
+        seed: Hashable | None,
+        scores: np.ndarray,
+        goal: str,
+        min_runs: int,
+        bins: Any,
+    ) -> _S:
+        """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
+        bins = _bins.check_bins(bins, params)
+        binned, notes = _bins.bin_columns(df, bins, df.attrs.get("log_scale", ()))
+        row_cfg, (first_row, codes, numeric, levels) = _config_codes(binned, params)
+        numeric = [bool(num or p in bins) for p, num in zip(params, numeric, strict=True)]
+        table = binned.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        pooled = _bins.pooled_counts(row_cfg, df.loc[:, list(bins)], len(first_row))
+        n_pooled = int((pooled > 1).sum())
+        if n_pooled:
+            unpaired = ", so the sweep is not paired by seed (paired tests are refused)"
+            notes.append(
+                f"{n_pooled} of {len(pooled)} configurations pool runs of several original "
+                "configurations (configs['pooled']): their runs are not seed replicates of one "
+                "configuration" + (unpaired if seed is not None else "")
+            )
+            seed = None
+        cfg = (row_cfg, table, codes, numeric, levels)
+        self = cls._build(df, params, metric, seed, scores, goal, min_runs, cfg)
+        self.configs = self.configs.assign(pooled=pooled)
+        self.bin_notes = tuple(notes)
+        return self
 
     @classmethod
     def from_lists(
@@ -351,6 +406,7 @@ class SweepData:
         self._numeric = tuple(bool(x) for x in numeric)
         self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
         self._neighbors = NeighborIndex(codes, numeric, self.params)
+        self._notes = None
         return self
 
     # ------------------------------------------------------------------ access
@@ -474,7 +530,7 @@ class SweepData:
         levels = [list(self._levels[p]) for p in self.params]
         cfg = (runs["config"].to_numpy(), table, self._codes, list(self._numeric), levels)
         scores = v.metric_array(runs, self.metric)
-        return self._build(
+        out = self._build(
             runs.drop(columns="config"),
             self.params,
             self.metric,
@@ -484,6 +540,10 @@ class SweepData:
             self.min_runs,
             cfg,
         )
+        if "pooled" in self.configs.columns:  # binned: the cells and their pooling stay
+            out.configs = out.configs.assign(pooled=self.configs["pooled"].to_numpy())
+            out.bin_notes = self.bin_notes
+        return out
 
     def split_runs(self: _S, holdout: float, random_state: Any = None) -> tuple[_S, _S]:
         """Split the runs in two: one part to decide on, one held out to estimate honestly.
@@ -567,8 +627,33 @@ class SweepData:
 
     @property
     def numeric(self) -> tuple[bool, ...]:
-        """Per parameter: whether all its present values are real numbers (bools are not)."""
+        """Per parameter: whether its levels are ordered numbers (bools are not).
+
+        True when all present values are real numbers, and for binned parameters (their levels
+        are ordered intervals).
+        """
         return self._numeric
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Facts about the sweep worth telling, in words.
+
+        How parameters were binned and what was pooled (``bins=``), and numeric parameters
+        whose values hardly repeat (a random or Bayesian search) so that configurations have
+        no neighbour, with the ``bins=`` that would give them some.
+        """
+        if self._notes is None:
+            n_levels = [len(self._levels[p]) for p in self.params]
+            isolated = 0
+            if _bins.sparse_notes(self.params, n_levels, self._numeric, len(self), 0):
+                has = np.zeros(len(self), dtype=bool)
+                for a, b in self.neighbor_pairs("axis").values():
+                    has[a] = True
+                    has[b] = True
+                isolated = int((~has).sum())
+            sparse = _bins.sparse_notes(self.params, n_levels, self._numeric, len(self), isolated)
+            self._notes = (*self.bin_notes, *sparse)
+        return self._notes
 
     def neighbor_ids(self, i: int, mode: Neighbors = "adjacent") -> npt.NDArray[np.int64]:
         """Config ids of the neighbours of configuration ``i`` as a sorted int64 array.
