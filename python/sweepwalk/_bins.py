@@ -29,6 +29,7 @@ __all__ = [
     "interval_label",
     "pooled_counts",
     "sparse_notes",
+    "sparse_params",
 ]
 
 #: Values spanning this many decades or more (max / min >= 10**2) get log-spaced bins.
@@ -157,25 +158,31 @@ def pooled_counts(
     return np.bincount(cells.astype(np.int64), minlength=n_configs).astype(np.int64)
 
 
-def sparse_notes(
-    params: Sequence[Hashable],
-    n_levels: Sequence[int],
-    numeric: Sequence[bool],
-    n_configs: int,
-    isolated: int,
-) -> list[str]:
-    """Tell, in words, when numeric parameters hardly repeat and configurations lack neighbours.
+def sparse_params(
+    params: Sequence[Hashable], n_levels: Sequence[int], numeric: Sequence[bool], n_configs: int
+) -> list[tuple[Hashable, int]]:
+    """Numeric parameters whose values hardly repeat, with their number of distinct values.
 
-    A parameter hardly repeats when it has >= :data:`SPARSE_MIN_LEVELS` distinct values and
-    at least :data:`SPARSE_SHARE` times as many as there are configurations (random or
-    Bayesian search). ``isolated`` is the number of configurations with no neighbour at all.
+    Hardly repeat: >= :data:`SPARSE_MIN_LEVELS` distinct values, and at least
+    :data:`SPARSE_SHARE` times as many as there are configurations (random/Bayesian search).
     """
-    sparse = [
+    return [
         (p, k)
         for p, k, num in zip(params, n_levels, numeric, strict=True)
         if num and k >= SPARSE_MIN_LEVELS and k >= SPARSE_SHARE * n_configs
     ]
-    if not sparse:
+
+
+def sparse_notes(
+    sparse: Sequence[tuple[Hashable, int]], n_configs: int, isolated: int
+) -> list[str]:
+    """Tell, in words, that parameters hardly repeat and configurations lack neighbours.
+
+    ``sparse`` comes from :func:`sparse_params`; ``isolated`` is the number of configurations
+    with no neighbour at all. Nothing is said unless at least :data:`SPARSE_SHARE` of the
+    configurations are isolated (one continuous parameter alone still has neighbours).
+    """
+    if not sparse or isolated < SPARSE_SHARE * n_configs:
         return []
     which = ", ".join(f"{p!r} ({k} distinct values)" for p, k in sparse)
     example = ", ".join(f'"{p}": "auto"' for p, _ in sparse)

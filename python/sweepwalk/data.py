@@ -165,7 +165,7 @@ class SweepData:
         seed: Hashable | None = None,
         goal: Goal = "max",
         min_runs: int = 3,
-        bins: Mapping[Hashable, int | str] | None = None,
+        bins: Mapping[Any, int | str] | None = None,
     ) -> _S:
         """Build a sweep from long-format runs: one row per run (configuration x seed).
 
@@ -644,14 +644,14 @@ class SweepData:
         """
         if self._notes is None:
             n_levels = [len(self._levels[p]) for p in self.params]
-            isolated = 0
-            if _bins.sparse_notes(self.params, n_levels, self._numeric, len(self), 0):
+            found = _bins.sparse_params(self.params, n_levels, self._numeric, len(self))
+            sparse: list[str] = []
+            if found:  # only then look for configurations without neighbours
                 has = np.zeros(len(self), dtype=bool)
                 for a, b in self.neighbor_pairs("axis").values():
                     has[a] = True
                     has[b] = True
-                isolated = int((~has).sum())
-            sparse = _bins.sparse_notes(self.params, n_levels, self._numeric, len(self), isolated)
+                sparse = _bins.sparse_notes(found, len(self), int((~has).sum()))
             self._notes = (*self.bin_notes, *sparse)
         return self._notes
 

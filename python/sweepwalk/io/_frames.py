@@ -171,6 +171,7 @@ def from_frame(
     params: Sequence[str] | None = None,
     goal: str = "max",
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from any frame-like source, as :meth:`Sweep.from_runs` does from pandas.
 
@@ -183,5 +184,11 @@ def from_frame(
     """
     runs = to_pandas_runs(obj, metric=metric, seed=seed, params=params)
     return Sweep.from_runs(
-        runs, metric=metric, params=params, seed=seed, goal=v.check_goal(goal), min_runs=min_runs
+        runs,
+        metric=metric,
+        params=params,
+        seed=seed,
+        goal=v.check_goal(goal),
+        min_runs=min_runs,
+        bins=bins,
     )
