@@ -26,6 +26,7 @@ from .io import (
     from_wandb,
 )
 from .ledger import Ledger
+from .plan import optuna_trials, plan_runs, wandb_sweep
 from .session import Session
 from .sweep import Sweep
 from .walk import Walk
@@ -53,6 +54,9 @@ __all__ = [
     "from_ray_tune",
     "from_tensorboard",
     "from_wandb",
+    "optuna_trials",
+    "plan_runs",
+    "wandb_sweep",
 ]
 
 

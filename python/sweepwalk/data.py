@@ -129,6 +129,8 @@ class SweepData:
         The long-format runs as given, plus a ``config`` column with the configuration id.
     score_matrix, counts, seed_matrix, level_codes, levels, numeric
         Read-only arrays for the analyses (see each property).
+    binned : tuple of str
+        The parameters binned into intervals by ``bins=`` (empty without).
     bin_notes : tuple of str
         How ``bins=`` binned the parameters and what it pooled (empty without ``bins``); part
         of :attr:`notes`.
@@ -149,6 +151,7 @@ class SweepData:
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
     bin_notes: tuple[str, ...] = ()
+    binned: tuple[Any, ...] = ()
     _notes: tuple[str, ...] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -269,6 +272,7 @@ class SweepData:
         self = cls._build(df, params, metric, seed, scores, goal, min_runs, cfg)
         self.configs = self.configs.assign(pooled=pooled)
         self.bin_notes = tuple(notes)
+        self.binned = tuple(bins)
         return self
 
     @classmethod
@@ -543,6 +547,7 @@ class SweepData:
         if "pooled" in self.configs.columns:  # binned: the cells and their pooling stay
             out.configs = out.configs.assign(pooled=self.configs["pooled"].to_numpy())
             out.bin_notes = self.bin_notes
+            out.binned = self.binned
         return out
 
     def split_runs(self: _S, holdout: float, random_state: Any = None) -> tuple[_S, _S]:
