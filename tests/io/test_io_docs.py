@@ -40,5 +40,6 @@ def test_snippets_run(tmp_path, monkeypatch):
         exec(compile(block, str(DOC), "exec"), {})
         ran += 1
     assert missing <= {"ray", "hydra", "wandb"}
-    # frames, optuna, mlflow, hydra loading, W&B CSV, tensorboard, bins, open_source
-    assert ran >= 8
+    # frames, optuna, mlflow, hydra loading, W&B CSV, tensorboard, bins, plan exports,
+    # open_source
+    assert ran >= 9
