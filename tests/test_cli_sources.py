@@ -135,6 +135,12 @@ def test_random_search_csv_without_and_with_bins(tmp_path, capsys):
                             bins={"lr": 8, "weight_decay": "auto"})  # fmt: skip
     tested = sweep.compare(0).to_frame()["pvalue"].notna().sum()
     assert tested >= 1 and out.count("\n") > tested
+    # a binned target by its intervals, as the table shows them
+    lr, wd = sweep.configs.loc[9, ["lr", "weight_decay"]]
+    by_label = run([*base[:-1], f"lr={lr},weight_decay={wd}", "--bins", "lr=8,weight_decay=auto"],
+                   capsys)  # fmt: skip
+    by_id = run([*base[:-1], "9", "--bins", "lr=8,weight_decay=auto"], capsys)
+    assert by_label == by_id and by_id[0] == 0 and "target" in by_id[1]
 
 
 @pytest.mark.parametrize("bad", ["lr", "lr=one", "=3", ","])

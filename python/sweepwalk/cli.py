@@ -401,7 +401,7 @@ def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
             args.runs, metric=args.metric, seed=args.seed, params=params, goal=goal,
             min_runs=args.min_runs, bins=bins,
         )  # fmt: skip
-        return sweep, sweep.runs
+        return sweep, _target_values(sweep, sweep.runs)
     if args.metric is None:
         raise CLIError(f"--metric is required for a table of runs ({args.runs!r}): its column")
     notes: list[str] = []
@@ -424,7 +424,15 @@ def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
         if params is None and "params=" in str(error):
             raise CLIError(f"{_one_line(error)} On the command line: --params a,b,...") from None
         raise
-    return sweep, runs
+    return sweep, _target_values(sweep, runs)
+
+
+def _target_values(sweep: Any, runs: pd.DataFrame) -> pd.DataFrame:
+    """Return the values --target and --start are read against (binned: the intervals)."""
+    if not sweep.binned:
+        return runs
+    cell = sweep.runs["config"].to_numpy()
+    return runs.assign(**{str(p): sweep.configs[p].to_numpy()[cell] for p in sweep.binned})
 
 
 def _resolve_target(sweep: Any, runs: pd.DataFrame, text: str) -> int:
@@ -667,7 +675,8 @@ def _sweep_options() -> _Parser:
     parent.add_argument(
         "--bins",
         help="bin continuous parameters (random search): NAME=COUNT or NAME=auto, comma-"
-        "separated, e.g. lr=8,weight_decay=auto; the target is then best given as a config id",
+        "separated, e.g. lr=8,weight_decay=auto; --target then takes the interval as shown "
+        '(lr="[0.001, 0.00316)") or a config id',
     )
     parent.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
     return parent
