@@ -158,3 +158,27 @@ def test_holdout_split_keeps_pooling():
     explore, _confirm = sweep.split_runs(0.5, random_state=0)
     assert explore.configs["pooled"].tolist() == sweep.configs["pooled"].tolist()
     assert explore.notes[: len(sweep.notes)] == sweep.notes
+
+
+def test_widget_payload_and_html_say_it_in_words_with_three_digits():
+    from sweepwalk import Session, explore
+    from sweepwalk._serialization import sweep_payload
+
+    runs = random_search(60, 4)
+    plain = Sweep.from_runs(runs, metric="acc", seed="seed", params=["lr", "weight_decay"])
+    payload = sweep_payload(plain)
+    assert payload["notes"] == list(plain.notes) and "hardly repeat" in payload["notes"][0]
+    labels = payload["params"][0]["labels"]
+    assert labels == [f"{x:.3g}" for x in plain.levels["lr"]]  # 3 significant digits
+    html = Session(plain, target=0, against="all").to_html()
+    assert f"{plain.levels['lr'][0]:.3g}" in html and repr(plain.levels["lr"][0]) not in html
+
+    binned = Sweep.from_runs(runs, metric="acc", seed="seed", bins={"lr": 4, "weight_decay": 3})
+    payload = sweep_payload(binned)
+    assert payload["params"][0]["labels"] == list(binned.levels["lr"])
+    assert payload["params"][0]["numeric"] is True  # ordered intervals
+    pooled = np.frombuffer(payload["pooled"], dtype="<i4")
+    assert pooled.tolist() == binned.configs["pooled"].tolist()
+    assert any("pool runs" in n for n in payload["notes"])
+    widget = explore(binned)
+    assert widget.session.sweep is binned
