@@ -1,9 +1,11 @@
 """sweepwalk: walk a hyperparameter sweep by significance.
 
 Scores are one float per seed per configuration. Load a sweep with
-:meth:`Sweep.from_runs`, compare a target configuration with its neighbours with
-:meth:`Sweep.compare`, walk it without a browser with :class:`Session`, or explore it
-interactively in a notebook with :func:`explore`.
+:meth:`Sweep.from_runs` (pandas, or anything with ``__arrow_c_stream__``) or from where it
+lives (:func:`from_optuna`, :func:`from_mlflow`, :func:`from_ray_tune`, :func:`from_wandb`,
+:func:`from_hydra`, :func:`from_tensorboard`), compare a target configuration with its
+neighbours with :meth:`Sweep.compare`, walk it without a browser with :class:`Session`, or
+explore it interactively in a notebook with :func:`explore`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from . import datasets
 from ._version import __version__
 from .compare import Comparison
 from .data import SweepData
+from .io import (
+    from_hydra,
+    from_mlflow,
+    from_optuna,
+    from_ray_tune,
+    from_tensorboard,
+    from_wandb,
+)
 from .ledger import Ledger
+from .plan import optuna_trials, plan_runs, wandb_sweep
 from .session import Session
 from .sweep import Sweep
 from .walk import Walk
@@ -37,6 +48,15 @@ __all__ = [
     "__version__",
     "datasets",
     "explore",
+    "from_hydra",
+    "from_mlflow",
+    "from_optuna",
+    "from_ray_tune",
+    "from_tensorboard",
+    "from_wandb",
+    "optuna_trials",
+    "plan_runs",
+    "wandb_sweep",
 ]
 
 

@@ -41,12 +41,16 @@ STATUS_COLORS = {
 
 
 def value_label(value: object) -> str:
-    """Display text of one parameter value (rendered with ``textContent`` by the frontend)."""
+    """Display text of one parameter value (rendered with ``textContent`` by the frontend).
+
+    Continuous values read with 3 significant digits (``0.00158``, not
+    ``0.0015786055309905441``); whole numbers in full.
+    """
     if isinstance(value, (float, np.floating)):
         x = float(value)
         if x.is_integer() and abs(x) < 1e15:
             return str(int(x))
-        return repr(x)
+        return f"{x:.3g}"
     if isinstance(value, np.generic):
         return str(value.item())
     return str(value)

@@ -148,9 +148,14 @@ def sweep_payload(
         "metric": str(sweep.metric),
         "goal": str(sweep.goal),
         "min_runs": int(sweep.min_runs),
+        "notes": list(sweep.notes),  # in words: binning, values that hardly repeat (no neighbours)
         "params": params,
         "n": _buffer(configs["n"].to_numpy(), "i4"),
         "n_missing": _buffer(configs["n_missing"].to_numpy(), "i4"),
+        # distinct original configurations pooled in each cell (binned sweeps), else all 1
+        "pooled": _buffer(
+            configs["pooled"].to_numpy() if "pooled" in configs else np.ones(len(configs)), "i4"
+        ),
         "mean": _buffer(configs["mean"].to_numpy(dtype=np.float64), "f8"),
         "std": _buffer(configs["std"].to_numpy(dtype=np.float64), "f8"),
         "scores": _buffer(scores, "u2"),

@@ -289,10 +289,43 @@ def _columns_text(columns: Iterable[Hashable]) -> str:
     return ", ".join(repr(c) for c in columns)
 
 
+def is_arrow_stream(obj: Any) -> bool:
+    """Whether ``obj`` exports the Arrow PyCapsule stream (polars, pyarrow, DuckDB results)."""
+    return not isinstance(obj, pd.DataFrame) and hasattr(obj, "__arrow_c_stream__")
+
+
+def arrow_to_pandas(obj: Any, name: str = "df") -> pd.DataFrame:
+    """Read an object with ``__arrow_c_stream__`` into pandas through pyarrow.
+
+    Decimals (DuckDB's literals) become float64, so that scores and parameters are numbers.
+    """
+    try:
+        import pyarrow as pa
+    except ImportError as exc:
+        raise ImportError(
+            f"`{name}` is an Arrow stream ({type(obj).__name__}); reading it needs pyarrow: "
+            "pip install sweepwalk[arrow]"
+        ) from exc
+    table = pa.table(obj)
+    for k, f in enumerate(table.schema):
+        if pa.types.is_decimal(f.type):
+            table = table.set_column(k, f.name, table.column(k).cast(pa.float64()))
+    return table.to_pandas()
+
+
 def check_frame(df: Any, name: str = "df") -> pd.DataFrame:
-    """Check that ``df`` is a non-empty pandas DataFrame with unique column names."""
+    """Check that ``df`` is a non-empty DataFrame with unique column names; return pandas.
+
+    Anything with ``__arrow_c_stream__`` (a polars DataFrame, a pyarrow Table, a DuckDB
+    result) is read into pandas first.
+    """
+    if is_arrow_stream(df):
+        df = arrow_to_pandas(df, name)
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(df).__name__}.")
+        raise TypeError(
+            f"`{name}` must be a pandas DataFrame or have __arrow_c_stream__ (polars, pyarrow, "
+            f"DuckDB), got {type(df).__name__}."
+        )
     if len(df) == 0:
         raise ValueError(
             f"`{name}` is empty (0 rows); a sweep needs at least one run. "
@@ -431,9 +464,17 @@ def looks_like_metric(col: pd.Series) -> bool:
 
 
 def infer_params(
-    df: pd.DataFrame, *, exclude: Sequence[Hashable], argument: str = "params"
+    df: pd.DataFrame,
+    *,
+    exclude: Sequence[Hashable],
+    argument: str = "params",
+    allow: Iterable[Hashable] = (),
 ) -> tuple[Hashable, ...]:
-    """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics."""
+    """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics.
+
+    Columns in ``allow`` (parameters to be binned) are never taken for metrics.
+    """
+    allowed = set(allow)
     params = tuple(c for c in df.columns if c not in exclude and c != "config")
     if not params:
         own = " ('config' is the column sweepwalk adds; rename yours)" if "config" in df else ""
@@ -442,11 +483,12 @@ def infer_params(
             f"pass `{argument}=[...]`{own}."
         )
     for p in params:
-        if looks_like_metric(df[p]):
+        if p not in allowed and looks_like_metric(df[p]):
             others = [q for q in params if q != p]
             raise ValueError(
                 f"column {p!r} looks like a second metric (float values, mostly unique), not a "
-                f"parameter. Pass the parameters explicitly, e.g. {argument}={others!r}."
+                f"parameter. Pass the parameters explicitly, e.g. {argument}={others!r}; if it "
+                f"is a continuous parameter (random search), bin it: bins={{{p!r}: 'auto'}}."
             )
     return params
 

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,9 +26,11 @@ from typing import IO, Any, NoReturn
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import is_numeric_dtype
+from pandas.api.types import is_float_dtype, is_numeric_dtype
 
 from . import _vocab
+from ._cli_sources import is_table, open_named_source, parse_bins, sources_help
+from ._html import value_label
 from ._version import __version__
 
 EXIT_OK = 0
@@ -44,6 +47,18 @@ STATUS_STYLE = {"target": "1", "better": "32", "worse": "31", "differs": "33", "
 
 class CLIError(Exception):
     """A user error: printed as one line on stderr, exit code 2."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, but the list of SOURCE forms keeps its lines."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("SOURCE is one of"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        # argparse's own paragraph fill
+        return textwrap.fill(
+            " ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent
+        )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -335,6 +350,10 @@ def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
     output carry every column.
     """
     shown = frame.drop(columns=[c for c in TABLE_HIDDEN if c in frame.columns])
+    for name in params:  # continuous values with 3 significant digits, as in the grid
+        if name in shown.columns and is_float_dtype(shown[name].dtype):
+            column = shown[name]
+            shown[name] = column.map(value_label).where(column.notna(), "absent")
     for name in shown.columns:
         column = shown[name]
         if column.isna().any() and (name in params or not is_numeric_dtype(column.dtype)):
@@ -374,27 +393,46 @@ def _isatty(stream: IO[str]) -> bool:
 def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     from .sweep import Sweep
 
+    bins = parse_bins(args.bins, CLIError)
+    params = split_list(args.params) if args.params is not None else None
+    if not is_table(args.runs):  # a tracker or a folder: the io adapters infer what they can
+        goal = args.goal
+        sweep = open_named_source(
+            args.runs, metric=args.metric, seed=args.seed, params=params, goal=goal,
+            min_runs=args.min_runs, bins=bins,
+        )  # fmt: skip
+        return sweep, _target_values(sweep, sweep.runs)
+    if args.metric is None:
+        raise CLIError(f"--metric is required for a table of runs ({args.runs!r}): its column")
     notes: list[str] = []
     runs = read_runs(
         args.runs, keep_na_strings=args.keep_na_strings, notes=notes, ignore=[args.metric]
     )
     for note in notes:
         print(f"sweepwalk: note: {note}", file=sys.stderr)
-    params = split_list(args.params) if args.params is not None else None
     try:
         sweep = Sweep.from_runs(
             runs,
             metric=args.metric,
             params=params,
             seed=args.seed,
-            goal=args.goal,
+            goal="max" if args.goal is None else args.goal,
             min_runs=args.min_runs,
+            bins=bins,
         )
     except ValueError as error:
         if params is None and "params=" in str(error):
             raise CLIError(f"{_one_line(error)} On the command line: --params a,b,...") from None
         raise
-    return sweep, runs
+    return sweep, _target_values(sweep, runs)
+
+
+def _target_values(sweep: Any, runs: pd.DataFrame) -> pd.DataFrame:
+    """Return the values --target and --start are read against (binned: the intervals)."""
+    if not sweep.binned:
+        return runs
+    cell = sweep.runs["config"].to_numpy()
+    return runs.assign(**{str(p): sweep.configs[p].to_numpy()[cell] for p in sweep.binned})
 
 
 def _resolve_target(sweep: Any, runs: pd.DataFrame, text: str) -> int:
@@ -603,16 +641,23 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     shown = {k: v for k, v in meta.items() if k not in {"metric", "goal", "notes"}}
     settings = ", ".join(f"{k}={v}" for k, v in shown.items())
     stdout.write(f"\n{sweep.metric} ({sweep.goal}): {settings}\n")
-    _write_notes(frame.attrs.get("notes", ()), stdout)
+    _write_notes([*sweep.notes, *frame.attrs.get("notes", ())], stdout)
 
 
 def _sweep_options() -> _Parser:
     """Options shared by every command: the runs table and how to read it."""
     parent = _Parser(add_help=False)
     parent.add_argument(
-        "runs", metavar="RUNS", help="runs table: .csv, .tsv or .parquet (- = CSV on stdin)"
+        "runs",
+        metavar="SOURCE",
+        help="where the sweep lives: a runs table (.csv, .tsv, .parquet; - = CSV on stdin), a "
+        "Parquet folder, optuna:URL#STUDY, mlflow:URI#EXPERIMENT, a Ray Tune, Hydra or "
+        "TensorBoard folder (see the list below)",
     )
-    parent.add_argument("--metric", required=True, help="score column (one float per run)")
+    parent.add_argument(
+        "--metric",
+        help="score column (one float per run); required for a table, else inferred if unique",
+    )
     parent.add_argument(
         "--params", help="comma-separated parameter columns (default: all but metric and seed)"
     )
@@ -623,8 +668,16 @@ def _sweep_options() -> _Parser:
         help="keep None, NA, null, N/A, ... as values (CSV); only empty cells are missing",
     )
     parent.add_argument(
-        "--goal", default="max", help=f"{' or '.join(_vocab.GOALS)} (default: max)"
+        "--goal",
+        default=None,
+        help=f"{' or '.join(_vocab.GOALS)} (default: max for a table, else from the source)",
     )  # checked by the engine's check_goal: the same message as in Python
+    parent.add_argument(
+        "--bins",
+        help="bin continuous parameters (random search): NAME=COUNT or NAME=auto, comma-"
+        "separated, e.g. lr=8,weight_decay=auto; --target then takes the interval as shown "
+        '(lr="[0.001, 0.00316)") or a config id',
+    )
     parent.add_argument("--min-runs", type=int, default=3, help="fewer scores give na (default: 3)")
     return parent
 
@@ -679,6 +732,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sweepwalk",
         description="Walk a hyperparameter sweep by significance. "
         "Runs are long format: one row per run (configuration x seed).",
+        epilog=sources_help(),
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"sweepwalk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -687,6 +742,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
+        epilog=sources_help(),
+        formatter_class=_Formatter,
         parents=[sweep_options, _test_options("none")],
         help="compare a target configuration with its neighbours",
         description="Compare a target configuration with its neighbours (or every "
@@ -713,6 +770,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     importance = commands.add_parser(
         "importance",
+        epilog=sources_help(),
+        formatter_class=_Formatter,
         parents=[sweep_options, _test_options("fdr_bh")],
         help="which parameters matter: every neighbour pair tested once",
         description="Test every neighbour pair once and summarise per parameter. A parameter "
@@ -735,6 +794,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     walk = commands.add_parser(
         "walk",
+        epilog=sources_help(),
+        formatter_class=_Formatter,
         parents=[sweep_options, _test_options("none")],
         help="walk greedily from a configuration to better neighbours",
         description="From --start, keep moving to the significantly better neighbour with the "

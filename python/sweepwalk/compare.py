@@ -193,7 +193,8 @@ class Comparison:
             return out
 
         cols: dict[Any, Any] = {}
-        for name in [*sweep.params, "n", "mean", "median"]:
+        pooled = ["pooled"] if "pooled" in sweep.configs.columns else []  # binned sweeps
+        for name in [*sweep.params, "n", *pooled, "mean", "median"]:
             col = sweep.configs[name]
             cols[name] = col.array.copy() if whole else col.array.take(rows)
         cols["statistic"] = spread(self.statistic, np.nan, float)
@@ -243,6 +244,12 @@ def _compare_input_validation(
     correction = v.check_correction(correction)
     alpha = v.check_alpha(alpha)
     neighbors = v.check_neighbors(neighbors)
+    if test in PAIRED_TESTS and sweep.seed_matrix is None and "pooled" in sweep.configs:
+        raise ValueError(
+            f"test={test!r} pairs runs by seed, but this binned sweep pools runs of several "
+            "configurations into one cell (configs['pooled']): they are not seed replicates, "
+            f"so nothing pairs them. Use one of the unpaired tests {list(UNPAIRED_TESTS)}."
+        )
     if test in PAIRED_TESTS and sweep.seed_matrix is None:
         raise ValueError(
             f"test={test!r} pairs the runs of two configurations by seed, but this sweep has "
@@ -416,7 +423,7 @@ def compare(
         ids = sweep.neighbor_ids(t, neighbors)
     x, nx = values[ids], counts[ids]
     y, ny = values[t : t + 1], counts[t : t + 1]
-    notes: list[str] = []
+    notes: list[str] = list(sweep.notes)  # binning; values that hardly repeat (no neighbours)
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if test in PAIRED_TESTS:
         seeds = sweep.seed_matrix

@@ -13,13 +13,14 @@ facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import _bins
 from . import _validation as v
 from ._neighbors import NeighborIndex
 from ._vocab import Goal, Neighbors
@@ -156,6 +157,11 @@ class SweepData:
         The long-format runs as given, plus a ``config`` column with the configuration id.
     score_matrix, counts, seed_matrix, level_codes, levels, numeric
         Read-only arrays for the analyses (see each property).
+    binned : tuple of str
+        The parameters binned into intervals by ``bins=`` (empty without).
+    bin_notes : tuple of str
+        How ``bins=`` binned the parameters and what it pooled (empty without ``bins``); part
+        of :attr:`notes`.
     """
 
     params: tuple[Any, ...]
@@ -174,6 +180,9 @@ class SweepData:
     _neighbors: NeighborIndex
     _sorted: np.ndarray
     _ks_index: KsIndex | None
+    bin_notes: tuple[str, ...] = ()
+    binned: tuple[Any, ...] = ()
+    _notes: tuple[str, ...] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Build a Sweep with Sweep.from_runs(...) or Sweep.from_lists(...).")
@@ -189,6 +198,7 @@ class SweepData:
         seed: Hashable | None = None,
         goal: Goal = "max",
         min_runs: int = 3,
+        bins: Mapping[Any, int | str] | None = None,
     ) -> _S:
         """Build a sweep from long-format runs: one row per run (configuration x seed).
 
@@ -209,6 +219,17 @@ class SweepData:
             Whether larger or smaller scores are better.
         min_runs : int, default 3
             Fewest finite scores a configuration needs to be tested.
+        bins : dict, optional
+            Continuous parameters to bin (random or Bayesian search, where values hardly
+            repeat and configurations have no neighbours): ``{"lr": 8, "weight_decay":
+            "auto"}``. Each binned parameter's levels are intervals (``"[0.001, 0.00316)"``),
+            log-spaced when its values span two decades or more or when
+            ``df.attrs["log_scale"]`` lists it (the io adapters set that); see
+            :func:`sweepwalk._bins.bin_columns`. The runs of different configurations in one
+            cell are pooled: ``configs["pooled"]`` counts the distinct original configurations
+            in each. Pooled runs are not seed replicates, so when any cell pools, the sweep is
+            not paired by seed (``seed`` is None; paired tests are refused) and ``notes`` says
+            so. ``runs`` keeps the original values.
 
         Returns
         -------
@@ -241,10 +262,48 @@ class SweepData:
         min_runs = v.check_min_runs(min_runs)
         exclude = [metric] if seed is None else [metric, seed]
         if params is None:
-            params = v.infer_params(df, exclude=exclude)
+            allow = () if bins is None else _bins.check_bins(bins, list(df.columns))
+            params = v.infer_params(df, exclude=exclude, allow=allow)
         params = v.check_params(df, params, metric=metric, seed=seed)
         scores = v.metric_array(df, metric)
+        if bins is not None:
+            return cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
         return cls._build(df, params, metric, seed, scores, goal, min_runs)
+
+    @classmethod
+    def _build_binned(
+        cls: type[_S],
+        df: pd.DataFrame,
+        params: tuple[Hashable, ...],
+        metric: Hashable,
+        seed: Hashable | None,
+        scores: np.ndarray,
+        goal: str,
+        min_runs: int,
+        bins: Any,
+    ) -> _S:
+        """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
+        bins = _bins.check_bins(bins, params)
+        binned, notes = _bins.bin_columns(df, bins, df.attrs.get("log_scale", ()))
+        row_cfg, (first_row, codes, numeric, levels) = _config_codes(binned, params)
+        numeric = [bool(num or p in bins) for p, num in zip(params, numeric, strict=True)]
+        table = binned.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+        pooled = _bins.pooled_counts(row_cfg, df.loc[:, list(bins)], len(first_row))
+        n_pooled = int((pooled > 1).sum())
+        if n_pooled:
+            unpaired = ", so the sweep is not paired by seed (paired tests are refused)"
+            notes.append(
+                f"{n_pooled} of {len(pooled)} configurations pool runs of several original "
+                "configurations (configs['pooled']): their runs are not seed replicates of one "
+                "configuration" + (unpaired if seed is not None else "")
+            )
+            seed = None
+        cfg = (row_cfg, table, codes, numeric, levels)
+        self = cls._build(df, params, metric, seed, scores, goal, min_runs, cfg)
+        self.configs = self.configs.assign(pooled=pooled)
+        self.bin_notes = tuple(notes)
+        self.binned = tuple(bins)
+        return self
 
     @classmethod
     def from_lists(
@@ -400,6 +459,7 @@ class SweepData:
         self._neighbors = NeighborIndex(codes, numeric, self.params)
         self._sorted = ordered
         self._ks_index = None  # built on first use
+        self._notes = None
         return self
 
     # ------------------------------------------------------------------ access
@@ -523,7 +583,7 @@ class SweepData:
         levels = [list(self._levels[p]) for p in self.params]
         cfg = (runs["config"].to_numpy(), table, self._codes, list(self._numeric), levels)
         scores = v.metric_array(runs, self.metric)
-        return self._build(
+        out = self._build(
             runs.drop(columns="config"),
             self.params,
             self.metric,
@@ -533,6 +593,11 @@ class SweepData:
             self.min_runs,
             cfg,
         )
+        if "pooled" in self.configs.columns:  # binned: the cells and their pooling stay
+            out.configs = out.configs.assign(pooled=self.configs["pooled"].to_numpy())
+            out.bin_notes = self.bin_notes
+            out.binned = self.binned
+        return out
 
     def split_runs(self: _S, holdout: float, random_state: Any = None) -> tuple[_S, _S]:
         """Split the runs in two: one part to decide on, one held out to estimate honestly.
@@ -634,8 +699,33 @@ class SweepData:
 
     @property
     def numeric(self) -> tuple[bool, ...]:
-        """Per parameter: whether all its present values are real numbers (bools are not)."""
+        """Per parameter: whether its levels are ordered numbers (bools are not).
+
+        True when all present values are real numbers, and for binned parameters (their levels
+        are ordered intervals).
+        """
         return self._numeric
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Facts about the sweep worth telling, in words.
+
+        How parameters were binned and what was pooled (``bins=``), and numeric parameters
+        whose values hardly repeat (a random or Bayesian search) so that configurations have
+        no neighbour, with the ``bins=`` that would give them some.
+        """
+        if self._notes is None:
+            n_levels = [len(self._levels[p]) for p in self.params]
+            found = _bins.sparse_params(self.params, n_levels, self._numeric, len(self))
+            sparse: list[str] = []
+            if found:  # only then look for configurations without neighbours
+                has = np.zeros(len(self), dtype=bool)
+                for a, b in self.neighbor_pairs("axis").values():
+                    has[a] = True
+                    has[b] = True
+                sparse = _bins.sparse_notes(found, len(self), int((~has).sum()))
+            self._notes = (*self.bin_notes, *sparse)
+        return self._notes
 
     def neighbor_ids(self, i: int, mode: Neighbors = "adjacent") -> npt.NDArray[np.int64]:
         """Config ids of the neighbours of configuration ``i`` as a sorted int64 array.

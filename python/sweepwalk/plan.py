@@ -20,7 +20,7 @@ from .compare import Comparison, compare
 if TYPE_CHECKING:
     from .data import SweepData
 
-__all__ = ["confirmation_seeds", "plan"]
+__all__ = ["confirmation_seeds", "optuna_trials", "plan", "plan_runs", "wandb_sweep"]
 
 
 def plan(
@@ -135,7 +135,14 @@ def plan(
         )
     )
     out = pd.concat([_confirmation(sweep, comp, cols), out.iloc[order]])
+    seed_values = sweep.runs[sweep.seed] if sweep.seed is not None else None
     out.attrs.update(
+        params=tuple(sweep.params),
+        metric=sweep.metric,
+        goal=sweep.goal,
+        seed=sweep.seed if sweep.seed is not None else "seed",
+        next_seed=_next_seed(seed_values),
+        binned=tuple(sweep.binned),
         target=t,
         test=comp.test,
         correction=comp.correction,
@@ -177,3 +184,137 @@ def _confirmation(sweep: SweepData, comp: Comparison, cols: list[Any]) -> pd.Dat
     row["promising"] = False
     row["reason"] = "confirm"
     return row
+
+
+def _next_seed(values: pd.Series | None) -> int:
+    """Return the first integer seed above every integer seed used (0 without seeds)."""
+    if values is None:
+        return 0
+    numbers = pd.to_numeric(values, errors="coerce")
+    whole = numbers[numbers.notna() & (numbers % 1 == 0)]
+    return int(whole.max()) + 1 if len(whole) else 0
+
+
+def _plain(x: Any) -> Any:
+    """Return a Python scalar for Optuna/W&B: numpy scalars unwrapped, absent (NaN/None) as None."""
+    if isinstance(x, np.generic):
+        x = x.item()
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return None
+    return x
+
+
+def plan_runs(plan: pd.DataFrame, *, seeds: Any = None) -> pd.DataFrame:
+    """List the runs a plan proposes, one row per (configuration, seed) to run.
+
+    Scores are one float per seed per configuration. Every configuration of the plan gets
+    ``more_seeds`` new runs; the target gets as many as its confirmation or any row's
+    ``more_seeds_target`` asks, whichever is more. All draw their seeds from the same list,
+    so the new runs stay paired by seed across configurations. Rows whose ``more_seeds`` is
+    unknown (NaN) or 0 propose nothing.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        The result of :func:`plan` (``sweep.plan(...)``).
+    seeds : sequence, optional
+        The seed values to use, in order (each configuration takes the first ones it needs);
+        by default the integers after the largest integer seed of the sweep.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: the parameters (absent values NaN/None), the seed column (the sweep's name,
+        ``"seed"`` without one), ``config`` (the config id it re-runs) and ``reason``.
+
+    Examples
+    --------
+    >>> import sweepwalk
+    >>> sweep = sweepwalk.Sweep.from_runs(sweepwalk.datasets.load_demo(),
+    ...                                   **sweepwalk.datasets.DEMO)
+    >>> runs = plan_runs(sweep.plan(0))
+    >>> runs.columns[-2:].tolist()
+    ['config', 'reason']
+    """
+    params = list(plan.attrs["params"])
+    seed_name = plan.attrs["seed"]
+    more = plan["more_seeds"].to_numpy(dtype=np.float64)
+    more = np.where(np.isfinite(more), more, 0.0).astype(np.int64)
+    is_target = (plan["reason"] == "confirm").to_numpy()
+    if is_target.any():
+        wanted = plan["more_seeds_target"].to_numpy(dtype=np.float64)[~is_target]
+        finite = wanted[np.isfinite(wanted)]
+        more[is_target] = max(int(more[is_target][0]), int(finite.max(initial=0)))
+    need = int(more.max(initial=0))
+    if seeds is None:
+        seeds = list(range(plan.attrs["next_seed"], plan.attrs["next_seed"] + need))
+    seeds = list(seeds)
+    if len(seeds) < need:
+        raise ValueError(
+            f"`seeds`: the plan needs up to {need} new seeds per configuration; got {len(seeds)}."
+        )
+    rows = np.repeat(np.arange(len(plan)), more)
+    out = plan.iloc[rows][params].reset_index(drop=True)
+    out[seed_name] = [seeds[k] for m in more for k in range(m)]
+    out["config"] = plan.index.to_numpy()[rows]
+    out["reason"] = plan["reason"].to_numpy()[rows]
+    return out
+
+
+def _check_exportable(plan: pd.DataFrame, where: str) -> None:
+    binned = list(plan.attrs.get("binned", ()))
+    if binned:
+        raise ValueError(
+            f"{where}: parameters {binned} are binned into intervals, which are not values to "
+            "run; take values inside the intervals from plan_runs(...) yourself."
+        )
+
+
+def optuna_trials(plan: pd.DataFrame, *, seeds: Any = None) -> list[dict[str, Any]]:
+    """Return the plan's runs as parameter dicts for Optuna's ``study.enqueue_trial``.
+
+    Scores are one float per seed per configuration. One dict per run of :func:`plan_runs`:
+    the parameters (absent ones left out: conditional parameters) and the seed, so that the
+    objective's ``trial.suggest_*("seed", ...)`` returns the planned seed.
+
+    Examples
+    --------
+    >>> for params in optuna_trials(sweep.plan(0)):  # doctest: +SKIP
+    ...     study.enqueue_trial(params)
+    >>> study.optimize(objective, n_trials=len(study.trials))  # doctest: +SKIP
+    """
+    _check_exportable(plan, "optuna_trials")
+    runs = plan_runs(plan, seeds=seeds).drop(columns=["config", "reason"])
+    return [
+        {str(k): _plain(x) for k, x in row.items() if _plain(x) is not None}
+        for row in runs.to_dict(orient="records")
+    ]
+
+
+def wandb_sweep(
+    plan: pd.DataFrame, *, seeds: Any = None, program: str | None = None
+) -> dict[str, Any]:
+    """Build a W&B sweep configuration (``wandb.sweep(config)``) running the plan's runs.
+
+    Scores are one float per seed per configuration. W&B's grid is a product of parameter
+    values, and the proposed runs are not a product; so the grid runs over one parameter,
+    ``sweepwalk_run``, whose values are the runs of :func:`plan_runs` as dicts (parameters
+    and seed). In the training script read them with ``wandb.config["sweepwalk_run"]``.
+
+    Returns
+    -------
+    dict
+        ``{"method": "grid", "metric": {"name", "goal"}, "parameters": {"sweepwalk_run":
+        {"values": [...]}}}``, plus ``program`` when given.
+    """
+    _check_exportable(plan, "wandb_sweep")
+    runs = optuna_trials(plan, seeds=seeds)
+    goal = "maximize" if plan.attrs["goal"] == "max" else "minimize"
+    config: dict[str, Any] = {
+        "method": "grid",
+        "metric": {"name": str(plan.attrs["metric"]), "goal": goal},
+        "parameters": {"sweepwalk_run": {"values": runs}},
+    }
+    if program is not None:
+        config["program"] = program
+    return config

@@ -80,17 +80,19 @@ def as_sweep(
                 f"with goal={goal!r} instead."
             )
         return data
-    elif isinstance(data, pd.DataFrame):
+    elif isinstance(data, pd.DataFrame) or v.is_arrow_stream(data):
         if metric is None:
+            columns = [str(c) for c in v.check_frame(data).columns]
             raise TypeError(
                 "`metric` is required when `data` is a DataFrame: name the score column, e.g. "
-                f"explore(df, metric=...); the columns are {[str(c) for c in data.columns]}."
+                f"explore(df, metric=...); the columns are {columns}."
             )
         return Sweep.from_runs(
             data, metric=metric, params=params, seed=seed, goal=v.check_goal(goal)
         )
     raise TypeError(
-        f"`data` must be a pandas DataFrame (long format) or a sweepwalk.Sweep, "
+        f"`data` must be a DataFrame (long format; pandas, or anything with "
+        f"__arrow_c_stream__: polars, pyarrow, DuckDB) or a sweepwalk.Sweep, "
         f"got {type(data).__name__}."
     )
 

@@ -111,6 +111,9 @@ class Sweep(SweepData):
     def plan(self, target: int | dict[str, Any], **kwargs: Any) -> pd.DataFrame:
         """Rank the configurations worth re-running and how many more seeds each needs.
 
-        A thin wrapper around :func:`sweepwalk.plan.plan`; see it for the ranking rule.
+        A thin wrapper around :func:`sweepwalk.plan.plan`; see it for the ranking rule. Export
+        the runs it proposes with :func:`sweepwalk.plan_runs` (a long DataFrame of parameters
+        and seeds), :func:`sweepwalk.optuna_trials` (``study.enqueue_trial`` dicts) or
+        :func:`sweepwalk.wandb_sweep` (a W&B grid sweep configuration).
         """
         return plan(self, target, **kwargs)

@@ -1,4 +1,4 @@
-"""docs/sources.md's snippets run as written, in a fresh folder, one after the other.
+"""The README's "Where your sweep lives" snippets run as written, in a fresh folder, in order.
 
 Blocks that need a tool not installed here (Ray, Hydra, wandb with network) cannot run; the
 Hydra and W&B loading blocks run on the committed fixtures those tools (or its layout) made.
@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "sources.md"
+DOC = ROOT / "README.md"
 pytestmark = pytest.mark.filterwarnings("ignore:The ``noload`` loader strategy:DeprecationWarning")
 
 
 def _blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)
+    section = DOC.read_text().split("\n## Where your sweep lives", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
 
 
 def _needs(block: str) -> list[str]:
@@ -39,5 +40,6 @@ def test_snippets_run(tmp_path, monkeypatch):
         exec(compile(block, str(DOC), "exec"), {})
         ran += 1
     assert missing <= {"ray", "hydra", "wandb"}
-    # frames, optuna, mlflow, hydra loading, W&B CSV, tensorboard, open_source
-    assert ran >= 7
+    # frames, optuna, mlflow, hydra loading, W&B CSV, tensorboard, bins, plan exports,
+    # open_source
+    assert ran >= 9

@@ -126,3 +126,34 @@ def test_missing_duckdb_names_the_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "duckdb", None)
     with pytest.raises(ImportError, match=r"pip install sweepwalk\[duckdb\]"):
         to_pandas_runs(tmp_path, metric="acc")
+
+
+def test_arrow_streams_are_accepted_wherever_a_dataframe_is():
+    from sweepwalk import explore
+    from sweepwalk.session import as_sweep
+
+    runs = _runs().sample(frac=1.0, random_state=2)
+    con = duckdb.connect()
+    con.register("runs_view", runs)
+    streams = {  # factories: a DuckDB result is a one-shot stream (a RecordBatchReader)
+        "polars": lambda: pl.from_pandas(runs),
+        "pyarrow": lambda: pa.Table.from_pandas(runs, preserve_index=False),
+        "duckdb result": lambda: con.sql("SELECT * FROM runs_view").arrow(),
+    }
+    for name, make in streams.items():
+        assert hasattr(make(), "__arrow_c_stream__"), name
+        got = Sweep.from_runs(make(), metric="acc", params=PARAMS, seed="seed")
+        assert_same_sweep(got, _want())
+        assert_same_sweep(as_sweep(make(), metric="acc", params=PARAMS, seed="seed"), _want())
+        widget = explore(make(), metric="acc", params=PARAMS, seed="seed")
+        assert_same_sweep(widget.session.sweep, _want())
+
+
+def test_top_level_adapters_are_the_io_ones():
+    import sweepwalk
+    import sweepwalk.io
+
+    for name in ("from_optuna", "from_mlflow", "from_ray_tune", "from_wandb", "from_hydra",
+                 "from_tensorboard"):  # fmt: skip
+        assert getattr(sweepwalk, name) is getattr(sweepwalk.io, name)
+        assert name in sweepwalk.__all__

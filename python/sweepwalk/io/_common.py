@@ -185,6 +185,7 @@ def build(
     seed: str | None,
     goal: str | None,
     min_runs: int,
+    bins: dict[str, int | str] | None = None,
     inferred: Iterable[str] = (),
     dropped: Mapping[str, int] | None = None,
     log_scale: Iterable[str] = (),
@@ -232,7 +233,13 @@ def build(
     frame.attrs["source"] = info
     frame.attrs["log_scale"] = info.log_scale
     sweep = Sweep.from_runs(
-        frame, metric=metric, params=params, seed=seed, goal=v.check_goal(goal), min_runs=min_runs
+        frame,
+        metric=metric,
+        params=params,
+        seed=seed,
+        goal=v.check_goal(goal),
+        min_runs=min_runs,
+        bins=bins,
     )
     logger.info("%s", info)
     return sweep
@@ -269,6 +276,7 @@ def sweep_from_records(
     params: Sequence[str] | None,
     goal: str | None,
     min_runs: int,
+    bins: dict[str, int | str] | None = None,
     dropped: Mapping[str, int],
     metric_keys: Iterable[str] | None = None,
 ) -> Sweep:
@@ -302,6 +310,7 @@ def sweep_from_records(
         seed=seed,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         inferred=inferred,
         dropped=dropped,
     )

@@ -43,6 +43,7 @@ def from_ray_tune(
     params: Sequence[str] | None = None,
     goal: str | None = None,
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from a Ray Tune experiment: one run per trial, its last reported result.
 
@@ -65,6 +66,11 @@ def from_ray_tune(
     goal : {"max", "min"}, optional
         By default from the metric's name (loss, error... -> ``"min"``).
     min_runs : int, default 3
+
+    bins : dict, optional
+        Continuous parameters to bin into intervals, e.g. ``{"lr": 8, "weight_decay": "auto"}``
+        (random or Bayesian search); see :meth:`Sweep.from_runs`. Parameters the source knows
+        to be log-scaled get log-spaced bins.
 
     Returns
     -------
@@ -111,6 +117,7 @@ def from_ray_tune(
         params=params,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         dropped=dropped,
         metric_keys=metrics,
     )
@@ -138,6 +145,7 @@ def from_hydra(
     params: Sequence[str] | None = None,
     goal: str | None = None,
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from a Hydra multirun folder: one run per job.
 
@@ -162,6 +170,11 @@ def from_hydra(
     goal : {"max", "min"}, optional
         By default from the metric's name.
     min_runs : int, default 3
+
+    bins : dict, optional
+        Continuous parameters to bin into intervals, e.g. ``{"lr": 8, "weight_decay": "auto"}``
+        (random or Bayesian search); see :meth:`Sweep.from_runs`. Parameters the source knows
+        to be log-scaled get log-spaced bins.
 
     Returns
     -------
@@ -195,5 +208,6 @@ def from_hydra(
         params=params,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         dropped=dropped,
     )

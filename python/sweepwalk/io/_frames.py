@@ -63,11 +63,7 @@ def _expand(table: Any, params: list[str], metric: str, seed: str | None) -> pd.
 
 def _to_pandas(table: Any) -> pd.DataFrame:
     """Arrow -> pandas with decimals as floats (DuckDB literals are decimals)."""
-    pa = require("pyarrow", "arrow", "sweepwalk.io")
-    for k, f in enumerate(table.schema):
-        if pa.types.is_decimal(f.type):
-            table = table.set_column(k, f.name, table.column(k).cast(pa.float64()))
-    return table.to_pandas()
+    return v.arrow_to_pandas(table)
 
 
 def _reduce_duckdb(relation: Any, params: list[str], metric: str, seed: str | None) -> Any:
@@ -175,6 +171,7 @@ def from_frame(
     params: Sequence[str] | None = None,
     goal: str = "max",
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from any frame-like source, as :meth:`Sweep.from_runs` does from pandas.
 
@@ -187,5 +184,11 @@ def from_frame(
     """
     runs = to_pandas_runs(obj, metric=metric, seed=seed, params=params)
     return Sweep.from_runs(
-        runs, metric=metric, params=params, seed=seed, goal=v.check_goal(goal), min_runs=min_runs
+        runs,
+        metric=metric,
+        params=params,
+        seed=seed,
+        goal=v.check_goal(goal),
+        min_runs=min_runs,
+        bins=bins,
     )

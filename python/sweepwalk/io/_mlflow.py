@@ -53,6 +53,7 @@ def from_mlflow(
     params: Sequence[str] | None = None,
     goal: str | None = None,
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
     page_size: int = 1000,
 ) -> Sweep:
     """Build a sweep from the runs of an MLflow experiment.
@@ -81,6 +82,11 @@ def from_mlflow(
     min_runs : int, default 3
     page_size : int, default 1000
         Runs asked per search request; every page is read.
+
+    bins : dict, optional
+        Continuous parameters to bin into intervals, e.g. ``{"lr": 8, "weight_decay": "auto"}``
+        (random or Bayesian search); see :meth:`Sweep.from_runs`. Parameters the source knows
+        to be log-scaled get log-spaced bins.
 
     Returns
     -------
@@ -134,6 +140,7 @@ def from_mlflow(
         seed=seed,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         inferred=inferred,
         dropped=dict(dropped),
         notes=notes,

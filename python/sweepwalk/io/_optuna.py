@@ -107,6 +107,7 @@ def from_optuna(
     params: Sequence[str] | None = None,
     goal: str | None = None,
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from an Optuna study.
 
@@ -138,6 +139,11 @@ def from_optuna(
         By default from the study's direction for the chosen objective.
     min_runs : int, default 3
         Fewest finite scores a configuration needs to be tested.
+
+    bins : dict, optional
+        Continuous parameters to bin into intervals, e.g. ``{"lr": 8, "weight_decay": "auto"}``
+        (random or Bayesian search); see :meth:`Sweep.from_runs`. Parameters the source knows
+        to be log-scaled get log-spaced bins.
 
     Returns
     -------
@@ -212,6 +218,7 @@ def from_optuna(
         seed=seed,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         inferred=inferred,
         dropped=dict(dropped),
         log_scale=log_scale,

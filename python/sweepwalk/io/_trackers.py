@@ -63,6 +63,7 @@ def _wandb_csv(
     params: Sequence[str] | None,
     goal: str | None,
     min_runs: int,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     frame = pd.read_csv(path)
     dropped: Counter[str] = Counter()
@@ -98,6 +99,7 @@ def _wandb_csv(
         seed=seed,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         inferred=inferred,
         dropped=dict(dropped),
         notes=notes,
@@ -112,6 +114,7 @@ def from_wandb(
     params: Sequence[str] | None = None,
     goal: str | None = None,
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from W&B runs: ``wandb.Api().runs(...)`` or the UI's CSV export.
 
@@ -136,6 +139,11 @@ def from_wandb(
         By default from the metric's name.
     min_runs : int, default 3
 
+    bins : dict, optional
+        Continuous parameters to bin into intervals, e.g. ``{"lr": 8, "weight_decay": "auto"}``
+        (random or Bayesian search); see :meth:`Sweep.from_runs`. Parameters the source knows
+        to be log-scaled get log-spaced bins.
+
     Returns
     -------
     Sweep
@@ -150,6 +158,7 @@ def from_wandb(
         return _wandb_csv(
             Path(runs_or_csv), metric=metric, seed=seed, params=params, goal=goal,
             min_runs=min_runs,
+            bins=bins,
         )  # fmt: skip
     dropped: Counter[str] = Counter()
     records = []
@@ -169,6 +178,7 @@ def from_wandb(
         params=params,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         dropped=dropped,
     )
 
@@ -233,6 +243,7 @@ def from_tensorboard(
     params: Sequence[str] | None = None,
     goal: str | None = None,
     min_runs: int = 3,
+    bins: dict[str, int | str] | None = None,
 ) -> Sweep:
     """Build a sweep from TensorBoard HParams logs: one run per session, its final scalar.
 
@@ -256,6 +267,11 @@ def from_tensorboard(
     goal : {"max", "min"}, optional
         By default from the metric's name.
     min_runs : int, default 3
+
+    bins : dict, optional
+        Continuous parameters to bin into intervals, e.g. ``{"lr": 8, "weight_decay": "auto"}``
+        (random or Bayesian search); see :meth:`Sweep.from_runs`. Parameters the source knows
+        to be log-scaled get log-spaced bins.
 
     Returns
     -------
@@ -294,6 +310,7 @@ def from_tensorboard(
         params=params,
         goal=goal,
         min_runs=min_runs,
+        bins=bins,
         dropped=dropped,
         metric_keys=candidates,
     )
