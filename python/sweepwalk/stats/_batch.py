@@ -52,9 +52,7 @@ def _unpaired(
             xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples,
             tie_rtol=tie_rtol, on_rows=on_rows,
         )  # fmt: skip
-    result = _fast_unpaired(
-        test, xa, nxa, ya, nya, random_state, n_resamples, notes, ks_method
-    )
+    result = _fast_unpaired(test, xa, nxa, ya, nya, random_state, n_resamples, notes, ks_method)
     if on_rows is not None:
         on_rows(xa.shape[0])
     return result

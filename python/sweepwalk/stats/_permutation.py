@@ -80,18 +80,38 @@ def null_labels(n1: int, n2: int, n_resamples: int, seed: int) -> tuple[FloatArr
 
 
 def _pvalues(
-    observed: FloatArray, null: FloatArray, gamma: FloatArray, exact: bool
+    observed: FloatArray,
+    first: FloatArray,
+    x: FloatArray,
+    y: FloatArray,
+    tie_rtol: float | None,
+    exact: bool,
 ) -> FloatArray:
-    """Two-sided p-value of ``permutation_test`` from the (rows, B) null statistics.
+    """Two-sided p-value of ``permutation_test`` from the (rows, B) null first-sample sums.
 
-    ``gamma`` (per row) is the tolerance within which a null statistic counts as equal to
-    the observed one; a randomised test counts the observed statistic once
-    (``(count + 1) / (B + 1)``), an exact one does not.
+    A null statistic within ``gamma`` of the observed one counts as equal to it: scipy's
+    ``100 eps |observed|`` when ``tie_rtol`` is None, else ``tie_rtol * max|score|``. A
+    randomised test counts the observed statistic once (``(count + 1) / (B + 1)``), an exact
+    one does not.
     """
+    n1, n2 = x.shape[1], y.shape[1]
+    total = x.sum(axis=1) + y.sum(axis=1)
+    if tie_rtol is None:  # scipy's arithmetic: mean of each permuted sample
+        null = first / n1
+        null -= (total[:, None] - first) / n2
+        gamma = np.abs(100 * np.finfo(np.float64).eps * observed)
+        at_most = null <= (observed + gamma)[:, None]
+        at_least = null >= (observed - gamma)[:, None]
+    else:  # the statistic rises with the sum: compare sums with the bounds, one pass each
+        gamma = tie_rtol * row_scale(x, y)
+        slope, offset = 1.0 / n1 + 1.0 / n2, total / n2
+        at_most = first <= ((observed + gamma + offset) / slope)[:, None]
+        at_least = first >= ((observed - gamma + offset) / slope)[:, None]
     adjustment = 0 if exact else 1
-    total = null.shape[1] + adjustment
-    less = (np.count_nonzero(null <= (observed + gamma)[:, None], axis=1) + adjustment) / total
-    greater = (np.count_nonzero(null >= (observed - gamma)[:, None], axis=1) + adjustment) / total
+    b = first.shape[1] + adjustment
+    # summing the bytes of a bool array is about twice as fast as count_nonzero(axis=1)
+    less = (at_most.view(np.uint8).sum(axis=1, dtype=np.int64) + adjustment) / b
+    greater = (at_least.view(np.uint8).sum(axis=1, dtype=np.int64) + adjustment) / b
     return np.asarray(np.clip(np.minimum(less, greater) * 2, 0.0, 1.0))
 
 
@@ -140,22 +160,19 @@ def permutation(
     seed = resolve_seed(random_state)
     for (n1, n2), idx in groups(nx[ok], ny[ok]):
         labels, exact = null_labels(n1, n2, n_resamples, seed)
+        x_labels, y_labels = np.ascontiguousarray(labels[:, :n1].T), labels[:, n1:].T
+        # one target row against many: its share of every null sum is computed once
+        y_share = y[:1, :n2] @ y_labels if y.shape[0] == 1 else None
         rows_all = ok[idx]
         step = max(1, _BLOCK // labels.shape[0])
         for start in range(0, len(rows_all), step):
             rows = rows_all[start : start + step]
             xr, yr = take(x, rows, n1), take(y, rows, n2)
             observed = mean_difference(xr, yr)
-            pooled = np.concatenate([xr, yr], axis=1)
-            first = pooled @ labels.T
-            null = first / n1
-            null -= (pooled.sum(axis=1)[:, None] - first) / n2
-            if tie_rtol is None:
-                gamma = np.abs(100 * np.finfo(np.float64).eps * observed)
-            else:
-                gamma = tie_rtol * row_scale(xr, yr)
+            first = xr @ x_labels  # the first sample's sum under every partition
+            first += yr @ y_labels if y_share is None else y_share
             statistic[rows] = observed
-            pvalue[rows] = _pvalues(observed, null, gamma, exact)
+            pvalue[rows] = _pvalues(observed, first, xr, yr, tie_rtol, exact)
             if on_rows is not None:
                 on_rows(len(rows))
     return statistic, pvalue

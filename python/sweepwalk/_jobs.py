@@ -1,0 +1,133 @@
+"""Long jobs in batches: progress, cancellation between batches, and an optional executor.
+
+``compare(against="all")`` and ``importance`` cut their rows (or neighbour pairs) into batches
+whose results do not depend on how they are cut (every batched test is row-wise, and the
+permutation tests share one set of permutations per sample sizes). So the batches can run one
+after the other here, or on any :class:`concurrent.futures.Executor` (a process pool, Dask's
+``Client.get_executor()``, Ray's), with identical results. Between batches a ``cancel`` hook is
+checked and a ``progress`` callback told the fraction done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
+from typing import Any
+
+__all__ = [
+    "Cancelled",
+    "Progress",
+    "check_cancel",
+    "check_cancel_hook",
+    "check_executor",
+    "run_batches",
+]
+
+
+class Cancelled(Exception):
+    """A long computation stopped between two batches because its ``cancel`` hook said so."""
+
+
+def check_cancel_hook(cancel: Any) -> Any:
+    """Validate ``cancel``: None, a ``threading.Event``-like object or a callable."""
+    if cancel is None or callable(getattr(cancel, "is_set", None)) or callable(cancel):
+        return cancel
+    raise TypeError(
+        "`cancel` must be None, a threading.Event (anything with is_set()) or a callable "
+        f"returning True to stop, got {cancel!r}."
+    )
+
+
+def check_cancel(cancel: Any) -> None:
+    """Raise :class:`Cancelled` when the hook (Event ``is_set()`` or callable) says stop."""
+    if cancel is None:
+        return
+    is_set = getattr(cancel, "is_set", None)
+    stop = is_set() if callable(is_set) else cancel()
+    if stop:
+        raise Cancelled("cancelled between batches; no result was produced")
+
+
+def check_executor(executor: Any) -> Executor | None:
+    """Validate ``executor``: None or a :class:`concurrent.futures.Executor` (has ``submit``)."""
+    if (
+        executor is None
+        or isinstance(executor, Executor)
+        or callable(getattr(executor, "submit", None))
+    ):
+        return executor
+    raise TypeError(
+        "`executor` must be None or a concurrent.futures.Executor (e.g. ProcessPoolExecutor, "
+        f"dask's Client.get_executor()), got {executor!r}."
+    )
+
+
+class Progress:
+    """Counts finished work items, tells ``callback`` the fraction, checks ``cancel``.
+
+    ``total`` items (rows or pairs) are expected; :meth:`advance` adds finished ones.
+    :meth:`eta` estimates the seconds left from the rate so far.
+    """
+
+    def __init__(self, total: int, callback: Callable[[float], Any] | None, cancel: Any) -> None:
+        self.total = total
+        self.done = 0
+        self.callback = callback
+        self.cancel = cancel
+        self.started = time.perf_counter()
+
+    def advance(self, items: int) -> None:
+        """Record ``items`` more finished, report the fraction, then check for cancellation."""
+        self.done += items
+        if self.callback is not None:
+            self.callback(min(1.0, self.done / self.total) if self.total else 1.0)
+        check_cancel(self.cancel)
+
+    def eta(self) -> float:
+        """Seconds left at the rate so far (NaN before any item is done)."""
+        elapsed = time.perf_counter() - self.started
+        if self.done == 0:
+            return float("nan")
+        return elapsed / self.done * (self.total - self.done)
+
+
+def run_batches(
+    work: Callable[..., Any],
+    batches: Iterable[tuple[int, tuple[Any, ...]]],
+    progress: Progress,
+    executor: Executor | None = None,
+    in_flight: int = 8,
+) -> Iterator[Any]:
+    """Yield ``work(*args)`` for each ``(size, args)`` of ``batches``, in order.
+
+    ``size`` is the number of items the batch finishes (for ``progress``). With an executor at
+    most ``in_flight`` batches are submitted at a time (memory stays bounded); on cancellation
+    the batches not yet started are cancelled. ``work`` must be picklable (a module-level
+    function) for a process pool.
+    """
+    check_cancel(progress.cancel)
+    if executor is None:
+        for size, args in batches:
+            result = work(*args)
+            progress.advance(size)
+            yield result
+        return
+    pending: deque[tuple[int, Future[Any]]] = deque()
+    try:
+        for size, args in batches:
+            pending.append((size, executor.submit(work, *args)))
+            if len(pending) >= in_flight:
+                size_done, future = pending.popleft()
+                result = future.result()
+                progress.advance(size_done)
+                yield result
+        while pending:
+            size_done, future = pending.popleft()
+            result = future.result()
+            progress.advance(size_done)
+            yield result
+    finally:
+        for _, future in pending:
+            future.cancel()
