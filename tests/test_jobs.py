@@ -155,3 +155,23 @@ def test_bad_hooks_are_refused(kwargs: dict[str, object], match: str) -> None:
         sweep.compare(0, against="all", **kwargs)
     with pytest.raises(TypeError, match=match):
         sweep.importance(**kwargs)
+
+
+def test_a_long_job_is_announced_with_its_size_and_an_estimate(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sweepwalk import _jobs
+
+    sweep = _sweep()
+    monkeypatch.setattr(_jobs, "ANNOUNCE_SECONDS", 0.0)  # every job counts as long here
+    with caplog.at_level("INFO", logger="sweepwalk"):
+        frame = sweep.importance(test="ks", neighbors="axis")
+    total = int(frame["pairs"].sum())
+    assert [r.getMessage().split(" about ")[0] for r in caplog.records] == [
+        f"{total:,} neighbour pairs to test,"
+    ]
+    monkeypatch.setattr(_jobs, "ANNOUNCE_SECONDS", 1e9)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="sweepwalk"):
+        sweep.importance(test="ks", neighbors="axis")
+    assert caplog.records == []

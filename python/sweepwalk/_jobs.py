@@ -10,6 +10,7 @@ checked and a ``progress`` callback told the fraction done.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +25,12 @@ __all__ = [
     "check_executor",
     "run_batches",
 ]
+
+
+logger = logging.getLogger("sweepwalk")
+
+#: a job whose first batch says it will take longer than this is announced (logger, INFO)
+ANNOUNCE_SECONDS = 0.5
 
 
 class Cancelled(Exception):
@@ -67,30 +74,51 @@ def check_executor(executor: Any) -> Executor | None:
 class Progress:
     """Counts finished work items, tells ``callback`` the fraction, checks ``cancel``.
 
-    ``total`` items (rows or pairs) are expected; :meth:`advance` adds finished ones.
-    :meth:`eta` estimates the seconds left from the rate so far.
+    ``total`` items (``what``: rows or pairs) are expected; :meth:`advance` adds finished
+    ones. :meth:`eta` estimates the seconds left from the rate so far; after the first batch,
+    a job estimated to take over :data:`ANNOUNCE_SECONDS` is announced on the ``sweepwalk``
+    logger with its size and that estimate (:attr:`estimate`).
     """
 
-    def __init__(self, total: int, callback: Callable[[float], Any] | None, cancel: Any) -> None:
+    def __init__(
+        self,
+        total: int,
+        callback: Callable[[float], Any] | None,
+        cancel: Any,
+        what: str = "items",
+    ) -> None:
         self.total = total
         self.done = 0
         self.callback = callback
         self.cancel = cancel
+        self.what = what
         self.started = time.perf_counter()
+        self.estimate = float("nan")  # seconds for the whole job, from the first batch
+
+    def elapsed(self) -> float:
+        """Seconds since the job started."""
+        return time.perf_counter() - self.started
 
     def advance(self, items: int) -> None:
         """Record ``items`` more finished, report the fraction, then check for cancellation."""
+        first = self.done == 0
         self.done += items
+        if first and self.done:
+            self.estimate = self.elapsed() / self.done * self.total
+            if self.estimate > ANNOUNCE_SECONDS:
+                logger.info(
+                    "%s %s to test, about %.0f s (estimated from the first %s)",
+                    f"{self.total:,}", self.what, self.estimate, f"{self.done:,}",
+                )  # fmt: skip
         if self.callback is not None:
             self.callback(min(1.0, self.done / self.total) if self.total else 1.0)
         check_cancel(self.cancel)
 
     def eta(self) -> float:
         """Seconds left at the rate so far (NaN before any item is done)."""
-        elapsed = time.perf_counter() - self.started
         if self.done == 0:
             return float("nan")
-        return elapsed / self.done * (self.total - self.done)
+        return self.elapsed() / self.done * (self.total - self.done)
 
 
 def run_batches(

@@ -426,7 +426,7 @@ def compare(
             settings = (random_state, n_resamples, tie_rtol, ks_method)
             yield len(rows), (test, values[rows], counts[rows], y, ny, sx, seeds_y, settings)
 
-    job = _jobs.Progress(len(ids), progress, cancel)
+    job = _jobs.Progress(len(ids), progress, cancel, what="configurations")
     parts = list(_jobs.run_batches(_test_rows, batches(), job, executor))
     nx = counts[ids]
     statistic = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)

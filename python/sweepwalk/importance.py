@@ -300,7 +300,9 @@ def importance(
     random_state : optional
         Seed of the permutation test: anything ``numpy.random.default_rng`` accepts.
     progress : callable, optional
-        Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs.
+        Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs. After
+        the first batch a job estimated to take over 0.5 s is announced on the ``sweepwalk``
+        logger (INFO): the number of pairs and the estimated seconds.
     ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
         How KS p-values are computed (see :func:`sweepwalk.compare.compare`).
     cancel : threading.Event or callable, optional
@@ -410,7 +412,7 @@ def importance(
             pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
             yield len(ia), (rows, pair_seeds, pair_ranks, settings)
 
-    job = _jobs.Progress(m, progress, cancel)
+    job = _jobs.Progress(m, progress, cancel, what="neighbour pairs")
     done = 0
     for ok, p, eff, tp in _jobs.run_batches(_test_pairs, batches(), job, executor):
         sl = slice(done, done + len(ok))
