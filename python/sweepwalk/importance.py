@@ -113,20 +113,18 @@ def verdicts(
     return out
 
 
-def _all_pairs(
-    sweep: SweepData, neighbors: Neighbors, target: int | None
-) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]:
-    """(params, a, b, param code) of every unordered neighbour pair, concatenated."""
-    by_param = sweep.neighbor_pairs(neighbors)
-    params = list(sweep.params)
-    a = [np.asarray(by_param.get(p, ((), ()))[0], dtype=np.int64) for p in params]
-    b = [np.asarray(by_param.get(p, ((), ()))[1], dtype=np.int64) for p in params]
-    code = [np.full(len(x), k, dtype=np.int64) for k, x in enumerate(a)]
-    aa, bb, cc = (np.concatenate(z) if z else np.zeros(0, np.int64) for z in (a, b, code))
+def _expected_pairs(sweep: SweepData, neighbors: Neighbors, target: int | None) -> int:
+    """Count the pairs to test, for progress (exact without absent values)."""
     if target is not None:
-        keep = (aa == target) | (bb == target)
-        aa, bb, cc = aa[keep], bb[keep], cc[keep]
-    return params, aa, bb, cc
+        return len(sweep.neighbor_ids(target, neighbors))
+    counts = _limits.pair_counts(
+        sweep.configs.loc[:, list(sweep.params)], list(sweep.numeric), neighbors == "adjacent"
+    )
+    return max(1, sum(counts.values()))
+
+
+def _join(pieces: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=dtype)
 
 
 def _check_memory(sweep: SweepData, neighbors: str) -> None:
@@ -239,16 +237,15 @@ def _test_pairs(
     return ok, pvalue, effect, tost_p
 
 
-def _group_median(values: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
-    """Median of ``values`` per integer group 0..k-1 (NaN for empty groups)."""
-    out = np.full(k, np.nan)
-    order = np.lexsort((values, code))
-    v_sorted, c_sorted = values[order], code[order]
-    bounds = np.searchsorted(c_sorted, np.arange(k + 1))
-    for g in range(k):
-        lo, hi = bounds[g], bounds[g + 1]
-        if hi > lo:
-            out[g] = 0.5 * (v_sorted[lo + (hi - lo - 1) // 2] + v_sorted[lo + (hi - lo) // 2])
+def _slice_medians(values: np.ndarray, mask: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Median of ``values[mask]`` in every slice ``bounds[g]:bounds[g+1]`` (NaN when empty)."""
+    out = np.full(len(bounds) - 1, np.nan)
+    for g in range(len(out)):
+        chosen = values[bounds[g] : bounds[g + 1]][mask[bounds[g] : bounds[g + 1]]]
+        n = len(chosen)
+        if n:
+            chosen.partition([(n - 1) // 2, n // 2])
+            out[g] = 0.5 * (chosen[(n - 1) // 2] + chosen[n // 2])
     return out
 
 
@@ -390,45 +387,58 @@ def importance(
         target = sweep.resolve(target)
     if target is None:  # thousands of levels: say the size before numpy runs out of memory
         _check_memory(sweep, neighbors)
-    params, a, b, code = _all_pairs(sweep, neighbors, target)
+    params = list(sweep.params)
     k = len(params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    sorted_values, ranks = _prepared(sweep) if len(a) else (values, values)
+    sorted_values, ranks = _prepared(sweep)
     test_values = sorted_values if test in _ORDER_FREE else values
-    m = len(a)
-    pvalue = np.full(m, np.nan)
-    effect = np.full(m, np.nan)
-    tost_p = np.full(m, np.nan)
-    enough = np.zeros(m, dtype=bool)
     step = _SLOW_BATCH if test == "permutation" or ks_method != "auto" else _BATCH
     settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
     paired_test = test in PAIRED_TESTS
+    position = {name: q for q, name in enumerate(params)}
+    chunk_codes: list[int] = []
 
     def batches() -> Iterator[tuple[int, tuple[Any, ...]]]:
-        for start in range(0, m, step):
-            ia, ib = a[start : start + step], b[start : start + step]
-            rows = (test_values[ia], counts[ia], test_values[ib], counts[ib])
-            pair_seeds = None if seeds is None or not paired_test else (seeds[ia], seeds[ib])
-            pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
-            yield len(ia), (rows, pair_seeds, pair_ranks, settings)
+        # pieces of the pair enumeration, never all pairs at once; a piece is one parameter's
+        for name, a, b in sweep.neighbor_pair_chunks(neighbors, max(step, _BATCH)):
+            if target is not None:
+                keep = (a == target) | (b == target)
+                a, b = a[keep], b[keep]
+            for start in range(0, len(a), step):
+                ia, ib = a[start : start + step], b[start : start + step]
+                rows = (test_values[ia], counts[ia], test_values[ib], counts[ib])
+                pair_seeds = None if seeds is None or not paired_test else (seeds[ia], seeds[ib])
+                pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
+                chunk_codes.append(position[name])
+                yield len(ia), (rows, pair_seeds, pair_ranks, settings)
 
-    job = _jobs.Progress(m, progress, cancel, what="neighbour pairs")
-    done = 0
-    for ok, p, eff, tp in _jobs.run_batches(_test_pairs, batches(), job, executor):
-        sl = slice(done, done + len(ok))
-        enough[sl], pvalue[sl], effect[sl], tost_p[sl] = ok, p, eff, tp
-        done += len(ok)
-    if m == 0 and progress is not None:
+    job = _jobs.Progress(_expected_pairs(sweep, neighbors, target), progress, cancel,
+                         what="neighbour pairs")  # fmt: skip
+    parts = [(ok, p, np.abs(eff - 0.5), tp < alpha) for ok, p, eff, tp in
+             _jobs.run_batches(_test_pairs, batches(), job, executor)]  # fmt: skip
+    if progress is not None and (job.done < job.total or not parts):
         progress(1.0)
+    lengths = [len(part[0]) for part in parts]
+    # the pieces come parameter by parameter: each parameter's pairs are one slice
+    per_param = np.bincount(
+        np.asarray(chunk_codes, dtype=np.int64), np.asarray(lengths, dtype=np.float64), k
+    ).astype(np.int64)
+    bounds = np.concatenate([[0], np.cumsum(per_param)])
+    enough = _join([part[0] for part in parts], bool)
+    pvalue = _join([part[1] for part in parts], np.float64)
+    abs_effect = _join([part[2] for part in parts], np.float64)
+    shown_equivalent = _join([part[3] for part in parts], bool)
+    del parts
     pvalue_adj = pvalue if correction == "none" else adjust(pvalue, correction, alpha=alpha)
     significant = pvalue_adj < alpha  # NaN compares False
     tested = enough & ~np.isnan(pvalue)
-    abs_effect = np.abs(effect - 0.5)
 
     def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(code[mask], minlength=k).astype(np.int64)
+        return np.array(
+            [np.count_nonzero(mask[bounds[q] : bounds[q + 1]]) for q in range(k)], dtype=np.int64
+        )
 
-    equivalent = (tost_p < alpha) & tested
+    equivalent = shown_equivalent & tested
     n_tested = count(tested)
     n_matters = count(significant & tested & ~equivalent)
     n_negligible = count(equivalent)
@@ -440,7 +450,7 @@ def importance(
     n_inconclusive = n_tested - n_matters - n_negligible
     frame = pd.DataFrame(
         {
-            "pairs": count(np.ones(m, dtype=bool)),
+            "pairs": np.diff(bounds).astype(np.int64),
             "tested": n_tested,
             "too_few_runs": count(~enough),
             "significant": count(significant & tested),
@@ -452,7 +462,7 @@ def importance(
             "share_negligible": share(n_negligible),
             "share_inconclusive": share(n_inconclusive),
             "share_significant": share(count(significant & tested)),
-            "median_abs_effect": _group_median(abs_effect[tested], code[tested], k),
+            "median_abs_effect": _slice_medians(abs_effect, tested, bounds),
             "verdict": verdicts(n_tested, n_matters, n_negligible, margin),
         },
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
