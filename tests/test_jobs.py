@@ -175,3 +175,34 @@ def test_a_long_job_is_announced_with_its_size_and_an_estimate(
     with caplog.at_level("INFO", logger="sweepwalk"):
         sweep.importance(test="ks", neighbors="axis")
     assert caplog.records == []
+
+
+def test_session_importance_in_background_answers_clicks_and_cancels() -> None:
+    from sweepwalk import Session
+
+    session = Session(_sweep())
+    first_batch_done, release = threading.Event(), threading.Event()
+
+    def progress(fraction: float) -> None:  # holds the job after its first batch
+        first_batch_done.set()
+        assert release.wait(10)
+
+    job = session.importance_in_background(progress=progress)
+    assert first_batch_done.wait(10) and not job.done()
+    session.target = 7  # a click while the job runs is answered at once
+    assert session.target == 7 and len(session.comparison) > 0
+    job.cancel()
+    release.set()
+    with pytest.raises(Cancelled):
+        job.result(timeout=20)
+    assert job.done()
+
+
+def test_session_importance_in_background_equals_the_blocking_call() -> None:
+    from sweepwalk import Session
+
+    session = Session(_sweep())
+    job = session.importance_in_background(margin=0.01)
+    pd.testing.assert_frame_equal(job.result(timeout=60), session.importance(margin=0.01))
+    with pytest.raises(ValueError, match="`margin`"):
+        session.importance_in_background(margin=-1.0)  # refused before any thread starts

@@ -11,6 +11,7 @@ checked and a ``progress`` callback told the fraction done.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,12 +19,14 @@ from concurrent.futures import Executor, Future
 from typing import Any
 
 __all__ = [
+    "BackgroundJob",
     "Cancelled",
     "Progress",
     "check_cancel",
     "check_cancel_hook",
     "check_executor",
     "run_batches",
+    "start_in_thread",
 ]
 
 
@@ -159,3 +162,40 @@ def run_batches(
     finally:
         for _, future in pending:
             future.cancel()
+
+
+class BackgroundJob:
+    """A computation running in a worker thread: its future and the event that cancels it."""
+
+    def __init__(self, future: Future[Any], stop: threading.Event) -> None:
+        self.future = future
+        self._stop = stop
+
+    def cancel(self) -> None:
+        """Ask the job to stop between two batches (its result then raises ``Cancelled``)."""
+        self._stop.set()
+
+    def done(self) -> bool:
+        """Whether the job has finished (with a result, an error or cancelled)."""
+        return self.future.done()
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Wait for the job's result (``Cancelled`` if it was cancelled)."""
+        return self.future.result(timeout)
+
+
+def start_in_thread(work: Callable[..., Any], **kwargs: Any) -> BackgroundJob:
+    """Run ``work(**kwargs, cancel=<event>)`` in a daemon thread; return its job at once."""
+    stop = threading.Event()
+    future: Future[Any] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(work(**kwargs, cancel=stop))
+        except BaseException as exc:  # handed to whoever waits on the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="sweepwalk-job", daemon=True).start()
+    return BackgroundJob(future, stop)
