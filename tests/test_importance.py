@@ -176,8 +176,9 @@ def test_fast_a12_path_equals_general():
     _, ranks = _prepared(sweep)
     a, b = np.meshgrid(np.arange(len(sweep)), np.arange(len(sweep)))
     a, b = a.ravel(), b.ravel()
-    got = _a12_pairs(ranks, sweep._values, sweep._counts, a, b)
-    want = a12(sweep._values[a], sweep._counts[a], sweep._values[b], sweep._counts[b])
+    values, counts = sweep.score_matrix, sweep.counts
+    got = _a12_pairs(ranks[a], ranks[b], values[a], values[b], counts[a], counts[b])
+    want = a12(values[a], counts[a], values[b], counts[b])
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-15)
 
 

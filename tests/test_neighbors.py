@@ -116,6 +116,26 @@ def test_rule_matches_brute_force(df, mode):
 
 
 @settings(max_examples=60, deadline=None)
+@given(sweeps(), st.sampled_from(["axis", "adjacent"]), st.integers(1, 7))
+def test_pair_chunks_are_the_pairs_in_bounded_pieces(df, mode, max_pairs):
+    params = [c for c in df.columns if c != "score"]
+    sweep = Sweep.from_runs(df, metric="score", params=params, min_runs=1)
+    whole = sweep.neighbor_pairs(mode)
+    pieces: dict[object, list[tuple[int, int]]] = {p: [] for p in params}
+    seen_order = []
+    for p, a, b in sweep.neighbor_pair_chunks(mode, max_pairs):
+        assert np.all(a < b) and len(a) > 0
+        # a piece is whole sources: at most max_pairs plus one source's pairs
+        assert len(a) <= max_pairs + len(sweep)
+        pieces[p].extend(zip(a.tolist(), b.tolist(), strict=True))
+        seen_order.append(params.index(p))
+    assert seen_order == sorted(seen_order)  # parameter by parameter
+    for p in params:
+        a, b = whole[p]
+        assert sorted(pieces[p]) == list(zip(a.tolist(), b.tolist(), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
 @given(sweeps())
 def test_configs_are_unique_value_combinations(df):
     params = [c for c in df.columns if c != "score"]

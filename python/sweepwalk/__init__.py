@@ -14,6 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import datasets
+from ._jobs import Cancelled
 from ._version import __version__
 from .compare import Comparison
 from .data import SweepData
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 _WIDGET_NAMES = ("SweepWidget", "explore")
 
 __all__ = [
+    "Cancelled",
     "Comparison",
     "Ledger",
     "Session",

@@ -23,7 +23,8 @@ H = {p}) is a join on the key of all other parameters, absent included.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,19 @@ def _expand(src: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray
     rep_src = np.repeat(src, counts)
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     return rep_src, np.repeat(lo, counts) + offsets
+
+
+def _expand_chunks(
+    src: np.ndarray, lo: np.ndarray, hi: np.ndarray, max_pairs: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """:func:`_expand` in pieces of about ``max_pairs`` pairs (whole sources per piece)."""
+    counts = np.maximum(hi - lo, 0)
+    ends = np.cumsum(counts)
+    cuts = np.searchsorted(ends, np.arange(max_pairs, int(ends[-1]) if len(ends) else 0, max_pairs))
+    bounds = [0, *sorted_unique(cuts + 1).tolist(), len(src)]
+    for start, stop in itertools.pairwise(bounds):
+        if stop > start:
+            yield _expand(src[start:stop], lo[start:stop], hi[start:stop])
 
 
 class _Axis:
@@ -164,42 +178,42 @@ class _Axis:
 
     def unordered(self) -> tuple[np.ndarray, np.ndarray]:
         """Every neighbour pair along p once (``mode="axis"``), as (one side, other side)."""
+        chunks = list(self.unordered_chunks(2**62))
+        if not chunks:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
+
+    def unordered_chunks(self, max_pairs: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """:meth:`unordered` in pieces of about ``max_pairs`` pairs, never all at once."""
         w = self.width
-        srcs: list[np.ndarray] = []
-        dsts: list[np.ndarray] = []
         present_ids = np.flatnonzero(self.present)
         if len(present_ids) and not self.present.all():  # D empty, H = {p}
             keys, ids = self.split(False)
             k = self.full_key[present_ids]
             lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
-            s, pos = _expand(present_ids, lo, hi)
-            srcs.append(s)
-            dsts.append(ids[pos])
+            for s, pos in _expand_chunks(present_ids, lo, hi, max_pairs):
+                yield s, ids[pos]
         for n_a, a in enumerate(self.patterns):
             # Same pattern: members of a key group differ only at p, so each pairs with every
             # later member of its group.
             comp, ids = self.table(a, self.common(a, a))
             group = comp // w
-            s, pos = _expand(
-                ids, np.arange(1, len(ids) + 1), np.searchsorted(group, group, "right")
-            )
-            srcs.append(s)
-            dsts.append(ids[pos])
+            for s, pos in _expand_chunks(
+                ids, np.arange(1, len(ids) + 1), np.searchsorted(group, group, "right"),
+                max_pairs,
+            ):  # fmt: skip
+                yield s, ids[pos]
             for b in self.patterns[n_a + 1 :]:
                 common = self.common(a, b)
                 comp, ids = self.table(b, common)
                 q = self.members[a]
                 k = self._index.key(common)[q]
                 lo, hi = np.searchsorted(comp, k * w, "left"), np.searchsorted(comp, (k + 1) * w)
-                s, pos = _expand(q, lo, hi)
-                d = ids[pos]
-                keep = self.values[d] != self.values[s]
-                srcs.append(s[keep])
-                dsts.append(d[keep])
-        if not srcs:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
-        return np.concatenate(srcs), np.concatenate(dsts)
+                for s, pos in _expand_chunks(q, lo, hi, max_pairs):
+                    d = ids[pos]
+                    keep = self.values[d] != self.values[s]
+                    yield s[keep], d[keep]
 
     def _along(self, q: np.ndarray, a: int, adjacent: bool) -> tuple[np.ndarray, np.ndarray]:
         w = self.width
@@ -336,3 +350,26 @@ class NeighborIndex:
                 joint = sorted_unique(lo * n + hi)
             out[name] = (joint // n, joint % n)
         return out
+
+    def pair_chunks(
+        self, mode: str = "adjacent", max_pairs: int = 1_000_000
+    ) -> Iterator[tuple[Any, np.ndarray, np.ndarray]]:
+        """Yield the pairs of :meth:`pairs` as ``(param, a, b)`` pieces of about ``max_pairs``.
+
+        Every unordered pair once, ``a < b``, in no particular order; all pairs are never
+        held at once (a categorical parameter with s levels has s (s - 1) / 2 pairs).
+        """
+        check_mode(mode)
+        n = len(self)
+        everyone = np.arange(n, dtype=np.int64)
+        for p, name in enumerate(self.params):
+            if mode == "axis" or not self.numeric[p]:
+                for src, dst in self._axis(p).unordered_chunks(max_pairs):
+                    if len(src):
+                        yield name, np.minimum(src, dst), np.maximum(src, dst)
+            else:  # about one pair per configuration: small
+                src, dst = self._directed(p, everyone, mode)
+                joint = sorted_unique(np.minimum(src, dst) * n + np.maximum(src, dst))
+                for start in range(0, len(joint), max_pairs):
+                    piece = joint[start : start + max_pairs]
+                    yield name, piece // n, piece % n

@@ -8,6 +8,8 @@ computed for all rows at once (see :mod:`sweepwalk.stats`).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _limits
+from . import _jobs, _limits
 from . import _validation as v
 from ._vocab import (
     AGAINST,
@@ -278,6 +280,9 @@ def compare(
     ci: float | None = 0.95,
     effect_of_interest: float | None = None,
     ks_method: str = "auto",
+    progress: Callable[[float], Any] | None = None,
+    cancel: Any = None,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Test whether each neighbour of a target configuration (or every configuration) differs.
 
@@ -328,6 +333,16 @@ def compare(
         ``"permutation"`` is the permutation p-value of the same statistic, conditional on the
         ties, with type-I error close to alpha on tied data; ``"permutation-tiebreak"`` breaks
         ties of D by the summed ECDF distance (more power on heavily tied data).
+    progress : callable, optional
+        Called with the fraction of rows tested (0 < f <= 1) after each batch of rows.
+    cancel : threading.Event or callable, optional
+        Checked between batches; when set (or when it returns True) :class:`Cancelled` is
+        raised and nothing is returned. Lets a UI run the comparison in a worker thread and
+        stop it.
+    executor : concurrent.futures.Executor, optional
+        Runs the batches of rows (a process pool, Dask's ``Client.get_executor()``, ...);
+        the result is identical to the serial run. Worth it for the permutation tests against
+        all (seconds or more of work); the one-pass tests are faster than the transfer.
 
     Returns
     -------
@@ -414,6 +429,9 @@ def compare(
         )
     )  # fmt: skip
     ci = v.check_level(ci, "ci")
+    v.check_callable(progress, "progress")
+    cancel = _jobs.check_cancel_hook(cancel)
+    executor = _jobs.check_executor(executor)
     eoi = v.check_positive(effect_of_interest, "effect_of_interest")
     eoi = default_margin(sweep) if eoi is None else eoi
     values, counts = sweep.score_matrix, sweep.counts
@@ -421,17 +439,11 @@ def compare(
         ids = np.delete(np.arange(len(counts), dtype=np.int64), t)
     else:
         ids = sweep.neighbor_ids(t, neighbors)
-    x, nx = values[ids], counts[ids]
     y, ny = values[t : t + 1], counts[t : t + 1]
+    nx = counts[ids]
     notes: list[str] = list(sweep.notes)  # binning; values that hardly repeat (no neighbours)
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
-    if test in PAIRED_TESTS:
-        seeds = sweep.seed_matrix
-        assert seeds is not None  # checked in validation
-        statistic, pvalue, n_shared = paired(
-            test, x, seeds[ids], nx, y, seeds[t : t + 1], ny, tie_rtol=tie_rtol
-        )
-    elif test == "ks" and ks_method == "auto":
+    if test == "ks" and ks_method == "auto" and executor is None:
         n_shared = None
         # against all: the rows sorted and ranked once per sweep; a few neighbours: their
         # sorted rows ranked now (cheaper than building the sweep's index on a first click)
@@ -442,11 +454,27 @@ def compare(
             index = ks_index(sweep.sorted_scores[ids], nx)
             statistic, pvalue, _ = ks_against(index, sweep.scores(t), notes=notes)
     else:
+        seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
+        seeds_y = None if seeds is None else seeds[t : t + 1]
+        slow = test == "permutation" or (test == "ks" and ks_method != "auto")
+        step = _SLOW_BATCH if slow else _FAST_BATCH
+
+        def batches() -> Any:
+            for start in range(0, len(ids), step):
+                rows = ids[start : start + step]
+                sx = None if seeds is None else seeds[rows]
+                settings = (random_state, n_resamples, tie_rtol, ks_method)
+                yield len(rows), (test, values[rows], counts[rows], y, ny, sx, seeds_y, settings)
+
+        job = _jobs.Progress(len(ids), progress, cancel, what="configurations")
+        parts = list(_jobs.run_batches(_test_rows, batches(), job, executor))
+        statistic = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
+        pvalue = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
         n_shared = None
-        statistic, pvalue = two_sample(
-            test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples,
-            notes=notes, tie_rtol=tie_rtol, ks_method=ks_method,
-        )  # fmt: skip
+        if seeds is not None:
+            n_shared = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+        for part in parts:
+            notes.extend(n for n in part[3] if n not in notes)
     too_few = (nx < sweep.min_runs) | (ny[0] < sweep.min_runs)
     if n_shared is not None:
         too_few |= n_shared < sweep.min_runs
@@ -495,6 +523,39 @@ def compare(
         notes=tuple(notes),
         **columns,
     )
+
+
+#: rows per batch of the permutation tests (~0.1-0.5 s each at 100 seeds) and of the others
+_SLOW_BATCH = 1000
+_FAST_BATCH = 50_000
+
+
+def _test_rows(
+    test: str,
+    x: npt.NDArray[np.float64],
+    nx: npt.NDArray[np.int64],
+    y: npt.NDArray[np.float64],
+    ny: npt.NDArray[np.int64],
+    seeds_x: npt.NDArray[np.int64] | None,
+    seeds_y: npt.NDArray[np.int64] | None,
+    settings: tuple[Any, int, float | None, str],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], Any, list[str]]:
+    """One batch of rows against the target row: (statistic, pvalue, n_shared, notes).
+
+    Module-level (picklable) so an executor's worker processes can run it.
+    """
+    random_state, n_resamples, tie_rtol, ks_method = settings
+    notes: list[str] = []
+    if seeds_x is not None and seeds_y is not None:
+        statistic, pvalue, n_shared = paired(
+            test, x, seeds_x, nx, y, seeds_y, ny, tie_rtol=tie_rtol
+        )
+        return statistic, pvalue, n_shared, notes
+    statistic, pvalue = two_sample(
+        test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples,
+        notes=notes, tie_rtol=tie_rtol, ks_method=ks_method,
+    )  # fmt: skip
+    return statistic, pvalue, None, notes
 
 
 def _resolution_notes(

@@ -13,7 +13,7 @@ facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -748,6 +748,16 @@ class SweepData:
         keeps the other.
         """
         return self._neighbors.pairs(v.check_mode(mode))
+
+    def neighbor_pair_chunks(
+        self, mode: Neighbors = "adjacent", max_pairs: int = 1_000_000
+    ) -> Iterator[tuple[Any, npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+        """Yield the pairs of :meth:`neighbor_pairs` as ``(param, a, b)`` pieces of ~``max_pairs``.
+
+        Every unordered pair once (``a < b``), in no particular order, never all at once: for
+        work over every pair in bounded memory.
+        """
+        return self._neighbors.pair_chunks(v.check_mode(mode), max_pairs)
 
 
 # ---------------------------------------------------------------------- helpers

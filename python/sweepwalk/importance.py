@@ -9,13 +9,14 @@ all parameters form one family for the multiple-testing correction.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import _limits
+from . import _jobs, _limits
 from . import _validation as v
 from ._vocab import PAIRED_TESTS, Correction, Neighbors, Test
 from .stats import (
@@ -25,6 +26,7 @@ from .stats import (
     adjust,
     paired_differences,
     paired_effect,
+    resolve_seed,
     shared,
     ttost_ind,
     ttost_paired,
@@ -39,6 +41,8 @@ __all__ = ["COLUMNS", "default_margin", "importance", "verdicts"]
 
 #: pairs per vectorised batch (bounds memory; the progress callback fires once per batch)
 _BATCH = 100_000
+#: pairs per batch of the permutation tests (~0.1-1 s each)
+_SLOW_BATCH = 2_000
 #: pairs per block of the (block, K, K) comparison of the A12 fast path (fits in cache)
 _A12_BLOCK = 2000
 #: tests whose result does not depend on the order of the scores inside a row
@@ -109,20 +113,18 @@ def verdicts(
     return out
 
 
-def _all_pairs(
-    sweep: SweepData, neighbors: Neighbors, target: int | None
-) -> tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]:
-    """(params, a, b, param code) of every unordered neighbour pair, concatenated."""
-    by_param = sweep.neighbor_pairs(neighbors)
-    params = list(sweep.params)
-    a = [np.asarray(by_param.get(p, ((), ()))[0], dtype=np.int64) for p in params]
-    b = [np.asarray(by_param.get(p, ((), ()))[1], dtype=np.int64) for p in params]
-    code = [np.full(len(x), k, dtype=np.int64) for k, x in enumerate(a)]
-    aa, bb, cc = (np.concatenate(z) if z else np.zeros(0, np.int64) for z in (a, b, code))
+def _expected_pairs(sweep: SweepData, neighbors: Neighbors, target: int | None) -> int:
+    """Count the pairs to test, for progress (exact without absent values)."""
     if target is not None:
-        keep = (aa == target) | (bb == target)
-        aa, bb, cc = aa[keep], bb[keep], cc[keep]
-    return params, aa, bb, cc
+        return len(sweep.neighbor_ids(target, neighbors))
+    counts = _limits.pair_counts(
+        sweep.configs.loc[:, list(sweep.params)], list(sweep.numeric), neighbors == "adjacent"
+    )
+    return max(1, sum(counts.values()))
+
+
+def _join(pieces: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=dtype)
 
 
 def _check_memory(sweep: SweepData, neighbors: str) -> None:
@@ -166,42 +168,84 @@ def _prepared(sweep: SweepData) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _a12_pairs(
-    ranks: np.ndarray,
-    values: np.ndarray,
-    counts: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
+    ranks_a: np.ndarray,
+    ranks_b: np.ndarray,
+    values_a: np.ndarray,
+    values_b: np.ndarray,
+    na: np.ndarray,
+    nb: np.ndarray,
 ) -> np.ndarray:
     """A12 of row a vs row b for every pair (== ``stats.a12``), fast when rows are full.
 
     For full rows A12 = 1/2 + sum(sign(r_a - r_b)) / (2 K^2) over all K x K rank pairs,
     computed in small blocks of int32; pairs with a shorter row use ``stats.a12``.
     """
-    k = values.shape[1]
-    na, nb = counts[a], counts[b]
-    out = np.empty(len(a))
+    k = values_a.shape[1]
+    out = np.empty(len(na))
     full = (na == k) & (nb == k)
     idx = np.flatnonzero(full)
     for s in range(0, len(idx), _A12_BLOCK):
         rows = idx[s : s + _A12_BLOCK]
-        d = np.subtract(ranks[a[rows]][:, :, None], ranks[b[rows]][:, None, :], dtype=np.int32)
+        d = np.subtract(ranks_a[rows][:, :, None], ranks_b[rows][:, None, :], dtype=np.int32)
         out[rows] = 0.5 + np.sign(d, out=d).sum(axis=(1, 2)) / (2.0 * k * k)
     rest = np.flatnonzero(~full)
     if len(rest):
-        out[rest] = a12(values[a[rest]], na[rest], values[b[rest]], nb[rest])
+        out[rest] = a12(values_a[rest], na[rest], values_b[rest], nb[rest])
     return out
 
 
-def _group_median(values: np.ndarray, code: np.ndarray, k: int) -> np.ndarray:
-    """Median of ``values`` per integer group 0..k-1 (NaN for empty groups)."""
-    out = np.full(k, np.nan)
-    order = np.lexsort((values, code))
-    v_sorted, c_sorted = values[order], code[order]
-    bounds = np.searchsorted(c_sorted, np.arange(k + 1))
-    for g in range(k):
-        lo, hi = bounds[g], bounds[g + 1]
-        if hi > lo:
-            out[g] = 0.5 * (v_sorted[lo + (hi - lo - 1) // 2] + v_sorted[lo + (hi - lo) // 2])
+def _test_pairs(
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    pair_seeds: tuple[np.ndarray, np.ndarray] | None,
+    pair_ranks: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    settings: tuple[str, int, float, Any, float | None, str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One batch of pairs: (enough runs, p-value, effect, TOST p-value) per pair.
+
+    ``rows`` are the (scores, counts) of side a and side b, ``pair_ranks`` the dense ranks and
+    raw scores for A12. Module-level (picklable) so an executor's worker processes can run it.
+    """
+    test, min_runs, margin, random_state, tie_rtol, ks_method = settings
+    xa, na, xb, nb = rows
+    m = len(na)
+    pvalue, effect, tost_p = np.full(m, np.nan), np.full(m, np.nan), np.full(m, np.nan)
+    kwargs: dict[str, Any] = {}
+    if pair_seeds is not None:
+        sa, sb = pair_seeds
+        ok = shared(xa, sa, na, xb, sb, nb)[2] >= min_runs
+        kwargs = {"x_seeds": sa[ok], "y_seeds": sb[ok]}
+    else:
+        ok = (na >= min_runs) & (nb >= min_runs)
+    if not ok.any():
+        return ok, pvalue, effect, tost_p
+    xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
+    _, pvalue[ok] = two_sample(
+        test, xa, na, xb, nb, random_state=random_state, tie_rtol=tie_rtol,
+        ks_method=ks_method, **kwargs,
+    )  # fmt: skip
+    if pair_seeds is not None:  # paired all the way: effect and equivalence per seed
+        d, n = paired_differences(xa, na, xb, nb, kwargs["x_seeds"], kwargs["y_seeds"])
+        effect[ok] = paired_effect(d, n)
+        if np.isfinite(margin):
+            tost_p[ok] = ttost_paired(xa, na, xb, nb, -margin, margin, **kwargs).pvalue
+    else:
+        ra, rb, va, vb = (z[ok] for z in pair_ranks)
+        effect[ok] = _a12_pairs(ra, rb, va, vb, na, nb)
+        if np.isfinite(margin):
+            with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
+                tost_p[ok] = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal").pvalue
+    return ok, pvalue, effect, tost_p
+
+
+def _slice_medians(values: np.ndarray, mask: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Median of ``values[mask]`` in every slice ``bounds[g]:bounds[g+1]`` (NaN when empty)."""
+    out = np.full(len(bounds) - 1, np.nan)
+    for g in range(len(out)):
+        chosen = values[bounds[g] : bounds[g + 1]][mask[bounds[g] : bounds[g + 1]]]
+        n = len(chosen)
+        if n:
+            chosen.partition([(n - 1) // 2, n // 2])
+            out[g] = 0.5 * (chosen[(n - 1) // 2] + chosen[n // 2])
     return out
 
 
@@ -217,6 +261,8 @@ def importance(
     random_state: Any = None,
     progress: Callable[[float], Any] | None = None,
     ks_method: str = "auto",
+    cancel: Any = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Which parameters matter: test every neighbour pair and summarise per parameter.
 
@@ -251,9 +297,17 @@ def importance(
     random_state : optional
         Seed of the permutation test: anything ``numpy.random.default_rng`` accepts.
     progress : callable, optional
-        Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs.
+        Called with the fraction of pairs done (0 < f <= 1) after each batch of pairs. After
+        the first batch a job estimated to take over 0.5 s is announced on the ``sweepwalk``
+        logger (INFO): the number of pairs and the estimated seconds.
     ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
         How KS p-values are computed (see :func:`sweepwalk.compare.compare`).
+    cancel : threading.Event or callable, optional
+        Checked between batches of pairs; when set (or when it returns True)
+        :class:`sweepwalk.Cancelled` is raised and nothing is returned.
+    executor : concurrent.futures.Executor, optional
+        Runs the batches of pairs (a process pool, Dask's ``Client.get_executor()``, ...);
+        the result is identical to the serial run (see the README for when it pays).
 
     Returns
     -------
@@ -324,67 +378,67 @@ def importance(
         margin_source = "default: half the median seed-to-seed standard deviation"
     random_state = v.check_random_state(random_state)
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
+    cancel = _jobs.check_cancel_hook(cancel)
+    executor = _jobs.check_executor(executor)
+    if test == "permutation" or ks_method != "auto":
+        random_state = resolve_seed(random_state)  # one seed for every batch and worker
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
     if target is None:  # thousands of levels: say the size before numpy runs out of memory
         _check_memory(sweep, neighbors)
-    params, a, b, code = _all_pairs(sweep, neighbors, target)
+    params = list(sweep.params)
     k = len(params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    sorted_values, ranks = _prepared(sweep) if len(a) else (values, values)
+    sorted_values, ranks = _prepared(sweep)
     test_values = sorted_values if test in _ORDER_FREE else values
-    m = len(a)
-    pvalue = np.full(m, np.nan)
-    effect = np.full(m, np.nan)
-    tost_p = np.full(m, np.nan)
-    enough = np.zeros(m, dtype=bool)
-    for start in range(0, m, _BATCH):
-        sl = slice(start, min(m, start + _BATCH))
-        xa, xb = test_values[a[sl]], test_values[b[sl]]
-        na, nb = counts[a[sl]], counts[b[sl]]
-        kwargs: dict[str, Any] = {}
-        if test in PAIRED_TESTS:
-            assert seeds is not None
-            sa, sb = seeds[a[sl]], seeds[b[sl]]
-            n_shared = shared(xa, sa, na, xb, sb, nb)[2]
-            ok = n_shared >= sweep.min_runs
-            kwargs = {"x_seeds": sa[ok], "y_seeds": sb[ok]}
-        else:
-            ok = (na >= sweep.min_runs) & (nb >= sweep.min_runs)
-        enough[sl] = ok
-        if ok.any():
-            xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
-            idx = np.arange(sl.start, sl.stop)[ok]
-            _, p = two_sample(
-                test, xa, na, xb, nb, random_state=random_state, tie_rtol=tie_rtol,
-                ks_method=ks_method, **kwargs,
-            )  # fmt: skip
-            pvalue[idx] = p
-            if test in PAIRED_TESTS:  # paired all the way: effect and equivalence per seed
-                d, n = paired_differences(xa, na, xb, nb, kwargs["x_seeds"], kwargs["y_seeds"])
-                effect[idx] = paired_effect(d, n)
-                if np.isfinite(margin):
-                    tost_p[idx] = ttost_paired(xa, na, xb, nb, -margin, margin, **kwargs).pvalue
-            else:
-                effect[idx] = _a12_pairs(ranks, values, counts, a[idx], b[idx])
-                if np.isfinite(margin):
-                    with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
-                        tost = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal")
-                    tost_p[idx] = tost.pvalue
-        if progress is not None:
-            progress(min(1.0, sl.stop / m))
-    if m == 0 and progress is not None:
+    step = _SLOW_BATCH if test == "permutation" or ks_method != "auto" else _BATCH
+    settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
+    paired_test = test in PAIRED_TESTS
+    position = {name: q for q, name in enumerate(params)}
+    chunk_codes: list[int] = []
+
+    def batches() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        # pieces of the pair enumeration, never all pairs at once; a piece is one parameter's
+        for name, a, b in sweep.neighbor_pair_chunks(neighbors, max(step, _BATCH)):
+            if target is not None:
+                keep = (a == target) | (b == target)
+                a, b = a[keep], b[keep]
+            for start in range(0, len(a), step):
+                ia, ib = a[start : start + step], b[start : start + step]
+                rows = (test_values[ia], counts[ia], test_values[ib], counts[ib])
+                pair_seeds = None if seeds is None or not paired_test else (seeds[ia], seeds[ib])
+                pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
+                chunk_codes.append(position[name])
+                yield len(ia), (rows, pair_seeds, pair_ranks, settings)
+
+    job = _jobs.Progress(_expected_pairs(sweep, neighbors, target), progress, cancel,
+                         what="neighbour pairs")  # fmt: skip
+    parts = [(ok, p, np.abs(eff - 0.5), tp < alpha) for ok, p, eff, tp in
+             _jobs.run_batches(_test_pairs, batches(), job, executor)]  # fmt: skip
+    if progress is not None and (job.done < job.total or not parts):
         progress(1.0)
+    lengths = [len(part[0]) for part in parts]
+    # the pieces come parameter by parameter: each parameter's pairs are one slice
+    per_param = np.bincount(
+        np.asarray(chunk_codes, dtype=np.int64), np.asarray(lengths, dtype=np.float64), k
+    ).astype(np.int64)
+    bounds = np.concatenate([[0], np.cumsum(per_param)])
+    enough = _join([part[0] for part in parts], bool)
+    pvalue = _join([part[1] for part in parts], np.float64)
+    abs_effect = _join([part[2] for part in parts], np.float64)
+    shown_equivalent = _join([part[3] for part in parts], bool)
+    del parts
     pvalue_adj = pvalue if correction == "none" else adjust(pvalue, correction, alpha=alpha)
     significant = pvalue_adj < alpha  # NaN compares False
     tested = enough & ~np.isnan(pvalue)
-    abs_effect = np.abs(effect - 0.5)
 
     def count(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(code[mask], minlength=k).astype(np.int64)
+        return np.array(
+            [np.count_nonzero(mask[bounds[q] : bounds[q + 1]]) for q in range(k)], dtype=np.int64
+        )
 
-    equivalent = (tost_p < alpha) & tested
+    equivalent = shown_equivalent & tested
     n_tested = count(tested)
     n_matters = count(significant & tested & ~equivalent)
     n_negligible = count(equivalent)
@@ -396,7 +450,7 @@ def importance(
     n_inconclusive = n_tested - n_matters - n_negligible
     frame = pd.DataFrame(
         {
-            "pairs": count(np.ones(m, dtype=bool)),
+            "pairs": np.diff(bounds).astype(np.int64),
             "tested": n_tested,
             "too_few_runs": count(~enough),
             "significant": count(significant & tested),
@@ -408,7 +462,7 @@ def importance(
             "share_negligible": share(n_negligible),
             "share_inconclusive": share(n_inconclusive),
             "share_significant": share(count(significant & tested)),
-            "median_abs_effect": _group_median(abs_effect[tested], code[tested], k),
+            "median_abs_effect": _slice_medians(abs_effect, tested, bounds),
             "verdict": verdicts(n_tested, n_matters, n_negligible, margin),
         },
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from . import _jobs
 from . import _validation as v
 from ._html import render_html
 from ._vocab import SIGNIFICANT_STATUSES, is_underpowered
@@ -27,7 +29,13 @@ if TYPE_CHECKING:
     from .compare import Comparison
     from .walk import Walk
 
-__all__ = ["LEDGER_METHOD", "LedgerKeeper", "Session", "as_sweep", "default_target"]
+__all__ = [
+    "LEDGER_METHOD",
+    "LedgerKeeper",
+    "Session",
+    "as_sweep",
+    "default_target",
+]
 
 #: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.ledger.Ledger`)
 LEDGER_METHOD = "lond"
@@ -538,10 +546,13 @@ class Session:
         margin: float | None = None,
         correction: str = "fdr_bh",
         progress: Callable[[float], None] | None = None,
+        cancel: Any = None,
+        executor: Executor | None = None,
     ) -> pd.DataFrame:
         """Which parameters matter over the whole sweep, with the session's test and alpha.
 
-        ``sweep.importance(test, correction, alpha, neighbors, margin, random_state)``.
+        ``sweep.importance(test, correction, alpha, neighbors, margin, random_state)``;
+        ``progress``, ``cancel`` and ``executor`` as there.
         """
         return self._sweep.importance(
             test=self._test,
@@ -551,7 +562,32 @@ class Session:
             margin=v.check_positive(margin, "margin"),
             random_state=self._random_state,
             progress=progress,
+            cancel=cancel,
+            executor=executor,
         )
+
+    def importance_in_background(
+        self,
+        *,
+        margin: float | None = None,
+        correction: str = "fdr_bh",
+        progress: Callable[[float], None] | None = None,
+        executor: Executor | None = None,
+    ) -> _jobs.BackgroundJob:
+        """Start :meth:`importance` in a worker thread and return at once.
+
+        The session stays free meanwhile (a click is answered while the pairs are tested:
+        the job reads the sweep, which never changes, and the settings as they were when it
+        started). ``job.cancel()`` stops it between two batches; ``job.result()`` waits for
+        the frame (or raises :class:`sweepwalk.Cancelled`).
+        """
+        margin = v.check_positive(margin, "margin")  # bad arguments fail here, not in the thread
+        correction = v.check_correction(correction)
+        return _jobs.start_in_thread(
+            self._sweep.importance, test=self._test, correction=correction, alpha=self._alpha,
+            neighbors=self._neighbors, margin=margin, random_state=self._random_state,
+            progress=progress, executor=executor,
+        )  # fmt: skip
 
     # -- selection ---------------------------------------------------------------------------
     @property

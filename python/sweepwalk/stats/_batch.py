@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -43,8 +44,32 @@ def _unpaired(
     notes: list[str] | None,
     tie_rtol: float | None = None,
     ks_method: str = "auto",
+    on_rows: Callable[[int], Any] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """One unpaired test on rows already checked by ``as_rows``."""
+    if test == "permutation":
+        return permutation(
+            xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples,
+            tie_rtol=tie_rtol, on_rows=on_rows,
+        )  # fmt: skip
+    result = _fast_unpaired(test, xa, nxa, ya, nya, random_state, n_resamples, notes, ks_method)
+    if on_rows is not None:
+        on_rows(xa.shape[0])
+    return result
+
+
+def _fast_unpaired(
+    test: str,
+    xa: FloatArray,
+    nxa: IntArray,
+    ya: FloatArray,
+    nya: IntArray,
+    random_state: Any,
+    n_resamples: int,
+    notes: list[str] | None,
+    ks_method: str,
+) -> tuple[FloatArray, FloatArray]:
+    """Run an unpaired test that works in one pass (no progress within it)."""
     if test == "ks" and ks_method != "auto":
         return ks_permutation(
             xa,
@@ -59,11 +84,7 @@ def _unpaired(
         return ks(xa, nxa, ya, nya, notes)
     if test == "mannwhitney":
         return mannwhitney(xa, nxa, ya, nya)
-    if test == "welch":
-        return welch(xa, nxa, ya, nya)
-    return permutation(
-        xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples, tie_rtol=tie_rtol
-    )
+    return welch(xa, nxa, ya, nya)
 
 
 def _check_ks_method(ks_method: Any) -> str:
@@ -87,6 +108,7 @@ def two_sample(
     notes: list[str] | None = None,
     tie_rtol: float | None = None,
     ks_method: str = "auto",
+    on_rows: Callable[[int], Any] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Run one two-sample test on many pairs of samples at once.
 
@@ -133,6 +155,10 @@ def two_sample(
         :func:`ks_permutation`, the tie-aware conditional p-value of D (uses
         ``random_state`` and ``n_resamples``); ``"permutation-tiebreak"``: the same with ties
         of D broken by the summed ECDF distance (``tiebreak=True``), close to the level.
+    on_rows : callable, optional
+        Unpaired tests: called with a number of rows each time that many are finished (after
+        every chunk of the permutation test, once for the one-pass tests): progress, and the
+        place where a caller's cancellation check may raise.
 
     Returns
     -------
@@ -172,8 +198,9 @@ def two_sample(
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     if test in UNPAIRED_TESTS:
         return _unpaired(
-            test, xa, nxa, ya, nya, random_state, n_resamples, notes, tie_rtol, ks_method
-        )
+            test, xa, nxa, ya, nya, random_state, n_resamples, notes, tie_rtol, ks_method,
+            on_rows,
+        )  # fmt: skip
     if x_seeds is None or y_seeds is None:
         raise ValueError(
             f"test={test!r} is paired on seeds: it needs seed codes (`x_seeds`, `y_seeds`); "
