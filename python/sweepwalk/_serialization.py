@@ -352,8 +352,8 @@ def importance_reply(frame: pd.DataFrame, seconds: float) -> dict[str, Any]:
 
     Small per-parameter JSON lists (NaN as ``null``), plus the settings from ``frame.attrs``.
     """
-    ints = ("pairs", "tested", "too_few_runs", "significant")
-    floats = ("share_significant", "median_abs_effect", "equivalent")
+    ints: tuple[str, ...] = ("pairs", "tested", "too_few_runs", "significant")
+    floats: tuple[str, ...] = ("share_significant", "median_abs_effect", "equivalent")
     # issue 8's three-way split (counts and shares), when the table has it
     ints += tuple(c for c in ("matters", "negligible", "inconclusive") if c in frame.columns)
     floats += tuple(
