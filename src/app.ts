@@ -156,6 +156,9 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     onFocus() {
       updateDetail();
     },
+    onHover() {
+      updateDetail();
+    },
     onSort(column) {
       sort = nextSort(sort, column);
       refresh();
@@ -233,9 +236,12 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   }
 
   function updateDetail(): void {
-    // nothing focused yet: show the target's own distribution
+    // the row under the pointer, else the focused one, else the target's own distribution;
+    // a row no longer listed (after a walk step) is not described
     const target = gate.accepted?.target ?? model.get("target");
-    const focused = grid.focusedConfig >= 0 ? grid.focusedConfig : target;
+    const listed = (c: number) => c >= 0 && order.indexOf(c) >= 0;
+    const hovered = grid.hoveredConfig;
+    const focused = listed(hovered) ? hovered : listed(grid.focusedConfig) ? grid.focusedConfig : target;
     if (!sweep || focused < 0 || focused >= sweep.n_configs) return detail.show(null);
     detail.show({
       sweep,

@@ -73,7 +73,7 @@ describe("power marker and detail intervals", () => {
     row(4).querySelector<HTMLElement>(".sw-c-param")!.dispatchEvent(new MouseEvent("click", { bubbles: true, ctrlKey: true }));
     await tick();
     const stat = (k: string) => root.querySelector<HTMLElement>(`.sw-detail [data-stat="${k}"]`)?.textContent;
-    expect(stat("effect")).toBe("0.55 [0.45, 0.65]");
+    expect(stat("effect")).toBe("0.550 [0.450, 0.650]");
     expect(stat("Δ")).toBe("0.01000 [0, 0.02000]");
     expect(stat("mde")).toBe("0.05000");
     expect(stat("seeds")).toBe("40");
