@@ -74,8 +74,8 @@ describe("power marker and detail intervals", () => {
     await tick();
     const stat = (k: string) => root.querySelector<HTMLElement>(`.sw-detail [data-stat="${k}"]`)?.textContent;
     expect(stat("effect")).toBe("0.550 [0.450, 0.650]");
-    expect(stat("Δ")).toBe("0.01000 [0, 0.02000]");
-    expect(stat("mde")).toBe("0.05000");
+    expect(stat("Δ")).toBe("0.0100 [0, 0.0200]");
+    expect(stat("mde")).toBe("0.0500");
     expect(stat("seeds")).toBe("40");
     expect(stat("power")).toContain("underpowered");
   });
@@ -223,8 +223,8 @@ describe("importance panel", () => {
     // the per-target table, from the results shown
     const local = [...q('[data-testid="sw-neighbour-importance"]').querySelectorAll<HTMLElement>("tr[data-param]")];
     expect(local.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent))).toEqual([
-      ["a", "2", "2", "0.35"],
-      ["b", "2", "0", "0.03"],
+      ["a", "2", "2", "0.350"],
+      ["b", "2", "0", "0.025"],
     ]);
   });
 
