@@ -41,8 +41,9 @@ function mount(initial: Partial<WidgetTraits> = {}, labelsB?: string[]) {
   const cleanup = mountApp(model, el);
   cleanups.push(cleanup);
   const root = el.querySelector<HTMLElement>(".sweepwalk")!;
-  const rows = () => [...root.querySelectorAll<HTMLElement>("[data-config]")];
-  const row = (c: number) => root.querySelector<HTMLElement>(`[data-config="${c}"]`);
+  // grid rows: the profile's level marks carry data-config too (issue 10's DOM contract)
+  const rows = () => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')];
+  const row = (c: number) => root.querySelector<HTMLElement>(`[role="row"][data-config="${c}"]`);
   return { model, el, root, rows, row, cleanup };
 }
 
@@ -184,7 +185,7 @@ describe("clicks and racing", () => {
     expect(banner.textContent).toBe("ValueError: <b>boom</b>");
     expect(banner.querySelector("b")).toBeNull();
     expect(root.getAttribute("aria-busy")).toBe("false");
-    expect(root.querySelectorAll("[data-config]").length).toBeGreaterThan(0);
+    expect(root.querySelectorAll('[role="row"][data-config]').length).toBeGreaterThan(0);
   });
 
   it("setting target from Python repaints", async () => {
@@ -351,8 +352,10 @@ describe("detail panel", () => {
     expect(panel.querySelector(".sw-ecdf-d")).not.toBeNull();
     expect(panel.querySelector(".sw-ecdf-dlabel")!.textContent).toMatch(/^D = 0.667 at /);
     expect(panel.querySelector('[data-stat="p"]')!.textContent).toBe("0.00200");
-    // data-config marks grid rows only (external checks select rows by it)
-    for (const el of root.querySelectorAll("[data-config]")) expect(el.matches(".sw-data[data-status]")).toBe(true);
+    // data-config marks grid rows and the profile's level marks only (external checks select them)
+    for (const el of root.querySelectorAll("[data-config]")) {
+      expect(el.matches('.sw-data[data-status], [data-testid="sw-profile"] .sw-profile-dot[data-status]')).toBe(true);
+    }
   });
 
   it("drops the answer to an older focus", async () => {
