@@ -117,7 +117,8 @@ export function sortKey(sweep: Sweep, results: Results | null, column: string): 
 export function paramWidth(name: string, labels: readonly string[]): string {
   let longest = Math.min(name.length, 14);
   for (let j = 0; j < Math.min(labels.length, 500); j++) longest = Math.max(longest, labels[j].length);
-  return `${Math.min(20, Math.max(3, longest)) + 3}ch`; // + room for the varied marker and bold
+  // + the varied marker "↔ " and bold, + the cell's padding
+  return `calc(${Math.min(20, Math.max(3, longest)) + 3}ch + 12px)`;
 }
 
 function columnsFor(sweep: Sweep, estimand: string): Column[] {

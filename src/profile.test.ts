@@ -2,7 +2,7 @@
 // The neighbourhood profile, the legend's filter, hover inspection and the walk's end note.
 import { afterEach, describe, expect, it } from "vitest";
 import { mountApp } from "./app";
-import { decodeSweep, type Param, type WalkInfo, type WidgetTraits } from "./model";
+import { decodeResults, decodeSweep, type Param, type WalkInfo, type WidgetTraits } from "./model";
 import { levelPositions, meanInterval, targetLines } from "./profile";
 import { walkEndText } from "./walkplayer";
 import { FakeModel, makeResults, makeSweep } from "./testutil";
@@ -20,8 +20,15 @@ describe("profile geometry", () => {
   it("finds the target's line along each parameter (4 x 3 grid, id = a * 3 + b)", () => {
     const sweep = decodeSweep(makeSweep(4, 3))!;
     const [a, b] = targetLines(sweep, 4); // a = 1, b = 1
-    expect(Array.from(a)).toEqual([1, 4, 7, 10]);
-    expect(Array.from(b)).toEqual([3, 4, 5]);
+    expect([...a.entries()].sort()).toEqual([[0, [1]], [1, [4]], [2, [7]], [3, [10]]]);
+    expect([...b.entries()].sort()).toEqual([[0, [3]], [1, [4]], [2, [5]]]);
+  });
+  it("puts a compared neighbour on the line of its varied parameter (a conditional parameter)", () => {
+    const sweep = decodeSweep(makeSweep(4, 3))!;
+    // config 8 (a = 2, b = 2) differs from 4 in both; the kernel says it varies along a
+    const results = decodeResults(makeResults({ target: 4 }, [{ config: 4, status: 0 }, { config: 8, status: 1, p: 0.01, varied: 0 }]), 12, sweep.statuses);
+    const [a] = targetLines(sweep, 4, results);
+    expect(a.get(2)).toEqual([7, 8]);
   });
   it("spaces levels by value, on a log axis when they span two decades", () => {
     expect(levelPositions(param(["0", "1", "4"])).x).toEqual([0, 0.25, 1]);

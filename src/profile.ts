@@ -14,13 +14,22 @@ const H = 130;
 const M = { l: 40, r: 10, t: 8, b: 30 };
 
 /**
- * For each parameter, level code -> the configuration equal to `target` in every other
- * parameter (-1 when the sweep has none): the target's line along that parameter.
+ * For each parameter, level code -> the configurations on the target's line along it: equal to
+ * `target` in every other parameter, plus the compared neighbours whose `varied` parameter it is
+ * (a conditional parameter's neighbour may differ in an absent one too). The target sits on
+ * every line at its own level.
  */
-export function targetLines(sweep: Sweep, target: number): Int32Array[] {
+export function targetLines(sweep: Sweep, target: number, results: Results | null = null): Array<Map<number, number[]>> {
   const P = sweep.params.length;
-  const lines = sweep.params.map((p) => new Int32Array(p.labels.length).fill(-1));
+  const lines = sweep.params.map(() => new Map<number, number[]>());
   if (target < 0 || target >= sweep.n_configs) return lines;
+  const add = (i: number, c: number) => {
+    const code = sweep.params[i].codes[c];
+    if (code < 0) return;
+    const list = lines[i].get(code);
+    if (!list) lines[i].set(code, [c]);
+    else if (!list.includes(c)) list.push(c);
+  };
   const own = sweep.params.map((p) => p.codes[target]);
   for (let c = 0; c < sweep.n_configs; c++) {
     let differs = -1;
@@ -31,13 +40,13 @@ export function targetLines(sweep: Sweep, target: number): Int32Array[] {
         count++;
       }
     }
-    if (count === 0) {
-      own.forEach((code, i) => {
-        if (code >= 0) lines[i][code] = c;
-      });
-    } else if (count === 1) {
-      const code = sweep.params[differs].codes[c];
-      if (code >= 0) lines[differs][code] = c;
+    if (count === 0) for (let i = 0; i < P; i++) add(i, c);
+    else if (count === 1) add(differs, c);
+  }
+  if (results && results.target === target) {
+    for (let k = 0; k < results.rows.length; k++) {
+      const v = results.varied[k];
+      if (v >= 0 && v < P) add(v, results.rows[k]);
     }
   }
   return lines;
@@ -110,13 +119,12 @@ export class ProfilePanel {
       this.panels.replaceChildren();
       return;
     }
-    const lines = targetLines(sweep, target);
+    const lines = targetLines(sweep, target, results);
     // one y scale for every panel: flat parameters look flat next to ones that matter
     let lo = Infinity;
     let hi = -Infinity;
     for (const line of lines) {
-      for (const c of line) {
-        if (c < 0) continue;
+      for (const c of [...line.values()].flat()) {
         for (const v of meanInterval(sweep, c)) {
           if (Number.isFinite(v)) {
             lo = Math.min(lo, v);
@@ -129,13 +137,17 @@ export class ProfilePanel {
       lo = Number.isFinite(lo) ? lo - 0.5 : 0;
       hi = lo + 1;
     }
+    // room for the marks at the ends of the scale
+    const pad = (hi - lo) * 0.08;
+    lo -= pad;
+    hi += pad;
     this.head.textContent =
       `Neighbourhood of target #${target}: ${sweep.metric} (mean ± 1 s.e.) along each parameter, ` +
       `the others held at the target's values (goal: ${sweep.goal}). Click a level to make it the target.`;
     this.panels.replaceChildren(...sweep.params.map((p, i) => this.panel(sweep, results, target, p, lines[i], lo, hi)));
   }
 
-  private panel(sweep: Sweep, results: Results | null, target: number, p: Param, line: Int32Array, lo: number, hi: number): SVGSVGElement {
+  private panel(sweep: Sweep, results: Results | null, target: number, p: Param, line: Map<number, number[]>, lo: number, hi: number): SVGSVGElement {
     const doc = this.doc;
     const svg = doc.createElementNS(SVG_NS, "svg");
     svg.setAttribute("class", "sw-profile-panel");
@@ -163,22 +175,30 @@ export class ProfilePanel {
       `${p.name}${log ? " (log)" : ""}`);
 
     const own = p.codes[target];
-    const labelled = new Set<number>([0, p.labels.length - 1, own]);
-    const points: string[] = [];
-    p.labels.forEach((label, code) => {
+    // tick labels: the target's level first, then the ends, then the rest, never overlapping
+    const order = [own, 0, p.labels.length - 1, ...p.labels.map((_, k) => k)].filter((k) => k >= 0);
+    const labelledX: number[] = [];
+    for (const code of order) {
       const x = sx(pos[code]);
-      const config = line[code];
-      el(svg, "path", { class: `sw-profile-level${config < 0 ? " sw-profile-elsewhere" : ""}`, d: `M${x.toFixed(1)} ${H - M.b}v4` });
-      if (labelled.has(code) || p.labels.length <= 5) {
-        el(svg, "text", {
-          class: `sw-profile-tick${code === own ? " sw-profile-own" : ""}`,
-          x: x.toFixed(1),
-          y: String(H - M.b + 13),
-          "text-anchor": code === 0 && pos[code] < 0.1 ? "start" : pos[code] > 0.9 ? "end" : "middle",
-        }, label.length > 10 ? `${label.slice(0, 9)}…` : label);
-      }
-      if (config >= 0) {
-        const [mean] = meanInterval(sweep, config);
+      if (labelledX.some((y) => Math.abs(y - x) < 34)) continue;
+      labelledX.push(x);
+      const label = p.labels[code];
+      el(svg, "text", {
+        class: `sw-profile-tick${code === own ? " sw-profile-own" : ""}`,
+        x: x.toFixed(1),
+        y: String(H - M.b + 13),
+        "text-anchor": pos[code] < 0.1 ? "start" : pos[code] > 0.9 ? "end" : "middle",
+      }, label.length > 8 ? `${label.slice(0, 7)}…` : label);
+    }
+    const points: string[] = [];
+    p.labels.forEach((_, code) => {
+      const x = sx(pos[code]);
+      const configs = line.get(code) ?? [];
+      el(svg, "path", { class: `sw-profile-level${configs.length ? "" : " sw-profile-elsewhere"}`, d: `M${x.toFixed(1)} ${H - M.b}v4` });
+      // the profile line joins the configurations equal to the target elsewhere
+      const on = configs.find((c) => c === target || sweep.params.every((q) => q === p || q.codes[c] === q.codes[target]));
+      if (on !== undefined) {
+        const [mean] = meanInterval(sweep, on);
         if (Number.isFinite(mean)) points.push(`${points.length ? "L" : "M"}${x.toFixed(1)} ${sy(mean).toFixed(1)}`);
       }
     });
@@ -186,37 +206,42 @@ export class ProfilePanel {
     if (own >= 0) {
       const x = sx(pos[own]).toFixed(1);
       el(svg, "path", { class: "sw-profile-target-guide", d: `M${x} ${M.t}V${H - M.b}` });
+    } else {
+      el(svg, "text", { class: "sw-profile-tick", x: String((M.l + W - M.r) / 2), y: String(M.t + 14), "text-anchor": "middle" },
+        "the target has no value here");
     }
     p.labels.forEach((label, code) => {
-      const config = line[code];
-      if (config < 0) return;
-      const [mean, a, b] = meanInterval(sweep, config);
-      if (!Number.isFinite(mean)) return;
-      const status = statusOf(results, config);
-      const x = sx(pos[code]);
-      const g = el(svg, "g", { class: `sw-profile-mark sw-status-${status}` });
-      if (Number.isFinite(a) && Number.isFinite(b)) {
-        el(g, "path", { class: "sw-profile-interval", d: `M${x.toFixed(1)} ${sy(a).toFixed(1)}V${sy(b).toFixed(1)}` });
-      }
-      const ri = results ? results.index[config] : -1;
-      const p_adj = ri >= 0 && results ? results.pvalue_adj[ri] : NaN;
-      const dot = el(g, "circle", {
-        class: "sw-profile-dot",
-        cx: x.toFixed(1),
-        cy: sy(mean).toFixed(1),
-        r: config === target ? "6" : "4.5",
-        "data-config": String(config),
-        "data-status": status,
-        tabindex: "0",
-        role: "button",
-        "aria-label": `${p.name} = ${label}: #${config}, ${statusWord(status)}`,
+      const configs = line.get(code) ?? [];
+      configs.forEach((config, j) => {
+        const [mean, a, b] = meanInterval(sweep, config);
+        if (!Number.isFinite(mean)) return;
+        const status = statusOf(results, config);
+        // several configurations at one level (a conditional parameter): side by side
+        const x = sx(pos[code]) + (j - (configs.length - 1) / 2) * 7;
+        const g = el(svg, "g", { class: `sw-profile-mark sw-status-${status}` });
+        if (Number.isFinite(a) && Number.isFinite(b)) {
+          el(g, "path", { class: "sw-profile-interval", d: `M${x.toFixed(1)} ${sy(a).toFixed(1)}V${sy(b).toFixed(1)}` });
+        }
+        const ri = results ? results.index[config] : -1;
+        const pAdj = ri >= 0 && results ? results.pvalue_adj[ri] : NaN;
+        const dot = el(g, "circle", {
+          class: "sw-profile-dot",
+          cx: x.toFixed(1),
+          cy: sy(mean).toFixed(1),
+          r: config === target ? "6" : "4.5",
+          "data-config": String(config),
+          "data-status": status,
+          tabindex: "0",
+          role: "button",
+          "aria-label": `${p.name} = ${label}: #${config}, ${statusWord(status)}`,
+        });
+        const t = doc.createElementNS(SVG_NS, "title");
+        t.textContent =
+          `${p.name} = ${label} (#${config}${config === target ? ", the target" : ""}): ${statusWord(status)}; ` +
+          `mean ${formatNum(mean)} ± ${formatNum(b - mean)} (1 s.e., n = ${sweep.n[config]})` +
+          (Number.isFinite(pAdj) ? `; p adj ${formatP(pAdj)}` : "");
+        dot.append(t);
       });
-      const t = doc.createElementNS(SVG_NS, "title");
-      t.textContent =
-        `${p.name} = ${label} (#${config}${config === target ? ", the target" : ""}): ${statusWord(status)}; ` +
-        `mean ${formatNum(mean)} ± ${formatNum(b - mean)} (1 s.e., n = ${sweep.n[config]})` +
-        (Number.isFinite(p_adj) ? `; p adj ${formatP(p_adj)}` : "");
-      dot.append(t);
     });
     return svg;
   }
