@@ -136,7 +136,7 @@ function columnsFor(sweep: Sweep, estimand: string): Column[] {
     { id: "n", label: "n", title: "runs (seeds) with a finite score; * = some runs have no finite score", width: "5.5ch", cls: "sw-c-num sw-c-n" },
     { id: "mean", label: "mean ± std", title: `${sweep.metric} (goal: ${sweep.goal})`, width: "15ch", cls: "sw-c-num" },
     { id: "std", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "130px", cls: "sw-c-strip" },
-    { id: "estimate", label: "estimate [interval]", title: `the tested estimate${estimand ? ` (${estimand})` : ""} with the test's own interval`, width: "24ch", cls: "sw-c-num sw-c-estimate" },
+    { id: "estimate", label: "estimate [interval]", title: `the tested estimate${estimand ? ` (${estimand})` : ""} with the test's own interval`, width: "calc(31ch + 12px)", cls: "sw-c-num sw-c-estimate" },
     { id: "pvalue", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
     { id: "min_pvalue", label: "min p", title: "the smallest p-value this test can give with these seeds; ⊘ = cannot be significant at its level", width: "8ch", cls: "sw-c-num" },
   );

@@ -180,7 +180,7 @@ export class ProfilePanel {
     const labelledX: number[] = [];
     for (const code of order) {
       const x = sx(pos[code]);
-      if (labelledX.some((y) => Math.abs(y - x) < 34)) continue;
+      if (labelledX.some((y) => Math.abs(y - x) < 40)) continue;
       labelledX.push(x);
       const label = p.labels[code];
       el(svg, "text", {
