@@ -150,3 +150,25 @@ test('screenshots at 1280 px, light and dark', async ({ page }) => {
     await setTheme(page, 'JupyterLab Light', true);
   }
 });
+
+test('the widget width decides the layout: detail beside the grid when wide, read-first cells still visible when narrow', async ({ page }) => {
+  await page.setViewportSize({ width: 2560, height: 1000 });
+  await openWidget(page);
+  await page.evaluate(() => (window as any).jupyterapp.shell.collapseLeft());
+  const grid = page.locator(`${ROOT} .sw-viewport`);
+  const detail = page.locator('[data-testid="sw-detail"]');
+  await expect(async () => {
+    const width = await page.locator(ROOT).evaluate((el) => el.getBoundingClientRect().width);
+    expect(width).toBeGreaterThanOrEqual(1500);
+    const [g, d] = await Promise.all([grid.boundingBox(), detail.boundingBox()]);
+    expect(d!.x).toBeGreaterThanOrEqual(g!.x + g!.width - 1); // beside, not under
+  }).toPass({ timeout: 10_000 });
+  await page.setViewportSize({ width: 900, height: 800 });
+  await grid.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  const width = await page.locator(ROOT).evaluate((el) => el.getBoundingClientRect().width);
+  expect(width).toBeLessThan(900);
+  const { rows, problems } = await readFirstProblems(page);
+  expect(rows).toBeGreaterThan(3);
+  expect(problems).toEqual([]);
+});
