@@ -350,7 +350,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     const m = orderMemo;
     // the all-rows view in sweep order does not depend on the results: keep the same array
     // (and with it the strip-plot axis) so a click costs no O(n) work there
-    const dependsOnResults = scope === "compared" || sort !== null;
+    const dependsOnResults = scope === "compared" || sort !== null || filter !== null;
     if (!m || (dependsOnResults && m.results !== results) || m.scope !== scope || m.sort !== sort || m.sweep !== sweep) {
       order = computeOrder(sweep, results);
       orderMemo = { results, scope, sort, sweep };

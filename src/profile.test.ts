@@ -102,6 +102,29 @@ describe("the profile in the widget", () => {
     expect(root.querySelector(".sw-legend-marks")!.textContent).toContain("◔");
   });
 
+  it("the filter follows new results in the all-rows view", async () => {
+    const { model, root } = mount();
+    await tick();
+    (root.querySelector('[data-testid="sw-scope"]') as HTMLSelectElement).value = "all";
+    root.querySelector('[data-testid="sw-scope"]')!.dispatchEvent(new Event("change"));
+    root.querySelector<HTMLElement>('[data-legend-status="better"]')!.click();
+    await tick();
+    const shown = () => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')].map((r) => r.dataset.config);
+    expect(shown()).toEqual(["9"]);
+    // the kernel answers a move to 9: now 13 is the better one
+    model.set("target", 9);
+    model.set("_history_index", 1);
+    model.kernelSet({
+      _results: makeResults({ target: 9, history: [5, 9] }, [
+        { config: 5, status: 2, p: 0.01, varied: 0 },
+        { config: 9, status: 0 },
+        { config: 13, status: 1, p: 0.01, varied: 0 },
+      ]),
+    });
+    await tick();
+    expect(shown()).toEqual(["13"]);
+  });
+
   it("hovering a row describes it in the detail panel without moving the target", async () => {
     const { model, root } = mount();
     await tick();
