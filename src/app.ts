@@ -22,6 +22,7 @@ import { nextSort, sortIds, type SortSpec } from "./sort";
 import { sortKey } from "./grid";
 import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
+import { ProfilePanel } from "./profile";
 
 /**
  * Decides whether a `_results` value may be painted: only when the state it carries (every
@@ -99,6 +100,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   error.hidden = true;
 
   let scope: Scope = "compared";
+  /** Show only the rows of this status (the legend's filter); null = every row. */
+  let filter: Status | null = null;
   let sort: SortSpec | null = null;
   let sweep: Sweep | null = null;
   let anchor = -1; // last row toggled, for shift-click ranges
@@ -114,6 +117,13 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     }
     model.set(name, value as never);
     model.save_changes();
+    refresh();
+  }, (status) => {
+    filter = filter === status ? null : status;
+    // rows not compared are listed only in the all-rows view
+    if (filter === "out" && scope === "compared") scope = "all";
+    legendMemo = null;
+    orderMemo = null;
     refresh();
   });
 
@@ -156,12 +166,24 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     onFocus() {
       updateDetail();
     },
+    onHover() {
+      updateDetail();
+    },
     onSort(column) {
       sort = nextSort(sort, column);
       refresh();
     },
   });
   const detail = new DetailPanel(doc, requester);
+  const profile = new ProfilePanel(doc, {
+    onTarget(config) {
+      if (config !== model.get("target")) {
+        model.set("target", config);
+        model.save_changes();
+      }
+      refresh();
+    },
+  });
   const importance = new ImportancePanel(doc, requester);
   const player = new WalkPlayer(doc, requester, {
     jump(position) {
@@ -178,7 +200,11 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const main = doc.createElement("div");
   main.className = "sw-main";
   main.append(grid.el, detail.el);
-  root.append(error, controls.el, nav, insightsBar, controls.legend, main, importance.el);
+  const notes = doc.createElement("div");
+  notes.className = "sw-notes";
+  notes.dataset.testid = "sw-notes";
+  notes.setAttribute("aria-live", "polite");
+  root.append(error, controls.el, nav, insightsBar, controls.legend, notes, main, profile.el, importance.el);
   host.append(root);
 
   function navButton(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {
@@ -229,13 +255,20 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       ids = new Int32Array(s.n_configs);
       for (let i = 0; i < ids.length; i++) ids[i] = i;
     }
+    if (filter !== null) {
+      const only = filter;
+      ids = ids.filter((c) => statusOf(results, c) === only);
+    }
     return sort ? sortIds(ids, sortKey(s, results, sort.column), sort.dir) : ids;
   }
 
   function updateDetail(): void {
-    // nothing focused yet: show the target's own distribution
+    // the row under the pointer, else the focused one, else the target's own distribution;
+    // a row no longer listed (after a walk step) is not described
     const target = gate.accepted?.target ?? model.get("target");
-    const focused = grid.focusedConfig >= 0 ? grid.focusedConfig : target;
+    const listed = (c: number) => c >= 0 && order.indexOf(c) >= 0;
+    const hovered = grid.hoveredConfig;
+    const focused = listed(hovered) ? hovered : listed(grid.focusedConfig) ? grid.focusedConfig : target;
     if (!sweep || focused < 0 || focused >= sweep.n_configs) return detail.show(null);
     detail.show({
       sweep,
@@ -262,6 +295,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   let lastGrid: { sweep: Sweep; results: Results | null; order: Int32Array; selected: number[]; sort: SortSpec | null } | null = null;
   let crumbMemo: { history: readonly number[]; hIndex: number; sweep: Sweep | null } | null = null;
   let importanceMemo: { sweep: Sweep; results: Results | null; test: string; alpha: number; neighbors: string } | null = null;
+  let profileMemo: { sweep: Sweep; results: Results | null } | null = null;
   let legendMemo: { results: Results | null; sweep: Sweep } | null = null;
   let orderMemo: { results: Results | null; scope: Scope; sort: SortSpec | null; sweep: Sweep } | null = null;
 
@@ -316,7 +350,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     const m = orderMemo;
     // the all-rows view in sweep order does not depend on the results: keep the same array
     // (and with it the strip-plot axis) so a click costs no O(n) work there
-    const dependsOnResults = scope === "compared" || sort !== null;
+    const dependsOnResults = scope === "compared" || sort !== null || filter !== null;
     if (!m || (dependsOnResults && m.results !== results) || m.scope !== scope || m.sort !== sort || m.sweep !== sweep) {
       order = computeOrder(sweep, results);
       orderMemo = { results, scope, sort, sweep };
@@ -331,7 +365,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
         }
       }
       counts.out = sweep.n_configs - (results ? results.rows.length : 0);
-      controls.updateLegend(sweep, counts);
+      controls.updateLegend(sweep, counts, filter);
       legendMemo = { results, sweep };
     }
     const selected = model.get("selected") ?? [];
@@ -341,6 +375,19 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       lastGrid = { sweep, results, order, selected, sort };
     }
     updateDetail();
+    if (!profileMemo || profileMemo.sweep !== sweep || profileMemo.results !== results) {
+      profile.update(sweep, results, results ? results.target : model.get("target"));
+      // the comparison's notes in words (e.g. "nothing can be significant ..."), above the grid
+      notes.replaceChildren(
+        ...(results?.notes ?? []).map((text) => {
+          const line = doc.createElement("div");
+          line.className = "sw-note";
+          line.textContent = text;
+          return line;
+        }),
+      );
+      profileMemo = { sweep, results };
+    }
     const imp = { test: model.get("test"), alpha: model.get("alpha"), neighbors: model.get("neighbors") };
     const im = importanceMemo;
     if (!im || im.sweep !== sweep || im.results !== results || im.test !== imp.test || im.alpha !== imp.alpha || im.neighbors !== imp.neighbors) {
@@ -359,6 +406,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     requester.dispose();
     grid.dispose();
     detail.dispose();
+    profile.dispose();
     importance.dispose();
     root.remove();
   };

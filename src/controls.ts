@@ -18,6 +18,14 @@ export const STATUS_GLYPHS: Record<string, string> = {
 
 const OUT_TEXT = "not part of this comparison";
 
+/** The marks the grid puts beside a status or a value, explained in the legend. */
+export const MARKS: Array<[string, string]> = [
+  ["◔", "underpowered: not significant, and these seeds could not detect the observed difference"],
+  ["⊘", "cannot be significant: the smallest p-value this test can give with these seeds is above its level"],
+  ["*", "some runs of this configuration have no finite score (after n)"],
+  ["↔", "the parameter in which the row differs from the target"],
+];
+
 /** The legend's statuses (the sweep's, then `out`) with their glyph and meaning. */
 export function statusInfo(sweep: Sweep | null): Array<{ status: Status; glyph: string; text: string }> {
   const text = labels(sweep, "status");
@@ -44,7 +52,7 @@ export interface Controls {
   el: HTMLElement;
   legend: HTMLElement;
   update(values: ControlValues, sweep: Sweep | null): void;
-  updateLegend(sweep: Sweep | null, counts: Partial<Record<Status, number>>): void;
+  updateLegend(sweep: Sweep | null, counts: Partial<Record<Status, number>>, filter?: Status | null): void;
 }
 
 /** Parse the alpha input; null unless 0 < alpha < 1. */
@@ -86,7 +94,11 @@ function setOptions(s: HTMLSelectElement, values: string[], labels: Record<strin
   s.value = current;
 }
 
-export function buildControls(doc: Document, onChange: (name: ControlName, value: string | number) => void): Controls {
+export function buildControls(
+  doc: Document,
+  onChange: (name: ControlName, value: string | number) => void,
+  onFilter: (status: Status) => void = () => {},
+): Controls {
   const el = doc.createElement("div");
   el.className = "sw-toolbar";
   el.setAttribute("role", "toolbar");
@@ -142,8 +154,18 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
   const legend = doc.createElement("div");
   legend.className = "sw-legend";
   legend.dataset.testid = "sw-legend";
-  legend.setAttribute("aria-label", "status legend");
+  legend.setAttribute("aria-label", "status legend: click a status to show only its rows, again to show all");
+  legend.title = "click a status to show only its rows; click it again to show all";
   const counts = new Map<Status, HTMLElement>();
+  const marks = doc.createElement("span");
+  marks.className = "sw-legend-marks";
+  for (const [glyph, text] of MARKS) {
+    const m = doc.createElement("span");
+    m.className = "sw-legend-mark";
+    m.title = text;
+    m.textContent = `${glyph} ${text.split(":")[0].split(" (")[0]}`;
+    marks.append(m);
+  }
   let legendOf: Sweep | null | undefined = undefined;
 
   /** (Re)build the legend's items for the statuses of `sweep`'s vocabulary. */
@@ -151,23 +173,28 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
     counts.clear();
     legend.replaceChildren(
       ...statusInfo(sweep).map(({ status, glyph, text }) => {
-        const item = doc.createElement("span");
+        const item = doc.createElement("button");
+        item.type = "button";
         item.className = `sw-legend-item sw-status-${status}`;
         item.dataset.legendStatus = status;
+        item.dataset.testid = "sw-legend-filter";
         item.title = text;
+        item.setAttribute("aria-pressed", "false");
+        item.addEventListener("click", () => onFilter(status));
         const sw = doc.createElement("span");
         sw.className = "sw-swatch";
         sw.textContent = glyph;
         sw.setAttribute("aria-hidden", "true");
         const name = doc.createElement("span");
         name.className = "sw-legend-name";
-        name.textContent = status;
+        name.textContent = status === OUT ? "not compared" : status;
         const count = doc.createElement("span");
         count.className = "sw-legend-count";
         counts.set(status, count);
         item.append(sw, name, count);
         return item;
       }),
+      marks,
     );
     legendOf = sweep;
   }
@@ -192,12 +219,13 @@ export function buildControls(doc: Document, onChange: (name: ControlName, value
       lastAlpha = v.alpha;
       if (doc.activeElement !== alpha) alpha.value = String(v.alpha);
     },
-    updateLegend(sweep, c) {
+    updateLegend(sweep, c, filter = null) {
       if (sweep !== legendOf) buildLegend(sweep);
       for (const [s, el2] of counts) {
         const n = c[s] ?? 0;
         el2.textContent = String(n);
         el2.parentElement!.classList.toggle("sw-legend-empty", n === 0);
+        el2.parentElement!.setAttribute("aria-pressed", String(s === filter));
       }
     },
   };

@@ -2,7 +2,7 @@
 // ECDFs with the KS distance D drawn where it occurs. Exact scores come from the kernel
 // through the `detail` request; only the answer for the newest request is painted.
 
-import { formatEffect, formatInt, formatNum, formatP } from "./format";
+import { formatEffect, formatEstimate, formatInt, formatNum, formatP } from "./format";
 import { configLabel, labels, statusOf, toTyped, type Results, type Sweep } from "./model";
 import { LatestOnly, type Requester } from "./requests";
 import { renderEcdf } from "./ecdf";
@@ -17,6 +17,12 @@ export function withInterval(value: string, lo: number, hi: number, fmt: (x: num
 export function formatSeeds(x: number): string {
   if (Number.isNaN(x)) return "—";
   return Number.isFinite(x) ? String(Math.ceil(x)) : "∞";
+}
+
+/** The smallest attainable p-value, and in words when it cannot reach the level. */
+export function minPText(minP: number, reachable: boolean): string {
+  const text = formatP(minP);
+  return reachable ? text : `${text}: cannot be significant at its level with these seeds`;
 }
 
 export interface DetailInput {
@@ -81,9 +87,11 @@ export class DetailPanel {
       ["std", formatNum(sweep.std[config])],
       ["Δ mean", withInterval(formatNum(at(results?.diff_mean)), at(results?.diff_mean_low), at(results?.diff_mean_high), formatNum)],
       [`statistic (${labels(sweep, "test")[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
+      [`estimate${results?.estimand ? ` (${results.estimand})` : ""}`, formatEstimate(at(results?.estimate), at(results?.estimate_low), at(results?.estimate_high))],
       ["p", formatP(at(results?.pvalue))],
       ["p adjusted", formatP(at(results?.pvalue_adj))],
       ["effect (A12)", withInterval(formatEffect(at(results?.effect)), at(results?.effect_low), at(results?.effect_high), formatEffect)],
+      ["min p", minPText(at(results?.min_pvalue), ri >= 0 && results?.reachable ? results.reachable[ri] !== 0 : true)],
       ["mde", formatNum(at(results?.mde))],
       ["seeds needed", formatSeeds(at(results?.seeds_needed))],
     ];

@@ -46,6 +46,22 @@ describe("ecdfPoints / renderEcdf", () => {
     const svg = renderEcdf(document, [1, 2, 3], [2.5, 4, 5], { targetLabel: "t", rowLabel: "r", rowStatus: "better" });
     expect(svg.querySelectorAll(".sw-ecdf-line").length).toBe(2);
     expect(svg.querySelector(".sw-ecdf-d")).not.toBeNull();
-    expect(svg.querySelector(".sw-ecdf-dlabel")?.textContent).toBe(`D = ${(2 / 3).toFixed(3)}`);
+    expect(svg.querySelector(".sw-ecdf-dlabel")?.textContent).toBe(`D = ${(2 / 3).toFixed(3)} at 2`);
+  });
+  it("draws no curve for an empty sample", () => {
+    const svg = renderEcdf(document, [1, 2, 3], [], { targetLabel: "t", rowLabel: "r", rowStatus: "ns" });
+    expect(svg.querySelectorAll(".sw-ecdf-line").length).toBe(1);
+    expect(svg.querySelector(".sw-ecdf-row")).toBeNull();
+    expect(svg.querySelector(".sw-ecdf-dlabel")).toBeNull();
+  });
+  it("places the D label above the plot area, clear of the curves", () => {
+    const svg = renderEcdf(document, [1, 2, 3], [2.5, 4, 5], { targetLabel: "t", rowLabel: "r", rowStatus: "better" });
+    const label = svg.querySelector(".sw-ecdf-dlabel")!;
+    const curveTop = Math.min(
+      ...Array.from(svg.querySelectorAll(".sw-ecdf-line"), (p) =>
+        Math.min(...(p.getAttribute("d")!.match(/-?\d+(\.\d+)? (-?\d+(\.\d+)?)/g) ?? []).map((xy) => Number(xy.split(" ")[1]))),
+      ),
+    );
+    expect(Number(label.getAttribute("y"))).toBeLessThan(curveTop - 4);
   });
 });

@@ -73,7 +73,8 @@ export function renderEcdf(
 ): SVGSVGElement {
   const W = opts.width ?? 320;
   const H = opts.height ?? 150;
-  const m = { l: 30, r: 8, t: 8, b: 20 };
+  // the top margin holds the D label, clear of the curves
+  const m = { l: 30, r: 8, t: 20, b: 20 };
   const all = [...sortedFinite(target), ...sortedFinite(row)];
   let lo = all.length ? Math.min(...all) : 0;
   let hi = all.length ? Math.max(...all) : 1;
@@ -107,26 +108,30 @@ export function renderEcdf(
   el("text", { class: "sw-ecdf-tick", x: String(m.l - 4), y: String(sy(0)), "text-anchor": "end" }, "0");
   el("text", { class: "sw-ecdf-tick", x: String(m.l), y: String(H - 4) }, fmt(lo + pad));
   el("text", { class: "sw-ecdf-tick", x: String(W - m.r), y: String(H - 4), "text-anchor": "end" }, fmt(hi - pad));
-  el("path", { class: "sw-ecdf-line sw-ecdf-target", d: path(ecdfPoints(target, lo, hi)) });
-  el("path", {
-    class: `sw-ecdf-line sw-ecdf-row sw-status-${opts.rowStatus}`,
-    d: path(ecdfPoints(row, lo, hi)),
-  });
+  // an empty sample has no ECDF: draw nothing rather than a line along y = 0
+  if (sortedFinite(target).length) el("path", { class: "sw-ecdf-line sw-ecdf-target", d: path(ecdfPoints(target, lo, hi)) });
+  if (sortedFinite(row).length) {
+    el("path", {
+      class: `sw-ecdf-line sw-ecdf-row sw-status-${opts.rowStatus}`,
+      d: path(ecdfPoints(row, lo, hi)),
+    });
+  }
   const ks = ksLocation(target, row);
   if (ks.d > 0) {
     const x = sx(ks.x).toFixed(1);
     el("path", { class: "sw-ecdf-d", d: `M${x} ${sy(ks.fa).toFixed(1)}V${sy(ks.fb).toFixed(1)}` });
-    const ly = (sy(ks.fa) + sy(ks.fb)) / 2;
-    const right = sx(ks.x) < W / 2;
+    // the label sits in the top margin, above the segment's x, never on a curve
+    const lx = Math.min(W - m.r, Math.max(m.l, sx(ks.x)));
+    el("path", { class: "sw-ecdf-dguide", d: `M${x} ${m.t - 4}V${Math.min(sy(ks.fa), sy(ks.fb)).toFixed(1)}` });
     el(
       "text",
       {
         class: "sw-ecdf-dlabel",
-        x: String(sx(ks.x) + (right ? 5 : -5)),
-        y: String(ly + 4),
-        "text-anchor": right ? "start" : "end",
+        x: lx.toFixed(1),
+        y: String(m.t - 7),
+        "text-anchor": lx < W / 3 ? "start" : lx > (2 * W) / 3 ? "end" : "middle",
       },
-      `D = ${ks.d.toFixed(3)}`,
+      `D = ${ks.d.toFixed(3)} at ${fmt(ks.x)}`,
     );
   }
   const title = doc.createElementNS(SVG_NS, "title");

@@ -50,11 +50,11 @@ describe("sortKey", () => {
     sweep.statuses,
   )!;
   it("reads parameter codes, sweep stats and result columns", () => {
-    expect(sortKey(sweep, results, "param:1")(4)).toBe(1);
+    expect(sortKey(sweep, results, "b")(4)).toBe(1);
     expect(sortKey(sweep, results, "mean")(3)).toBeCloseTo(0.5);
-    expect(sortKey(sweep, results, "p")(4)).toBe(0.01);
-    expect(Number.isNaN(sortKey(sweep, results, "p")(5))).toBe(true); // not compared
-    expect(Number.isNaN(sortKey(sweep, null, "p_adj")(0))).toBe(true);
+    expect(sortKey(sweep, results, "pvalue")(4)).toBe(0.01);
+    expect(Number.isNaN(sortKey(sweep, results, "pvalue")(5))).toBe(true); // not compared
+    expect(Number.isNaN(sortKey(sweep, null, "pvalue_adj")(0))).toBe(true);
   });
   it("ranks statuses target, better, worse, ..., out", () => {
     const k = sortKey(sweep, results, "status");

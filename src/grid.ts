@@ -2,7 +2,7 @@
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { formatEffect, formatInt, formatMeanStd, formatNum, formatP } from "./format";
+import { formatEffect, formatEstimate, formatInt, formatMeanStd, formatNum, formatP } from "./format";
 import { OUT, configLabel, labels, paramLabel, statusOf, type Results, type Sweep } from "./model";
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
 import { STATUS_GLYPHS } from "./controls";
@@ -62,76 +62,105 @@ export interface GridHandlers {
   onSelect(config: number, mode: "toggle" | "range"): void;
   onFocus(config: number): void;
   onSort(column: string): void;
+  /** The pointer is over row `config` (-1: over none): inspect it without moving. */
+  onHover?(config: number): void;
 }
 
 interface Column {
+  /** The `to_frame()` column it shows (the header's `data-sort`); "" = not sortable. */
   id: string;
   label: string;
   title: string;
   width: string;
   cls: string;
+  /** Stays in view when the table scrolls sideways (the columns people read first). */
+  sticky?: boolean;
 }
 
+/** The result columns a header may sort by, as `Results` arrays. */
+const RESULT_SORT: Record<string, keyof Pick<Results, "pvalue" | "pvalue_adj" | "effect" | "estimate" | "min_pvalue">> = {
+  pvalue: "pvalue",
+  pvalue_adj: "pvalue_adj",
+  effect: "effect",
+  estimate: "estimate",
+  min_pvalue: "min_pvalue",
+};
 
-/** Numeric sort key of `config` in `column` (NaN = missing, sorts last). */
+/** Numeric sort key of `config` in `column` (a `to_frame()` column; NaN = missing, sorts last). */
 export function sortKey(sweep: Sweep, results: Results | null, column: string): (config: number) => number {
-  const fromResults = (arr: keyof Pick<Results, "pvalue" | "pvalue_adj" | "effect" | "diff_mean">) => (c: number) => {
-    const i = results ? results.index[c] : -1;
-    return i >= 0 && results ? results[arr][i] : NaN;
-  };
-  if (column.startsWith("param:")) {
-    const p = sweep.params[Number(column.slice(6))];
-    return (c) => (p && p.codes[c] >= 0 ? p.codes[c] : NaN);
+  const arr = RESULT_SORT[column];
+  if (arr) {
+    return (c: number) => {
+      const i = results ? results.index[c] : -1;
+      return i >= 0 && results ? results[arr][i] : NaN;
+    };
   }
   switch (column) {
     case "n":
       return (c) => sweep.n[c];
     case "mean":
       return (c) => sweep.mean[c];
-    case "scores":
+    case "std":
       return (c) => sweep.std[c];
-    case "p":
-      return fromResults("pvalue");
-    case "p_adj":
-      return fromResults("pvalue_adj");
-    case "effect":
-      return fromResults("effect");
     case "status": {
       // the vocabulary's order (target first), `out` last
       const rank = new Map([...sweep.statuses, OUT].map((s, i) => [s, i]));
       return (c) => rank.get(statusOf(results, c)) ?? NaN;
     }
-    default:
-      return (c) => c;
   }
+  const p = sweep.params.find((q) => q.name === column);
+  if (p) return (c) => (p.codes[c] >= 0 ? p.codes[c] : NaN);
+  return (c) => c;
 }
 
-function columnsFor(sweep: Sweep): Column[] {
+/** Width of a parameter column: its values decide (names are cut, full name in the title). */
+export function paramWidth(name: string, labels: readonly string[]): string {
+  let longest = Math.min(name.length, 14);
+  for (let j = 0; j < Math.min(labels.length, 500); j++) longest = Math.max(longest, labels[j].length);
+  // + the varied marker "↔ " and bold, + the cell's padding
+  return `calc(${Math.min(20, Math.max(3, longest)) + 3}ch + 12px)`;
+}
+
+function columnsFor(sweep: Sweep, estimand: string): Column[] {
+  // sticky columns are sized in em, not ch: a bold target row has a wider ch
   const cols: Column[] = [
-    { id: "select", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select" },
-    { id: "status", label: "status", title: "decision at alpha after correction", width: "10ch", cls: "sw-c-status" },
+    { id: "", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select", sticky: true },
+    { id: "status", label: "status", title: "decision at alpha after correction", width: "7.5em", cls: "sw-c-status", sticky: true },
+    { id: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "4.2em", cls: "sw-c-num sw-c-effect", sticky: true },
+    { id: "pvalue_adj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "4.6em", cls: "sw-c-num sw-c-padj", sticky: true },
   ];
-  sweep.params.forEach((p, i) => {
-    // long names are cut in the header (full name in its title); values decide the width
-    let longest = Math.min(p.name.length, 9);
-    for (let j = 0; j < Math.min(p.labels.length, 500); j++) longest = Math.max(longest, p.labels[j].length);
-    cols.push({
-      id: `param:${i}`,
-      label: p.name,
-      title: `parameter ${p.name}`,
-      width: `${Math.min(24, Math.max(3, longest)) + 4}ch`, // + room for the varied marker and bold
-      cls: "sw-c-param",
-    });
+  sweep.params.forEach((p) => {
+    cols.push({ id: p.name, label: p.name, title: `parameter ${p.name}`, width: paramWidth(p.name, p.labels), cls: "sw-c-param" });
   });
   cols.push(
-    { id: "n", label: "n", title: "runs (seeds) with a finite score", width: "4ch", cls: "sw-c-num" },
+    { id: "n", label: "n", title: "runs (seeds) with a finite score; * = some runs have no finite score", width: "5.5ch", cls: "sw-c-num sw-c-n" },
     { id: "mean", label: "mean ± std", title: `${sweep.metric} (goal: ${sweep.goal})`, width: "15ch", cls: "sw-c-num" },
-    { id: "scores", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "120px", cls: "sw-c-strip" },
-    { id: "p", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
-    { id: "p_adj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "8ch", cls: "sw-c-num" },
-    { id: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "6ch", cls: "sw-c-num" },
+    { id: "std", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "130px", cls: "sw-c-strip" },
+    { id: "estimate", label: "estimate [interval]", title: `the tested estimate${estimand ? ` (${estimand})` : ""} with the test's own interval`, width: "calc(31ch + 12px)", cls: "sw-c-num sw-c-estimate" },
+    { id: "pvalue", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
+    { id: "min_pvalue", label: "min p", title: "the smallest p-value this test can give with these seeds; ⊘ = cannot be significant at its level", width: "8ch", cls: "sw-c-num" },
   );
   return cols;
+}
+
+/** CSS `left` of each sticky column: the sum of the widths before it. */
+function stickyLefts(cols: Column[]): string[] {
+  const out: string[] = [];
+  const before: string[] = [];
+  for (const c of cols) {
+    if (!c.sticky) break;
+    out.push(before.length ? `calc(${before.join(" + ")})` : "0px");
+    before.push(c.width);
+  }
+  return out;
+}
+
+/** Mark of a row whose test cannot reach significance at its level with these seeds. */
+export const UNREACHABLE_GLYPH = "⊘";
+
+/** The status as a reader sees it: "out" reads "not compared" (the attribute stays `out`). */
+export function statusWord(status: string): string {
+  return status === OUT ? "not compared" : status;
 }
 
 export class Grid {
@@ -143,6 +172,8 @@ export class Grid {
   private columns: Column[] = [];
   private data: GridData | null = null;
   private focused = -1;
+  private hovered = -1;
+  private estimand = "";
   private axis: StripAxis = { lo: 1, hi: 65535 };
   private axisOrder: Int32Array | null = null;
   /** Rendered rows by config id, all built from the current `data`. */
@@ -171,17 +202,22 @@ export class Grid {
     this.viewport.addEventListener("scroll", this.onScroll, { passive: true });
     this.body.addEventListener("click", this.onClick);
     this.body.addEventListener("mousedown", this.onMouseDown);
+    this.body.addEventListener("mouseover", this.onMouseOver);
+    this.body.addEventListener("mouseleave", this.onMouseLeave);
     this.viewport.addEventListener("keydown", this.onKeyDown);
     this.header.addEventListener("click", this.onHeaderClick);
   }
 
   /** New data (sweep, results, order, selection): rebuild header if needed and repaint. */
   setData(data: GridData): void {
-    const newSweep = !this.data || this.data.sweep !== data.sweep;
+    const estimand = data.results?.estimand ?? "";
+    const newSweep = !this.data || this.data.sweep !== data.sweep || estimand !== this.estimand;
     this.data = data;
     if (newSweep) {
-      this.columns = columnsFor(data.sweep);
+      this.estimand = estimand;
+      this.columns = columnsFor(data.sweep, estimand);
       this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
+      stickyLefts(this.columns).forEach((left, k) => this.viewport.style.setProperty(`--sw-left-${k}`, left));
     }
     if (newSweep || data.order !== this.axisOrder) {
       this.axis = stripAxis(data.sweep.scores, data.sweep.scores_k, data.order);
@@ -227,17 +263,30 @@ export class Grid {
     const cells = this.columns.map((c, i) => {
       const h = this.doc.createElement("div");
       h.className = `sw-cell sw-head ${c.cls}`;
+      if (c.sticky) {
+        h.classList.add("sw-sticky");
+        h.style.left = `var(--sw-left-${i})`;
+      }
       h.setAttribute("role", "columnheader");
       h.setAttribute("aria-colindex", String(i + 1));
       h.title = c.title;
-      if (c.id !== "select") {
+      if (c.id !== "") {
         h.dataset.sort = c.id;
         h.textContent = c.label;
-        if (c.id === "scores" && this.data) {
+        if (c.id === "std" && this.data) {
+          // the shared axis of the strip plots: its two ends under the column name
           const { score_min: lo, score_max: hi } = this.data.sweep;
-          const range = `${formatNum(dequantise(this.axis.lo, lo, hi), 3)} … ${formatNum(dequantise(this.axis.hi, lo, hi), 3)}`;
-          h.textContent = range;
-          h.title = `${c.title}; axis ${range}`;
+          const a = formatNum(dequantise(this.axis.lo, lo, hi));
+          const b = formatNum(dequantise(this.axis.hi, lo, hi));
+          const axis = this.doc.createElement("span");
+          axis.className = "sw-strip-head";
+          for (const text of [a, b]) {
+            const t = this.doc.createElement("span");
+            t.textContent = text;
+            axis.append(t);
+          }
+          h.replaceChildren(axis);
+          h.title = `${c.title}; axis from ${a} to ${b}`;
         }
         const dir = sort && sort.column === c.id ? sort.dir : null;
         h.setAttribute("aria-sort", dir === "asc" ? "ascending" : dir === "desc" ? "descending" : "none");
@@ -325,14 +374,23 @@ export class Grid {
     if (selected) row.classList.add("sw-selected");
     const varied = ri >= 0 && results ? results.varied[ri] : -1;
 
+    let colIndex = 0;
     const cell = (cls: string, text?: string) => {
       const c = doc.createElement("div");
       c.className = `sw-cell ${cls}`;
       c.setAttribute("role", "gridcell");
+      const col = this.columns[colIndex];
+      if (col?.sticky) {
+        c.classList.add("sw-sticky");
+        c.style.left = `var(--sw-left-${colIndex})`;
+      }
+      if (col?.id) c.dataset.col = col.id;
+      colIndex++;
       if (text !== undefined) c.textContent = text;
       row.append(c);
       return c;
     };
+    const at = (arr: Float64Array) => (ri >= 0 ? arr[ri] : NaN);
 
     const sel = cell("sw-c-select");
     const box = doc.createElement("input");
@@ -347,16 +405,16 @@ export class Grid {
     });
     sel.append(box);
     const st = cell("sw-c-status");
-    if (status !== "out") {
-      const g = doc.createElement("span");
-      g.className = "sw-glyph";
-      g.setAttribute("aria-hidden", "true");
-      g.textContent = STATUS_GLYPHS[status] ?? "";
-      const w = doc.createElement("span");
-      w.textContent = status;
-      st.append(g, w);
-      st.title = labels(sweep, "status")[status] ?? status;
-    }
+    const statusText = labels(sweep, "status")[status] ?? (status === OUT ? "not part of this comparison" : status);
+    const g = doc.createElement("span");
+    g.className = "sw-glyph";
+    g.setAttribute("aria-hidden", "true");
+    g.textContent = STATUS_GLYPHS[status] ?? "";
+    const w = doc.createElement("span");
+    w.className = "sw-status-word";
+    w.textContent = statusWord(status);
+    st.append(g, w);
+    st.title = statusText;
     if (ri >= 0 && isUnderpowered(results, ri)) {
       row.dataset.underpowered = "true";
       const mark = doc.createElement("span");
@@ -371,16 +429,30 @@ export class Grid {
       mark.setAttribute("aria-label", "underpowered");
       st.append(mark);
     }
+    if (ri >= 0 && results?.reachable && results.reachable[ri] === 0 && config !== results.target) {
+      row.dataset.unreachable = "true";
+      const mark = doc.createElement("span");
+      mark.className = "sw-unreachable";
+      mark.textContent = UNREACHABLE_GLYPH;
+      mark.title = `cannot be significant: the smallest p-value this test can give with these seeds is ${formatP(at(results.min_pvalue))}`;
+      mark.setAttribute("aria-label", "cannot be significant");
+      st.title = `${st.title}; ${mark.title}`;
+      st.append(mark);
+    }
+    cell("sw-c-num sw-c-effect", formatEffect(results ? at(results.effect) : NaN));
+    cell("sw-c-num sw-c-padj", formatP(results ? at(results.pvalue_adj) : NaN));
 
     sweep.params.forEach((p, i) => {
-      const c = cell("sw-c-param", paramLabel(p, config));
+      const text = paramLabel(p, config);
+      const c = cell("sw-c-param", text);
+      c.title = `${p.name} = ${text}`;
       if (i === varied) {
         c.classList.add("sw-varied");
         c.dataset.varied = "true";
-        c.title = `${p.name} varies from the target`;
+        c.title = `${p.name} = ${text} (varies from the target)`;
       }
     });
-    const n = cell("sw-c-num", formatInt(sweep.n[config]));
+    const n = cell("sw-c-num sw-c-n", formatInt(sweep.n[config]));
     const miss = sweep.n_missing[config] ?? 0;
     if (miss > 0) {
       n.classList.add("sw-has-missing");
@@ -388,10 +460,10 @@ export class Grid {
     }
     cell("sw-c-num", formatMeanStd(sweep.mean[config], sweep.std[config]));
     cell("sw-c-strip").append(renderStrip(doc, sweep, config, this.axis));
-    const at = (arr: Float64Array) => (ri >= 0 ? arr[ri] : NaN);
+    const est = results ? formatEstimate(at(results.estimate), at(results.estimate_low), at(results.estimate_high)) : "—";
+    cell("sw-c-num sw-c-estimate", est).title = results?.estimand ? `${results.estimand}: ${est}` : est;
     cell("sw-c-num", formatP(results ? at(results.pvalue) : NaN));
-    cell("sw-c-num", formatP(results ? at(results.pvalue_adj) : NaN));
-    cell("sw-c-num", formatEffect(results ? at(results.effect) : NaN));
+    cell("sw-c-num", formatP(results ? at(results.min_pvalue) : NaN));
     return row;
   }
 
@@ -401,6 +473,24 @@ export class Grid {
     if (!row || !this.body.contains(row)) return null;
     return Number(row.dataset.config);
   }
+
+  /** The row under the pointer (-1 when none). */
+  get hoveredConfig(): number {
+    return this.hovered;
+  }
+
+  private readonly onMouseOver = (e: MouseEvent): void => {
+    const config = this.rowConfig(e) ?? -1;
+    if (config === this.hovered) return;
+    this.hovered = config;
+    this.handlers.onHover?.(config);
+  };
+
+  private readonly onMouseLeave = (): void => {
+    if (this.hovered < 0) return;
+    this.hovered = -1;
+    this.handlers.onHover?.(-1);
+  };
 
   private readonly onMouseDown = (e: MouseEvent): void => {
     // shift-click would otherwise select page text

@@ -17,6 +17,8 @@ export interface ImportanceSettings {
   alpha: number | null;
   neighbors: string;
   margin: number | null;
+  /** "given", or how the engine chose its default margin. */
+  margin_source?: string;
   family: number;
 }
 
@@ -30,6 +32,12 @@ export interface ImportanceReply {
   share_significant: Array<number | null>;
   median_abs_effect: Array<number | null>;
   equivalent: Array<number | null>;
+  matters?: number[];
+  negligible?: number[];
+  inconclusive?: number[];
+  share_matters?: Array<number | null>;
+  share_negligible?: Array<number | null>;
+  share_inconclusive?: Array<number | null>;
   verdict: string[];
   settings: ImportanceSettings;
   seconds: number;
@@ -43,6 +51,9 @@ export interface ImportanceRow {
   share: number;
   median_abs_effect: number;
   equivalent: number;
+  matters: number;
+  negligible: number;
+  inconclusive: number;
   verdict: string;
 }
 
@@ -58,8 +69,44 @@ export function importanceRows(reply: ImportanceReply): ImportanceRow[] {
     share: nn(reply.share_significant?.[i]),
     median_abs_effect: nn(reply.median_abs_effect?.[i]),
     equivalent: nn(reply.equivalent?.[i]),
+    matters: nn(reply.matters?.[i]),
+    negligible: nn(reply.negligible?.[i]),
+    inconclusive: nn(reply.inconclusive?.[i]),
     verdict: String(reply.verdict?.[i] ?? ""),
   }));
+}
+
+const PARTS = [
+  ["matters", "significant (after correction) and not shown equivalent"],
+  ["negligible", "shown equivalent within ±margin"],
+  ["inconclusive", "neither: these seeds cannot say"],
+] as const;
+
+/** A stacked bar: matters / negligible / inconclusive of `tested`, each with its count. */
+export function stackedBar(doc: Document, counts: { matters: number; negligible: number; inconclusive: number; tested: number }, margin: string): HTMLElement {
+  const track = doc.createElement("span");
+  track.className = "sw-imp-track sw-imp-stack";
+  const total = counts.tested;
+  for (const [part, text] of PARTS) {
+    const n = counts[part];
+    if (!(n > 0) || !(total > 0)) continue;
+    const seg = doc.createElement("span");
+    seg.className = `sw-imp-seg sw-imp-${part}`;
+    seg.dataset.part = part;
+    seg.dataset.count = String(n);
+    seg.style.width = `${barPercent(n / total)}%`;
+    seg.textContent = String(n);
+    seg.title = `${part}${part === "negligible" ? ` within ${margin}` : ""}: ${n} of ${total} tested pairs (${text})`;
+    track.append(seg);
+  }
+  if (!(total > 0)) track.title = "no pair could be tested";
+  return track;
+}
+
+/** "±0.0123 (default: half the median ...)": the margin in use and where it came from. */
+export function marginText(margin: number | null | undefined, source: string | undefined): string {
+  if (margin == null || !Number.isFinite(margin)) return "no equivalence margin";
+  return `margin ±${formatNum(margin)}${source ? ` (${source})` : ""}`;
 }
 
 /** Bar width in percent for a share in [0, 1] (0 for NaN). */
@@ -92,6 +139,11 @@ export class ImportancePanel {
   private shownKey = "";
   private pending = false;
   private slowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The margin of the last whole-sweep table (the engine's default when none was typed). */
+  private usedMargin: number | null = null;
+  private lastLocal: { sweep: Sweep; results: Results | null } | null = null;
+  private readonly marginNote: HTMLElement;
+  private readonly localNote: HTMLElement;
 
   constructor(private readonly doc: Document, private readonly requester: Requester, private readonly slowMs = 1000) {
     this.el = doc.createElement("details");
@@ -114,7 +166,7 @@ export class ImportancePanel {
     this.margin.type = "number";
     this.margin.min = "0";
     this.margin.step = "any";
-    this.margin.placeholder = "none";
+    this.margin.placeholder = "default";
     this.margin.className = "sw-importance-margin";
     this.margin.dataset.testid = "sw-importance-margin";
     const mlabel = doc.createElement("label");
@@ -129,7 +181,15 @@ export class ImportancePanel {
     this.progress.dataset.testid = "sw-importance-progress";
     this.progress.max = 1;
     this.progress.hidden = true;
-    bar.append(this.run, mlabel, this.progress);
+    this.marginNote = doc.createElement("span");
+    this.marginNote.className = "sw-importance-margin-used";
+    this.marginNote.dataset.testid = "sw-importance-margin-used";
+    this.marginNote.textContent = "margin: the engine's default (half the median seed sd) unless given";
+    this.margin.addEventListener("input", () => {
+      this.updateStale();
+      if (this.lastLocal) this.drawLocal(neighbourSummary(this.lastLocal.sweep, this.lastLocal.results, this.localMargin()));
+    });
+    bar.append(this.run, mlabel, this.marginNote, this.progress);
 
     this.note = doc.createElement("div");
     this.note.className = "sw-importance-note";
@@ -143,7 +203,9 @@ export class ImportancePanel {
     this.local = doc.createElement("table");
     this.local.className = "sw-neighbour-importance";
     this.local.dataset.testid = "sw-neighbour-importance";
-    this.body.append(bar, this.note, this.bars, localHead, this.local);
+    this.localNote = doc.createElement("div");
+    this.localNote.className = "sw-importance-note";
+    this.body.append(bar, this.note, this.bars, localHead, this.localNote, this.local);
     this.el.append(summary, this.body);
     // lazily: the first opening computes the whole-sweep table
     this.el.addEventListener("toggle", () => {
@@ -198,12 +260,15 @@ export class ImportancePanel {
   private draw(reply: ImportanceReply): void {
     const rows = importanceRows(reply);
     const s = reply.settings ?? ({} as ImportanceSettings);
+    this.usedMargin = s.margin ?? null;
     this.note.classList.remove("sw-detail-error");
-    const margin = s.margin == null ? "no equivalence margin" : `margin ±${s.margin}`;
+    const margin = marginText(s.margin, s.margin_source);
     this.note.textContent =
       `${s.family} neighbour pairs tested (${s.test}, ${s.correction} over all pairs, α = ${s.alpha}, ` +
       `${s.neighbors} neighbours, ${margin}) in ${formatNum(reply.seconds, 2)} s. ` +
-      "Bars: share of significant pairs. Not significant is not \"doesn't matter\": only an equivalence margin can say that.";
+      "Bars: matters / negligible within the margin / inconclusive, in tested pairs.";
+    this.marginNote.textContent = margin;
+    const short = s.margin == null ? "±m" : `±${formatNum(s.margin)}`;
     this.bars.replaceChildren(
       ...rows.map((r) => {
         const line = this.doc.createElement("div");
@@ -213,16 +278,16 @@ export class ImportancePanel {
         const name = this.doc.createElement("span");
         name.className = "sw-imp-name";
         name.textContent = r.param;
-        const track = this.doc.createElement("span");
-        track.className = "sw-imp-track";
-        const fill = this.doc.createElement("span");
-        fill.className = "sw-imp-bar";
-        fill.style.width = `${barPercent(r.share)}%`;
-        track.append(fill);
-        track.title = `${r.significant} of ${r.tested} tested pairs significant (${r.pairs} pairs); median |A12 − 0.5| = ${formatEffect(r.median_abs_effect)}`;
+        name.title = r.param;
+        // older kernels send only the significant count: matters = significant, rest inconclusive
+        const split = Number.isFinite(r.matters)
+          ? r
+          : { ...r, matters: r.significant, negligible: 0, inconclusive: r.tested - r.significant };
+        const track = stackedBar(this.doc, split, short);
         const count = this.doc.createElement("span");
         count.className = "sw-imp-count";
-        count.textContent = `${r.significant}/${r.tested}`;
+        count.textContent = `${split.matters} · ${split.negligible} · ${split.inconclusive} of ${r.tested}`;
+        count.title = `matters · negligible within ${short} · inconclusive, of ${r.tested} tested pairs (${r.pairs} pairs); median |A12 − 0.5| = ${formatEffect(r.median_abs_effect)}`;
         const verdict = this.doc.createElement("span");
         verdict.className = "sw-imp-verdict";
         verdict.dataset.verdict = r.verdict;
@@ -232,6 +297,12 @@ export class ImportancePanel {
       }),
     );
     this.updateStale();
+    if (this.lastLocal) this.drawLocal(neighbourSummary(this.lastLocal.sweep, this.lastLocal.results, this.localMargin()));
+  }
+
+  /** The margin for the target's neighbours: the one typed, else the one the kernel used. */
+  private localMargin(): number | null {
+    return this.marginValue() ?? this.usedMargin;
   }
 
   /** New widget state: the per-target table, and a stale mark on the whole-sweep one. */
@@ -239,7 +310,8 @@ export class ImportancePanel {
     this.state = state;
     this.updateStale();
     if (!sweep) return;
-    this.drawLocal(neighbourSummary(sweep, results));
+    this.lastLocal = { sweep, results };
+    this.drawLocal(neighbourSummary(sweep, results, this.localMargin()));
   }
 
   private updateStale(): void {
@@ -250,8 +322,14 @@ export class ImportancePanel {
 
   private drawLocal(rows: ParamSummary[]): void {
     const doc = this.doc;
+    const margin = this.localMargin();
+    const short = margin === null ? "±m" : `±${formatNum(margin)}`;
+    this.localNote.textContent =
+      margin === null
+        ? "negligible needs a margin: type one, or compute the whole-sweep table for the engine's default"
+        : `negligible: the interval of the difference in means lies inside ${short}`;
     const head = doc.createElement("tr");
-    for (const h of ["parameter", "tested", "significant", "median |A12 − 0.5|"]) {
+    for (const h of ["parameter", "tested", "matters · negligible · inconclusive", "significant", "median |A12 − 0.5|"]) {
       const th = doc.createElement("th");
       th.textContent = h;
       head.append(th);
@@ -259,15 +337,17 @@ export class ImportancePanel {
     const body = rows.map((r) => {
       const tr = doc.createElement("tr");
       tr.dataset.param = r.param;
-      const cells = [r.param, String(r.tested), String(r.significant), formatEffect(r.median_abs_effect)];
+      const cells = [r.param, String(r.tested), "", String(r.significant), formatEffect(r.median_abs_effect)];
       for (const [k, text] of cells.entries()) {
         const td = doc.createElement("td");
         td.textContent = text;
-        if (k === 2 && r.tested > 0) {
-          const bar = doc.createElement("span");
-          bar.className = "sw-imp-mini";
-          bar.style.width = `${Math.round((40 * r.significant) / r.tested)}px`; // of a 40px scale
-          td.prepend(bar);
+        if (k === 2) {
+          td.className = "sw-imp-local-stack";
+          const bar = stackedBar(doc, r, short);
+          const counts = doc.createElement("span");
+          counts.className = "sw-imp-count";
+          counts.textContent = `${r.matters} · ${r.negligible} · ${r.inconclusive}`;
+          td.append(bar, counts);
         }
         tr.append(td);
       }

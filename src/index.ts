@@ -2,6 +2,7 @@
 // JupyterLab, Notebook 7 and VS Code; `render` returns its cleanup function.
 
 import "./styles.css";
+import "./panels.css";
 import { mountApp } from "./app";
 import type { AnyModel } from "./model";
 

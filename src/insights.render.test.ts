@@ -48,7 +48,7 @@ function mount(initial: Partial<WidgetTraits> = {}) {
   cleanups.push(mountApp(model, el));
   const root = el.querySelector<HTMLElement>(".sweepwalk")!;
   const q = <T extends HTMLElement = HTMLElement>(sel: string) => root.querySelector<T>(sel)!;
-  const row = (c: number) => q(`[data-config="${c}"]`);
+  const row = (c: number) => q(`[role="row"][data-config="${c}"]`);
   return { model, root, q, row };
 }
 
@@ -73,9 +73,9 @@ describe("power marker and detail intervals", () => {
     row(4).querySelector<HTMLElement>(".sw-c-param")!.dispatchEvent(new MouseEvent("click", { bubbles: true, ctrlKey: true }));
     await tick();
     const stat = (k: string) => root.querySelector<HTMLElement>(`.sw-detail [data-stat="${k}"]`)?.textContent;
-    expect(stat("effect")).toBe("0.55 [0.45, 0.65]");
-    expect(stat("Δ")).toBe("0.01000 [0, 0.02000]");
-    expect(stat("mde")).toBe("0.05000");
+    expect(stat("effect")).toBe("0.550 [0.450, 0.650]");
+    expect(stat("Δ")).toBe("0.0100 [0, 0.0200]");
+    expect(stat("mde")).toBe("0.0500");
     expect(stat("seeds")).toBe("40");
     expect(stat("power")).toContain("underpowered");
   });
@@ -200,9 +200,15 @@ describe("importance panel", () => {
     significant: [9, 0],
     share_significant: [0.75, 0],
     median_abs_effect: [0.3, 0.05],
-    equivalent: [null, null],
+    equivalent: [1, 2],
+    matters: [8, 0],
+    negligible: [1, 2],
+    inconclusive: [3, 8],
     verdict: ["matters", "inconclusive"],
-    settings: { test: "ks", correction: "fdr_bh", alpha: 0.05, neighbors: "adjacent", margin: null, family: 22 },
+    settings: {
+      test: "ks", correction: "fdr_bh", alpha: 0.05, neighbors: "adjacent", margin: 0.0125,
+      margin_source: "default: half the median seed-to-seed standard deviation", family: 22,
+    },
     seconds: 0.004,
   };
 
@@ -217,14 +223,23 @@ describe("importance panel", () => {
     await tick();
     const bars = [...q('[data-testid="sw-importance"]').querySelectorAll<HTMLElement>(".sw-imp-row")];
     expect(bars.map((b) => b.dataset.param)).toEqual(["a", "b"]);
-    expect(bars[0].querySelector<HTMLElement>(".sw-imp-bar")!.style.width).toBe("75%");
+    // stacked: matters / negligible / inconclusive, widths their shares of the tested pairs
+    const segs = (b: HTMLElement) =>
+      [...b.querySelectorAll<HTMLElement>(".sw-imp-seg")].map((s) => [s.dataset.part, s.textContent, s.style.width]);
+    expect(segs(bars[0])).toEqual([["matters", "8", "66.7%"], ["negligible", "1", "8.3%"], ["inconclusive", "3", "25%"]]);
+    expect(segs(bars[1])).toEqual([["negligible", "2", "20%"], ["inconclusive", "8", "80%"]]);
     expect(bars[0].querySelector(".sw-imp-verdict")!.textContent).toBe("matters");
     expect(q(".sw-importance-note").textContent).toContain("22 neighbour pairs");
-    // the per-target table, from the results shown
+    // the margin in use, with the engine's reason when the user gave none
+    expect(q('[data-testid="sw-importance-margin-used"]').textContent).toBe(
+      "margin ±0.0125 (default: half the median seed-to-seed standard deviation)",
+    );
+    // the per-target table, from the results shown (its margin: the kernel's)
     const local = [...q('[data-testid="sw-neighbour-importance"]').querySelectorAll<HTMLElement>("tr[data-param]")];
-    expect(local.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent))).toEqual([
-      ["a", "2", "2", "0.35"],
-      ["b", "2", "0", "0.03"],
+    const text = (td: Element) => td.querySelector(".sw-imp-count")?.textContent ?? td.textContent;
+    expect(local.map((r) => [...r.querySelectorAll("td")].map(text))).toEqual([
+      ["a", "2", "2 · 0 · 0", "2", "0.350"],
+      ["b", "2", "0 · 0 · 2", "0", "0.025"],
     ]);
   });
 

@@ -55,6 +55,21 @@ describe("neighbour summary", () => {
     expect(neighbourSummary(sweep, null).every((x) => x.tested === 0 && Number.isNaN(x.median_abs_effect))).toBe(true);
   });
 
+  it("splits tested neighbours into matters / negligible within ±m / inconclusive", () => {
+    // diff_mean intervals are diff ± 0.01 (testutil), sent only with mde
+    const r = decode([
+      { config: 5, status: 0 },
+      { config: 1, status: 2, p: 0.001, varied: 0, diff: -0.2, mde: 0.1 }, // worse, far outside ±0.05
+      { config: 9, status: 4, p: 0.4, varied: 0, diff: 0.001, mde: 0.1 }, // ns, [-0.009, 0.011] inside ±0.05
+      { config: 6, status: 4, p: 0.3, varied: 1, diff: 0.045, mde: 0.1 }, // ns, [0.035, 0.055] crosses 0.05
+      { config: 4, status: 1, p: 0.01, varied: 1, diff: 0.002, mde: 0.1 }, // better, but inside ±0.05
+    ]);
+    const split = (m: number | null) => neighbourSummary(sweep, r, m).map((x) => [x.matters, x.negligible, x.inconclusive]);
+    expect(split(0.05)).toEqual([[1, 1, 0], [0, 1, 1]]);
+    // no margin: nothing can be called negligible
+    expect(split(null)).toEqual([[1, 0, 1], [1, 0, 1]]);
+  });
+
   it("median", () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, NaN, 3])).toBe(2.5);

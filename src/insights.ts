@@ -36,6 +36,12 @@ export interface ParamSummary {
   significant: number;
   /** median |A12 - 0.5| over the tested ones (0 = no tendency, 0.5 = complete separation) */
   median_abs_effect: number;
+  /** tested and significant, with a Δ mean interval not inside ±margin */
+  matters: number;
+  /** tested, with a Δ mean interval inside ±margin (0 without a margin) */
+  negligible: number;
+  /** tested and neither */
+  inconclusive: number;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface ParamSummary {
  * the statuses shown, and the median |effect − 0.5|. Parameters with no neighbour are listed
  * with zeros so the table keeps the sweep's order.
  */
-export function neighbourSummary(sweep: Sweep, results: Results | null): ParamSummary[] {
+export function neighbourSummary(sweep: Sweep, results: Results | null, margin: number | null = null): ParamSummary[] {
   const out: ParamSummary[] = sweep.params.map((p, index) => ({
     param: p.name,
     index,
@@ -52,6 +58,9 @@ export function neighbourSummary(sweep: Sweep, results: Results | null): ParamSu
     tested: 0,
     significant: 0,
     median_abs_effect: NaN,
+    matters: 0,
+    negligible: 0,
+    inconclusive: 0,
   }));
   if (!results) return out;
   const effects: number[][] = sweep.params.map(() => []);
@@ -63,7 +72,15 @@ export function neighbourSummary(sweep: Sweep, results: Results | null): ParamSu
     s.compared++;
     if (!Number.isFinite(results.pvalue[i])) continue; // no test could be made
     s.tested++;
-    if (sweep.significant.has(statusOf(results, config))) s.significant++;
+    const significant = sweep.significant.has(statusOf(results, config));
+    if (significant) s.significant++;
+    // the kernel's interval of the difference in means lies inside ±margin: as small as that
+    const lo = results.diff_mean_low[i];
+    const hi = results.diff_mean_high[i];
+    const within = margin !== null && margin > 0 && lo > -margin && hi < margin;
+    if (within) s.negligible++;
+    else if (significant) s.matters++;
+    else s.inconclusive++;
     effects[v].push(Math.abs(results.effect[i] - 0.5));
   }
   out.forEach((s, k) => (s.median_abs_effect = median(effects[k])));

@@ -76,6 +76,14 @@ export interface RawResults {
   mde?: Buffer;
   seeds_needed?: Buffer;
   underpowered?: Buffer;
+  // issue 8 (present when compare() has them)
+  estimate?: Buffer;
+  estimate_low?: Buffer;
+  estimate_high?: Buffer;
+  min_pvalue?: Buffer;
+  reachable?: Buffer;
+  estimand?: string;
+  notes?: string[];
 }
 
 /** `_ledger`: the walk ledger's summary (Python writes it after every recompute). */
@@ -112,6 +120,10 @@ export interface WalkInfo {
   alpha: number;
   neighbors: string;
   error_control: string;
+  /** What to keep in mind about the walk's end, in words (the winner's curse). */
+  notes?: string[];
+  /** The end's mean on held-out seeds (null without holdout). */
+  holdout_estimate?: { config: number; mean: number | null; low: number | null; high: number | null; n: number } | null;
 }
 
 /** The synced traits (public and private) of `SweepWidget`. */
@@ -241,6 +253,18 @@ export interface Results {
   seeds_needed: Float64Array;
   /** The kernel's power marker per row, or null when it was not sent. */
   underpowered: Uint8Array | null;
+  /** The tested estimate with the test's own interval (NaN where not sent). */
+  estimate: Float64Array;
+  estimate_low: Float64Array;
+  estimate_high: Float64Array;
+  /** Smallest p-value the test can give at these sample sizes. */
+  min_pvalue: Float64Array;
+  /** 0 where the row cannot be significant at its level at all; null when not sent. */
+  reachable: Uint8Array | null;
+  /** What `estimate` is ("mean difference", "A12", ...). */
+  estimand: string;
+  /** The comparison's notes, in words. */
+  notes: string[];
   /** config id -> index into the arrays above, -1 when the config is not compared. */
   index: Int32Array;
 }
@@ -339,6 +363,13 @@ export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number, s
     mde: f64(r.mde),
     seeds_needed: f64(r.seeds_needed),
     underpowered: r.underpowered == null ? null : padded(toTyped(r.underpowered, Uint8Array), m, 0),
+    estimate: f64(r.estimate),
+    estimate_low: f64(r.estimate_low),
+    estimate_high: f64(r.estimate_high),
+    min_pvalue: f64(r.min_pvalue),
+    reachable: r.reachable == null ? null : padded(toTyped(r.reachable, Uint8Array), m, 1),
+    estimand: String(r.estimand ?? ""),
+    notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
     index,
   };
 }

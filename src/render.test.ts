@@ -41,8 +41,9 @@ function mount(initial: Partial<WidgetTraits> = {}, labelsB?: string[]) {
   const cleanup = mountApp(model, el);
   cleanups.push(cleanup);
   const root = el.querySelector<HTMLElement>(".sweepwalk")!;
-  const rows = () => [...root.querySelectorAll<HTMLElement>("[data-config]")];
-  const row = (c: number) => root.querySelector<HTMLElement>(`[data-config="${c}"]`);
+  // grid rows: the profile's level marks carry data-config too (issue 10's DOM contract)
+  const rows = () => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')];
+  const row = (c: number) => root.querySelector<HTMLElement>(`[role="row"][data-config="${c}"]`);
   return { model, el, root, rows, row, cleanup };
 }
 
@@ -184,7 +185,7 @@ describe("clicks and racing", () => {
     expect(banner.textContent).toBe("ValueError: <b>boom</b>");
     expect(banner.querySelector("b")).toBeNull();
     expect(root.getAttribute("aria-busy")).toBe("false");
-    expect(root.querySelectorAll("[data-config]").length).toBeGreaterThan(0);
+    expect(root.querySelectorAll('[role="row"][data-config]').length).toBeGreaterThan(0);
   });
 
   it("setting target from Python repaints", async () => {
@@ -323,13 +324,13 @@ describe("controls and sorting", () => {
 
   it("clicking a header sorts (NaN last), again reverses", async () => {
     const { root, rows } = mount();
-    const header = root.querySelector<HTMLElement>('[data-sort="p"]')!;
+    const header = root.querySelector<HTMLElement>('[data-sort="pvalue"]')!;
     click(header);
     await tick();
     const order = () => rows().sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).map((r) => Number(r.dataset.config));
     expect(order()).toEqual([1, 9, 6, 4, 5]); // p: .001 .002 .03 .4, target (NaN) last
-    expect(root.querySelector('[data-sort="p"]')!.getAttribute("aria-sort")).toBe("ascending");
-    click(root.querySelector('[data-sort="p"]')!);
+    expect(root.querySelector('[data-sort="pvalue"]')!.getAttribute("aria-sort")).toBe("ascending");
+    click(root.querySelector('[data-sort="pvalue"]')!);
     await tick();
     expect(order()).toEqual([4, 6, 9, 1, 5]);
   });
@@ -349,10 +350,12 @@ describe("detail panel", () => {
     const panel = root.querySelector<HTMLElement>('[data-testid="sw-detail"]')!;
     expect(panel.textContent).toContain("#9 vs target #5");
     expect(panel.querySelector(".sw-ecdf-d")).not.toBeNull();
-    expect(panel.querySelector(".sw-ecdf-dlabel")!.textContent).toBe("D = 0.667");
-    expect(panel.querySelector('[data-stat="p"]')!.textContent).toBe("0.002");
-    // data-config marks grid rows only (external checks select rows by it)
-    for (const el of root.querySelectorAll("[data-config]")) expect(el.matches(".sw-data[data-status]")).toBe(true);
+    expect(panel.querySelector(".sw-ecdf-dlabel")!.textContent).toMatch(/^D = 0.667 at /);
+    expect(panel.querySelector('[data-stat="p"]')!.textContent).toBe("0.00200");
+    // data-config marks grid rows and the profile's level marks only (external checks select them)
+    for (const el of root.querySelectorAll("[data-config]")) {
+      expect(el.matches('.sw-data[data-status], [data-testid="sw-profile"] .sw-profile-dot[data-status]')).toBe(true);
+    }
   });
 
   it("drops the answer to an older focus", async () => {

@@ -5,9 +5,9 @@
 // then move the history cursor along that path (the breadcrumb shows it), exactly as
 // Alt+Left/Alt+Right do. The badge shows the rule in force and how many tests the walk made.
 
-import { formatEffect, formatP } from "./format";
+import { formatEffect, formatNum, formatP } from "./format";
 import { asLedger, asWalk, ledgerSummary, walkPosition } from "./insights";
-import { configLabel, type Sweep } from "./model";
+import { configLabel, type Sweep, type WalkInfo } from "./model";
 import type { Requester } from "./requests";
 
 export interface WalkHandlers {
@@ -24,6 +24,7 @@ export class WalkPlayer {
   private readonly next: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly path: HTMLElement;
+  private readonly end: HTMLElement;
   private offset = -1;
   private step = -1;
   private length = 0;
@@ -45,7 +46,10 @@ export class WalkPlayer {
     this.path = doc.createElement("span");
     this.path.className = "sw-walk-path";
     this.path.dataset.testid = "sw-walk-path";
-    this.el.append(this.start, this.prev, this.next, this.status, this.path);
+    this.end = doc.createElement("div");
+    this.end.className = "sw-walk-end";
+    this.end.dataset.testid = "sw-walk-end";
+    this.el.append(this.start, this.prev, this.next, this.status, this.path, this.end);
     this.prev.disabled = this.next.disabled = true;
   }
 
@@ -97,9 +101,11 @@ export class WalkPlayer {
     if (!walk) {
       if (!this.busy) this.status.textContent = "";
       this.path.replaceChildren();
+      this.end.textContent = "";
       delete this.el.dataset.path;
       return;
     }
+    this.end.textContent = walkEndText(walk);
     this.el.dataset.path = walk.path.join(",");
     if (!this.busy) {
       const where = !pos.onPath
@@ -130,6 +136,25 @@ export class WalkPlayer {
       }),
     );
   }
+}
+
+/**
+ * What the walk's end is worth: the held-out seeds' estimate when the walk kept some, else the
+ * warning that the end's own estimate is optimistic (it was chosen on these seeds), with the
+ * walk's notes in words.
+ */
+export function walkEndText(walk: WalkInfo): string {
+  const h = walk.holdout_estimate;
+  const end = walk.path[walk.path.length - 1];
+  let text: string;
+  if (h && h.mean !== null) {
+    const interval = h.low !== null && h.high !== null ? ` [${formatNum(h.low)}, ${formatNum(h.high)}]` : "";
+    text = `end #${h.config}: held-out estimate ${formatNum(h.mean)}${interval} on ${h.n} fresh seed${h.n === 1 ? "" : "s"}`;
+  } else {
+    text = `end #${end}: estimate is optimistic: confirm with fresh seeds`;
+  }
+  const notes = (walk.notes ?? []).filter((n) => n.trim() !== "");
+  return notes.length ? `${text}. ${notes.join(" ")}` : text;
 }
 
 /** The ledger badge (`data-testid="sw-ledger"`): the rule in force and the number of tests. */

@@ -16,6 +16,7 @@ from sweepwalk import _vocab
 from sweepwalk._serialization import (
     SCORE_LEVELS,
     STATUSES,
+    importance_reply,
     param_codes,
     quantize_scores,
     results_payload,
@@ -192,3 +193,29 @@ def test_the_frontend_test_fixture_is_pythons_vocabulary() -> None:
 
 def test_sweep_payload_names_the_significant_statuses(sweep: Sweep) -> None:
     assert sweep_payload(sweep)["significant"] == list(_vocab.SIGNIFICANT_STATUSES)
+
+
+def test_results_payload_carries_the_verdict_evidence(sweep: Sweep) -> None:
+    comparison = sweep.compare(0)
+    payload = results_payload(comparison, sweep.params, state={"target": 0})
+    rows = np.frombuffer(payload["rows"], dtype="<i4")
+    frame = comparison.to_frame().loc[rows]
+    for column in ("estimate", "estimate_low", "estimate_high", "min_pvalue"):
+        sent = np.frombuffer(payload[column], dtype="<f8")
+        np.testing.assert_array_equal(sent, frame[column].to_numpy(dtype=np.float64))
+    reachable = np.frombuffer(payload["reachable"], dtype="u1").astype(bool)
+    compared = rows != comparison.target
+    np.testing.assert_array_equal(reachable[compared], frame["reachable"][compared].astype(bool))
+    assert payload["notes"] == list(comparison.notes)
+    assert payload["estimand"] == comparison.estimand
+
+
+def test_importance_reply_carries_the_three_way_split(sweep: Sweep) -> None:
+    frame = sweep.importance()
+    reply = importance_reply(frame, 0.0)
+    for column in ("matters", "negligible", "inconclusive"):
+        assert reply[column] == [int(x) for x in frame[column]]
+    assert reply["share_negligible"] == pytest.approx(list(frame["share_negligible"]), nan_ok=True)
+    assert reply["settings"]["margin"] == pytest.approx(frame.attrs["margin"])
+    assert reply["settings"]["margin_source"] == frame.attrs["margin_source"]
+    json.dumps(reply, allow_nan=False)

@@ -47,8 +47,18 @@ __all__ = [
 RESULT_FLOATS = ("statistic", "pvalue", "pvalue_adj", "effect", "diff_mean")
 """Float64 columns of every ``_results`` payload."""
 
-OPTIONAL_FLOATS = ("effect_low", "effect_high", "diff_mean_low", "diff_mean_high", "mde")
-"""Float64 columns sent when the comparison has them (issue 4)."""
+OPTIONAL_FLOATS = (
+    "effect_low",
+    "effect_high",
+    "diff_mean_low",
+    "diff_mean_high",
+    "mde",
+    "estimate",
+    "estimate_low",
+    "estimate_high",
+    "min_pvalue",
+)
+"""Float64 columns sent when the comparison has them (issues 4 and 8)."""
 
 SCORE_LEVELS = 65535
 """Largest quantised score; ``0`` means "no score"."""
@@ -249,6 +259,12 @@ def results_payload(
         flags = is_underpowered(shown, mde, comparison.effect_of_interest)
     if flags is not None:
         payload["underpowered"] = _buffer(spread(np.asarray(flags, dtype=bool), 0, "u1"), "u1")
+    reachable = getattr(comparison, "reachable", None)
+    if reachable is not None:
+        # the target's own row counts as reachable: nothing to mark there
+        payload["reachable"] = _buffer(spread(np.asarray(reachable, dtype=bool), 1, "u1"), "u1")
+    payload["estimand"] = str(getattr(comparison, "estimand", ""))
+    payload["notes"] = [str(n) for n in getattr(comparison, "notes", ())]
     return payload
 
 
@@ -318,6 +334,21 @@ def walk_payload(result: Walk, offset: int, error_control: str) -> dict[str, Any
         "alpha": float(result.alpha),
         "neighbors": str(result.neighbors),
         "error_control": str(error_control),
+        "notes": [str(n) for n in result.notes],
+        "holdout_estimate": _holdout_json(result.holdout_estimate),
+    }
+
+
+def _holdout_json(estimate: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return a walk's ``holdout_estimate`` as JSON (NaN as None), or None without holdout."""
+    if estimate is None:
+        return None
+    return {
+        "config": int(estimate["config"]),
+        "mean": _finite_or_none(estimate.get("mean")),
+        "low": _finite_or_none(estimate.get("low")),
+        "high": _finite_or_none(estimate.get("high")),
+        "n": int(estimate.get("n", 0)),
     }
 
 
@@ -326,8 +357,13 @@ def importance_reply(frame: pd.DataFrame, seconds: float) -> dict[str, Any]:
 
     Small per-parameter JSON lists (NaN as ``null``), plus the settings from ``frame.attrs``.
     """
-    ints = ("pairs", "tested", "too_few_runs", "significant")
-    floats = ("share_significant", "median_abs_effect", "equivalent")
+    ints: tuple[str, ...] = ("pairs", "tested", "too_few_runs", "significant")
+    floats: tuple[str, ...] = ("share_significant", "median_abs_effect", "equivalent")
+    # issue 8's three-way split (counts and shares), when the table has it
+    ints += tuple(c for c in ("matters", "negligible", "inconclusive") if c in frame.columns)
+    floats += tuple(
+        c for c in ("share_matters", "share_negligible", "share_inconclusive") if c in frame.columns
+    )
     body: dict[str, Any] = {"params": [str(p) for p in frame.index]}
     for column in ints:
         body[column] = [int(x) for x in frame[column]]
@@ -341,6 +377,7 @@ def importance_reply(frame: pd.DataFrame, seconds: float) -> dict[str, Any]:
         "alpha": _finite_or_none(attrs.get("alpha")),
         "neighbors": str(attrs.get("neighbors", "")),
         "margin": _finite_or_none(attrs.get("margin")),
+        "margin_source": str(attrs.get("margin_source", "")),
         "family": int(attrs.get("family", 0)),
     }
     body["seconds"] = float(seconds)

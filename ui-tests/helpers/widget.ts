@@ -1,12 +1,14 @@
 /**
  * Helpers for the sweepwalk widget in a notebook page: its rows (DOM contract: root `.sweepwalk`,
- * rows `[data-config][data-status]`) and its Python state read back from the kernel.
+ * grid rows `[role="row"][data-config][data-status]`; the neighbourhood profile's level marks
+ * carry `data-config` + `data-status` too) and its Python state read back from the kernel.
  */
 import { expect, Locator, Page, test as playwrightTest } from '@playwright/test';
 import { kernelJson, labUrl, openNotebook, runAllCells, shutdownSessions } from './jupyter';
 
 export const ROOT = '.sweepwalk';
-export const ROWS = '.sweepwalk [data-config][data-status]';
+export const ROWS = '.sweepwalk [role="row"][data-config][data-status]';
+export const PROFILE = '.sweepwalk [data-testid="sw-profile"]';
 
 export interface KernelState {
   target: number;
@@ -64,7 +66,7 @@ export function openWidgetForEachTest(test: typeof playwrightTest): void {
 }
 
 export function row(page: Page, config: number): Locator {
-  return page.locator(`.sweepwalk [data-config="${config}"]`);
+  return page.locator(`.sweepwalk [role="row"][data-config="${config}"]`);
 }
 
 /** config id -> data-status of every row rendered now (virtualised: the visible ones). */

@@ -15,6 +15,7 @@ import {
   openWidget,
   row,
   ROOT,
+  ROWS,
   rowsWithStatus,
 } from '../helpers/widget';
 
@@ -42,7 +43,7 @@ test('parameter values and names that look like HTML stay inert text', async ({ 
   await expect(root.locator('b')).toHaveCount(0);
 
   // Make the HTML-looking row the target: its label is drawn again in the breadcrumb/detail.
-  const evilRow = page.locator(`${ROOT} [data-config]`, { hasText: EVIL_VALUE }).first();
+  const evilRow = page.locator(ROWS, { hasText: EVIL_VALUE }).first();
   const config = Number(await evilRow.getAttribute('data-config'));
   await clickRow(page, config);
   await expectInSync(page, config);

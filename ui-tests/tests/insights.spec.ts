@@ -24,29 +24,45 @@ async function ledgerTests(page: Page): Promise<number> {
   return Number(await hook(page, 'sw-ledger').getAttribute('data-tests'));
 }
 
-test('the importance panel draws one bar per parameter, equal to w.importance()', async ({ page }) => {
+test('the importance panel draws matters / negligible / inconclusive per parameter, equal to w.importance()', async ({ page }) => {
   await page.locator(`${ROOT} [data-testid="sw-importance-panel"] > summary`).click();
   const bars = page.locator(`${ROOT} [data-testid="sw-importance"] .sw-imp-row`);
-  const want = await kernelJson<{ params: string[]; share: (number | null)[]; verdict: string[] }>(
+  type Want = {
+    params: string[]; share: (number | null)[]; verdict: string[];
+    matters: number[]; negligible: number[]; inconclusive: number[]; source: string;
+  };
+  const want = await kernelJson<Want>(
     page,
     `(lambda f: {"params": [str(p) for p in f.index],
                  "share": [None if f != f else float(f) for f in f["share_significant"]],
-                 "verdict": [str(v) for v in f["verdict"]]})(w.importance())`,
+                 "verdict": [str(v) for v in f["verdict"]],
+                 "matters": [int(x) for x in f["matters"]],
+                 "negligible": [int(x) for x in f["negligible"]],
+                 "inconclusive": [int(x) for x in f["inconclusive"]],
+                 "source": str(f.attrs["margin_source"])})(w.importance())`,
   );
   await expect(bars).toHaveCount(want.params.length);
   const shown = await bars.evaluateAll((els) =>
-    els.map((el) => ({
-      param: (el as HTMLElement).dataset.param,
-      share: Number((el as HTMLElement).dataset.share),
-      verdict: el.querySelector('.sw-imp-verdict')?.textContent,
-      width: (el.querySelector('.sw-imp-bar') as HTMLElement).getBoundingClientRect().width,
-    })),
+    els.map((el) => {
+      const part = (name: string) => el.querySelector<HTMLElement>(`.sw-imp-seg[data-part="${name}"]`);
+      const count = (name: string) => Number(part(name)?.dataset.count ?? 0);
+      return {
+        param: (el as HTMLElement).dataset.param,
+        share: Number((el as HTMLElement).dataset.share),
+        verdict: el.querySelector('.sw-imp-verdict')?.textContent,
+        counts: [count('matters'), count('negligible'), count('inconclusive')],
+        width: part('matters')?.getBoundingClientRect().width ?? 0,
+      };
+    }),
   );
   expect(shown.map((s) => s.param)).toEqual(want.params);
   expect(shown.map((s) => s.verdict)).toEqual(want.verdict);
   shown.forEach((s, i) => expect(s.share).toBeCloseTo(want.share[i] ?? NaN, 12));
+  expect(shown.map((s) => s.counts)).toEqual(want.params.map((_, i) => [want.matters[i], want.negligible[i], want.inconclusive[i]]));
   // a parameter with significant pairs has a visible bar
   expect(Math.max(...shown.map((s) => s.width))).toBeGreaterThan(5);
+  // the margin in use is said, with the engine's reason when none was given
+  await expect(hook(page, 'sw-importance-margin-used')).toContainText(want.source);
   // the per-target table lists every parameter
   await expect(hook(page, 'sw-neighbour-importance').locator('tr[data-param]')).toHaveCount(want.params.length);
   // for a person to look at: the importance panel
@@ -77,7 +93,7 @@ test('the power marker appears exactly on the underpowered rows of w.results', a
   expect(flagged).toEqual(want);
   expect(want.length).toBeGreaterThan(0);
   const shown = await page
-    .locator(`${ROOT} [data-config][data-underpowered="true"]`)
+    .locator(`${ROOT} [role="row"][data-config][data-underpowered="true"]`)
     .evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.config)).sort((a, b) => a - b));
   expect(shown).toEqual(want);
   await expect(page.locator(`${ROOT} [data-config="${want[0]}"] .sw-power`)).toBeVisible();

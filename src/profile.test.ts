@@ -1,0 +1,166 @@
+// @vitest-environment jsdom
+// The neighbourhood profile, the legend's filter, hover inspection and the walk's end note.
+import { afterEach, describe, expect, it } from "vitest";
+import { mountApp } from "./app";
+import { decodeResults, decodeSweep, type Param, type WalkInfo, type WidgetTraits } from "./model";
+import { levelPositions, meanInterval, targetLines } from "./profile";
+import { walkEndText } from "./walkplayer";
+import { FakeModel, makeResults, makeSweep } from "./testutil";
+
+const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+  document.body.replaceChildren();
+});
+
+const param = (labels: string[], numeric = true): Param => ({ name: "p", numeric, labels, codes: new Int32Array(0) });
+
+describe("profile geometry", () => {
+  it("finds the target's line along each parameter (4 x 3 grid, id = a * 3 + b)", () => {
+    const sweep = decodeSweep(makeSweep(4, 3))!;
+    const [a, b] = targetLines(sweep, 4); // a = 1, b = 1
+    expect([...a.entries()].sort()).toEqual([[0, [1]], [1, [4]], [2, [7]], [3, [10]]]);
+    expect([...b.entries()].sort()).toEqual([[0, [3]], [1, [4]], [2, [5]]]);
+  });
+  it("puts a compared neighbour on the line of its varied parameter (a conditional parameter)", () => {
+    const sweep = decodeSweep(makeSweep(4, 3))!;
+    // config 8 (a = 2, b = 2) differs from 4 in both; the kernel says it varies along a
+    const results = decodeResults(makeResults({ target: 4 }, [{ config: 4, status: 0 }, { config: 8, status: 1, p: 0.01, varied: 0 }]), 12, sweep.statuses);
+    const [a] = targetLines(sweep, 4, results);
+    expect(a.get(2)).toEqual([7, 8]);
+  });
+  it("spaces levels by value, on a log axis when they span two decades", () => {
+    expect(levelPositions(param(["0", "1", "4"])).x).toEqual([0, 0.25, 1]);
+    const lr = levelPositions(param(["0.0001", "0.001", "0.01"]));
+    expect(lr.log).toBe(true);
+    expect(lr.x[1]).toBeCloseTo(0.5, 12);
+    expect(levelPositions(param(["1", "10"])).log).toBe(false); // one decade: linear
+    expect(levelPositions(param(["relu", "tanh", "gelu"], false)).x).toEqual([0, 0.5, 1]);
+  });
+  it("draws mean ± 1 standard error", () => {
+    const sweep = decodeSweep(makeSweep(2, 2, 4))!; // std 0.1, n 4
+    const [m, lo, hi] = meanInterval(sweep, 3);
+    expect(m).toBeCloseTo(0.75, 12);
+    expect(hi - m).toBeCloseTo(0.1 / 2, 12);
+    expect(m - lo).toBeCloseTo(0.1 / 2, 12);
+  });
+});
+
+function mount(initial: Partial<WidgetTraits> = {}) {
+  // 4 x 4 grid, target 5 (a = 1, b = 1): neighbours 1 (worse), 9 (better), 4 (ns), 6 (differs)
+  const model = new FakeModel({
+    target: 5,
+    _history_index: 0,
+    _sweep: makeSweep(4, 4),
+    _results: makeResults({ target: 5 }, [
+      { config: 1, status: 2, p: 0.001, varied: 0 },
+      { config: 4, status: 4, p: 0.4, varied: 1 },
+      { config: 5, status: 0 },
+      { config: 6, status: 3, p: 0.03, varied: 1 },
+      { config: 9, status: 1, p: 0.002, varied: 0 },
+    ]),
+    ...initial,
+  });
+  const el = document.createElement("div");
+  document.body.append(el);
+  cleanups.push(mountApp(model, el));
+  const root = el.querySelector<HTMLElement>(".sweepwalk")!;
+  return { model, root };
+}
+
+describe("the profile in the widget", () => {
+  it("marks each level on the target's line with its config and status; a click moves the target", async () => {
+    const { model, root } = mount();
+    await tick();
+    const profile = root.querySelector<HTMLElement>('[data-testid="sw-profile"]')!;
+    const panels = [...profile.querySelectorAll<SVGElement>("svg[data-param]")];
+    expect(panels.map((p) => p.dataset.param)).toEqual(["a", "b"]);
+    const marks = (p: SVGElement) =>
+      [...p.querySelectorAll("[data-config]")].map((m) => [m.getAttribute("data-config"), m.getAttribute("data-status")]);
+    // along a: 1 (worse), 5 (target), 9 (better), 13 (not compared)
+    expect(marks(panels[0])).toEqual([["1", "worse"], ["5", "target"], ["9", "better"], ["13", "out"]]);
+    expect(marks(panels[1])).toEqual([["4", "ns"], ["5", "target"], ["6", "differs"], ["7", "out"]]);
+    profile.querySelector<SVGElement>('[data-config="9"]')!.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.get("target")).toBe(9);
+  });
+
+  it("the legend filters the rows by status; again shows all", async () => {
+    const { root } = mount();
+    await tick();
+    const rows = () => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')].map((r) => r.dataset.status);
+    expect(rows()).toHaveLength(5);
+    const better = root.querySelector<HTMLElement>('[data-legend-status="better"]')!;
+    better.click();
+    await tick();
+    expect(rows()).toEqual(["better"]);
+    expect(better.getAttribute("aria-pressed")).toBe("true");
+    better.click();
+    await tick();
+    expect(rows()).toHaveLength(5);
+    expect(root.querySelector('[data-legend-status="out"] .sw-legend-name')!.textContent).toBe("not compared");
+    expect(root.querySelector(".sw-legend-marks")!.textContent).toContain("◔");
+  });
+
+  it("the filter follows new results in the all-rows view", async () => {
+    const { model, root } = mount();
+    await tick();
+    (root.querySelector('[data-testid="sw-scope"]') as HTMLSelectElement).value = "all";
+    root.querySelector('[data-testid="sw-scope"]')!.dispatchEvent(new Event("change"));
+    root.querySelector<HTMLElement>('[data-legend-status="better"]')!.click();
+    await tick();
+    const shown = () => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')].map((r) => r.dataset.config);
+    expect(shown()).toEqual(["9"]);
+    // the kernel answers a move to 9: now 13 is the better one
+    model.set("target", 9);
+    model.set("_history_index", 1);
+    model.kernelSet({
+      _results: makeResults({ target: 9, history: [5, 9] }, [
+        { config: 5, status: 2, p: 0.01, varied: 0 },
+        { config: 9, status: 0 },
+        { config: 13, status: 1, p: 0.01, varied: 0 },
+      ]),
+    });
+    await tick();
+    expect(shown()).toEqual(["13"]);
+  });
+
+  it("hovering a row describes it in the detail panel without moving the target", async () => {
+    const { model, root } = mount();
+    await tick();
+    const detail = root.querySelector<HTMLElement>('[data-testid="sw-detail"]')!;
+    expect(detail.dataset.detailConfig).toBe("5");
+    const row = root.querySelector<HTMLElement>('[role="row"][data-config="9"] .sw-c-param')!;
+    row.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+    expect(detail.dataset.detailConfig).toBe("9");
+    expect(detail.textContent).toContain("#9 vs target #5");
+    expect(model.get("target")).toBe(5);
+    root.querySelector(".sw-body")!.dispatchEvent(new MouseEvent("mouseleave"));
+    expect(detail.dataset.detailConfig).toBe("5");
+  });
+
+  it("puts status, A12 and p adj right after the checkbox, sticky, with data-sort for every column", async () => {
+    const { root } = mount();
+    await tick();
+    const heads = [...root.querySelectorAll<HTMLElement>(".sw-header [role=columnheader]")];
+    expect(heads.slice(1, 4).map((h) => h.dataset.sort)).toEqual(["status", "effect", "pvalue_adj"]);
+    expect(heads.slice(1).every((h) => h.dataset.sort)).toBe(true);
+    expect(heads.map((h) => h.dataset.sort)).toContain("a");
+    const row = root.querySelector<HTMLElement>('[role="row"][data-config="9"]')!;
+    const cells = [...row.children] as HTMLElement[];
+    expect(cells.slice(0, 4).every((c) => c.classList.contains("sw-sticky"))).toBe(true);
+    expect(cells.slice(1, 4).map((c) => c.dataset.col)).toEqual(["status", "effect", "pvalue_adj"]);
+  });
+});
+
+describe("walk end", () => {
+  const walk = (extra: Partial<WalkInfo>): WalkInfo => ({
+    path: [0, 4, 9], steps: [], stopped: "no better neighbour", offset: 0, test: "ks", correction: "none",
+    alpha: 0.05, neighbors: "adjacent", error_control: "per-target", ...extra,
+  });
+  it("shows the held-out estimate, or says the end's estimate is optimistic", () => {
+    expect(walkEndText(walk({ holdout_estimate: null }))).toBe("end #9: estimate is optimistic: confirm with fresh seeds");
+    expect(walkEndText(walk({ holdout_estimate: { config: 9, mean: 0.9123, low: 0.9, high: 0.925, n: 4 }, notes: ["a note."] })))
+      .toBe("end #9: held-out estimate 0.912 [0.900, 0.925] on 4 fresh seeds. a note.");
+  });
+});
