@@ -26,6 +26,7 @@ __all__ = [
     "CORRECTION_LABELS",
     "ERROR_CONTROLS",
     "ERROR_CONTROL_LABELS",
+    "EVIDENCE_COLUMNS",
     "GOALS",
     "GOAL_LABELS",
     "NEIGHBORS",
@@ -134,6 +135,24 @@ STATUS_LABELS: dict[str, str] = {
 }
 STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
 SIGNIFICANT_STATUSES: tuple[str, ...] = ("better", "worse", "differs")
+
+#: the per-row columns of a comparison's evidence (``sweepwalk.uncertainty.evidence``), in
+#: ``Comparison.to_frame()`` order
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "estimate",
+    "estimate_low",
+    "estimate_high",
+    "effect_low",
+    "effect_high",
+    "diff_mean_low",
+    "diff_mean_high",
+    "level",
+    "min_pvalue",
+    "reachable",
+    "mde",
+    "seeds_needed",
+    "underpowered",
+)
 
 
 def decide_status(

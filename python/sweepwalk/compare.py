@@ -41,7 +41,13 @@ from .stats import (
     resolve_seed,
     two_sample,
 )
-from .uncertainty import EVIDENCE_COLUMNS, default_margin, evidence, underpowered
+from .uncertainty import (
+    EVIDENCE_COLUMNS,
+    SEEDS_NEEDED_ROWS,
+    default_margin,
+    evidence,
+    underpowered,
+)
 
 if TYPE_CHECKING:
     from .data import SweepData
@@ -100,7 +106,8 @@ class Comparison:
     mde : ndarray of float, shape (M,)
         Smallest |difference in means| the test detects with 80% power at ``level``.
     seeds_needed : ndarray of float, shape (M,)
-        Seeds per configuration to detect ``effect_of_interest`` with 80% power at ``level``.
+        Seeds per configuration to detect ``effect_of_interest`` with 80% power at ``level``
+        (in a family of more than 256 rows, for the 256 smallest p-values only; NaN beyond).
     underpowered : ndarray of bool, shape (M,)
         ``ns`` rows with ``mde > effect_of_interest``: the seeds could not have shown a
         difference worth caring about.
@@ -496,6 +503,11 @@ def compare(
             n_resamples=n_resamples,
         )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
+    if len(ids) > SEEDS_NEEDED_ROWS:
+        notes.append(
+            f"seeds_needed is given for the {SEEDS_NEEDED_ROWS} rows with the smallest "
+            f"p-values; NaN for the other {len(ids) - SEEDS_NEEDED_ROWS} (one root solve each)."
+        )
     notes.extend(_resolution_notes(sweep, test, correction, ev, na, ks_method, n_resamples))
     columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}
     return Comparison(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._vocab import PAIRED_TESTS, is_underpowered
+from ._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered
 from .stats import (
     ESTIMANDS,
     adjust,
@@ -35,22 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EVIDENCE_COLUMNS", "default_margin", "evidence", "row_levels"]
 
-#: the per-row columns :func:`evidence` adds to a comparison, in ``to_frame()`` order
-EVIDENCE_COLUMNS = (
-    "estimate",
-    "estimate_low",
-    "estimate_high",
-    "effect_low",
-    "effect_high",
-    "diff_mean_low",
-    "diff_mean_high",
-    "level",
-    "min_pvalue",
-    "reachable",
-    "mde",
-    "seeds_needed",
-    "underpowered",
-)
 #: power the minimal detectable difference and seeds_needed are computed for
 POWER = 0.8
 #: rows of a family that get seeds_needed (the smallest p-values first; see evidence)
