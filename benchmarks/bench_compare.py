@@ -1,6 +1,6 @@
 """compare(target, against="all", test="ks", correction="holm", ci=None).to_frame() vs a loop.
 
-ci=None: the baseline computes no bootstrap intervals either, so neither side does.
+ci=None: the baseline computes no confidence intervals either, so neither side does.
 
 The baseline is what a user would write without sweepwalk: one ``scipy.stats.ks_2samp`` per
 configuration, then ``statsmodels`` ``multipletests(method="holm")``. Both run here, side by

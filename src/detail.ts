@@ -8,7 +8,7 @@ import { LatestOnly, type Requester } from "./requests";
 import { renderEcdf } from "./ecdf";
 import { isUnderpowered } from "./insights";
 
-/** "0.62 [0.55, 0.70]": a value with its interval (95% bootstrap by default) when known. */
+/** "0.62 [0.55, 0.70]": a value with its interval (the test's own, 95% by default) when known. */
 export function withInterval(value: string, lo: number, hi: number, fmt: (x: number) => string): string {
   return Number.isFinite(lo) && Number.isFinite(hi) ? `${value} [${fmt(lo)}, ${fmt(hi)}]` : value;
 }

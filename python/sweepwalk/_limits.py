@@ -64,7 +64,7 @@ def scale_note(std: np.ndarray, low: np.ndarray, high: np.ndarray) -> str | None
         f"degenerate score scale ({', '.join(found)}; safe: {safe_low:g}..{safe_high:g}): "
         "float64 "
         "powers of the scores under- or overflow, so welch, ttest_rel and permutation p-values, "
-        "std, mde, seeds_needed and the bootstrap intervals may be meaningless; ks, "
+        "std, mde, seeds_needed and the t-based intervals may be meaningless; ks, "
         "mannwhitney and wilcoxon (ranks) are not affected. Rescale the metric (e.g. "
         "multiply it by a power of 10) and compare again."
     )

@@ -336,7 +336,7 @@ class SweepWidget(anywidget.AnyWidget):
 
     @property
     def random_state(self) -> Any:
-        """Seed of the permutation test and the bootstrap intervals (not synced)."""
+        """Seed of the permutation tests (not synced)."""
         return self.session.random_state
 
     @random_state.setter

@@ -192,7 +192,7 @@ class Session:
         The rule that decides the statuses: each target's family corrected on its own, or a
         walk-wide online FDR procedure (LOND at ``alpha``) over every test of the walk.
     random_state : optional, default 0
-        Seed of the permutation test and the bootstrap intervals (anything
+        Seed of the permutation tests (anything
         ``numpy.random.default_rng`` accepts), so that the p-values are reproducible.
 
     Examples
@@ -403,7 +403,7 @@ class Session:
 
     @property
     def random_state(self) -> Any:
-        """Seed of the permutation test and the bootstrap intervals."""
+        """Seed of the permutation tests."""
         return self._random_state
 
     @random_state.setter
