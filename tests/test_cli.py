@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk.cli import IMPORTANCE_TABLE, main, parse_target, split_target
+from sweepwalk._cli_input import parse_target, split_target
+from sweepwalk.cli import IMPORTANCE_TABLE, main
 from sweepwalk.datasets import DEMO, load_demo
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
@@ -120,7 +121,7 @@ def test_table_output_matches_compare(runs_csv: Path, capsys: pytest.CaptureFixt
     table, summary = lines[:-2], lines[-1]
     header = table[0].split()
     body = [line.split() for line in table[len(table) - len(expected) :]]
-    from sweepwalk.cli import TABLE_HIDDEN
+    from sweepwalk._cli_output import TABLE_HIDDEN
 
     assert header == [c for c in expected.columns if c not in TABLE_HIDDEN]
     assert [int(row[0]) for row in body] == list(expected.index)
@@ -514,7 +515,7 @@ def test_readme_examples_are_current(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_target_values_for_bool_and_object_columns() -> None:
-    from sweepwalk.cli import CLIError, parse_value
+    from sweepwalk._cli_input import CLIError, parse_value
 
     flags = pd.Series([True, False, True])
     assert parse_value("true", flags, "flag") is True

@@ -11,44 +11,39 @@ Errors are reported as one line on standard error, with exit code 2.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
-import math
 import os
 import re
 import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import IO, Any, NoReturn
 
-import numpy as np
 import pandas as pd
-from pandas.api.types import is_float_dtype, is_numeric_dtype
 
 from . import _vocab
+from ._cli_input import (
+    CLIError,
+    parse_target,
+    read_runs,
+    split_list,
+)
+from ._cli_output import (
+    STATUS_ORDER,
+    isatty,
+    plain,
+    to_json,
+    to_table,
+    use_color,
+)
 from ._cli_sources import is_table, open_named_source, parse_bins, sources_help
-from ._html import value_label
 from ._version import __version__
 
 EXIT_OK = 0
 EXIT_ERROR = 2
 
+
 #: Words that mean "this parameter is absent" in ``--target`` (case-insensitive).
-ABSENT_WORDS = frozenset({"absent", "nan", "none", "null", "na", ""})
-RUNS_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".parquet", ".pq")
-
-STATUS_ORDER = _vocab.STATUSES
-# ANSI SGR codes per status: better green, worse red, differs yellow, target bold, na dim.
-STATUS_STYLE = {"target": "1", "better": "32", "worse": "31", "differs": "33", "na": "2"}
-
-
-class CLIError(Exception):
-    """A user error: printed as one line on stderr, exit code 2."""
-
-
 class _Formatter(argparse.HelpFormatter):
     """argparse's formatter, but the list of SOURCE forms keeps its lines."""
 
@@ -73,323 +68,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 #: Strings pandas reads as missing by default that a sweep may use as values ("None" solver).
-NA_STRINGS = ("None", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "<NA>", "#N/A", "-NaN")
-
-
-def read_runs(
-    path: str,
-    *,
-    keep_na_strings: bool = False,
-    notes: list[str] | None = None,
-    ignore: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Read a long-format runs table from a CSV or Parquet file (``-`` reads CSV from stdin).
-
-    Every problem with the file is a :class:`CLIError` naming it. With ``keep_na_strings``, the
-    strings pandas reads as missing (``None``, ``NA``, ``null``, ``N/A``, ...) stay values and only
-    empty cells are missing; without it, a column (other than ``ignore``) where several such
-    spellings became the same missing value gets a line in ``notes``.
-    """
-    check = _NaCheck(notes, tuple(ignore))
-    label = "RUNS - (stdin)" if path == "-" else f"RUNS {path!r}"
-    if path == "-":
-        source: Any = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
-        data = source.read()
-        raw = data if isinstance(data, bytes) else data.encode()
-        return _read_csv_bytes(raw, label, ",", keep_na_strings, check)
-    file = Path(path)
-    name = file.name.lower()
-    if not name.endswith(RUNS_SUFFIXES):
-        raise CLIError(
-            f"RUNS {path!r}: unknown file type; expected one of {', '.join(RUNS_SUFFIXES)}"
-        )
-    if not file.is_file():
-        raise CLIError(f"RUNS {path!r}: no such file")
-    if name.endswith((".parquet", ".pq")):
-        try:
-            frame = pd.read_parquet(file)
-        except ImportError as error:
-            raise CLIError(f"RUNS {path!r}: reading Parquet needs pyarrow ({error})") from None
-        except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
-            raise CLIError(f"{label}: not a readable Parquet file ({_first_line(error)})") from None
-        return _non_empty(_flat_names(frame, label), label)
-    try:
-        raw = file.read_bytes()
-        if name.endswith(".gz"):
-            import gzip
-
-            raw = gzip.decompress(raw)
-    except OSError as error:  # gzip.BadGzipFile is an OSError
-        raise CLIError(f"{label}: cannot be read ({_first_line(error)})") from None
-    sep = "\t" if name.endswith(".tsv") else ","
-    return _read_csv_bytes(raw, label, sep, keep_na_strings, check)
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
-class _NaCheck:
-    """Where to report merged NA spellings (``notes``), and which columns not to report."""
-
-    def __init__(self, notes: list[str] | None, ignore: tuple[str, ...]) -> None:
-        self.notes = notes
-        self.ignore = ignore
-
-
-def _read_csv_bytes(
-    raw: bytes, label: str, sep: str, keep_na_strings: bool, check: _NaCheck
-) -> pd.DataFrame:
-    if not raw.strip():
-        raise CLIError(f"{label}: the file is empty; expected a header line and one row per run")
-    if b"\x00" in raw[:65536]:
-        raise CLIError(f"{label}: binary data (NUL bytes), not a CSV/TSV text table")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CLIError(
-            f"{label}: not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
-            "expected a CSV/TSV table saved as UTF-8"
-        ) from None
-    try:
-        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
-    except csv.Error:  # e.g. a lone carriage return: pandas judges the file below
-        header = []
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:  # pandas would rename the second one to 'name.1' silently
-        raise CLIError(f"{label}: duplicate column names in the header: {', '.join(dupes)}")
-    options: dict[str, Any] = {"sep": sep}
-    if keep_na_strings:
-        options.update(keep_default_na=False, na_values=[""])
-    try:
-        frame = pd.read_csv(io.StringIO(text), **options)
-        gaps = [c for c in frame.columns[frame.isna().any().to_numpy()] if c not in check.ignore]
-        if not keep_na_strings and check.notes is not None and gaps:
-            kept = pd.read_csv(
-                io.StringIO(text), sep=sep, keep_default_na=False, dtype=str, usecols=gaps
-            )
-            check.notes.extend(_merged_na_notes(frame[gaps], kept, label))
-    except pd.errors.ParserError as error:
-        detail = _first_line(error).replace("Error tokenizing data. C error: ", "")
-        raise CLIError(f"{label}: malformed CSV ({detail})") from None
-    except pd.errors.EmptyDataError:
-        raise CLIError(f"{label}: no header line; expected column names first") from None
-    return _non_empty(frame, label)
-
-
-def _merged_na_notes(frame: pd.DataFrame, kept: pd.DataFrame, label: str) -> list[str]:
-    """One line per column where different NA-like spellings were all read as missing."""
-    out = []
-    for name in frame.columns:
-        missing = frame[name].isna().to_numpy()
-        if not missing.any():
-            continue
-        spellings = sorted(set(kept[name].to_numpy()[missing].tolist()))
-        if len(spellings) > 1:
-            shown = ", ".join("'' (empty)" if s == "" else repr(s) for s in spellings)
-            out.append(
-                f"{label}: column {name!r}: {shown} were all read as missing (absent) and are "
-                "one value now; pass --keep-na-strings to keep the strings as values"
-            )
-    return out
-
-
-def _flat_names(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    """Parquet MultiIndex columns become 'level0.level1' names (the command line needs text)."""
-    if not isinstance(frame.columns, pd.MultiIndex):
-        return frame
-    names = [".".join(str(x) for x in col if str(x) != "") for col in frame.columns]
-    if len(set(names)) < len(names):
-        raise CLIError(f"{label}: its MultiIndex column names collide once joined with '.'")
-    return frame.set_axis(names, axis=1)
-
-
-def _non_empty(frame: pd.DataFrame, label: str) -> pd.DataFrame:
-    if len(frame) == 0:
-        columns = ", ".join(str(c) for c in frame.columns)
-        raise CLIError(f"{label}: no rows, only the header ({columns}); a sweep needs runs")
-    return frame
-
-
-def split_list(text: str) -> list[str]:
-    """Split ``"a,b, c"`` into ``["a", "b", "c"]``."""
-    items = [item.strip() for item in text.split(",")]
-    if not all(items):
-        raise CLIError(f"--params {text!r}: empty column name; expected e.g. 'lr,solver'")
-    return items
-
-
-def split_target(text: str, params: Sequence[str]) -> list[tuple[str, str]]:
-    """Split ``"a=1,b=x"`` into ``[("a", "1"), ("b", "x")]``.
-
-    A comma only starts a new item when the text after it is ``<parameter>=``, so values may
-    themselves contain commas (``"layers=(64, 64),lr=0.1"``).
-    """
-    pieces = text.split(",")
-    items: list[str] = []
-    for piece in pieces:
-        key = piece.split("=", 1)[0].strip()
-        if items and ("=" not in piece or key not in params):
-            items[-1] += "," + piece
-        else:
-            items.append(piece)
-    pairs = []
-    for item in items:
-        if "=" not in item:
-            raise CLIError(
-                f"--target {text!r}: expected name=value pairs separated by commas "
-                f"(parameters: {', '.join(params)}) or a config id"
-            )
-        key, value = item.split("=", 1)
-        pairs.append((key.strip(), value.strip()))
-    return pairs
-
-
-def parse_value(text: str, column: pd.Series, name: str) -> Any:
-    """Parse one ``--target`` value to the dtype of the runs column ``name``.
-
-    A present value printed exactly as ``text`` wins over the words for absent, so with
-    ``--keep-na-strings`` a solver called "None" can be the target.
-    """
-    dtype = column.dtype
-    if not pd.api.types.is_numeric_dtype(dtype) and text.lower() in ABSENT_WORDS:
-        for value in column.dropna().unique():
-            if str(value) == text:
-                return value.item() if isinstance(value, np.generic) else value
-    if text.lower() in ABSENT_WORDS:
-        return None
-    if pd.api.types.is_bool_dtype(dtype):
-        lowered = text.lower()
-        if lowered in {"true", "1", "yes"}:
-            return True
-        if lowered in {"false", "0", "no"}:
-            return False
-        raise CLIError(f"--target {name}={text}: column {name!r} is boolean; use true or false")
-    if pd.api.types.is_numeric_dtype(dtype):
-        try:
-            number = float(text)
-        except ValueError:
-            raise CLIError(
-                f"--target {name}={text}: column {name!r} is numeric; give a number or 'absent'"
-            ) from None
-        if pd.api.types.is_integer_dtype(dtype) and number.is_integer():
-            return int(number)
-        return number
-    # Text or mixed column: match a present value by its printed form, else keep the text.
-    for value in column.dropna().unique():
-        if str(value) == text:
-            return value.item() if isinstance(value, np.generic) else value
-    return text
-
-
-def parse_target(text: str, runs: pd.DataFrame, params: Sequence[str]) -> int | dict[str, Any]:
-    """Parse ``--target``: a config id (``"17"``) or ``"name=value,..."`` typed per column."""
-    stripped = text.strip()
-    if stripped.isascii() and stripped.isdigit():  # not '５' or '²': str.isdigit takes them
-        return int(stripped)
-    if stripped.startswith("-") and stripped[1:].isascii() and stripped[1:].isdigit():
-        raise CLIError(f"--target {text!r}: a config id is an integer >= 0")
-    if not stripped.isprintable():
-        bad = next(ch for ch in stripped if not ch.isprintable())
-        raise CLIError(
-            f"--target {text!r}: contains the unprintable character {bad!r}; "
-            "expected name=value pairs or a config id"
-        )
-    target: dict[str, Any] = {}
-    for key, value in split_target(stripped, params):
-        if key not in params:
-            raise CLIError(f"--target: {key!r} is not a parameter; parameters: {', '.join(params)}")
-        if key in target:
-            raise CLIError(f"--target: parameter {key!r} given twice")
-        target[key] = parse_value(value, runs[key], key)
-    return target
-
-
-# ---------------------------------------------------------------------------------------------
-# Output
-
-
-def _plain(value: Any) -> Any:
-    """Return a JSON-ready value: NaN/NA become None, numpy scalars Python scalars."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def to_json(frame: pd.DataFrame, meta: dict[str, Any]) -> str:
-    """Render the comparison as JSON: ``meta`` plus ``rows``, one object per row."""
-    records = frame.reset_index().to_dict(orient="records")
-    rows = [{str(k): _plain(v) for k, v in record.items()} for record in records]
-    return json.dumps({**meta, "rows": rows}, indent=2, allow_nan=False)
-
-
-# Too wide for a terminal table; --format csv/json carries them.
-TABLE_HIDDEN = (
-    "significant",
-    "estimate_low",
-    "estimate_high",
-    "effect_low",
-    "effect_high",
-    "diff_mean_low",
-    "diff_mean_high",
-    "level",
-    "min_pvalue",
-    "reachable",
-    "seeds_needed",
-)
-
-
-def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
-    """Render the comparison as a text table, rows coloured by ``status`` if ``color``.
-
-    The interval and seed-count columns are left out (see ``TABLE_HIDDEN``); csv and json
-    output carry every column.
-    """
-    shown = frame.drop(columns=[c for c in TABLE_HIDDEN if c in frame.columns])
-    for name in params:  # continuous values with 3 significant digits, as in the grid
-        if name in shown.columns and is_float_dtype(shown[name].dtype):
-            column = shown[name]
-            shown[name] = column.map(value_label).where(column.notna(), "absent")
-    for name in shown.columns:
-        column = shown[name]
-        if column.isna().any() and (name in params or not is_numeric_dtype(column.dtype)):
-            # An absent parameter reads as the word --target takes; other gaps (varied) as "-".
-            fill = "absent" if name in params else "-"
-            shown[name] = column.astype(object).where(column.notna(), fill)
-    text = shown.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
-    lines = [line.rstrip() for line in text.splitlines()]
-    if not color or "status" not in frame.columns:
-        return "\n".join(lines)
-    header_lines = len(lines) - len(frame)
-    out = lines[:header_lines]
-    for line, status in zip(lines[header_lines:], frame["status"], strict=True):
-        style = STATUS_STYLE.get(str(status))
-        out.append(f"\x1b[{style}m{line}\x1b[0m" if style else line)
-    return "\n".join(out)
-
-
-def use_color(mode: str, stream: IO[str]) -> bool:
-    """Colour when asked to, or (``auto``) when ``stream`` is a terminal and NO_COLOR is unset."""
-    if mode != "auto":
-        return mode == "always"
-    if os.environ.get("NO_COLOR", ""):
-        return False
-    return _isatty(stream)
-
-
-def _isatty(stream: IO[str]) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-# ---------------------------------------------------------------------------------------------
-# Commands
-
-
 def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     from .sweep import Sweep
 
@@ -468,14 +146,14 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
             "metric": sweep.metric,
             "goal": sweep.goal,
             "notes": list(comparison.notes),
-            "target": _plain(target_id),
+            "target": plain(target_id),
             "test": args.test,
             "correction": comparison.correction,  # the checked name ("H" -> "holm")
             "alpha": comparison.alpha,
             "against": args.against,
             "neighbors": args.neighbors,
             "estimand": comparison.estimand,
-            "effect_of_interest": _plain(comparison.effect_of_interest),
+            "effect_of_interest": plain(comparison.effect_of_interest),
         }
         stdout.write(to_json(frame, meta) + "\n")
         return
@@ -530,7 +208,7 @@ def cmd_walk(args: argparse.Namespace, stdout: IO[str]) -> None:
         "end": result.end,
         "path": [int(i) for i in result.path],
         "stopped": result.stopped,
-        **{k: _plain(v) for k, v in session.settings.items() if k not in {"target", "against"}},
+        **{k: plain(v) for k, v in session.settings.items() if k not in {"target", "against"}},
         "n_tests": len(ledger),
         "n_discoveries": int(ledger.n_discoveries),
         "rule": ledger.rule,
@@ -603,7 +281,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk importance``: which parameters matter, over every neighbour pair."""
     sweep, runs = _load_sweep(args)
     target = None if args.target is None else _resolve_target(sweep, runs, args.target)
-    show = args.progress == "always" or (args.progress == "auto" and _isatty(sys.stderr))
+    show = args.progress == "always" or (args.progress == "auto" and isatty(sys.stderr))
     progress = Progress(sys.stderr, 0.0 if args.progress == "always" else PROGRESS_AFTER)
     try:
         frame = sweep.importance(
@@ -627,7 +305,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
         "metric": sweep.metric,
         "goal": sweep.goal,
         "target": target,
-        **{str(k): _plain(v) for k, v in frame.attrs.items() if str(k) not in {"rows", "target"}},
+        **{str(k): plain(v) for k, v in frame.attrs.items() if str(k) not in {"rows", "target"}},
     }
     if args.format == "json":
         stdout.write(to_json(frame, meta) + "\n")
