@@ -22,6 +22,13 @@ import pandas as pd
 
 from . import _bins
 from . import _validation as v
+from ._codes import (
+    config_codes,
+    order_by_config_and_seed,
+    rectangular,
+    row_summary,
+    seed_column_codes,
+)
 from ._neighbors import NeighborIndex
 from ._vocab import Goal, Neighbors
 from .stats import KsIndex, ks_index
@@ -29,97 +36,6 @@ from .stats import KsIndex, ks_index
 __all__ = ["SweepData"]
 
 _S = TypeVar("_S", bound="SweepData")
-
-
-def _sort_key(x: Any) -> tuple[int, float, str, str]:
-    """Order values of mixed types: numbers by value, then other types by name and text."""
-    if v.is_number(x):
-        return (0, float(x), "", "")
-    return (1, 0.0, type(x).__name__, str(x))
-
-
-def _ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, list[Any]]:
-    """Codes of a parameter column: rank of the value in sorted order, -1 for absent.
-
-    Returns the codes (one per row), whether the column is numeric (all present values real
-    numbers, bools excluded), and the present values in that order (the levels).
-    """
-    keyed = v.bools_apart(col)  # True and 1 are different parameter values
-    try:
-        raw, found = pd.factorize(keyed, use_na_sentinel=True)
-        uniques: Any = v.bools_back(found) if keyed is not col else found
-    except TypeError as exc:
-        bad = next((x for x in col if not isinstance(x, Hashable)), None)
-        raise TypeError(
-            f"parameter column {name!r} holds unhashable values such as {bad!r} "
-            f"({type(bad).__name__}); parameter values must be hashable (numbers, strings, "
-            f"bools, tuples). Convert them, e.g. df[{name!r}].map(tuple) or .map(str)."
-        ) from exc
-    dtype = col.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        numeric = False
-    elif pd.api.types.is_numeric_dtype(dtype):
-        numeric = True
-    else:
-        numeric = all(v.is_number(x) for x in uniques)
-    if isinstance(dtype, pd.CategoricalDtype):  # the categories' own order
-        order = np.argsort(np.asarray(pd.Categorical(uniques).codes), kind="stable")
-    elif numeric:
-        order = np.argsort(np.asarray(uniques, dtype=np.float64), kind="stable")
-    else:
-        uniq = list(uniques)
-        order = np.asarray(sorted(range(len(uniq)), key=lambda k: _sort_key(uniq[k])), dtype=int)
-    rank = np.empty(len(uniques) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(uniques), dtype=np.int64)
-    rank[-1] = -1  # factorize's -1 (absent) indexes the last slot
-    levels = [uniques[k] for k in order]
-    return rank[raw], numeric, levels
-
-
-def _row_stats(values: np.ndarray, counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries.
-
-    ``values`` holds finite scores left-aligned, NaN padded. Also returns the rows sorted
-    (NaN last), kept as :attr:`SweepData.sorted_scores`.
-    """
-    n_rows, width = values.shape
-    has = counts > 0
-    safe = np.where(has, counts, 1)
-    n_min = int(counts.min(initial=0))
-    if width < 8:
-        # numpy adds fewer than 8 numbers left to right from 0.0, so these column sums give
-        # the same bits as .sum(axis=1), without its per-row overhead
-        total = np.zeros(n_rows)
-        for j in range(width):
-            total += values[:, j] if j < n_min else np.where(counts > j, values[:, j], 0.0)
-        mean = np.where(has, total / safe, np.nan)
-        squares = np.zeros(n_rows)
-        for j in range(width):
-            dev = values[:, j] - mean
-            if j >= n_min:
-                dev = np.where(counts > j, dev, 0.0)
-            squares += dev * dev
-    else:
-        filled = np.where(np.isnan(values), 0.0, values)
-        mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
-        dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
-        squares = (dev**2).sum(axis=1)
-    var = squares / np.where(counts > 1, counts - 1, 1)
-    std = np.where(counts > 1, np.sqrt(var), np.nan)
-    ordered = np.sort(values, axis=1)  # NaN padding sorts last
-    c = np.maximum(counts, 1)
-    if n_min == width:  # every row full: the middle positions are columns
-        mid = (ordered[:, (width - 1) // 2] + ordered[:, width // 2]) / 2.0
-        median, high = np.where(has, mid, np.nan), ordered[:, width - 1].copy()
-    else:
-        flat = ordered.reshape(-1)
-        start = np.arange(n_rows, dtype=np.int64) * width
-        mid = (flat[start + (c - 1) // 2] + flat[start + c // 2]) / 2.0
-        median = np.where(has, mid, np.nan)
-        high = np.where(has, flat[start + c - 1], np.nan)
-    low = np.where(has, ordered[:, 0], np.nan)
-    stats = {"mean": mean, "std": std, "median": median, "min": low, "max": high}
-    return stats, ordered
 
 
 class SweepData:
@@ -285,7 +201,7 @@ class SweepData:
         """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
         bins = _bins.check_bins(bins, params)
         binned, notes = _bins.bin_columns(df, bins, df.attrs.get("log_scale", ()))
-        row_cfg, (first_row, codes, numeric, levels) = _config_codes(binned, params)
+        row_cfg, (first_row, codes, numeric, levels) = config_codes(binned, params)
         numeric = [bool(num or p in bins) for p, num in zip(params, numeric, strict=True)]
         table = binned.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
         pooled = _bins.pooled_counts(row_cfg, df.loc[:, list(bins)], len(first_row))
@@ -345,7 +261,7 @@ class SweepData:
             if not params:
                 raise ValueError("no parameter columns besides `scores`; pass `params=[...]`.")
         params = v.check_params(df, params, metric=scores, seed=None)
-        row_cfg, (first_row, codes, numeric, levels) = _config_codes(df, params)
+        row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
         if len(first_row) < len(df):
             dup = pd.Series(row_cfg).duplicated(keep=False).to_numpy()
             rows = df.loc[dup, list(params)].head(6)
@@ -354,7 +270,7 @@ class SweepData:
                 f"parameter values:\n{rows.to_string()}\nMerge their lists or use from_runs()."
             )
         cells = df[scores].tolist()
-        flat, lengths = _rectangular(cells)
+        flat, lengths = rectangular(cells)
         if flat is None:
             lists = [v.list_scores(x, scores, k) for k, x in enumerate(cells)]
             lengths = np.array([len(x) for x in lists], dtype=np.int64)
@@ -381,7 +297,7 @@ class SweepData:
         cfg: tuple[np.ndarray, pd.DataFrame, np.ndarray, list[bool], list[list[Any]]] | None = None,
     ) -> _S:
         if cfg is None:
-            row_cfg, (first_row, codes, numeric, levels) = _config_codes(df, params)
+            row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
             table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
         else:  # from_lists: configurations known from its one-row-per-configuration frame
             row_cfg, table, codes, numeric, levels = cfg
@@ -389,8 +305,8 @@ class SweepData:
         finite = ~np.isnan(scores)
         seed_sorted = None
         if seed is not None:
-            seed_code = _seed_codes(df[seed], seed)
-            found = _order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+            seed_code = seed_column_codes(df[seed], seed)
+            found = order_by_config_and_seed(row_cfg, seed_code, n_cfg)
             if found is None:  # duplicates: sort to name them
                 n_seeds = int(seed_code.max(initial=0)) + 1
                 all_slots = row_cfg * n_seeds + seed_code
@@ -429,7 +345,7 @@ class SweepData:
 
         index = pd.RangeIndex(n_cfg, name="config")
         with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
-            row_stats, ordered = _row_stats(values, counts)
+            row_stats, ordered = row_summary(values, counts)
         stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
         # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
         configs = pd.concat(
@@ -623,7 +539,7 @@ class SweepData:
         rng = np.random.default_rng(v.check_random_state(random_state))
         config = self.runs["config"].to_numpy()
         if self.seed is not None:
-            codes = _seed_codes(self.runs[self.seed], self.seed)
+            codes = seed_column_codes(self.runs[self.seed], self.seed)
             n_seeds = int(codes.max(initial=-1)) + 1
             n_out = min(max(round(share * n_seeds), 1), max(n_seeds - 1, 1))
             held = np.zeros(n_seeds, dtype=bool)
@@ -761,99 +677,3 @@ class SweepData:
 
 
 # ---------------------------------------------------------------------- helpers
-def _config_codes(
-    df: pd.DataFrame, params: Sequence[Hashable]
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, list[bool], list[list[Any]]]]:
-    """Config id per row, and per config: first row, value codes (N, P), numeric flags, levels."""
-    cols = []
-    numeric = []
-    levels = []
-    for p in params:
-        c, is_num, lv = _ordered_codes(df[p], p)
-        cols.append(c)
-        numeric.append(is_num)
-        levels.append(lv)
-    # Absent sorts last: shift it above every present code before combining.
-    key = np.zeros(len(df), dtype=np.int64)
-    top = 1  # key < top
-    for c in cols:
-        card = int(c.max(initial=-1)) + 2
-        if top >= (2**62) // card:
-            key = _dense(key)[0]
-            top = int(key.max(initial=0)) + 1
-        key *= card
-        key += np.where(c < 0, card - 1, c) if int(c.min(initial=0)) < 0 else c
-        top *= card
-    row_cfg, first_row = _dense(key)
-    codes = np.empty((len(first_row), len(cols)), dtype=np.int64)
-    for k, c in enumerate(cols):
-        codes[:, k] = c[first_row]
-    return row_cfg, (first_row, codes, numeric, levels)
-
-
-def _dense(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense sorted ranks of ``key`` (non-negative) and the first row holding each rank."""
-    n = len(key)
-    top = int(key.max(initial=-1)) + 1
-    if 0 < top <= 4 * n + 1024:  # keys of a grid: a table over their range, no hash, no sort
-        present = np.zeros(top, dtype=bool)
-        present[key] = True
-        rank = np.cumsum(present, dtype=np.int64)
-        rank -= 1
-        first = np.full(top, n, dtype=np.int64)
-        np.minimum.at(first, key, np.arange(n, dtype=np.int64))  # each key's first row
-        return rank[key], first[present]
-    codes, uniques = pd.factorize(key)
-    n = len(codes)
-    is_new = np.empty(n, dtype=bool)
-    if n:
-        is_new[0] = True
-        np.greater(codes[1:], np.maximum.accumulate(codes)[:-1], out=is_new[1:])
-    first = np.flatnonzero(is_new)  # factorize numbers codes by first appearance
-    order = np.argsort(uniques, kind="stable")
-    rank = np.empty(len(uniques), dtype=np.int64)
-    rank[order] = np.arange(len(uniques), dtype=np.int64)
-    return rank[codes], first[order]
-
-
-def _rectangular(cells: list[Any]) -> tuple[np.ndarray | None, np.ndarray]:
-    """Fast path for from_lists: every cell a list of the same length (one C-level copy)."""
-    try:
-        with np.errstate(all="ignore"):
-            block = np.array(cells, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, np.zeros(0, dtype=np.int64)
-    if block.ndim != 2:
-        return None, np.zeros(0, dtype=np.int64)
-    return block.reshape(-1), np.full(block.shape[0], block.shape[1], dtype=np.int64)
-
-
-def _order_by_config_and_seed(
-    row_cfg: np.ndarray, seed_code: np.ndarray, n_cfg: int
-) -> tuple[np.ndarray, np.ndarray, int] | None:
-    """Rows sorted by (config, seed) without a sort: each pair has its own slot.
-
-    Returns the order, each ordered row's slot ``config * n_seeds + seed`` and ``n_seeds``, or
-    None when two rows share a (configuration, seed) slot.
-    """
-    n_seeds = int(seed_code.max(initial=0)) + 1
-    slots = row_cfg * n_seeds + seed_code
-    size = n_cfg * n_seeds
-    if size > 8 * len(slots) + 1024:  # sparse slots: sorting is cheaper than a big table
-        order = np.argsort(slots, kind="stable")
-        taken = slots[order]
-        return None if bool((taken[1:] == taken[:-1]).any()) else (order, taken, n_seeds)
-    table = np.full(size, -1, dtype=np.int64)
-    table[slots] = np.arange(len(slots), dtype=np.int64)
-    used = np.flatnonzero(table >= 0)
-    if len(used) < len(slots):  # two rows wrote to one slot
-        return None
-    return table[used], used, n_seeds
-
-
-def _seed_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
-    if col.isna().any():
-        rows = np.flatnonzero(col.isna().to_numpy())[:5].tolist()
-        raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")
-    codes, _, _ = _ordered_codes(col, seed)
-    return codes
