@@ -382,3 +382,28 @@ def test_one_notification_per_change_and_per_batch(session: Session) -> None:
     session.unobserve(callback)
     session.target = 0 if session.target != 0 else 1
     assert len(seen) == 5
+
+
+def test_walk_wide_power_columns_are_at_the_online_levels(sweep: Sweep) -> None:
+    # under error_control="walk" the rows are held to LOND's levels, so is their power
+    from statsmodels.stats.power import TTestIndPower
+
+    session = Session(sweep, target=0, test="welch", error_control="walk")
+    comparison = session.comparison
+    levels = session.ledger.levels(comparison.target, comparison.ids, "welch")
+    tested = ~np.isnan(comparison.pvalue)
+    assert tested.any()
+    np.testing.assert_array_equal(comparison.level[tested], levels[tested])
+    per_target = sweep.compare(0, test="welch")
+    assert (comparison.level[tested] < per_target.level[tested]).all()  # LOND is stricter
+    for k in np.flatnonzero(tested):
+        a, b = sweep.scores(int(comparison.ids[k])), sweep.scores(0)
+        sd = np.sqrt(
+            (((a - a.mean()) ** 2).sum() + ((b - b.mean()) ** 2).sum()) / (len(a) + len(b) - 2)
+        )
+        d = TTestIndPower().solve_power(
+            effect_size=None, nobs1=len(a), ratio=len(b) / len(a), alpha=levels[k], power=0.8
+        )
+        assert comparison.mde[k] == pytest.approx(d * sd, rel=1e-4)  # statsmodels stops early
+    frame = session.results
+    np.testing.assert_array_equal(frame.loc[comparison.ids, "level"], comparison.level)

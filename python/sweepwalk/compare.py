@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -46,6 +46,7 @@ from .uncertainty import (
     SEEDS_NEEDED_ROWS,
     default_margin,
     evidence,
+    mde_by_size,
     underpowered,
 )
 
@@ -155,9 +156,32 @@ class Comparison:
     effect_of_interest: float
     n_shared: npt.NDArray[np.int64] | None = None
     notes: tuple[str, ...] = field(default=())
+    #: (sd, n_row, n_target) the power columns were computed from (see :meth:`at_levels`)
+    power_inputs: tuple[Any, Any, Any] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def at_levels(self, levels: npt.ArrayLike) -> Comparison:
+        """Return this comparison with ``level``, ``reachable`` and ``mde`` at other levels.
+
+        Used when another rule decides the rows (the walk-wide online FDR procedure of a
+        :class:`~sweepwalk.ledger.Ledger`): the power columns then describe the level that rule
+        held each test to. Rows with a NaN level keep their own.
+        """
+        new = np.asarray(levels, dtype=np.float64)
+        level = np.where(np.isnan(new), self.level, new)
+        mde = self.mde
+        if self.power_inputs is not None:
+            sd, n_row, n_target = self.power_inputs
+            mde = mde_by_size(self.test, n_row, n_target, sd, np.nan_to_num(level, nan=self.alpha))
+        return replace(
+            self,
+            level=level,
+            reachable=np.asarray(self.min_pvalue < level, dtype=bool),
+            mde=mde,
+            underpowered=underpowered(self.status, mde, self.effect_of_interest),
+        )
 
     def __repr__(self) -> str:
         words, counts = np.unique(self.status.astype(str), return_counts=True)
@@ -533,6 +557,7 @@ def compare(
         effect_of_interest=float(eoi),
         n_shared=n_shared,
         notes=tuple(notes),
+        power_inputs=ev["power_inputs"],
         **columns,
     )
 

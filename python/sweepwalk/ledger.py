@@ -319,6 +319,21 @@ class Ledger:
             "each new test's level depends on the decisions before it"
         )
 
+    def levels(self, target: int, rows: Sequence[int] | np.ndarray, test: str) -> np.ndarray:
+        """Return the level each test of ``target`` against ``rows`` was held to (NaN: none).
+
+        A pair tested before (from either side) keeps the level of its first test, as it keeps
+        its decision. Aligned with ``rows``.
+        """
+        first = {(int(r[1]), int(r[2]), r[3]): float(r[6]) for r in reversed(self._rows)}
+        t = int(target)
+        out = np.full(len(rows), np.nan)
+        for k, row in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
+            level = first.get((t, row, test), first.get((row, t, test)))
+            if level is not None:
+                out[k] = level
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """Every test made so far, in order.
 

@@ -434,6 +434,8 @@ class Session:
             ids = np.asarray(comparison.ids, dtype=np.int64)
             walk_wide = self._error_control == "walk"
             statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
+            if walk_wide:  # the power columns at the levels the online procedure used
+                comparison = comparison.at_levels(ledger.levels(comparison.target, ids, self._test))
             self._shown, self._frame = (comparison, statuses), None
         return self._shown
 

@@ -35,7 +35,7 @@ from .stats import (
 if TYPE_CHECKING:
     from .data import SweepData
 
-__all__ = ["EVIDENCE_COLUMNS", "default_margin", "evidence", "row_levels"]
+__all__ = ["EVIDENCE_COLUMNS", "default_margin", "evidence", "mde_by_size", "row_levels"]
 
 #: power the minimal detectable difference and seeds_needed are computed for
 POWER = 0.8
@@ -225,13 +225,14 @@ def evidence(
     )
     out["reachable"] = reachable(out["min_pvalue"], np.where(np.isnan(level), alpha, level))
     used = np.nan_to_num(level, nan=alpha)
-    out["mde"] = _mde_by_size(test, n_row, n_target, sd, used)
+    out["mde"] = mde_by_size(test, n_row, n_target, sd, used)
+    out["power_inputs"] = (sd, n_row, n_target)
     out["seeds_needed"] = _seeds_needed_by_rank(test, effect_of_interest, sd, used, pvalue)
     out["estimand"] = ESTIMANDS[test]
     return out
 
 
-def _mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> Any:
+def mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> Any:
     """``stats.mde`` per row, solved once per distinct (sizes, level): it is linear in ``sd``."""
     n1 = np.asarray(n_row, dtype=np.float64)
     n2 = np.broadcast_to(np.asarray(n_target, dtype=np.float64), n1.shape)
