@@ -67,6 +67,14 @@ export class ResultsGate {
   }
 }
 
+/**
+ * A performance mark on the click path (`sweepwalk:target-sent`, `sweepwalk:results-received`,
+ * `sweepwalk:results-painted`): benchmarks/bench_click.py breaks a click's time down with them.
+ */
+function mark(name: string): void {
+  globalThis.performance?.mark?.(`sweepwalk:${name}`);
+}
+
 const WATCHED: Array<keyof WidgetTraits> = [
   "target",
   "test",
@@ -145,6 +153,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       if (config !== model.get("target")) {
         model.set("target", config);
         model.save_changes();
+        mark("target-sent");
       }
       refresh();
     },
@@ -307,7 +316,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       gate.reset();
       detail.clear();
     }
-    gate.update(model, sweep);
+    const fresh = gate.update(model, sweep);
     const results = gate.accepted;
 
     const err = model.get("_error") ?? "";
@@ -394,14 +403,18 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       importance.update(sweep, results, imp);
       importanceMemo = { sweep, results, ...imp };
     }
+    if (fresh) mark("results-painted");
   }
 
+  const onResults = (): void => mark("results-received");
+  model.on("change:_results", onResults);
   for (const name of WATCHED) model.on(`change:${name}`, refresh);
   paint();
 
   return () => {
     disposed = true;
     for (const name of WATCHED) model.off(`change:${name}`, refresh);
+    model.off("change:_results", onResults);
     root.removeEventListener("keydown", onKeyDown);
     requester.dispose();
     grid.dispose();

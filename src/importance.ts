@@ -1,15 +1,18 @@
 // "Which parameters matter?": a collapsible panel with two parts.
 // - The whole sweep: `sweep.importance(...)` computed in the kernel on request (the
 //   `importance` message; lazily when the panel is first opened, or with its button), drawn as
-//   one bar per parameter (share of significant neighbour pairs) with the engine's verdict. A
-//   progress bar appears when the work takes longer than a second (`_progress` trait).
+//   one bar per parameter (share of significant neighbour pairs) with the engine's verdict. The
+//   kernel runs it in a worker thread: a job bar (jobs.ts) shows its progress messages once it
+//   has taken longer than a second, with a Cancel button; clicks go on meanwhile. A
+//   `w.importance()` run from Python shows its `_progress` trait in the same bar.
 // - Around the target: the same per parameter for the target's neighbours, from the results
 //   shown (see insights.ts `neighbourSummary`).
 
 import { formatEffect, formatNum } from "./format";
 import { neighbourSummary, type ParamSummary } from "./insights";
 import type { Results, Sweep } from "./model";
-import { LatestOnly, type Requester } from "./requests";
+import { JobBar } from "./jobs";
+import { CancelledError, LatestOnly, type Requester } from "./requests";
 
 export interface ImportanceSettings {
   test: string;
@@ -130,7 +133,7 @@ export class ImportancePanel {
   private readonly body: HTMLElement;
   private readonly run: HTMLButtonElement;
   private readonly margin: HTMLInputElement;
-  private readonly progress: HTMLProgressElement;
+  private readonly job: JobBar;
   private readonly note: HTMLElement;
   private readonly bars: HTMLElement;
   private readonly local: HTMLElement;
@@ -138,7 +141,8 @@ export class ImportancePanel {
   private state: ImportanceState = { test: "", alpha: NaN, neighbors: "" };
   private shownKey = "";
   private pending = false;
-  private slowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A `w.importance()` run from Python shows its `_progress` in the bar. */
+  private fromPython = false;
   /** The margin of the last whole-sweep table (the engine's default when none was typed). */
   private usedMargin: number | null = null;
   private lastLocal: { sweep: Sweep; results: Results | null } | null = null;
@@ -176,11 +180,7 @@ export class ImportancePanel {
     mspan.className = "sw-control-label";
     mspan.textContent = "margin ±";
     mlabel.append(mspan, this.margin);
-    this.progress = doc.createElement("progress");
-    this.progress.className = "sw-importance-progress";
-    this.progress.dataset.testid = "sw-importance-progress";
-    this.progress.max = 1;
-    this.progress.hidden = true;
+    this.job = new JobBar(doc, requester, "importance");
     this.marginNote = doc.createElement("span");
     this.marginNote.className = "sw-importance-margin-used";
     this.marginNote.dataset.testid = "sw-importance-margin-used";
@@ -189,7 +189,7 @@ export class ImportancePanel {
       this.updateStale();
       if (this.lastLocal) this.drawLocal(neighbourSummary(this.lastLocal.sweep, this.lastLocal.results, this.localMargin()));
     });
-    bar.append(this.run, mlabel, this.marginNote, this.progress);
+    bar.append(this.run, mlabel, this.marginNote, this.job.el);
 
     this.note = doc.createElement("div");
     this.note.className = "sw-importance-note";
@@ -225,16 +225,30 @@ export class ImportancePanel {
     const margin = this.marginValue();
     const key = importanceKey(this.state, margin);
     this.setPending(true);
+    this.note.classList.remove("sw-detail-error");
     this.note.textContent = "computing…";
+    this.job.start(true, this.slowMs);
     try {
-      const reply = await this.requester.request<ImportanceReply>("importance", { margin });
+      const reply = await this.requester.request<ImportanceReply>("importance", { margin }, {
+        onProgress: (p) => {
+          if (this.latest.isCurrent(token)) this.job.progress(p);
+        },
+      });
       if (!this.latest.isCurrent(token)) return;
+      this.job.finish("done");
       this.shownKey = key;
       this.draw(reply.msg);
     } catch (err) {
       if (!this.latest.isCurrent(token)) return;
-      this.note.textContent = `could not compute: ${(err as Error).message}`;
-      this.note.classList.add("sw-detail-error");
+      const message = (err as Error).message;
+      if (err instanceof CancelledError) {
+        this.job.finish("cancelled", message);
+        this.note.textContent = this.shownKey ? "cancelled: the table below is the previous one" : "cancelled: nothing computed";
+      } else {
+        this.job.finish("error", `failed: ${message}`);
+        this.note.textContent = `could not compute: ${message}`;
+        this.note.classList.add("sw-detail-error");
+      }
     } finally {
       if (this.latest.isCurrent(token)) this.setPending(false);
     }
@@ -244,17 +258,19 @@ export class ImportancePanel {
     this.pending = on;
     this.run.disabled = on;
     this.el.setAttribute("aria-busy", String(on));
-    if (this.slowTimer !== undefined) clearTimeout(this.slowTimer);
-    this.slowTimer = undefined;
-    this.progress.hidden = true;
-    // a progress bar only for work that takes longer than a second
-    if (on) this.slowTimer = setTimeout(() => (this.progress.hidden = !this.pending), this.slowMs);
   }
 
-  /** The kernel's `_progress` (fraction of pairs done; -1 when idle). */
+  /** The kernel's `_progress` (fraction of pairs done by `w.importance()`; -1 when idle). */
   setProgress(value: number): void {
-    if (value >= 0 && value <= 1) this.progress.value = value;
-    else this.progress.removeAttribute("value");
+    if (this.pending) return; // the request's own job bar
+    if (value >= 0 && value <= 1) {
+      if (!this.fromPython) this.job.start(false);
+      this.fromPython = true;
+      this.job.progress({ fraction: value, eta: null });
+    } else if (this.fromPython) {
+      this.fromPython = false;
+      this.job.finish("done");
+    }
   }
 
   private draw(reply: ImportanceReply): void {
@@ -357,7 +373,7 @@ export class ImportancePanel {
   }
 
   dispose(): void {
-    if (this.slowTimer !== undefined) clearTimeout(this.slowTimer);
+    this.job.dispose();
     this.latest.cancel();
   }
 }

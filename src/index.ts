@@ -2,6 +2,8 @@
 // JupyterLab, Notebook 7 and VS Code; `render` returns its cleanup function.
 
 import "./styles.css";
+import "./grid.css";
+import "./insights.css";
 import "./panels.css";
 import { mountApp } from "./app";
 import type { AnyModel } from "./model";

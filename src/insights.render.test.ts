@@ -243,18 +243,69 @@ describe("importance panel", () => {
     ]);
   });
 
-  it("shows a progress bar only when the work takes longer than a second", async () => {
+  it("shows the job's progress messages with Cancel once it has run a second", async () => {
     vi.useFakeTimers();
     const { model, q } = mount();
     q('[data-testid="sw-importance-run"]').click();
-    const progress = q<HTMLProgressElement>('[data-testid="sw-importance-progress"]');
-    expect(progress.hidden).toBe(true);
-    model.kernelSet({ _progress: 0.4 });
+    const job = q('[data-testid="sw-job"]');
+    const bar = q<HTMLProgressElement>('[data-testid="sw-job-progress"]');
+    const req = model.sent.find((m) => m.kind === "importance")!;
+    expect(job.dataset.state).toBe("running");
+    expect(job.hidden).toBe(true); // a quick job never flashes a bar
+    model.emit("msg:custom", { kind: "progress", id: req.id, job: "importance", fraction: 0.4, seconds: 2, eta: 3 }, []);
     await vi.advanceTimersByTimeAsync(1100);
-    expect(progress.hidden).toBe(false);
-    expect(progress.value).toBeCloseTo(0.4);
+    expect(job.hidden).toBe(false);
+    expect(bar.value).toBeCloseTo(0.4);
+    expect(q('[data-testid="sw-job-status"]').textContent).toBe("40% · about 3 s left");
+    expect(q<HTMLButtonElement>('[data-testid="sw-job-cancel"]').hidden).toBe(false);
     reply(model, "importance", body);
     await vi.advanceTimersByTimeAsync(10);
-    expect(progress.hidden).toBe(true);
+    expect(job.dataset.state).toBe("done");
+    expect(job.hidden).toBe(true);
+    expect(q('[data-testid="sw-importance"]').querySelectorAll(".sw-imp-row").length).toBe(2);
+  });
+
+  it("Cancel sends a cancel message; the cancelled reply is shown, not an error", async () => {
+    const { model, q } = mount();
+    q('[data-testid="sw-importance-run"]').click();
+    const req = model.sent.find((m) => m.kind === "importance")!;
+    const cancel = q<HTMLButtonElement>('[data-testid="sw-job-cancel"]');
+    cancel.click();
+    const asked = model.sent.find((m) => m.kind === "cancel")!;
+    expect(asked).toMatchObject({ kind: "cancel", job: "importance" });
+    expect(cancel.disabled).toBe(true);
+    model.emit("msg:custom", { kind: "cancel-response", id: asked.id, job: "importance", cancelled: true }, []);
+    model.emit("msg:custom", { kind: "cancelled", id: req.id, job: "importance", message: "cancelled from the widget" }, []);
+    await tick();
+    const job = q('[data-testid="sw-job"]');
+    expect(job.dataset.state).toBe("cancelled");
+    expect(job.hidden).toBe(false);
+    expect(q('[data-testid="sw-job-status"]').textContent).toContain("cancelled");
+    expect(q(".sw-importance-note").classList.contains("sw-detail-error")).toBe(false);
+    expect(q<HTMLButtonElement>('[data-testid="sw-importance-run"]').disabled).toBe(false);
+  });
+
+  it("an error of the job is visible", async () => {
+    const { model, q } = mount();
+    q('[data-testid="sw-importance-run"]').click();
+    const req = model.sent.find((m) => m.kind === "importance")!;
+    model.emit("msg:custom", { kind: "error", id: req.id, message: "MemoryError: too many pairs" }, []);
+    await tick();
+    expect(q('[data-testid="sw-job"]').dataset.state).toBe("error");
+    expect(q('[data-testid="sw-job-status"]').textContent).toContain("MemoryError: too many pairs");
+    expect(q(".sw-importance-note").textContent).toContain("MemoryError: too many pairs");
+  });
+
+  it("a w.importance() run from Python shows its _progress, without Cancel", async () => {
+    const { model, q } = mount();
+    model.kernelSet({ _progress: 0.25 });
+    await tick();
+    const job = q('[data-testid="sw-job"]');
+    expect(job.dataset.state).toBe("running");
+    expect(q<HTMLProgressElement>('[data-testid="sw-job-progress"]').value).toBeCloseTo(0.25);
+    expect(q<HTMLButtonElement>('[data-testid="sw-job-cancel"]').hidden).toBe(true);
+    model.kernelSet({ _progress: -1 });
+    await tick();
+    expect(job.dataset.state).toBe("done");
   });
 });

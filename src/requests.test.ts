@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { LatestOnly, Requester } from "./requests";
+import { CancelledError, LatestOnly, Requester, type JobProgress } from "./requests";
 import { ResultsGate } from "./app";
 import { decodeSweep } from "./model";
 import { dv, FakeModel, makeResults, makeSweep } from "./testutil";
@@ -30,6 +30,27 @@ describe("Requester", () => {
     expect(req.size).toBe(1);
     model.emit("msg:custom", { kind: "error", id, message: "KeyError: config" }, []);
     await expect(p).rejects.toThrow("KeyError: config");
+  });
+  it("passes a job's progress on, restarts its timeout, and rejects a cancelled job", async () => {
+    vi.useFakeTimers();
+    try {
+      const model = new FakeModel();
+      const req = new Requester(model, 1000);
+      const seen: JobProgress[] = [];
+      const p = req.request("importance", {}, { onProgress: (x) => seen.push(x) });
+      const id = model.sent[0].id;
+      vi.advanceTimersByTime(900);
+      model.emit("msg:custom", { kind: "progress", id, job: "importance", fraction: 0.5, seconds: 1, eta: null }, []);
+      vi.advanceTimersByTime(900); // 1.8 s after the request, 0.9 s after its last progress
+      expect(req.size).toBe(1);
+      expect(seen).toEqual([{ job: "importance", fraction: 0.5, seconds: 1, eta: null }]);
+      model.emit("msg:custom", { kind: "cancelled", id, job: "importance", message: "cancelled from the widget" }, []);
+      const err = await p.catch((e) => e);
+      expect(err).toBeInstanceOf(CancelledError);
+      expect(err.message).toBe("cancelled from the widget");
+    } finally {
+      vi.useRealTimers();
+    }
   });
   it("times out and cleans up on dispose", async () => {
     vi.useFakeTimers();

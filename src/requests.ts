@@ -3,6 +3,9 @@
 // Shape (docs/widget-protocol.md): `{kind, id, ...}` is answered by
 // `{kind: "<kind>-response", id, ...}` (+ buffers) or `{kind: "error", id, message}`.
 // Every view of a model sees every reply, so ids carry a per-view random prefix.
+// A long request (a job, run in a kernel worker thread) also gets
+// `{kind: "progress", id, job, fraction, seconds, eta}` messages before its reply, and may end
+// with `{kind: "cancelled", id, job, message}` (rejected with a `CancelledError`).
 
 import type { AnyModel } from "./model";
 
@@ -11,11 +14,30 @@ export interface Reply<T = Record<string, unknown>> {
   buffers: DataView[];
 }
 
+/** A job's progress message (docs/widget-protocol.md). */
+export interface JobProgress {
+  job: string;
+  fraction: number;
+  seconds: number;
+  /** Seconds left at the rate so far; null before any work is done. */
+  eta: number | null;
+}
+
+/** The request was cancelled in the kernel (from the widget, or by a newer request). */
+export class CancelledError extends Error {
+  readonly cancelled = true;
+}
+
+export interface RequestOptions {
+  onProgress?: (p: JobProgress) => void;
+}
+
 interface Pending {
   kind: string;
   resolve: (r: Reply<any>) => void;
   reject: (e: Error) => void;
   timer: ReturnType<typeof setTimeout> | undefined;
+  onProgress?: (p: JobProgress) => void;
 }
 
 export class Requester {
@@ -27,15 +49,19 @@ export class Requester {
     model.on("msg:custom", this.onMessage);
   }
 
-  request<T = Record<string, unknown>>(kind: string, payload: Record<string, unknown>): Promise<Reply<T>> {
+  request<T = Record<string, unknown>>(kind: string, payload: Record<string, unknown>, options: RequestOptions = {}): Promise<Reply<T>> {
     const id = `${this.prefix}-${++this.counter}`;
     return new Promise<Reply<T>>((resolve, reject) => {
-      const timer = this.timeoutMs > 0
-        ? setTimeout(() => this.settle(id, undefined, new Error(`${kind} request timed out`)), this.timeoutMs)
-        : undefined;
-      this.pending.set(id, { kind, resolve, reject, timer });
+      this.pending.set(id, { kind, resolve, reject, timer: this.arm(id, kind), onProgress: options.onProgress });
       this.model.send({ ...payload, kind, id });
     });
+  }
+
+  /** Start (or restart) the timeout of request `id`: silence for `timeoutMs` fails it. */
+  private arm(id: string, kind: string): ReturnType<typeof setTimeout> | undefined {
+    return this.timeoutMs > 0
+      ? setTimeout(() => this.settle(id, undefined, new Error(`${kind} request timed out`)), this.timeoutMs)
+      : undefined;
   }
 
   /** Number of requests still waiting for a reply. */
@@ -53,6 +79,20 @@ export class Requester {
       this.settle(m.id, { msg: m as Reply["msg"], buffers: buffers ?? [] });
     } else if (m.kind === "error") {
       this.settle(m.id, undefined, new Error(String(m.message ?? "error in the kernel")));
+    } else if (m.kind === "cancelled") {
+      this.settle(m.id, undefined, new CancelledError(String(m.message ?? "cancelled")));
+    } else if (m.kind === "progress") {
+      // a job that reports is alive: its timeout starts again
+      if (p.timer !== undefined) clearTimeout(p.timer);
+      p.timer = this.arm(m.id, p.kind);
+      const g = m as { job?: unknown; fraction?: unknown; seconds?: unknown; eta?: unknown };
+      const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : NaN);
+      p.onProgress?.({
+        job: String(g.job ?? p.kind),
+        fraction: num(g.fraction),
+        seconds: num(g.seconds),
+        eta: typeof g.eta === "number" && Number.isFinite(g.eta) ? g.eta : null,
+      });
     }
   };
 

@@ -370,7 +370,9 @@ def test_detail_request_reply(widget: SweepWidget, monkeypatch: pytest.MonkeyPat
     assert sent[2][0] == {
         "kind": "error",
         "id": 19,
-        "message": "unknown message kind 'explode'; allowed: ['detail', 'importance', 'walk']",
+        "message": (
+            "unknown message kind 'explode'; allowed: ['detail', 'importance', 'walk', 'cancel']"
+        ),
     }
 
 

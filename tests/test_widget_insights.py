@@ -185,7 +185,9 @@ def test_importance_reply_equals_sweep_importance(
     progress: list[float] = []
     widget.observe(lambda c: progress.append(c["new"]), names="_progress")
     widget._handle_custom_msg({"kind": "importance", "id": "a1", "margin": 0.01}, [])
-    (reply,) = sent
+    assert widget._jobs.wait("importance", timeout=60)
+    *running, reply = sent
+    assert {m["kind"] for m in running} == {"progress"} and running[-1]["fraction"] == 1.0
     assert reply["kind"] == "importance-response" and reply["id"] == "a1"
     want = widget.sweep.importance(
         test=widget.test, alpha=widget.alpha, neighbors=widget.neighbors, margin=0.01
@@ -199,8 +201,16 @@ def test_importance_reply_equals_sweep_importance(
         np.array(reply["share_significant"], dtype=float), want["share_significant"].to_numpy()
     )
     assert reply["settings"]["correction"] == "fdr_bh" and reply["settings"]["margin"] == 0.01
-    assert progress[0] == 0.0 and progress[-1] == -1.0 and 1.0 in progress
+    assert progress == []  # the request's progress are messages: a worker thread writes no trait
     assert widget._progress == -1.0
+
+
+def test_python_importance_reports_progress_in_its_trait(widget: SweepWidget) -> None:
+    progress: list[float] = []
+    widget.observe(lambda c: progress.append(c["new"]), names="_progress")
+    frame = widget.importance(margin=0.01)
+    assert progress[0] == 0.0 and progress[-1] == -1.0 and 1.0 in progress
+    assert frame.attrs["seconds"] >= 0
 
 
 def test_importance_errors_are_replies(

@@ -27,6 +27,7 @@ from ._serialization import (
     sweep_payload,
     walk_payload,
 )
+from ._widget_jobs import RequestJobs, sends_from_threads
 from .session import Session, as_sweep, default_target
 from .sweep import Sweep
 
@@ -48,6 +49,8 @@ USER_STATE = (*PUBLIC, "selected", "path")
 _STATIC_ROWS = 200
 #: seconds between two progress updates sent to the frontend (each one is a comm message)
 _PROGRESS_EVERY = 0.1
+#: requests whose work runs as a job (worker thread, progress, cancel): see _widget_jobs
+JOBS = ("importance",)
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _BUNDLE = _STATIC / "widget.js"
@@ -174,6 +177,8 @@ class SweepWidget(anywidget.AnyWidget):
         self._pushing = False
         self._embedding = False
         self._shown: tuple[Any, ...] = ()
+        # a job's messages go through self.send (read at each send) from its worker thread
+        self._jobs = RequestJobs(lambda m: self.send(m), lambda: sends_from_threads(self.comm))
         s = self.session
         super().__init__(
             **{name: getattr(s, name) for name in PUBLIC},
@@ -287,6 +292,7 @@ class SweepWidget(anywidget.AnyWidget):
         msg_id = msg.get("id")
         if not (msg_id is None or isinstance(msg_id, (str, int))) or isinstance(msg_id, bool):
             msg_id = repr(msg_id)  # the reply stays valid JSON whatever the request held
+        msg = {**msg, "id": msg_id}
         kind = msg.get("kind")
         handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is None:
@@ -294,7 +300,7 @@ class SweepWidget(anywidget.AnyWidget):
             self.send({"kind": "error", "id": msg_id, "message": message})
             return
         try:
-            body, out = handler(self, msg)
+            reply = handler(self, msg)
         except Exception as exc:
             expected = isinstance(exc, (TypeError, ValueError, KeyError))
             if not expected:
@@ -302,6 +308,9 @@ class SweepWidget(anywidget.AnyWidget):
             message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
             self.send({"kind": "error", "id": msg_id, "message": message})
             return
+        if reply is None:  # a job: it replies when it ends (see _widget_jobs)
+            return
+        body, out = reply
         self.send({"kind": f"{kind}-response", "id": msg_id, **body}, buffers=out)
 
     def _reply_detail(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
@@ -310,11 +319,19 @@ class SweepWidget(anywidget.AnyWidget):
         scores = [self.sweep.scores(i).astype("<f8").tobytes() for i in (target, config)]
         return {"config": config, "target": target}, scores
 
-    def _reply_importance(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
-        frame = self.importance(
+    def _reply_importance(self, msg: dict[str, Any]) -> None:
+        # settings and arguments are read (and checked) now; the pairs are tested in a worker
+        # thread, which sends progress and then the reply (or "cancelled", or an error)
+        job = self.session.importance_job(
             margin=msg.get("margin"), correction=msg.get("correction", "fdr_bh")
         )
-        return importance_reply(frame, frame.attrs.get("seconds", 0.0)), None
+        self._jobs.start("importance", msg["id"], job, importance_reply)
+
+    def _reply_cancel(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
+        job = msg.get("job", "importance")
+        if job not in JOBS:
+            raise ValueError(f"`job` must be one of {list(JOBS)}, got {job!r}.")
+        return {"job": job, "cancelled": self._jobs.cancel(job)}, None
 
     def _reply_walk(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
         self.walk(msg.get("start"))  # the walk arrives with the state message, before this
@@ -404,10 +421,13 @@ class SweepWidget(anywidget.AnyWidget):
         return data, metadata
 
 
-_HANDLERS: dict[str, Callable[[SweepWidget, dict[str, Any]], tuple[dict[str, Any], Any]]] = {
+#: a handler returns the reply's body and buffers, or None when a job replies later
+_Handler = Callable[[SweepWidget, dict[str, Any]], tuple[dict[str, Any], Any] | None]
+_HANDLERS: dict[str, _Handler] = {
     "detail": SweepWidget._reply_detail,
     "importance": SweepWidget._reply_importance,
     "walk": SweepWidget._reply_walk,
+    "cancel": SweepWidget._reply_cancel,
 }
 
 

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import _jobs
 from . import _validation as v
 from ._html import render_html
-from ._vocab import SIGNIFICANT_STATUSES, is_underpowered
+from ._session_jobs import SessionJobs
+from ._session_ledger import LEDGER_METHOD, LedgerKeeper, apply_statuses
 from .ledger import Ledger
 from .sweep import Sweep
 
@@ -37,8 +36,6 @@ __all__ = [
     "default_target",
 ]
 
-#: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.ledger.Ledger`)
-LEDGER_METHOD = "lond"
 #: the settings that describe a comparison, in the order they are shown
 SETTINGS = ("test", "correction", "alpha", "against", "neighbors", "error_control")
 
@@ -105,70 +102,7 @@ def as_sweep(
     )
 
 
-class LedgerKeeper:
-    """One :class:`Ledger` per (rule, alpha, test), fresh when any of them changes.
-
-    A walk-wide guarantee holds for the tests decided under one rule from the first one on, so
-    the tests of an earlier rule, alpha or test cannot be carried over. :attr:`reason` says why
-    the current ledger started; :attr:`generation` counts the ledgers started.
-    """
-
-    def __init__(self) -> None:
-        self.ledger: Ledger | None = None
-        self.settings: tuple[str, float, str] | None = None
-        self.generation = 0
-        self.reason = ""
-
-    def ensure(self, error_control: str, alpha: float, test: str) -> Ledger:
-        """Return the ledger for these settings, starting a fresh one when they changed."""
-        settings = (str(error_control), float(alpha), str(test))
-        if self.ledger is not None and settings == self.settings:
-            return self.ledger
-        if self.ledger is not None and self.settings is not None:
-            changed = [
-                f"{name} {old!r} → {new!r}"
-                for name, old, new in zip(
-                    ("rule", "alpha", "test"), self.settings, settings, strict=True
-                )
-                if old != new
-            ]
-            self.reason = (
-                f"{', '.join(changed)}: a fresh ledger started "
-                f"(the previous one had {len(self.ledger)} tests)"
-            )
-        self.ledger = Ledger(
-            v.check_error_control(settings[0]), method=LEDGER_METHOD, alpha=settings[1]
-        )
-        self.settings = settings
-        self.generation += 1
-        return self.ledger
-
-
-def apply_statuses(frame: pd.DataFrame, ids: np.ndarray, words: np.ndarray) -> None:
-    """Write the statuses of the rule in force into a ``Comparison.to_frame()``, in place.
-
-    ``words`` is aligned with ``ids``; ``significant`` and ``underpowered`` follow them.
-    """
-    ids = np.asarray(ids, dtype=np.int64)
-    status = frame["status"].astype(object)
-    status.loc[ids] = words
-    frame["status"] = status.astype(frame["status"].dtype)
-    if "significant" in frame.columns:
-        significant = frame["significant"].astype(object)
-        significant.loc[ids] = np.isin(words, SIGNIFICANT_STATUSES)
-        frame["significant"] = significant.astype(frame["significant"].dtype)
-    if "underpowered" in frame.columns and "mde" in frame.columns:
-        flags = is_underpowered(
-            words,
-            frame.loc[ids, "mde"].to_numpy(dtype=np.float64),
-            frame.attrs.get("effect_of_interest", np.nan),
-        )
-        underpowered = frame["underpowered"].astype(object)
-        underpowered.loc[ids] = flags
-        frame["underpowered"] = underpowered.astype(frame["underpowered"].dtype)
-
-
-class Session:
+class Session(SessionJobs):
     """Walk a sweep from target to target, as the widget does, without a browser.
 
     Scores are one float per seed per configuration. Setting :attr:`target` is a move: it
@@ -541,55 +475,6 @@ class Session:
     def walk_rule(self) -> str:
         """The ``error_control`` the last walk was decided under."""
         return self._walk_rule
-
-    def importance(
-        self,
-        *,
-        margin: float | None = None,
-        correction: str = "fdr_bh",
-        progress: Callable[[float], None] | None = None,
-        cancel: Any = None,
-        executor: Executor | None = None,
-    ) -> pd.DataFrame:
-        """Which parameters matter over the whole sweep, with the session's test and alpha.
-
-        ``sweep.importance(test, correction, alpha, neighbors, margin, random_state)``;
-        ``progress``, ``cancel`` and ``executor`` as there.
-        """
-        return self._sweep.importance(
-            test=self._test,
-            correction=v.check_correction(correction),
-            alpha=self._alpha,
-            neighbors=self._neighbors,
-            margin=v.check_positive(margin, "margin"),
-            random_state=self._random_state,
-            progress=progress,
-            cancel=cancel,
-            executor=executor,
-        )
-
-    def importance_in_background(
-        self,
-        *,
-        margin: float | None = None,
-        correction: str = "fdr_bh",
-        progress: Callable[[float], None] | None = None,
-        executor: Executor | None = None,
-    ) -> _jobs.BackgroundJob:
-        """Start :meth:`importance` in a worker thread and return at once.
-
-        The session stays free meanwhile (a click is answered while the pairs are tested:
-        the job reads the sweep, which never changes, and the settings as they were when it
-        started). ``job.cancel()`` stops it between two batches; ``job.result()`` waits for
-        the frame (or raises :class:`sweepwalk.Cancelled`).
-        """
-        margin = v.check_positive(margin, "margin")  # bad arguments fail here, not in the thread
-        correction = v.check_correction(correction)
-        return _jobs.start_in_thread(
-            self._sweep.importance, test=self._test, correction=correction, alpha=self._alpha,
-            neighbors=self._neighbors, margin=margin, random_state=self._random_state,
-            progress=progress, executor=executor,
-        )  # fmt: skip
 
     # -- selection ---------------------------------------------------------------------------
     @property

@@ -7,12 +7,20 @@
  * target (i.e. the new results are painted), plus the next animation frame. The expected
  * statuses are computed in the kernel before the click (outside the timing). Median of CLICKS
  * clicks after one warm-up click.
+ *
+ * The breakdown (medians): the frontend's performance marks (src/app.ts `mark`) split a click
+ * into click -> message sent, sent -> `_results` received (kernel + transport), received ->
+ * painted (the frontend's work), painted -> next frame (style, layout, paint). The kernel's
+ * share is timed in the kernel itself on the same sweep and targets (a separate Session, so
+ * the widget is untouched): compute (`compare` + ledger) and serialisation (payload, buffers,
+ * JSON); transport is what remains of sent -> received.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../helpers/servers';
 import {
+  kernelExec,
   kernelJson,
   labUrl,
   openNotebook,
@@ -50,6 +58,30 @@ const EXPECTED = (c: number) => `{str(int(i)): str(s) for i, s in w.sweep.compar
   ${c}, test=w.test, correction=w.correction, alpha=w.alpha, against=w.against,
   neighbors=w.neighbors).to_frame()["status"].items()}`;
 
+/** Python: compute and serialisation times (ms) of target changes to `targets`. */
+const KERNEL_TIMING = (targets: number[]) => `import json as _json, time as _time
+from ipywidgets.widgets.widget import _remove_buffers as _rb
+from sweepwalk import Session as _S
+from sweepwalk._serialization import ledger_payload as _lp, results_payload as _pp
+_s = _S(w.sweep, target=w.target, **{k: getattr(w, k) for k in ("test", "correction", "alpha", "against", "neighbors", "error_control")})
+_comp, _ser = [], []
+for _c in ${JSON.stringify(targets)} * 2:
+    _t0 = _time.perf_counter()
+    _s.target = _c
+    _cmp, _st = _s.comparison, _s.statuses
+    _t1 = _time.perf_counter()
+    _p = _pp(_cmp, _s.sweep.params, state={**_s.settings, "history": _s.history, "cursor": _s.cursor}, status=_st)
+    _state, _paths, _bufs = _rb({"_results": _p, "_ledger": _lp(_s.ledger, _s.ledger_test, _s.ledger_generation, _s.ledger_reason), "_history_index": _s.cursor})
+    _json.dumps({"method": "update", "state": _state, "buffer_paths": _paths})
+    _t2 = _time.perf_counter()
+    _comp.append((_t1 - _t0) * 1e3); _ser.append((_t2 - _t1) * 1e3)
+print(_json.dumps({"compute": sorted(_comp)[len(_comp) // 2], "serialise": sorted(_ser)[len(_ser) // 2]}))`;
+
+const med = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
 /** median_ms: click -> new results painted; target_median_ms: click -> row marked target. */
 const results: {
   configs: number;
@@ -59,6 +91,7 @@ const results: {
   min_ms: number;
   max_ms: number;
   target_median_ms: number;
+  breakdown_ms: Record<string, number>;
 }[] = [];
 
 test.afterEach(async () => {
@@ -75,6 +108,12 @@ test.afterAll(() => {
       `${String(r.configs).padStart(7)}  ${String(r.seeds).padStart(5)}  ${r.median_ms.toFixed(1).padStart(6)}  ${r.min_ms.toFixed(1).padStart(6)}  ${r.max_ms.toFixed(1).padStart(6)}  (${r.target_median_ms.toFixed(1)})`,
     );
   }
+  console.log('\nbreakdown (medians, ms): click->sent | kernel compute | serialise | transport | frontend | frame');
+  for (const r of results) {
+    const b = r.breakdown_ms;
+    const cells = ['click_to_sent', 'kernel_compute', 'kernel_serialise', 'transport', 'frontend', 'frame'].map((k) => (b[k] ?? NaN).toFixed(1).padStart(6));
+    console.log(`${String(r.configs).padStart(7)}  ${cells.join('  ')}`);
+  }
 });
 
 for (const n of SIZES) {
@@ -90,6 +129,8 @@ for (const n of SIZES) {
 
     const times: number[] = [];
     const targetTimes: number[] = [];
+    const parts: Record<string, number[]> = { click_to_sent: [], sent_to_received: [], frontend: [], frame: [] };
+    const clicked: number[] = [];
     for (let i = 0; i <= CLICKS; i++) {
       // Wait for the previous repaint to settle, pick a neighbour, compute what it should show.
       const candidates = await rowsWithStatus(page, COMPARED);
@@ -98,7 +139,8 @@ for (const n of SIZES) {
       await page.evaluate(
         ({ sel, config, want }) => {
           const w = window as any;
-          w.__swBench = new Promise<[number, number]>((resolve) => {
+          performance.clearMarks();
+          w.__swBench = new Promise<[number, number, Record<string, number>]>((resolve) => {
             let t0 = 0;
             let tTarget = 0; // the clicked row first shows data-status="target"
             const root = document.querySelector('.sweepwalk') as HTMLElement;
@@ -109,11 +151,16 @@ for (const n of SIZES) {
               if (tTarget === 0) tTarget = performance.now() - t0;
               return rows.every((r) => r.dataset.status === (want[r.dataset.config!] ?? 'out'));
             };
+            const at = (name: string) => {
+              const e = performance.getEntriesByName(`sweepwalk:${name}`);
+              return e.length ? e[e.length - 1].startTime - t0 : NaN;
+            };
             const observer = new MutationObserver(() => {
               if (t0 === 0 || !done()) return;
               observer.disconnect();
+              const marks = { sent: at('target-sent'), received: at('results-received'), painted: at('results-painted') };
               requestAnimationFrame(() =>
-                setTimeout(() => resolve([performance.now() - t0, tTarget]), 0),
+                setTimeout(() => resolve([performance.now() - t0, tTarget, marks]), 0),
               );
             });
             root.addEventListener('click', () => (t0 = performance.now()), { capture: true, once: true });
@@ -125,18 +172,32 @@ for (const n of SIZES) {
       const r = row(page, next);
       const box = await r.boundingBox();
       await r.click({ position: { x: Math.min((box?.width ?? 600) / 3, 260), y: 8 } });
-      const [ms, msTarget] = await page.evaluate(
-        () => (window as any).__swBench as Promise<[number, number]>,
+      const [ms, msTarget, marks] = await page.evaluate(
+        () => (window as any).__swBench as Promise<[number, number, Record<string, number>]>,
       );
       if (i > 0) {
         // the first click is a warm-up
         times.push(ms);
         targetTimes.push(msTarget);
+        parts.click_to_sent.push(marks.sent);
+        parts.sent_to_received.push(marks.received - marks.sent);
+        parts.frontend.push(marks.painted - marks.received);
+        parts.frame.push(ms - marks.painted);
+        clicked.push(next);
       }
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     targetTimes.sort((a, b) => a - b);
+    const kernel = JSON.parse(await kernelExec(page, KERNEL_TIMING(clicked))) as { compute: number; serialise: number };
+    const breakdown_ms: Record<string, number> = {
+      click_to_sent: med(parts.click_to_sent),
+      kernel_compute: kernel.compute,
+      kernel_serialise: kernel.serialise,
+      transport: med(parts.sent_to_received) - kernel.compute - kernel.serialise,
+      frontend: med(parts.frontend),
+      frame: med(parts.frame),
+    };
     results.push({
       configs: n,
       seeds: SEEDS,
@@ -145,6 +206,7 @@ for (const n of SIZES) {
       min_ms: times[0],
       max_ms: times[times.length - 1],
       target_median_ms: targetTimes[Math.floor(targetTimes.length / 2)],
+      breakdown_ms,
     });
     console.log(`${n} configs: median ${median.toFixed(1)} ms over ${times.length} clicks: ${times.map((t) => t.toFixed(0)).join(' ')}`);
   });

@@ -1,0 +1,84 @@
+"""A session's ledger bookkeeping: one ledger per rule, and the rule's statuses in a frame.
+
+Scores are one float per seed per configuration. :class:`LedgerKeeper` starts a fresh
+:class:`~sweepwalk.ledger.Ledger` whenever the rule, alpha or test changes (a walk-wide
+guarantee holds only from the first test decided under one rule); :func:`apply_statuses` writes
+the walk ledger's decisions into a ``Comparison.to_frame()``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import _validation as v
+from ._vocab import SIGNIFICANT_STATUSES, is_underpowered
+from .ledger import Ledger
+
+__all__ = ["LEDGER_METHOD", "LedgerKeeper", "apply_statuses"]
+
+#: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.ledger.Ledger`)
+LEDGER_METHOD = "lond"
+
+
+class LedgerKeeper:
+    """One :class:`Ledger` per (rule, alpha, test), fresh when any of them changes.
+
+    A walk-wide guarantee holds for the tests decided under one rule from the first one on, so
+    the tests of an earlier rule, alpha or test cannot be carried over. :attr:`reason` says why
+    the current ledger started; :attr:`generation` counts the ledgers started.
+    """
+
+    def __init__(self) -> None:
+        self.ledger: Ledger | None = None
+        self.settings: tuple[str, float, str] | None = None
+        self.generation = 0
+        self.reason = ""
+
+    def ensure(self, error_control: str, alpha: float, test: str) -> Ledger:
+        """Return the ledger for these settings, starting a fresh one when they changed."""
+        settings = (str(error_control), float(alpha), str(test))
+        if self.ledger is not None and settings == self.settings:
+            return self.ledger
+        if self.ledger is not None and self.settings is not None:
+            changed = [
+                f"{name} {old!r} → {new!r}"
+                for name, old, new in zip(
+                    ("rule", "alpha", "test"), self.settings, settings, strict=True
+                )
+                if old != new
+            ]
+            self.reason = (
+                f"{', '.join(changed)}: a fresh ledger started "
+                f"(the previous one had {len(self.ledger)} tests)"
+            )
+        self.ledger = Ledger(
+            v.check_error_control(settings[0]), method=LEDGER_METHOD, alpha=settings[1]
+        )
+        self.settings = settings
+        self.generation += 1
+        return self.ledger
+
+
+def apply_statuses(frame: pd.DataFrame, ids: np.ndarray, words: np.ndarray) -> None:
+    """Write the statuses of the rule in force into a ``Comparison.to_frame()``, in place.
+
+    ``words`` is aligned with ``ids``; ``significant`` and ``underpowered`` follow them.
+    """
+    ids = np.asarray(ids, dtype=np.int64)
+    status = frame["status"].astype(object)
+    status.loc[ids] = words
+    frame["status"] = status.astype(frame["status"].dtype)
+    if "significant" in frame.columns:
+        significant = frame["significant"].astype(object)
+        significant.loc[ids] = np.isin(words, SIGNIFICANT_STATUSES)
+        frame["significant"] = significant.astype(frame["significant"].dtype)
+    if "underpowered" in frame.columns and "mde" in frame.columns:
+        flags = is_underpowered(
+            words,
+            frame.loc[ids, "mde"].to_numpy(dtype=np.float64),
+            frame.attrs.get("effect_of_interest", np.nan),
+        )
+        underpowered = frame["underpowered"].astype(object)
+        underpowered.loc[ids] = flags
+        frame["underpowered"] = underpowered.astype(frame["underpowered"].dtype)

@@ -1,0 +1,168 @@
+"""Long widget requests off the kernel's message loop: a worker thread, progress, cancel.
+
+A request whose work can take longer than a click (``importance`` on a big sweep) runs in a
+worker thread, so the comm handler returns at once and the kernel's message loop stays free:
+a click during the job (a ``target`` update) is answered while the job runs. The job talks to
+the frontend with custom messages only (docs/widget-protocol.md), never with traits, so the
+thread writes no widget state:
+
+- ``{kind: "progress", id, job, fraction, done, total, eta}`` while it runs (throttled);
+- then one of ``{kind: "<job>-response", id, ...}``, ``{kind: "cancelled", id, job, message}``
+  or ``{kind: "error", id, message}``.
+
+``{kind: "cancel", id, job}`` sets the running job's cancel event (it stops between two
+batches); a second request of a kind cancels the running one ("last request wins"), so one job
+of a kind runs at a time.
+
+Sending from a thread: ipykernel publishes comm messages through its IOPub thread, which takes
+messages from any thread (ipykernel >= 4.3 dropped its thread check for comm sends; 7.x resolves
+a thread's parent header from the shell's context). Other hosts run the job synchronously in
+the handler, with the same messages (so no cancel can arrive in time): marimo's comm (0.25)
+binds the session stream it was opened in so that a thread may send, but no test here drives
+marimo from a thread, so the thread is kept to the host that is tested. Plain Python (no
+kernel: the comm is the ``comm`` package's dummy) uses the thread, as the tests do.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from . import _jobs
+
+__all__ = ["PROGRESS_EVERY", "RequestJobs", "sends_from_threads"]
+
+logger = logging.getLogger("sweepwalk")
+
+#: seconds between two progress messages of a job (each one is a comm message)
+PROGRESS_EVERY = 0.1
+
+#: ``send(message)``: one custom message to the frontend
+Send = Callable[[dict[str, Any]], None]
+#: ``work(progress, cancel)``: the job; ``progress(fraction)``, ``cancel`` an Event
+Work = Callable[[Callable[[float], None], threading.Event], Any]
+#: ``finish(result, seconds)``: the body of the ``<job>-response`` message
+Finish = Callable[[Any, float], dict[str, Any]]
+
+
+def sends_from_threads(comm: Any) -> bool:
+    """Whether messages of ``comm`` may be sent from a worker thread (see the module doc)."""
+    if comm is None:
+        return True
+    module = type(comm).__module__.split(".")[0]
+    return module in ("ipykernel", "comm")  # ipykernel's comm, or the no-kernel dummy
+
+
+class _Job:
+    """One running request: its id, its cancel event and its last progress message time."""
+
+    def __init__(self, kind: str, msg_id: Any) -> None:
+        self.kind = kind
+        self.msg_id = msg_id
+        self.cancel = threading.Event()
+        self.reason = "cancelled from the widget"
+        self.done = threading.Event()
+        self.last = 0.0
+        self.started = time.perf_counter()
+        self.thread: threading.Thread | None = None
+
+
+class RequestJobs:
+    """Run request handlers' long work in worker threads, one job per kind at a time.
+
+    ``send`` delivers one custom message; ``threaded()`` says whether the host takes messages
+    from a thread (else a job runs synchronously in the caller).
+    """
+
+    def __init__(self, send: Send, threaded: Callable[[], bool]) -> None:
+        self._send = send
+        self._threaded = threaded
+        self._lock = threading.Lock()
+        self._running: dict[str, _Job] = {}
+        self._live: set[_Job] = set()  # not finished yet, replaced ones included
+
+    def running(self, kind: str) -> bool:
+        """Whether a job of ``kind`` is running."""
+        with self._lock:
+            return kind in self._running
+
+    def start(self, kind: str, msg_id: Any, work: Work, finish: Finish) -> None:
+        """Start ``work`` for the request ``msg_id``; an older job of ``kind`` is cancelled."""
+        job = _Job(kind, msg_id)
+        with self._lock:
+            older = self._running.get(kind)
+            self._running[kind] = job
+            self._live.add(job)
+        if older is not None:
+            older.reason = "replaced by a newer request"
+            older.cancel.set()
+        if not self._threaded():
+            self._run(job, work, finish)
+            return
+        job.thread = threading.Thread(
+            target=self._run, args=(job, work, finish), name=f"sweepwalk-{kind}", daemon=True
+        )
+        job.thread.start()
+
+    def cancel(self, kind: str) -> bool:
+        """Ask the running job of ``kind`` to stop; False when none runs."""
+        with self._lock:
+            job = self._running.get(kind)
+        if job is None:
+            return False
+        job.cancel.set()
+        return True
+
+    def wait(self, kind: str, timeout: float | None = None) -> bool:
+        """Wait until every job of ``kind`` started so far has sent its last message."""
+        with self._lock:
+            jobs = [job for job in self._live if job.kind == kind]
+        return all(job.done.wait(timeout) for job in jobs)
+
+    def _progress(self, job: _Job) -> Callable[[float], None]:
+        def report(fraction: float) -> None:
+            now = time.perf_counter()
+            if fraction < 1.0 and now - job.last < PROGRESS_EVERY:
+                return
+            job.last = now
+            fraction = float(min(max(fraction, 0.0), 1.0))
+            elapsed = now - job.started
+            eta = elapsed / fraction * (1.0 - fraction) if fraction > 0 else None
+            self._deliver(
+                {"kind": "progress", "id": job.msg_id, "job": job.kind, "fraction": fraction,
+                 "seconds": elapsed, "eta": eta}
+            )  # fmt: skip
+
+        return report
+
+    def _run(self, job: _Job, work: Work, finish: Finish) -> None:
+        try:
+            self._progress(job)(0.0)
+            result = work(self._progress(job), job.cancel)
+            body = {"kind": f"{job.kind}-response", "id": job.msg_id}
+            body.update(finish(result, time.perf_counter() - job.started))
+        except _jobs.Cancelled:
+            body = {"kind": "cancelled", "id": job.msg_id, "job": job.kind, "message": job.reason}
+        except Exception as exc:  # reaches the frontend as a visible message, and the log
+            expected = isinstance(exc, (TypeError, ValueError, KeyError))
+            if not expected:
+                logger.warning("sweepwalk: %s request failed", job.kind, exc_info=True)
+            message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+            body = {"kind": "error", "id": job.msg_id, "message": message}
+        try:
+            self._deliver(body)
+        finally:
+            with self._lock:
+                if self._running.get(job.kind) is job:
+                    del self._running[job.kind]
+                self._live.discard(job)
+            job.done.set()
+
+    def _deliver(self, message: dict[str, Any]) -> None:
+        try:
+            self._send(message)
+        except Exception:  # a closed comm: nothing to tell, but not silently
+            logger.warning("sweepwalk: could not send %s", message.get("kind"), exc_info=True)
