@@ -34,12 +34,15 @@ __all__ = [
     "summarise",
 ]
 
-#: bytes per distinct value a Tally keeps (value and count, 16 B) times the merges' copies
-#: (concatenation, sort, inverse, bincount) and the final family's; measured on Welch
-BYTES_PER_DISTINCT = 64
-#: bytes per tested pair of a correction computed on the whole expanded family (hommel, lfdr)
+#: peak bytes per distinct value a Tally keeps: value and count (16 B) and a merge's copies
+#: (pieces, concatenation, sort, inverse, bincount); measured 118-124 B on Welch, whose
+#: p-values are all distinct, at 2M-4.5M pairs (the batch in flight subtracted)
+BYTES_PER_DISTINCT = 128
+#: bytes per tested pair of a correction computed on the whole expanded family (hommel, lfdr):
+#: the repeated p-values and statsmodels' sorted copies (an estimate: 8 float64 arrays)
 BYTES_PER_EXPANDED = 64
-#: bytes per pair and seed of one batch being tested (its rows, ranks, masks and copies)
+#: bytes per pair and seed of one batch being tested (its rows, ranks, masks and copies);
+#: measured ~120 B with KS at 5 seeds (60 MB for a batch of 100k pairs)
 BYTES_PER_PAIR_IN_FLIGHT = 160
 #: pending distinct values a Tally collects before it merges them (amortises the merges)
 _MIN_MERGE = 1 << 16
@@ -180,24 +183,26 @@ def significant_counts(
     return out.sum(axis=1), out[:, 0]
 
 
-@functools.lru_cache(maxsize=64)
-def _partitions(n: int) -> int:
-    """Count the integer partitions of n (the tie patterns of n pooled scores)."""
+@functools.lru_cache(maxsize=8)
+def _partitions(n: int) -> tuple[int, ...]:
+    """Count the integer partitions of 0..n (the tie patterns of that many pooled scores)."""
     ways = [1] + [0] * n
     for part in range(1, n + 1):
         for total in range(part, n + 1):
             ways[total] += ways[total - part]
-    return ways[n]
+    return tuple(ways)
 
 
-def _pvalue_bound(test: str, ks_method: str, na: int, nb: int, n_resamples: int) -> int | None:
+def _pvalue_bound(
+    test: str, ks_method: str, na: int, nb: int, n_resamples: int, biggest: int
+) -> int | None:
     """Most distinct p-values ``test`` can give for samples of sizes na, nb (None: no bound)."""
     if test == "ks" and ks_method == "auto":  # a function of D = |i/na - j/nb|
         return (na + 1) * (nb + 1)
     if test in ("ks", "permutation"):  # counts of null statistics, both tails
         return 2 * (min(math.comb(na + nb, na), n_resamples) + 1) + 1
     if test == "mannwhitney":  # a function of U and of the tie pattern
-        return (2 * na * nb + 1) * _partitions(na + nb)
+        return (2 * na * nb + 1) * _partitions(2 * biggest)[na + nb]
     return None  # welch, ttest_rel, wilcoxon: continuous in the scores
 
 
@@ -220,7 +225,8 @@ def memory_needed(
     A12 of an na x nb pair takes 2 na nb + 1 values, a paired share 2 n + 1).
     """
     classes = [(a, b) for a in sizes for b in sizes]
-    bounds = [_pvalue_bound(test, ks_method, a, b, n_resamples) for a, b in classes]
+    biggest = max(sizes, default=0)
+    bounds = [_pvalue_bound(test, ks_method, a, b, n_resamples, biggest) for a, b in classes]
     p_bound = None if any(b is None for b in bounds) else 2 * sum(b or 0 for b in bounds)
     paired = test in ("wilcoxon", "ttest_rel")
     e_bound = sum(2 * n + 1 for n in sizes) if paired else sum(2 * a * b + 1 for a, b in classes)

@@ -243,7 +243,9 @@ def _test_pairs(
         ok = (na >= min_runs) & (nb >= min_runs)
     if not ok.any():
         return ok, pvalue, effect, tost_p
-    xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
+    every = bool(ok.all())  # no copies then (the common case)
+    if not every:
+        xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
     _, pvalue[ok] = two_sample(
         test, xa, na, xb, nb, random_state=random_state, tie_rtol=tie_rtol,
         ks_method=ks_method, **kwargs,
@@ -254,7 +256,7 @@ def _test_pairs(
         if np.isfinite(margin):
             tost_p[ok] = ttost_paired(xa, na, xb, nb, -margin, margin, **kwargs).pvalue
     else:
-        ra, rb, va, vb = (z[ok] for z in pair_ranks)
+        ra, rb, va, vb = pair_ranks if every else tuple(z[ok] for z in pair_ranks)
         effect[ok] = _a12_pairs(ra, rb, va, vb, na, nb)
         if np.isfinite(margin):
             with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
