@@ -230,7 +230,7 @@ def test_too_many_pairs_are_refused_with_the_size(monkeypatch):
         sweep.importance()
     message = str(info.value)
     assert "about 79,800 neighbour pairs (79,800 along 'model')" in message
-    assert "GiB" in message and "target=" in message
+    assert "iB" in message and "target=" in message
     assert isinstance(info.value, MemoryError)
     sweep.importance(target=0)  # one configuration's pairs are few: no refusal
 

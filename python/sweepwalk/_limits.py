@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "BYTES_PER_PAIR",
     "SAFE_SCALE",
     "SweepMemoryError",
     "available_memory",
@@ -70,12 +69,6 @@ def scale_note(std: np.ndarray, low: np.ndarray, high: np.ndarray) -> str | None
     )
 
 
-#: peak bytes per neighbour pair of importance() (measured: 107-111 B at 2k-5k levels of one
-#: categorical parameter). The pairs are enumerated and tested in pieces; what stays is the
-#: family: every pair's p-value, effect and flags, and the correction's sorted copies
-BYTES_PER_PAIR = 110
-
-
 class SweepMemoryError(MemoryError):
     """Work too large for memory, said before it is attempted (the message gives the size)."""
 
@@ -120,16 +113,25 @@ def pair_counts(
     return out
 
 
-def check_pairs_fit(counts: dict[Hashable, int], where: str, hint: str) -> int:
-    """Refuse, with the sizes, neighbour pairs that would not fit in the available memory."""
+def _size(n: float) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 / 10 else f"{n / 2**20:.1f} MiB"
+
+
+def check_pairs_fit(
+    counts: dict[Hashable, int], need: int, where: str, hint: str, why: str = ""
+) -> int:
+    """Refuse, with the sizes, neighbour-pair work needing ``need`` bytes that would not fit.
+
+    ``counts`` are the pairs per parameter, ``why`` says (when not empty) what makes the
+    memory grow with them, ``hint`` what to pass instead.
+    """
     total = sum(counts.values())
-    need = total * BYTES_PER_PAIR
     free = available_memory()
     if free is None or need <= free:
         return total
     worst = max(counts, key=lambda p: counts[p])
+    because = f" ({why})" if why else ""
     raise SweepMemoryError(
         f"{where}: about {total:,} neighbour pairs ({counts[worst]:,} along {worst!r}) need "
-        f"about {need / 2**30:.1f} GiB, more than the {free / 2**30:.1f} GiB of memory "
-        f"available. {hint}"
+        f"about {_size(need)}{because}, more than the {_size(free)} of memory available. {hint}"
     )

@@ -3,7 +3,9 @@
 Scores are one float per seed per configuration. Two configurations that differ along exactly one
 parameter p (the neighbour rule of ``NeighborIndex``) are a pair *along p*. Every unordered pair is
 tested once with the chosen two-sample test, in vectorised batches; the p-values of all pairs of
-all parameters form one family for the multiple-testing correction.
+all parameters form one family for the multiple-testing correction. Each batch is summarised
+per parameter as it comes (``_pairsummary``: counts, and p-values and effects as distinct values
+with counts), so memory does not grow with the number of pairs when the p-values repeat.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _jobs, _limits
+from . import _jobs, _limits, _pairsummary
 from . import _validation as v
 from ._vocab import PAIRED_TESTS, Correction, Neighbors, Test
 from .stats import (
     KS_METHODS,
     TIE_RTOL,
     a12,
-    adjust,
     paired_differences,
     paired_effect,
     resolve_seed,
@@ -117,30 +118,54 @@ def _expected_pairs(sweep: SweepData, neighbors: Neighbors, target: int | None) 
     """Count the pairs to test, for progress (exact without absent values)."""
     if target is not None:
         return len(sweep.neighbor_ids(target, neighbors))
-    counts = _limits.pair_counts(
+    return max(1, sum(_pair_counts(sweep, neighbors).values()))
+
+
+def _pair_counts(sweep: SweepData, neighbors: str) -> dict[Any, int]:
+    return _limits.pair_counts(
         sweep.configs.loc[:, list(sweep.params)], list(sweep.numeric), neighbors == "adjacent"
     )
-    return max(1, sum(counts.values()))
 
 
-def _join(pieces: list[np.ndarray], dtype: Any) -> np.ndarray:
-    return np.concatenate(pieces) if pieces else np.zeros(0, dtype=dtype)
+def _check_memory(
+    sweep: SweepData, neighbors: str, settings: tuple[Any, ...], step: int, parallel: bool
+) -> None:
+    """Refuse, with the sizes, summaries that cannot fit (skipped when even all pairs would fit).
 
-
-def _check_memory(sweep: SweepData, neighbors: str) -> None:
-    """Refuse, with the sizes, pairs that cannot fit (skipped when even all pairs would fit)."""
-    n = len(sweep.configs)
+    What stays is per parameter: its distinct p-values and effects (bounded by the sample
+    sizes for rank-based tests, one per pair for continuous ones), and one batch in flight.
+    """
+    test, min_runs, _, _, _, ks_method, correction = settings
     free = _limits.available_memory()
-    if free is None or n * (n - 1) // 2 * _limits.BYTES_PER_PAIR <= free:
+    if free is None:
         return
+    n, k = len(sweep.configs), sweep.score_matrix.shape[1]
+    sizes = np.unique(sweep.counts[sweep.counts >= min_runs]).tolist()
+    if test in PAIRED_TESTS:  # shared seeds: any number up to the longest row
+        sizes = list(range(max(min_runs, 1), k + 1))
+    in_flight = 8 if parallel else 0
+
+    def need(pairs: dict[Any, int]) -> tuple[int, str]:
+        return _pairsummary.memory_needed(
+            pairs, sizes, test, ks_method, correction, step, k, in_flight
+        )
+
+    if need({"all": n * (n - 1) // 2})[0] <= free:
+        return
+    counts = _pair_counts(sweep, neighbors)
+    size, why = need(counts)
     _limits.check_pairs_fit(
-        _limits.pair_counts(
-            sweep.configs.loc[:, list(sweep.params)], list(sweep.numeric), neighbors == "adjacent"
-        ),
-        f"importance(neighbors={neighbors!r})",
-        "Pass target=<config> (only that configuration's pairs), neighbors='adjacent' "
+        counts,
+        size,
+        f"importance(test={test!r}, neighbors={neighbors!r})",
+        ("Pass test='ks' or 'mannwhitney' (their p-values repeat: summarised in bounded "
+         "memory), " if "test=" in why else "")
+        + ("a correction such as 'fdr_bh' or 'holm' (computed on the distinct p-values), "
+           if "correction=" in why else "")
+        + "target=<config> (only that configuration's pairs), neighbors='adjacent' "
         "(numeric parameters), or fewer levels.",
-    )
+        why,
+    )  # fmt: skip
 
 
 def _prepared(sweep: SweepData) -> tuple[np.ndarray, np.ndarray]:
@@ -218,7 +243,9 @@ def _test_pairs(
         ok = (na >= min_runs) & (nb >= min_runs)
     if not ok.any():
         return ok, pvalue, effect, tost_p
-    xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
+    every = bool(ok.all())  # no copies then (the common case)
+    if not every:
+        xa, xb, na, nb = xa[ok], xb[ok], na[ok], nb[ok]
     _, pvalue[ok] = two_sample(
         test, xa, na, xb, nb, random_state=random_state, tie_rtol=tie_rtol,
         ks_method=ks_method, **kwargs,
@@ -229,7 +256,7 @@ def _test_pairs(
         if np.isfinite(margin):
             tost_p[ok] = ttost_paired(xa, na, xb, nb, -margin, margin, **kwargs).pvalue
     else:
-        ra, rb, va, vb = (z[ok] for z in pair_ranks)
+        ra, rb, va, vb = pair_ranks if every else tuple(z[ok] for z in pair_ranks)
         effect[ok] = _a12_pairs(ra, rb, va, vb, na, nb)
         if np.isfinite(margin):
             with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
@@ -237,16 +264,18 @@ def _test_pairs(
     return ok, pvalue, effect, tost_p
 
 
-def _slice_medians(values: np.ndarray, mask: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Median of ``values[mask]`` in every slice ``bounds[g]:bounds[g+1]`` (NaN when empty)."""
-    out = np.full(len(bounds) - 1, np.nan)
-    for g in range(len(out)):
-        chosen = values[bounds[g] : bounds[g + 1]][mask[bounds[g] : bounds[g + 1]]]
-        n = len(chosen)
-        if n:
-            chosen.partition([(n - 1) // 2, n // 2])
-            out[g] = 0.5 * (chosen[(n - 1) // 2] + chosen[n // 2])
-    return out
+def _summarised_pairs(
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    pair_seeds: tuple[np.ndarray, np.ndarray] | None,
+    pair_ranks: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    settings: tuple[str, int, float, Any, float | None, str],
+    alpha: float,
+) -> tuple[Any, ...]:
+    """One batch of pairs tested (:func:`_test_pairs`) and summarised (counts, distinct values).
+
+    Module-level (picklable): a worker process returns the small summary, not the pairs.
+    """
+    return _pairsummary.summarise(*_test_pairs(rows, pair_seeds, pair_ranks, settings), alpha)
 
 
 def importance(
@@ -348,6 +377,15 @@ def importance(
     KS detects any difference in distribution, Mann-Whitney a tendency of one to beat the other,
     Welch a difference in means; TOST always concerns means.
 
+    Memory: the pairs are enumerated and tested in batches and each batch is summarised as it
+    comes; a parameter keeps its p-values and effects as distinct values with counts, from
+    which the correction (``stats.adjust_counts``, the same adjusted p-values as on every
+    p-value at once) and the median are computed exactly. KS, Mann-Whitney and permutation
+    p-values of a few seeds take few values, so 200 million pairs (a categorical parameter
+    with 20k levels) fit in a few hundred MB; Welch and paired p-values hardly repeat, one is
+    kept per pair. A job that would not fit in the available memory is refused before it
+    starts (``SweepMemoryError``, naming the sizes and what to pass instead).
+
     References
     ----------
     .. [1] Vargha, A. and Delaney, H. D. (2000). A critique and improvement of the CL common
@@ -385,15 +423,14 @@ def importance(
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
-    if target is None:  # thousands of levels: say the size before numpy runs out of memory
-        _check_memory(sweep, neighbors)
     params = list(sweep.params)
-    k = len(params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    sorted_values, ranks = _prepared(sweep)
-    test_values = sorted_values if test in _ORDER_FREE else values
     step = _SLOW_BATCH if test == "permutation" or ks_method != "auto" else _BATCH
     settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
+    if target is None:  # thousands of levels: say the size before numpy runs out of memory
+        _check_memory(sweep, neighbors, (*settings, correction), step, executor is not None)
+    sorted_values, ranks = _prepared(sweep)
+    test_values = sorted_values if test in _ORDER_FREE else values
     paired_test = test in PAIRED_TESTS
     position = {name: q for q, name in enumerate(params)}
     chunk_codes: list[int] = []
@@ -410,38 +447,23 @@ def importance(
                 pair_seeds = None if seeds is None or not paired_test else (seeds[ia], seeds[ib])
                 pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
                 chunk_codes.append(position[name])
-                yield len(ia), (rows, pair_seeds, pair_ranks, settings)
+                yield len(ia), (rows, pair_seeds, pair_ranks, settings, alpha)
 
     job = _jobs.Progress(_expected_pairs(sweep, neighbors, target), progress, cancel,
                          what="neighbour pairs")  # fmt: skip
-    parts = [(ok, p, np.abs(eff - 0.5), tp < alpha) for ok, p, eff, tp in
-             _jobs.run_batches(_test_pairs, batches(), job, executor)]  # fmt: skip
-    if progress is not None and (job.done < job.total or not parts):
+    summaries = [_pairsummary.ParamSummary() for _ in params]
+    done = 0  # batches come back in order: the k-th is the k-th one yielded
+    for summary in _jobs.run_batches(_summarised_pairs, batches(), job, executor):
+        summaries[chunk_codes[done]].add(summary)
+        done += 1
+    if progress is not None and (job.done < job.total or done == 0):
         progress(1.0)
-    lengths = [len(part[0]) for part in parts]
-    # the pieces come parameter by parameter: each parameter's pairs are one slice
-    per_param = np.bincount(
-        np.asarray(chunk_codes, dtype=np.int64), np.asarray(lengths, dtype=np.float64), k
-    ).astype(np.int64)
-    bounds = np.concatenate([[0], np.cumsum(per_param)])
-    enough = _join([part[0] for part in parts], bool)
-    pvalue = _join([part[1] for part in parts], np.float64)
-    abs_effect = _join([part[2] for part in parts], np.float64)
-    shown_equivalent = _join([part[3] for part in parts], bool)
-    del parts
-    pvalue_adj = pvalue if correction == "none" else adjust(pvalue, correction, alpha=alpha)
-    significant = pvalue_adj < alpha  # NaN compares False
-    tested = enough & ~np.isnan(pvalue)
-
-    def count(mask: np.ndarray) -> np.ndarray:
-        return np.array(
-            [np.count_nonzero(mask[bounds[q] : bounds[q + 1]]) for q in range(k)], dtype=np.int64
-        )
-
-    equivalent = shown_equivalent & tested
-    n_tested = count(tested)
-    n_matters = count(significant & tested & ~equivalent)
-    n_negligible = count(equivalent)
+    n_significant, n_matters = _pairsummary.significant_counts(summaries, correction, alpha)
+    n_tested = np.array([s.pvalues[0].total() + s.pvalues[1].total() for s in summaries],
+                        dtype=np.int64)  # fmt: skip
+    n_negligible = np.array([s.pvalues[1].total() for s in summaries], dtype=np.int64)
+    n_pairs = np.array([s.pairs for s in summaries], dtype=np.int64)
+    n_enough = np.array([s.enough for s in summaries], dtype=np.int64)
 
     def share(n: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -450,10 +472,10 @@ def importance(
     n_inconclusive = n_tested - n_matters - n_negligible
     frame = pd.DataFrame(
         {
-            "pairs": np.diff(bounds).astype(np.int64),
+            "pairs": n_pairs,
             "tested": n_tested,
-            "too_few_runs": count(~enough),
-            "significant": count(significant & tested),
+            "too_few_runs": n_pairs - n_enough,
+            "significant": n_significant,
             "equivalent": n_negligible,
             "matters": n_matters,
             "negligible": n_negligible,
@@ -461,8 +483,8 @@ def importance(
             "share_matters": share(n_matters),
             "share_negligible": share(n_negligible),
             "share_inconclusive": share(n_inconclusive),
-            "share_significant": share(count(significant & tested)),
-            "median_abs_effect": _slice_medians(abs_effect, tested, bounds),
+            "share_significant": share(n_significant),
+            "median_abs_effect": np.array([s.effects.median() for s in summaries]),
             "verdict": verdicts(n_tested, n_matters, n_negligible, margin),
         },
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
@@ -477,7 +499,7 @@ def importance(
         margin=margin,
         margin_source=margin_source,
         target=target,
-        family=int(tested.sum()),
+        family=int(n_tested.sum()),
         notes=() if note is None else (note,),
     )
     return frame

@@ -24,7 +24,7 @@ from ._intervals import (
 )
 from ._ks import KsIndex, ks_against, ks_index
 from ._multitest import METHODS as CORRECTIONS
-from ._multitest import adjust, canonical_method
+from ._multitest import adjust, adjust_counts, canonical_method
 from ._online_fdr import LOND, LORDPlusPlus, OnlineDecision, finite_horizon_gamma, gamma_sequence
 from ._paired import paired, paired_differences, shared
 from ._permutation import ks_permutation, resolve_seed
@@ -51,6 +51,7 @@ __all__ = [
     "a12",
     "a12_interval",
     "adjust",
+    "adjust_counts",
     "canonical_method",
     "check_test",
     "direction",
