@@ -474,16 +474,17 @@ def compare(
     nx = counts[ids]
     notes: list[str] = list(sweep.notes)  # binning; values that hardly repeat (no neighbours)
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
+    a12_rows = None  # A12 of each row, when the test's own pass gave it
     if test == "ks" and ks_method == "auto" and executor is None:
         n_shared = None
         # against all: the rows sorted and ranked once per sweep; a few neighbours: their
         # sorted rows ranked now (cheaper than building the sweep's index on a first click)
         if against == "all":
-            statistic, pvalue, _ = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
-            statistic, pvalue = statistic[ids], pvalue[ids]
+            statistic, pvalue, a12_rows = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
+            statistic, pvalue, a12_rows = statistic[ids], pvalue[ids], a12_rows[ids]
         else:
             index = ks_index(sweep.sorted_scores[ids], nx)
-            statistic, pvalue, _ = ks_against(index, sweep.scores(t), notes=notes)
+            statistic, pvalue, a12_rows = ks_against(index, sweep.scores(t), notes=notes)
     else:
         seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
         seeds_y = None if seeds is None else seeds[t : t + 1]
@@ -524,7 +525,7 @@ def compare(
         ev = evidence(
             sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
             effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method,
-            n_resamples=n_resamples,
+            n_resamples=n_resamples, a12_rows=a12_rows,
         )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
     if len(ids) > SEEDS_NEEDED_ROWS:

@@ -103,17 +103,25 @@ def row_levels(
 
 
 def _point_estimate(
-    sweep: SweepData, test: str, rows: Any, target: int, x: Any, nx: Any, y: Any, ny: Any
+    sweep: SweepData,
+    test: str,
+    rows: Any,
+    target: int,
+    x: Any,
+    nx: Any,
+    y: Any,
+    ny: Any,
+    a12_rows: Any = None,
 ) -> Estimate:
     """Return ``stats.estimate`` without its intervals (``ci=None``, unpaired).
 
     The A12 score interval costs most of a comparison against every configuration; without
-    ``ci`` nobody asked for it.
+    ``ci`` nobody asked for it. ``a12_rows``: A12 already computed (by the KS pass).
     """
     means = sweep.configs["mean"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         diff = means[rows] - means[target]
-    effect = a12(x, nx, y, ny)
+    effect = a12(x, nx, y, ny) if a12_rows is None else a12_rows
     nan = np.full(len(diff), np.nan)
     main = effect if test == "mannwhitney" else diff
     return Estimate(main, nan, nan, diff, nan, nan, effect, nan, nan, np.full(len(diff), -1))
@@ -150,6 +158,7 @@ def evidence(
     tie_rtol: float | None,
     ks_method: str,
     n_resamples: int,
+    a12_rows: npt.NDArray[np.float64] | None = None,
 ) -> dict[str, Any]:
     """Everything a comparison's verdicts rest on, from the same analysis as the test.
 
@@ -174,6 +183,9 @@ def evidence(
         ``underpowered``.
     tie_rtol, ks_method, n_resamples
         As the test was run (for the estimate and the smallest reachable p-value).
+    a12_rows : ndarray, shape (M,), optional
+        A12 of each row against the target when the test's own pass computed it (KS against
+        one target); used instead of recomputing it when no interval is asked for.
 
     Returns
     -------
@@ -190,7 +202,7 @@ def evidence(
         assert seeds is not None  # the test was checked against the sweep
         xs, ys = seeds[rows], seeds[target : target + 1]
     if ci is None and not paired:
-        est = _point_estimate(sweep, test, rows, target, x, nx, y, ny)
+        est = _point_estimate(sweep, test, rows, target, x, nx, y, ny, a12_rows)
     else:
         est = estimate(
             test, x, nx, y, ny, x_seeds=xs, y_seeds=ys,
@@ -233,21 +245,16 @@ def evidence(
 
 
 def mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> Any:
-    """``stats.mde`` per row, solved once per distinct (sizes, level): it is linear in ``sd``."""
+    """``stats.mde`` per row at unit sd, times ``sd``: it is linear in ``sd``.
+
+    ``stats.mde`` solves once per distinct (sizes, level), so 100k rows cost a few solves.
+    """
     n1 = np.asarray(n_row, dtype=np.float64)
     n2 = np.broadcast_to(np.asarray(n_target, dtype=np.float64), n1.shape)
     lv = np.broadcast_to(np.asarray(level, dtype=np.float64), n1.shape)
-    # sizes are small whole numbers: one float key per (n_row, n_target, level) when the level
-    # is the same everywhere (the usual case; a 1-D unique is much cheaper than axis=1)
-    if len(lv) and (lv == lv[0]).all() and np.all(n2 < 2**26):
-        _, first, inverse = np.unique(n1 * 2**26 + n2, return_index=True, return_inverse=True)
-        unique = np.stack([n1[first], n2[first], lv[first]])
-    else:
-        keys = np.stack([n1, n2, lv])
-        unique, inverse = np.unique(keys, axis=1, return_inverse=True)
     with np.errstate(invalid="ignore"):
-        unit = mde(test, unique[0], unique[1], 1.0, alpha_level=unique[2])
-        return unit[inverse.reshape(-1)] * np.asarray(sd, dtype=np.float64)
+        unit = mde(test, n1, n2, 1.0, alpha_level=lv)
+        return unit * np.asarray(sd, dtype=np.float64)
 
 
 def _seeds_needed_by_rank(

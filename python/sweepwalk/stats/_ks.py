@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from ._rows import FloatArray, IntArray, quiet, valid_mask
+from ._rows import FloatArray, IntArray, distinct, quiet, valid_mask
 
 # scipy's `ks_2samp` uses its exact/rounded path only up to this sample size.
 _MAX_EXACT_N = 10000
@@ -429,7 +429,7 @@ def ks_against(
     okr = np.flatnonzero(ok)
     # one scipy call per distinct (n1, n2, h)
     key = nx[okr] * (int(h.max()) + 1) + h[okr]
-    first, inverse = _distinct(key)
+    first, inverse = distinct(key)
     p_uniq = np.empty(len(first))
     fallback = set()
     for q, r in enumerate(okr[first]):
@@ -441,23 +441,6 @@ def ks_against(
     pvalue[okr] = p_uniq[inverse]
     _note_fallbacks(fallback, notes)
     return statistic, pvalue, effect
-
-
-def _distinct(key: IntArray) -> tuple[IntArray, IntArray]:
-    """One position holding each distinct non-negative key, and each key's group number.
-
-    A table over the key range when it is small (no sort), else ``np.unique``.
-    """
-    top = int(key.max(initial=0)) + 1
-    if top > 4 * len(key) + 4096:
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        return first, inverse.reshape(-1)
-    holder = np.full(top, -1, dtype=np.int64)
-    holder[key] = np.arange(len(key))  # some row with that key (the last)
-    present = np.flatnonzero(holder >= 0)
-    group = np.empty(top, dtype=np.int64)
-    group[present] = np.arange(len(present))
-    return holder[present], group[key]
 
 
 def _sorted_row(index: KsIndex, i: int) -> FloatArray:

@@ -76,11 +76,23 @@ def t_power(
         df, nc = n1 - 1.0, d * np.sqrt(n1)
     else:
         df, nc = n1 + n2 - 2.0, d * np.sqrt(n1 * n2 / (n1 + n2))
-    crit = stats.t.isf(alpha / 2, df)
+    crit = _t_isf(alpha / 2, df)
     with np.errstate(all="ignore"):
         upper = special.nctdtr(df, nc, crit)  # P(T <= c)
         lower = special.nctdtr(df, nc, -crit)
     return np.asarray(1.0 - upper + np.where(np.isnan(lower), 0.0, lower))
+
+
+def _t_isf(q: FloatArray, df: FloatArray) -> FloatArray:
+    """``scipy.stats.t.isf(q, df)``: the same ``-stdtrit(df, q)`` without its argument checks.
+
+    Called in every step of the power solves (on a few values), where the checks of
+    ``rv_continuous`` cost ten times the quantile itself.
+    """
+    q, df = np.broadcast_arrays(np.asarray(q, dtype=np.float64), np.asarray(df, np.float64))
+    valid = (df > 0) & (q >= 0) & (q <= 1)
+    with np.errstate(invalid="ignore"):
+        return np.where(valid, -special.stdtrit(df, q), np.nan)
 
 
 def _bisect_d(n1: int, n2: int, alpha: float, power: float) -> float:

@@ -24,7 +24,7 @@ from scipy import stats
 
 from ._batch import KS_METHODS, PAIRED_TESTS, check_test
 from ._power import t_power as _t_power
-from ._rows import FloatArray
+from ._rows import FloatArray, distinct
 
 #: efficiency of each test against the t-test at normal data (see the module docstring)
 RELATIVE_EFFICIENCY = {
@@ -150,7 +150,13 @@ def mde(
     out[blind] = np.inf
     todo &= ~blind
     if todo.any():
-        a1, a2, al = n1[todo], n2[todo], alpha[todo]
+        # d is solved once per distinct (sizes, level): the answer is linear in sd
+        size_row = np.broadcast_to(np.asarray(n_row, dtype=np.float64), n1.shape)[todo]
+        size_target = np.broadcast_to(np.asarray(n_target, dtype=np.float64), n1.shape)[todo]
+        first, inverse = _distinct_sizes(
+            size_row, size_row if is_paired else size_target, alpha[todo]
+        )
+        a1, a2, al = n1[todo][first], n2[todo][first], alpha[todo][first]
         lo, hi = np.zeros(a1.shape), np.ones(a1.shape)
         for _ in range(_MAX_DOUBLINGS):
             short = ~(_t_power(hi, a1, a2, al, is_paired) >= power)
@@ -164,8 +170,26 @@ def mde(
                 break
             reach = _t_power(mid, a1, a2, al, is_paired) >= power
             hi, lo = np.where(reach, mid, hi), np.where(reach, lo, mid)
-        out[todo] = hi * s[todo]
+        out[todo] = hi[inverse] * s[todo]
     return out
+
+
+def _distinct_sizes(
+    n_row: FloatArray, n_target: FloatArray, level: FloatArray
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """``(first, inverse)`` of the distinct (n_row, n_target, level) triples (see ``distinct``).
+
+    Whole sizes and one level (the usual case) are grouped by an integer table; anything else
+    by ``np.unique`` over the triples.
+    """
+    whole = (n_row == np.floor(n_row)) & (n_target == np.floor(n_target))
+    small = len(level) and max(n_row.max(), n_target.max()) < 2**31
+    if small and whole.all() and (level == level[0]).all():
+        return distinct(n_row.astype(np.int64), n_target.astype(np.int64))
+    _, first, inverse = np.unique(
+        np.stack([n_row, n_target, level]), axis=1, return_index=True, return_inverse=True
+    )
+    return first, inverse.reshape(-1)
 
 
 def seeds_needed(
@@ -353,9 +377,10 @@ def min_pvalue(
     out = np.full(a.shape, np.nan)
     ok = (a >= 1) & (b >= 1)
     if ok.any():
-        pairs, inverse = np.unique(np.stack([a[ok], b[ok]]), axis=1, return_inverse=True)
-        p = [_min_p(test, int(i), int(j), int(n_resamples), ks_method) for i, j in pairs.T]
-        out[ok] = np.asarray(p)[inverse.ravel()]
+        a_ok, b_ok = a[ok], b[ok]
+        first, inverse = distinct(a_ok, b_ok)  # one scipy call per distinct pair of sizes
+        p = [_min_p(test, int(a_ok[r]), int(b_ok[r]), int(n_resamples), ks_method) for r in first]
+        out[ok] = np.asarray(p)[inverse]
     return out
 
 

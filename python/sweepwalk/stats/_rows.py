@@ -71,6 +71,32 @@ def groups(*keys: IntArray) -> Iterator[tuple[tuple[int, ...], IntArray]]:
         yield tuple(int(key[idx[0]]) for key in keys), idx
 
 
+def distinct(*keys: IntArray) -> tuple[IntArray, IntArray]:
+    """One row holding each distinct combination of non-negative integer keys, and each group.
+
+    Returns ``(first, inverse)``: ``first[g]`` is a row whose keys are group ``g``'s (groups
+    numbered in ascending order of the combined key) and ``inverse[i]`` row ``i``'s group.
+    Sample sizes are small whole numbers, so a table over the key range replaces the sort of
+    ``np.unique`` (used only for a sparse, wide range); all rows equal is one comparison.
+    """
+    combined = np.asarray(keys[0], dtype=np.int64)
+    for key in keys[1:]:
+        combined = combined * (int(key.max(initial=0)) + 1) + key
+    n = len(combined)
+    if n and bool((combined == combined[0]).all()):  # one group (equal seeds everywhere)
+        return np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    top = int(combined.max(initial=0)) + 1
+    if top > 4 * n + 4096:
+        _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+        return first, inverse.reshape(-1)
+    holder = np.full(top, -1, dtype=np.int64)
+    holder[combined] = np.arange(n)  # some row with that key (the last)
+    present = np.flatnonzero(holder >= 0)
+    group = np.empty(top, dtype=np.int64)
+    group[present] = np.arange(len(present))
+    return holder[present], group[combined]
+
+
 def take(values: FloatArray, rows: IntArray, width: int) -> FloatArray:
     """Rows ``rows`` (or the single broadcast row) cut to their first ``width`` columns."""
     if values.shape[0] == 1:
