@@ -134,6 +134,26 @@ def test_a12_interval_estimate_equals_a12_and_brackets_it(data):
     assert np.isnan(low[~both]).all()
 
 
+@settings(max_examples=60, deadline=None)
+@given(data=row_sets(n_min=0))
+def test_placements_from_midranks_equal_the_pairwise_counts(data):
+    # #{y < x_i} + #{y = x_i} / 2 (and the same for y among x), counted pair by pair
+    from sweepwalk.stats._intervals import _placements
+
+    x, nx, y, ny = data
+    y2 = np.atleast_2d(y)
+    ny_rows = np.broadcast_to(ny, nx.shape)
+    px, qy = _placements(x, nx, y2, np.ascontiguousarray(ny_rows))
+    for i in range(len(nx)):
+        xi, yi = x[i, : nx[i]], y2[0 if y2.shape[0] == 1 else i, : ny_rows[i]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            want_p = ((xi[:, None] > yi) + 0.5 * (xi[:, None] == yi)).sum(axis=1) / len(yi)
+            want_q = ((yi[:, None] > xi) + 0.5 * (yi[:, None] == xi)).sum(axis=1) / len(xi)
+        np.testing.assert_array_equal(px[i, : nx[i]], want_p)
+        np.testing.assert_array_equal(qy[i, : ny_rows[i]], want_q)
+        assert np.isnan(px[i, nx[i] :]).all() and np.isnan(qy[i, ny_rows[i] :]).all()
+
+
 def test_a12_interval_bounds_solve_the_score_equation():
     # (A12 - theta)^2 = z^2 r V(theta) at each finite inner bound, V the Hanley-McNeil
     # variance, r = max(1, Brunner-Munzel variance / V(A12)); recomputed here by hand

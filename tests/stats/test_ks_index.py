@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -21,7 +22,24 @@ def _sorted_index(x, nx):
     return ks_index(np.sort(np.where(valid, x, np.nan), axis=1), nx)
 
 
+@contextlib.contextmanager
+def _path(merge_factor):
+    """Force ks_against's indexed pass (0) or its row-by-row merge (huge)."""
+    saved = _ks._MERGE_FACTOR
+    _ks._MERGE_FACTOR = merge_factor
+    try:
+        yield
+    finally:
+        _ks._MERGE_FACTOR = saved
+
+
 def _check(x, nx, y, rows_=None):
+    for merge_factor in (0, 10**12):  # both paths give scipy's numbers
+        with _path(merge_factor):
+            _check_path(x, nx, y, rows_)
+
+
+def _check_path(x, nx, y, rows_):
     index = _sorted_index(x, nx)
     stat, p, effect = ks_against(index, y, rows_)
     ids = np.arange(len(nx)) if rows_ is None else rows_

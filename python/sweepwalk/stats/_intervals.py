@@ -210,28 +210,56 @@ def hodges_lehmann(
     return out[0], out[1], out[2]
 
 
+def _midranks(values: FloatArray, valid: npt.NDArray[np.bool_]) -> FloatArray:
+    """Row-wise midranks (1-based, ties averaged) of the ``valid`` entries, NaN elsewhere."""
+    m, k = values.shape
+    filled = np.where(valid, values, np.inf)  # scores are finite: padding sorts last
+    order = np.argsort(filled, axis=1, kind="stable")
+    ordered = np.take_along_axis(filled, order, axis=1)
+    pos = np.broadcast_to(np.arange(k), (m, k))
+    starts = np.ones((m, k), dtype=bool)
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=starts[:, 1:])
+    ends = np.ones((m, k), dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    first = np.maximum.accumulate(np.where(starts, pos, 0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, pos, k - 1)[:, ::-1], axis=1)[:, ::-1]
+    ranks = np.empty((m, k))
+    np.put_along_axis(ranks, order, (first + last) / 2.0 + 1.0, axis=1)
+    return np.where(valid, ranks, np.nan)
+
+
 def _placements(
     x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     """(M, Kx) placements of x among y and (M, Ky) of y among x, ties 1/2, NaN padded.
 
-    Rows go in blocks of at most ``_BLOCK`` compared pairs (bounded memory).
+    ``#{y < x_i} + #{y = x_i} / 2`` is x_i's midrank in the pooled row less its midrank
+    among x, so the placements cost a sort of each pooled row, not a comparison of every
+    pair. Rows go in blocks of at most ``_BLOCK`` pooled values (bounded memory).
     """
-    m = x.shape[0]
-    yb = np.broadcast_to(y, (m, y.shape[1]))
-    xv = np.where(valid_mask(x, nx), x, np.nan)
-    yv = np.where(valid_mask(yb, ny), yb, np.nan)
-    px = np.full(xv.shape, np.nan)
-    qy = np.full(yv.shape, np.nan)
-    step = max(1, _BLOCK // max(1, x.shape[1] * y.shape[1]))
+    m, kx = x.shape
+    if m == 0:
+        return np.empty(x.shape), np.empty((0, y.shape[1]))
+    x_valid = valid_mask(x, nx)
+    y_valid = valid_mask(y, ny[: y.shape[0]])
+    x_ranks = _midranks(x, x_valid)
+    y_ranks = _midranks(y, y_valid)
+    px = np.full(x.shape, np.nan)
+    qy = np.full((m, y.shape[1]), np.nan)
+    step = max(1, _BLOCK // max(1, kx + y.shape[1]))
     for s in range(0, m, step):
-        a, b = xv[s : s + step, :, None], yv[s : s + step, None, :]
-        ties = 0.5 * (a == b)  # NaN compares False: padding adds nothing
-        px[s : s + step] = ((a > b) + ties).sum(axis=2)
-        qy[s : s + step] = ((a < b) + ties).sum(axis=1)
+        rows = slice(s, min(m, s + step))
+        if y.shape[0] == 1:  # one target row against every row
+            shape = (rows.stop - rows.start, y.shape[1])
+            yb, yv, yr = np.broadcast_to(y, shape), np.broadcast_to(y_valid, shape), y_ranks
+        else:
+            yb, yv, yr = y[rows], y_valid[rows], y_ranks[rows]
+        pooled = _midranks(np.hstack([x[rows], yb]), np.hstack([x_valid[rows], yv]))
+        px[rows] = pooled[:, :kx] - x_ranks[rows]
+        qy[rows] = pooled[:, kx:] - yr
     with np.errstate(invalid="ignore", divide="ignore"):
-        px = np.where(valid_mask(x, nx), px / ny[:, None], np.nan)
-        qy = np.where(valid_mask(yb, ny), qy / nx[:, None], np.nan)
+        px = px / ny[:, None]
+        qy = qy / nx[:, None]
     return px, qy
 
 

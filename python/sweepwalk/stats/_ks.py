@@ -23,6 +23,9 @@ from ._rows import FloatArray, IntArray, distinct, quiet, valid_mask
 
 # scipy's `ks_2samp` uses its exact/rounded path only up to this sample size.
 _MAX_EXACT_N = 10000
+# ks_against merges each row with the target when rows * (K + n1) < this * K (K the longest
+# row): the indexed pass costs ~10 us of Python per position, a merge ~30 ns per value
+_MERGE_FACTOR = 300
 _CACHE_LIMIT = 200_000
 # up to this many target values, positions are found by comparison passes, not binary search
 _SCAN_MAX = 32
@@ -401,7 +404,8 @@ def ks_against(
     The one-target path of :func:`ks_a12` on rows sorted once (:func:`ks_index`): the same
     statistic, p-value (scipy's own, cached per (n1, n2, h)) and A12, with work linear in the
     number of scores. ``target`` holds the target's finite scores. Rows or a target with more
-    than 10000 scores, where scipy does not round the statistic, go through :func:`ks_a12`.
+    than 10000 scores, where scipy does not round the statistic, and a few rows of many scores,
+    where one merge per row costs less than a pass per position, go through :func:`ks_a12`.
     """
     ys = np.sort(np.asarray(target, dtype=np.float64))
     n1 = len(ys)
@@ -412,7 +416,11 @@ def ks_against(
     effect = np.full(m, np.nan)
     if m == 0 or n1 < 1:
         return statistic, pvalue, effect
-    if n1 > _MAX_EXACT_N or int(nx.max()) > _MAX_EXACT_N:
+    k_max = int(nx.max())
+    # the indexed pass loops over positions: for a few rows of many scores (a click on a
+    # sweep with thousands of seeds) one merge of each row with the target costs less
+    few_long_rows = m * (k_max + n1) < _MERGE_FACTOR * k_max
+    if n1 > _MAX_EXACT_N or k_max > _MAX_EXACT_N or few_long_rows:
         x = _sorted_rows(index, rows)
         statistic, pvalue, _ = ks_a12(x, nx, ys[None, :], np.array([n1]), notes)
         lo, hi = positions(ys, x)  # NaN padding falls at n1 in both
