@@ -99,6 +99,37 @@ def test_hodges_lehmann_is_median_of_walsh_averages(seed, n):
         assert low[i] <= est[i] <= high[i]
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=hst.integers(0, 2**32 - 1),
+    n=hst.integers(1, 90),
+    decimals=hst.sampled_from([0, 1, 2, 8]),
+    cl=hst.sampled_from([0.8, 0.95, 0.99]),
+)
+def test_hodges_lehmann_by_selection_equals_the_sort(seed, n, decimals, cl):
+    # many Walsh averages are selected, not sorted: the same floats, ties and zeros included
+    from sweepwalk.stats import _intervals, _walsh
+
+    rng = np.random.default_rng(seed)
+    d = np.round(rng.standard_t(3, size=(2, n)), decimals)
+    d[1, : n // 3] = 0.0
+    sorted_ = hodges_lehmann(d, np.full(2, n), cl)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_intervals, "_HL_SELECT_MIN", 0)
+        patch.setattr(_walsh, "_DIRECT", 8)  # every band narrowed by pivots first
+        patch.setattr(_walsh, "_SAMPLE", 64)
+        selected = hodges_lehmann(d, np.full(2, n), cl)
+    for a, b in zip(sorted_, selected, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_walsh_order_statistics_rejects_ranks_outside_the_averages():
+    from sweepwalk.stats._walsh import walsh_order_statistics
+
+    with pytest.raises(ValueError, match="between 1 and n"):
+        walsh_order_statistics(np.arange(3.0), [7])
+
+
 @pytest.mark.parametrize("n", [6, 8, 12, 20, 35])
 @pytest.mark.parametrize("cl", [0.9, 0.95, 0.99])
 def test_hodges_lehmann_interval_inverts_the_exact_signed_rank_test(n, cl):
