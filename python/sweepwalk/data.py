@@ -22,12 +22,13 @@ import pandas as pd
 
 from . import _bins
 from . import _validation as v
-from ._codes import (
-    config_codes,
-    order_by_config_and_seed,
-    rectangular,
-    row_summary,
-    seed_column_codes,
+from ._construction import (
+    Configs,
+    binned_configs,
+    held_out_runs,
+    lists_as_runs,
+    runs_arguments,
+    sweep_arrays,
 )
 from ._neighbors import NeighborIndex
 from ._vocab import Goal, Neighbors
@@ -168,20 +169,9 @@ class SweepData:
         >>> sweep.find(lr=0.1), sweep.neighbors(0)
         (1, [1])
         """
-        df = v.check_frame(df)
-        v.check_not_reserved(v.check_column(df, metric, "metric"), "metric")
-        if seed is not None:
-            v.check_not_reserved(v.check_column(df, seed, "seed"), "seed")
-            if seed == metric:
-                raise ValueError(f"`seed` and `metric` are the same column {seed!r}.")
-        goal = v.check_goal(goal)
-        min_runs = v.check_min_runs(min_runs)
-        exclude = [metric] if seed is None else [metric, seed]
-        if params is None:
-            allow = () if bins is None else _bins.check_bins(bins, list(df.columns))
-            params = v.infer_params(df, exclude=exclude, allow=allow)
-        params = v.check_params(df, params, metric=metric, seed=seed)
-        scores = v.metric_array(df, metric)
+        df, params, scores, goal, min_runs = runs_arguments(
+            df, metric, params, seed, goal, min_runs, bins
+        )
         if bins is not None:
             return cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
         return cls._build(df, params, metric, seed, scores, goal, min_runs)
@@ -199,26 +189,11 @@ class SweepData:
         bins: Any,
     ) -> _S:
         """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
-        bins = _bins.check_bins(bins, params)
-        binned, notes = _bins.bin_columns(df, bins, df.attrs.get("log_scale", ()))
-        row_cfg, (first_row, codes, numeric, levels) = config_codes(binned, params)
-        numeric = [bool(num or p in bins) for p, num in zip(params, numeric, strict=True)]
-        table = binned.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
-        pooled = _bins.pooled_counts(row_cfg, df.loc[:, list(bins)], len(first_row))
-        n_pooled = int((pooled > 1).sum())
-        if n_pooled:
-            unpaired = ", so the sweep is not paired by seed (paired tests are refused)"
-            notes.append(
-                f"{n_pooled} of {len(pooled)} configurations pool runs of several original "
-                "configurations (configs['pooled']): their runs are not seed replicates of one "
-                "configuration" + (unpaired if seed is not None else "")
-            )
-            seed = None
-        cfg = (row_cfg, table, codes, numeric, levels)
+        cfg, pooled, notes, seed, binned = binned_configs(df, params, seed, bins)
         self = cls._build(df, params, metric, seed, scores, goal, min_runs, cfg)
         self.configs = self.configs.assign(pooled=pooled)
         self.bin_notes = tuple(notes)
-        self.binned = tuple(bins)
+        self.binned = binned
         return self
 
     @classmethod
@@ -256,32 +231,7 @@ class SweepData:
         v.check_not_reserved(v.check_column(df, scores, "scores"), "scores")
         goal = v.check_goal(goal)
         min_runs = v.check_min_runs(min_runs)
-        if params is None:
-            params = tuple(c for c in df.columns if c != scores and c != "config")
-            if not params:
-                raise ValueError("no parameter columns besides `scores`; pass `params=[...]`.")
-        params = v.check_params(df, params, metric=scores, seed=None)
-        row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
-        if len(first_row) < len(df):
-            dup = pd.Series(row_cfg).duplicated(keep=False).to_numpy()
-            rows = df.loc[dup, list(params)].head(6)
-            raise ValueError(
-                f"`from_lists` needs one row per configuration, but several rows share the same "
-                f"parameter values:\n{rows.to_string()}\nMerge their lists or use from_runs()."
-            )
-        cells = df[scores].tolist()
-        flat, lengths = rectangular(cells)
-        if flat is None:
-            lists = [v.list_scores(x, scores, k) for k, x in enumerate(cells)]
-            lengths = np.array([len(x) for x in lists], dtype=np.int64)
-            flat = np.concatenate(lists) if lists else np.zeros(0)
-        rows = np.repeat(np.arange(len(df)), lengths)
-        long = df.loc[:, list(params)].iloc[rows].reset_index(drop=True)
-        long[scores] = flat
-        table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
-        values = flat.astype(np.float64, copy=True)
-        values[~np.isfinite(values)] = np.nan
-        cfg = (row_cfg[rows], table, codes, numeric, levels)
+        long, params, values, cfg = lists_as_runs(df, scores, params)
         return cls._build(long, params, scores, None, values, goal, min_runs, cfg)
 
     @classmethod
@@ -294,66 +244,11 @@ class SweepData:
         scores: np.ndarray,
         goal: str,
         min_runs: int,
-        cfg: tuple[np.ndarray, pd.DataFrame, np.ndarray, list[bool], list[list[Any]]] | None = None,
+        cfg: Configs | None = None,
     ) -> _S:
-        if cfg is None:
-            row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
-            table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
-        else:  # from_lists: configurations known from its one-row-per-configuration frame
-            row_cfg, table, codes, numeric, levels = cfg
-        n_cfg = len(table)
-        finite = ~np.isnan(scores)
-        seed_sorted = None
-        if seed is not None:
-            seed_code = seed_column_codes(df[seed], seed)
-            found = order_by_config_and_seed(row_cfg, seed_code, n_cfg)
-            if found is None:  # duplicates: sort to name them
-                n_seeds = int(seed_code.max(initial=0)) + 1
-                all_slots = row_cfg * n_seeds + seed_code
-                order = np.argsort(all_slots, kind="stable")
-                v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
-                found = (order, all_slots[order], n_seeds)
-            order, slots, n_seeds = found
-            del found
-            keep = finite[order]
-            order, slots = order[keep], slots[keep]
-            del keep
-            # each row's (config, seed) from its slot: no gather by row
-            cfg_sorted = slots // n_seeds
-            seed_sorted = slots
-            seed_sorted -= cfg_sorted * n_seeds  # in place: the slots are not needed again
-            del slots
-        else:
-            seed_code = None
-            order = np.argsort(row_cfg, kind="stable")
-            order = order[finite[order]]
-            cfg_sorted = row_cfg[order]
-        counts = np.bincount(cfg_sorted, minlength=n_cfg).astype(np.int64)
-        n_missing = np.bincount(row_cfg[~finite], minlength=n_cfg).astype(np.int64)
-        width = max(int(counts.max(initial=0)), 1)
-        starts = np.cumsum(counts) - counts
-        pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
-        cell = cfg_sorted * width + pos  # flat position in the (n_cfg, width) matrices
-        del pos, cfg_sorted
-        values = np.full((n_cfg, width), np.nan)
-        values.reshape(-1)[cell] = scores[order]
-        seed_codes = None
-        if seed_sorted is not None:
-            seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
-            seed_codes.reshape(-1)[cell] = seed_sorted
-        del cell, order, seed_sorted, finite  # keep the peak memory down
-
-        index = pd.RangeIndex(n_cfg, name="config")
-        with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
-            row_stats, ordered = row_summary(values, counts)
-        stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
-        # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
-        configs = pd.concat(
-            [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
+        configs, runs, values, counts, seed_codes, codes, numeric, levels, ordered = sweep_arrays(
+            df, params, seed, scores, cfg
         )
-        v.check_config_column(df, row_cfg)
-        # copy-on-write: no deep copy of the user's frame, nor of the config ids
-        runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
 
         self = object.__new__(cls)
         self.params = tuple(params)
@@ -537,23 +432,7 @@ class SweepData:
         """
         share = v.check_alpha(holdout, "holdout")
         rng = np.random.default_rng(v.check_random_state(random_state))
-        config = self.runs["config"].to_numpy()
-        if self.seed is not None:
-            codes = seed_column_codes(self.runs[self.seed], self.seed)
-            n_seeds = int(codes.max(initial=-1)) + 1
-            n_out = min(max(round(share * n_seeds), 1), max(n_seeds - 1, 1))
-            held = np.zeros(n_seeds, dtype=bool)
-            held[rng.permutation(n_seeds)[:n_out]] = True
-            confirm = held[codes]
-        else:
-            # a random rank of each run within its configuration, then the first share held out
-            order = np.lexsort((rng.random(len(config)), config))
-            sizes = np.bincount(config, minlength=len(self))
-            starts = np.cumsum(sizes) - sizes
-            rank = np.empty(len(config), dtype=np.int64)
-            rank[order] = np.arange(len(config)) - starts[config[order]]
-            n_out = np.minimum(np.maximum(np.rint(share * sizes), 1), np.maximum(sizes - 1, 1))
-            confirm = rank < n_out[config]
+        confirm = held_out_runs(self.runs, self.seed, len(self), share, rng)
         return self.with_runs(~confirm), self.with_runs(confirm)
 
     # ------------------------------------------------------------------ accessors (read-only)
@@ -674,6 +553,3 @@ class SweepData:
         work over every pair in bounded memory.
         """
         return self._neighbors.pair_chunks(v.check_mode(mode), max_pairs)
-
-
-# ---------------------------------------------------------------------- helpers

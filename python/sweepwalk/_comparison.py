@@ -1,0 +1,224 @@
+"""The result of :func:`sweepwalk.compare.compare`: one target against a family of rows.
+
+:class:`Comparison` holds the per-row arrays, their frame (:meth:`Comparison.to_frame`) and the
+power columns at other levels (:meth:`Comparison.at_levels`); :mod:`sweepwalk.compare`, which
+computes it, re-exports it. Scores are one float per seed per configuration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from .uncertainty import EVIDENCE_COLUMNS, mde_by_size, underpowered
+
+if TYPE_CHECKING:
+    from .data import SweepData
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Comparison:
+    """Result of :func:`compare`: one target against a family of configurations.
+
+    Arrays are aligned with :attr:`ids` (the compared configurations, sorted; the target is
+    not among them). Scores are one float per seed per configuration.
+
+    Attributes
+    ----------
+    target : int
+        Config id of the target.
+    ids : ndarray of int64, shape (M,)
+        Config ids of the compared rows.
+    statistic, pvalue : ndarray of float, shape (M,)
+        The test's statistic and p-value per row, as scipy gives them (NaN for ``na`` rows).
+    pvalue_adj : ndarray of float, shape (M,)
+        p-values adjusted over the family (the rows that are not ``na``) by ``correction``.
+    significant : ndarray of bool, shape (M,)
+        ``pvalue_adj < alpha``.
+    effect : ndarray of float, shape (M,)
+        Oriented by the sweep's goal (1 - it for ``goal="min"``). Unpaired tests: Vargha-Delaney
+        A12, the probability that a run of the row beats a run of the target, ties counting one
+        half. Paired tests: the share of shared seeds on which the row beats the target.
+    diff_mean : ndarray of float, shape (M,)
+        Mean of the row minus mean of the target; paired tests: the mean of the per-seed
+        differences on the shared seeds.
+    varied : list of str or None, length M
+        The parameter along which each row neighbours the target (None if not exactly one).
+    direction : ndarray of int8, shape (M,)
+        +1 (row better), -1 (worse) or 0 (no clear direction), oriented by the goal, from the
+        quantity the test is about (see :func:`compare`, Notes).
+    status : ndarray of str, shape (M,)
+        ``"better"``, ``"worse"``, ``"differs"`` (significant, direction +1, -1 or 0),
+        ``"ns"`` (not significant) or ``"na"`` (fewer than ``min_runs`` scores on a side, or
+        shared seeds for paired tests, or a test scipy cannot evaluate).
+    estimand : str
+        What ``estimate`` is ("mean difference", "A12", "mean paired difference",
+        "Hodges-Lehmann paired difference").
+    estimate, estimate_low, estimate_high : ndarray of float, shape (M,)
+        The quantity the test is about and its confidence interval at level ``ci`` (Welch and
+        paired t: the test's own interval, equal to scipy's ``confidence_interval()``).
+    effect_low, effect_high, diff_mean_low, diff_mean_high : ndarray of float, shape (M,)
+        Intervals of ``effect`` (unpaired: Newcombe/Brunner-Munzel score interval of A12;
+        paired: NaN) and of ``diff_mean`` (Welch's, paired t's for paired tests).
+    level : ndarray of float, shape (M,)
+        The level each row's raw p-value had to beat, under the correction.
+    min_pvalue : ndarray of float, shape (M,)
+        The smallest p-value the test can give at these sample sizes.
+    reachable : ndarray of bool, shape (M,)
+        ``min_pvalue < level``: whether the row could be significant at all.
+    mde : ndarray of float, shape (M,)
+        Smallest |difference in means| the test detects with 80% power at ``level``.
+    seeds_needed : ndarray of float, shape (M,)
+        Seeds per configuration to detect ``effect_of_interest`` with 80% power at ``level``
+        (in a family of more than 256 rows, for the 256 smallest p-values only; NaN beyond).
+    underpowered : ndarray of bool, shape (M,)
+        ``ns`` rows with ``mde > effect_of_interest``: the seeds could not have shown a
+        difference worth caring about.
+    effect_of_interest : float
+        The difference in means worth detecting (metric units) the power columns use.
+    n_shared : ndarray of int64 or None
+        Seeds shared with the target (paired tests only).
+    notes : tuple of str
+        Facts worth telling once (e.g. scipy's KS falling back to its asymptotic p-value, or a
+        score scale beyond ``1e-75..1e75`` where float64 variances degenerate and t-based
+        p-values are not to be trusted).
+    """
+
+    sweep: SweepData
+    target: int
+    ids: npt.NDArray[np.int64]
+    statistic: npt.NDArray[np.float64]
+    pvalue: npt.NDArray[np.float64]
+    pvalue_adj: npt.NDArray[np.float64]
+    significant: npt.NDArray[np.bool_]
+    effect: npt.NDArray[np.float64]
+    diff_mean: npt.NDArray[np.float64]
+    varied: list[Any]
+    status: npt.NDArray[np.object_]
+    test: str
+    correction: str
+    alpha: float
+    against: str
+    neighbors: str
+    direction: npt.NDArray[np.int8]
+    estimand: str
+    estimate: npt.NDArray[np.float64]
+    estimate_low: npt.NDArray[np.float64]
+    estimate_high: npt.NDArray[np.float64]
+    effect_low: npt.NDArray[np.float64]
+    effect_high: npt.NDArray[np.float64]
+    diff_mean_low: npt.NDArray[np.float64]
+    diff_mean_high: npt.NDArray[np.float64]
+    level: npt.NDArray[np.float64]
+    min_pvalue: npt.NDArray[np.float64]
+    reachable: npt.NDArray[np.bool_]
+    mde: npt.NDArray[np.float64]
+    seeds_needed: npt.NDArray[np.float64]
+    underpowered: npt.NDArray[np.bool_]
+    effect_of_interest: float
+    n_shared: npt.NDArray[np.int64] | None = None
+    notes: tuple[str, ...] = field(default=())
+    #: (sd, n_row, n_target) the power columns were computed from (see :meth:`at_levels`)
+    power_inputs: tuple[Any, Any, Any] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def at_levels(self, levels: npt.ArrayLike) -> Comparison:
+        """Return this comparison with ``level``, ``reachable`` and ``mde`` at other levels.
+
+        Used when another rule decides the rows (the walk-wide online FDR procedure of a
+        :class:`~sweepwalk.ledger.Ledger`): the power columns then describe the level that rule
+        held each test to. Rows with a NaN level keep their own.
+        """
+        new = np.asarray(levels, dtype=np.float64)
+        level = np.where(np.isnan(new), self.level, new)
+        mde = self.mde
+        if self.power_inputs is not None:
+            sd, n_row, n_target = self.power_inputs
+            mde = mde_by_size(self.test, n_row, n_target, sd, np.nan_to_num(level, nan=self.alpha))
+        return replace(
+            self,
+            level=level,
+            reachable=np.asarray(self.min_pvalue < level, dtype=bool),
+            mde=mde,
+            underpowered=underpowered(self.status, mde, self.effect_of_interest),
+        )
+
+    def __repr__(self) -> str:
+        words, counts = np.unique(self.status.astype(str), return_counts=True)
+        summary = ", ".join(f"{w}={c}" for w, c in zip(words, counts, strict=True))
+        return (
+            f"<Comparison: target {self.target} against {len(self)} {self.against} "
+            f"({self.test}, correction={self.correction!r}, alpha={self.alpha}): "
+            f"{summary or 'nothing compared'}>"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per configuration: the target and every compared row, by config id.
+
+        Columns: the parameters, ``n``, ``mean``, ``median``, ``statistic``, ``pvalue``,
+        ``pvalue_adj``, ``significant``, ``effect``, ``diff_mean``, ``varied``, then
+        ``estimate``, ``estimate_low``, ``estimate_high``, ``effect_low``, ``effect_high``,
+        ``diff_mean_low``, ``diff_mean_high``, ``level``, ``min_pvalue``, ``reachable``,
+        ``mde``, ``seeds_needed``, ``underpowered`` (plus ``n_shared`` for paired tests), and
+        ``status`` last. The target's row has status ``"target"``, NaN test columns,
+        ``diff_mean`` 0 and ``varied`` None; ``attrs["estimand"]`` names ``estimate``.
+        """
+        sweep = self.sweep
+        n_all = len(sweep.configs)
+        whole = len(self.ids) + 1 == n_all  # against="all": no row selection needed
+        if whole:
+            rows = np.arange(n_all, dtype=np.int64)
+            tpos = self.target
+        else:
+            rows = np.sort(np.append(self.ids, self.target))
+            pos = np.searchsorted(rows, self.ids)
+            tpos = int(np.searchsorted(rows, self.target))
+
+        def spread(values: Any, fill: Any, dtype: Any) -> np.ndarray:
+            out = np.empty(len(rows), dtype=dtype)
+            if whole:  # ids are every row but the target: two block copies
+                out[:tpos] = values[:tpos]
+                out[tpos + 1 :] = values[tpos:]
+                out[tpos] = fill
+            else:
+                out.fill(fill)  # not np.full: it would make a new str object per row
+                out[pos] = values
+            return out
+
+        cols: dict[Any, Any] = {}
+        pooled = ["pooled"] if "pooled" in sweep.configs.columns else []  # binned sweeps
+        for name in [*sweep.params, "n", *pooled, "mean", "median"]:
+            col = sweep.configs[name]
+            cols[name] = col.array.copy() if whole else col.array.take(rows)
+        cols["statistic"] = spread(self.statistic, np.nan, float)
+        cols["pvalue"] = spread(self.pvalue, np.nan, float)
+        cols["pvalue_adj"] = spread(self.pvalue_adj, np.nan, float)
+        cols["significant"] = spread(self.significant, False, bool)
+        cols["effect"] = spread(self.effect, np.nan, float)
+        cols["diff_mean"] = spread(self.diff_mean, np.nan, float)
+        cols["diff_mean"][tpos] = 0.0
+        # fromiter: no search for nested sequences in the list (and tuple names stay whole)
+        varied_arr = np.fromiter(self.varied, dtype=object, count=len(self.varied))
+        varied = spread(varied_arr, None, object)
+        index = pd.Index(rows, name=sweep.configs.index.name)
+        # object columns: plain str / None, no per-call conversion to pandas' string dtype
+        cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
+        for name in EVIDENCE_COLUMNS:
+            arr = getattr(self, name)
+            cols[name] = spread(arr, False if arr.dtype == bool else np.nan, arr.dtype)
+        if self.n_shared is not None:
+            cols["n_shared"] = spread(self.n_shared, 0, np.int64)
+            cols["n_shared"][tpos] = int(sweep.counts[self.target])
+        status = spread(self.status, "target", object)
+        cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
+        frame = pd.DataFrame(cols, index=index, copy=False)
+        frame.attrs.update(
+            estimand=self.estimand, effect_of_interest=self.effect_of_interest, test=self.test
+        )
+        return frame

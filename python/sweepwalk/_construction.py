@@ -1,0 +1,242 @@
+"""How :class:`sweepwalk.data.SweepData`'s constructors turn a frame into its tables and arrays.
+
+``from_runs`` (with or without ``bins=``), ``from_lists``, ``with_runs`` and ``split_runs`` do
+their work here and keep the results: arguments checked, configurations coded, each
+configuration's finite scores laid out in a row, the runs held out. Nothing here holds state.
+Scores are one float per seed per configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from . import _bins
+from . import _validation as v
+from ._codes import (
+    config_codes,
+    order_by_config_and_seed,
+    rectangular,
+    row_summary,
+    seed_column_codes,
+)
+from ._vocab import Goal
+
+#: what the configurations are: (config id of each row, parameter table, level codes, numeric
+#: per parameter, levels per parameter)
+Configs = tuple[np.ndarray, pd.DataFrame, np.ndarray, list[bool], list[list[Any]]]
+
+
+class SweepArrays(NamedTuple):
+    """What :func:`sweep_arrays` builds; SweepData keeps it and hands it out read-only."""
+
+    configs: pd.DataFrame
+    runs: pd.DataFrame
+    values: np.ndarray
+    counts: np.ndarray
+    seed_codes: np.ndarray | None
+    codes: np.ndarray
+    numeric: list[bool]
+    levels: list[list[Any]]
+    ordered: np.ndarray
+
+
+def runs_arguments(
+    df: Any,
+    metric: Hashable,
+    params: Sequence[Hashable] | None,
+    seed: Hashable | None,
+    goal: Any,
+    min_runs: Any,
+    bins: Mapping[Any, int | str] | None,
+) -> tuple[pd.DataFrame, tuple[Hashable, ...], np.ndarray, Goal, int]:
+    """Check ``from_runs``' arguments; return (frame, params, scores, goal, min_runs).
+
+    The frame is pandas (an Arrow stream is read in), the scores the metric as float64.
+    """
+    df = v.check_frame(df)
+    v.check_not_reserved(v.check_column(df, metric, "metric"), "metric")
+    if seed is not None:
+        v.check_not_reserved(v.check_column(df, seed, "seed"), "seed")
+        if seed == metric:
+            raise ValueError(f"`seed` and `metric` are the same column {seed!r}.")
+    goal = v.check_goal(goal)
+    min_runs = v.check_min_runs(min_runs)
+    exclude = [metric] if seed is None else [metric, seed]
+    if params is None:
+        allow = () if bins is None else _bins.check_bins(bins, list(df.columns))
+        params = v.infer_params(df, exclude=exclude, allow=allow)
+    params = v.check_params(df, params, metric=metric, seed=seed)
+    scores = v.metric_array(df, metric)
+    return df, params, scores, goal, min_runs
+
+
+def sweep_arrays(
+    df: pd.DataFrame,
+    params: tuple[Hashable, ...],
+    seed: Hashable | None,
+    scores: np.ndarray,
+    cfg: Configs | None,
+) -> SweepArrays:
+    """Each configuration's finite scores in a row (by seed when ``seed`` is given), its stats.
+
+    ``cfg`` gives the configurations when the caller knows them (``from_lists``, ``bins=``,
+    ``with_runs``); None codes them from ``df``'s parameter columns.
+    """
+    if cfg is None:
+        row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
+        table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+    else:  # from_lists: configurations known from its one-row-per-configuration frame
+        row_cfg, table, codes, numeric, levels = cfg
+    n_cfg = len(table)
+    finite = ~np.isnan(scores)
+    seed_sorted = None
+    if seed is not None:
+        seed_code = seed_column_codes(df[seed], seed)
+        found = order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+        if found is None:  # duplicates: sort to name them
+            n_seeds = int(seed_code.max(initial=0)) + 1
+            all_slots = row_cfg * n_seeds + seed_code
+            order = np.argsort(all_slots, kind="stable")
+            v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
+            found = (order, all_slots[order], n_seeds)
+        order, slots, n_seeds = found
+        del found
+        keep = finite[order]
+        order, slots = order[keep], slots[keep]
+        del keep
+        # each row's (config, seed) from its slot: no gather by row
+        cfg_sorted = slots // n_seeds
+        seed_sorted = slots
+        seed_sorted -= cfg_sorted * n_seeds  # in place: the slots are not needed again
+        del slots
+    else:
+        seed_code = None
+        order = np.argsort(row_cfg, kind="stable")
+        order = order[finite[order]]
+        cfg_sorted = row_cfg[order]
+    counts = np.bincount(cfg_sorted, minlength=n_cfg).astype(np.int64)
+    n_missing = np.bincount(row_cfg[~finite], minlength=n_cfg).astype(np.int64)
+    width = max(int(counts.max(initial=0)), 1)
+    starts = np.cumsum(counts) - counts
+    pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
+    cell = cfg_sorted * width + pos  # flat position in the (n_cfg, width) matrices
+    del pos, cfg_sorted
+    values = np.full((n_cfg, width), np.nan)
+    values.reshape(-1)[cell] = scores[order]
+    seed_codes = None
+    if seed_sorted is not None:
+        seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
+        seed_codes.reshape(-1)[cell] = seed_sorted
+    del cell, order, seed_sorted, finite  # keep the peak memory down
+
+    index = pd.RangeIndex(n_cfg, name="config")
+    with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
+        row_stats, ordered = row_summary(values, counts)
+    stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
+    # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
+    configs = pd.concat(
+        [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
+    )
+    v.check_config_column(df, row_cfg)
+    # copy-on-write: no deep copy of the user's frame, nor of the config ids
+    runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
+    return SweepArrays(configs, runs, values, counts, seed_codes, codes, numeric, levels, ordered)
+
+
+def binned_configs(
+    df: pd.DataFrame, params: tuple[Hashable, ...], seed: Hashable | None, bins: Any
+) -> tuple[Configs, np.ndarray, list[str], Hashable | None, tuple[Hashable, ...]]:
+    """Code the configurations of ``bins=``: cells of intervals, their pooled runs counted.
+
+    Returns (configurations, ``configs["pooled"]``, notes, seed, binned parameters); the seed
+    is None when a cell pools runs of several original configurations.
+    """
+    bins = _bins.check_bins(bins, params)
+    binned, notes = _bins.bin_columns(df, bins, df.attrs.get("log_scale", ()))
+    row_cfg, (first_row, codes, numeric, levels) = config_codes(binned, params)
+    numeric = [bool(num or p in bins) for p, num in zip(params, numeric, strict=True)]
+    table = binned.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+    pooled = _bins.pooled_counts(row_cfg, df.loc[:, list(bins)], len(first_row))
+    n_pooled = int((pooled > 1).sum())
+    if n_pooled:
+        unpaired = ", so the sweep is not paired by seed (paired tests are refused)"
+        notes.append(
+            f"{n_pooled} of {len(pooled)} configurations pool runs of several original "
+            "configurations (configs['pooled']): their runs are not seed replicates of one "
+            "configuration" + (unpaired if seed is not None else "")
+        )
+        seed = None
+    cfg = (row_cfg, table, codes, numeric, levels)
+    return cfg, pooled, notes, seed, tuple(bins)
+
+
+def lists_as_runs(
+    df: pd.DataFrame, scores: Hashable, params: Any
+) -> tuple[pd.DataFrame, tuple[Hashable, ...], np.ndarray, Configs]:
+    """``from_lists``' frame as long-format runs: (runs, params, scores, configurations).
+
+    One row per configuration is required; NaN/inf scores become NaN.
+    """
+    if params is None:
+        params = tuple(c for c in df.columns if c != scores and c != "config")
+        if not params:
+            raise ValueError("no parameter columns besides `scores`; pass `params=[...]`.")
+    params = v.check_params(df, params, metric=scores, seed=None)
+    row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
+    if len(first_row) < len(df):
+        dup = pd.Series(row_cfg).duplicated(keep=False).to_numpy()
+        rows = df.loc[dup, list(params)].head(6)
+        raise ValueError(
+            f"`from_lists` needs one row per configuration, but several rows share the same "
+            f"parameter values:\n{rows.to_string()}\nMerge their lists or use from_runs()."
+        )
+    cells = df[scores].tolist()
+    flat, lengths = rectangular(cells)
+    if flat is None:
+        lists = [v.list_scores(x, scores, k) for k, x in enumerate(cells)]
+        lengths = np.array([len(x) for x in lists], dtype=np.int64)
+        flat = np.concatenate(lists) if lists else np.zeros(0)
+    rows = np.repeat(np.arange(len(df)), lengths)
+    long = df.loc[:, list(params)].iloc[rows].reset_index(drop=True)
+    long[scores] = flat
+    table = df.loc[:, list(params)].iloc[first_row].reset_index(drop=True)
+    values = flat.astype(np.float64, copy=True)
+    values[~np.isfinite(values)] = np.nan
+    cfg = (row_cfg[rows], table, codes, numeric, levels)
+    return long, params, values, cfg
+
+
+def held_out_runs(
+    runs: pd.DataFrame,
+    seed: Hashable | None,
+    n_configs: int,
+    share: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Flag the runs ``split_runs`` holds out.
+
+    With a seed column, ``share`` of the seeds (the same ones for every configuration); without
+    one, ``share`` of each configuration's runs. At least one on each side when there are two.
+    """
+    config = runs["config"].to_numpy()
+    if seed is not None:
+        codes = seed_column_codes(runs[seed], seed)
+        n_seeds = int(codes.max(initial=-1)) + 1
+        n_out = min(max(round(share * n_seeds), 1), max(n_seeds - 1, 1))
+        held = np.zeros(n_seeds, dtype=bool)
+        held[rng.permutation(n_seeds)[:n_out]] = True
+        confirm = held[codes]
+    else:
+        # a random rank of each run within its configuration, then the first share held out
+        order = np.lexsort((rng.random(len(config)), config))
+        sizes = np.bincount(config, minlength=n_configs)
+        starts = np.cumsum(sizes) - sizes
+        rank = np.empty(len(config), dtype=np.int64)
+        rank[order] = np.arange(len(config)) - starts[config[order]]
+        n_out = np.minimum(np.maximum(np.rint(share * sizes), 1), np.maximum(sizes - 1, 1))
+        confirm = rank < n_out[config]
+    return confirm
