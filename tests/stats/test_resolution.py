@@ -120,9 +120,10 @@ def test_mde_nan_for_too_few_seeds_and_paired_uses_shared_seeds():
 @pytest.mark.parametrize("test", TESTS)
 @pytest.mark.parametrize("alpha", [0.05, 0.005])
 def test_seeds_needed_is_the_smallest_n_reaching_the_power(test, alpha):
+    # from a few seeds (where the normal guess may miss and the search doubles) to thousands
     are = RELATIVE_EFFICIENCY[test]
     paired = test in ("wilcoxon", "ttest_rel")
-    effects = np.array([0.3, 0.5, 1.0, 2.0])
+    effects = np.array([0.04, 0.3, 0.5, 1.0, 2.0])
     got = seeds_needed(effects, 1.0, test, alpha_level=alpha)
     for e, n in zip(effects, got, strict=True):
 
@@ -188,3 +189,28 @@ def test_min_pvalue_with_holm_over_199_rows_at_five_seeds():
     assert reachable(p, 0.05)
     with pytest.raises(ValueError, match="`n_shared` is required"):
         min_pvalue("wilcoxon", 5, 5)
+
+
+@pytest.mark.parametrize("test", ["welch", "wilcoxon"])
+@pytest.mark.parametrize("power", [0.5, 0.8])
+@pytest.mark.parametrize("alpha", [0.9, 0.05, 1e-7])
+def test_seeds_needed_equals_a_search_upward_from_two_seeds(test, power, alpha):
+    # the solve starts from a guessed bracket; wherever the guess is wrong (few seeds, huge
+    # levels) it must fall back, and the answer is the first n counted up from 2
+    from sweepwalk.stats._power import t_power
+    from sweepwalk.stats._resolution import _fewest_seeds_to_reach
+
+    paired = test == "wilcoxon"
+    are = RELATIVE_EFFICIENCY[test]
+    effects = np.array([0.3, 1.0, 3.0, 8.0])
+    got = seeds_needed(effects, 1.0, test, alpha_level=alpha, power=power)
+    for d, n in zip(effects, got, strict=True):
+        k = 2
+
+        def reaches(k, d=d):
+            size = np.array(k * are)
+            return t_power(np.array(d), size, size, alpha, paired) >= power
+
+        while not reaches(k):
+            k += 1
+        assert n == max(k, _fewest_seeds_to_reach(test, alpha)), (d, n, k)

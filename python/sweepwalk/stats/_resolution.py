@@ -261,13 +261,26 @@ def seeds_needed(
         e = n * are
         return _t_power(dv[rows], e, e, al[rows], is_paired) >= power
 
+    # start from a narrow bracket around the normal approximation (Guenther's t correction)
+    # and keep it where it holds; elsewhere double from [1, 2] (invariant: lo fails or is 1)
+    z = stats.norm.isf(al / 2) + stats.norm.isf(1.0 - power)
+    groups = 1.0 if is_paired else 2.0
+    with np.errstate(over="ignore"):
+        guess = (groups * (z / dv) ** 2 + stats.norm.isf(al / 2) ** 2 / 4) / are
+    guess = np.where(np.isfinite(guess), guess, 2.0)
+    lo = np.maximum(1.0, np.floor(guess) - 2.0)
+    hi = np.maximum(2.0, np.ceil(guess) + 3.0)
     everywhere = np.ones(dv.shape, dtype=bool)
-    lo, hi = np.ones(dv.shape), np.full(dv.shape, 2.0)  # invariant: lo fails (or is 1)
+    held = reaches(hi, everywhere) & ((lo == 1.0) | ~reaches(lo, everywhere))
+    lo, hi = np.where(held, lo, 1.0), np.where(held, hi, 2.0)
+    pending = ~held
     for _ in range(_MAX_DOUBLINGS):
-        short = ~reaches(hi, everywhere)
-        if not short.any():
+        if not pending.any():
             break
+        short = np.zeros(dv.shape, dtype=bool)
+        short[pending] = ~reaches(hi[pending], pending)
         lo[short], hi[short] = hi[short], hi[short] * 2
+        pending = short
     while True:
         mid = np.floor((lo + hi) / 2)
         gap = (hi - lo > 1) & (mid > lo) & (mid < hi)
