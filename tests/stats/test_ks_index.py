@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 
 import numpy as np
@@ -22,20 +21,10 @@ def _sorted_index(x, nx):
     return ks_index(np.sort(np.where(valid, x, np.nan), axis=1), nx)
 
 
-@contextlib.contextmanager
-def _path(merge_factor):
-    """Force ks_against's indexed pass (0) or its row-by-row merge (huge)."""
-    saved = _ks._MERGE_FACTOR
-    _ks._MERGE_FACTOR = merge_factor
-    try:
-        yield
-    finally:
-        _ks._MERGE_FACTOR = saved
-
-
 def _check(x, nx, y, rows_=None):
-    for merge_factor in (0, 10**12):  # both paths give scipy's numbers
-        with _path(merge_factor):
+    for merge_factor in (0, 10**12):  # the indexed pass, then the row-by-row merge
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_ks, "_MERGE_FACTOR", merge_factor)
             _check_path(x, nx, y, rows_)
 
 

@@ -204,11 +204,11 @@ def hodges_lehmann(
         r = _walsh_rank(k, cl)
         total = k * (k + 1) // 2
         if total > _HL_SELECT_MIN:  # too many averages to sort: select the few needed
-            ranks = [(total + 1) // 2, total // 2 + 1, max(r, 1), total - max(r, 1) + 1]
+            ranks = [(total + 1) // 2, total // 2 + 1] + ([r, total - r + 1] if r else [])
             for row in ok[idx]:
                 picked = walsh_order_statistics(da[row, :k], ranks)
                 out[0, row] = (picked[0] + picked[1]) / 2.0
-                out[1, row], out[2, row] = (-np.inf, np.inf) if r == 0 else picked[2:]
+                out[1, row], out[2, row] = picked[2:] if r else (-np.inf, np.inf)
             continue
         i, j = np.triu_indices(k)
         step = max(1, _BLOCK // len(i))  # bounded memory: n = 100 has 5050 averages per row

@@ -420,9 +420,12 @@ def ks_against(
     # the indexed pass loops over positions: for a few rows of many scores (a click on a
     # sweep with thousands of seeds) one merge of each row with the target costs less
     few_long_rows = m * (k_max + n1) < _MERGE_FACTOR * k_max
-    if n1 > _MAX_EXACT_N or k_max > _MAX_EXACT_N or few_long_rows:
+    beyond_exact = n1 > _MAX_EXACT_N or k_max > _MAX_EXACT_N
+    if beyond_exact or few_long_rows:
         x = _sorted_rows(index, rows)
-        statistic, pvalue, _ = ks_a12(x, nx, ys[None, :], np.array([n1]), notes)
+        statistic, pvalue, a12_rows = ks_a12(x, nx, ys[None, :], np.array([n1]), notes)
+        if a12_rows is not None and not beyond_exact:  # the merge's own A12, every row
+            return statistic, pvalue, a12_rows
         lo, hi = positions(ys, x)  # NaN padding falls at n1 in both
         wins = (lo + hi).sum(axis=1) - 2 * n1 * (x.shape[1] - nx)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -263,10 +263,11 @@ def seeds_needed(
 
     # start from a narrow bracket around the normal approximation (Guenther's t correction)
     # and keep it where it holds; elsewhere double from [1, 2] (invariant: lo fails or is 1)
-    z = stats.norm.isf(al / 2) + stats.norm.isf(1.0 - power)
+    z_alpha = stats.norm.isf(al / 2)
+    z = z_alpha + stats.norm.isf(1.0 - power)
     groups = 1.0 if is_paired else 2.0
     with np.errstate(over="ignore"):
-        guess = (groups * (z / dv) ** 2 + stats.norm.isf(al / 2) ** 2 / 4) / are
+        guess = (groups * (z / dv) ** 2 + z_alpha**2 / 4) / are
     guess = np.where(np.isfinite(guess), guess, 2.0)
     lo = np.maximum(1.0, np.floor(guess) - 2.0)
     hi = np.maximum(2.0, np.ceil(guess) + 3.0)

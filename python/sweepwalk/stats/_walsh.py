@@ -65,6 +65,7 @@ def _select(d: FloatArray, rank: int, rng: np.random.Generator) -> float:
     n = len(d)
     lo, hi = np.arange(n), np.full(n, n)
     below = 0  # averages smaller than every one in the band
+    stalled = False  # the last pair of pivots kept the whole band (ties)
     while True:
         lengths = hi - lo
         size = int(lengths.sum())
@@ -77,10 +78,10 @@ def _select(d: FloatArray, rank: int, rng: np.random.Generator) -> float:
         share = (rank - below) / size
         half = _WINDOW_SD * np.sqrt(_SAMPLE * share * (1.0 - share)) + 1.0
         k_low, k_high = int(share * _SAMPLE - half), int(np.ceil(share * _SAMPLE + half))
-        if k_low < 0 and k_high >= _SAMPLE:  # the window is the whole band: one pivot
+        if stalled or (k_low < 0 and k_high >= _SAMPLE):  # one pivot: <, = and > it
             k_low = k_high = _SAMPLE // 2
-        t_low = sample[max(k_low, 0)] if k_low >= 0 else None
-        t_high = sample[min(k_high, _SAMPLE - 1)] if k_high < _SAMPLE else None
+        t_low = sample[k_low] if k_low >= 0 else None
+        t_high = sample[k_high] if k_high < _SAMPLE else None
         new_lo = lo if t_low is None else _first_beyond(d, t_low, inclusive=False)
         new_hi = hi if t_high is None else _first_beyond(d, t_high, inclusive=True)
         under = below + int((new_lo - lo).sum())  # averages < t_low
@@ -91,19 +92,8 @@ def _select(d: FloatArray, rank: int, rng: np.random.Generator) -> float:
             lo, below = new_hi, upto
         elif t_low is not None and t_low == t_high:  # every average left equals the pivot
             return float(t_low)
-        elif int((new_hi - new_lo).sum()) == size:  # no progress (ties): pivot on one value
-            t = float(sample[_SAMPLE // 2])
-            under_t = _first_beyond(d, t, inclusive=False)
-            upto_t = _first_beyond(d, t, inclusive=True)
-            n_under = below + int((under_t - lo).sum())
-            n_upto = below + int((upto_t - lo).sum())
-            if n_under < rank <= n_upto:
-                return t
-            if rank <= n_under:
-                hi = under_t
-            else:
-                lo, below = upto_t, n_upto
         else:
+            stalled = int((new_hi - new_lo).sum()) == size
             lo, hi, below = new_lo, new_hi, under
 
 
@@ -149,4 +139,5 @@ def walsh_order_statistics(d: FloatArray, ranks: npt.ArrayLike) -> FloatArray:
     if np.any((wanted < 1) | (wanted > total)):
         raise ValueError(f"`ranks` must lie between 1 and n (n + 1) / 2 = {total}.")
     rng = np.random.default_rng(0)
-    return np.array([_select(values, int(r), rng) for r in wanted])
+    distinct, inverse = np.unique(wanted, return_inverse=True)  # e.g. the median of odd N
+    return np.array([_select(values, int(r), rng) for r in distinct])[inverse.reshape(-1)]
