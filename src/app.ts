@@ -23,6 +23,7 @@ import { sortKey } from "./grid";
 import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 import { ProfilePanel } from "./profile";
+import { JobBar, KernelJobs } from "./jobs";
 
 /**
  * Decides whether a `_results` value may be painted: only when the state it carries (every
@@ -146,7 +147,9 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const status = doc.createElement("span");
   status.className = "sw-busy-indicator";
   status.setAttribute("aria-live", "polite");
-  nav.append(back, forward, crumbs, status);
+  // a slow comparison (e.g. a permutation test against all) runs as a kernel job: its bar
+  const compareJob = new JobBar(doc, requester, "compare");
+  nav.append(back, forward, crumbs, status, compareJob.el);
 
   const grid = new Grid(doc, {
     onTarget(config) {
@@ -202,6 +205,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     target: () => model.get("target"),
   });
   const ledger = new LedgerBadge(doc);
+  const kernelJobs = new KernelJobs(model, { compare: compareJob });
   const insightsBar = doc.createElement("div");
   insightsBar.className = "sw-insights";
   insightsBar.append(player.el, ledger.el);
@@ -416,6 +420,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     for (const name of WATCHED) model.off(`change:${name}`, refresh);
     model.off("change:_results", onResults);
     root.removeEventListener("keydown", onKeyDown);
+    kernelJobs.dispose();
+    player.job.dispose();
     requester.dispose();
     grid.dispose();
     detail.dispose();

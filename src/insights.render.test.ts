@@ -247,8 +247,8 @@ describe("importance panel", () => {
     vi.useFakeTimers();
     const { model, q } = mount();
     q('[data-testid="sw-importance-run"]').click();
-    const job = q('[data-testid="sw-job"]');
-    const bar = q<HTMLProgressElement>('[data-testid="sw-job-progress"]');
+    const job = q('[data-testid="sw-job"][data-job="importance"]');
+    const bar = q<HTMLProgressElement>('[data-job="importance"] [data-testid="sw-job-progress"]');
     const req = model.sent.find((m) => m.kind === "importance")!;
     expect(job.dataset.state).toBe("running");
     expect(job.hidden).toBe(true); // a quick job never flashes a bar
@@ -256,8 +256,8 @@ describe("importance panel", () => {
     await vi.advanceTimersByTimeAsync(1100);
     expect(job.hidden).toBe(false);
     expect(bar.value).toBeCloseTo(0.4);
-    expect(q('[data-testid="sw-job-status"]').textContent).toBe("40% · about 3 s left");
-    expect(q<HTMLButtonElement>('[data-testid="sw-job-cancel"]').hidden).toBe(false);
+    expect(q('[data-job="importance"] [data-testid="sw-job-status"]').textContent).toBe("40% · about 3 s left");
+    expect(q<HTMLButtonElement>('[data-job="importance"] [data-testid="sw-job-cancel"]').hidden).toBe(false);
     reply(model, "importance", body);
     await vi.advanceTimersByTimeAsync(10);
     expect(job.dataset.state).toBe("done");
@@ -269,7 +269,7 @@ describe("importance panel", () => {
     const { model, q } = mount();
     q('[data-testid="sw-importance-run"]').click();
     const req = model.sent.find((m) => m.kind === "importance")!;
-    const cancel = q<HTMLButtonElement>('[data-testid="sw-job-cancel"]');
+    const cancel = q<HTMLButtonElement>('[data-job="importance"] [data-testid="sw-job-cancel"]');
     cancel.click();
     const asked = model.sent.find((m) => m.kind === "cancel")!;
     expect(asked).toMatchObject({ kind: "cancel", job: "importance" });
@@ -277,10 +277,10 @@ describe("importance panel", () => {
     model.emit("msg:custom", { kind: "cancel-response", id: asked.id, job: "importance", cancelled: true }, []);
     model.emit("msg:custom", { kind: "cancelled", id: req.id, job: "importance", message: "cancelled from the widget" }, []);
     await tick();
-    const job = q('[data-testid="sw-job"]');
+    const job = q('[data-testid="sw-job"][data-job="importance"]');
     expect(job.dataset.state).toBe("cancelled");
     expect(job.hidden).toBe(false);
-    expect(q('[data-testid="sw-job-status"]').textContent).toContain("cancelled");
+    expect(q('[data-job="importance"] [data-testid="sw-job-status"]').textContent).toContain("cancelled");
     expect(q(".sw-importance-note").classList.contains("sw-detail-error")).toBe(false);
     expect(q<HTMLButtonElement>('[data-testid="sw-importance-run"]').disabled).toBe(false);
   });
@@ -291,8 +291,8 @@ describe("importance panel", () => {
     const req = model.sent.find((m) => m.kind === "importance")!;
     model.emit("msg:custom", { kind: "error", id: req.id, message: "MemoryError: too many pairs" }, []);
     await tick();
-    expect(q('[data-testid="sw-job"]').dataset.state).toBe("error");
-    expect(q('[data-testid="sw-job-status"]').textContent).toContain("MemoryError: too many pairs");
+    expect(q('[data-testid="sw-job"][data-job="importance"]').dataset.state).toBe("error");
+    expect(q('[data-job="importance"] [data-testid="sw-job-status"]').textContent).toContain("MemoryError: too many pairs");
     expect(q(".sw-importance-note").textContent).toContain("MemoryError: too many pairs");
   });
 
@@ -300,10 +300,10 @@ describe("importance panel", () => {
     const { model, q } = mount();
     model.kernelSet({ _progress: 0.25 });
     await tick();
-    const job = q('[data-testid="sw-job"]');
+    const job = q('[data-testid="sw-job"][data-job="importance"]');
     expect(job.dataset.state).toBe("running");
-    expect(q<HTMLProgressElement>('[data-testid="sw-job-progress"]').value).toBeCloseTo(0.25);
-    expect(q<HTMLButtonElement>('[data-testid="sw-job-cancel"]').hidden).toBe(true);
+    expect(q<HTMLProgressElement>('[data-job="importance"] [data-testid="sw-job-progress"]').value).toBeCloseTo(0.25);
+    expect(q<HTMLButtonElement>('[data-job="importance"] [data-testid="sw-job-cancel"]').hidden).toBe(true);
     model.kernelSet({ _progress: -1 });
     await tick();
     expect(job.dataset.state).toBe("done");

@@ -2,10 +2,12 @@
 //
 // The kernel runs such a request (a "job") in a worker thread and streams `progress` messages
 // (requests.ts); Cancel sends `{kind: "cancel", job}`, and the job then ends with a
-// `cancelled` reply. DOM hooks (stable): `sw-job` (`data-job`, `data-state` =
+// `cancelled` reply. A job the kernel starts itself (a slow comparison: `id: null`) reaches its
+// bar through `KernelJobs`. DOM hooks (stable): `sw-job` (`data-job`, `data-state` =
 // idle|running|done|cancelled|error), `sw-job-progress`, `sw-job-status`, `sw-job-cancel`.
 
 import { formatNum } from "./format";
+import type { AnyModel } from "./model";
 import type { JobProgress, Requester } from "./requests";
 
 export type JobState = "idle" | "running" | "done" | "cancelled" | "error";
@@ -105,5 +107,45 @@ export class JobBar {
     this.bar.hidden = state !== "running";
     if (state !== "running") this.cancelButton.hidden = true;
     this.status.textContent = text;
+  }
+}
+
+/**
+ * Jobs the kernel starts itself (a slow comparison after a click: `id: null`), shown in their
+ * bars. A bar appears after `delayMs` (a job that ends sooner never flashes one); a job
+ * replaced by a newer click just ends, a cancelled or failed one says so.
+ */
+export class KernelJobs {
+  constructor(
+    private readonly model: AnyModel,
+    private readonly bars: Record<string, JobBar>,
+    private readonly delayMs = 300,
+  ) {
+    model.on("msg:custom", this.onMessage);
+  }
+
+  private readonly onMessage = (msg: unknown): void => {
+    if (typeof msg !== "object" || msg === null) return;
+    const m = msg as { kind?: unknown; id?: unknown; job?: unknown; message?: unknown; replaced?: unknown };
+    if (m.id !== null || typeof m.job !== "string") return;
+    const bar = this.bars[m.job];
+    if (!bar) return;
+    if (m.kind === "progress") {
+      if (bar.state !== "running") bar.start(true, this.delayMs);
+      const g = m as { fraction?: unknown; eta?: unknown };
+      const fraction = typeof g.fraction === "number" ? g.fraction : NaN;
+      bar.progress({ fraction, eta: typeof g.eta === "number" && Number.isFinite(g.eta) ? g.eta : null });
+    } else if (m.kind === `${m.job}-response` || (m.kind === "cancelled" && m.replaced === true)) {
+      bar.finish("done");
+    } else if (m.kind === "cancelled") {
+      bar.finish("cancelled", String(m.message ?? "cancelled"));
+    } else if (m.kind === "error") {
+      bar.finish("error", `failed: ${String(m.message ?? "error in the kernel")}`);
+    }
+  };
+
+  dispose(): void {
+    this.model.off("msg:custom", this.onMessage);
+    for (const bar of Object.values(this.bars)) bar.dispose();
   }
 }

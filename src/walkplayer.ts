@@ -8,7 +8,8 @@
 import { formatEffect, formatNum, formatP } from "./format";
 import { asLedger, asWalk, ledgerSummary, walkPosition } from "./insights";
 import { configLabel, type Sweep, type WalkInfo } from "./model";
-import type { Requester } from "./requests";
+import { JobBar } from "./jobs";
+import { CancelledError, type Requester } from "./requests";
 
 export interface WalkHandlers {
   /** Move the history cursor to `position` (false when impossible). */
@@ -25,6 +26,8 @@ export class WalkPlayer {
   private readonly status: HTMLElement;
   private readonly path: HTMLElement;
   private readonly end: HTMLElement;
+  /** The walk runs as a kernel job: progress and Cancel once it has run a moment. */
+  readonly job: JobBar;
   private offset = -1;
   private step = -1;
   private length = 0;
@@ -49,7 +52,8 @@ export class WalkPlayer {
     this.end = doc.createElement("div");
     this.end.className = "sw-walk-end";
     this.end.dataset.testid = "sw-walk-end";
-    this.el.append(this.start, this.prev, this.next, this.status, this.path, this.end);
+    this.job = new JobBar(doc, requester, "walk");
+    this.el.append(this.start, this.prev, this.next, this.status, this.job.el, this.path, this.end);
     this.prev.disabled = this.next.disabled = true;
   }
 
@@ -68,14 +72,21 @@ export class WalkPlayer {
     this.busy = true;
     this.start.disabled = true;
     this.status.textContent = "walking…";
+    this.job.start(true, 500);
     try {
-      await this.requester.request("walk", { start: this.handlers.target() });
+      await this.requester.request("walk", { start: this.handlers.target() }, {
+        onProgress: (p) => this.job.progress(p),
+      });
+      this.job.finish("done");
       // `_walk` and the history arrive in the state message, before this reply: update() painted
       // them while busy (status untouched), so paint the status now
       this.busy = false;
       if (this.last) this.update(...this.last);
     } catch (err) {
-      this.status.textContent = `walk failed: ${(err as Error).message}`;
+      // the status line says how it ended; the bar goes away
+      this.job.finish("done");
+      const how = err instanceof CancelledError ? "cancelled" : "failed";
+      this.status.textContent = `walk ${how}: ${(err as Error).message}`;
     } finally {
       this.busy = false;
       this.start.disabled = false;

@@ -122,6 +122,24 @@ def test_walk_ignores_the_comparisons_correction_and_alpha():
     assert 0.05 * gamma_sequence(2)[1] < 0.02
 
 
+@pytest.mark.parametrize("method", ["lond", "lord++"])
+def test_a_copy_decides_as_the_original_and_apart_from_it(method):
+    families = random_families(3)
+    original = Ledger("walk", method=method, alpha=0.1)
+    for family in families[:6]:
+        original.record(FakeComparison(*family, alpha=0.5))
+    before = original.to_frame()
+    twin = original.copy()
+    for family in families[6:]:  # the copy goes on, the original stays
+        twin.record(FakeComparison(*family, alpha=0.5))
+    pd.testing.assert_frame_equal(original.to_frame(), before)
+    assert len(twin) > len(original)
+    for family in families[6:]:  # the original, going on the same way, decides the same
+        original.record(FakeComparison(*family, alpha=0.5))
+    pd.testing.assert_frame_equal(original.to_frame(), twin.to_frame())
+    assert original.n_discoveries == twin.n_discoveries
+
+
 def test_default_method_is_lond_prds_variant():
     ledger = Ledger("walk")
     assert ledger.method == "lond"

@@ -407,3 +407,31 @@ def test_walk_wide_power_columns_are_at_the_online_levels(sweep: Sweep) -> None:
         assert comparison.mde[k] == pytest.approx(d * sd, rel=1e-4)  # statsmodels stops early
     frame = session.results
     np.testing.assert_array_equal(frame.loc[comparison.ids, "level"], comparison.level)
+
+
+def test_a_job_comparison_is_adopted_only_by_the_state_it_was_made_for(session: Session) -> None:
+    key, job = session.comparison_job()
+    comparison = job(None, None)
+    assert not session.computed and len(session.ledger) == 0
+    session.target = int(
+        session.sweep.neighbors(session.target)[0]
+    )  # a move: the job's comparison is stale
+    assert not session.adopt_comparison(key, comparison) and len(session.ledger) == 0
+    key, job = session.comparison_job()
+    assert session.adopt_comparison(key, job(None, None)) and session.computed
+    pd.testing.assert_frame_equal(session.results, compare(session, session.target).to_frame())
+    assert not session.adopt_comparison(key, comparison)  # shown already: once only
+
+
+def test_a_job_walk_is_adopted_only_if_nothing_was_recorded_meanwhile(session: Session) -> None:
+    session.error_control = "walk"
+    session.comparison  # noqa: B018 (recorded)
+    key, job = session.walk_job()
+    result = job(None, None)
+    session.target = neighbours(session)[0]
+    session.comparison  # noqa: B018 (recorded: the walk's ledger copy is stale)
+    assert not session.adopt_walk(key, result) and session.last_walk is None
+    key, job = session.walk_job()
+    walk, ledger = job(None, None)
+    assert session.adopt_walk(key, (walk, ledger)) and session.last_walk is walk
+    assert session.ledger is ledger and session.history[session.cursor + 1 :] == walk.path[1:]

@@ -235,7 +235,9 @@ def test_walk_button_path_equals_sweep_walk(
     widget._handle_custom_msg({"kind": "walk", "id": "w1", "start": start}, [])
     want = widget.sweep.walk(start, test=widget.test, correction=widget.correction, alpha=0.05)
     assert len(want.path) > 1
-    assert sent == [{"kind": "walk-response", "id": "w1"}]  # the walk itself is in _walk
+    assert widget._jobs.wait("walk", 60.0)  # the walk runs as a job, in a worker thread
+    (reply,) = [m for m in sent if m["kind"] != "progress"]
+    assert reply == {"kind": "walk-response", "id": "w1", "seconds": reply["seconds"]}
     assert widget._walk["stopped"] == want.stopped
     assert widget.last_walk is not None and widget.last_walk.path == want.path
     assert widget._walk["path"] == want.path and widget._walk["offset"] == len(history) - 1

@@ -186,19 +186,23 @@ def test_an_error_in_the_thread_reaches_the_frontend(
     assert widget._jobs.wait("importance", WAIT) and gate.reached.is_set()
     last = wire.custom[-1]
     assert last == {
-        "kind": "error", "id": "bad", "message": "RuntimeError: the pairs could not be tested",
+        "kind": "error", "id": "bad", "job": "importance",
+        "message": "RuntimeError: the pairs could not be tested",
     }  # fmt: skip
     assert not widget._jobs.running("importance")
 
 
-@pytest.mark.parametrize("job", ["walk", ["importance"], None])
+@pytest.mark.parametrize("job", ["detail", ["importance"], None])
 def test_cancel_names_a_job_kind(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, job: Any
 ) -> None:
     wire = Wire(widget, monkeypatch)
     widget._on_custom_msg(widget, {"kind": "cancel", "id": 9, "job": job}, [])
     (reply,) = wire.custom
-    assert reply["kind"] == "error" and "`job` must be one of ['importance']" in reply["message"]
+    assert (
+        reply["kind"] == "error"
+        and "`job` must be one of ['importance', 'compare', 'walk']" in reply["message"]
+    )
 
 
 def test_a_host_without_thread_sends_runs_the_job_in_the_handler(
@@ -211,3 +215,234 @@ def test_a_host_without_thread_sends_runs_the_job_in_the_handler(
     assert wire.kinds()[-1] == "importance-response" and wire.threads == {
         threading.current_thread().name
     }
+
+
+# ----------------------------------------------------------- slow comparisons and walks as jobs
+class Hold:
+    """Hold the session's next ``comparison_job`` / ``walk_job`` before it starts working."""
+
+    def __init__(self, w: SweepWidget, monkeypatch: pytest.MonkeyPatch, method: str) -> None:
+        self.reached = threading.Event()
+        self.go = threading.Event()
+        self.calls = 0
+        real = getattr(w.session, method)
+
+        def make(*args: Any, **kwargs: Any) -> Any:
+            key, job = real(*args, **kwargs)
+
+            def run(progress: Callable[[float], None], cancel: threading.Event) -> Any:
+                self.calls += 1
+                self.reached.set()
+                assert self.go.wait(WAIT)
+                return job(progress, cancel)
+
+            return key, run
+
+        monkeypatch.setattr(w.session, method, make)
+
+
+@pytest.fixture
+def slow(widget: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
+    """Every comparison counts as slow; each job waits for ``hold.go``."""
+    widget.test = "mannwhitney"  # computed now: the threshold is not lowered yet
+    monkeypatch.setattr("sweepwalk._widget.BACKGROUND_SECONDS", -1.0)
+    hold = Hold(widget, monkeypatch, "comparison_job")
+    yield hold
+    hold.go.set()
+    widget._jobs.wait("compare", WAIT)
+
+
+def click(widget: SweepWidget, **state: Any) -> None:
+    update = {"method": "update", "state": state, "buffer_paths": []}
+    widget._handle_msg({"content": {"data": update}, "buffers": []})
+
+
+def other_row(widget: SweepWidget) -> int:
+    return int(next(i for i in widget.results.index if i != widget.target))
+
+
+def test_a_slow_comparison_is_a_job_and_its_results_follow_the_click(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow: Hold
+) -> None:
+    start, row = widget.target, other_row(widget)
+    expected = widget.session.ledger.copy()
+    wire = Wire(widget, monkeypatch)
+    click(widget, target=row)
+    assert slow.reached.wait(WAIT)
+    # the click is answered at once: its move, and no results for it yet (the grid waits)
+    (move,) = wire.updates
+    assert move["state"]["_history_index"] == 1 and "_results" not in move["state"]
+    assert widget._results["state"]["target"] == start and widget._jobs.running("compare")
+    assert len(widget.session.ledger) == len(expected)  # nothing recorded before it is shown
+    slow.go.set()
+    assert widget._jobs.wait("compare", WAIT)
+    shown = wire.updates[-1]["state"]
+    assert shown["_results"]["state"]["target"] == row and "_ledger" in shown
+    reply = wire.custom[-1]
+    assert reply == {
+        "kind": "compare-response", "id": None, "job": "compare", "target": row,
+        "adopted": True, "seconds": reply["seconds"],
+    }  # fmt: skip
+    want = widget.sweep.compare(row, test="mannwhitney", random_state=0)
+    pd.testing.assert_frame_equal(widget.results, want.to_frame())
+    expected.record(want)
+    pd.testing.assert_frame_equal(widget.ledger, expected.to_frame())  # recorded once
+
+
+def test_a_click_during_a_slow_comparison_replaces_it(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow: Hold
+) -> None:
+    first = other_row(widget)
+    wire = Wire(widget, monkeypatch)
+    click(widget, target=first)
+    assert slow.reached.wait(WAIT)
+    monkeypatch.setattr("sweepwalk._widget.BACKGROUND_SECONDS", 1e9)  # the next one is quick
+    second = int(next(i for i in widget.sweep.neighbors(first) if i != widget.session.history[0]))
+    click(widget, target=second)
+    # answered now, with its own results, while the first job still waits
+    assert wire.updates[-1]["state"]["_results"]["state"]["target"] == second
+    slow.go.set()
+    assert widget._jobs.wait("compare", WAIT)
+    (end,) = [m for m in wire.custom if m["kind"] != "progress"]
+    assert end["kind"] == "cancelled" and end["replaced"] is True and end["id"] is None
+    assert widget.results["status"].loc[second] == "target" and widget._error == ""
+    recorded = set(widget.ledger["target"])
+    assert first not in recorded and second in recorded  # the replaced one was never shown
+
+
+def test_cancelling_a_slow_comparison_says_so_and_keeps_the_last_results(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow: Hold
+) -> None:
+    start, row = widget.target, other_row(widget)
+    wire = Wire(widget, monkeypatch)
+    click(widget, target=row)
+    assert slow.reached.wait(WAIT)
+    widget._on_custom_msg(widget, {"kind": "cancel", "id": "c", "job": "compare"}, [])
+    assert wire.custom[-1]["cancelled"] is True
+    slow.go.set()
+    assert widget._jobs.wait("compare", WAIT)
+    end = wire.custom[-1]
+    assert end["kind"] == "cancelled" and end["replaced"] is False
+    assert f"target #{row} was cancelled" in widget._error and "previous results" in widget._error
+    assert widget._results["state"]["target"] == start
+    widget.selected = [row]  # a change that needs no comparison does not restart it
+    assert slow.calls == 1 and not widget._jobs.running("compare")
+    widget.alpha = 0.1  # a setting does
+    assert widget._jobs.running("compare") and widget._error == ""
+
+
+def test_an_error_in_a_slow_comparison_is_shown(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow: Hold
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("no scores today")
+
+    monkeypatch.setattr(widget.sweep, "compare", broken)
+    wire = Wire(widget, monkeypatch)
+    click(widget, target=other_row(widget))
+    slow.go.set()
+    assert widget._jobs.wait("compare", WAIT)
+    assert wire.custom[-1] == {
+        "kind": "error",
+        "id": None,
+        "job": "compare",
+        "message": "RuntimeError: no scores today",
+    }
+    assert widget._error == "RuntimeError: no scores today"
+
+
+def test_only_slow_comparisons_leave_the_message_loop(demo_runs: pd.DataFrame) -> None:
+    import numpy as np
+
+    import sweepwalk
+    from sweepwalk._widget import BACKGROUND_SECONDS
+
+    n, seeds = 2_000, 100
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"p": np.repeat(np.arange(n), seeds), "seed": np.tile(np.arange(seeds), n)})
+    runs["score"] = rng.normal(size=len(runs))
+    s = sweepwalk.Session(sweepwalk.Sweep.from_runs(runs, metric="score", seed="seed"))
+    assert s.comparison_seconds() < BACKGROUND_SECONDS  # KS against the neighbours
+    s.against = "all"
+    assert s.comparison_seconds() < BACKGROUND_SECONDS  # KS against all: one merge pass
+    s.test = "permutation"
+    assert s.comparison_seconds() > BACKGROUND_SECONDS  # 9,999 resamples of 2,000 rows
+    demo = sweepwalk.Session(sweepwalk.Sweep.from_runs(demo_runs, **DEMO), test="permutation")
+    assert demo.comparison_seconds() < BACKGROUND_SECONDS  # the demo's neighbours
+
+
+@pytest.fixture
+def slow_walk(widget: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
+    widget.target = int(widget.sweep.configs["mean"].idxmin())
+    hold = Hold(widget, monkeypatch, "walk_job")
+    yield hold
+    hold.go.set()
+    widget._jobs.wait("walk", WAIT)
+
+
+def test_a_click_during_a_walk_is_answered_and_the_walk_discarded(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow_walk: Hold
+) -> None:
+    history, expected = widget.session.history, widget.session.ledger.copy()
+    wire = Wire(widget, monkeypatch)
+    widget._on_custom_msg(widget, {"kind": "walk", "id": "w"}, [])
+    assert slow_walk.reached.wait(WAIT)
+    row = other_row(widget)
+    expected.record(widget.sweep.compare(row, random_state=0))
+    click(widget, target=row)
+    assert wire.updates[-1]["state"]["_results"]["state"]["target"] == row  # at once
+    slow_walk.go.set()
+    assert widget._jobs.wait("walk", WAIT)
+    end = wire.custom[-1]
+    assert end["kind"] == "cancelled" and end["id"] == "w" and "discarded" in end["message"]
+    assert widget.session.history == [*history, row] and widget.last_walk is None
+    pd.testing.assert_frame_equal(widget.ledger, expected.to_frame())  # the click's tests only
+
+
+def test_a_walk_job_records_what_the_walk_in_the_handler_records(
+    widget: SweepWidget, demo_runs: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twin = explore(demo_runs, **DEMO)
+    start = int(widget.sweep.configs["mean"].idxmin())
+    for w in (widget, twin):  # the same steps: the same ledger before the walk
+        w.error_control = "walk"
+        w.target = start
+    monkeypatch.setattr("sweepwalk._widget.sends_from_threads", lambda comm: False)
+    twin._on_custom_msg(twin, {"kind": "walk", "id": 1}, [])  # synchronous, as in marimo
+    monkeypatch.undo()
+    widget._on_custom_msg(widget, {"kind": "walk", "id": 1}, [])
+    assert widget._jobs.wait("walk", WAIT)
+    assert widget.last_walk is not None and twin.last_walk is not None
+    assert widget.last_walk.path == twin.last_walk.path and len(widget.last_walk.path) > 1
+    pd.testing.assert_frame_equal(widget.ledger, twin.ledger)
+    assert widget.session.history == twin.session.history
+
+
+def test_cancelling_a_walk_leaves_the_session_as_it_was(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow_walk: Hold
+) -> None:
+    history, tests = widget.session.history, len(widget.session.ledger)
+    wire = Wire(widget, monkeypatch)
+    widget._on_custom_msg(widget, {"kind": "walk", "id": "w"}, [])
+    assert slow_walk.reached.wait(WAIT)
+    widget._on_custom_msg(widget, {"kind": "cancel", "id": "c", "job": "walk"}, [])
+    slow_walk.go.set()
+    assert widget._jobs.wait("walk", WAIT)
+    end = wire.custom[-1]
+    assert end["kind"] == "cancelled" and end["id"] == "w" and end["replaced"] is False
+    assert widget.session.history == history and len(widget.session.ledger) == tests
+
+
+def test_a_comparison_read_meanwhile_still_reaches_the_frontend(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, slow: Hold
+) -> None:
+    row = other_row(widget)
+    wire = Wire(widget, monkeypatch)
+    click(widget, target=row)
+    assert slow.reached.wait(WAIT)
+    frame = widget.results  # computed now (as the cell's static table is), not pushed
+    slow.go.set()
+    assert widget._jobs.wait("compare", WAIT)
+    assert wire.custom[-1]["adopted"] is False
+    assert wire.updates[-1]["state"]["_results"]["state"]["target"] == row
+    pd.testing.assert_frame_equal(widget.results, frame)

@@ -95,9 +95,14 @@ def test_a_walk_is_one_state_message_then_its_reply(
 ) -> None:
     widget.target = int(widget.sweep.configs["mean"].idxmin())
     wire = Wire(widget, monkeypatch)
-    update, reply = wire.custom({"kind": "walk", "id": "w"})
+    wire.custom({"kind": "walk", "id": "w"})
+    assert widget._jobs.wait("walk", 60.0)  # the walk runs as a job, in a worker thread
+    progress = [m for m in wire.sent if m.get("content", {}).get("kind") == "progress"]
+    update, reply = (m for m in wire.sent if m not in progress)
     assert update["method"] == "update" and reply["method"] == "custom"
-    assert reply["content"] == {"kind": "walk-response", "id": "w"}
+    assert reply["content"] == {"kind": "walk-response", "id": "w"} | {
+        "seconds": reply["content"]["seconds"]
+    }
     walk = update["state"]["_walk"]
     assert update["state"]["_results"]["state"]["history"][-len(walk["path"]) :] == walk["path"]
 

@@ -1,16 +1,22 @@
-"""A session's long work: ``importance`` over the whole sweep, now or as a job for a thread.
+"""A session's long work, now or as a job for a worker thread: importance, comparison, walk.
 
 Scores are one float per seed per configuration. :class:`SessionJobs` is the part of
-:class:`~sweepwalk.session.Session` that can take seconds: the whole-sweep importance table
-with the session's test, alpha, neighbour rule and seed. :meth:`SessionJobs.importance_job`
-captures those settings when it is called, so the job may run in a worker thread while the
-session walks on (the sweep never changes); the widget runs it off the kernel's message loop.
+:class:`~sweepwalk.session.Session` that can take seconds: the whole-sweep importance table,
+a comparison with a slow test against every configuration (or at thousands of seeds), and a
+greedy walk on a big sweep. Each ``*_job`` method captures the session's settings when it is
+called and returns work that reads only the sweep (which never changes), so the work may run in
+a worker thread while the session walks on; the widget runs it off the kernel's message loop.
+
+A comparison or a walk changes the session when it is shown, so its job comes with a key:
+``adopt_comparison(key, comparison)`` / ``adopt_walk(key, result)`` take the result only if the
+session is still in the state the job started from (else they return False and change
+nothing). Both are called on the session's own thread, so the ledger records in one order.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
@@ -18,16 +24,33 @@ import pandas as pd
 
 from . import _jobs
 from . import _validation as v
-from ._vocab import Neighbors, Test
+from ._vocab import ErrorControl, Neighbors, Test
 
 if TYPE_CHECKING:
+    from ._session_ledger import LedgerKeeper
+    from .compare import Comparison
+    from .ledger import Ledger
     from .sweep import Sweep
+    from .walk import Walk
 
-__all__ = ["ImportanceJob", "SessionJobs"]
+__all__ = ["SECONDS_PER_SCORE", "ComparisonJob", "ImportanceJob", "SessionJobs", "WalkJob"]
+
+#: measured seconds per score compared (both samples of every row), on a 2-core machine:
+#: permutation tests resample (9,999 times), wilcoxon's Hodges-Lehmann interval selects among
+#: n(n+1)/2 Walsh averages; the other tests sort or merge. An estimate, not a promise: it only
+#: decides whether a comparison is worth a worker thread.
+SECONDS_PER_SCORE = {"permutation": 4e-6, "wilcoxon": 4e-7}
+#: seconds per score for the other tests, and per row compared (the result's columns)
+SECONDS_PER_SCORE_OTHER = 1.5e-7
+SECONDS_PER_ROW = 2e-6
 
 #: ``job(progress, cancel)``: the table, with ``progress(fraction)`` told after each batch and
 #: ``cancel`` (an Event) checked between batches (:class:`sweepwalk.Cancelled` when set)
 ImportanceJob = Callable[[Callable[[float], None] | None, threading.Event | None], pd.DataFrame]
+#: ``job(progress, cancel)``: the comparison of the state the job was made in
+ComparisonJob = Callable[[Callable[[float], None] | None, threading.Event | None], "Comparison"]
+#: ``job(progress, cancel)``: the walk and the copy of the ledger it recorded into
+WalkJob = Callable[[Callable[[float], None] | None, threading.Event | None], "tuple[Walk, Ledger]"]
 
 
 class SessionJobs:
@@ -38,6 +61,20 @@ class SessionJobs:
     _alpha: float
     _neighbors: Neighbors
     _random_state: Any
+    _against: str
+    _error_control: ErrorControl
+    _keeper: LedgerKeeper
+    _shown: Any
+    results_version: int
+    target: int
+
+    if TYPE_CHECKING:  # provided by Session
+
+        def _compare_settings(self) -> dict[str, Any]: ...
+        def _walk_settings(self) -> dict[str, Any]: ...
+        def _show(self, comparison: Comparison) -> None: ...
+        def _lay_out(self, result: Walk) -> None: ...
+        def resolve(self, target: Any, name: str = "target") -> int: ...
 
     def importance_job(
         self,
@@ -105,3 +142,78 @@ class SessionJobs:
         """
         job = self.importance_job(margin=margin, correction=correction, executor=executor)
         return _jobs.start_in_thread(job, progress=progress)
+
+    # -- a comparison or a walk as a job -----------------------------------------------------
+    def comparison_seconds(self) -> float:
+        """Estimate (roughly) the seconds :attr:`comparison` takes for the current state.
+
+        From the number of scores compared (:data:`SECONDS_PER_SCORE`) and of rows; it decides
+        whether the widget computes the comparison in a worker thread.
+        """
+        sweep, t = self._sweep, self.target
+        counts = sweep.counts
+        if self._against == "all":
+            rows = len(counts) - 1
+            scores = int(counts.sum()) + (rows - 1) * int(counts[t])
+        else:
+            ids = sweep.neighbor_ids(t, self._neighbors)
+            rows = len(ids)
+            scores = int(counts[ids].sum()) + rows * int(counts[t])
+        per_score = SECONDS_PER_SCORE.get(self._test, SECONDS_PER_SCORE_OTHER)
+        return scores * per_score + rows * SECONDS_PER_ROW
+
+    def comparison_job(self) -> tuple[Hashable, ComparisonJob]:
+        """Return ``(key, job)``: ``job(progress, cancel)`` computes today's comparison.
+
+        Nothing is recorded until :meth:`adopt_comparison` is called with the key and the
+        result (on the session's thread).
+        """
+        kwargs = self._compare_settings()
+        sweep, target = self._sweep, self.target
+
+        def job(
+            progress: Callable[[float], None] | None = None,
+            cancel: threading.Event | None = None,
+        ) -> Comparison:
+            return sweep.compare(target, **kwargs, progress=progress, cancel=cancel)
+
+        return self.results_version, job
+
+    def adopt_comparison(self, key: Hashable, comparison: Comparison) -> bool:
+        """Show (and record) a job's comparison, if the state is still the job's; else False."""
+        if key != self.results_version or self._shown is not None:
+            return False
+        self._show(comparison)
+        return True
+
+    def walk_job(self, start: int | dict[str, Any] | None = None) -> tuple[Hashable, WalkJob]:
+        """Return ``(key, job)``: ``job(progress, cancel)`` walks as :meth:`walk` would.
+
+        A ``start`` is a move made now. The job records into a copy of the ledger;
+        :meth:`adopt_walk` installs the copy and lays the path out, if nothing moved or was
+        recorded meanwhile.
+        """
+        if start is not None:
+            self.target = self.resolve(start, "start")
+        ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+        copy, kwargs = ledger.copy(), self._walk_settings()
+        sweep, target = self._sweep, self.target
+
+        def job(
+            progress: Callable[[float], None] | None = None,
+            cancel: threading.Event | None = None,
+        ) -> tuple[Walk, Ledger]:
+            return sweep.walk(target, **kwargs, ledger=copy, cancel=cancel), copy
+
+        return self._walk_key(ledger), job
+
+    def _walk_key(self, ledger: Ledger | None) -> Hashable:
+        return (self.results_version, id(ledger), len(ledger) if ledger is not None else -1)
+
+    def adopt_walk(self, key: Hashable, result: tuple[Walk, Ledger]) -> bool:
+        """Take a job's walk and its ledger, if the session is still where it started."""
+        if key != self._walk_key(self._keeper.ledger):
+            return False
+        walk, self._keeper.ledger = result
+        self._lay_out(walk)
+        return True

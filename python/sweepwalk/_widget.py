@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import pathlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -20,6 +21,7 @@ import pandas as pd
 import traitlets as t
 
 from . import _validation as v
+from ._jobs import Cancelled
 from ._serialization import (
     importance_reply,
     ledger_payload,
@@ -27,7 +29,7 @@ from ._serialization import (
     sweep_payload,
     walk_payload,
 )
-from ._widget_jobs import RequestJobs, sends_from_threads
+from ._widget_jobs import REPLACED, RequestJobs, sends_from_threads
 from .session import Session, as_sweep, default_target
 from .sweep import Sweep
 
@@ -49,8 +51,11 @@ USER_STATE = (*PUBLIC, "selected", "path")
 _STATIC_ROWS = 200
 #: seconds between two progress updates sent to the frontend (each one is a comm message)
 _PROGRESS_EVERY = 0.1
-#: requests whose work runs as a job (worker thread, progress, cancel): see _widget_jobs
-JOBS = ("importance",)
+#: work that runs as a job (worker thread, progress, cancel): see _widget_jobs
+JOBS = ("importance", "compare", "walk")
+#: a comparison estimated (``Session.comparison_seconds``) to take longer than this many
+#: seconds is computed in a worker thread (a job of kind ``"compare"`` the kernel starts)
+BACKGROUND_SECONDS = 0.5
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _BUNDLE = _STATIC / "widget.js"
@@ -177,8 +182,13 @@ class SweepWidget(anywidget.AnyWidget):
         self._pushing = False
         self._embedding = False
         self._shown: tuple[Any, ...] = ()
+        # the session is changed by one thread at a time: the kernel's (jobs end through _post)
+        self._lock = threading.RLock()
+        self._compare_key: Hashable = None  # the state whose comparison a job computes
         # a job's messages go through self.send (read at each send) from its worker thread
-        self._jobs = RequestJobs(lambda m: self.send(m), lambda: sends_from_threads(self.comm))
+        self._jobs = RequestJobs(
+            lambda m: self.send(m), lambda: sends_from_threads(self.comm), self._post
+        )
         s = self.session
         super().__init__(
             **{name: getattr(s, name) for name in PUBLIC},
@@ -195,31 +205,91 @@ class SweepWidget(anywidget.AnyWidget):
         if not self._pushing:
             setattr(self.session, change["name"], change["new"])
 
+    def _post(self, fn: Callable[[], None]) -> None:
+        """Call ``fn()`` on the kernel's thread, between two messages (else now, locked)."""
+        loop = getattr(getattr(self.comm, "kernel", None), "io_loop", None)
+        if loop is not None:
+            loop.add_callback(self._locked, fn)
+        else:
+            self._locked(fn)
+
+    def _locked(self, fn: Callable[[], None]) -> None:
+        with self._lock:
+            fn()
+
     def _push(self, session: Session | None = None) -> None:
         """Mirror the session into the traits, in one message to the frontend."""
         s = self.session
-        self._pushing = True
-        try:
-            with self.hold_sync():
-                for name in (*PUBLIC, "selected"):
-                    if getattr(self, name) != getattr(s, name):
-                        setattr(self, name, getattr(s, name))
-                self._history_index = s.cursor
-                if self.path != s.path:
-                    self.set_trait("path", s.path)
+        with self._lock:
+            self._pushing = True
+            try:
+                self._push_traits(s)
+            finally:
+                self._pushing = False
+
+    def _push_traits(self, s: Session) -> None:
+        with self.hold_sync():
+            for name in (*PUBLIC, "selected"):
+                if getattr(self, name) != getattr(s, name):
+                    setattr(self, name, getattr(s, name))
+            self._history_index = s.cursor
+            if self.path != s.path:
+                self.set_trait("path", s.path)
+            if not self._compared_in_background(s):
                 try:
                     self._results = self._results_for(s)
                     self._error = ""
                 except Exception as exc:
                     logger.error("sweepwalk: recomputing the comparison failed", exc_info=True)
                     self._error = f"{type(exc).__name__}: {exc}"
-                self._ledger = ledger_payload(
-                    s.ledger, s.ledger_test, s.ledger_generation, s.ledger_reason
+            self._ledger = ledger_payload(
+                s.ledger, s.ledger_test, s.ledger_generation, s.ledger_reason
+            )
+            if s.last_walk is not None:
+                self._walk = walk_payload(s.last_walk, s.walk_offset, s.walk_rule)
+
+    def _compared_in_background(self, s: Session) -> bool:
+        """Whether this state's comparison is left to a worker thread (started here if new).
+
+        A comparison estimated to take over :data:`BACKGROUND_SECONDS` (a permutation test
+        against all, thousands of seeds) is a ``"compare"`` job: the click is answered at once
+        (the grid shows "computing…" and the job bar), the results follow when it ends. Any
+        other state's comparison is computed now, and a job for an older state is cancelled.
+        """
+        if s.computed:
+            self._jobs.cancel("compare", REPLACED)
+            return False
+        key = s.results_version
+        if key == self._compare_key:  # its job runs, or ended cancelled: wait, or say so
+            return True
+        if not (self._jobs.threaded() and s.comparison_seconds() > BACKGROUND_SECONDS):
+            self._jobs.cancel("compare", REPLACED)
+            return False
+        self._compare_key, job = s.comparison_job()
+        self._error = ""
+        target = s.target
+
+        def finish(comparison: Any, seconds: float) -> dict[str, Any]:
+            adopted = self.session.adopt_comparison(key, comparison)
+            # pushed even when not adopted: the same state may have been computed meanwhile
+            # by a reader (the static table of the cell's output, ``w.results``)
+            self._push()
+            return {"job": "compare", "target": target, "adopted": adopted, "seconds": seconds}
+
+        def ended(state: str, message: str) -> None:
+            if self.session.results_version != key:
+                return  # replaced: the newer state speaks for itself
+            if state == "error":
+                self._error = message
+            else:
+                self._error = (
+                    f"The comparison for target #{target} was cancelled ({message}): the grid "
+                    "still shows the previous results. Change the target or a setting to "
+                    "compute again."
                 )
-                if s.last_walk is not None:
-                    self._walk = walk_payload(s.last_walk, s.walk_offset, s.walk_rule)
-        finally:
-            self._pushing = False
+
+        self._jobs.start("compare", None, job, finish, ended)
+        return True
 
     def _results_for(self, s: Session) -> dict[str, Any]:
         comparison, statuses = s.comparison, s.statuses
@@ -238,6 +308,10 @@ class SweepWidget(anywidget.AnyWidget):
         says why, instead of an exception in the kernel log only. ``_history_index`` is an
         explicit move along the history (clamped to it).
         """
+        with self._lock:
+            self._set_state(sync_data)
+
+    def _set_state(self, sync_data: dict[str, Any]) -> None:
         refused = [k for k in sync_data if k in PYTHON_ONLY]
         data = {k: x for k, x in sync_data.items() if k not in refused}
         s = self.session
@@ -288,6 +362,10 @@ class SweepWidget(anywidget.AnyWidget):
 
     # -- request/reply custom messages -------------------------------------------------------
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
+        with self._lock:
+            self._answer(content)
+
+    def _answer(self, content: Any) -> None:
         msg = content if isinstance(content, dict) else {}
         msg_id = msg.get("id")
         if not (msg_id is None or isinstance(msg_id, (str, int))) or isinstance(msg_id, bool):
@@ -333,9 +411,25 @@ class SweepWidget(anywidget.AnyWidget):
             raise ValueError(f"`job` must be one of {list(JOBS)}, got {job!r}.")
         return {"job": job, "cancelled": self._jobs.cancel(job)}, None
 
-    def _reply_walk(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
-        self.walk(msg.get("start"))  # the walk arrives with the state message, before this
-        return {}, None
+    def _reply_walk(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None] | None:
+        if not self._jobs.threaded():
+            self.walk(msg.get("start"))  # the walk arrives with the state message, before this
+            return {}, None
+        # a start is a move answered now; the walk runs in a worker thread on a copy of the
+        # ledger, and is laid out (one state message, then the reply) if nothing moved meanwhile
+        session = self.session
+        key, job = session.walk_job(msg.get("start"))
+
+        def finish(result: Any, seconds: float) -> dict[str, Any]:
+            if not session.adopt_walk(key, result):
+                raise Cancelled(
+                    "the walk was discarded: the target, a setting or the ledger changed while "
+                    "it ran; walk again from the new target"
+                )
+            return {"seconds": seconds}
+
+        self._jobs.start("walk", msg["id"], job, finish)
+        return None
 
     # -- Python-side API: the session's ------------------------------------------------------
     sweep = _session_attr("sweep")

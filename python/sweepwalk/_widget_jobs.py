@@ -7,12 +7,16 @@ the frontend with custom messages only (docs/widget-protocol.md), never with tra
 thread writes no widget state:
 
 - ``{kind: "progress", id, job, fraction, done, total, eta}`` while it runs (throttled);
-- then one of ``{kind: "<job>-response", id, ...}``, ``{kind: "cancelled", id, job, message}``
-  or ``{kind: "error", id, message}``.
+- then one of ``{kind: "<job>-response", id, ...}``, ``{kind: "cancelled", id, job, message,
+  replaced}`` or ``{kind: "error", id, job, message}``.
 
 ``{kind: "cancel", id, job}`` sets the running job's cancel event (it stops between two
 batches); a second request of a kind cancels the running one ("last request wins"), so one job
-of a kind runs at a time.
+of a kind runs at a time. A job the kernel starts itself (a slow comparison after a click) has
+``id: null``.
+
+The end of a job (``finish`` and the last message) runs through ``post``: on the kernel's own
+thread, so that what it changes (the session, the ledger, traits) is changed by one thread.
 
 Sending from a thread: ipykernel publishes comm messages through its IOPub thread, which takes
 messages from any thread (ipykernel >= 4.3 dropped its thread check for comm sends; 7.x resolves
@@ -33,7 +37,7 @@ from typing import Any
 
 from . import _jobs
 
-__all__ = ["PROGRESS_EVERY", "RequestJobs", "sends_from_threads"]
+__all__ = ["PROGRESS_EVERY", "REPLACED", "RequestJobs", "sends_from_threads"]
 
 logger = logging.getLogger("sweepwalk")
 
@@ -46,6 +50,14 @@ Send = Callable[[dict[str, Any]], None]
 Work = Callable[[Callable[[float], None], threading.Event], Any]
 #: ``finish(result, seconds)``: the body of the ``<job>-response`` message
 Finish = Callable[[Any, float], dict[str, Any]]
+#: ``post(fn)``: call ``fn()`` on the owner's thread (soon, or now)
+Post = Callable[[Callable[[], None]], None]
+#: ``ended(state, message)``: told when a job ends ``"cancelled"`` or in ``"error"`` (on the
+#: owner's thread); the message is the reason, or ``"<Exception>: <text>"``
+OnEnded = Callable[[str, str], None]
+
+#: the reason given when a newer request (or a click) replaces a running job
+REPLACED = "replaced by a newer request"
 
 
 def sends_from_threads(comm: Any) -> bool:
@@ -77,9 +89,12 @@ class RequestJobs:
     from a thread (else a job runs synchronously in the caller).
     """
 
-    def __init__(self, send: Send, threaded: Callable[[], bool]) -> None:
+    def __init__(
+        self, send: Send, threaded: Callable[[], bool], post: Post = lambda fn: fn()
+    ) -> None:
         self._send = send
         self._threaded = threaded
+        self._post = post
         self._lock = threading.Lock()
         self._running: dict[str, _Job] = {}
         self._live: set[_Job] = set()  # not finished yet, replaced ones included
@@ -89,30 +104,49 @@ class RequestJobs:
         with self._lock:
             return kind in self._running
 
-    def start(self, kind: str, msg_id: Any, work: Work, finish: Finish) -> None:
-        """Start ``work`` for the request ``msg_id``; an older job of ``kind`` is cancelled."""
+    def threaded(self) -> bool:
+        """Whether jobs run in a worker thread (else synchronously in :meth:`start`)."""
+        return self._threaded()
+
+    def start(
+        self,
+        kind: str,
+        msg_id: Any,
+        work: Work,
+        finish: Finish,
+        ended: OnEnded | None = None,
+    ) -> None:
+        """Start ``work`` for the request ``msg_id``; an older job of ``kind`` is cancelled.
+
+        ``finish`` (the reply's body) and ``ended`` run through ``post``.
+        """
         job = _Job(kind, msg_id)
         with self._lock:
             older = self._running.get(kind)
             self._running[kind] = job
             self._live.add(job)
         if older is not None:
-            older.reason = "replaced by a newer request"
+            older.reason = REPLACED
             older.cancel.set()
         if not self._threaded():
-            self._run(job, work, finish)
+            self._run(job, work, finish, ended)
             return
         job.thread = threading.Thread(
-            target=self._run, args=(job, work, finish), name=f"sweepwalk-{kind}", daemon=True
+            target=self._run,
+            args=(job, work, finish, ended),
+            name=f"sweepwalk-{kind}",
+            daemon=True,
         )
         job.thread.start()
 
-    def cancel(self, kind: str) -> bool:
-        """Ask the running job of ``kind`` to stop; False when none runs."""
+    def cancel(self, kind: str, reason: str | None = None) -> bool:
+        """Ask the running job of ``kind`` to stop (saying ``reason``); False when none runs."""
         with self._lock:
             job = self._running.get(kind)
         if job is None:
             return False
+        if reason is not None:
+            job.reason = reason
         job.cancel.set()
         return True
 
@@ -138,28 +172,58 @@ class RequestJobs:
 
         return report
 
-    def _run(self, job: _Job, work: Work, finish: Finish) -> None:
+    def _run(self, job: _Job, work: Work, finish: Finish, ended: OnEnded | None) -> None:
+        outcome: tuple[str, Any]
         try:
             self._progress(job)(0.0)
-            result = work(self._progress(job), job.cancel)
-            body = {"kind": f"{job.kind}-response", "id": job.msg_id}
-            body.update(finish(result, time.perf_counter() - job.started))
+            outcome = ("done", work(self._progress(job), job.cancel))
         except _jobs.Cancelled:
-            body = {"kind": "cancelled", "id": job.msg_id, "job": job.kind, "message": job.reason}
-        except Exception as exc:  # reaches the frontend as a visible message, and the log
-            expected = isinstance(exc, (TypeError, ValueError, KeyError))
-            if not expected:
-                logger.warning("sweepwalk: %s request failed", job.kind, exc_info=True)
-            message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
-            body = {"kind": "error", "id": job.msg_id, "message": message}
+            outcome = ("cancelled", None)
+        except Exception as exc:
+            outcome = ("error", exc)
+        self._post(lambda: self._end(job, outcome, finish, ended))
+
+    def _end(
+        self, job: _Job, outcome: tuple[str, Any], finish: Finish, ended: OnEnded | None
+    ) -> None:
+        """Send the job's last message (on the owner's thread) and forget the job."""
+        state, value = outcome
         try:
+            body = self._last_message(job, state, value, finish)
+            detail = body.pop("_detail", body.get("message", ""))
             self._deliver(body)
+            if ended is not None and body["kind"] in ("cancelled", "error"):
+                ended(body["kind"], detail)
+        except Exception:  # a hook failed: the job still ends
+            logger.warning("sweepwalk: ending the %s job failed", job.kind, exc_info=True)
         finally:
             with self._lock:
                 if self._running.get(job.kind) is job:
                     del self._running[job.kind]
                 self._live.discard(job)
             job.done.set()
+
+    def _last_message(self, job: _Job, state: str, value: Any, finish: Finish) -> dict[str, Any]:
+        """Return the reply, ``cancelled`` or ``error`` message that ends ``job``."""
+        ending = {"id": job.msg_id, "job": job.kind}
+        try:
+            if state == "done":
+                body = {"kind": f"{job.kind}-response", "id": job.msg_id}
+                body.update(finish(value, time.perf_counter() - job.started))
+                return body
+            if state == "cancelled":
+                message, replaced = job.reason, job.reason == REPLACED
+                return {"kind": "cancelled", **ending, "message": message, "replaced": replaced}
+            raise value
+        except _jobs.Cancelled as stop:  # finish found the result no longer wanted
+            return {"kind": "cancelled", **ending, "message": str(stop), "replaced": False}
+        except Exception as exc:  # reaches the frontend as a visible message, and the log
+            expected = isinstance(exc, (TypeError, ValueError, KeyError))
+            if not expected:
+                logger.warning("sweepwalk: %s request failed", job.kind, exc_info=True)
+            message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+            detail = f"{type(exc).__name__}: {exc}"
+            return {"kind": "error", **ending, "message": message, "_detail": detail}
 
     def _deliver(self, message: dict[str, Any]) -> None:
         try:

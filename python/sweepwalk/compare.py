@@ -302,6 +302,7 @@ def compare(
             n_shared = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
         for part in parts:
             notes.extend(n for n in part[3] if n not in notes)
+    _jobs.check_cancel(cancel)  # the KS pass checks nowhere else
     too_few = (nx < sweep.min_runs) | (ny[0] < sweep.min_runs)
     if n_shared is not None:
         too_few |= n_shared < sweep.min_runs

@@ -20,6 +20,7 @@ adds no test: the earlier decision is reused, its direction read from the curren
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -289,6 +290,18 @@ class Ledger:
                 )
             )
         return out
+
+    def copy(self) -> Ledger:
+        """Return an independent copy: the same tests and state, recorded into separately.
+
+        A long walk records into a copy in a worker thread; the copy replaces the original
+        only if nothing was recorded into the original meanwhile.
+        """
+        twin = copy.copy(self)
+        twin.__dict__.update(  # the mutable state, copied: the rows themselves are tuples
+            _rows=list(self._rows), _decided=dict(self._decided), procedure=self.procedure.copy()
+        )
+        return twin
 
     # ------------------------------------------------------------------ reading
 

@@ -178,6 +178,8 @@ class Session(SessionJobs):
         self._notified = 0
         #: bumped by every change of state (move, setting, walk, selection)
         self.version = 0
+        #: bumped by every change that needs a new comparison (move, setting)
+        self.results_version = 0
 
     # -- observing ---------------------------------------------------------------------------
     def observe(self, callback: Callable[[Session], None]) -> None:
@@ -202,6 +204,7 @@ class Session(SessionJobs):
         self.version += 1
         if results:
             self._shown = self._frame = None
+            self.results_version += 1
         self._notify()
 
     def _notify(self) -> None:
@@ -351,27 +354,39 @@ class Session(SessionJobs):
         return {"target": self.target, **{name: getattr(self, name) for name in SETTINGS}}
 
     # -- results -----------------------------------------------------------------------------
+    def _compare_settings(self) -> dict[str, Any]:
+        """Return the keyword arguments of ``sweep.compare`` for the current settings."""
+        return {
+            "against": self._against,
+            "test": self._test,
+            "correction": self._correction,
+            "alpha": self._alpha,
+            "neighbors": self._neighbors,
+            "random_state": self._random_state,
+        }
+
     def _compute(self) -> tuple[Comparison, np.ndarray | None]:
         if self._shown is None:
-            comparison = self._sweep.compare(
-                self.target,
-                against=self._against,
-                test=self._test,
-                correction=self._correction,
-                alpha=self._alpha,
-                neighbors=self._neighbors,
-                random_state=self._random_state,
-            )
-            # every comparison looked at is a family of tests the user made: record it
-            ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
-            decided = ledger.record(comparison)
-            ids = np.asarray(comparison.ids, dtype=np.int64)
-            walk_wide = self._error_control == "walk"
-            statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
-            if walk_wide:  # the power columns at the levels the online procedure used
-                comparison = comparison.at_levels(ledger.levels(comparison.target, ids, self._test))
-            self._shown, self._frame = (comparison, statuses), None
+            self._show(self._sweep.compare(self.target, **self._compare_settings()))
+        assert self._shown is not None
         return self._shown
+
+    def _show(self, comparison: Comparison) -> None:
+        """Record ``comparison`` (the current state's) in the ledger and make it the shown one."""
+        # every comparison looked at is a family of tests the user made: record it
+        ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+        decided = ledger.record(comparison)
+        ids = np.asarray(comparison.ids, dtype=np.int64)
+        walk_wide = self._error_control == "walk"
+        statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
+        if walk_wide:  # the power columns at the levels the online procedure used
+            comparison = comparison.at_levels(ledger.levels(comparison.target, ids, self._test))
+        self._shown, self._frame = (comparison, statuses), None
+
+    @property
+    def computed(self) -> bool:
+        """Whether the comparison of the current state is computed (reading it is then free)."""
+        return self._shown is not None
 
     @property
     def comparison(self) -> Comparison:
@@ -446,20 +461,22 @@ class Session(SessionJobs):
             if start is not None:
                 self.target = self.resolve(start, "start")
             ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
-            result = self._sweep.walk(
-                self.target,
-                test=self._test,
-                correction=self._correction,
-                alpha=self._alpha,
-                neighbors=self._neighbors,
-                ledger=ledger,
-                random_state=self._random_state,
-            )
-            self._history = [*self._history[: self._cursor + 1], *result.path[1:]]
-            self._last_walk, self._walk_offset = result, self._cursor
-            self._walk_rule = self._error_control
-            self._changed(results=False)
+            result = self._sweep.walk(self.target, **self._walk_settings(), ledger=ledger)
+            self._lay_out(result)
         return result
+
+    def _walk_settings(self) -> dict[str, Any]:
+        """Return the ``sweep.walk`` keyword arguments of the current settings (no ledger)."""
+        settings = self._compare_settings()
+        del settings["against"]
+        return settings
+
+    def _lay_out(self, result: Walk) -> None:
+        """Lay a walk from the target out in the history after the cursor."""
+        self._history = [*self._history[: self._cursor + 1], *result.path[1:]]
+        self._last_walk, self._walk_offset = result, self._cursor
+        self._walk_rule = self._error_control
+        self._changed(results=False)
 
     @property
     def last_walk(self) -> Walk | None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import _jobs
 from . import _validation as v
 from ._vocab import Correction, Neighbors, Test
 from .compare import Comparison, compare
@@ -119,6 +120,7 @@ def walk(
     ledger: Ledger | None = None,
     holdout: float | None = None,
     random_state: Any = None,
+    cancel: Any = None,
     **kwargs: Any,
 ) -> Walk:
     """Walk greedily from ``start`` to the significantly better neighbour with the largest effect.
@@ -153,6 +155,9 @@ def walk(
     random_state : optional
         Anything ``numpy.random.default_rng`` accepts: seeds the holdout split and is passed
         to every comparison (permutation tests).
+    cancel : threading.Event or callable, optional
+        Checked before every step (and by each comparison, as in ``compare``): when it is set
+        (or returns True) the walk stops with :class:`sweepwalk.Cancelled` and no result.
     **kwargs
         Passed to :func:`sweepwalk.compare.compare` (e.g. ``n_resamples``, ``ci``).
 
@@ -190,12 +195,14 @@ def walk(
         raise TypeError(f"`ledger` must be None or a sweepwalk Ledger, got {ledger!r}.")
     settings = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors}
     limit = np.inf if max_steps is None else int(max_steps)
+    cancel = _jobs.check_cancel_hook(cancel)
 
     path: list[int] = []
     steps: list[dict[str, Any]] = []
     comparisons: list[Comparison] = []
     current: int | dict[str, Any] = start
     while True:
+        _jobs.check_cancel(cancel)
         cmp = compare(
             sweep,
             current,
@@ -205,6 +212,7 @@ def walk(
             alpha=alpha,
             neighbors=neighbors,
             random_state=random_state,
+            cancel=cancel,
             **kwargs,
         )
         comparisons.append(cmp)

@@ -10,15 +10,16 @@ import { ARTIFACTS_DIR } from '../helpers/servers';
 import { kernelJson, labUrl, openNotebook, runAllCells, shutdownSessions } from '../helpers/jupyter';
 import { clickRow, COMPARED, ROOT, ROWS, row, rowsWithStatus } from '../helpers/widget';
 
-// 10 x 10 x 10 x 20 configurations x 10 seeds; permutation importance takes seconds here
-const BIG_SWEEP = `
+// 10 x 10 x 10 x 20 configurations x `seeds` seeds; permutation importance (10 seeds) and a
+// permutation comparison against all (60 seeds) take seconds here
+const bigSweep = (seeds: number) => `
 import numpy as np
 import pandas as pd
 import sweepwalk
 
 grids = np.meshgrid(*[np.arange(k, dtype=float) for k in (10, 10, 10, 20)], indexing="ij")
 params = {f"p{j}": g.ravel() for j, g in enumerate(grids)}
-n, s = grids[0].size, 10
+n, s = grids[0].size, ${seeds}
 rng = np.random.default_rng(0)
 scores = rng.normal(sum(0.03 * v for v in params.values())[:, None], 0.5, size=(n, s))
 runs = pd.DataFrame({k: np.repeat(v, s) for k, v in params.items()})
@@ -28,6 +29,20 @@ w = sweepwalk.explore(runs, metric="score", params=list(params), seed="seed", te
 w`;
 
 const hook = (page: Page, id: string) => page.locator(`${ROOT} [data-testid="${id}"]`);
+/** A hook inside the bar of one job kind (importance, compare, walk each have a bar). */
+const jobHook = (page: Page, job: string, id = '') =>
+  page.locator(`${ROOT} [data-testid="sw-job"][data-job="${job}"]${id ? ` [data-testid="${id}"]` : ''}`);
+
+async function openBigSweep(page: Page, seeds = 10): Promise<void> {
+  await openNotebook(page, 'bench.ipynb');
+  await page.evaluate((code) => {
+    const nb = (window as any).jupyterapp.shell.currentWidget;
+    nb.content.widgets[0].model.sharedModel.setSource(code);
+  }, bigSweep(seeds));
+  await runAllCells(page);
+  await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1, { timeout: 120_000 });
+  expect(await kernelJson<number>(page, 'len(w.sweep)')).toBe(20_000);
+}
 
 test.afterEach(async () => {
   await shutdownSessions(labUrl());
@@ -36,24 +51,17 @@ test.afterEach(async () => {
 test('importance runs in the background: progress, a click answered at once, Cancel', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await openNotebook(page, 'bench.ipynb');
-  await page.evaluate((code) => {
-    const nb = (window as any).jupyterapp.shell.currentWidget;
-    nb.content.widgets[0].model.sharedModel.setSource(code);
-  }, BIG_SWEEP);
-  await runAllCells(page);
-  await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1, { timeout: 120_000 });
-  expect(await kernelJson<number>(page, 'len(w.sweep)')).toBe(20_000);
+  await openBigSweep(page);
 
   // opening the panel starts the whole-sweep table; the job bar appears after a second
   await hook(page, 'sw-importance-panel').locator('> summary').click();
-  const job = hook(page, 'sw-job');
+  const job = jobHook(page, 'importance');
   await expect(job).toBeVisible();
   await expect(job).toHaveAttribute('data-state', 'running');
-  await expect(hook(page, 'sw-job-progress')).toBeVisible();
-  await expect(hook(page, 'sw-job-cancel')).toBeEnabled();
+  await expect(jobHook(page, 'importance', 'sw-job-progress')).toBeVisible();
+  await expect(jobHook(page, 'importance', 'sw-job-cancel')).toBeEnabled();
   // progress streams in: the status shows a percentage
-  await expect(hook(page, 'sw-job-status')).toContainText('%', { timeout: 30_000 });
+  await expect(jobHook(page, 'importance', 'sw-job-status')).toContainText('%', { timeout: 30_000 });
   await job.screenshot({ path: path.join(ARTIFACTS_DIR, 'job-running.png') });
 
   // a click while the job runs: the row becomes the target, and the kernel has it, meanwhile
@@ -67,12 +75,80 @@ test('importance runs in the background: progress, a click answered at once, Can
   expect(during).toEqual({ target: next, running: true });
 
   // Cancel: the kernel stops between two batches and says so
-  await hook(page, 'sw-job-cancel').click();
+  await jobHook(page, 'importance', 'sw-job-cancel').click();
   await expect(job).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 });
-  await expect(hook(page, 'sw-job-status')).toContainText('cancelled');
-  await expect(hook(page, 'sw-job-progress')).toBeHidden();
+  await expect(jobHook(page, 'importance', 'sw-job-status')).toContainText('cancelled');
+  await expect(jobHook(page, 'importance', 'sw-job-progress')).toBeHidden();
   await expect(page.locator(`${ROOT} .sw-importance-note`).first()).toContainText('cancelled');
   expect(await kernelJson<boolean>(page, 'w._jobs.running("importance")')).toBe(false);
   await hook(page, 'sw-importance-panel').screenshot({ path: path.join(ARTIFACTS_DIR, 'job-cancelled.png') });
   expect(errors, 'uncaught errors in the page').toEqual([]);
+});
+
+test('a slow comparison runs as a kernel job: a job bar with Cancel, the grid keeps its rows', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await openBigSweep(page, 60);
+  const before = await kernelJson<number>(page, 'int(w.target)');
+  const bar = jobHook(page, 'compare');
+  await expect(bar).toHaveAttribute('data-state', 'idle');
+
+  // a permutation test against all 20k configurations: seconds of work, off the message loop
+  await hook(page, 'sw-against').selectOption('all');
+  await expect(bar).toHaveAttribute('data-state', 'running');
+  await expect(bar).toBeVisible();
+  await expect(page.locator(ROOT)).toHaveAttribute('aria-busy', 'true');
+  await expect(jobHook(page, 'compare', 'sw-job-status')).toContainText('%', { timeout: 30_000 });
+  const during = await kernelJson<{ against: string; running: boolean }>(
+    page, '{"against": w.against, "running": w._jobs.running("compare")}',
+  );
+  expect(during).toEqual({ against: 'all', running: true }); // the kernel answers meanwhile
+  await bar.screenshot({ path: path.join(ARTIFACTS_DIR, 'compare-job-running.png') });
+
+  await jobHook(page, 'compare', 'sw-job-cancel').click();
+  await expect(bar).toHaveAttribute('data-state', 'cancelled', { timeout: 30_000 });
+  await expect(page.locator(`${ROOT} .sweepwalk-error`)).toContainText('was cancelled');
+  await expect(page.locator(ROOT)).toHaveAttribute('aria-busy', 'false');
+  await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveAttribute('data-config', String(before));
+  expect(await kernelJson<boolean>(page, 'w._jobs.running("compare")')).toBe(false);
+
+  // back to the neighbours: a quick comparison, computed in the handler as before
+  await hook(page, 'sw-against').selectOption('neighbors');
+  await expect(page.locator(`${ROOT} .sweepwalk-error`)).toBeHidden();
+  await expect(page.locator(ROOT)).toHaveAttribute('aria-busy', 'false');
+  expect(await kernelJson<boolean>(page, 'w._jobs.running("compare")')).toBe(false);
+  expect(errors, 'uncaught errors in the page').toEqual([]);
+});
+
+test("a kernel job's results reach the grid through the kernel's own loop", async ({ page }) => {
+  // every comparison counts as slow here, so each click's results come from a worker thread
+  await openNotebook(page, 'bench.ipynb');
+  await page.evaluate((code) => {
+    const nb = (window as any).jupyterapp.shell.currentWidget;
+    nb.content.widgets[0].model.sharedModel.setSource(code);
+  }, [
+    'import sweepwalk, sweepwalk._widget',
+    'from sweepwalk.datasets import DEMO, load_demo',
+    'sweepwalk._widget.BACKGROUND_SECONDS = -1.0',
+    'w = sweepwalk.explore(load_demo(), **DEMO)',
+    'w',
+  ].join('\n'));
+  await runAllCells(page);
+  await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1, { timeout: 60_000 });
+  for (let step = 0; step < 3; step++) {
+    const next = (await rowsWithStatus(page, COMPARED))[0];
+    await clickRow(page, next);
+    await expect(row(page, next)).toHaveAttribute('data-status', 'target');
+    await expect(page.locator(ROOT)).toHaveAttribute('aria-busy', 'false');
+    const kernel = await kernelJson<{ target: number; shown: number; running: boolean; ids: number[] }>(
+      page,
+      '{"target": int(w.target), "shown": int(w._results["state"]["target"]), ' +
+        '"running": w._jobs.running("compare"), "ids": [int(i) for i in w.results.index]}',
+    );
+    expect(kernel).toMatchObject({ target: next, shown: next, running: false });
+    // the grid lists exactly the kernel's compared rows
+    const listed = await page.locator(ROWS).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-config'))));
+    expect([...listed].sort((a, b) => a - b)).toEqual([...kernel.ids].sort((a, b) => a - b));
+  }
+  await expect(jobHook(page, 'compare')).toBeHidden();
 });

@@ -11,9 +11,10 @@ Pure numpy; no pandas.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -193,6 +194,9 @@ class _ExactSum:
         return math.fsum(self._partials)
 
 
+_P = TypeVar("_P", bound="_OnlineProcedure")
+
+
 class _OnlineProcedure:
     """Shared bookkeeping: the history of levels and decisions, and input validation.
 
@@ -218,6 +222,18 @@ class _OnlineProcedure:
         self._rejects: list[bool] = []
         self._n_rejections = 0
         self._table: list[float] = []  # gamma_1, gamma_2, ... as plain floats (grown on demand)
+
+    def copy(self: _P) -> _P:
+        """Return an independent copy: the same state, decided on from here without this one.
+
+        Every list of the state is copied (its items are floats, bools and ints); the gamma
+        array is shared, since nothing writes it.
+        """
+        twin = copy.copy(self)
+        for name, value in vars(self).items():
+            if isinstance(value, list):
+                setattr(twin, name, list(value))
+        return twin
 
     def _gamma_at(self, j: int) -> float:
         """``gamma_j`` (1-based); 0 for ``j < 1`` and past the end of a user-given sequence."""
