@@ -8,6 +8,7 @@ Usage (after ``./scripts/setup.sh --ui``)::
 
     .venv/bin/python benchmarks/bench_click.py                 # 1k, 10k, 100k
     .venv/bin/python benchmarks/bench_click.py --sizes 1000,10000 --clicks 5
+    .venv/bin/python benchmarks/bench_click.py --sizes 10000 --pause-ms 1000 [--no-prefetch]
 
 Not part of ``./scripts/test.sh``. Results also go to ``ui-tests/artifacts/bench-click.json``.
 """
@@ -27,11 +28,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated N")
     parser.add_argument("--clicks", type=int, default=9, help="timed clicks per size")
+    parser.add_argument("--pause-ms", type=int, default=0, help="think time before each click")
+    parser.add_argument(
+        "--no-prefetch", action="store_true", help="turn the kernel's neighbour prefetch off"
+    )
     args = parser.parse_args()
     env = dict(
         os.environ,
         SWEEPWALK_BENCH_SIZES=args.sizes,
         SWEEPWALK_BENCH_CLICKS=str(args.clicks),
+        SWEEPWALK_BENCH_PAUSE_MS=str(args.pause_ms),
+        SWEEPWALK_BENCH_PREFETCH="0" if args.no_prefetch else "1",
         PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1",
     )
     cmd = ["npx", "playwright", "test", "-c", "playwright.bench.config.ts"]

@@ -6,6 +6,8 @@ Every expectation is computed with the engine alone (``Sweep.compare``, ``Sweep.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -435,3 +437,37 @@ def test_a_job_walk_is_adopted_only_if_nothing_was_recorded_meanwhile(session: S
     walk, ledger = job(None, None)
     assert session.adopt_walk(key, (walk, ledger)) and session.last_walk is walk
     assert session.ledger is ledger and session.history[session.cursor + 1 :] == walk.path[1:]
+
+
+def test_neighbours_computed_ahead_serve_the_click_and_record_the_same(
+    session: Session, sweep: Sweep, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twin = Session(sweep)  # no prefetch: every comparison computed on the click
+    for s in (session, twin):
+        s.comparison  # noqa: B018 (recorded)
+    job = session.prefetch_job()
+    assert job is not None
+    assert job(threading.Event()) == len(neighbours(session))
+    row = neighbours(session)[0]
+    calls: list[int] = []
+    real = sweep.compare
+    monkeypatch.setattr(sweep, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for s in (session, twin):
+        s.target = row
+    pd.testing.assert_frame_equal(session.results, twin.results)
+    assert len(calls) == 1  # the twin's: the session's click came from the store
+    pd.testing.assert_frame_equal(session.ledger_frame(), twin.ledger_frame())
+    stop = threading.Event()
+    stop.set()
+    assert session.prefetch_job()(stop) == 0  # type: ignore[misc]  # cancelled before the first
+
+
+def test_nothing_is_computed_ahead_when_it_cannot_be_reused_or_is_slow(
+    sweep: Sweep, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Session(sweep, against="all").prefetch_job() is None  # too big to keep
+    drawn = Session(sweep, test="permutation", random_state=np.random.default_rng(0))
+    assert drawn.prefetch_job() is None  # each call draws anew: not the same result
+    assert Session(sweep, test="permutation", random_state=3).prefetch_job() is not None
+    monkeypatch.setattr("sweepwalk._session_jobs.PREFETCH_SECONDS", 0.0)
+    assert Session(sweep).prefetch_job() is None

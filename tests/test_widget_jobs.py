@@ -446,3 +446,26 @@ def test_a_comparison_read_meanwhile_still_reaches_the_frontend(
     assert wire.custom[-1]["adopted"] is False
     assert wire.updates[-1]["state"]["_results"]["state"]["target"] == row
     pd.testing.assert_frame_equal(widget.results, frame)
+
+
+def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+    row = other_row(widget)
+    click(widget, target=row)
+    job = widget._prefetch
+    assert job is not None and job.result(WAIT) == len(widget.sweep.neighbors(row)) > 0
+    calls: list[int] = []
+    real = widget.sweep.compare
+    monkeypatch.setattr(widget.sweep, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    nxt = int(widget.sweep.neighbors(row)[0])
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", WAIT)  # the next one waits
+    click(widget, target=nxt)
+    assert calls == []  # served from what was computed ahead
+    pd.testing.assert_frame_equal(widget.results, real(nxt, random_state=0).to_frame())
+    # a state message stops a waiting or running prefetch (between two comparisons)
+    waiting = widget._prefetch
+    assert waiting is not None and waiting is not job and not waiting.done()
+    click(widget, selected=[row])
+    assert waiting.result(WAIT) == 0 and calls == []

@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from . import _jobs
@@ -33,7 +34,14 @@ if TYPE_CHECKING:
     from .sweep import Sweep
     from .walk import Walk
 
-__all__ = ["SECONDS_PER_SCORE", "ComparisonJob", "ImportanceJob", "SessionJobs", "WalkJob"]
+__all__ = [
+    "SECONDS_PER_SCORE",
+    "ComparisonJob",
+    "ImportanceJob",
+    "PrefetchStore",
+    "SessionJobs",
+    "WalkJob",
+]
 
 #: measured seconds per score compared (both samples of every row), on a 2-core machine:
 #: permutation tests resample (9,999 times), wilcoxon's Hodges-Lehmann interval selects among
@@ -43,6 +51,10 @@ SECONDS_PER_SCORE = {"permutation": 4e-6, "wilcoxon": 4e-7}
 #: seconds per score for the other tests, and per row compared (the result's columns)
 SECONDS_PER_SCORE_OTHER = 1.5e-7
 SECONDS_PER_ROW = 2e-6
+#: a target's neighbours are computed ahead (the likely next clicks) when one comparison is
+#: estimated to take less than this many seconds; at most PREFETCH_SIZE are kept
+PREFETCH_SECONDS = 0.05
+PREFETCH_SIZE = 64
 
 #: ``job(progress, cancel)``: the table, with ``progress(fraction)`` told after each batch and
 #: ``cancel`` (an Event) checked between batches (:class:`sweepwalk.Cancelled` when set)
@@ -51,6 +63,51 @@ ImportanceJob = Callable[[Callable[[float], None] | None, threading.Event | None
 ComparisonJob = Callable[[Callable[[float], None] | None, threading.Event | None], "Comparison"]
 #: ``job(progress, cancel)``: the walk and the copy of the ledger it recorded into
 WalkJob = Callable[[Callable[[float], None] | None, threading.Event | None], "tuple[Walk, Ledger]"]
+
+
+class PrefetchStore:
+    """Comparisons computed ahead of a click, by target and settings (thread-safe, bounded).
+
+    Only settings whose comparison is a pure function of the data are stored: a permutation
+    test with a seed that is not an integer (a ``Generator`` draws anew) is never computed
+    ahead. A stored comparison is the one ``sweep.compare`` returns for the same arguments; it
+    is recorded in the ledger only when it is shown.
+    """
+
+    def __init__(self, size: int = PREFETCH_SIZE) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: dict[Hashable, Comparison] = {}
+
+    @staticmethod
+    def key(target: int, settings: dict[str, Any]) -> Hashable | None:
+        """Return the store's key for ``compare(target, **settings)``; None if not storable."""
+        seed = settings.get("random_state")
+        if settings.get("test") == "permutation" and not isinstance(seed, (int, np.integer)):
+            return None
+        if not isinstance(seed, (int, np.integer, type(None))):
+            seed = id(seed)  # a Generator: only the non-random tests get here
+        return (int(target), *(str(settings[k]) for k in sorted(settings) if k != "random_state"),
+                seed)  # fmt: skip
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def put(self, key: Hashable, comparison: Comparison) -> None:
+        """Store ``comparison`` under ``key``; the oldest go past the size."""
+        with self._lock:
+            self._items[key] = comparison
+            while len(self._items) > self._size:
+                del self._items[next(iter(self._items))]
+
+    def take(self, target: int, settings: dict[str, Any]) -> Comparison | None:
+        """Remove and return the comparison stored for these arguments, or None."""
+        key = self.key(target, settings)
+        if key is None:
+            return None
+        with self._lock:
+            return self._items.pop(key, None)
 
 
 class SessionJobs:
@@ -65,6 +122,7 @@ class SessionJobs:
     _error_control: ErrorControl
     _keeper: LedgerKeeper
     _shown: Any
+    _prefetched: PrefetchStore
     results_version: int
     target: int
 
@@ -217,3 +275,34 @@ class SessionJobs:
         walk, self._keeper.ledger = result
         self._lay_out(walk)
         return True
+
+    def prefetch_job(self) -> Callable[[threading.Event], int] | None:
+        """Return ``job(cancel)`` that computes the target's neighbours ahead, or None.
+
+        The neighbours are the likely next clicks; each comparison is stored (not recorded)
+        and a click on one is then served from the store. None when the settings compare
+        against all, when a comparison is estimated to take over :data:`PREFETCH_SECONDS`, or
+        when its result would not be reproducible. ``job`` returns how many it computed and
+        stops between two comparisons once ``cancel`` is set.
+        """
+        settings = self._compare_settings()
+        if self._against != "neighbors" or PrefetchStore.key(self.target, settings) is None:
+            return None
+        if self.comparison_seconds() > PREFETCH_SECONDS:
+            return None
+        sweep, store = self._sweep, self._prefetched
+        targets = [int(c) for c in sweep.neighbor_ids(self.target, self._neighbors)]
+
+        def job(cancel: threading.Event) -> int:
+            done = 0
+            for target in targets:
+                key = PrefetchStore.key(target, settings)
+                if cancel.is_set():
+                    break
+                if key in store:
+                    continue
+                store.put(key, sweep.compare(target, **settings))
+                done += 1
+            return done
+
+        return job

@@ -13,7 +13,7 @@ import logging
 import pathlib
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -21,7 +21,7 @@ import pandas as pd
 import traitlets as t
 
 from . import _validation as v
-from ._jobs import Cancelled
+from ._jobs import BackgroundJob, Cancelled, start_in_thread
 from ._serialization import (
     importance_reply,
     ledger_payload,
@@ -29,7 +29,7 @@ from ._serialization import (
     sweep_payload,
     walk_payload,
 )
-from ._widget_jobs import REPLACED, RequestJobs, sends_from_threads
+from ._widget_jobs import BackgroundComparisons, RequestJobs, sends_from_threads
 from .session import Session, as_sweep, default_target
 from .sweep import Sweep
 
@@ -56,6 +56,12 @@ JOBS = ("importance", "compare", "walk")
 #: a comparison estimated (``Session.comparison_seconds``) to take longer than this many
 #: seconds is computed in a worker thread (a job of kind ``"compare"`` the kernel starts)
 BACKGROUND_SECONDS = 0.5
+#: after each click, compute the new target's neighbours (the likely next clicks) ahead in a
+#: worker thread, so that a click on one is served at once (``Session.prefetch_job``)
+PREFETCH = True
+#: seconds the prefetch waits first: the click's message and the browser's frame go first (the
+#: thread would compete with ipykernel's IOPub thread for the GIL, and with the browser for CPU)
+PREFETCH_DELAY = 0.2
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _BUNDLE = _STATIC / "widget.js"
@@ -184,10 +190,14 @@ class SweepWidget(anywidget.AnyWidget):
         self._shown: tuple[Any, ...] = ()
         # the session is changed by one thread at a time: the kernel's (jobs end through _post)
         self._lock = threading.RLock()
-        self._compare_key: Hashable = None  # the state whose comparison a job computes
+        self._prefetch: BackgroundJob | None = None
         # a job's messages go through self.send (read at each send) from its worker thread
         self._jobs = RequestJobs(
             lambda m: self.send(m), lambda: sends_from_threads(self.comm), self._post
+        )
+        # a slow comparison is a job the kernel starts (see BACKGROUND_SECONDS)
+        self._comparisons = BackgroundComparisons(
+            self._jobs, lambda: self._push(), self._show_error, lambda: BACKGROUND_SECONDS
         )
         s = self.session
         super().__init__(
@@ -222,10 +232,31 @@ class SweepWidget(anywidget.AnyWidget):
         s = self.session
         with self._lock:
             self._pushing = True
+            shown = self._shown
             try:
                 self._push_traits(s)
             finally:
                 self._pushing = False
+            if self._shown is not shown:  # a new comparison went out: its neighbours next
+                self._start_prefetch(s)
+
+    def _start_prefetch(self, s: Session) -> None:
+        if not (PREFETCH and self._jobs.threaded()):
+            return
+        job = s.prefetch_job()
+        if job is None:
+            return
+        self._stop_prefetch()
+
+        def later(cancel: threading.Event) -> int:
+            return 0 if cancel.wait(PREFETCH_DELAY) else job(cancel)
+
+        self._prefetch = start_in_thread(later)
+
+    def _stop_prefetch(self) -> None:
+        # a message is in: the thread stops after its current comparison, leaving the CPU
+        if self._prefetch is not None:
+            self._prefetch.cancel()
 
     def _push_traits(self, s: Session) -> None:
         with self.hold_sync():
@@ -235,7 +266,7 @@ class SweepWidget(anywidget.AnyWidget):
             self._history_index = s.cursor
             if self.path != s.path:
                 self.set_trait("path", s.path)
-            if not self._compared_in_background(s):
+            if not self._comparisons.in_background(s):
                 try:
                     self._results = self._results_for(s)
                     self._error = ""
@@ -248,48 +279,8 @@ class SweepWidget(anywidget.AnyWidget):
             if s.last_walk is not None:
                 self._walk = walk_payload(s.last_walk, s.walk_offset, s.walk_rule)
 
-    def _compared_in_background(self, s: Session) -> bool:
-        """Whether this state's comparison is left to a worker thread (started here if new).
-
-        A comparison estimated to take over :data:`BACKGROUND_SECONDS` (a permutation test
-        against all, thousands of seeds) is a ``"compare"`` job: the click is answered at once
-        (the grid shows "computing…" and the job bar), the results follow when it ends. Any
-        other state's comparison is computed now, and a job for an older state is cancelled.
-        """
-        if s.computed:
-            self._jobs.cancel("compare", REPLACED)
-            return False
-        key = s.results_version
-        if key == self._compare_key:  # its job runs, or ended cancelled: wait, or say so
-            return True
-        if not (self._jobs.threaded() and s.comparison_seconds() > BACKGROUND_SECONDS):
-            self._jobs.cancel("compare", REPLACED)
-            return False
-        self._compare_key, job = s.comparison_job()
-        self._error = ""
-        target = s.target
-
-        def finish(comparison: Any, seconds: float) -> dict[str, Any]:
-            adopted = self.session.adopt_comparison(key, comparison)
-            # pushed even when not adopted: the same state may have been computed meanwhile
-            # by a reader (the static table of the cell's output, ``w.results``)
-            self._push()
-            return {"job": "compare", "target": target, "adopted": adopted, "seconds": seconds}
-
-        def ended(state: str, message: str) -> None:
-            if self.session.results_version != key:
-                return  # replaced: the newer state speaks for itself
-            if state == "error":
-                self._error = message
-            else:
-                self._error = (
-                    f"The comparison for target #{target} was cancelled ({message}): the grid "
-                    "still shows the previous results. Change the target or a setting to "
-                    "compute again."
-                )
-
-        self._jobs.start("compare", None, job, finish, ended)
-        return True
+    def _show_error(self, message: str) -> None:
+        self._error = message
 
     def _results_for(self, s: Session) -> dict[str, Any]:
         comparison, statuses = s.comparison, s.statuses
@@ -308,6 +299,7 @@ class SweepWidget(anywidget.AnyWidget):
         says why, instead of an exception in the kernel log only. ``_history_index`` is an
         explicit move along the history (clamped to it).
         """
+        self._stop_prefetch()
         with self._lock:
             self._set_state(sync_data)
 
@@ -362,7 +354,7 @@ class SweepWidget(anywidget.AnyWidget):
 
     # -- request/reply custom messages -------------------------------------------------------
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
-        with self._lock:
+        with self._lock:  # (a detail request after each click must not stop the prefetch)
             self._answer(content)
 
     def _answer(self, content: Any) -> None:

@@ -32,12 +32,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
 
 from . import _jobs
 
-__all__ = ["PROGRESS_EVERY", "REPLACED", "RequestJobs", "sends_from_threads"]
+if TYPE_CHECKING:
+    from .session import Session
+
+__all__ = [
+    "PROGRESS_EVERY",
+    "REPLACED",
+    "BackgroundComparisons",
+    "RequestJobs",
+    "sends_from_threads",
+]
 
 logger = logging.getLogger("sweepwalk")
 
@@ -230,3 +239,65 @@ class RequestJobs:
             self._send(message)
         except Exception:  # a closed comm: nothing to tell, but not silently
             logger.warning("sweepwalk: could not send %s", message.get("kind"), exc_info=True)
+
+
+class BackgroundComparisons:
+    """A widget's slow comparisons as ``"compare"`` jobs the kernel starts (``id: null``).
+
+    ``push()`` sends the session's state, ``show_error(text)`` sets the visible error and
+    ``threshold()`` is the estimated seconds above which a comparison leaves the message loop.
+    """
+
+    def __init__(
+        self,
+        jobs: RequestJobs,
+        push: Callable[[], None],
+        show_error: Callable[[str], None],
+        threshold: Callable[[], float],
+    ) -> None:
+        self._jobs, self._push, self._show_error = jobs, push, show_error
+        self._threshold = threshold
+        self._key: Hashable = None  # the state whose comparison a job computes (or did)
+
+    def in_background(self, s: Session) -> bool:
+        """Whether this state's comparison is left to a worker thread (started here if new).
+
+        A comparison estimated to take over the threshold (a permutation test against all,
+        thousands of seeds) is a job: the click is answered at once (the grid shows
+        "computing…" and the job bar), the results follow when it ends. Any other state's
+        comparison is computed now, and a job for an older state is cancelled.
+        """
+        if s.computed:
+            self._jobs.cancel("compare", REPLACED)
+            return False
+        key = s.results_version
+        if key == self._key:  # its job runs, or ended cancelled: wait, or say so
+            return True
+        if not (self._jobs.threaded() and s.comparison_seconds() > self._threshold()):
+            self._jobs.cancel("compare", REPLACED)
+            return False
+        self._key, job = s.comparison_job()
+        self._show_error("")
+        target = s.target
+
+        def finish(comparison: Any, seconds: float) -> dict[str, Any]:
+            adopted = s.adopt_comparison(key, comparison)
+            # pushed even when not adopted: the same state may have been computed meanwhile
+            # by a reader (the static table of the cell's output, ``w.results``)
+            self._push()
+            return {"job": "compare", "target": target, "adopted": adopted, "seconds": seconds}
+
+        def ended(state: str, message: str) -> None:
+            if s.results_version != key:
+                return  # replaced: the newer state speaks for itself
+            if state == "error":
+                self._show_error(message)
+            else:
+                self._show_error(
+                    f"The comparison for target #{target} was cancelled ({message}): the grid "
+                    "still shows the previous results. Change the target or a setting to "
+                    "compute again."
+                )
+
+        self._jobs.start("compare", None, job, finish, ended)
+        return True

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import _validation as v
 from ._html import render_html
-from ._session_jobs import SessionJobs
+from ._session_jobs import PrefetchStore, SessionJobs
 from ._session_ledger import LEDGER_METHOD, LedgerKeeper, apply_statuses
 from .ledger import Ledger
 from .sweep import Sweep
@@ -172,6 +172,7 @@ class Session(SessionJobs):
         self._walk_offset = -1
         self._walk_rule = self._error_control
         self._shown: tuple[Comparison, np.ndarray | None] | None = None
+        self._prefetched = PrefetchStore()
         self._frame: pd.DataFrame | None = None
         self._listeners: list[Callable[[Session], None]] = []
         self._holding = 0
@@ -367,7 +368,11 @@ class Session(SessionJobs):
 
     def _compute(self) -> tuple[Comparison, np.ndarray | None]:
         if self._shown is None:
-            self._show(self._sweep.compare(self.target, **self._compare_settings()))
+            settings = self._compare_settings()
+            comparison = self._prefetched.take(self.target, settings)
+            if comparison is None:
+                comparison = self._sweep.compare(self.target, **settings)
+            self._show(comparison)
         assert self._shown is not None
         return self._shown
 

@@ -32,6 +32,10 @@ import { COMPARED, ROWS, row, rowsWithStatus } from '../helpers/widget';
 const SIZES = (process.env.SWEEPWALK_BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const CLICKS = Number(process.env.SWEEPWALK_BENCH_CLICKS ?? 9);
 const SEEDS = 20;
+/** Think time before each click (ms): the kernel may use it (it computes neighbours ahead). */
+const PAUSE_MS = Number(process.env.SWEEPWALK_BENCH_PAUSE_MS ?? 0);
+/** "0" turns the kernel's neighbour prefetch off (sweepwalk._widget.PREFETCH). */
+const PREFETCH = process.env.SWEEPWALK_BENCH_PREFETCH !== '0';
 
 function sweepCode(n: number): string {
   const levels = Math.round(Math.log10(n)); // 10 levels per parameter, log10(n) parameters
@@ -101,7 +105,7 @@ test.afterEach(async () => {
 test.afterAll(() => {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS_DIR, 'bench-click.json'), JSON.stringify(results, null, 2));
-  console.log('\nclick -> repaint (median of %d clicks, ms)', CLICKS);
+  console.log('\nclick -> repaint (median of %d clicks, ms; think time %d ms, prefetch %s)', CLICKS, PAUSE_MS, PREFETCH ? 'on' : 'off');
   console.log('configs  seeds  median     min     max  (row marked target: median)');
   for (const r of results) {
     console.log(
@@ -126,6 +130,7 @@ for (const n of SIZES) {
     await runAllCells(page);
     await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1, { timeout: 300_000 });
     expect(await kernelJson<number>(page, 'w.sweep.configs.shape[0]')).toBe(n);
+    await kernelExec(page, `import sweepwalk._widget as _sw_widget\n_sw_widget.PREFETCH = ${PREFETCH ? 'True' : 'False'}`);
 
     const times: number[] = [];
     const targetTimes: number[] = [];
@@ -169,6 +174,7 @@ for (const n of SIZES) {
         },
         { sel: ROWS, config: next, want: expected },
       );
+      if (PAUSE_MS > 0) await page.waitForTimeout(PAUSE_MS);
       const r = row(page, next);
       const box = await r.boundingBox();
       await r.click({ position: { x: Math.min((box?.width ?? 600) / 3, 260), y: 8 } });
