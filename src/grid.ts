@@ -182,6 +182,15 @@ export class Grid {
   private stale = new Map<number, HTMLElement>();
   private frame = 0;
   private readonly uid = Math.random().toString(36).slice(2, 8);
+  /**
+   * The viewport's height and scroll position as last measured (a ResizeObserver, scroll
+   * events): reading them live after a click's DOM changes would force a layout of the whole
+   * page before the frame's own. NaN: not measured yet (read live).
+   */
+  private viewportHeight = NaN;
+  private scrollTop = NaN;
+  private readonly resize: ResizeObserver | null;
+  private headerKey = "";
 
   constructor(doc: Document, private readonly handlers: GridHandlers) {
     this.doc = doc;
@@ -199,6 +208,16 @@ export class Grid {
     this.viewport.append(this.header, this.body);
     this.el = this.viewport;
 
+    const RO = doc.defaultView?.ResizeObserver;
+    this.resize = RO
+      ? new RO((entries) => {
+          const height = entries[entries.length - 1].contentRect.height;
+          if (height === this.viewportHeight) return;
+          this.viewportHeight = height;
+          this.paint();
+        })
+      : null;
+    this.resize?.observe(this.viewport);
     this.viewport.addEventListener("scroll", this.onScroll, { passive: true });
     this.body.addEventListener("click", this.onClick);
     this.body.addEventListener("mousedown", this.onMouseDown);
@@ -223,7 +242,9 @@ export class Grid {
       this.axis = stripAxis(data.sweep.scores, data.sweep.scores_k, data.order);
       this.axisOrder = data.order;
     }
-    this.renderHeader();
+    const headerKey = `${newSweep}|${data.sort?.column}|${data.sort?.dir}|${this.axis.lo}|${this.axis.hi}`;
+    if (newSweep || headerKey !== this.headerKey) this.renderHeader();
+    this.headerKey = headerKey;
     this.invalidate();
     this.body.style.height = `${data.order.length * ROW_HEIGHT}px`;
     // shrink to fit short tables; header row + rows + room for a horizontal scrollbar
@@ -252,10 +273,18 @@ export class Grid {
   }
 
   private reveal(index: number): void {
-    const vh = this.viewport.clientHeight || DEFAULT_VIEWPORT;
+    const vh = this.height();
     const hh = this.header.offsetHeight || ROW_HEIGHT;
-    const next = revealScrollTop(index, this.viewport.scrollTop, vh, ROW_HEIGHT, hh);
-    if (next !== this.viewport.scrollTop) this.viewport.scrollTop = next;
+    const top = this.viewport.scrollTop;
+    const next = revealScrollTop(index, top, vh, ROW_HEIGHT, hh);
+    if (next !== top) this.viewport.scrollTop = next;
+    this.scrollTop = this.viewport.scrollTop;
+  }
+
+  /** The viewport's height: as last measured, else read now. */
+  private height(): number {
+    const h = Number.isNaN(this.viewportHeight) ? this.viewport.clientHeight : this.viewportHeight;
+    return h || DEFAULT_VIEWPORT;
   }
 
   private renderHeader(): void {
@@ -298,6 +327,7 @@ export class Grid {
   }
 
   private readonly onScroll = (): void => {
+    this.scrollTop = this.viewport.scrollTop; // layout is up to date in a scroll event
     if (this.frame) return;
     const raf = this.doc.defaultView?.requestAnimationFrame;
     if (!raf) return this.paint();
@@ -314,8 +344,11 @@ export class Grid {
   paint(): void {
     const data = this.data;
     if (!data) return;
-    const vh = this.viewport.clientHeight || DEFAULT_VIEWPORT;
-    const { start, end } = visibleRange(this.viewport.scrollTop, vh, ROW_HEIGHT, data.order.length);
+    const vh = this.height();
+    // a shorter table clamps the scroll position (its scroll event comes later): clamp here too
+    const bottom = Math.max(0, (data.order.length + 1) * ROW_HEIGHT - vh);
+    const top = Math.min(Number.isNaN(this.scrollTop) ? this.viewport.scrollTop : this.scrollTop, bottom);
+    const { start, end } = visibleRange(top, vh, ROW_HEIGHT, data.order.length);
     const keep = new Map<number, HTMLElement>();
     const fresh: HTMLElement[] = [];
     for (let i = start; i < end; i++) {
@@ -522,7 +555,7 @@ export class Grid {
     const n = data.order.length;
     if (n === 0) return;
     let idx = indexOf(data.order, this.focused);
-    const page = Math.max(1, Math.floor((this.viewport.clientHeight || DEFAULT_VIEWPORT) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(this.height() / ROW_HEIGHT) - 1);
     let move: number | null = null;
     switch (e.key) {
       case "ArrowDown":
@@ -567,6 +600,7 @@ export class Grid {
 
   dispose(): void {
     if (this.frame) this.doc.defaultView?.cancelAnimationFrame(this.frame);
+    this.resize?.disconnect();
     this.viewport.removeEventListener("scroll", this.onScroll);
   }
 }
