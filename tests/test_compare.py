@@ -360,3 +360,23 @@ def test_a_lone_configuration_compares_with_nothing(test):
     res = sweep.compare(0, test=test, correction="holm", random_state=0)
     assert len(res) == 0 and "nothing compared" in repr(res)
     assert res.to_frame()["status"].tolist() == ["target"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pvalues=hst.lists(
+        hst.sampled_from([np.nan, 0.0, 1e-9, 0.01, 0.2, 1.0]) | hst.floats(0, 1),
+        min_size=1,
+        max_size=60,
+    ),
+    k=hst.integers(1, 40),
+)
+def test_rows_given_seeds_needed_are_a_stable_sorts_first(pvalues, k):
+    # seeds_needed goes to the k smallest p-values (NaN last), ties in order of position:
+    # the first k of a stable argsort, found with a partition
+    from sweepwalk.uncertainty import _smallest
+
+    key = np.where(np.isnan(pvalues), np.inf, np.array(pvalues, dtype=float))
+    k = min(k, len(key))
+    expected = np.sort(np.argsort(key, kind="stable")[:k])
+    np.testing.assert_array_equal(_smallest(key, k), expected)

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._validation import check_config_id, check_mode
@@ -311,22 +312,39 @@ class NeighborIndex:
 
     def varied(self, i: int, js: Any) -> list[Any]:
         """Return the parameter along which each ``j`` in ``js`` neighbours ``i`` (or None)."""
+        names = np.empty(len(self.params) + 1, dtype=object)  # filled one by one: tuples
+        for p, name in enumerate(self.params):
+            names[p] = name
+        return names[self.varied_codes(i, js)].tolist()  # code -1 reads the None at the end
+
+    def varied_codes(self, i: int, js: Any) -> npt.NDArray[np.int64]:
+        """:meth:`varied` as positions in ``params`` (-1: ``j`` is not a neighbour of ``i``).
+
+        A neighbour differs in exactly one parameter both have, or else, equal in all those,
+        has exactly one parameter that only one of them has.
+        """
         i = check_config_id(i, len(self))
         js = np.asarray(js, dtype=np.int64).reshape(-1)
-        a = self.codes[i][None, :]
-        b = self.codes[js]
-        a_present, b_present = a >= 0, b >= 0
-        differ = a_present & b_present & (a != b)
-        half = a_present != b_present
-        n_differ = differ.sum(axis=1)
-        n_half = half.sum(axis=1)
-        out: list[Any] = [None] * len(js)
-        one_d = np.flatnonzero(n_differ == 1)
-        for row, p in zip(one_d, differ[one_d].argmax(axis=1), strict=False):
-            out[row] = self.params[p]
-        one_h = np.flatnonzero((n_differ == 0) & (n_half == 1))
-        for row, p in zip(one_h, half[one_h].argmax(axis=1), strict=False):
-            out[row] = self.params[p]
+        n_differ = np.zeros(len(js), dtype=np.int64)
+        n_half = np.zeros(len(js), dtype=np.int64)
+        along_differ = np.zeros(len(js), dtype=np.int64)  # read where exactly one differs
+        along_half = np.zeros(len(js), dtype=np.int64)
+        # one parameter at a time: whole-column passes beat row-wise reductions over a few
+        for p, mine in enumerate(self.codes[i].tolist()):
+            theirs = self.codes[:, p][js]
+            present = theirs >= 0
+            half = ~present if mine >= 0 else present
+            n_half += half
+            along_half[half] = p
+            if mine >= 0:
+                differ = present & (theirs != mine)
+                n_differ += differ
+                along_differ[differ] = p
+        out = np.full(len(js), -1, dtype=np.int64)
+        one_d = n_differ == 1
+        out[one_d] = along_differ[one_d]
+        one_h = (n_differ == 0) & (n_half == 1)
+        out[one_h] = along_half[one_h]
         return out
 
     def pairs(self, mode: str = "adjacent") -> dict[Any, tuple[np.ndarray, np.ndarray]]:

@@ -155,6 +155,10 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
 )
 
 
+# decide_status's codes: 0 ns, 1 differs, 2 better, 3 worse, 4 na
+_STATUS_WORDS = np.array(["ns", "differs", "better", "worse", "na"], dtype=object)
+
+
 def decide_status(
     significant: npt.ArrayLike, direction: npt.ArrayLike, na: npt.ArrayLike | None = None
 ) -> npt.NDArray[np.object_]:
@@ -183,14 +187,13 @@ def decide_status(
     """
     sig = np.asarray(significant, dtype=bool)
     d = np.asarray(direction, dtype=np.float64)
-    status = np.full(sig.shape, "ns", dtype=object)
+    # a small code per row, then one take from the words: masked stores into an object array
+    # cost a reference count each (milliseconds at 100k rows)
     with np.errstate(invalid="ignore"):
-        status[sig] = "differs"
-        status[sig & (d > 0)] = "better"
-        status[sig & (d < 0)] = "worse"
+        code = sig * (1 + (d > 0) + 2 * (d < 0)).astype(np.int8)
     if na is not None:
-        status[np.asarray(na, dtype=bool)] = "na"
-    return status
+        code[np.asarray(na, dtype=bool)] = 4
+    return _STATUS_WORDS[code]
 
 
 def is_underpowered(

@@ -13,8 +13,8 @@ facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Hashable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,7 @@ from .stats import KsIndex, ks_index
 __all__ = ["SweepData"]
 
 _S = TypeVar("_S", bound="SweepData")
+_T = TypeVar("_T")
 
 
 class SweepData:
@@ -100,6 +101,7 @@ class SweepData:
     bin_notes: tuple[str, ...] = ()
     binned: tuple[Any, ...] = ()
     _notes: tuple[str, ...] | None = None
+    _memo: dict[Any, Any]  # values derived from the (unchanging) scores, computed once
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeError("Build a Sweep with Sweep.from_runs(...) or Sweep.from_lists(...).")
@@ -271,6 +273,7 @@ class SweepData:
         self._sorted = ordered
         self._ks_index = None  # built on first use
         self._notes = None
+        self._memo = {}
         return self
 
     # ------------------------------------------------------------------ access
@@ -532,6 +535,15 @@ class SweepData:
     def varied(self, i: int, ids: npt.ArrayLike) -> list[Any]:
         """Return the parameter along which each of ``ids`` neighbours ``i`` (None: not one)."""
         return self._neighbors.varied(i, ids)
+
+    def once(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """Return ``compute()``, computed at the first call with ``key`` and kept.
+
+        For values derived from the scores (which never change), such as the default margin.
+        """
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(_T, self._memo[key])
 
     def neighbor_pairs(
         self, mode: Neighbors = "adjacent"

@@ -57,9 +57,13 @@ def default_margin(sweep: SweepData) -> float:
 
     Scores are one float per seed per configuration.
     """
-    stds = sweep.configs["std"].to_numpy(dtype=np.float64)
-    ok = (sweep.counts >= sweep.min_runs) & np.isfinite(stds) & (stds > 0)
-    return float(0.5 * np.median(stds[ok])) if ok.any() else float("nan")
+
+    def median_spread() -> float:
+        stds = sweep.configs["std"].to_numpy(dtype=np.float64)
+        ok = (sweep.counts >= sweep.min_runs) & np.isfinite(stds) & (stds > 0)
+        return float(0.5 * np.median(stds[ok])) if ok.any() else float("nan")
+
+    return sweep.once(("default_margin", sweep.min_runs), median_spread)
 
 
 def row_levels(
@@ -107,7 +111,6 @@ def _point_estimate(
     test: str,
     rows: Any,
     target: int,
-    x: Any,
     nx: Any,
     y: Any,
     ny: Any,
@@ -121,7 +124,7 @@ def _point_estimate(
     means = sweep.configs["mean"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         diff = means[rows] - means[target]
-    effect = a12(x, nx, y, ny) if a12_rows is None else a12_rows
+    effect = a12(sweep.score_matrix[rows], nx, y, ny) if a12_rows is None else a12_rows
     nan = np.full(len(diff), np.nan)
     main = effect if test == "mannwhitney" else diff
     return Estimate(main, nan, nan, diff, nan, nan, effect, nan, nan, np.full(len(diff), -1))
@@ -194,7 +197,7 @@ def evidence(
         and every column of :data:`EVIDENCE_COLUMNS`, aligned with ``pvalue``.
     """
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    x, nx = values[rows], counts[rows]
+    nx = counts[rows]
     y, ny = values[target : target + 1], counts[target : target + 1]
     paired = test in PAIRED_TESTS
     xs = ys = None
@@ -202,8 +205,9 @@ def evidence(
         assert seeds is not None  # the test was checked against the sweep
         xs, ys = seeds[rows], seeds[target : target + 1]
     if ci is None and not paired:
-        est = _point_estimate(sweep, test, rows, target, x, nx, y, ny, a12_rows)
+        est = _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
     else:
+        x = values[rows]
         est = estimate(
             test, x, nx, y, ny, x_seeds=xs, y_seeds=ys,
             confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
@@ -247,13 +251,19 @@ def evidence(
 def mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> Any:
     """``stats.mde`` per row at unit sd, times ``sd``: it is linear in ``sd``.
 
-    ``stats.mde`` solves once per distinct (sizes, level), so 100k rows cost a few solves.
+    ``stats.mde`` solves once per distinct (sizes, level); when every row has the same sizes
+    and level (a grid against all: 100k rows) it is called on one.
     """
     n1 = np.asarray(n_row, dtype=np.float64)
     n2 = np.broadcast_to(np.asarray(n_target, dtype=np.float64), n1.shape)
     lv = np.broadcast_to(np.asarray(level, dtype=np.float64), n1.shape)
+    one = n1.ndim == 1 and len(n1) > 1
+    one = one and all(bool((a == a[0]).all()) for a in (n1, n2, lv))
     with np.errstate(invalid="ignore"):
-        unit = mde(test, n1, n2, 1.0, alpha_level=lv)
+        if one:
+            unit = mde(test, n1[:1], n2[:1], 1.0, alpha_level=lv[:1])
+        else:
+            unit = mde(test, n1, n2, 1.0, alpha_level=lv)
         return unit * np.asarray(sd, dtype=np.float64)
 
 
@@ -270,14 +280,24 @@ def _seeds_needed_by_rank(
     out = np.full(sd.shape, np.nan)
     rows = np.arange(len(sd))
     if len(rows) > SEEDS_NEEDED_ROWS:
-        order = np.argsort(np.where(np.isnan(pvalue), np.inf, pvalue), kind="stable")
-        rows = np.sort(order[:SEEDS_NEEDED_ROWS])
+        rows = _smallest(np.where(np.isnan(pvalue), np.inf, pvalue), SEEDS_NEEDED_ROWS)
     if len(rows):
         with np.errstate(invalid="ignore"):
             out[rows] = seeds_needed(
                 effect_of_interest, sd[rows], test, alpha_level=np.asarray(level)[rows]
             )
     return out
+
+
+def _smallest(values: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.int64]:
+    """Sorted positions of the ``k`` smallest ``values``, ties taken in order of position.
+
+    The first ``k`` of a stable argsort, found with one partition instead of a sort.
+    """
+    kth = np.partition(values, k - 1)[k - 1]
+    below = np.flatnonzero(values < kth)
+    tied = np.flatnonzero(values == kth)[: k - len(below)]
+    return np.sort(np.concatenate([below, tied]))
 
 
 def underpowered(status: Any, mde_: Any, effect_of_interest: float) -> npt.NDArray[np.bool_]:

@@ -214,3 +214,26 @@ def test_seeds_needed_equals_a_search_upward_from_two_seeds(test, power, alpha):
         while not reaches(k):
             k += 1
         assert n == max(k, _fewest_seeds_to_reach(test, alpha)), (d, n, k)
+
+
+def test_mde_from_its_cache_equals_a_cold_solve_row_by_row():
+    # mde keeps each (test, sizes, level) solve: a repeated call, a batch, and each row alone
+    # on an empty cache must all give the same floats
+    from sweepwalk.stats import _resolution
+
+    rng = np.random.default_rng(3)
+    n1 = rng.integers(2, 60, 40)
+    n2 = rng.integers(2, 60, 40)
+    level = rng.choice([1e-6, 0.001, 0.05, 0.3], 40)
+    sd = rng.uniform(0.1, 3.0, 40)
+    for test in TESTS:
+        _resolution._UNIT_MDE.clear()
+        cold = mde(test, n1, n2, sd, alpha_level=level)
+        assert _resolution._UNIT_MDE  # the solves were kept
+        warm = mde(test, n1, n2, sd, alpha_level=level)
+        alone = []
+        for k in range(len(n1)):
+            _resolution._UNIT_MDE.clear()
+            alone.append(float(mde(test, n1[k], n2[k], sd[k], alpha_level=level[k])))
+        np.testing.assert_array_equal(warm, cold)
+        np.testing.assert_array_equal(np.array(alone), cold)

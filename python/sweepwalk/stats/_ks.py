@@ -432,18 +432,23 @@ def ks_against(
             effect = np.where(nx >= 1, wins / (2.0 * nx * n1), np.nan)
         return statistic, pvalue, effect
     h, wins = _h_indexed(index, rows, ys)
-    ok = nx >= 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        lcm = (n1 // np.gcd(nx, n1)) * nx
-        statistic = np.where(ok, h / lcm, np.nan)
-        effect = np.where(ok, wins / (2.0 * nx * n1), np.nan)
-    okr = np.flatnonzero(ok)
-    # one scipy call per distinct (n1, n2, h)
-    key = nx[okr] * (int(h.max()) + 1) + h[okr]
-    first, inverse = distinct(key)
+    if k_max >= 1 and int(nx.min()) == k_max:  # every row as long (a grid of seeds): scalar sizes
+        okr: Any = slice(None)
+        statistic = h / (n1 // math.gcd(k_max, n1) * k_max)
+        effect = wins / (2.0 * k_max * n1)
+        first, inverse = distinct(h)
+    else:
+        ok = nx >= 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            lcm = (n1 // np.gcd(nx, n1)) * nx
+            statistic = np.where(ok, h / lcm, np.nan)
+            effect = np.where(ok, wins / (2.0 * nx * n1), np.nan)
+        okr = np.flatnonzero(ok)
+        # one scipy call per distinct (n1, n2, h)
+        first, inverse = distinct(nx[okr] * (int(h.max()) + 1) + h[okr])
     p_uniq = np.empty(len(first))
     fallback = set()
-    for q, r in enumerate(okr[first]):
+    for q, r in enumerate(first if isinstance(okr, slice) else okr[first]):
         k = (n1, int(nx[r]), int(h[r]))
         i = int(r if rows is None else rows[r])
         p_uniq[q], fell_back = _lookup(k, ys, partial(_sorted_row, index, i))

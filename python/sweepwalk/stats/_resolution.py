@@ -39,6 +39,10 @@ _BISECTIONS = 200
 # the rank tests reach any level of practical use long before this many seeds per side
 _MAX_SEEDS_FOR_LEVEL = 200
 _MAX_DOUBLINGS = 64
+# mde's solve at unit sd by (test, paired, power, effective sizes, level): a sweep's rows
+# share a few sizes and levels, and the next comparison on it the same ones
+_UNIT_MDE: dict[tuple[str, bool, float, float, float, float], float] = {}
+_UNIT_MDE_LIMIT = 100_000
 
 
 def _check_power(power: Any) -> float:
@@ -153,28 +157,48 @@ def mde(
         # d is solved once per distinct (sizes, level): the answer is linear in sd
         size_row = np.broadcast_to(np.asarray(n_row, dtype=np.float64), n1.shape)[todo]
         size_target = np.broadcast_to(np.asarray(n_target, dtype=np.float64), n1.shape)[todo]
-        first, inverse = _distinct_sizes(
+        first, inverse = distinct_sizes(
             size_row, size_row if is_paired else size_target, alpha[todo]
         )
         a1, a2, al = n1[todo][first], n2[todo][first], alpha[todo][first]
-        lo, hi = np.zeros(a1.shape), np.ones(a1.shape)
-        for _ in range(_MAX_DOUBLINGS):
-            short = ~(_t_power(hi, a1, a2, al, is_paired) >= power)
-            if not short.any():
-                break
-            hi[short] *= 2.0
-        hi[short] = np.inf  # never reached: no difference is detectable
-        for _ in range(_BISECTIONS):
-            mid = np.where(np.isfinite(hi), (lo + hi) / 2, hi)
-            if not np.any((mid > lo) & (mid < hi)):
-                break
-            reach = _t_power(mid, a1, a2, al, is_paired) >= power
-            hi, lo = np.where(reach, mid, hi), np.where(reach, lo, mid)
+        keys = [
+            (test, is_paired, power, float(u), float(v), float(w))
+            for u, v, w in zip(a1, a2, al, strict=True)
+        ]
+        missing = [k for k, key in enumerate(keys) if key not in _UNIT_MDE]
+        if missing:
+            solved = _unit_mde(a1[missing], a2[missing], al[missing], power, is_paired)
+            if len(_UNIT_MDE) + len(missing) > _UNIT_MDE_LIMIT:
+                _UNIT_MDE.clear()
+            _UNIT_MDE.update(zip([keys[k] for k in missing], solved.tolist(), strict=True))
+        hi = np.array([_UNIT_MDE[key] for key in keys])
         out[todo] = hi[inverse] * s[todo]
     return out
 
 
-def _distinct_sizes(
+def _unit_mde(a1: FloatArray, a2: FloatArray, al: FloatArray, power: float, paired: bool) -> Any:
+    """Smallest d (in sd units) whose t-test power at sizes (a1, a2), level al reaches power.
+
+    Doubling, then bisection to float resolution; inf where no d is enough.
+    """
+    lo, hi = np.zeros(a1.shape), np.ones(a1.shape)
+    short = np.zeros(a1.shape, dtype=bool)
+    for _ in range(_MAX_DOUBLINGS):
+        short = ~(_t_power(hi, a1, a2, al, paired) >= power)
+        if not short.any():
+            break
+        hi[short] *= 2.0
+    hi[short] = np.inf  # never reached: no difference is detectable
+    for _ in range(_BISECTIONS):
+        mid = np.where(np.isfinite(hi), (lo + hi) / 2, hi)
+        if not np.any((mid > lo) & (mid < hi)):
+            break
+        reach = _t_power(mid, a1, a2, al, paired) >= power
+        hi, lo = np.where(reach, mid, hi), np.where(reach, lo, mid)
+    return hi
+
+
+def distinct_sizes(
     n_row: FloatArray, n_target: FloatArray, level: FloatArray
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """``(first, inverse)`` of the distinct (n_row, n_target, level) triples (see ``distinct``).
@@ -269,10 +293,18 @@ def seeds_needed(
     with np.errstate(over="ignore"):
         guess = (groups * (z / dv) ** 2 + z_alpha**2 / 4) / are
     guess = np.where(np.isfinite(guess), guess, 2.0)
-    lo = np.maximum(1.0, np.floor(guess) - 2.0)
-    hi = np.maximum(2.0, np.ceil(guess) + 3.0)
+    # the guess rounded up is usually the answer: it is when it reaches and one fewer does not
+    first = np.maximum(2.0, np.ceil(guess))
     everywhere = np.ones(dv.shape, dtype=bool)
-    held = reaches(hi, everywhere) & ((lo == 1.0) | ~reaches(lo, everywhere))
+    exact = reaches(first, everywhere)
+    above_two = exact & (first > 2.0)
+    exact[above_two] = ~reaches(first[above_two] - 1.0, above_two)
+    rest = ~exact
+    lo = np.where(exact, first - 1.0, np.maximum(1.0, np.floor(guess) - 2.0))
+    hi = np.where(exact, first, np.maximum(2.0, np.ceil(guess) + 3.0))
+    held = exact.copy()
+    if rest.any():
+        held[rest] = reaches(hi[rest], rest) & ((lo[rest] == 1.0) | ~reaches(lo[rest], rest))
     lo, hi = np.where(held, lo, 1.0), np.where(held, hi, 2.0)
     pending = ~held
     for _ in range(_MAX_DOUBLINGS):
