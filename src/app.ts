@@ -24,6 +24,7 @@ import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 import { ProfilePanel } from "./profile";
 import { JobBar, KernelJobs } from "./jobs";
+import { AheadResults, sameResults } from "./ahead";
 
 /**
  * Decides whether a `_results` value may be painted: only when the state it carries (every
@@ -36,16 +37,41 @@ export class ResultsGate {
   private decoded: Results | null = null;
   /** The newest results whose state matched the model's at the time (what the grid shows). */
   accepted: Results | null = null;
+  /** `accepted` came ahead of the kernel's answer to a click (see ahead.ts), not yet from it. */
+  speculative = false;
+  private shownAhead = false;
+  private beforeAhead: Results | null = null;
+
+  /** Show `results`, computed ahead for the click just sent, until the kernel's answer. */
+  showAhead(results: Results): void {
+    if (!this.speculative) this.beforeAhead = this.accepted;
+    this.accepted = results;
+    this.speculative = true;
+    this.shownAhead = true;
+  }
 
   /** Re-evaluate; returns true when `accepted` changed. */
   update(model: AnyModel, sweep: Sweep | null): boolean {
+    const ahead = this.shownAhead;
+    this.shownAhead = false;
     const raw = model.get("_results");
     if (raw !== this.raw) {
       this.raw = raw;
       this.decoded = sweep ? decodeResults(raw, sweep.n_configs, sweep.statuses) : null;
     }
     const d = this.decoded;
-    if (!d || d === this.accepted) return false;
+    if (!d || d === this.accepted) return ahead;
+    if (this.speculative && stateMatches(d.state, model)) {
+      // the kernel's answer to the click: it replaces what was shown ahead (nothing to
+      // repaint when they are the same, as they are unless the data changed meanwhile)
+      const same = this.accepted !== null && sameResults(this.accepted, d);
+      if (!same) this.accepted = d;
+      this.decoded = this.accepted;
+      this.speculative = false;
+      this.beforeAhead = null;
+      return !same;
+    }
+    if (this.speculative) return ahead; // an older answer, or a state not yet confirmed
     if (!stateMatches(d.state, model)) {
       // this view's model still holds the state of the results it shows, so nothing here asked
       // for another: another client of the kernel did (it gets no echo); take its state
@@ -58,13 +84,25 @@ export class ResultsGate {
 
   /** True while the shown results are not for the current state. */
   pending(model: AnyModel): boolean {
+    if (this.speculative && this.accepted) return this.accepted.state.target !== model.get("target");
     return !this.accepted || !stateMatches(this.accepted.state, model);
+  }
+
+  /** Drop what was shown ahead (the kernel refused the click): back to its last answer. */
+  dropAhead(): void {
+    if (!this.speculative) return;
+    this.speculative = false;
+    this.accepted = this.beforeAhead;
+    this.beforeAhead = null;
   }
 
   reset(): void {
     this.raw = undefined;
     this.decoded = null;
     this.accepted = null;
+    this.speculative = false;
+    this.shownAhead = false;
+    this.beforeAhead = null;
   }
 }
 
@@ -117,6 +155,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   let order: Int32Array = new Int32Array(0);
   const gate = new ResultsGate();
   const requester = new Requester(model);
+  const ahead = new AheadResults(model);
 
   const controls: Controls = buildControls(doc, (name: ControlName, value) => {
     if (name === "scope") {
@@ -154,9 +193,14 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const grid = new Grid(doc, {
     onTarget(config) {
       if (config !== model.get("target")) {
+        const early = ahead.take(config, gate.accepted, sweep);
         model.set("target", config);
         model.save_changes();
         mark("target-sent");
+        if (early) {
+          gate.showAhead(early);
+          mark("results-ahead");
+        }
       }
       refresh();
     },
@@ -239,6 +283,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   function walkState(): { history: readonly number[]; cursor: number } {
     const state = gate.accepted?.state;
     if (!state) return { history: [], cursor: -1 };
+    if (gate.speculative) return { history: state.history, cursor: state.cursor };
     return { history: state.history, cursor: model.get("_history_index") ?? state.cursor };
   }
 
@@ -318,12 +363,15 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       rawSweepSeen = rawSweep;
       sweep = decodeSweep(rawSweep);
       gate.reset();
+      ahead.clear();
       detail.clear();
     }
+    const err = model.get("_error") ?? "";
+    // the kernel could not answer the click: back to its last results
+    if (err !== "" && gate.speculative) gate.dropAhead();
     const fresh = gate.update(model, sweep);
     const results = gate.accepted;
 
-    const err = model.get("_error") ?? "";
     error.textContent = err;
     error.hidden = err === "";
     const busy = sweep !== null && gate.pending(model) && err === "";
@@ -421,6 +469,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     model.off("change:_results", onResults);
     root.removeEventListener("keydown", onKeyDown);
     kernelJobs.dispose();
+    ahead.dispose();
     player.job.dispose();
     requester.dispose();
     grid.dispose();

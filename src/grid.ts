@@ -185,10 +185,11 @@ export class Grid {
   /**
    * The viewport's height and scroll position as last measured (a ResizeObserver, scroll
    * events): reading them live after a click's DOM changes would force a layout of the whole
-   * page before the frame's own. NaN: not measured yet (read live).
+   * page before the frame's own. A new viewport is at the top, and moves only by scroll events
+   * and reveal(), which both record where. Height NaN: not measured yet (read live).
    */
   private viewportHeight = NaN;
-  private scrollTop = NaN;
+  private scrollTop = 0;
   private readonly resize: ResizeObserver | null;
   private headerKey = "";
 

@@ -37,12 +37,14 @@ class Wire:
 
     def __init__(self, w: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> None:
         self.custom: list[dict[str, Any]] = []
+        self.buffers: list[Any] = []  # the buffers of each custom message
         self.updates: list[dict[str, Any]] = []
         self.threads: set[str] = set()
 
         def send(content: dict[str, Any], buffers: Any = None) -> None:
             self.threads.add(threading.current_thread().name)
             self.custom.append(content)
+            self.buffers.append(buffers)
 
         monkeypatch.setattr(w, "send", send)
         monkeypatch.setattr(w, "_send", lambda msg, buffers=None: self.updates.append(msg))
@@ -469,3 +471,43 @@ def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
     assert waiting is not None and waiting is not job and not waiting.done()
     click(widget, selected=[row])
     assert waiting.result(WAIT) == 0 and calls == []
+
+
+def test_after_the_prefetch_the_frontend_is_sent_what_a_click_on_each_neighbour_shows(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+    wire = Wire(widget, monkeypatch)
+    row = other_row(widget)
+    click(widget, target=row)
+    job = widget._prefetch
+    assert job is not None and job.result(WAIT) > 0
+    sent = [(m, b) for m, b in zip(wire.custom, wire.buffers, strict=True) if m["kind"] == "ahead"]
+    assert len(sent) == 1
+    msg, buffers = sent[0]
+    history = widget.session.history
+    assert msg["from"] == {**widget.session.settings, "history": history, "cursor": len(history) - 1}
+    neighbours = [int(c) for c in widget.sweep.neighbors(row)]
+    assert sorted(e["target"] for e in msg["entries"]) == neighbours
+    entry = msg["entries"][-1]
+    ahead = {
+        name: buffers[value["buffer"]] if isinstance(value, dict) and "buffer" in value else value
+        for name, value in entry["results"].items()
+    }
+    # exactly what the kernel pushes when that neighbour is clicked (state and every buffer)
+    click(widget, target=entry["target"])
+    assert widget._results == ahead
+    assert ahead["state"]["history"] == [*history, entry["target"]]
+
+
+def test_no_results_are_sent_ahead_when_the_statuses_depend_on_the_walk(
+    demo_runs: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # walk-wide FDR: a status depends on what the ledger decided before, not on the data alone
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+    widget = explore(demo_runs, **{**DEMO, "error_control": "walk"})
+    wire = Wire(widget, monkeypatch)
+    click(widget, target=other_row(widget))
+    job = widget._prefetch
+    assert job is not None and job.result(WAIT) > 0  # still computed ahead in the kernel
+    assert "ahead" not in wire.kinds()

@@ -292,6 +292,28 @@ def _finite_or_none(x: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def ahead_message(
+    entries: list[tuple[int, Any, dict[str, Any]]], params: Sequence[Any], shown: dict[str, Any]
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Return the ``ahead`` message: what a click on each neighbour would show, and buffers.
+
+    ``entries`` as :meth:`Session.ahead_job` gives them (target, comparison, state after the
+    click); ``shown`` is the state of the results on screen they follow from. Each entry's
+    ``results`` is :func:`results_payload` with every buffer replaced by its index in the
+    returned list (``{"buffer": k}``), as ``docs/widget-protocol.md`` says.
+    """
+    buffers: list[bytes] = []
+    out = []
+    for target, comparison, state in entries:
+        payload = results_payload(comparison, params, state=state)
+        for name, value in payload.items():
+            if isinstance(value, bytes):
+                payload[name] = {"buffer": len(buffers)}
+                buffers.append(value)
+        out.append({"target": int(target), "results": payload})
+    return {"kind": "ahead", "from": _json_state(shown), "entries": out}, buffers
+
+
 def ledger_payload(ledger: Ledger, test: str, generation: int, reason: str) -> dict[str, Any]:
     """Return the ``_ledger`` trait value (see ``docs/widget-protocol.md``)."""
     return {

@@ -101,6 +101,14 @@ class PrefetchStore:
             while len(self._items) > self._size:
                 del self._items[next(iter(self._items))]
 
+    def peek(self, target: int, settings: dict[str, Any]) -> Comparison | None:
+        """Return the comparison stored for these arguments (it stays), or None."""
+        key = self.key(target, settings)
+        if key is None:
+            return None
+        with self._lock:
+            return self._items.get(key)
+
     def take(self, target: int, settings: dict[str, Any]) -> Comparison | None:
         """Remove and return the comparison stored for these arguments, or None."""
         key = self.key(target, settings)
@@ -133,6 +141,12 @@ class SessionJobs:
         def _show(self, comparison: Comparison) -> None: ...
         def _lay_out(self, result: Walk) -> None: ...
         def resolve(self, target: Any, name: str = "target") -> int: ...
+        @property
+        def settings(self) -> dict[str, Any]: ...
+        @property
+        def history(self) -> list[int]: ...
+        @property
+        def cursor(self) -> int: ...
 
     def importance_job(
         self,
@@ -304,5 +318,36 @@ class SessionJobs:
                 store.put(key, sweep.compare(target, **settings))
                 done += 1
             return done
+
+        return job
+
+    def ahead_job(self) -> Callable[[], list[tuple[int, Comparison, dict[str, Any]]]] | None:
+        """Return ``job()`` listing the neighbours computed ahead and what a click would show.
+
+        For each neighbour whose comparison is in the store (after :meth:`prefetch_job` ran):
+        its id, the comparison, and the state a click on it gives (the history cut after the
+        cursor, then the neighbour). So a frontend can show a click's results before the
+        kernel has answered it. None unless the statuses shown are the comparison's own
+        (``error_control="per-target"``; walk-wide statuses depend on the ledger's order) and
+        the neighbours are computed ahead at all.
+        """
+        settings = self._compare_settings()
+        if self._error_control != "per-target" or self._against != "neighbors":
+            return None
+        if PrefetchStore.key(self.target, settings) is None:
+            return None
+        shown = {**self.settings, "history": self.history, "cursor": self.cursor}
+        before = shown["history"][: self.cursor + 1]
+        targets = [int(c) for c in self._sweep.neighbor_ids(self.target, self._neighbors)]
+        store = self._prefetched
+
+        def job() -> list[tuple[int, Comparison, dict[str, Any]]]:
+            out = []
+            for target in targets:
+                comparison = store.peek(target, settings)
+                if comparison is not None:
+                    state = {**shown, "target": target, "history": [*before, target]}
+                    out.append((target, comparison, {**state, "cursor": len(before)}))
+            return out
 
         return job

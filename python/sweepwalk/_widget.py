@@ -23,6 +23,7 @@ import traitlets as t
 from . import _validation as v
 from ._jobs import BackgroundJob, Cancelled, start_in_thread
 from ._serialization import (
+    ahead_message,
     importance_reply,
     ledger_payload,
     results_payload,
@@ -62,6 +63,9 @@ PREFETCH = True
 #: seconds the prefetch waits first: the click's message and the browser's frame go first (the
 #: thread would compete with ipykernel's IOPub thread for the GIL, and with the browser for CPU)
 PREFETCH_DELAY = 0.2
+#: after the prefetch, send the frontend what a click on each neighbour would show (``ahead``
+#: message): it paints a click at once, and the kernel's answer confirms it
+AHEAD = True
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 _BUNDLE = _STATIC / "widget.js"
@@ -247,9 +251,19 @@ class SweepWidget(anywidget.AnyWidget):
         if job is None:
             return
         self._stop_prefetch()
+        ahead = s.ahead_job() if AHEAD else None
+        shown = {**s.settings, "history": s.history, "cursor": s.cursor}
+        params = s.sweep.params
 
         def later(cancel: threading.Event) -> int:
-            return 0 if cancel.wait(PREFETCH_DELAY) else job(cancel)
+            if cancel.wait(PREFETCH_DELAY):
+                return 0
+            done = job(cancel)
+            entries = ahead() if ahead is not None and not cancel.is_set() else []
+            if entries:  # the frontend may show a click on one before the kernel answers it
+                msg, buffers = ahead_message(entries, params, shown)
+                self._post(lambda: None if cancel.is_set() else self.send(msg, buffers))
+            return done
 
         self._prefetch = start_in_thread(later)
 

@@ -10,7 +10,10 @@
  *
  * The breakdown (medians): the frontend's performance marks (src/app.ts `mark`) split a click
  * into click -> message sent, sent -> `_results` received (kernel + transport), received ->
- * painted (the frontend's work), painted -> next frame (style, layout, paint). The kernel's
+ * painted (the frontend's work), painted -> next frame (style, layout, paint). A click on a
+ * neighbour the kernel computed ahead (src/ahead.ts) is painted from those results at once:
+ * it has no sent -> received part (counted as "served ahead"), and its frontend part starts
+ * at `results-ahead`. The kernel's
  * share is timed in the kernel itself on the same sweep and targets (a separate Session, so
  * the widget is untouched): compute (`compare` + ledger) and serialisation (payload, buffers,
  * JSON); transport is what remains of sent -> received.
@@ -95,6 +98,8 @@ const results: {
   min_ms: number;
   max_ms: number;
   target_median_ms: number;
+  /** Clicks painted from the results the kernel sent ahead (no round trip). */
+  ahead_clicks: number;
   breakdown_ms: Record<string, number>;
 }[] = [];
 
@@ -106,10 +111,10 @@ test.afterAll(() => {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(ARTIFACTS_DIR, 'bench-click.json'), JSON.stringify(results, null, 2));
   console.log('\nclick -> repaint (median of %d clicks, ms; think time %d ms, prefetch %s)', CLICKS, PAUSE_MS, PREFETCH ? 'on' : 'off');
-  console.log('configs  seeds  median     min     max  (row marked target: median)');
+  console.log('configs  seeds  median     min     max  (row marked target: median; clicks served ahead)');
   for (const r of results) {
     console.log(
-      `${String(r.configs).padStart(7)}  ${String(r.seeds).padStart(5)}  ${r.median_ms.toFixed(1).padStart(6)}  ${r.min_ms.toFixed(1).padStart(6)}  ${r.max_ms.toFixed(1).padStart(6)}  (${r.target_median_ms.toFixed(1)})`,
+      `${String(r.configs).padStart(7)}  ${String(r.seeds).padStart(5)}  ${r.median_ms.toFixed(1).padStart(6)}  ${r.min_ms.toFixed(1).padStart(6)}  ${r.max_ms.toFixed(1).padStart(6)}  (${r.target_median_ms.toFixed(1)}; ${r.ahead_clicks}/${r.clicks})`,
     );
   }
   console.log('\nbreakdown (medians, ms): click->sent | kernel compute | serialise | transport | frontend | frame');
@@ -136,6 +141,7 @@ for (const n of SIZES) {
     const targetTimes: number[] = [];
     const parts: Record<string, number[]> = { click_to_sent: [], sent_to_received: [], frontend: [], frame: [] };
     const clicked: number[] = [];
+    let aheadClicks = 0;
     for (let i = 0; i <= CLICKS; i++) {
       // Wait for the previous repaint to settle, pick a neighbour, compute what it should show.
       const candidates = await rowsWithStatus(page, COMPARED);
@@ -163,7 +169,7 @@ for (const n of SIZES) {
             const observer = new MutationObserver(() => {
               if (t0 === 0 || !done()) return;
               observer.disconnect();
-              const marks = { sent: at('target-sent'), received: at('results-received'), painted: at('results-painted') };
+              const marks = { sent: at('target-sent'), received: at('results-received'), ahead: at('results-ahead'), painted: at('results-painted') };
               requestAnimationFrame(() =>
                 setTimeout(() => resolve([performance.now() - t0, tTarget, marks]), 0),
               );
@@ -186,8 +192,14 @@ for (const n of SIZES) {
         times.push(ms);
         targetTimes.push(msTarget);
         parts.click_to_sent.push(marks.sent);
-        parts.sent_to_received.push(marks.received - marks.sent);
-        parts.frontend.push(marks.painted - marks.received);
+        if (Number.isNaN(marks.ahead)) {
+          parts.sent_to_received.push(marks.received - marks.sent);
+          parts.frontend.push(marks.painted - marks.received);
+        } else {
+          // shown from the results the kernel sent ahead (src/ahead.ts): no round trip
+          aheadClicks += 1;
+          parts.frontend.push(marks.painted - marks.ahead);
+        }
         parts.frame.push(ms - marks.painted);
         clicked.push(next);
       }
@@ -200,7 +212,8 @@ for (const n of SIZES) {
       click_to_sent: med(parts.click_to_sent),
       kernel_compute: kernel.compute,
       kernel_serialise: kernel.serialise,
-      transport: med(parts.sent_to_received) - kernel.compute - kernel.serialise,
+      // NaN when every click was served ahead (no round trip to break down)
+      transport: parts.sent_to_received.length ? med(parts.sent_to_received) - kernel.compute - kernel.serialise : NaN,
       frontend: med(parts.frontend),
       frame: med(parts.frame),
     };
@@ -212,6 +225,7 @@ for (const n of SIZES) {
       min_ms: times[0],
       max_ms: times[times.length - 1],
       target_median_ms: targetTimes[Math.floor(targetTimes.length / 2)],
+      ahead_clicks: aheadClicks,
       breakdown_ms,
     });
     console.log(`${n} configs: median ${median.toFixed(1)} ms over ${times.length} clicks: ${times.map((t) => t.toFixed(0)).join(' ')}`);

@@ -4,7 +4,7 @@
  * kernel (what Python receives).
  */
 import { expect, test } from '@playwright/test';
-import { kernelExec } from '../helpers/jupyter';
+import { kernelExec, kernelJson } from '../helpers/jupyter';
 import {
   clickRow,
   COMPARED,
@@ -133,4 +133,28 @@ test('quick clicks: the last click wins', async ({ page }) => {
   await expect(row(page, last)).toHaveAttribute('data-status', 'target');
   const state = await expectInSync(page, last);
   expect(state.path.slice(-4)).toEqual(picks);
+});
+
+test("a click on a neighbour computed ahead is painted from the kernel's ahead results", async ({
+  page,
+}) => {
+  const start = (await kernelState(page)).target;
+  const [a] = await rowsWithStatus(page, COMPARED);
+  await clickRow(page, a);
+  await expectInSync(page, a);
+  // the kernel computes a's neighbours in a worker thread, then sends what each click shows
+  await expect
+    .poll(() => kernelJson<boolean>(page, 'w._prefetch is not None and w._prefetch.done()'))
+    .toBe(true);
+  const b = (await rowsWithStatus(page, COMPARED)).find((c) => c !== start) as number;
+  expect(b).toBeDefined();
+  await page.evaluate(() => performance.clearMarks());
+  await clickRow(page, b);
+  await expect(row(page, b)).toHaveAttribute('data-status', 'target');
+  const shownAhead = await page.evaluate(
+    () => performance.getEntriesByName('sweepwalk:results-ahead').length,
+  );
+  expect(shownAhead).toBe(1);
+  // and the kernel's own answer agrees: every row as w.results has it, the path recorded
+  expect((await expectInSync(page, b)).path).toEqual([start, a, b]);
 });
