@@ -60,9 +60,10 @@ BACKGROUND_SECONDS = 0.5
 #: after each click, compute the new target's neighbours (the likely next clicks) ahead in a
 #: worker thread, so that a click on one is served at once (``Session.prefetch_job``)
 PREFETCH = True
-#: seconds the prefetch waits first: the click's message and the browser's frame go first (the
-#: thread would compete with ipykernel's IOPub thread for the GIL, and with the browser for CPU)
-PREFETCH_DELAY = 0.2
+#: seconds the prefetch waits first: the click's state message and its detail request go
+#: first (the thread competes with ipykernel's IOPub thread for the GIL); short, so that its
+#: results reach the frontend ahead of a quick next click
+PREFETCH_DELAY = 0.05
 #: after the prefetch, send the frontend what a click on each neighbour would show (``ahead``
 #: message): it paints a click at once, and the kernel's answer confirms it
 AHEAD = True
