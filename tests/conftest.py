@@ -31,3 +31,14 @@ def solver_runs(n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
 @pytest.fixture
 def solver_df() -> pd.DataFrame:
     return solver_runs()
+
+
+@pytest.fixture(autouse=True)
+def _no_background_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No widget computes (and sends) neighbours ahead unless a test turns it on.
+
+    The prefetch thread's ``ahead`` message would otherwise land, at a moment of its own, among
+    the messages a test records; the tests of the prefetch set ``PREFETCH``/``AHEAD`` back.
+    """
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH", False)
+    monkeypatch.setattr("sweepwalk._widget.AHEAD", False)

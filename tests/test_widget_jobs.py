@@ -453,6 +453,8 @@ def test_a_comparison_read_meanwhile_still_reaches_the_frontend(
 def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
+    monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
     monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
     row = other_row(widget)
     click(widget, target=row)
@@ -476,6 +478,8 @@ def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
 def test_after_the_prefetch_the_frontend_is_sent_what_a_click_on_each_neighbour_shows(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
+    monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
     monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
     wire = Wire(widget, monkeypatch)
     row = other_row(widget)
@@ -486,7 +490,11 @@ def test_after_the_prefetch_the_frontend_is_sent_what_a_click_on_each_neighbour_
     assert len(sent) == 1
     msg, buffers = sent[0]
     history = widget.session.history
-    assert msg["from"] == {**widget.session.settings, "history": history, "cursor": len(history) - 1}
+    assert msg["from"] == {
+        **widget.session.settings,
+        "history": history,
+        "cursor": len(history) - 1,
+    }
     neighbours = [int(c) for c in widget.sweep.neighbors(row)]
     assert sorted(e["target"] for e in msg["entries"]) == neighbours
     entry = msg["entries"][-1]
@@ -504,6 +512,8 @@ def test_no_results_are_sent_ahead_when_the_statuses_depend_on_the_walk(
     demo_runs: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # walk-wide FDR: a status depends on what the ledger decided before, not on the data alone
+    monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
+    monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
     monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
     widget = explore(demo_runs, **{**DEMO, "error_control": "walk"})
     wire = Wire(widget, monkeypatch)
