@@ -82,3 +82,36 @@ def test_progress_counts_every_row_once() -> None:
     seen: list[int] = []
     two_sample("permutation", x, nx, x[:1], [5], n_resamples=99, on_rows=seen.append)
     assert sum(seen) == 50
+
+
+@pytest.mark.parametrize("one_target", [True, False])
+def test_labels_drawn_and_unpacked_in_chunks_give_the_same_p_values(
+    monkeypatch: pytest.MonkeyPatch, one_target: bool
+) -> None:
+    # many seeds: the packed labels are drawn and unpacked a few permutations at a time (the
+    # same random stream, the same matrix products), never held as one float64 matrix
+    from sweepwalk.stats import _permutation
+
+    rng = np.random.default_rng(4)
+    n1 = n2 = 40
+    x = np.round(rng.normal(size=(9, n1)), 2)
+    y = np.round(rng.normal(0.2, 1.0, size=(1 if one_target else 9, n2)), 2)
+
+    def run() -> tuple[np.ndarray, np.ndarray]:
+        _permutation.null_labels.cache_clear()
+        return two_sample("permutation", x, [n1] * 9, y, [n2] * len(y), random_state=2,
+                          n_resamples=999, tie_rtol=TIE_RTOL)  # fmt: skip
+
+    whole = run()
+    monkeypatch.setattr(_permutation, "_LABEL_BYTES", 8 * (n1 + n2) * 7)  # 7 per chunk
+    chunked = run()
+    _permutation.null_labels.cache_clear()
+    np.testing.assert_array_equal(chunked[0], whole[0])
+    np.testing.assert_array_equal(chunked[1], whole[1])
+    # and the packed labels are the permutations scipy draws with that seed
+    packed, exact = _permutation.null_labels(n1, n2, 999, 2)
+    draws = np.random.default_rng(2)
+    first = np.sort(np.flatnonzero(np.unpackbits(packed[5], count=n1 + n2)))
+    for _ in range(5):
+        draws.permutation(n1 + n2)
+    assert not exact and np.array_equal(first, np.sort(draws.permutation(n1 + n2)[:n1]))

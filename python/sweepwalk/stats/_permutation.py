@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,8 @@ from ._ties import check_rtol, row_scale
 
 # null statistics (rows x permutations) held at a time: 32 MB of float64
 _BLOCK = 4_000_000
+# unpacked float64 labels held at a time (bytes): more seeds are taken in column chunks
+_LABEL_BYTES = 64_000_000
 
 
 def mean_difference(x: FloatArray, y: FloatArray, axis: int = -1) -> FloatArray:
@@ -53,30 +55,55 @@ def resolve_seed(random_state: Any) -> int:
 
 
 @functools.lru_cache(maxsize=8)
-def null_labels(n1: int, n2: int, n_resamples: int, seed: int) -> tuple[FloatArray, bool]:
-    """(B, n1 + n2) 0/1 labels (1: first sample) of the null partitions, as float64.
+def null_labels(
+    n1: int, n2: int, n_resamples: int, seed: int
+) -> tuple[npt.NDArray[np.uint8], bool]:
+    """Return the null partitions' 0/1 labels (1: first sample), bit-packed, and if exact.
 
-    ``pooled @ labels.T`` is the first sample's sum under every partition. Every partition
-    when there are at most ``n_resamples`` (exact, as ``permutation_test`` enumerates them);
-    else the ``n_resamples`` permutations ``permutation_test(..., rng=seed)`` draws: one
-    ``rng.permutation(n1 + n2)`` each from ``numpy.random.default_rng(seed)``, its first ``n1``
-    positions forming the first sample. One set serves every row of these sizes.
+    The labels are (B, ceil((n1 + n2) / 8)) bytes; ``np.unpackbits(labels, axis=1,
+    count=n1 + n2)`` gives them, and ``pooled @ labels.T`` is the first sample's sum under
+    every partition. Every partition when there are at most ``n_resamples`` (exact, as
+    ``permutation_test`` enumerates them); else the ``n_resamples`` permutations
+    ``permutation_test(..., rng=seed)`` draws: one ``rng.permutation(n1 + n2)`` each from
+    ``numpy.random.default_rng(seed)``, its first ``n1`` positions forming the first sample.
+    One set serves every row of these sizes; packed, 10k seeds a side take 25 MB, not the
+    1.6 GB of float64 labels, and they are drawn :data:`_LABEL_BYTES` at a time.
     """
     n = n1 + n2
     if math.comb(n, n1) <= n_resamples:
         labels = np.zeros((math.comb(n, n1), n), dtype=bool)
         for row, chosen in enumerate(itertools.combinations(range(n), n1)):
             labels[row, list(chosen)] = True
-        exact = True
+        packed, exact = np.packbits(labels, axis=1), True
     else:
         rng = np.random.default_rng(seed)
-        perms = np.stack([rng.permutation(n) for _ in range(n_resamples)])
-        labels = np.zeros((n_resamples, n), dtype=bool)
-        np.put_along_axis(labels, perms[:, :n1], True, axis=1)
+        packed = np.empty((n_resamples, (n + 7) // 8), dtype=np.uint8)
+        step = max(1, _LABEL_BYTES // (8 * n))  # the permutations drawn at a time
+        for start in range(0, n_resamples, step):
+            count = min(step, n_resamples - start)
+            perms = np.stack([rng.permutation(n) for _ in range(count)])
+            labels = np.zeros((count, n), dtype=bool)
+            np.put_along_axis(labels, perms[:, :n1], True, axis=1)
+            packed[start : start + count] = np.packbits(labels, axis=1)
         exact = False
-    as_float = labels.astype(np.float64)
-    as_float.flags.writeable = False  # shared through the cache
-    return as_float, exact
+    packed.flags.writeable = False  # shared through the cache
+    return packed, exact
+
+
+def _label_chunks(
+    packed: npt.NDArray[np.uint8], n1: int, n: int
+) -> Iterator[tuple[slice, FloatArray, FloatArray]]:
+    """Yield (columns, first-sample labels (n1, b), second-sample labels (n - n1, b)), float64.
+
+    Unpacked :data:`_LABEL_BYTES` at a time: all at once for tens of seeds, in column chunks
+    for thousands. The labels are laid out as ``null_labels`` used to hand them (a contiguous
+    first part, a transposed view of the rest), so the matrix products are the same.
+    """
+    step = max(1, _LABEL_BYTES // (8 * n))
+    for start in range(0, packed.shape[0], step):
+        stop = min(packed.shape[0], start + step)
+        labels = np.unpackbits(packed[start:stop], axis=1, count=n).astype(np.float64)
+        yield slice(start, stop), np.ascontiguousarray(labels[:, :n1].T), labels[:, n1:].T
 
 
 def _pvalues(
@@ -159,18 +186,26 @@ def permutation(
         return statistic, pvalue
     seed = resolve_seed(random_state)
     for (n1, n2), idx in groups(nx[ok], ny[ok]):
-        labels, exact = null_labels(n1, n2, n_resamples, seed)
-        x_labels, y_labels = np.ascontiguousarray(labels[:, :n1].T), labels[:, n1:].T
+        packed, exact = null_labels(n1, n2, n_resamples, seed)
+        b, n = packed.shape[0], n1 + n2
+        # unpacked once when they fit (tens of seeds), else chunk by chunk for each block
+        once = list(_label_chunks(packed, n1, n)) if b * n * 8 <= _LABEL_BYTES else None
         # one target row against many: its share of every null sum is computed once
-        y_share = y[:1, :n2] @ y_labels if y.shape[0] == 1 else None
+        y_share = None
+        if y.shape[0] == 1:
+            y_share = np.empty((1, b))
+            for cols, _, y_labels in once or _label_chunks(packed, n1, n):
+                y_share[:, cols] = y[:1, :n2] @ y_labels
         rows_all = ok[idx]
-        step = max(1, _BLOCK // labels.shape[0])
+        step = max(1, _BLOCK // b)
         for start in range(0, len(rows_all), step):
             rows = rows_all[start : start + step]
             xr, yr = take(x, rows, n1), take(y, rows, n2)
             observed = mean_difference(xr, yr)
-            first = xr @ x_labels  # the first sample's sum under every partition
-            first += yr @ y_labels if y_share is None else y_share
+            first = np.empty((len(rows), b))  # the first sample's sum under every partition
+            for cols, x_labels, y_labels in once or _label_chunks(packed, n1, n):
+                first[:, cols] = xr @ x_labels
+                first[:, cols] += yr @ y_labels if y_share is None else y_share[:, cols]
             statistic[rows] = observed
             pvalue[rows] = _pvalues(observed, first, xr, yr, tie_rtol, exact)
             if on_rows is not None:
