@@ -19,7 +19,7 @@ import { DetailPanel } from "./detail";
 import { Requester } from "./requests";
 import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
 import { nextSort, sortIds, type SortSpec } from "./sort";
-import { sortKey } from "./grid";
+import { sortKey } from "./columns";
 import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 import { ProfilePanel } from "./profile";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ROW_HEIGHT, revealScrollTop, sortKey, visibleRange } from "./grid";
+import { ROW_HEIGHT, revealScrollTop, visibleRange } from "./grid";
+import { sortKey } from "./columns";
 import { decodeResults, decodeSweep } from "./model";
 import { makeResults, makeSweep } from "./testutil";
 
