@@ -450,12 +450,17 @@ def test_a_comparison_read_meanwhile_still_reaches_the_frontend(
     pd.testing.assert_frame_equal(widget.results, frame)
 
 
-def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
-    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def prefetch_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turn the prefetch and the results sent ahead on (conftest turns them off), at once."""
     monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
     monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
     monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+
+
+def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
+    widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prefetch_now(monkeypatch)
     row = other_row(widget)
     click(widget, target=row)
     job = widget._prefetch
@@ -478,9 +483,7 @@ def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
 def test_after_the_prefetch_the_frontend_is_sent_what_a_click_on_each_neighbour_shows(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
-    monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+    prefetch_now(monkeypatch)
     wire = Wire(widget, monkeypatch)
     row = other_row(widget)
     click(widget, target=row)
@@ -512,9 +515,7 @@ def test_no_results_are_sent_ahead_when_the_statuses_depend_on_the_walk(
     demo_runs: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # walk-wide FDR: a status depends on what the ledger decided before, not on the data alone
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
-    monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+    prefetch_now(monkeypatch)
     widget = explore(demo_runs, **{**DEMO, "error_control": "walk"})
     wire = Wire(widget, monkeypatch)
     click(widget, target=other_row(widget))
