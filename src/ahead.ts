@@ -3,7 +3,7 @@
 // docs/widget-protocol.md). A click on one paints them at once; the kernel's own answer to
 // the click, which records the comparison, replaces them when it arrives.
 
-import { decodeResults, type AnyModel, type Results, type ResultsState, type Sweep } from "./model";
+import { decodeResults, settingsMatch, type AnyModel, type Results, type ResultsState, type Sweep } from "./model";
 
 interface Entry {
   target: number;
@@ -52,10 +52,7 @@ export class AheadResults {
       raw[name] = typeof k === "number" ? this.buffers[k] : value;
     }
     const results = decodeResults(raw as never, sweep.n_configs, sweep.statuses);
-    if (!results || results.state.target !== config) return null;
-    const model = this.model;
-    for (const name of SETTINGS) if (results.state[name] !== model.get(name)) return null;
-    if (Math.abs(results.state.alpha - model.get("alpha")) > 1e-12 * Math.max(1, Math.abs(model.get("alpha")))) return null;
+    if (!results || results.state.target !== config || !settingsMatch(results.state, this.model)) return null;
     return results;
   }
 

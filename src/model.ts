@@ -400,10 +400,14 @@ const SETTINGS = ["target", "test", "correction", "against", "neighbors", "error
  * (an earlier click, a move still on its way) are not shown as current.
  */
 export function stateMatches(state: ResultsState, model: AnyModel): boolean {
-  for (const name of SETTINGS) if (state[name] !== model.get(name)) return false;
+  return state.target === model.get("target") && settingsMatch(state, model) && state.cursor === model.get("_history_index");
+}
+
+/** Are the comparison settings of `state` (all but the target and the cursor) the model's? */
+export function settingsMatch(state: ResultsState, model: AnyModel): boolean {
+  for (const name of SETTINGS) if (name !== "target" && state[name] !== model.get(name)) return false;
   const alpha = model.get("alpha");
-  if (!(Math.abs(state.alpha - alpha) <= 1e-12 * Math.max(1, Math.abs(alpha)))) return false;
-  return state.cursor === model.get("_history_index");
+  return Math.abs(state.alpha - alpha) <= 1e-12 * Math.max(1, Math.abs(alpha));
 }
 
 /**

@@ -142,9 +142,7 @@ class SessionJobs:
         def _lay_out(self, result: Walk) -> None: ...
         def resolve(self, target: Any, name: str = "target") -> int: ...
         @property
-        def settings(self) -> dict[str, Any]: ...
-        @property
-        def history(self) -> list[int]: ...
+        def results_state(self) -> dict[str, Any]: ...
         @property
         def cursor(self) -> int: ...
 
@@ -336,7 +334,7 @@ class SessionJobs:
             return None
         if PrefetchStore.key(self.target, settings) is None:
             return None
-        shown = {**self.settings, "history": self.history, "cursor": self.cursor}
+        shown = self.results_state
         before = shown["history"][: self.cursor + 1]
         targets = [int(c) for c in self._sweep.neighbor_ids(self.target, self._neighbors)]
         store = self._prefetched

@@ -253,7 +253,7 @@ class SweepWidget(anywidget.AnyWidget):
             return
         self._stop_prefetch()
         ahead = s.ahead_job() if AHEAD else None
-        shown = {**s.settings, "history": s.history, "cursor": s.cursor}
+        shown = s.results_state
         params = s.sweep.params
 
         def later(cancel: threading.Event) -> int:
@@ -301,7 +301,7 @@ class SweepWidget(anywidget.AnyWidget):
         comparison, statuses = s.comparison, s.statuses
         shown = (comparison, statuses is None, s.cursor, tuple(s.history))
         if shown != self._shown:  # a selection or walk-only change keeps the comparison
-            state = {**s.settings, "history": s.history, "cursor": s.cursor}
+            state = s.results_state
             self._shown = shown
             return results_payload(comparison, s.sweep.params, state=state, status=statuses)
         return self._results

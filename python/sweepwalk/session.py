@@ -354,6 +354,11 @@ class Session(SessionJobs):
         """The state a comparison is computed for: the target and every setting."""
         return {"target": self.target, **{name: getattr(self, name) for name in SETTINGS}}
 
+    @property
+    def results_state(self) -> dict[str, Any]:
+        """The state a results payload is shown for: :attr:`settings`, history and cursor."""
+        return {**self.settings, "history": self.history, "cursor": self.cursor}
+
     # -- results -----------------------------------------------------------------------------
     def _compare_settings(self) -> dict[str, Any]:
         """Return the keyword arguments of ``sweep.compare`` for the current settings."""
