@@ -45,8 +45,8 @@ logger = logging.getLogger("sweepwalk")
 PUBLIC = ("target", "test", "correction", "alpha", "against", "neighbors", "error_control")
 #: traits only Python writes (derived results): a frontend update of one is refused
 PYTHON_ONLY = ("path", "_sweep", "_results", "_ledger", "_walk", "_error", "_progress")
-#: the user-facing state: what ``w.get_state()`` returns once the widget is open, and so what
-#: marimo's ``mo.ui.anywidget(w).value`` holds (the sweep and the results stay out of it)
+#: the user-facing state: what ``w.get_state()`` returns on a marimo comm, and so what marimo's
+#: ``mo.ui.anywidget(w).value`` holds (the sweep and the results stay out of it)
 USER_STATE = (*PUBLIC, "selected", "path")
 #: largest number of rows of the static table in a cell's output (it is saved in the notebook)
 _STATIC_ROWS = 200
@@ -344,14 +344,17 @@ class SweepWidget(anywidget.AnyWidget):
     def get_state(
         self, key: str | list[str] | None = None, drop_defaults: bool = False
     ) -> dict[str, Any]:
-        """Return the state of ``key``; without one, of every trait or only the user's.
+        """Return the state of ``key``; without one, of every synced trait (but in marimo).
 
-        While the widget opens its comm (the first message carries everything the frontend
-        needs) ``key=None`` means every synced trait; once it is open, the user-facing state
-        (``target``, ``path``, ``selected`` and the settings) — which is what marimo's
-        ``mo.ui.anywidget(w).value`` reads. Every update sent to the frontend names its traits.
+        ipywidgets answers a frontend's ``request_states`` (a page reload with the kernel
+        running, Voilà, a reopened notebook) with ``get_state()``: it must carry everything the
+        frontend needs to rebuild the view (``_model_name``, ``_esm``, the sweep, the results).
+        marimo reads an anywidget's ``mo.ui.anywidget(w).value`` from the same ``get_state()``
+        and never asks it for the frontend's state once the comm is open, so on a marimo comm
+        ``key=None`` means the user-facing state (``target``, ``path``, ``selected`` and the
+        settings). Every update sent to the frontend names its traits.
         """
-        if key is None and self.comm is not None and not self._embedding:
+        if key is None and _is_marimo_comm(self.comm) and not self._embedding:
             key = list(USER_STATE)
         return dict(super().get_state(key=key, drop_defaults=drop_defaults))
 
@@ -530,6 +533,11 @@ _HANDLERS: dict[str, _Handler] = {
     "walk": SweepWidget._reply_walk,
     "cancel": SweepWidget._reply_cancel,
 }
+
+
+def _is_marimo_comm(comm: Any) -> bool:
+    """Whether ``comm`` is marimo's (``marimo._plugins.ui._impl.comm.MarimoComm``)."""
+    return comm is not None and type(comm).__module__.startswith("marimo.")
 
 
 def explore(
