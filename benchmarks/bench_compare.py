@@ -30,8 +30,8 @@ from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Sweep
 from sweepwalk._vocab import decide_status
+from sweepwalk.analysis.evidence import evidence
 from sweepwalk.stats import _ks, adjust
-from sweepwalk.uncertainty import evidence
 
 FULL_LOOP_MAX = 10_000  # rows timed in full; above this the loop is subsampled
 SUBSAMPLE = 4_000

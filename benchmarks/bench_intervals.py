@@ -23,8 +23,8 @@ import pandas as pd
 from scipy import stats
 
 from sweepwalk import Sweep
-from sweepwalk._serialization import results_payload
-from sweepwalk.session import Session
+from sweepwalk.session.session import Session
+from sweepwalk.widget.serialization import results_payload
 
 
 def make_sweep(n_seeds: int) -> Sweep:

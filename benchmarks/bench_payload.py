@@ -23,7 +23,7 @@ import pandas as pd
 from ipywidgets.widgets.widget import _remove_buffers
 
 from sweepwalk import Sweep
-from sweepwalk._widget import SweepWidget
+from sweepwalk.widget.widget import SweepWidget
 
 LIMIT_MB = 10.0
 

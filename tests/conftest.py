@@ -40,5 +40,5 @@ def _no_background_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
     The prefetch thread's ``ahead`` message would otherwise land, at a moment of its own, among
     the messages a test records; the tests of the prefetch set ``PREFETCH``/``AHEAD`` back.
     """
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH", False)
-    monkeypatch.setattr("sweepwalk._widget.AHEAD", False)
+    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH", False)
+    monkeypatch.setattr("sweepwalk.widget.widget.AHEAD", False)

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sweepwalk import Sweep, SweepWidget
-from sweepwalk import _validation as v
+from sweepwalk.validation import arguments as v
 
 
 def grid_runs(n_seeds: int = 4, random_state: int = 0) -> pd.DataFrame:

@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sweepwalk import Sweep, SweepWidget, _limits
-from sweepwalk import _validation as v
-from sweepwalk.cli import main
-from sweepwalk.ledger import Ledger
+from sweepwalk import Sweep, SweepWidget
+from sweepwalk.analysis.ledger import Ledger
+from sweepwalk.cli.app import main
+from sweepwalk.validation import arguments as v
+from sweepwalk.validation import limits as _limits
 
 
 def small_sweep() -> Sweep:

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sweepwalk import Sweep, _limits
+from sweepwalk import Sweep
+from sweepwalk.validation import limits as _limits
 
 TESTS = ("ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel")
 
@@ -65,7 +66,7 @@ def test_degenerate_scale_is_noted_in_compare_importance_and_the_cli(power, tmp_
         imp = sweep.importance(test="welch", margin=float(np.ldexp(0.01, power)) or 1e-300)
     assert any("degenerate score scale" in n for n in imp.attrs["notes"])
 
-    from sweepwalk.cli import main
+    from sweepwalk.cli.app import main
 
     path = tmp_path / "runs.csv"
     scaled_runs(power).to_csv(path, index=False)

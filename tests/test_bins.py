@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from sweepwalk import Sweep
-from sweepwalk._bins import interval_label
+from sweepwalk.data.bins import interval_label
 
 
 def random_search(n_configs: int = 200, n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def test_holdout_split_keeps_pooling():
 
 def test_widget_payload_and_html_say_it_in_words_with_three_digits():
     from sweepwalk import Session, explore
-    from sweepwalk._serialization import sweep_payload
+    from sweepwalk.widget.serialization import sweep_payload
 
     runs = random_search(60, 4)
     plain = Sweep.from_runs(runs, metric="acc", seed="seed", params=["lr", "weight_decay"])

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk._cli_input import parse_target, split_target
-from sweepwalk.cli import IMPORTANCE_TABLE, main
+from sweepwalk.cli.app import IMPORTANCE_TABLE, main
+from sweepwalk.cli.inputs import parse_target, split_target
 from sweepwalk.datasets import DEMO, load_demo
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
@@ -121,7 +121,7 @@ def test_table_output_matches_compare(runs_csv: Path, capsys: pytest.CaptureFixt
     table, summary = lines[:-2], lines[-1]
     header = table[0].split()
     body = [line.split() for line in table[len(table) - len(expected) :]]
-    from sweepwalk._cli_output import TABLE_HIDDEN
+    from sweepwalk.cli.output import TABLE_HIDDEN
 
     assert header == [c for c in expected.columns if c not in TABLE_HIDDEN]
     assert [int(row[0]) for row in body] == list(expected.index)
@@ -438,7 +438,7 @@ def test_importance_progress_bar(
     code, _, err = run(importance_argv(runs_csv), capsys)
     assert (code, err) == (0, "")
     # On a terminal, once the work has taken PROGRESS_AFTER seconds: drawn, then erased.
-    monkeypatch.setattr("sweepwalk.cli.PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr("sweepwalk.cli.app.PROGRESS_AFTER", 0.0)
     stderr = FakeTTY()
     monkeypatch.setattr(sys, "stderr", stderr)
     assert main(importance_argv(runs_csv)) == 0
@@ -453,7 +453,7 @@ def test_importance_progress_bar(
 
 
 def test_progress_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sweepwalk.cli import Progress
+    from sweepwalk.cli.app import Progress
 
     stream = io.StringIO()
     bar = Progress(stream, after=3600.0)
@@ -515,7 +515,7 @@ def test_readme_examples_are_current(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_target_values_for_bool_and_object_columns() -> None:
-    from sweepwalk._cli_input import CLIError, parse_value
+    from sweepwalk.cli.inputs import CLIError, parse_value
 
     flags = pd.Series([True, False, True])
     assert parse_value("true", flags, "flag") is True

@@ -5,7 +5,8 @@ import io
 import pandas as pd
 import pytest
 
-from sweepwalk import Sweep, cli
+from sweepwalk import Sweep
+from sweepwalk.cli import app as cli
 from sweepwalk.datasets import DEMO, DEMO_PARAMS, load_demo
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk.cli import main
+from sweepwalk.cli.app import main
 from sweepwalk.io import SOURCE_FORMS, from_optuna
 
 sys.path.insert(0, str(Path(__file__).parent / "io"))

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk.cli import main
-from sweepwalk.ledger import Ledger
+from sweepwalk.analysis.ledger import Ledger
+from sweepwalk.cli.app import main
 
 PARAMS = ["lr", "solver", "layers"]
 

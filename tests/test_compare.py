@@ -14,7 +14,7 @@ from hypothesis import strategies as hst
 from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Comparison, Sweep
-from sweepwalk.compare import compare
+from sweepwalk.analysis.compare import compare
 from sweepwalk.stats._permutation import mean_difference
 
 
@@ -374,7 +374,7 @@ def test_a_lone_configuration_compares_with_nothing(test):
 def test_rows_given_seeds_needed_are_a_stable_sorts_first(pvalues, k):
     # seeds_needed goes to the k smallest p-values (NaN last), ties in order of position:
     # the first k of a stable argsort, found with a partition
-    from sweepwalk.uncertainty import _smallest
+    from sweepwalk.analysis.evidence import _smallest
 
     key = np.where(np.isnan(pvalues), np.inf, np.array(pvalues, dtype=float))
     k = min(k, len(key))

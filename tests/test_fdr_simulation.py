@@ -14,7 +14,7 @@ other side) is not a new test, as in the ledger. The stream of tests is decided 
 A false discovery is a significant test between two configurations with equal true means. A
 walk's FDP is false / max(significant, 1); the FDR is its mean over the walks. Everything is
 batched over the walks (numpy/scipy); the batched decisions are checked against
-:class:`~sweepwalk.ledger.Ledger` walk by walk.
+:class:`~sweepwalk.analysis.ledger.Ledger` walk by walk.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pytest
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from sweepwalk.ledger import Ledger
+from sweepwalk.analysis.ledger import Ledger
 from sweepwalk.stats._online_fdr import gamma_sequence
 
 ALPHA = 0.05

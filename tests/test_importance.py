@@ -8,8 +8,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttost_ind
 
 from sweepwalk import Sweep
+from sweepwalk.analysis.importance import default_margin, importance, verdicts
 from sweepwalk.datasets import DEMO, load_demo
-from sweepwalk.importance import default_margin, importance, verdicts
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_verdict_rules():
 
 
 def test_progress_is_called_with_fractions(demo, monkeypatch):
-    monkeypatch.setattr("sweepwalk.importance._BATCH", 50)
+    monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 50)
     seen: list[float] = []
     importance(demo, progress=seen.append)
     assert len(seen) > 2 and seen == sorted(seen) and seen[-1] == 1.0
@@ -169,7 +169,7 @@ def test_progress_is_called_with_fractions(demo, monkeypatch):
 
 
 def test_fast_a12_path_equals_general():
-    from sweepwalk.importance import _a12_pairs, _prepared
+    from sweepwalk.analysis.importance import _a12_pairs, _prepared
     from sweepwalk.stats import a12
 
     sweep = _small(short=(0.2,))

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sweepwalk import Cancelled, Sweep, compare, importance
+from sweepwalk import Cancelled, Sweep
+from sweepwalk.analysis import compare, importance
 
 
 def _sweep(n_seeds: int = 8, random_state: int = 0) -> Sweep:
@@ -160,7 +161,7 @@ def test_bad_hooks_are_refused(kwargs: dict[str, object], match: str) -> None:
 def test_a_long_job_is_announced_with_its_size_and_an_estimate(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from sweepwalk import _jobs
+    from sweepwalk.analysis import jobs as _jobs
 
     sweep = _sweep()
     monkeypatch.setattr(_jobs, "ANNOUNCE_SECONDS", 0.0)  # every job counts as long here

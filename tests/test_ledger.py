@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sweepwalk.ledger import Ledger
+from sweepwalk.analysis.ledger import Ledger
 from sweepwalk.stats._online_fdr import LOND, LORDPlusPlus, gamma_sequence
 
 COLUMNS = ["order", "target", "row", "test", "pvalue", "pvalue_adj", "level", "decision"]

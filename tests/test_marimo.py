@@ -19,8 +19,8 @@ from ipywidgets import Widget
 from marimo._plugins.ui._impl.anywidget.init import init_marimo_widget
 
 from sweepwalk import explore
-from sweepwalk._widget import PYTHON_ONLY, USER_STATE, SweepWidget
 from sweepwalk.datasets import DEMO, load_demo
+from sweepwalk.widget.widget import PYTHON_ONLY, USER_STATE, SweepWidget
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sweepwalk._neighbors import NeighborIndex, combine_rows
+from sweepwalk.data.neighbors import NeighborIndex, combine_rows
 from sweepwalk.sweep import Sweep
 
 

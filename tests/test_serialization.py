@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sweepwalk import _vocab
-from sweepwalk._serialization import (
+from sweepwalk.sweep import Sweep
+from sweepwalk.widget.serialization import (
     SCORE_LEVELS,
     STATUSES,
     importance_reply,
@@ -22,7 +23,6 @@ from sweepwalk._serialization import (
     results_payload,
     sweep_payload,
 )
-from sweepwalk.sweep import Sweep
 
 
 def decode(buf: bytes, dtype: str) -> np.ndarray:

@@ -14,9 +14,9 @@ import pytest
 
 import sweepwalk
 from sweepwalk import Session, Sweep
+from sweepwalk.analysis.ledger import Ledger
 from sweepwalk.datasets import DEMO, load_demo
-from sweepwalk.ledger import Ledger
-from sweepwalk.session import default_target
+from sweepwalk.session.session import default_target
 
 
 @pytest.fixture(scope="module")
@@ -469,5 +469,5 @@ def test_nothing_is_computed_ahead_when_it_cannot_be_reused_or_is_slow(
     drawn = Session(sweep, test="permutation", random_state=np.random.default_rng(0))
     assert drawn.prefetch_job() is None  # each call draws anew: not the same result
     assert Session(sweep, test="permutation", random_state=3).prefetch_job() is not None
-    monkeypatch.setattr("sweepwalk._session_jobs.PREFETCH_SECONDS", 0.0)
+    monkeypatch.setattr("sweepwalk.session.jobs.PREFETCH_SECONDS", 0.0)
     assert Session(sweep).prefetch_job() is None

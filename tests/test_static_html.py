@@ -17,7 +17,7 @@ import pytest
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
-from sweepwalk._html import STATUS_COLORS, format_num, format_p
+from sweepwalk.session.html import STATUS_COLORS, format_num, format_p
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 

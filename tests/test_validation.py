@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sweepwalk import _validation as v
 from sweepwalk.sweep import Sweep
+from sweepwalk.validation import arguments as v
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from statsmodels.stats.multitest import multipletests
 
 import sweepwalk
 from sweepwalk import Sweep
+from sweepwalk.analysis.ledger import Ledger
+from sweepwalk.analysis.walk import Walk
 from sweepwalk.datasets import DEMO, load_demo
-from sweepwalk.ledger import Ledger
-from sweepwalk.walk import Walk
 
 
 @pytest.fixture(scope="module")
@@ -188,9 +188,9 @@ def _cycle_compare(sweep, current, **kwargs):
 
 
 def test_never_revisits_so_cycles_end(monkeypatch):
-    monkeypatch.setattr(sweepwalk.walk, "compare", _cycle_compare)
+    monkeypatch.setattr(sweepwalk.analysis.walk, "compare", _cycle_compare)
     means = pd.DataFrame({"mean": [0.0, 1.0, 2.0]})
-    w = sweepwalk.walk.walk(types.SimpleNamespace(configs=means), 0)
+    w = sweepwalk.analysis.walk.walk(types.SimpleNamespace(configs=means), 0)
     assert w.path == [0, 1, 2]
     assert w.stopped == "no better neighbour"
 

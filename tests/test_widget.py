@@ -14,7 +14,7 @@ from scipy import stats
 
 import sweepwalk
 from sweepwalk import Sweep, SweepWidget, explore
-from sweepwalk._serialization import STATUS_COLORS, STATUSES
+from sweepwalk.widget.serialization import STATUS_COLORS, STATUSES
 
 XSS = "<img src=x onerror=alert(1)>"
 FLOATS = ("statistic", "pvalue", "pvalue_adj", "effect", "diff_mean")
@@ -416,7 +416,7 @@ def test_unexpected_engine_exception_is_shown(
 
 
 def test_bundle_or_fallback_esm() -> None:
-    from sweepwalk import _widget
+    from sweepwalk.widget import widget as _widget
 
     esm = str(SweepWidget._esm)
     if _widget._BUNDLE.is_file():

@@ -12,10 +12,10 @@ import pytest
 import traitlets
 
 from sweepwalk import SweepWidget, explore
-from sweepwalk._serialization import STATUSES, importance_reply
 from sweepwalk._vocab import is_underpowered as shown_underpowered
+from sweepwalk.analysis.ledger import Ledger
 from sweepwalk.datasets import DEMO, load_demo
-from sweepwalk.ledger import Ledger
+from sweepwalk.widget.serialization import STATUSES, importance_reply
 
 
 @pytest.fixture(scope="module")

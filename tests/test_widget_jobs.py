@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from sweepwalk import SweepWidget, explore
-from sweepwalk._serialization import importance_reply
 from sweepwalk.datasets import DEMO, load_demo
+from sweepwalk.widget.serialization import importance_reply
 
 WAIT = 60.0  # seconds: a bound for a hung thread, never a timing assertion
 
@@ -210,7 +210,7 @@ def test_cancel_names_a_job_kind(
 def test_a_host_without_thread_sends_runs_the_job_in_the_handler(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("sweepwalk._widget.sends_from_threads", lambda comm: False)
+    monkeypatch.setattr("sweepwalk.widget.widget.sends_from_threads", lambda comm: False)
     wire = Wire(widget, monkeypatch)
     start(widget, "sync")
     # the reply is there when the handler returns, sent from this thread
@@ -247,7 +247,7 @@ class Hold:
 def slow(widget: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
     """Every comparison counts as slow; each job waits for ``hold.go``."""
     widget.test = "mannwhitney"  # computed now: the threshold is not lowered yet
-    monkeypatch.setattr("sweepwalk._widget.BACKGROUND_SECONDS", -1.0)
+    monkeypatch.setattr("sweepwalk.widget.widget.BACKGROUND_SECONDS", -1.0)
     hold = Hold(widget, monkeypatch, "comparison_job")
     yield hold
     hold.go.set()
@@ -298,7 +298,7 @@ def test_a_click_during_a_slow_comparison_replaces_it(
     wire = Wire(widget, monkeypatch)
     click(widget, target=first)
     assert slow.reached.wait(WAIT)
-    monkeypatch.setattr("sweepwalk._widget.BACKGROUND_SECONDS", 1e9)  # the next one is quick
+    monkeypatch.setattr("sweepwalk.widget.widget.BACKGROUND_SECONDS", 1e9)  # the next one is quick
     second = int(next(i for i in widget.sweep.neighbors(first) if i != widget.session.history[0]))
     click(widget, target=second)
     # answered now, with its own results, while the first job still waits
@@ -357,7 +357,7 @@ def test_only_slow_comparisons_leave_the_message_loop(demo_runs: pd.DataFrame) -
     import numpy as np
 
     import sweepwalk
-    from sweepwalk._widget import BACKGROUND_SECONDS
+    from sweepwalk.widget.widget import BACKGROUND_SECONDS
 
     n, seeds = 2_000, 100
     rng = np.random.default_rng(0)
@@ -409,7 +409,7 @@ def test_a_walk_job_records_what_the_walk_in_the_handler_records(
     for w in (widget, twin):  # the same steps: the same ledger before the walk
         w.error_control = "walk"
         w.target = start
-    monkeypatch.setattr("sweepwalk._widget.sends_from_threads", lambda comm: False)
+    monkeypatch.setattr("sweepwalk.widget.widget.sends_from_threads", lambda comm: False)
     twin._on_custom_msg(twin, {"kind": "walk", "id": 1}, [])  # synchronous, as in marimo
     monkeypatch.undo()
     widget._on_custom_msg(widget, {"kind": "walk", "id": 1}, [])
@@ -452,9 +452,9 @@ def test_a_comparison_read_meanwhile_still_reaches_the_frontend(
 
 def prefetch_now(monkeypatch: pytest.MonkeyPatch) -> None:
     """Turn the prefetch and the results sent ahead on (conftest turns them off), at once."""
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH", True)
-    monkeypatch.setattr("sweepwalk._widget.AHEAD", True)
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", 0.0)
+    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH", True)
+    monkeypatch.setattr("sweepwalk.widget.widget.AHEAD", True)
+    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH_DELAY", 0.0)
 
 
 def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
@@ -469,7 +469,7 @@ def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
     real = widget.sweep.compare
     monkeypatch.setattr(widget.sweep, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
     nxt = int(widget.sweep.neighbors(row)[0])
-    monkeypatch.setattr("sweepwalk._widget.PREFETCH_DELAY", WAIT)  # the next one waits
+    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH_DELAY", WAIT)  # the next one waits
     click(widget, target=nxt)
     assert calls == []  # served from what was computed ahead
     pd.testing.assert_frame_equal(widget.results, real(nxt, random_state=0).to_frame())

@@ -15,8 +15,8 @@ import pytest
 from ipywidgets import Widget
 
 from sweepwalk import explore
-from sweepwalk._widget import USER_STATE
 from sweepwalk.datasets import DEMO, load_demo
+from sweepwalk.widget.widget import USER_STATE
 
 
 class ControlComm:

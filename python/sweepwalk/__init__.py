@@ -14,10 +14,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import datasets
-from ._jobs import Cancelled
 from ._version import __version__
-from .compare import Comparison
-from .data import SweepData
+from .analysis.compare import Comparison
+from .analysis.jobs import Cancelled
+from .analysis.ledger import Ledger
+from .analysis.plan import optuna_trials, plan_runs, wandb_sweep
+from .analysis.walk import Walk
+from .data.sweep_data import SweepData
 from .io import (
     from_hydra,
     from_mlflow,
@@ -26,14 +29,11 @@ from .io import (
     from_tensorboard,
     from_wandb,
 )
-from .ledger import Ledger
-from .plan import optuna_trials, plan_runs, wandb_sweep
-from .session import Session
+from .session.session import Session
 from .sweep import Sweep
-from .walk import Walk
 
 if TYPE_CHECKING:
-    from ._widget import SweepWidget, explore
+    from .widget.widget import SweepWidget, explore
 
 # The widget (anywidget, traitlets) loads on first use, so that the engine never pulls it in.
 _WIDGET_NAMES = ("SweepWidget", "explore")
@@ -64,7 +64,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _WIDGET_NAMES:
-        return getattr(importlib.import_module("sweepwalk._widget"), name)
+        return getattr(importlib.import_module("sweepwalk.widget.widget"), name)
     raise AttributeError(f"module 'sweepwalk' has no attribute {name!r}")
 
 

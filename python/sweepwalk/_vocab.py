@@ -136,7 +136,7 @@ STATUS_LABELS: dict[str, str] = {
 STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
 SIGNIFICANT_STATUSES: tuple[str, ...] = ("better", "worse", "differs")
 
-#: the per-row columns of a comparison's evidence (``sweepwalk.uncertainty.evidence``), in
+#: the per-row columns of a comparison's evidence (``sweepwalk.analysis.evidence.evidence``), in
 #: ``Comparison.to_frame()`` order
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "estimate",

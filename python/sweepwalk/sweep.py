@@ -1,11 +1,13 @@
 """The Sweep facade: the data model with the analyses as methods.
 
-Scores are one float per seed per configuration. :class:`Sweep` is :class:`~sweepwalk.data.
+Scores are one float per seed per configuration. :class:`Sweep` is
+:class:`~sweepwalk.data.sweep_data.
 SweepData` (constructors, ``configs``, ``scores``, neighbours, the read-only accessors) plus
-thin methods that call the analyses (:func:`~sweepwalk.compare.compare`,
-:func:`~sweepwalk.importance.importance`, :func:`~sweepwalk.walk.walk`,
-:func:`~sweepwalk.plan.plan`). It sits above the analyses in the import order, so none of them
-imports it: they take any :class:`~sweepwalk.data.SweepData`.
+thin methods that call the analyses (:func:`~sweepwalk.analysis.compare.compare`,
+:func:`~sweepwalk.analysis.importance.importance`, :func:`~sweepwalk.analysis.walk.walk`,
+:func:`~sweepwalk.analysis.plan.plan`). It sits above the analyses in the import order, so none of
+them
+imports it: they take any :class:`~sweepwalk.data.sweep_data.SweepData`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from typing import Any
 import pandas as pd
 
 from ._vocab import Against, Correction, Neighbors, Test
-from .compare import Comparison, compare
-from .data import SweepData
-from .importance import importance
-from .plan import plan
-from .walk import Walk, walk
+from .analysis.compare import Comparison, compare
+from .analysis.importance import importance
+from .analysis.plan import plan
+from .analysis.walk import Walk, walk
+from .data.sweep_data import SweepData
 
 __all__ = ["Sweep"]
 
@@ -29,7 +31,7 @@ class Sweep(SweepData):
 
     Scores are one float per seed per configuration. Build one with :meth:`from_runs` (long
     format, one row per run) or :meth:`from_lists` (one row per configuration holding a list of
-    per-seed scores); see :class:`~sweepwalk.data.SweepData` for the attributes.
+    per-seed scores); see :class:`~sweepwalk.data.sweep_data.SweepData` for the attributes.
 
     Examples
     --------
@@ -55,7 +57,7 @@ class Sweep(SweepData):
     ) -> Comparison:
         """Compare a target configuration with its neighbours or with every configuration.
 
-        A thin wrapper around :func:`sweepwalk.compare.compare`; see it for the tests,
+        A thin wrapper around :func:`sweepwalk.analysis.compare.compare`; see it for the tests,
         corrections and the result.
         """
         return compare(
@@ -81,7 +83,8 @@ class Sweep(SweepData):
     ) -> pd.DataFrame:
         """Which parameters matter: every neighbour pair tested once, summarised per parameter.
 
-        A thin wrapper around :func:`sweepwalk.importance.importance`; see it for the columns.
+        A thin wrapper around :func:`sweepwalk.analysis.importance.importance`; see it for the
+        columns.
         """
         return importance(
             self,
@@ -104,14 +107,16 @@ class Sweep(SweepData):
     ) -> Walk:
         """Walk greedily to the significantly better neighbour with the largest effect.
 
-        A thin wrapper around :func:`sweepwalk.walk.walk`; see it for the rules and the result.
+        A thin wrapper around :func:`sweepwalk.analysis.walk.walk`; see it for the rules and the
+        result.
         """
         return walk(self, start, test=test, correction=correction, alpha=alpha, **kwargs)
 
     def plan(self, target: int | dict[str, Any], **kwargs: Any) -> pd.DataFrame:
         """Rank the configurations worth re-running and how many more seeds each needs.
 
-        A thin wrapper around :func:`sweepwalk.plan.plan`; see it for the ranking rule. Export
+        A thin wrapper around :func:`sweepwalk.analysis.plan.plan`; see it for the ranking rule.
+        Export
         the runs it proposes with :func:`sweepwalk.plan_runs` (a long DataFrame of parameters
         and seeds), :func:`sweepwalk.optuna_trials` (``study.enqueue_trial`` dicts) or
         :func:`sweepwalk.wandb_sweep` (a W&B grid sweep configuration).

@@ -130,7 +130,7 @@ def test_missing_duckdb_names_the_install(monkeypatch, tmp_path):
 
 def test_arrow_streams_are_accepted_wherever_a_dataframe_is():
     from sweepwalk import explore
-    from sweepwalk.session import as_sweep
+    from sweepwalk.session.session import as_sweep
 
     runs = _runs().sample(frac=1.0, random_state=2)
     con = duckdb.connect()

@@ -37,7 +37,7 @@ const CLICKS = Number(process.env.SWEEPWALK_BENCH_CLICKS ?? 9);
 const SEEDS = 20;
 /** Think time before each click (ms): the kernel may use it (it computes neighbours ahead). */
 const PAUSE_MS = Number(process.env.SWEEPWALK_BENCH_PAUSE_MS ?? 0);
-/** "0" turns the kernel's neighbour prefetch off (sweepwalk._widget.PREFETCH). */
+/** "0" turns the kernel's neighbour prefetch off (sweepwalk.widget.widget.PREFETCH). */
 const PREFETCH = process.env.SWEEPWALK_BENCH_PREFETCH !== '0';
 
 function sweepCode(n: number): string {
@@ -69,7 +69,7 @@ const EXPECTED = (c: number) => `{str(int(i)): str(s) for i, s in w.sweep.compar
 const KERNEL_TIMING = (targets: number[]) => `import json as _json, time as _time
 from ipywidgets.widgets.widget import _remove_buffers as _rb
 from sweepwalk import Session as _S
-from sweepwalk._serialization import ledger_payload as _lp, results_payload as _pp
+from sweepwalk.widget.serialization import ledger_payload as _lp, results_payload as _pp
 _s = _S(w.sweep, target=w.target, **{k: getattr(w, k) for k in ("test", "correction", "alpha", "against", "neighbors", "error_control")})
 _comp, _ser = [], []
 for _c in ${JSON.stringify(targets)} * 2:
@@ -135,7 +135,7 @@ for (const n of SIZES) {
     await runAllCells(page);
     await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1, { timeout: 300_000 });
     expect(await kernelJson<number>(page, 'w.sweep.configs.shape[0]')).toBe(n);
-    await kernelExec(page, `import sweepwalk._widget as _sw_widget\n_sw_widget.PREFETCH = ${PREFETCH ? 'True' : 'False'}`);
+    await kernelExec(page, `import sweepwalk.widget.widget as _sw_widget\n_sw_widget.PREFETCH = ${PREFETCH ? 'True' : 'False'}`);
 
     const times: number[] = [];
     const targetTimes: number[] = [];

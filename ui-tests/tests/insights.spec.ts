@@ -161,7 +161,7 @@ test('the ledger counts every new test of a click and shows the rule in force', 
   const engine = await kernelJson<Record<string, string>>(
     page,
     `(lambda L: {str(int(i)): str(s) for i, s in L.record(w.comparison).items()})(
-        __import__("sweepwalk.ledger", fromlist=["Ledger"]).Ledger("walk", alpha=w.alpha))`,
+        __import__("sweepwalk.analysis.ledger", fromlist=["Ledger"]).Ledger("walk", alpha=w.alpha))`,
   );
   expect(state.status).toEqual(engine);
 });

@@ -127,9 +127,9 @@ test("a kernel job's results reach the grid through the kernel's own loop", asyn
     const nb = (window as any).jupyterapp.shell.currentWidget;
     nb.content.widgets[0].model.sharedModel.setSource(code);
   }, [
-    'import sweepwalk, sweepwalk._widget',
+    'import sweepwalk, sweepwalk.widget.widget',
     'from sweepwalk.datasets import DEMO, load_demo',
-    'sweepwalk._widget.BACKGROUND_SECONDS = -1.0',
+    'sweepwalk.widget.widget.BACKGROUND_SECONDS = -1.0',
     'w = sweepwalk.explore(load_demo(), **DEMO)',
     'w',
   ].join('\n'));

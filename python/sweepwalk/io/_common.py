@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _validation as v
 from ..sweep import Sweep
+from ..validation import arguments as v
 
 logger = logging.getLogger("sweepwalk.io")
 

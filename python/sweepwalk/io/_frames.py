@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from .. import _validation as v
 from ..sweep import Sweep
+from ..validation import arguments as v
 from ._common import require
 
 _SCORES = "__sweepwalk_runs"

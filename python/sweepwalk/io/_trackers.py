@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import looks_like_metric
 from ..sweep import Sweep
+from ..validation.arguments import looks_like_metric
 from ._common import (
     build,
     flatten,

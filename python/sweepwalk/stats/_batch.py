@@ -118,7 +118,7 @@ def two_sample(
     Parameters
     ----------
     test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
-        The test, oriented as in :func:`sweepwalk.compare.compare`:
+        The test, oriented as in :func:`sweepwalk.analysis.compare.compare`:
 
         - ``"ks"``: ``scipy.stats.ks_2samp(y_i, x_i)``;
         - ``"mannwhitney"``: ``mannwhitneyu(x_i, y_i, alternative="two-sided")`` (the

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._validation import check_config_id, check_mode
+from ..validation.arguments import check_config_id, check_mode
 
 _LIMIT = 2**62
 

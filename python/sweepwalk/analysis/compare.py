@@ -3,7 +3,7 @@
 Scores are one float per seed per configuration. Every p-value is the named scipy function's
 on the two samples of scores, every adjusted p-value statsmodels' ``multipletests``; both are
 computed for all rows at once (see :mod:`sweepwalk.stats`). The result class,
-:class:`Comparison`, lives in :mod:`sweepwalk._comparison` and is re-exported here.
+:class:`Comparison`, lives in :mod:`sweepwalk.analysis.comparison` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from . import _jobs, _limits
-from . import _validation as v
-from ._comparison import Comparison
-from ._vocab import (
+from .._vocab import (
     AGAINST,
     PAIRED_TESTS,
     STATUSES,
@@ -30,7 +27,7 @@ from ._vocab import (
     Test,
     decide_status,
 )
-from .stats import (
+from ..stats import (
     KS_METHODS,
     TIE_RTOL,
     adjust,
@@ -41,7 +38,11 @@ from .stats import (
     resolve_seed,
     two_sample,
 )
-from .uncertainty import (
+from ..validation import arguments as v
+from ..validation import limits as _limits
+from . import jobs as _jobs
+from .comparison import Comparison
+from .evidence import (
     EVIDENCE_COLUMNS,
     SEEDS_NEEDED_ROWS,
     default_margin,
@@ -50,7 +51,7 @@ from .uncertainty import (
 )
 
 if TYPE_CHECKING:
-    from .data import SweepData
+    from ..data.sweep_data import SweepData
 
 
 def _compare_input_validation(
@@ -152,7 +153,7 @@ def compare(
         The difference in means worth detecting, in metric units: ``seeds_needed`` is the seeds
         per configuration to detect it, and ``underpowered`` flags the ``ns`` rows whose test
         could not. Default: half the median seed-to-seed standard deviation
-        (:func:`sweepwalk.uncertainty.default_margin`), the same as importance's margin.
+        (:func:`sweepwalk.analysis.evidence.default_margin`), the same as importance's margin.
     ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
         KS only: ``"auto"`` is ``ks_2samp``'s own p-value (exact for small samples, valid but
         conservative on tied data such as accuracies on a validation set of N examples);

@@ -18,10 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _jobs, _limits, _pairsummary
-from . import _validation as v
-from ._vocab import PAIRED_TESTS, Correction, Neighbors, Test
-from .stats import (
+from .._vocab import PAIRED_TESTS, Correction, Neighbors, Test
+from ..stats import (
     KS_METHODS,
     TIE_RTOL,
     a12,
@@ -33,10 +31,14 @@ from .stats import (
     ttost_paired,
     two_sample,
 )
-from .uncertainty import default_margin
+from ..validation import arguments as v
+from ..validation import limits as _limits
+from . import jobs as _jobs
+from . import pair_tally as _pairsummary
+from .evidence import default_margin
 
 if TYPE_CHECKING:
-    from .data import SweepData
+    from ..data.sweep_data import SweepData
 
 __all__ = ["COLUMNS", "default_margin", "importance", "verdicts"]
 
@@ -304,7 +306,8 @@ def importance(
     sweep : Sweep
         The sweep.
     test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}, optional
-        Two-sample test of each pair, as in :func:`sweepwalk.compare.compare` (paired tests use
+        Two-sample test of each pair, as in :func:`sweepwalk.analysis.compare.compare` (paired
+        tests use
         the seeds both configurations share). Default "ks".
     correction : str, optional
         "none" or any ``statsmodels.stats.multitest.multipletests`` method. Default "fdr_bh".
@@ -330,7 +333,7 @@ def importance(
         the first batch a job estimated to take over 0.5 s is announced on the ``sweepwalk``
         logger (INFO): the number of pairs and the estimated seconds.
     ks_method : {"auto", "permutation", "permutation-tiebreak"}, default "auto"
-        How KS p-values are computed (see :func:`sweepwalk.compare.compare`).
+        How KS p-values are computed (see :func:`sweepwalk.analysis.compare.compare`).
     cancel : threading.Event or callable, optional
         Checked between batches of pairs; when set (or when it returns True)
         :class:`sweepwalk.Cancelled` is raised and nothing is returned.

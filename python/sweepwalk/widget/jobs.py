@@ -35,10 +35,10 @@ import time
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
-from . import _jobs
+from ..analysis import jobs as _jobs
 
 if TYPE_CHECKING:
-    from .session import Session
+    from ..session.session import Session
 
 __all__ = [
     "PROGRESS_EVERY",

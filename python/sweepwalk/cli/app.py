@@ -21,14 +21,15 @@ from typing import IO, Any, NoReturn
 
 import pandas as pd
 
-from . import _vocab
-from ._cli_input import (
+from .. import _vocab
+from .._version import __version__
+from .inputs import (
     CLIError,
     parse_target,
     read_runs,
     split_list,
 )
-from ._cli_output import (
+from .output import (
     STATUS_ORDER,
     isatty,
     plain,
@@ -36,8 +37,7 @@ from ._cli_output import (
     to_table,
     use_color,
 )
-from ._cli_sources import is_table, open_named_source, parse_bins, sources_help
-from ._version import __version__
+from .sources import is_table, open_named_source, parse_bins, sources_help
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -69,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
 
 #: Strings pandas reads as missing by default that a sweep may use as values ("None" solver).
 def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
-    from .sweep import Sweep
+    from ..sweep import Sweep
 
     bins = parse_bins(args.bins, CLIError)
     params = split_list(args.params) if args.params is not None else None
@@ -175,9 +175,9 @@ def _write_notes(notes: Sequence[str], stream: IO[str]) -> None:
 
 def cmd_walk(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk walk``: the greedy walk from ``--start``, its tests recorded in a ledger."""
-    from ._validation import check_config_id
-    from ._vocab import ERROR_CONTROLS
-    from .session import Session
+    from .._vocab import ERROR_CONTROLS
+    from ..session.session import Session
+    from ..validation.arguments import check_config_id
 
     if args.error_control not in ERROR_CONTROLS:
         raise CLIError(

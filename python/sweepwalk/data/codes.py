@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as v
+from ..validation import arguments as v
 
 
 def _sort_key(x: Any) -> tuple[int, float, str, str]:
@@ -198,6 +198,7 @@ def order_by_config_and_seed(
 
 
 def seed_column_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
+    """Integer codes of the seed column ``col`` (named ``seed``); missing seeds are refused."""
     if col.isna().any():
         rows = np.flatnonzero(col.isna().to_numpy())[:5].tolist()
         raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")

@@ -1,7 +1,8 @@
 """The re-run plan: which configurations are worth more seeds, and how many.
 
 Scores are one float per seed per configuration. :func:`plan` compares a target
-(:func:`sweepwalk.compare.compare`) and ranks the inconclusive rows by what it would take to
+(:func:`sweepwalk.analysis.compare.compare`) and ranks the inconclusive rows by what it would take
+to
 decide them.
 """
 
@@ -13,12 +14,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import _validation as v
-from ._vocab import Against, Correction, Neighbors, Test
+from .._vocab import Against, Correction, Neighbors, Test
+from ..validation import arguments as v
 from .compare import Comparison, compare
 
 if TYPE_CHECKING:
-    from .data import SweepData
+    from ..data.sweep_data import SweepData
 
 __all__ = ["confirmation_seeds", "optuna_trials", "plan", "plan_runs", "wandb_sweep"]
 
@@ -39,7 +40,8 @@ def plan(
     """Rank the configurations worth re-running with more seeds, and how many more each needs.
 
     Scores are one float per seed per configuration. The target is compared (see
-    :func:`sweepwalk.compare.compare`); a compared configuration is worth re-running when its
+    :func:`sweepwalk.analysis.compare.compare`); a compared configuration is worth re-running when
+    its
     result is inconclusive:
 
     - status "ns" and underpowered (its ``mde`` exceeds ``effect_of_interest``: these seeds
@@ -57,14 +59,14 @@ def plan(
     target : int or dict
         Config id of the target, or a dict of parameter values.
     test, correction, alpha, against, neighbors : optional
-        As in :func:`sweepwalk.compare.compare`.
+        As in :func:`sweepwalk.analysis.compare.compare`.
     max_seeds : int, optional
         Leave out configurations that need more than this many seeds in total.
     random_state : optional
         Passed to the comparison (permutation tests).
     effect_of_interest : float, optional
         The difference in means worth detecting, metric units (default: half the median
-        seed-to-seed standard deviation, see :func:`sweepwalk.compare.compare`).
+        seed-to-seed standard deviation, see :func:`sweepwalk.analysis.compare.compare`).
 
     Returns
     -------

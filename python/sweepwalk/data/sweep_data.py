@@ -6,7 +6,8 @@ hyperparameter that does not apply).
 
 This is the bottom layer of sweepwalk above the statistics: :class:`SweepData` builds the
 arrays once and exposes them through public read-only accessors, which every analysis
-(:mod:`sweepwalk.compare`, :mod:`sweepwalk.importance`, ...) uses. It imports no analysis; the
+(:mod:`sweepwalk.analysis.compare`, :mod:`sweepwalk.analysis.importance`, ...) uses. It imports no
+analysis; the
 facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 """
 
@@ -20,9 +21,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _bins
-from . import _validation as v
-from ._construction import (
+from .._vocab import Goal, Neighbors
+from ..stats import KsIndex, ks_index
+from ..validation import arguments as v
+from . import bins as _bins
+from .construction import (
     Configs,
     binned_configs,
     held_out_runs,
@@ -30,9 +33,7 @@ from ._construction import (
     runs_arguments,
     sweep_arrays,
 )
-from ._neighbors import NeighborIndex
-from ._vocab import Goal, Neighbors
-from .stats import KsIndex, ks_index
+from .neighbors import NeighborIndex
 
 __all__ = ["SweepData"]
 
@@ -144,7 +145,7 @@ class SweepData:
             "auto"}``. Each binned parameter's levels are intervals (``"[0.001, 0.00316)"``),
             log-spaced when its values span two decades or more or when
             ``df.attrs["log_scale"]`` lists it (the io adapters set that); see
-            :func:`sweepwalk._bins.bin_columns`. The runs of different configurations in one
+            :func:`sweepwalk.data.bins.bin_columns`. The runs of different configurations in one
             cell are pooled: ``configs["pooled"]`` counts the distinct original configurations
             in each. Pooled runs are not seed replicates, so when any cell pools, the sweep is
             not paired by seed (``seed`` is None; paired tests are refused) and ``notes`` says

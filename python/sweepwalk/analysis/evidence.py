@@ -5,8 +5,10 @@ comparison and from the *same analysis as the test* (paired when the test is pai
 estimate the test is about with its confidence interval, the direction that decides
 ``better``/``worse``, the level each row's p-value had to beat, the minimal detectable
 difference at that level, the smallest p-value the test can give at these sample sizes, and the
-seeds needed to detect a stated difference. Used by :func:`sweepwalk.compare.compare`; it sits
-below it so that :mod:`sweepwalk.plan` and :mod:`sweepwalk.compare` need not import each other.
+seeds needed to detect a stated difference. Used by :func:`sweepwalk.analysis.compare.compare`; it
+sits
+below it so that :mod:`sweepwalk.analysis.plan` and :mod:`sweepwalk.analysis.compare` need not
+import each other.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered
-from .stats import (
+from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered
+from ..stats import (
     ESTIMANDS,
     Estimate,
     a12,
@@ -33,7 +35,7 @@ from .stats import (
 )
 
 if TYPE_CHECKING:
-    from .data import SweepData
+    from ..data.sweep_data import SweepData
 
 __all__ = ["EVIDENCE_COLUMNS", "default_margin", "evidence", "mde_by_size", "row_levels"]
 
@@ -52,8 +54,9 @@ def default_margin(sweep: SweepData) -> float:
     Half the median standard deviation (ddof=1) of the configurations with at least
     ``sweep.min_runs`` scores, in metric units: a difference smaller than half of what seeds
     alone move a configuration by. It is the default equivalence margin of
-    :func:`sweepwalk.importance.importance` and the default ``effect_of_interest`` of
-    :func:`sweepwalk.compare.compare`. NaN when no configuration has a finite, positive spread.
+    :func:`sweepwalk.analysis.importance.importance` and the default ``effect_of_interest`` of
+    :func:`sweepwalk.analysis.compare.compare`. NaN when no configuration has a finite, positive
+    spread.
 
     Scores are one float per seed per configuration.
     """

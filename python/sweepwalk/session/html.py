@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int
-from ._vocab import STATUSES
+from .._vocab import STATUSES
+from ..validation.arguments import check_int
 
 if TYPE_CHECKING:
-    from .sweep import Sweep
+    from ..sweep import Sweep
 
 __all__ = [
     "STATUS_COLORS",

@@ -7,7 +7,7 @@ names the argument or column at fault and lists the allowed values, in the manne
 configuration.
 
 The checks of the frame itself (its columns, values and rows) live in
-:mod:`sweepwalk._validation_frame` and are re-exported here: callers import this module only.
+:mod:`sweepwalk.validation.frame` and are re-exported here: callers import this module only.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from typing import Any, Literal, cast, overload
 
 import numpy as np
 
-from . import _vocab
-from ._validation_frame import (
+from .. import _vocab
+from .._vocab import Against, Correction, ErrorControl, Goal, Neighbors, Test
+from .frame import (
     RESERVED,
     RESULT_COLUMNS,
     STAT_COLUMNS,
@@ -42,7 +43,6 @@ from ._validation_frame import (
     match_values,
     metric_array,
 )
-from ._vocab import Against, Correction, ErrorControl, Goal, Neighbors, Test
 
 __all__ = [
     "GOALS",

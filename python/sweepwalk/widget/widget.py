@@ -1,6 +1,7 @@
 """The notebook widget: a sweep as a grid where a click makes a row the target.
 
-A thin view over a :class:`~sweepwalk.session.Session` (``w.session``), which holds the walk:
+A thin view over a :class:`~sweepwalk.session.session.Session` (``w.session``), which holds the
+walk:
 traitlets mirror the session's user-visible state, one observer pushes every change of the
 session to the frontend in one message, and one table maps custom-message kinds to handlers.
 The wire protocol is ``docs/widget-protocol.md``. Scores are one float per seed per
@@ -20,9 +21,12 @@ import anywidget
 import pandas as pd
 import traitlets as t
 
-from . import _validation as v
-from ._jobs import BackgroundJob, Cancelled, start_in_thread
-from ._serialization import (
+from ..analysis.jobs import BackgroundJob, Cancelled, start_in_thread
+from ..session.session import Session, as_sweep, default_target
+from ..sweep import Sweep
+from ..validation import arguments as v
+from .jobs import BackgroundComparisons, RequestJobs, sends_from_threads
+from .serialization import (
     ahead_message,
     importance_reply,
     ledger_payload,
@@ -30,12 +34,9 @@ from ._serialization import (
     sweep_payload,
     walk_payload,
 )
-from ._widget_jobs import BackgroundComparisons, RequestJobs, sends_from_threads
-from .session import Session, as_sweep, default_target
-from .sweep import Sweep
 
 if TYPE_CHECKING:
-    from .walk import Walk
+    from ..analysis.walk import Walk
 
 __all__ = ["SweepWidget", "default_target", "explore"]
 
@@ -68,7 +69,7 @@ PREFETCH_DELAY = 0.05
 #: message): it paints a click at once, and the kernel's answer confirms it
 AHEAD = True
 
-_STATIC = pathlib.Path(__file__).parent / "static"
+_STATIC = pathlib.Path(__file__).parent.parent / "static"
 _BUNDLE = _STATIC / "widget.js"
 _CSS = _STATIC / "widget.css"
 # Shown instead of the grid when the esbuild bundle was never built (a source checkout without
@@ -115,7 +116,7 @@ def _session_attr(name: str) -> Any:
 class SweepWidget(anywidget.AnyWidget):
     """A sweep as an interactive grid: click a row to make it the target.
 
-    Build it with :func:`explore`. A view over a :class:`~sweepwalk.session.Session`
+    Build it with :func:`explore`. A view over a :class:`~sweepwalk.session.session.Session`
     (``w.session``): either side may write the public traits ``target``, ``test``,
     ``correction``, ``alpha``, ``against``, ``neighbors``, ``error_control`` and ``selected``
     (``path`` is Python's);
@@ -128,7 +129,7 @@ class SweepWidget(anywidget.AnyWidget):
     sweep : Sweep
         The sweep to show.
     target, test, correction, alpha, against, neighbors, error_control
-        The first target and the settings, as in :class:`~sweepwalk.session.Session`
+        The first target and the settings, as in :class:`~sweepwalk.session.session.Session`
         (``error_control="walk"``: the statuses shown are a walk-wide LOND ledger's).
 
     Attributes

@@ -1,6 +1,6 @@
 """Checks of the frame a sweep is built from: its columns, their values, its rows.
 
-The half of :mod:`sweepwalk._validation` about tables: that module checks the arguments and
+The half of :mod:`sweepwalk.validation.arguments` about tables: that module checks the arguments and
 re-exports every name here, so callers import it only. Messages name the column at fault and
 list the columns there are. Scores are one float per seed per configuration.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _vocab
+from .. import _vocab
 
 #: Columns of ``Sweep.configs`` after the parameters.
 STAT_COLUMNS = ("n", "n_missing", "mean", "std", "median", "min", "max")

@@ -1,4 +1,4 @@
-"""How :class:`sweepwalk.data.SweepData`'s constructors turn a frame into its tables and arrays.
+"""How the constructors of SweepData turn a frame into its tables and arrays.
 
 ``from_runs`` (with or without ``bins=``), ``from_lists``, ``with_runs`` and ``split_runs`` do
 their work here and keep the results: arguments checked, configurations coded, each
@@ -14,16 +14,16 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import _bins
-from . import _validation as v
-from ._codes import (
+from .._vocab import Goal
+from ..validation import arguments as v
+from . import bins as _bins
+from .codes import (
     config_codes,
     order_by_config_and_seed,
     rectangular,
     row_summary,
     seed_column_codes,
 )
-from ._vocab import Goal
 
 #: what the configurations are: (config id of each row, parameter table, level codes, numeric
 #: per parameter, levels per parameter)

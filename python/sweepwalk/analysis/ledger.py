@@ -6,7 +6,7 @@ families. The :class:`Ledger` records every test in the order it was made and de
 under one of two rules:
 
 ``"per-target"``
-    The decision of :func:`sweepwalk.compare.compare`: the correction applies within each
+    The decision of :func:`sweepwalk.analysis.compare.compare`: the correction applies within each
     target's family only (what the grid shows without a ledger). Each family is protected, the
     walk as a whole is not: the more targets are visited, the more false discoveries accumulate.
 ``"walk"``
@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as v
-from ._vocab import ERROR_CONTROLS, ErrorControl, decide_status
-from .stats import LOND, LORDPlusPlus, finite_horizon_gamma
+from .._vocab import ERROR_CONTROLS, ErrorControl, decide_status
+from ..stats import LOND, LORDPlusPlus, finite_horizon_gamma
+from ..validation import arguments as v
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -102,7 +102,7 @@ class Ledger:
 
     Examples
     --------
-    >>> from sweepwalk.ledger import Ledger
+    >>> from sweepwalk.analysis.ledger import Ledger
     >>> ledger = Ledger("walk", alpha=0.05)
     >>> ledger.record_tests(0, [1, 2], [1e-5, 0.3], [0.9, 0.4], test="ks").tolist()
     ['better', 'ns']

@@ -1,7 +1,7 @@
 """The command line's SOURCE argument and ``--bins``: sweeps read where they live.
 
 Scores are one float per seed per configuration. A table of runs (CSV/TSV/Parquet file, or CSV
-on stdin) is read by :func:`sweepwalk.cli.read_runs` as before; every other source (a Parquet
+on stdin) is read by :func:`sweepwalk.cli.app.read_runs` as before; every other source (a Parquet
 folder, ``optuna:URL#STUDY``, ``mlflow:URI#EXPERIMENT``, a Ray Tune, Hydra or TensorBoard folder)
 goes through :func:`sweepwalk.io.open_source`.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .io import SOURCE_FORMS, open_source
+from ..io import SOURCE_FORMS, open_source
 
 __all__ = ["is_table", "open_named_source", "parse_bins", "sources_help"]
 

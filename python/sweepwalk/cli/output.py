@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_float_dtype, is_numeric_dtype
 
-from . import _vocab
-from ._html import value_label
+from .. import _vocab
+from ..session.html import value_label
 
 STATUS_ORDER = _vocab.STATUSES
 # ANSI SGR codes per status: better green, worse red, differs yellow, target bold, na dim.
@@ -96,6 +96,7 @@ def use_color(mode: str, stream: IO[str]) -> bool:
 
 
 def isatty(stream: IO[str]) -> bool:
+    """Whether ``stream`` is a terminal (False for objects without ``isatty``)."""
     method = getattr(stream, "isatty", None)
     return bool(method and method())
 

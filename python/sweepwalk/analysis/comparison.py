@@ -1,7 +1,8 @@
-"""The result of :func:`sweepwalk.compare.compare`: one target against a family of rows.
+"""The result of :func:`sweepwalk.analysis.compare.compare`: one target against a family of rows.
 
 :class:`Comparison` holds the per-row arrays, their frame (:meth:`Comparison.to_frame`) and the
-power columns at other levels (:meth:`Comparison.at_levels`); :mod:`sweepwalk.compare`, which
+power columns at other levels (:meth:`Comparison.at_levels`); :mod:`sweepwalk.analysis.compare`,
+which
 computes it, re-exports it. Scores are one float per seed per configuration.
 """
 
@@ -14,10 +15,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .uncertainty import EVIDENCE_COLUMNS, mde_by_size, underpowered
+from .evidence import EVIDENCE_COLUMNS, mde_by_size, underpowered
 
 if TYPE_CHECKING:
-    from .data import SweepData
+    from ..data.sweep_data import SweepData
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -132,7 +133,8 @@ class Comparison:
         """Return this comparison with ``level``, ``reachable`` and ``mde`` at other levels.
 
         Used when another rule decides the rows (the walk-wide online FDR procedure of a
-        :class:`~sweepwalk.ledger.Ledger`): the power columns then describe the level that rule
+        :class:`~sweepwalk.analysis.ledger.Ledger`): the power columns then describe the level that
+        rule
         held each test to. Rows with a NaN level keep their own.
         """
         new = np.asarray(levels, dtype=np.float64)

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._html import STATUS_COLORS, value_label
-from ._vocab import (
+from .._vocab import (
     CORRECTIONS,
     SIGNIFICANT_STATUSES,
     STATUSES,
@@ -25,12 +24,13 @@ from ._vocab import (
     is_underpowered,
     vocabulary_payload,
 )
+from ..session.html import STATUS_COLORS, value_label
 
 if TYPE_CHECKING:
-    from .compare import Comparison
-    from .ledger import Ledger
-    from .sweep import Sweep
-    from .walk import Walk
+    from ..analysis.compare import Comparison
+    from ..analysis.ledger import Ledger
+    from ..analysis.walk import Walk
+    from ..sweep import Sweep
 
 __all__ = [
     "STATUSES",
@@ -77,7 +77,8 @@ def _is_number(value: object) -> bool:
 def param_codes(sweep: Sweep, index: int) -> tuple[bool, list[str], np.ndarray]:
     """Encode parameter ``index`` of ``sweep`` as labels and integer codes, in config order.
 
-    The engine's own levels (:attr:`~sweepwalk.data.SweepData.levels`, ``level_codes``), so
+    The engine's own levels (:attr:`~sweepwalk.data.sweep_data.SweepData.levels`, ``level_codes``),
+    so
     that the grid sorts a parameter exactly as config ids do (ordered categoricals included).
 
     Returns
@@ -204,7 +205,7 @@ def results_payload(
         ``error_control``, ``history`` and ``cursor``): sent as the payload's ``state``.
     status : sequence of str, optional
         Status words of the compared rows (aligned with ``comparison.ids``) under the rule in
-        force, e.g. a walk-wide :class:`~sweepwalk.ledger.Ledger`'s decisions; default: the
+        force, e.g. a walk-wide :class:`~sweepwalk.analysis.ledger.Ledger`'s decisions; default: the
         comparison's own. The ``underpowered`` flags then follow these statuses.
 
     Returns

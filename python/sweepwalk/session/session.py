@@ -2,8 +2,8 @@
 
 Scores are one float per seed per configuration. A :class:`Session` holds what a user of the
 notebook widget holds: the current target and the comparison settings, the back/forward history
-of targets, every target visited, the walk's :class:`~sweepwalk.ledger.Ledger` and the last
-greedy walk. Scripts and the CLI walk with it; the widget (:mod:`sweepwalk._widget`) is a thin
+of targets, every target visited, the walk's :class:`~sweepwalk.analysis.ledger.Ledger` and the last
+greedy walk. Scripts and the CLI walk with it; the widget (:mod:`sweepwalk.widget.widget`) is a thin
 view over one. It uses only the sweep's public API (``compare``, ``walk``, ``importance``,
 ``find``) and the ledger; it never imports the widget or traitlets.
 """
@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _validation as v
-from ._html import render_html
-from ._session_jobs import PrefetchStore, SessionJobs
-from ._session_ledger import LEDGER_METHOD, LedgerKeeper, apply_statuses
-from .ledger import Ledger
-from .sweep import Sweep
+from ..analysis.ledger import Ledger
+from ..sweep import Sweep
+from ..validation import arguments as v
+from .html import render_html
+from .jobs import PrefetchStore, SessionJobs
+from .ledgers import LEDGER_METHOD, LedgerKeeper, apply_statuses
 
 if TYPE_CHECKING:
-    from .compare import Comparison
-    from .walk import Walk
+    from ..analysis.compare import Comparison
+    from ..analysis.walk import Walk
 
 __all__ = [
     "LEDGER_METHOD",

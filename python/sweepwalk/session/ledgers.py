@@ -1,7 +1,7 @@
 """A session's ledger bookkeeping: one ledger per rule, and the rule's statuses in a frame.
 
 Scores are one float per seed per configuration. :class:`LedgerKeeper` starts a fresh
-:class:`~sweepwalk.ledger.Ledger` whenever the rule, alpha or test changes (a walk-wide
+:class:`~sweepwalk.analysis.ledger.Ledger` whenever the rule, alpha or test changes (a walk-wide
 guarantee holds only from the first test decided under one rule); :func:`apply_statuses` writes
 the walk ledger's decisions into a ``Comparison.to_frame()``.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _validation as v
-from ._vocab import SIGNIFICANT_STATUSES, is_underpowered
-from .ledger import Ledger
+from .._vocab import SIGNIFICANT_STATUSES, is_underpowered
+from ..analysis.ledger import Ledger
+from ..validation import arguments as v
 
 __all__ = ["LEDGER_METHOD", "LedgerKeeper", "apply_statuses"]
 
-#: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.ledger.Ledger`)
+#: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.analysis.ledger.Ledger`)
 LEDGER_METHOD = "lond"
 
 

@@ -1,7 +1,7 @@
 """A session's long work, now or as a job for a worker thread: importance, comparison, walk.
 
 Scores are one float per seed per configuration. :class:`SessionJobs` is the part of
-:class:`~sweepwalk.session.Session` that can take seconds: the whole-sweep importance table,
+:class:`~sweepwalk.session.session.Session` that can take seconds: the whole-sweep importance table,
 a comparison with a slow test against every configuration (or at thousands of seeds), and a
 greedy walk on a big sweep. Each ``*_job`` method captures the session's settings when it is
 called and returns work that reads only the sweep (which never changes), so the work may run in
@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _jobs
-from . import _validation as v
-from ._vocab import ErrorControl, Neighbors, Test
+from .._vocab import ErrorControl, Neighbors, Test
+from ..analysis import jobs as _jobs
+from ..validation import arguments as v
 
 if TYPE_CHECKING:
-    from ._session_ledger import LedgerKeeper
-    from .compare import Comparison
-    from .ledger import Ledger
-    from .sweep import Sweep
-    from .walk import Walk
+    from ..analysis.compare import Comparison
+    from ..analysis.ledger import Ledger
+    from ..analysis.walk import Walk
+    from ..sweep import Sweep
+    from .ledgers import LedgerKeeper
 
 __all__ = [
     "SECONDS_PER_SCORE",
@@ -119,7 +119,7 @@ class PrefetchStore:
 
 
 class SessionJobs:
-    """The long computations of a session (a mixin of :class:`~sweepwalk.session.Session`)."""
+    """The long computations of a session (a mixin of :class:`~.session.Session`)."""
 
     _sweep: Sweep
     _test: Test
@@ -140,11 +140,11 @@ class SessionJobs:
         def _walk_settings(self) -> dict[str, Any]: ...
         def _show(self, comparison: Comparison) -> None: ...
         def _lay_out(self, result: Walk) -> None: ...
-        def resolve(self, target: Any, name: str = "target") -> int: ...
+        def resolve(self, target: Any, name: str = "target") -> int: ...  # noqa: D102
         @property
-        def results_state(self) -> dict[str, Any]: ...
+        def results_state(self) -> dict[str, Any]: ...  # noqa: D102
         @property
-        def cursor(self) -> int: ...
+        def cursor(self) -> int: ...  # noqa: D102
 
     def importance_job(
         self,

@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import _jobs
-from . import _validation as v
-from ._vocab import Correction, Neighbors, Test
+from .._vocab import Correction, Neighbors, Test
+from ..validation import arguments as v
+from . import jobs as _jobs
 from .compare import Comparison, compare
 from .ledger import Ledger
 
 if TYPE_CHECKING:
-    from .data import SweepData
+    from ..data.sweep_data import SweepData
 
 __all__ = ["Walk", "walk"]
 
@@ -149,7 +149,7 @@ def walk(
         moves; with ``Ledger("walk")`` the whole walk keeps its FDR at the ledger's alpha.
     holdout : float, optional
         Share of the seeds held out (strictly between 0 and 1, e.g. 0.5): the walk decides on
-        the other seeds only (:meth:`~sweepwalk.data.SweepData.split_runs`), and
+        the other seeds only (:meth:`~sweepwalk.data.sweep_data.SweepData.split_runs`), and
         ``holdout_estimate`` reports the end configuration's mean on the held-out seeds. None
         (the default) walks on every seed; the end's mean is then optimistic.
     random_state : optional
@@ -159,7 +159,7 @@ def walk(
         Checked before every step (and by each comparison, as in ``compare``): when it is set
         (or returns True) the walk stops with :class:`sweepwalk.Cancelled` and no result.
     **kwargs
-        Passed to :func:`sweepwalk.compare.compare` (e.g. ``n_resamples``, ``ci``).
+        Passed to :func:`sweepwalk.analysis.compare.compare` (e.g. ``n_resamples``, ``ci``).
 
     Returns
     -------
@@ -171,7 +171,7 @@ def walk(
     A greedy walk is a hill climb: it ends at a configuration no significantly better neighbour
     of which is left, which need not be the best configuration of the sweep. Every step is
     chosen after looking at the data, so the p-values of a path are selected ones; use a
-    :class:`~sweepwalk.ledger.Ledger` with ``error_control="walk"`` for walk-wide control.
+    :class:`~sweepwalk.analysis.ledger.Ledger` with ``error_control="walk"`` for walk-wide control.
 
     The end was chosen because its scores looked good, so its mean on those scores overstates
     it (the winner's curse: about 1.5 standard errors at 10 seeds in simulation). With

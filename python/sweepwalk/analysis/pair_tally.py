@@ -20,7 +20,7 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from .stats import adjust_counts, canonical_method
+from ..stats import adjust_counts, canonical_method
 
 __all__ = [
     "BYTES_PER_DISTINCT",

@@ -7,7 +7,8 @@ levels the intervals; the runs of different configurations that fall into one ce
 per binned parameter, the same values of the others) are then pooled into one configuration.
 Pooled runs are not seed replicates of one configuration, so they are not paired by seed.
 
-This module is part of the data model layer: :meth:`sweepwalk.data.SweepData.from_runs` calls
+This module is part of the data model layer: :meth:`sweepwalk.data.sweep_data.SweepData.from_runs`
+calls
 :func:`bin_columns` before it builds the configurations, and :func:`sparse_notes` for its
 ``notes``.
 """

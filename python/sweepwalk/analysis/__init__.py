@@ -1,0 +1,1 @@
+"""The analyses of a sweep: compare, evidence, ledger, walk, plan, importance."""

@@ -1,0 +1,1 @@
+"""The data model: a sweep's configurations, scores, levels and neighbours."""

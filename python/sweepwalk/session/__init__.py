@@ -1,0 +1,1 @@
+"""A walk through a sweep: target, history, ledger, jobs (no widget, no browser)."""

@@ -1,0 +1,1 @@
+"""Validation: every argument and table checked once, at the boundary."""

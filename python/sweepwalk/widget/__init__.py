@@ -1,0 +1,1 @@
+"""The notebook widget: a thin anywidget view over a Session."""
