@@ -1,6 +1,6 @@
 """Rewrite the output of every ``$ sweepwalk ...`` example in README.md by running it.
 
-Run after a change to what the CLI prints; ``tests/test_cli.py`` checks the README is current.
+Run after a change to what the CLI prints; ``tests/cli/test_cli.py`` checks the README is current.
 Usage: python scripts/update_readme_examples.py
 """
 

@@ -88,8 +88,8 @@ class Ledger:
     with it a new walk).
 
     Neither guarantee covers a walk exactly: the target's scores enter every test of its family,
-    and the next target was a compared row before. ``tests/test_fdr_simulation.py`` measures the
-    walk-wide FDR in that setting by simulation.
+    and the next target was a compared row before. ``tests/analysis/test_fdr_simulation.py``
+    measures the walk-wide FDR in that setting by simulation.
 
     References
     ----------

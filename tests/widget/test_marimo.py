@@ -4,7 +4,8 @@ marimo's value is ``w.get_state()`` (minus ipywidgets' own traits). On marimo's 
 keeps the big derived payloads out of it, yet still sends them to every frontend: in the comm's
 open message, in a reply to ``request_state`` and in each update. Everywhere else ``get_state()``
 is the whole state, which ipywidgets needs to rebuild a view from the kernel
-(``tests/test_widget_restore.py``). The real-browser half (a click re-runs a dependent cell) is
+(``tests/widget/test_widget_restore.py``). The real-browser half (a click re-runs a dependent
+cell) is
 ``ui-tests/tests/marimo.spec.ts``.
 """
 

@@ -18,9 +18,9 @@ from sweepwalk import Sweep
 from sweepwalk.cli.app import main
 from sweepwalk.io import SOURCE_FORMS, from_optuna
 
-sys.path.insert(0, str(Path(__file__).parent / "io"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "io"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
 from io_helpers import grid_runs
-
 from test_bins import random_search
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)

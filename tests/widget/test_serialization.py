@@ -187,7 +187,7 @@ def test_results_payload_state_is_plain_json(sweep: Sweep) -> None:
 
 def test_the_frontend_test_fixture_is_pythons_vocabulary() -> None:
     # src/testutil.ts feeds this file to the vitest suites as `_sweep.vocabulary`
-    fixture = Path(__file__).parents[1] / "src" / "vocabulary.fixture.json"
+    fixture = Path(__file__).parents[2] / "src" / "vocabulary.fixture.json"
     assert json.loads(fixture.read_text(encoding="utf-8")) == _vocab.vocabulary_payload()
 
 

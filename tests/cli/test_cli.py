@@ -483,7 +483,7 @@ def test_importance_errors(
 
 def readme_examples() -> list[tuple[str, str]]:
     """(command, shown output) of every `$ sweepwalk ...` example in the README's CLI section."""
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
     section = readme.split("## Command line", 1)[1].split("\n## ", 1)[0]
     examples = []
     for block in section.split("```console\n")[1:]:
