@@ -115,7 +115,7 @@ def _target_values(sweep: Any, runs: pd.DataFrame) -> pd.DataFrame:
 
 def _resolve_target(sweep: Any, runs: pd.DataFrame, text: str) -> int:
     target = parse_target(text, runs, sweep.params)
-    return int(sweep.find(**target)) if isinstance(target, dict) else target
+    return int(sweep.find(target)) if isinstance(target, dict) else target
 
 
 def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:

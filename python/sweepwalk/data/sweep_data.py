@@ -41,6 +41,12 @@ _S = TypeVar("_S", bound="SweepData")
 _T = TypeVar("_T")
 
 
+def _view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` the caller may change (shallow under copy-on-write)."""
+    copy_on_write = int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True
+    return frame.copy(deep=not copy_on_write)
+
+
 class SweepData:
     """A hyperparameter sweep's data: configurations and their per-seed scores.
 
@@ -88,8 +94,8 @@ class SweepData:
     seed: Any
     goal: str
     min_runs: int
-    configs: pd.DataFrame
-    runs: pd.DataFrame
+    _configs: pd.DataFrame
+    _runs: pd.DataFrame
     _values: np.ndarray
     _counts: np.ndarray
     _seed_codes: np.ndarray | None
@@ -194,7 +200,7 @@ class SweepData:
         """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
         cfg, pooled, notes, seed, binned = binned_configs(df, params, seed, bins)
         self = cls._build(df, params, metric, seed, scores, goal, min_runs, cfg)
-        self.configs = self.configs.assign(pooled=pooled)
+        self._configs = self._configs.assign(pooled=pooled)
         self.bin_notes = tuple(notes)
         self.binned = binned
         return self
@@ -259,8 +265,8 @@ class SweepData:
         self.seed = seed
         self.goal = goal
         self.min_runs = min_runs
-        self.configs = configs
-        self.runs = runs
+        self._configs = configs
+        self._runs = runs
         for array in (values, counts, seed_codes, codes, ordered):
             if array is not None:
                 array.flags.writeable = False  # handed out by the accessors: read-only
@@ -278,6 +284,20 @@ class SweepData:
         return self
 
     # ------------------------------------------------------------------ access
+    @property
+    def configs(self) -> pd.DataFrame:
+        """One row per configuration: the parameters, ``n``, ``n_missing`` and the statistics.
+
+        A copy (cheap under pandas' copy-on-write): writing into it, or dropping its rows,
+        never changes the sweep or a later comparison.
+        """
+        return _view(self._configs)
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """The long-format runs as given, plus a ``config`` column (a copy, as :attr:`configs`)."""
+        return _view(self._runs)
+
     def __len__(self) -> int:
         return len(self._counts)
 
@@ -368,7 +388,8 @@ class SweepData:
             return self.find(target)  # not **target: parameter names may be tuples
         if isinstance(target, (bool, np.bool_)) or not isinstance(target, numbers.Integral):
             raise TypeError(
-                f"`{name}` must be a config id (int) or a dict of parameter values, got {target!r}."
+                f"`{name}` must be an integer config id or a dict of parameter values, "
+                f"got {target!r}."
             )
         return v.check_config_id(target, len(self), name)
 
@@ -409,7 +430,7 @@ class SweepData:
             cfg,
         )
         if "pooled" in self.configs.columns:  # binned: the cells and their pooling stay
-            out.configs = out.configs.assign(pooled=self.configs["pooled"].to_numpy())
+            out._configs = out._configs.assign(pooled=self._configs["pooled"].to_numpy())
             out.bin_notes = self.bin_notes
             out.binned = self.binned
         return out

@@ -223,9 +223,7 @@ class Session(SessionJobs):
 
     def resolve(self, target: Any, name: str = "target") -> int:
         """Return the config id of ``target``: a config id, or a dict of values (``find``)."""
-        if isinstance(target, dict):
-            return int(self._sweep.find(**target))
-        return v.check_config_id(target, len(self._sweep.configs), name)
+        return self._sweep.resolve(target, name)
 
     @property
     def target(self) -> int:
