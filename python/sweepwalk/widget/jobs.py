@@ -86,6 +86,7 @@ class _Job:
         self.cancel = threading.Event()
         self.reason = "cancelled from the widget"
         self.done = threading.Event()
+        self.ending = False  # set when the job's last message is decided: too late to cancel
         self.last = 0.0
         self.started = time.perf_counter()
         self.thread: threading.Thread | None = None
@@ -150,13 +151,13 @@ class RequestJobs:
 
     def cancel(self, kind: str, reason: str | None = None) -> bool:
         """Ask the running job of ``kind`` to stop (saying ``reason``); False when none runs."""
-        with self._lock:
+        with self._lock:  # decided against _end under one lock: one outcome, never both
             job = self._running.get(kind)
-        if job is None:
-            return False
-        if reason is not None:
-            job.reason = reason
-        job.cancel.set()
+            if job is None or job.ending:
+                return False
+            if reason is not None:
+                job.reason = reason
+            job.cancel.set()
         return True
 
     def wait(self, kind: str, timeout: float | None = None) -> bool:
@@ -197,6 +198,10 @@ class RequestJobs:
     ) -> None:
         """Send the job's last message (on the owner's thread) and forget the job."""
         state, value = outcome
+        with self._lock:
+            job.ending = True
+            if state == "done" and job.cancel.is_set():  # a cancel answered before: it wins
+                state, value = "cancelled", None
         try:
             body = self._last_message(job, state, value, finish)
             detail = body.pop("_detail", body.get("message", ""))
