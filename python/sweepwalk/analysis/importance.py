@@ -10,7 +10,6 @@ with counts), so memory does not grow with the number of pairs when the p-values
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
@@ -50,10 +49,6 @@ _SLOW_BATCH = 2_000
 _A12_BLOCK = 2000
 #: tests whose result does not depend on the order of the scores inside a row
 _ORDER_FREE = ("ks", "mannwhitney", "welch")
-# per sweep: rows sorted ascending (NaN padding stays last) and int32 dense ranks of the scores
-_PREPARED: weakref.WeakKeyDictionary[Any, tuple[np.ndarray, np.ndarray]] = (
-    weakref.WeakKeyDictionary()
-)
 
 COLUMNS = (
     "pairs",
@@ -171,27 +166,28 @@ def _check_memory(
 
 
 def _prepared(sweep: SweepData) -> tuple[np.ndarray, np.ndarray]:
-    """Rows sorted ascending, and int32 dense ranks of every score (cached per sweep).
+    """Rows sorted ascending, and int32 dense ranks of every score (computed once per sweep).
 
     Sorted rows make the per-pair sorts of the order-free tests merge two runs (about 3x
     faster); ranks are order-preserving small integers, so A12 on ranks equals A12 on scores.
     """
-    hit = _PREPARED.get(sweep)
-    if hit is None:
-        values, counts = sweep.score_matrix, sweep.counts
-        valid = np.arange(values.shape[1]) < counts[:, None]
-        flat = values[valid]
-        order = np.argsort(flat, kind="stable")
-        step = np.empty(len(flat), dtype=np.int64)
-        step[:1] = 0
-        step[1:] = flat[order][1:] != flat[order][:-1]
-        dense = np.empty(len(flat), dtype=np.int32)
-        dense[order] = np.cumsum(step)
-        ranks = np.full(values.shape, -1, dtype=np.int32)
-        ranks[valid] = dense
-        hit = (np.sort(values, axis=1), ranks)
-        _PREPARED[sweep] = hit
-    return hit
+    return sweep.sorted_scores, sweep.once("importance dense ranks", lambda: _dense_ranks(sweep))
+
+
+def _dense_ranks(sweep: SweepData) -> np.ndarray:
+    values, counts = sweep.score_matrix, sweep.counts
+    valid = np.arange(values.shape[1]) < counts[:, None]
+    flat = values[valid]
+    order = np.argsort(flat, kind="stable")
+    step = np.empty(len(flat), dtype=np.int64)
+    step[:1] = 0
+    step[1:] = flat[order][1:] != flat[order][:-1]
+    dense = np.empty(len(flat), dtype=np.int32)
+    dense[order] = np.cumsum(step)
+    ranks = np.full(values.shape, -1, dtype=np.int32)
+    ranks[valid] = dense
+    ranks.flags.writeable = False
+    return ranks
 
 
 def _a12_pairs(

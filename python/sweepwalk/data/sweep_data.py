@@ -104,7 +104,6 @@ class SweepData:
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
     _sorted: np.ndarray
-    _ks_index: KsIndex | None
     bin_notes: tuple[str, ...] = ()
     binned: tuple[Any, ...] = ()
     _notes: tuple[str, ...] | None = None
@@ -278,7 +277,6 @@ class SweepData:
         self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
         self._neighbors = NeighborIndex(codes, numeric, self.params)
         self._sorted = ordered
-        self._ks_index = None  # built on first use
         self._notes = None
         self._memo = {}
         return self
@@ -485,9 +483,7 @@ class SweepData:
 
         Computed on first use and kept.
         """
-        if self._ks_index is None:
-            self._ks_index = ks_index(self.sorted_scores, self._counts)
-        return self._ks_index
+        return self.once("ks index", lambda: ks_index(self.sorted_scores, self._counts))
 
     @property
     def counts(self) -> npt.NDArray[np.int64]:
@@ -562,9 +558,10 @@ class SweepData:
         """Return ``compute()``, computed at the first call with ``key`` and kept.
 
         For values derived from the scores (which never change), such as the default margin.
+        Safe from several threads: two first calls may both compute, one value is kept.
         """
         if key not in self._memo:
-            self._memo[key] = compute()
+            self._memo.setdefault(key, compute())  # atomic: the first one stored wins
         return cast(_T, self._memo[key])
 
     def neighbor_pairs(

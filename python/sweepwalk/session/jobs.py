@@ -15,10 +15,11 @@ nothing). Both are called on the session's own thread, so the ledger records in 
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ __all__ = [
     "PrefetchStore",
     "SessionJobs",
     "WalkJob",
+    "locked",
 ]
 
 #: measured seconds per score compared (both samples of every row), on a 2-core machine:
@@ -63,6 +65,24 @@ ImportanceJob = Callable[[Callable[[float], None] | None, threading.Event | None
 ComparisonJob = Callable[[Callable[[float], None] | None, threading.Event | None], "Comparison"]
 #: ``job(progress, cancel)``: the walk and the copy of the ledger it recorded into
 WalkJob = Callable[[Callable[[float], None] | None, threading.Event | None], "tuple[Walk, Ledger]"]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def locked(method: _F) -> _F:
+    """Run ``method`` holding its session's lock (``self._lock``, re-entrant).
+
+    Every read of a session's state and every change of it goes through one lock, so a
+    session used from two threads never shows one state's comparison for another.
+    """
+
+    @functools.wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_F, run)
 
 
 class PrefetchStore:
@@ -121,6 +141,7 @@ class PrefetchStore:
 class SessionJobs:
     """The long computations of a session (a mixin of :class:`~.session.Session`)."""
 
+    _lock: threading.RLock
     _sweep: Sweep
     _test: Test
     _alpha: float
@@ -146,6 +167,7 @@ class SessionJobs:
         @property
         def cursor(self) -> int: ...  # noqa: D102
 
+    @locked
     def importance_job(
         self,
         *,
@@ -214,6 +236,7 @@ class SessionJobs:
         return _jobs.start_in_thread(job, progress=progress)
 
     # -- a comparison or a walk as a job -----------------------------------------------------
+    @locked
     def comparison_seconds(self) -> float:
         """Estimate (roughly) the seconds :attr:`comparison` takes for the current state.
 
@@ -232,6 +255,7 @@ class SessionJobs:
         per_score = SECONDS_PER_SCORE.get(self._test, SECONDS_PER_SCORE_OTHER)
         return scores * per_score + rows * SECONDS_PER_ROW
 
+    @locked
     def comparison_job(self) -> tuple[Hashable, ComparisonJob]:
         """Return ``(key, job)``: ``job(progress, cancel)`` computes today's comparison.
 
@@ -249,6 +273,7 @@ class SessionJobs:
 
         return self.results_version, job
 
+    @locked
     def adopt_comparison(self, key: Hashable, comparison: Comparison) -> bool:
         """Show (and record) a job's comparison, if the state is still the job's; else False."""
         if key != self.results_version or self._shown is not None:
@@ -256,6 +281,7 @@ class SessionJobs:
         self._show(comparison)
         return True
 
+    @locked
     def walk_job(self, start: int | dict[str, Any] | None = None) -> tuple[Hashable, WalkJob]:
         """Return ``(key, job)``: ``job(progress, cancel)`` walks as :meth:`walk` would.
 
@@ -280,6 +306,7 @@ class SessionJobs:
     def _walk_key(self, ledger: Ledger | None) -> Hashable:
         return (self.results_version, id(ledger), len(ledger) if ledger is not None else -1)
 
+    @locked
     def adopt_walk(self, key: Hashable, result: tuple[Walk, Ledger]) -> bool:
         """Take a job's walk and its ledger, if the session is still where it started."""
         if key != self._walk_key(self._keeper.ledger):
@@ -288,6 +315,7 @@ class SessionJobs:
         self._lay_out(walk)
         return True
 
+    @locked
     def prefetch_job(self) -> Callable[[threading.Event], int] | None:
         """Return ``job(cancel)`` that computes the target's neighbours ahead, or None.
 
@@ -319,6 +347,7 @@ class SessionJobs:
 
         return job
 
+    @locked
     def ahead_job(self) -> Callable[[], list[tuple[int, Comparison, dict[str, Any]]]] | None:
         """Return ``job()`` listing the neighbours computed ahead and what a click would show.
 

@@ -11,6 +11,7 @@ view over one. It uses only the sweep's public API (``compare``, ``walk``, ``imp
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from ..analysis.ledger import Ledger
 from ..sweep import Sweep
 from ..validation import arguments as v
 from .html import render_html
-from .jobs import PrefetchStore, SessionJobs
+from .jobs import PrefetchStore, SessionJobs, locked
 from .ledgers import LEDGER_METHOD, LedgerKeeper, apply_statuses
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ class Session(SessionJobs):
     ) -> None:
         if not isinstance(sweep, Sweep):
             raise TypeError(f"`sweep` must be a sweepwalk.Sweep, got {type(sweep).__name__}.")
+        self._lock = threading.RLock()  # one thread at a time reads or changes the state
         self._sweep = sweep
         self._test = v.check_test(test)
         self._correction = v.check_correction(correction)
@@ -194,12 +196,13 @@ class Session(SessionJobs):
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Group several changes into one notification (sent when the outermost batch ends)."""
-        self._holding += 1
-        try:
-            yield
-        finally:
-            self._holding -= 1
-            self._notify()
+        with self._lock:  # the changes of a batch are made by one thread, as one
+            self._holding += 1
+            try:
+                yield
+            finally:
+                self._holding -= 1
+                self._notify()
 
     def _changed(self, *, results: bool = True) -> None:
         self.version += 1
@@ -226,11 +229,13 @@ class Session(SessionJobs):
         return self._sweep.resolve(target, name)
 
     @property
+    @locked
     def target(self) -> int:
         """Config id of the target; setting it (a config id or a dict of values) is a move."""
         return self._history[self._cursor]
 
     @target.setter
+    @locked
     def target(self, value: int | dict[str, Any]) -> None:
         new = self.resolve(value, "target")
         if new == self.target:
@@ -242,20 +247,24 @@ class Session(SessionJobs):
         self._changed()
 
     @property
+    @locked
     def history(self) -> list[int]:
         """The targets along the current branch of the walk (back/forward move along it)."""
         return list(self._history)
 
     @property
+    @locked
     def cursor(self) -> int:
         """Position of the target in :attr:`history`."""
         return self._cursor
 
     @property
+    @locked
     def path(self) -> list[int]:
         """Every target visited, in order (back/forward moves included)."""
         return list(self._path)
 
+    @locked
     def go(self, position: int) -> None:
         """Move the cursor to ``position`` in :attr:`history` (what a breadcrumb click does)."""
         last = len(self._history) - 1
@@ -267,92 +276,111 @@ class Session(SessionJobs):
             self._path.append(self.target)
             self._changed()
 
+    @locked
     def back(self) -> None:
         """Step back along the history; no-op at the start."""
         if self._cursor > 0:
             self.go(self._cursor - 1)
 
+    @locked
     def forward(self) -> None:
         """Step forward along the history; no-op at the end."""
         if self._cursor < len(self._history) - 1:
             self.go(self._cursor + 1)
 
     # -- settings ----------------------------------------------------------------------------
+    @locked
     def _set(self, name: str, value: Any) -> None:
         if getattr(self, f"_{name}") != value:
             setattr(self, f"_{name}", value)
             self._changed()
 
     @property
+    @locked
     def test(self) -> str:
         """The two-sample test (see :meth:`Sweep.compare`)."""
         return self._test
 
     @test.setter
+    @locked
     def test(self, value: str) -> None:
         self._set("test", v.check_test(value))
 
     @property
+    @locked
     def correction(self) -> str:
         """The multiple-comparison correction within each target's family."""
         return self._correction
 
     @correction.setter
+    @locked
     def correction(self, value: str) -> None:
         self._set("correction", v.check_correction(value))
 
     @property
+    @locked
     def alpha(self) -> float:
         """The significance level (per family, or walk-wide under ``error_control="walk"``)."""
         return self._alpha
 
     @alpha.setter
+    @locked
     def alpha(self, value: float) -> None:
         self._set("alpha", v.check_alpha(value))
 
     @property
+    @locked
     def against(self) -> str:
         """``"neighbors"`` or ``"all"``: which configurations the target is compared with."""
         return self._against
 
     @against.setter
+    @locked
     def against(self, value: str) -> None:
         self._set("against", v.check_against(value))
 
     @property
+    @locked
     def neighbors(self) -> str:
         """``"adjacent"`` or ``"axis"``: the neighbour rule."""
         return self._neighbors
 
     @neighbors.setter
+    @locked
     def neighbors(self, value: str) -> None:
         self._set("neighbors", v.check_neighbors(value))
 
     @property
+    @locked
     def error_control(self) -> str:
         """``"per-target"`` or ``"walk"``: the rule that decides the statuses."""
         return self._error_control
 
     @error_control.setter
+    @locked
     def error_control(self, value: str) -> None:
         self._set("error_control", v.check_error_control(value))
 
     @property
+    @locked
     def random_state(self) -> Any:
         """Seed of the permutation tests."""
         return self._random_state
 
     @random_state.setter
+    @locked
     def random_state(self, value: Any) -> None:
         self._random_state = v.check_random_state(value)
         self._changed()
 
     @property
+    @locked
     def settings(self) -> dict[str, Any]:
         """The state a comparison is computed for: the target and every setting."""
         return {"target": self.target, **{name: getattr(self, name) for name in SETTINGS}}
 
     @property
+    @locked
     def results_state(self) -> dict[str, Any]:
         """The state a results payload is shown for: :attr:`settings`, history and cursor."""
         return {**self.settings, "history": self.history, "cursor": self.cursor}
@@ -369,6 +397,7 @@ class Session(SessionJobs):
             "random_state": self._random_state,
         }
 
+    @locked
     def _compute(self) -> tuple[Comparison, np.ndarray | None]:
         if self._shown is None:
             settings = self._compare_settings()
@@ -392,11 +421,13 @@ class Session(SessionJobs):
         self._shown, self._frame = (comparison, statuses), None
 
     @property
+    @locked
     def computed(self) -> bool:
         """Whether the comparison of the current state is computed (reading it is then free)."""
         return self._shown is not None
 
     @property
+    @locked
     def comparison(self) -> Comparison:
         """``sweep.compare(target, ...)`` with the session's settings (recorded in the ledger).
 
@@ -406,6 +437,7 @@ class Session(SessionJobs):
         return self._compute()[0]
 
     @property
+    @locked
     def statuses(self) -> np.ndarray | None:
         """The walk ledger's status words of the compared rows under ``error_control="walk"``.
 
@@ -414,6 +446,7 @@ class Session(SessionJobs):
         return self._compute()[1]
 
     @property
+    @locked
     def results(self) -> pd.DataFrame:
         """``comparison.to_frame()`` with the statuses of the rule in force (a copy)."""
         comparison, statuses = self._compute()
@@ -424,6 +457,7 @@ class Session(SessionJobs):
         return self._frame.copy()
 
     @property
+    @locked
     def ledger(self) -> Ledger:
         """The ledger the last comparison or walk recorded into.
 
@@ -435,21 +469,25 @@ class Session(SessionJobs):
         return self._keeper.ledger
 
     @property
+    @locked
     def ledger_generation(self) -> int:
         """How many ledgers this session has started (1 for the first)."""
         return self._keeper.generation
 
     @property
+    @locked
     def ledger_test(self) -> str:
         """The test the current ledger records (a change of test starts a fresh ledger)."""
         settings = self._keeper.settings
         return settings[2] if settings is not None else self._test
 
     @property
+    @locked
     def ledger_reason(self) -> str:
         """Why the current ledger started (``""`` for the first one)."""
         return self._keeper.reason
 
+    @locked
     def ledger_frame(self) -> pd.DataFrame:
         """Every test of :attr:`ledger`, in order (``Ledger.to_frame()``, ``attrs["rule"]``)."""
         ledger = self.ledger
@@ -457,6 +495,7 @@ class Session(SessionJobs):
         frame.attrs["rule"] = ledger.rule
         return frame
 
+    @locked
     def walk(self, start: int | dict[str, Any] | None = None) -> Walk:
         """Walk greedily from ``start`` (default: the target) and lay the path out to play.
 
@@ -487,27 +526,32 @@ class Session(SessionJobs):
         self._changed(results=False)
 
     @property
+    @locked
     def last_walk(self) -> Walk | None:
         """The last greedy walk (:meth:`walk`), or None."""
         return self._last_walk
 
     @property
+    @locked
     def walk_offset(self) -> int:
         """History position of the last walk's start (-1 before the first walk)."""
         return self._walk_offset
 
     @property
+    @locked
     def walk_rule(self) -> str:
         """The ``error_control`` the last walk was decided under."""
         return self._walk_rule
 
     # -- selection ---------------------------------------------------------------------------
     @property
+    @locked
     def selected(self) -> list[int]:
         """Selected config ids, in the order given (duplicates dropped)."""
         return list(self._selected)
 
     @selected.setter
+    @locked
     def selected(self, ids: Any) -> None:
         chosen = v.check_config_ids(ids, len(self._sweep.configs), "selected")
         if chosen != self._selected:
@@ -515,6 +559,7 @@ class Session(SessionJobs):
             self._changed(results=False)
 
     @property
+    @locked
     def selection(self) -> pd.DataFrame:
         """The selected configurations with their statistics and comparison with the target.
 
@@ -530,11 +575,13 @@ class Session(SessionJobs):
         return out
 
     @property
+    @locked
     def selected_runs(self) -> pd.DataFrame:
         """The long-format runs (``sweep.runs``) of the selected configurations."""
         runs = self._sweep.runs
         return runs[runs["config"].isin(self._selected)].copy()
 
+    @locked
     def to_html(self, max_rows: int = 1000) -> str:
         """Render :attr:`results` as a static, status-coloured HTML table (text escaped).
 
@@ -546,6 +593,7 @@ class Session(SessionJobs):
         """
         return render_html(self.results, self._sweep, self.title(), max_rows)
 
+    @locked
     def title(self) -> str:
         """One line naming the target and the settings (the static table's caption)."""
         return (
@@ -553,6 +601,7 @@ class Session(SessionJobs):
             f"alpha={self._alpha:g} · against={self._against} · neighbors={self._neighbors}"
         )
 
+    @locked
     def __repr__(self) -> str:
         return (
             f"Session(target={self.target}, history={self._history}, cursor={self._cursor}, "

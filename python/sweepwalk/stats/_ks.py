@@ -10,6 +10,7 @@ itself, called once on a real pair having that key, and cached.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -33,8 +34,9 @@ _SCAN_MAX = 32
 _CHUNK = 200_000
 # rows per chunk of the row-wise-target path
 _ROWS = 4096
-# (n1, n2, h) -> (pvalue, fell back to the asymptotic distribution)
+# (n1, n2, h) -> (pvalue, fell back to the asymptotic distribution); shared by threads
 _P_CACHE: dict[tuple[int, int, int], tuple[float, bool]] = {}
+_P_CACHE_LOCK = threading.Lock()
 
 
 def positions(ys: FloatArray, x: FloatArray) -> tuple[IntArray, IntArray]:
@@ -166,9 +168,10 @@ def _lookup(
             res = stats.ks_2samp(y_row, x_row())
         fell_back = any(issubclass(w.category, RuntimeWarning) for w in caught)
         hit = (float(res.pvalue), fell_back)
-        if len(_P_CACHE) >= _CACHE_LIMIT:
-            _P_CACHE.clear()
-        _P_CACHE[key] = hit
+        with _P_CACHE_LOCK:
+            if len(_P_CACHE) >= _CACHE_LIMIT:
+                _P_CACHE.clear()
+            _P_CACHE[key] = hit
     return hit
 
 
