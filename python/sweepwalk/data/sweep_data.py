@@ -198,11 +198,8 @@ class SweepData:
     ) -> _S:
         """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
         cfg, pooled, notes, seed, binned = binned_configs(df, params, seed, bins)
-        self = cls._build(df, params, metric, seed, scores, goal, min_runs, cfg)
-        self._configs = self._configs.assign(pooled=pooled)
-        self.bin_notes = tuple(notes)
-        self.binned = binned
-        return self
+        binning = (np.asarray(pooled), tuple(notes), tuple(binned))
+        return cls._build(df, params, metric, seed, scores, goal, min_runs, cfg, binning)
 
     @classmethod
     def from_lists(
@@ -253,7 +250,9 @@ class SweepData:
         goal: str,
         min_runs: int,
         cfg: Configs | None = None,
+        binning: tuple[np.ndarray, tuple[str, ...], tuple[Any, ...]] | None = None,
     ) -> _S:
+        """Build the sweep's tables and arrays; ``binning`` = (pooled counts, notes, binned)."""
         configs, runs, values, counts, seed_codes, codes, numeric, levels, ordered = sweep_arrays(
             df, params, seed, scores, cfg
         )
@@ -266,6 +265,9 @@ class SweepData:
         self.min_runs = min_runs
         self._configs = configs
         self._runs = runs
+        if binning is not None:
+            pooled, self.bin_notes, self.binned = binning
+            self._configs = configs.assign(pooled=pooled)
         for array in (values, counts, seed_codes, codes, ordered):
             if array is not None:
                 array.flags.writeable = False  # handed out by the accessors: read-only
@@ -417,7 +419,10 @@ class SweepData:
         levels = [list(self._levels[p]) for p in self.params]
         cfg = (runs["config"].to_numpy(), table, self._codes, list(self._numeric), levels)
         scores = v.metric_array(runs, self.metric)
-        out = self._build(
+        binning = None  # binned: the cells and their pooling stay
+        if "pooled" in self._configs.columns:
+            binning = (self._configs["pooled"].to_numpy(), self.bin_notes, self.binned)
+        return self._build(
             runs.drop(columns="config"),
             self.params,
             self.metric,
@@ -426,12 +431,8 @@ class SweepData:
             self.goal,
             self.min_runs,
             cfg,
+            binning,
         )
-        if "pooled" in self.configs.columns:  # binned: the cells and their pooling stay
-            out._configs = out._configs.assign(pooled=self._configs["pooled"].to_numpy())
-            out.bin_notes = self.bin_notes
-            out.binned = self.binned
-        return out
 
     def split_runs(self: _S, holdout: float, random_state: Any = None) -> tuple[_S, _S]:
         """Split the runs in two: one part to decide on, one held out to estimate honestly.
