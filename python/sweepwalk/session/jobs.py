@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 
-from .._vocab import ErrorControl, Neighbors, Test
 from ..analysis import jobs as _jobs
 from ..validation import arguments as v
 
 if TYPE_CHECKING:
     from ..analysis.compare import Comparison
     from ..analysis.ledger import Ledger
+    from ..analysis.settings import Settings
     from ..analysis.walk import Walk
     from ..sweep import Sweep
     from .ledgers import LedgerKeeper
@@ -143,12 +143,7 @@ class SessionJobs:
 
     _lock: threading.RLock
     _sweep: Sweep
-    _test: Test
-    _alpha: float
-    _neighbors: Neighbors
-    _random_state: Any
-    _against: str
-    _error_control: ErrorControl
+    _settings: Settings
     _keeper: LedgerKeeper
     _shown: Any
     _prefetched: PrefetchStore
@@ -182,12 +177,12 @@ class SessionJobs:
         reach it.
         """
         kwargs = {
-            "test": self._test,
+            "test": self._settings.test,
             "correction": v.check_correction(correction),
-            "alpha": self._alpha,
-            "neighbors": self._neighbors,
+            "alpha": self._settings.alpha,
+            "neighbors": self._settings.neighbors,
             "margin": v.check_positive(margin, "margin"),
-            "random_state": self._random_state,
+            "random_state": self._settings.random_state,
             "executor": _jobs.check_executor(executor),
         }
         sweep = self._sweep
@@ -245,14 +240,14 @@ class SessionJobs:
         """
         sweep, t = self._sweep, self.target
         counts = sweep.counts
-        if self._against == "all":
+        if self._settings.against == "all":
             rows = len(counts) - 1
             scores = int(counts.sum()) + (rows - 1) * int(counts[t])
         else:
-            ids = sweep.neighbor_ids(t, self._neighbors)
+            ids = sweep.neighbor_ids(t, self._settings.neighbors)
             rows = len(ids)
             scores = int(counts[ids].sum()) + rows * int(counts[t])
-        per_score = SECONDS_PER_SCORE.get(self._test, SECONDS_PER_SCORE_OTHER)
+        per_score = SECONDS_PER_SCORE.get(self._settings.test, SECONDS_PER_SCORE_OTHER)
         return scores * per_score + rows * SECONDS_PER_ROW
 
     @locked
@@ -291,7 +286,9 @@ class SessionJobs:
         """
         if start is not None:
             self.target = self.resolve(start, "start")
-        ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+        ledger = self._keeper.ensure(
+            self._settings.error_control, self._settings.alpha, self._settings.test
+        )
         copy, kwargs = ledger.copy(), self._walk_settings()
         sweep, target = self._sweep, self.target
 
@@ -326,12 +323,15 @@ class SessionJobs:
         stops between two comparisons once ``cancel`` is set.
         """
         settings = self._compare_settings()
-        if self._against != "neighbors" or PrefetchStore.key(self.target, settings) is None:
+        if (
+            self._settings.against != "neighbors"
+            or PrefetchStore.key(self.target, settings) is None
+        ):
             return None
         if self.comparison_seconds() > PREFETCH_SECONDS:
             return None
         sweep, store = self._sweep, self._prefetched
-        targets = [int(c) for c in sweep.neighbor_ids(self.target, self._neighbors)]
+        targets = [int(c) for c in sweep.neighbor_ids(self.target, self._settings.neighbors)]
 
         def job(cancel: threading.Event) -> int:
             done = 0
@@ -359,13 +359,13 @@ class SessionJobs:
         the neighbours are computed ahead at all.
         """
         settings = self._compare_settings()
-        if self._error_control != "per-target" or self._against != "neighbors":
+        if self._settings.error_control != "per-target" or self._settings.against != "neighbors":
             return None
         if PrefetchStore.key(self.target, settings) is None:
             return None
         shown = self.results_state
         before = shown["history"][: self.cursor + 1]
-        targets = [int(c) for c in self._sweep.neighbor_ids(self.target, self._neighbors)]
+        targets = [int(c) for c in self._sweep.neighbor_ids(self.target, self._settings.neighbors)]
         store = self._prefetched
 
         def job() -> list[tuple[int, Comparison, dict[str, Any]]]:

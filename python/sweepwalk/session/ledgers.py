@@ -8,12 +8,17 @@ the walk ledger's decisions into a ``Comparison.to_frame()``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .._vocab import SIGNIFICANT_STATUSES, is_underpowered
 from ..analysis.ledger import Ledger
 from ..validation import arguments as v
+
+if TYPE_CHECKING:
+    from ..analysis.settings import Settings
 
 __all__ = ["LEDGER_METHOD", "LedgerKeeper", "apply_statuses"]
 
@@ -34,6 +39,10 @@ class LedgerKeeper:
         self.settings: tuple[str, float, str] | None = None
         self.generation = 0
         self.reason = ""
+
+    def ensure_for(self, settings: Settings) -> Ledger:
+        """Return the ledger for ``settings`` (its rule, alpha and test): :meth:`ensure`."""
+        return self.ensure(settings.error_control, settings.alpha, settings.test)
 
     def ensure(self, error_control: str, alpha: float, test: str) -> Ledger:
         """Return the ledger for these settings, starting a fresh one when they changed."""

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.ledger import Ledger
+from ..analysis.settings import DEFAULTS, USER_SETTINGS, Settings
 from ..sweep import Sweep
 from ..validation import arguments as v
 from .html import render_html
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 #: the settings that describe a comparison, in the order they are shown
-SETTINGS = ("test", "correction", "alpha", "against", "neighbors", "error_control")
+SETTINGS = USER_SETTINGS
 
 
 def default_target(sweep: Sweep) -> int:
@@ -145,25 +146,27 @@ class Session(SessionJobs):
         sweep: Sweep,
         *,
         target: int | dict[str, Any] | None = None,
-        test: str = "ks",
-        correction: str = "none",
-        alpha: float = 0.05,
-        against: str = "neighbors",
-        neighbors: str = "adjacent",
-        error_control: str = "per-target",
-        random_state: Any = 0,
+        test: str = DEFAULTS.test,
+        correction: str = DEFAULTS.correction,
+        alpha: float = DEFAULTS.alpha,
+        against: str = DEFAULTS.against,
+        neighbors: str = DEFAULTS.neighbors,
+        error_control: str = DEFAULTS.error_control,
+        random_state: Any = DEFAULTS.random_state,
     ) -> None:
         if not isinstance(sweep, Sweep):
             raise TypeError(f"`sweep` must be a sweepwalk.Sweep, got {type(sweep).__name__}.")
         self._lock = threading.RLock()  # one thread at a time reads or changes the state
         self._sweep = sweep
-        self._test = v.check_test(test)
-        self._correction = v.check_correction(correction)
-        self._alpha = v.check_alpha(alpha)
-        self._against = v.check_against(against)
-        self._neighbors = v.check_neighbors(neighbors)
-        self._error_control = v.check_error_control(error_control)
-        self._random_state = v.check_random_state(random_state)
+        self._settings = Settings.of(
+            test=test,
+            correction=correction,
+            alpha=alpha,
+            against=against,
+            neighbors=neighbors,
+            error_control=error_control,
+            random_state=random_state,
+        )
         first = default_target(sweep) if target is None else self.resolve(target, "target")
         self._history = [first]
         self._cursor = 0
@@ -172,7 +175,7 @@ class Session(SessionJobs):
         self._keeper = LedgerKeeper()
         self._last_walk: Walk | None = None
         self._walk_offset = -1
-        self._walk_rule = self._error_control
+        self._walk_rule = self._settings.error_control
         self._shown: tuple[Comparison, np.ndarray | None] | None = None
         self._prefetched = PrefetchStore()
         self._frame: pd.DataFrame | None = None
@@ -291,93 +294,99 @@ class Session(SessionJobs):
     # -- settings ----------------------------------------------------------------------------
     @locked
     def _set(self, name: str, value: Any) -> None:
-        if getattr(self, f"_{name}") != value:
-            setattr(self, f"_{name}", value)
+        new = self._settings.replace(**{name: value})  # checked here
+        if new != self._settings:
+            self._settings = new
             self._changed()
 
     @property
     @locked
     def test(self) -> str:
         """The two-sample test (see :meth:`Sweep.compare`)."""
-        return self._test
+        return self._settings.test
 
     @test.setter
     @locked
     def test(self, value: str) -> None:
-        self._set("test", v.check_test(value))
+        self._set("test", value)
 
     @property
     @locked
     def correction(self) -> str:
         """The multiple-comparison correction within each target's family."""
-        return self._correction
+        return self._settings.correction
 
     @correction.setter
     @locked
     def correction(self, value: str) -> None:
-        self._set("correction", v.check_correction(value))
+        self._set("correction", value)
 
     @property
     @locked
     def alpha(self) -> float:
         """The significance level (per family, or walk-wide under ``error_control="walk"``)."""
-        return self._alpha
+        return self._settings.alpha
 
     @alpha.setter
     @locked
     def alpha(self, value: float) -> None:
-        self._set("alpha", v.check_alpha(value))
+        self._set("alpha", value)
 
     @property
     @locked
     def against(self) -> str:
         """``"neighbors"`` or ``"all"``: which configurations the target is compared with."""
-        return self._against
+        return self._settings.against
 
     @against.setter
     @locked
     def against(self, value: str) -> None:
-        self._set("against", v.check_against(value))
+        self._set("against", value)
 
     @property
     @locked
     def neighbors(self) -> str:
         """``"adjacent"`` or ``"axis"``: the neighbour rule."""
-        return self._neighbors
+        return self._settings.neighbors
 
     @neighbors.setter
     @locked
     def neighbors(self, value: str) -> None:
-        self._set("neighbors", v.check_neighbors(value))
+        self._set("neighbors", value)
 
     @property
     @locked
     def error_control(self) -> str:
         """``"per-target"`` or ``"walk"``: the rule that decides the statuses."""
-        return self._error_control
+        return self._settings.error_control
 
     @error_control.setter
     @locked
     def error_control(self, value: str) -> None:
-        self._set("error_control", v.check_error_control(value))
+        self._set("error_control", value)
 
     @property
     @locked
     def random_state(self) -> Any:
         """Seed of the permutation tests."""
-        return self._random_state
+        return self._settings.random_state
 
     @random_state.setter
     @locked
     def random_state(self, value: Any) -> None:
-        self._random_state = v.check_random_state(value)
+        self._settings = self._settings.replace(random_state=value)
         self._changed()
 
     @property
     @locked
     def settings(self) -> dict[str, Any]:
         """The state a comparison is computed for: the target and every setting."""
-        return {"target": self.target, **{name: getattr(self, name) for name in SETTINGS}}
+        return {"target": self.target, **self._settings.shown()}
+
+    @property
+    def options(self) -> Settings:
+        """The comparison settings as one frozen :class:`~sweepwalk.analysis.settings.Settings`."""
+        return self._settings
 
     @property
     @locked
@@ -388,16 +397,8 @@ class Session(SessionJobs):
     # -- results -----------------------------------------------------------------------------
     def _compare_settings(self) -> dict[str, Any]:
         """Return the keyword arguments of ``sweep.compare`` for the current settings."""
-        return {
-            "against": self._against,
-            "test": self._test,
-            "correction": self._correction,
-            "alpha": self._alpha,
-            "neighbors": self._neighbors,
-            "random_state": self._random_state,
-        }
+        return self._settings.compare_kwargs()
 
-    @locked
     def _compute(self) -> tuple[Comparison, np.ndarray | None]:
         if self._shown is None:
             settings = self._compare_settings()
@@ -411,13 +412,17 @@ class Session(SessionJobs):
     def _show(self, comparison: Comparison) -> None:
         """Record ``comparison`` (the current state's) in the ledger and make it the shown one."""
         # every comparison looked at is a family of tests the user made: record it
-        ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+        ledger = self._keeper.ensure(
+            self._settings.error_control, self._settings.alpha, self._settings.test
+        )
         decided = ledger.record(comparison)
         ids = np.asarray(comparison.ids, dtype=np.int64)
-        walk_wide = self._error_control == "walk"
+        walk_wide = self._settings.error_control == "walk"
         statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
         if walk_wide:  # the power columns at the levels the online procedure used
-            comparison = comparison.at_levels(ledger.levels(comparison.target, ids, self._test))
+            comparison = comparison.at_levels(
+                ledger.levels(comparison.target, ids, self._settings.test)
+            )
         self._shown, self._frame = (comparison, statuses), None
 
     @property
@@ -465,7 +470,9 @@ class Session(SessionJobs):
         comparison or walk (reading it never does: a failed comparison keeps the old one).
         """
         if self._keeper.ledger is None:
-            return self._keeper.ensure(self._error_control, self._alpha, self._test)
+            return self._keeper.ensure(
+                self._settings.error_control, self._settings.alpha, self._settings.test
+            )
         return self._keeper.ledger
 
     @property
@@ -479,7 +486,7 @@ class Session(SessionJobs):
     def ledger_test(self) -> str:
         """The test the current ledger records (a change of test starts a fresh ledger)."""
         settings = self._keeper.settings
-        return settings[2] if settings is not None else self._test
+        return settings[2] if settings is not None else self._settings.test
 
     @property
     @locked
@@ -507,22 +514,22 @@ class Session(SessionJobs):
         with self.batch():
             if start is not None:
                 self.target = self.resolve(start, "start")
-            ledger = self._keeper.ensure(self._error_control, self._alpha, self._test)
+            ledger = self._keeper.ensure(
+                self._settings.error_control, self._settings.alpha, self._settings.test
+            )
             result = self._sweep.walk(self.target, **self._walk_settings(), ledger=ledger)
             self._lay_out(result)
         return result
 
     def _walk_settings(self) -> dict[str, Any]:
         """Return the ``sweep.walk`` keyword arguments of the current settings (no ledger)."""
-        settings = self._compare_settings()
-        del settings["against"]
-        return settings
+        return self._settings.walk_kwargs()
 
     def _lay_out(self, result: Walk) -> None:
         """Lay a walk from the target out in the history after the cursor."""
         self._history = [*self._history[: self._cursor + 1], *result.path[1:]]
         self._last_walk, self._walk_offset = result, self._cursor
-        self._walk_rule = self._error_control
+        self._walk_rule = self._settings.error_control
         self._changed(results=False)
 
     @property
@@ -596,15 +603,16 @@ class Session(SessionJobs):
     @locked
     def title(self) -> str:
         """One line naming the target and the settings (the static table's caption)."""
+        o = self._settings
         return (
-            f"target #{self.target} · test={self._test} · correction={self._correction} · "
-            f"alpha={self._alpha:g} · against={self._against} · neighbors={self._neighbors}"
+            f"target #{self.target} · test={o.test} · correction={o.correction} · "
+            f"alpha={o.alpha:g} · against={o.against} · neighbors={o.neighbors}"
         )
 
     @locked
     def __repr__(self) -> str:
         return (
             f"Session(target={self.target}, history={self._history}, cursor={self._cursor}, "
-            f"test={self._test!r}, correction={self._correction!r}, alpha={self._alpha:g}, "
-            f"error_control={self._error_control!r})"
+            f"test={self.test!r}, correction={self.correction!r}, alpha={self.alpha:g}, "
+            f"error_control={self.error_control!r})"
         )

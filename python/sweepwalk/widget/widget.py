@@ -22,6 +22,7 @@ import pandas as pd
 import traitlets as t
 
 from ..analysis.jobs import BackgroundJob, Cancelled, start_in_thread
+from ..analysis.settings import DEFAULTS, USER_SETTINGS
 from ..session.session import Session, as_sweep, default_target
 from ..sweep import Sweep
 from ..validation import arguments as v
@@ -43,7 +44,7 @@ __all__ = ["SweepWidget", "default_target", "explore"]
 logger = logging.getLogger("sweepwalk")
 
 #: traits either side may write, each checked by the session's own validation
-PUBLIC = ("target", "test", "correction", "alpha", "against", "neighbors", "error_control")
+PUBLIC = ("target", *USER_SETTINGS)
 #: traits only Python writes (derived results): a frontend update of one is refused
 PYTHON_ONLY = ("path", "_sweep", "_results", "_ledger", "_walk", "_error", "_progress")
 #: the user-facing state: what ``w.get_state()`` returns on a marimo comm, and so what marimo's
@@ -155,12 +156,12 @@ class SweepWidget(anywidget.AnyWidget):
 
     target = _sync(_Checked(lambda w, x: w.session.resolve(x), 0))
     """Config id of the target (the row every other row is compared with)."""
-    test = _sync(_Checked(lambda w, x: v.check_test(x), "ks"))
-    correction = _sync(_Checked(lambda w, x: v.check_correction(x), "none"))
-    alpha = _sync(_Checked(lambda w, x: v.check_alpha(x), 0.05))
-    against = _sync(_Checked(lambda w, x: v.check_against(x), "neighbors"))
-    neighbors = _sync(_Checked(lambda w, x: v.check_neighbors(x), "adjacent"))
-    error_control = _sync(_Checked(lambda w, x: v.check_error_control(x), "per-target"))
+    test = _sync(_Checked(lambda w, x: v.check_test(x), DEFAULTS.test))
+    correction = _sync(_Checked(lambda w, x: v.check_correction(x), DEFAULTS.correction))
+    alpha = _sync(_Checked(lambda w, x: v.check_alpha(x), DEFAULTS.alpha))
+    against = _sync(_Checked(lambda w, x: v.check_against(x), DEFAULTS.against))
+    neighbors = _sync(_Checked(lambda w, x: v.check_neighbors(x), DEFAULTS.neighbors))
+    error_control = _sync(_Checked(lambda w, x: v.check_error_control(x), DEFAULTS.error_control))
     """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
     selected = _sync(_Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
     """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
@@ -181,16 +182,23 @@ class SweepWidget(anywidget.AnyWidget):
         sweep: Sweep,
         *,
         target: int | dict[str, Any] | None = None,
-        test: str = "ks",
-        correction: str = "none",
-        alpha: float = 0.05,
-        against: str = "neighbors",
-        neighbors: str = "adjacent",
-        error_control: str = "per-target",
+        test: str = DEFAULTS.test,
+        correction: str = DEFAULTS.correction,
+        alpha: float = DEFAULTS.alpha,
+        against: str = DEFAULTS.against,
+        neighbors: str = DEFAULTS.neighbors,
+        error_control: str = DEFAULTS.error_control,
     ) -> None:
-        settings = dict(test=test, correction=correction, alpha=alpha, against=against)
-        settings.update(neighbors=neighbors, error_control=error_control)
-        self.session = Session(sweep, target=target, **settings)  # type: ignore[arg-type]
+        self.session = Session(
+            sweep,
+            target=target,
+            test=test,
+            correction=correction,
+            alpha=alpha,
+            against=against,
+            neighbors=neighbors,
+            error_control=error_control,
+        )
         self._pushing = False
         self._embedding = False
         self._shown: tuple[Any, ...] = ()
@@ -548,13 +556,13 @@ def explore(
     params: list[str] | None = None,
     seed: str | None = None,
     goal: str = "max",
-    test: str = "ks",
-    correction: str = "none",
-    alpha: float = 0.05,
-    against: str = "neighbors",
-    neighbors: str = "adjacent",
+    test: str = DEFAULTS.test,
+    correction: str = DEFAULTS.correction,
+    alpha: float = DEFAULTS.alpha,
+    against: str = DEFAULTS.against,
+    neighbors: str = DEFAULTS.neighbors,
     target: int | dict[str, Any] | None = None,
-    error_control: str = "per-target",
+    error_control: str = DEFAULTS.error_control,
 ) -> SweepWidget:
     """Explore a sweep in a notebook: a grid where a click makes a row the target.
 
