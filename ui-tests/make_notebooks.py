@@ -25,6 +25,15 @@ NOTEBOOKS: dict[str, list[str]] = {
         "w = sweepwalk.explore(load_demo(), **DEMO)\n"
         "w",
     ],
+    # One widget displayed twice: two views of one model, which must stay in sync.
+    "twice.ipynb": [
+        "import sweepwalk\n"
+        "from sweepwalk.datasets import DEMO, load_demo\n"
+        "\n"
+        "w = sweepwalk.explore(load_demo(), **DEMO)\n"
+        "w",
+        "display(w)",
+    ],
     # Text from the data must stay text: an HTML-looking parameter value and column name.
     "xss.ipynb": [
         "import numpy as np\n"
