@@ -125,6 +125,11 @@ test('one widget displayed twice: a click in one view moves the target in the ot
   await expect(targetOf(second)).toHaveCount(1);
   const start = Number(await targetOf(first).getAttribute('data-config'));
   await expect(targetOf(second)).toHaveAttribute('data-config', String(start));
+  // each display's static copy (for readers without a widget manager) is hidden, output row too
+  await expect(page.locator('.sweepwalk-fallback')).toHaveCount(2);
+  const fallbackRows = page.locator('.jp-OutputArea-child:has(.sweepwalk-fallback)');
+  await expect(fallbackRows).toHaveCount(2);
+  for (const fallback of await fallbackRows.all()) await expect(fallback).toBeHidden();
 
   // a neighbour clicked in the second view: the first view and the kernel follow
   const neighbour = Number(

@@ -29,6 +29,9 @@ test('Voilà renders the widget and a click moves the target', async ({ page }) 
   const start = Number(await target.getAttribute('data-config'));
   const compared = await rowsWithStatus(page, COMPARED);
   expect(compared.length).toBeGreaterThan(0);
+  // the static copy displayed after the widget, for readers without a widget manager, is hidden
+  await expect(page.locator('.sweepwalk-fallback')).toHaveCount(1);
+  await expect(page.locator('.sweepwalk-fallback')).toBeHidden();
   const before = await domStatuses(page);
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'voila.png'), fullPage: false });
 

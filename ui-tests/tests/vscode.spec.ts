@@ -138,6 +138,9 @@ test('no key pressed inside the widget reaches VS Code, but Tab; the widget stil
 
 test('a click moves the target', async ({ page }) => {
   await openWidget(page, 'vscode-light');
+  // the static copy Python displays after the widget (an HTML output of its own) is hidden
+  await expect(page.locator('.output .sweepwalk-fallback')).toHaveCount(1);
+  await expect(page.locator('.output .sweepwalk-fallback')).toBeHidden();
   const start = Number(await page.locator(`${ROWS}[data-status="target"]`).getAttribute('data-config'));
   const before = await domStatuses(page);
   const [neighbour] = await rowsWithStatus(page, COMPARED);
@@ -169,7 +172,7 @@ test("VS Code's table styles stay out of the importance table and to_html()", as
 
   // the static table, as an HTML output of the notebook
   await runInHarness(page, 'from IPython.display import HTML\ndisplay(HTML(w.to_html()))');
-  const stat = page.locator('.sweepwalk-static table');
+  const stat = page.locator('.output > .sweepwalk-static table'); // not the hidden copy
   await expect(stat).toHaveCount(1);
   const seen = await stat.evaluate((t) => {
     const head = t.querySelector('thead') as HTMLElement;
