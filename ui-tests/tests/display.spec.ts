@@ -158,3 +158,18 @@ test('one widget displayed twice: a click in one view moves the target in the ot
     );
   await expect.poll(async () => (await statuses(second)) === (await statuses(first)) && (await statuses(first)).length > 0).toBe(true);
 });
+
+test('JupyterLab: keys typed in the grid stay in the widget (command-mode a, b, dd do not edit the notebook)', async ({ page }) => {
+  await openWidget(page);
+  const cells = () => page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.content.widgets.length);
+  const before = await cells();
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('notebook:enter-command-mode'));
+  await page.locator('.sweepwalk .sw-viewport').focus();
+  for (const key of ['a', 'b', 'd', 'd', 'Delete']) await page.keyboard.press(key);
+  expect(await cells()).toBe(before);
+  // the grid's own keys still work
+  await page.keyboard.press('ArrowDown');
+  const focused = await page.locator('.sweepwalk .sw-focused').getAttribute('data-config');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('.sweepwalk .sw-focused')).not.toHaveAttribute('data-config', String(focused));
+});
