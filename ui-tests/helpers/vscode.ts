@@ -82,6 +82,11 @@ export async function openHarness(page: Page, kind: ThemeKind): Promise<string> 
   return page.evaluate((k) => (window as any).vscodeHarness.start(k), kind);
 }
 
+/** Switch the page to `kind`'s theme, as VS Code does when the user picks another theme. */
+export async function switchTheme(page: Page, kind: ThemeKind): Promise<void> {
+  await page.evaluate((k) => (window as any).vscodeHarness.theme(k), kind);
+}
+
 /** Run `code` in the harness's kernel and wait until the widgets it displays are rendered. */
 export async function runInHarness(page: Page, code: string): Promise<string> {
   return page.evaluate((c) => (window as any).vscodeHarness.run(c), code);

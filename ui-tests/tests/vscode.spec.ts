@@ -10,7 +10,16 @@ import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from '../helpers/chromium';
 import { ARTIFACTS_DIR } from '../helpers/servers';
-import { clearKeys, keysReached, openHarness, runInHarness, stopKernel, THEMES, ThemeKind } from '../helpers/vscode';
+import {
+  clearKeys,
+  keysReached,
+  openHarness,
+  runInHarness,
+  stopKernel,
+  switchTheme,
+  THEMES,
+  ThemeKind,
+} from '../helpers/vscode';
 import { clickRow, COMPARED, domStatuses, ROOT, row, ROWS, rowsWithStatus } from '../helpers/widget';
 
 const WIDGET = `
@@ -64,11 +73,12 @@ const DARK: Record<ThemeKind, boolean> = {
   'vscode-high-contrast-light': false,
 };
 
-for (const kind of Object.keys(SHOTS) as ThemeKind[]) {
-  test(`${THEMES[kind].name}: the widget takes the theme's colours, not the manager's light ones`, async ({ page }) => {
+test('the widget takes each theme\'s colours, not the manager\'s light ones (switched live)', async ({ page }) => {
+  await openWidget(page, 'vscode-dark');
+  for (const kind of Object.keys(SHOTS) as ThemeKind[]) {
+    await switchTheme(page, kind);
     // a light theme on a dark OS (and the other way round): the theme decides, not the OS
     await page.emulateMedia({ colorScheme: DARK[kind] ? 'light' : 'dark' });
-    await openWidget(page, kind);
     const colors = THEMES[kind].colors;
     const seen = await page.evaluate(() => {
       const root = document.querySelector('.sweepwalk') as HTMLElement;
@@ -84,7 +94,7 @@ for (const kind of Object.keys(SHOTS) as ThemeKind[]) {
         selectScheme: sel.colorScheme,
       };
     });
-    expect(seen).toEqual({
+    expect(seen, THEMES[kind].name).toEqual({
       background: rgb(colors['editor.background']),
       color: rgb(colors['foreground']),
       scheme: DARK[kind] ? 'dark' : 'light',
@@ -93,15 +103,24 @@ for (const kind of Object.keys(SHOTS) as ThemeKind[]) {
       selectScheme: DARK[kind] ? 'dark' : 'light',
     });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, SHOTS[kind]) });
-  });
-}
+  }
+});
 
-test('no key pressed inside the widget reaches VS Code, but Tab; the widget still reads its keys', async ({ page }) => {
+test('a click moves the target; no key pressed inside the widget reaches VS Code but Tab, and the widget still reads its keys', async ({ page }) => {
   await openWidget(page, 'vscode-dark');
+  // the static copy Python displays after the widget (an HTML output of its own) is hidden
+  await expect(page.locator('.output .sweepwalk-fallback')).toHaveCount(1);
+  await expect(page.locator('.output .sweepwalk-fallback')).toBeHidden();
+
+  // a click moves the target: in the grid and in the kernel, and the statuses are recomputed
   const start = Number(await page.locator(`${ROWS}[data-status="target"]`).getAttribute('data-config'));
+  const before = await domStatuses(page);
   const [neighbour] = await rowsWithStatus(page, COMPARED);
   await clickRow(page, neighbour);
   await expect(row(page, neighbour)).toHaveAttribute('data-status', 'target');
+  await expect(row(page, start)).not.toHaveAttribute('data-status', 'target');
+  await expect.poll(async () => JSON.stringify(await domStatuses(page))).not.toBe(JSON.stringify(before));
+  expect(Number(await runInHarness(page, 'print(int(w.target))'))).toBe(neighbour);
   await clearKeys(page);
 
   // the grid focused (a row click focuses it): VS Code's command-mode keys, and copy
@@ -134,22 +153,6 @@ test('no key pressed inside the widget reaches VS Code, but Tab; the widget stil
     'Tab',
     'Shift+Tab',
   ]);
-});
-
-test('a click moves the target', async ({ page }) => {
-  await openWidget(page, 'vscode-light');
-  // the static copy Python displays after the widget (an HTML output of its own) is hidden
-  await expect(page.locator('.output .sweepwalk-fallback')).toHaveCount(1);
-  await expect(page.locator('.output .sweepwalk-fallback')).toBeHidden();
-  const start = Number(await page.locator(`${ROWS}[data-status="target"]`).getAttribute('data-config'));
-  const before = await domStatuses(page);
-  const [neighbour] = await rowsWithStatus(page, COMPARED);
-  await clickRow(page, neighbour);
-  await expect(row(page, neighbour)).toHaveAttribute('data-status', 'target');
-  await expect(row(page, start)).not.toHaveAttribute('data-status', 'target');
-  await expect.poll(async () => JSON.stringify(await domStatuses(page))).not.toBe(JSON.stringify(before));
-  const kernelTarget = await runInHarness(page, 'print(int(w.target))');
-  expect(Number(kernelTarget)).toBe(neighbour);
 });
 
 test("VS Code's table styles stay out of the importance table and to_html()", async ({ page }) => {

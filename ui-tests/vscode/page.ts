@@ -155,6 +155,7 @@ async function run(code: string): Promise<string> {
 
 (window as any).vscodeHarness = {
   start,
+  theme: applyTheme,
   run,
   reached,
   errors,
