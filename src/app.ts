@@ -304,6 +304,16 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   };
   root.addEventListener("keydown", onKeyDown);
 
+  // Keys pressed inside the widget are the widget's. VS Code's notebook forwards every key that
+  // bubbles up to `window` to the workbench, where `a`/`b` insert a cell and `dd`/Delete delete
+  // it; only Tab and Shift+Tab go on, so focus can still leave the widget. The widget's own
+  // handlers sit on the root or below it and have run by now.
+  const keepKey = (e: Event): void => {
+    if ((e as KeyboardEvent).key !== "Tab") e.stopPropagation();
+  };
+  const KEY_EVENTS = ["keydown", "keyup", "keypress"] as const;
+  for (const type of KEY_EVENTS) root.addEventListener(type, keepKey);
+
   /** The rows the grid lists, in display order. */
   function computeOrder(s: Sweep, results: Results | null): Int32Array {
     let ids: Int32Array;
@@ -468,6 +478,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     for (const name of WATCHED) model.off(`change:${name}`, refresh);
     model.off("change:_results", onResults);
     root.removeEventListener("keydown", onKeyDown);
+    for (const type of KEY_EVENTS) root.removeEventListener(type, keepKey);
     kernelJobs.dispose();
     ahead.dispose();
     player.job.dispose();

@@ -25,6 +25,27 @@ NOTEBOOKS: dict[str, list[str]] = {
         "w = sweepwalk.explore(load_demo(), **DEMO)\n"
         "w",
     ],
+    # One widget displayed twice: two views of one model, which must stay in sync.
+    "twice.ipynb": [
+        "import sweepwalk\n"
+        "from sweepwalk.datasets import DEMO, load_demo\n"
+        "\n"
+        "w = sweepwalk.explore(load_demo(), **DEMO)\n"
+        "w",
+        "display(w)",
+    ],
+    # Converted by `jupyter nbconvert --to html --execute` (nbconvert.spec.ts): the widget, then
+    # the kernel's statuses, to compare with what the HTML shows.
+    "nbconvert.ipynb": [
+        "import json\n"
+        "\n"
+        "import sweepwalk\n"
+        "from sweepwalk.datasets import DEMO, load_demo\n"
+        "\n"
+        "w = sweepwalk.explore(load_demo(), **DEMO)\n"
+        "w",
+        'print(json.dumps({str(i): s for i, s in w.results["status"].items()}))',
+    ],
     # Text from the data must stay text: an HTML-looking parameter value and column name.
     "xss.ipynb": [
         "import numpy as np\n"

@@ -1,8 +1,8 @@
-"""Static views: a widget cell's output carries a coloured ``text/html`` table of the view.
+"""Static views: a widget cell shows the widget, then a coloured ``text/html`` table of the view.
 
 A notebook is executed with nbclient in a fresh kernel (as nbconvert ``--execute`` does), then
-converted to HTML without saved widget state (as JupyterLab saves it by default, and as a viewer
-without a widget manager sees it).
+converted to HTML with the widget state nbclient stored (nbconvert's default, where the widget's
+own output becomes a placeholder) and without it (as JupyterLab saves a notebook by default).
 The statuses in the static table must be the kernel's own ``w.results["status"]``.
 """
 
@@ -48,11 +48,14 @@ def _statuses_in(table: str) -> dict[str, str]:
     return {config: text.replace("◔", "").strip() for config, text in rows}
 
 
-def test_widget_output_carries_a_static_table(executed: nbformat.NotebookNode) -> None:
-    (output,) = executed.cells[1].outputs
-    assert output.output_type == "execute_result"
-    assert WIDGET_MIME in output.data, "the widget view is still the first choice"
-    table = output.data["text/html"]
+def test_widget_then_its_static_table(executed: nbformat.NotebookNode) -> None:
+    view, static = executed.cells[1].outputs
+    assert WIDGET_MIME in view.data, "the widget view comes first"
+    assert "text/html" not in view.data, "the table is shown once, in its own output"
+    assert view.data["text/plain"].startswith("sweepwalk widget: target #")
+    assert list(static.data) == ["text/html"]
+    table = static.data["text/html"]
+    assert table.startswith('<div class="sweepwalk-fallback">')
     assert "<table" in table and 'class="sweepwalk-table"' in table
     want = json.loads(executed.cells[2].outputs[0].text)
     assert _statuses_in(table) == want
@@ -63,12 +66,15 @@ def test_widget_output_carries_a_static_table(executed: nbformat.NotebookNode) -
     assert headers[:4] == ["status", "estimate", "pvalue_adj", "effect"]
 
 
-def test_nbconvert_html_shows_the_table(executed: nbformat.NotebookNode) -> None:
-    # as JupyterLab saves a notebook by default: without the widget state (nbclient stores it)
+@pytest.mark.parametrize("widget_state", ["stored", "dropped"])
+def test_nbconvert_html_shows_the_table(executed: nbformat.NotebookNode, widget_state: str) -> None:
+    # nbclient stores the widget state (nbconvert --execute's default); JupyterLab does not
     saved = copy.deepcopy(executed)
-    saved.metadata.pop("widgets", None)
+    assert "widgets" in saved.metadata
+    if widget_state == "dropped":
+        saved.metadata.pop("widgets")
     body, _ = HTMLExporter().from_notebook_node(saved)
-    assert 'class="sweepwalk-table"' in body
+    assert body.count('class="sweepwalk-table"') == 1
     want = json.loads(executed.cells[2].outputs[0].text)
     assert _statuses_in(body) == want
 

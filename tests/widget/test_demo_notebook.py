@@ -61,19 +61,21 @@ def test_demo_displays_the_widget(executed: nbformat.NotebookNode) -> None:
 
 def test_each_grid_still_shows_what_it_showed(executed: nbformat.NotebookNode) -> None:
     # After "Run All", every displayed widget must be in the state it was displayed in (its
-    # text/html copy, made at display time, names that state): no later cell changes a grid
-    # that the text above it describes. The widget state is nbclient's record of the comms.
+    # static copy, the text/html output right after it, made at display time, names that
+    # state): no later cell changes a grid that the text above it describes. The widget state
+    # is nbclient's record of the comms.
     saved = executed.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     shown = [
-        output.data
+        (output.data, outputs[i + 1].data)
         for cell in executed.cells
         if cell.cell_type == "code"
-        for output in cell.get("outputs", [])
+        for outputs in [cell.get("outputs", [])]
+        for i, output in enumerate(outputs)
         if WIDGET_MIME in output.get("data", {})
     ]
-    models = [data[WIDGET_MIME]["model_id"] for data in shown]
+    models = [data[WIDGET_MIME]["model_id"] for data, _ in shown]
     assert len(shown) >= 4 and len(set(models)) == len(models), "one fresh widget per step"
-    for data, model in zip(shown, models, strict=True):
+    for (_, static), model in zip(shown, models, strict=True):
         state = saved[model]["state"]
         caption = f"target #{state['target']} · test={state['test']} · correction="
-        assert caption in data["text/html"], f"grid {model} changed after it was shown"
+        assert caption in static["text/html"], f"grid {model} changed after it was shown"

@@ -18,7 +18,7 @@ export const REPO_ROOT = path.resolve(UI_TESTS_DIR, '..');
 export const ARTIFACTS_DIR = path.join(UI_TESTS_DIR, 'artifacts');
 
 export interface Server {
-  kind: 'lab' | 'notebook';
+  kind: 'lab' | 'notebook' | 'voila';
   url: string;
   rootDir: string;
   process: ChildProcess;
@@ -69,14 +69,21 @@ export function makeSandbox(): { base: string; rootDir: string; settingsDir: str
   return { base, rootDir, settingsDir };
 }
 
-async function waitForServer(url: string, child: ChildProcess, log: string, timeoutMs: number) {
+/** Poll `url` + `probe` until it answers 200 (or the process exits, or `timeoutMs` passes). */
+export async function waitForServer(
+  url: string,
+  child: ChildProcess,
+  log: string,
+  timeoutMs: number,
+  probe = 'api/status',
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`Jupyter server exited with ${child.exitCode}; log:\n${readTail(log)}`);
     }
     try {
-      const response = await fetch(`${url}api/status`);
+      const response = await fetch(`${url}${probe}`);
       if (response.ok) return;
     } catch {
       // not listening yet

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../helpers/servers';
-import { labUrl, notebookUrl, shutdownSessions } from '../helpers/jupyter';
+import { labUrl, notebookUrl, openNotebook, runAllCells, shutdownSessions } from '../helpers/jupyter';
 import {
   clickRow,
   COMPARED,
@@ -113,3 +113,63 @@ test('Jupyter Notebook 7: the widget renders and takes a click', async ({ page }
   const state = await expectInSync(page, neighbour);
   expect(state.path).toEqual([start, neighbour]);
 });
+
+test('one widget displayed twice: a click in one view moves the target in the other; keys stay inside', async ({ page }) => {
+  await openNotebook(page, 'twice.ipynb');
+  await runAllCells(page);
+  const views = page.locator(ROOT);
+  await expect(views).toHaveCount(2);
+  const [first, second] = [views.nth(0), views.nth(1)];
+  const targetOf = (view: typeof first) => view.locator('[role="row"][data-config][data-status="target"]');
+  await expect(targetOf(first)).toHaveCount(1);
+  await expect(targetOf(second)).toHaveCount(1);
+  const start = Number(await targetOf(first).getAttribute('data-config'));
+  await expect(targetOf(second)).toHaveAttribute('data-config', String(start));
+  // each display's static copy (for readers without a widget manager) is hidden, output row too
+  await expect(page.locator('.sweepwalk-fallback')).toHaveCount(2);
+  const fallbackRows = page.locator('.jp-OutputArea-child:has(.sweepwalk-fallback)');
+  await expect(fallbackRows).toHaveCount(2);
+  for (const fallback of await fallbackRows.all()) await expect(fallback).toBeHidden();
+
+  // a neighbour clicked in the second view: the first view and the kernel follow
+  const neighbour = Number(
+    await second.locator(`[role="row"][data-config]:is(${COMPARED.map((s) => `[data-status="${s}"]`).join(', ')})`)
+      .first()
+      .getAttribute('data-config'),
+  );
+  const inSecond = second.locator(`[role="row"][data-config="${neighbour}"]`);
+  const box = await inSecond.boundingBox();
+  if (!box) throw new Error(`row ${neighbour} is not rendered`);
+  await inSecond.click({ position: { x: Math.min(box.width / 3, 260), y: box.height / 2 } });
+  await expect(targetOf(first)).toHaveAttribute('data-config', String(neighbour));
+  await expect(targetOf(second)).toHaveAttribute('data-config', String(neighbour));
+  await expect.poll(async () => (await kernelState(page)).target).toBe(neighbour);
+
+  // and back, from the first view: the two views show the same statuses row by row
+  const inFirst = first.locator(`[role="row"][data-config="${start}"]`);
+  const box1 = await inFirst.boundingBox();
+  if (!box1) throw new Error(`row ${start} is not rendered`);
+  await inFirst.click({ position: { x: Math.min(box1.width / 3, 260), y: box1.height / 2 } });
+  await expect(targetOf(second)).toHaveAttribute('data-config', String(start));
+  await expect.poll(async () => (await kernelState(page)).target).toBe(start);
+  const statuses = (view: typeof first) =>
+    view.locator('[role="row"][data-config][data-status]').evaluateAll((els) =>
+      els.map((el) => `${(el as HTMLElement).dataset.config}:${(el as HTMLElement).dataset.status}`).join(' '),
+    );
+  await expect.poll(async () => (await statuses(second)) === (await statuses(first)) && (await statuses(first)).length > 0).toBe(true);
+
+  // keys typed in a grid stay in the widget: JupyterLab (which also reads shortcuts as they
+  // bubble up) must not take command-mode a, b, dd, Delete as notebook edits
+  const cells = () => page.evaluate(() => (window as any).jupyterapp.shell.currentWidget.content.widgets.length);
+  const nCells = await cells();
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('notebook:enter-command-mode'));
+  await first.locator('.sw-viewport').focus();
+  for (const key of ['a', 'b', 'd', 'd', 'Delete']) await page.keyboard.press(key);
+  expect(await cells()).toBe(nCells);
+  // and the grid's own keys still work
+  await page.keyboard.press('ArrowDown');
+  const focused = await first.locator('.sw-focused').getAttribute('data-config');
+  await page.keyboard.press('ArrowDown');
+  await expect(first.locator('.sw-focused')).not.toHaveAttribute('data-config', String(focused));
+});
+

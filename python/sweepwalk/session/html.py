@@ -154,7 +154,9 @@ def _display_frame(frame: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     return out
 
 
-_CELL_CSS = "padding: 2px 6px; white-space: nowrap"
+_CELL_CSS = "padding: 2px 6px; white-space: nowrap; vertical-align: middle"
+#: the columns written as numbers (right-aligned, as in the grid); parameters read as text
+_NUMERIC = frozenset(("estimate", "pvalue_adj", "effect", *_TRAIL)) - {"varied"}
 
 
 def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1000) -> str:
@@ -175,9 +177,14 @@ def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1
     status_of = {config: str(status) for config, status in frame["status"].items()}
     shown = _display_frame(frame, sweep)
 
+    numeric = [name in _NUMERIC for name in shown.columns]
+
     def row_style(row: pd.Series) -> list[str]:
         strong, pale = STATUS_COLORS.get(status_of.get(row.name, "out"), STATUS_COLORS["out"])
-        cells = [f"background-color: {pale}; color: #1a1a1a"] * len(row)
+        cells = [
+            f"background-color: {pale}; color: #1a1a1a; text-align: {'right' if num else 'left'}"
+            for num in numeric
+        ]
         cells[0] += f"; font-weight: bold; color: {strong}; border-left: 4px solid {strong}"
         return cells
 
@@ -188,7 +195,13 @@ def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1
         .format_index(escape="html", axis=1)
         .set_table_attributes('class="sweepwalk-table" style="border-collapse:collapse"')
         .set_table_styles(
-            [{"selector": "th, td", "props": "padding: 2px 6px; white-space: nowrap"}]
+            [
+                {"selector": "th, td", "props": _CELL_CSS},
+                # a host's table styles stop here (VS Code's notebook: zebra rows, a grey
+                # header, every cell right-aligned); each cell says how it is aligned
+                {"selector": "thead, tbody, tr", "props": "background-color: transparent"},
+                {"selector": "th", "props": "text-align: left"},
+            ]
         )
     )
     caption = html.escape(f"{sweep.metric} ({sweep.goal}) · {title}")

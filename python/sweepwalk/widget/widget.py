@@ -517,21 +517,36 @@ class SweepWidget(anywidget.AnyWidget):
         return self.session.to_html(max_rows)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """Add the static table (``text/html``) to anywidget's bundle.
-
-        A front end with a widget manager (JupyterLab, Notebook 7, Voilà, VS Code) prefers the
-        widget view; nbconvert without saved widget state, GitHub and other static viewers
-        show the table of the view as it was when the cell ran.
-        """
+        """Return anywidget's bundle (the widget view), its ``text/plain`` naming the view."""
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None:
             return None
         data, metadata = bundle
+        plain = f"sweepwalk widget: {self.session.title()}"
+        return {**data, "text/plain": plain}, metadata
+
+    def _ipython_display_(self) -> None:
+        """Display the widget view, then its static table in an output of its own.
+
+        A reader without a widget manager sees the table where the widget was: nbconvert's
+        HTML (``--execute`` stores the widget state, and nbconvert then writes only the widget
+        placeholder for the view's output, which shows nothing offline), GitHub, a notebook
+        reopened without its kernel. The table is the view as it was when the cell ran. A page
+        that renders the widget hides it: the widget's stylesheet hides ``.sweepwalk-fallback``.
+        """
+        from IPython.display import display
+
+        bundle = self._repr_mimebundle_()
+        if bundle is None:
+            return
+        data, metadata = bundle
+        display(data, metadata=metadata, raw=True)
         try:
-            data = {**data, "text/html": self.to_html(max_rows=_STATIC_ROWS)}
+            table = self.to_html(max_rows=_STATIC_ROWS)
         except Exception:  # the widget still shows (and says why) when the results cannot
             logger.warning("sweepwalk: no static table for this view", exc_info=True)
-        return data, metadata
+            return
+        display({"text/html": f'<div class="sweepwalk-fallback">{table}</div>'}, raw=True)
 
 
 #: a handler returns the reply's body and buffers, or None when a job replies later
