@@ -187,6 +187,15 @@ class Session(SessionJobs):
         #: bumped by every change that needs a new comparison (move, setting)
         self.results_version = 0
 
+    @property
+    def lock(self) -> threading.RLock:
+        """The session's re-entrant lock: hold it to read or change several things as one.
+
+        Every property and method of the session takes it; a view that mirrors the session
+        (the widget) holds it while it reads, so that what it shows is one state.
+        """
+        return self._lock
+
     # -- observing ---------------------------------------------------------------------------
     def observe(self, callback: Callable[[Session], None]) -> None:
         """Call ``callback(session)`` after every change (once per :meth:`batch`)."""

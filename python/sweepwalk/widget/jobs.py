@@ -36,6 +36,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from ..analysis import jobs as _jobs
+from .errors import user_message
 
 if TYPE_CHECKING:
     from ..session.session import Session
@@ -232,10 +233,7 @@ class RequestJobs:
         except _jobs.Cancelled as stop:  # finish found the result no longer wanted
             return {"kind": "cancelled", **ending, "message": str(stop), "replaced": False}
         except Exception as exc:  # reaches the frontend as a visible message, and the log
-            expected = isinstance(exc, (TypeError, ValueError, KeyError))
-            if not expected:
-                logger.warning("sweepwalk: %s request failed", job.kind, exc_info=True)
-            message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+            message = user_message(exc, f"the {job.kind} request")
             detail = f"{type(exc).__name__}: {exc}"
             return {"kind": "error", **ending, "message": message, "_detail": detail}
 

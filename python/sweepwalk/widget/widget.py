@@ -26,6 +26,7 @@ from ..analysis.settings import DEFAULTS, USER_SETTINGS
 from ..session.session import Session, as_sweep, default_target
 from ..sweep import Sweep
 from ..validation import arguments as v
+from .errors import user_message
 from .jobs import BackgroundComparisons, RequestJobs, sends_from_threads
 from .serialization import (
     ahead_message,
@@ -202,8 +203,8 @@ class SweepWidget(anywidget.AnyWidget):
         self._pushing = False
         self._embedding = False
         self._shown: tuple[Any, ...] = ()
-        # the session is changed by one thread at a time: the kernel's (jobs end through _post)
-        self._lock = threading.RLock()
+        # one lock for the session and its view: the session's own (jobs end through _post)
+        self._lock = self.session.lock
         self._prefetch: BackgroundJob | None = None
         # a job's messages go through self.send (read at each send) from its worker thread
         self._jobs = RequestJobs(
@@ -295,8 +296,7 @@ class SweepWidget(anywidget.AnyWidget):
                     self._results = self._results_for(s)
                     self._error = ""
                 except Exception as exc:
-                    logger.error("sweepwalk: recomputing the comparison failed", exc_info=True)
-                    self._error = f"{type(exc).__name__}: {exc}"
+                    self._error = user_message(exc, "recomputing the comparison")
             self._ledger = ledger_payload(
                 s.ledger, s.ledger_test, s.ledger_generation, s.ledger_reason
             )
@@ -399,10 +399,7 @@ class SweepWidget(anywidget.AnyWidget):
         try:
             reply = handler(self, msg)
         except Exception as exc:
-            expected = isinstance(exc, (TypeError, ValueError, KeyError))
-            if not expected:
-                logger.warning("sweepwalk: %s request failed", kind, exc_info=True)
-            message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+            message = user_message(exc, f"the {kind} request")
             self.send({"kind": "error", "id": msg_id, "message": message})
             return
         if reply is None:  # a job: it replies when it ends (see _widget_jobs)
