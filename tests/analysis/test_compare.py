@@ -43,6 +43,11 @@ def _scipy(test, row, target, random_state=None, n_resamples=9999):
                 r = st.ks_2samp(target, row)
             elif test == "mannwhitney":
                 r = st.mannwhitneyu(row, target, alternative="two-sided")
+                pooled = np.concatenate([row, target])
+                if min(len(row), len(target)) <= 8 and len(np.unique(pooled)) < len(pooled):
+                    return float(r.statistic), _mw_conditional(row, target)
+            elif test in ("welch", "ttest_rel") and _identical(test, row, target):
+                return 0.0, 1.0  # no difference at all: t = 0, p = 1 (scipy: 0/0, NaN)
             elif test == "welch":
                 r = st.ttest_ind(row, target, equal_var=False)
             elif test == "wilcoxon":
@@ -60,6 +65,24 @@ def _scipy(test, row, target, random_state=None, n_resamples=9999):
         except ValueError:
             return np.nan, np.nan
     return float(r.statistic), float(r.pvalue)
+
+
+def _identical(test, row, target):
+    if min(len(row), len(target)) < 2:
+        return False
+    if test == "ttest_rel":
+        return bool(np.all(row == target))
+    return len(np.unique(np.concatenate([row, target]))) == 1
+
+
+def _mw_conditional(row, target):
+    """Mann-Whitney's exact p-value given the ties: every split of the pooled midranks."""
+    if min(len(row), len(target)) >= 2:
+        method = st.PermutationMethod(n_resamples=np.inf)
+        return float(st.mannwhitneyu(row, target, method=method).pvalue)
+    ranks = st.rankdata(np.concatenate([row, target]))  # a side of one value: N splits
+    observed = ranks[0] if len(row) == 1 else ranks[-1]
+    return float(min(1.0, 2 * min(np.mean(ranks <= observed), np.mean(ranks >= observed))))
 
 
 def _direction(test, a12, diff, hl):
@@ -149,7 +172,7 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
     for pv, pa, dr in zip(p, adj, direction, strict=True):
         if np.isnan(pv):
             status.append("na")
-        elif pa < alpha:
+        elif pa <= alpha:
             status.append("better" if dr > 0 else "worse" if dr < 0 else "differs")
         else:
             status.append("ns")

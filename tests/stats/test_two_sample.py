@@ -24,7 +24,12 @@ def _reference(test, xi, yi, random_state=None, n_resamples=9999):
             res = st.ks_2samp(yi, xi)
         elif test == "mannwhitney":
             res = st.mannwhitneyu(xi, yi, alternative="two-sided")
+            pooled = np.concatenate([xi, yi])
+            if min(len(xi), len(yi)) <= 8 and len(np.unique(pooled)) < len(pooled):
+                return float(res.statistic), _mw_conditional(xi, yi)
         elif test == "welch":
+            if len(xi) >= 2 and len(yi) >= 2 and len(np.unique(np.concatenate([xi, yi]))) == 1:
+                return 0.0, 1.0  # identical constant samples: t = 0, p = 1 (scipy: 0/0)
             res = st.ttest_ind(xi, yi, equal_var=False)
         else:
             res = st.permutation_test(
@@ -36,6 +41,19 @@ def _reference(test, xi, yi, random_state=None, n_resamples=9999):
                 alternative="two-sided",
             )
     return float(res.statistic), float(res.pvalue)
+
+
+def _mw_conditional(xi, yi):
+    """Mann-Whitney's exact p-value given the ties: every split of the pooled midranks."""
+    if min(len(xi), len(yi)) >= 2:
+        method = st.PermutationMethod(n_resamples=np.inf)
+        return float(st.mannwhitneyu(xi, yi, method=method).pvalue)
+    ranks = st.rankdata(np.concatenate([xi, yi]))  # one side of one value: N splits
+    small = len(xi) if len(xi) == 1 else len(yi)
+    observed = ranks[0] if len(xi) == 1 else ranks[-1]
+    low, high = np.mean(ranks <= observed), np.mean(ranks >= observed)
+    assert small == 1
+    return float(min(1.0, 2 * min(low, high)))
 
 
 def _close(a, b):

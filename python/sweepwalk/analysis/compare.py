@@ -26,6 +26,7 @@ from .._vocab import (
     Neighbors,
     Test,
     decide_status,
+    rejects,
 )
 from ..stats import (
     KS_METHODS,
@@ -184,8 +185,9 @@ def compare(
     ``status`` is ``"na"`` when either side has fewer than ``sweep.min_runs`` scores (for
     paired tests: fewer shared seeds), or scipy cannot evaluate the test (e.g. Welch on two
     constant samples); its p-values are NaN and it is left out of the family. Otherwise a row
-    is significant when ``pvalue_adj < alpha``, and then ``"better"``, ``"worse"`` or
-    ``"differs"`` by the direction of the quantity the test is about, oriented by the goal:
+    is significant when ``pvalue_adj <= alpha`` (as ``multipletests`` rejects), and then
+    ``"better"``, ``"worse"`` or ``"differs"`` by the direction of the quantity the test is
+    about, oriented by the goal:
 
     ========================================  ============================================
     test                                      direction of a significant row
@@ -311,7 +313,7 @@ def compare(
     pvalue = np.where(too_few, np.nan, pvalue)
     na = np.isnan(pvalue)
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
-    significant = ~na & (pvalue_adj < alpha)
+    significant = ~na & rejects(pvalue_adj, alpha)
     involved = slice(None) if against == "all" else np.append(ids, t)
     row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)[involved]
     note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
@@ -411,7 +413,7 @@ def _resolution_notes(
     n = int(sweep.counts.max(initial=0))
     sizes = np.arange(2, 1001)
     fewest = sizes[
-        min_pvalue(test, sizes, sizes, sizes, n_resamples=n_resamples, ks_method=ks_method) < level
+        min_pvalue(test, sizes, sizes, sizes, n_resamples=n_resamples, ks_method=ks_method) <= level
     ]
     more = (
         f"run at least {int(fewest[0])} seeds per configuration"

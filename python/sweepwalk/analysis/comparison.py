@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._vocab import rejects
 from .evidence import EVIDENCE_COLUMNS, mde_by_size, underpowered
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Comparison:
     pvalue_adj : ndarray of float, shape (M,)
         p-values adjusted over the family (the rows that are not ``na``) by ``correction``.
     significant : ndarray of bool, shape (M,)
-        ``pvalue_adj < alpha``.
+        ``pvalue_adj <= alpha`` (statsmodels' rule).
     effect : ndarray of float, shape (M,)
         Oriented by the sweep's goal (1 - it for ``goal="min"``). Unpaired tests: Vargha-Delaney
         A12, the probability that a run of the row beats a run of the target, ties counting one
@@ -70,7 +71,7 @@ class Comparison:
     min_pvalue : ndarray of float, shape (M,)
         The smallest p-value the test can give at these sample sizes.
     reachable : ndarray of bool, shape (M,)
-        ``min_pvalue < level``: whether the row could be significant at all.
+        ``min_pvalue <= level``: whether the row could be significant at all.
     mde : ndarray of float, shape (M,)
         Smallest |difference in means| the test detects with 80% power at ``level``.
     seeds_needed : ndarray of float, shape (M,)
@@ -146,7 +147,7 @@ class Comparison:
         return replace(
             self,
             level=level,
-            reachable=np.asarray(self.min_pvalue < level, dtype=bool),
+            reachable=rejects(self.min_pvalue, level),
             mde=mde,
             underpowered=underpowered(self.status, mde, self.effect_of_interest),
         )

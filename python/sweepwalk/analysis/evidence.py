@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered
+from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered, rejects
 from ..stats import (
     ESTIMANDS,
     Estimate,
@@ -100,7 +100,7 @@ def row_levels(
         for _ in range(48):  # below 1e-14 of the unit interval
             mid = 0.5 * (lo + hi)
             family[k] = mid
-            if adjust(family, correction, alpha=alpha)[k] < alpha:
+            if rejects(adjust(family, correction, alpha=alpha)[k], alpha):
                 lo = mid
             else:
                 hi = mid

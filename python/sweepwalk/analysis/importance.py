@@ -346,8 +346,8 @@ def importance(
         - ``tested``: pairs where both configurations have at least ``sweep.min_runs`` scores
           (shared seeds for paired tests);
         - ``too_few_runs``: the other pairs, counted but not tested;
-        - ``significant``: tested pairs with adjusted p-value < alpha;
-        - ``equivalent``: tested pairs whose TOST p-value is < alpha (shown within ±margin);
+        - ``significant``: tested pairs with adjusted p-value <= alpha;
+        - ``equivalent``: tested pairs whose TOST p-value is <= alpha (shown within ±margin);
         - ``matters``, ``negligible``, ``inconclusive``: each tested pair in one of three:
           significant and not equivalent; equivalent (a difference that is real but within
           the margin is negligible); neither. ``share_*``: each of them / tested;
