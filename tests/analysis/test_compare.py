@@ -15,6 +15,7 @@ from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Comparison, Sweep
 from sweepwalk.analysis.compare import compare
+from sweepwalk.stats import a12_interval
 from sweepwalk.stats._permutation import mean_difference
 
 
@@ -97,6 +98,23 @@ def _direction(test, a12, diff, hl):
     return by_a12 if by_a12 == by_mean else 0.0
 
 
+def _interval_direction(test, row, target, level):
+    """+1/-1 only when the intervals at ``level`` exclude the null (Welch's; the A12 one)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        if len(row) < 2 or len(target) < 2:
+            return 0.0
+        ci = st.ttest_ind(row, target, equal_var=False).confidence_interval(level)
+        by_mean = 1.0 if ci.low > 0 else -1.0 if ci.high < 0 else 0.0
+        _, low, high = a12_interval(row[None], [len(row)], target[None], [len(target)], level)
+        by_a12 = 1.0 if low[0] > 0.5 else -1.0 if high[0] < 0.5 else 0.0
+    if test == "permutation":
+        return by_mean
+    if test == "mannwhitney":
+        return by_a12
+    return by_a12 if by_a12 == by_mean else 0.0
+
+
 def _hodges_lehmann(d):
     walsh = (d[:, None] + d[None, :]) / 2
     return float(np.median(walsh[np.triu_indices(len(d))]))
@@ -123,6 +141,7 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
 
     t_scores, t_seeds = scores(target)
     out = []
+    samples = []
     for cfg in ids:
         r_scores, r_seeds = scores(cfg)
         n_eff = min(len(r_scores), len(t_scores))
@@ -162,12 +181,21 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
         sign = 1 if goal == "max" else -1
         direction = sign * _direction(test, a12, diff, hl)
         out.append((stat, p, effect, direction))
+        samples.append((r_scores, t_scores))
     stat, p, effect, direction = map(np.array, zip(*out, strict=True)) if out else ([],) * 4
     p = np.asarray(p, dtype=float)
     adj = p.copy()
     finite = ~np.isnan(p)
     if correction != "none" and finite.any():
         adj[finite] = multipletests(p[finite], alpha=alpha, method=correction)[1]
+    if test in ("ks", "mannwhitney", "permutation"):
+        # distribution tests: a significant row's way from intervals at the FCR-adjusted level
+        chosen = finite & (adj <= alpha)
+        level = 1 - alpha * (1 if correction == "none" else chosen.sum() / max(finite.sum(), 1))
+        sign = 1 if goal == "max" else -1
+        direction = np.asarray(direction, dtype=float)
+        for i in np.flatnonzero(chosen):
+            direction[i] = sign * _interval_direction(test, *samples[i], level)
     status = []
     for pv, pa, dr in zip(p, adj, direction, strict=True):
         if np.isnan(pv):
