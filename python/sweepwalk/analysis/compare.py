@@ -192,14 +192,21 @@ def compare(
     ========================================  ============================================
     test                                      direction of a significant row
     ========================================  ============================================
-    ``welch``, ``permutation``, ``ttest_rel``  sign of the (paired) mean difference
-    ``mannwhitney``                           A12 above or below 1/2
+    ``welch``, ``ttest_rel``                  sign of the (paired) mean difference
     ``wilcoxon``                              sign of the Hodges-Lehmann estimate of the
                                               per-seed differences
-    ``ks`` (tests any difference)             better/worse only when A12 and the mean
-                                              difference agree, else ``"differs"``
+    ``permutation`` (identical distributions)  Welch's interval of the mean difference
+                                              excludes 0, else ``"differs"``
+    ``mannwhitney`` (identical distributions)  the A12 interval excludes 1/2, else
+                                              ``"differs"``
+    ``ks`` (identical distributions)          both intervals exclude their null on one
+                                              side, else ``"differs"``
     ========================================  ============================================
 
+    The intervals of the tests of identical distributions are at ``1 - alpha`` (without a
+    correction) or the false-coverage-rate adjusted ``1 - alpha R / m`` for the ``R``
+    significant rows of ``m`` (Benjamini & Yekutieli 2005): these tests reject for a change of
+    spread as readily as for a shift, and a spread change is no evidence of better or worse.
     So a mean test never calls a row better because most of its runs are higher when its mean
     is lower. Permutation and Wilcoxon treat scores equal up to float rounding as tied
     (``TIE_RTOL``), so grid-valued metrics (accuracies: multiples of 1/N) get the p-value of
