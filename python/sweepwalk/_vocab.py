@@ -52,7 +52,9 @@ __all__ = [
     "vocabulary_payload",
 ]
 
-Test = Literal["ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"]
+Test = Literal[
+    "ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", "ttest_rel"
+]
 Correction = Literal[
     "none",
     "bonferroni",
@@ -81,6 +83,7 @@ TEST_LABELS: dict[str, str] = {
     "mannwhitney": "Mann-Whitney U",
     "welch": "Welch t",
     "permutation": "permutation (means)",
+    "brunnermunzel": "Brunner-Munzel (P(beat) = 1/2)",
     "wilcoxon": "Wilcoxon (paired)",
     "ttest_rel": "paired t",
 }

@@ -58,3 +58,21 @@ def test_a12_interval_holds_one_half_at_three_and_four_seeds(n):
     _, low, high = a12_interval(x, np.full(REPS, n), y, np.full(REPS, n), 0.95)
     coverage = float(np.mean((low <= 0.5) & (0.5 <= high)))
     assert coverage >= 1 - BOUND, coverage
+
+
+@pytest.mark.parametrize(("n_row", "n_target"), [(10, 30), (5, 5), (30, 10)])
+def test_brunnermunzel_holds_its_level_at_one_half_under_unequal_spreads(n_row, n_target):
+    # P(beat) = 1/2 (both normal, centred), row sd 3x: Mann-Whitney tests identical
+    # distributions and rejects far more often at unequal sizes; Brunner-Munzel tests 1/2
+    rng = np.random.default_rng([n_row, n_target, 7])
+    x, y = 3.0 * rng.normal(size=(REPS, n_row)), rng.normal(size=(REPS, n_target))
+    nx, ny = np.full(REPS, n_row), np.full(REPS, n_target)
+    p = np.concatenate([
+        two_sample("brunnermunzel", x[s::10], nx[s::10], y[s::10], ny[s::10],
+                   random_state=s, n_resamples=199)[1]
+        for s in range(10)
+    ])  # fmt: skip
+    assert float(np.mean(p <= ALPHA)) <= BOUND
+    if n_row != n_target:  # Mann-Whitney is off its level, liberal or conservative
+        _, p_mw = two_sample("mannwhitney", x, nx, y, ny)
+        assert abs(float(np.mean(p_mw <= ALPHA)) - ALPHA) > BOUND - ALPHA

@@ -99,6 +99,40 @@ def test_permutation_matches_scipy(data, seed, n_resamples):
     _check("permutation", *data, min_n=2, random_state=seed, n_resamples=n_resamples)
 
 
+def _bm_statistic(a, b, axis=-1):
+    return st.brunnermunzel(a, b, axis=axis).statistic
+
+
+@settings(max_examples=25, deadline=None)
+@given(row_sets(max_m=6, max_k=14), hst.integers(0, 2**31), hst.sampled_from([99, 999]))
+def test_brunnermunzel_matches_scipy(data, seed, n_resamples):
+    # >= 10 a side: brunnermunzel itself; below (and where its t form degenerates): the
+    # studentised permutation test, permutation_test of the same statistic with that rng
+    x, nx, y, ny = data
+    stat, p = two_sample("brunnermunzel", x, nx, y, ny, random_state=seed, n_resamples=n_resamples)
+    for i in range(x.shape[0]):
+        xi, yi = x[i, : nx[i]], row_y(y, ny, i)
+        if min(len(xi), len(yi)) < 2:
+            assert np.isnan(p[i])
+            continue
+        if len(np.unique(np.concatenate([xi, yi]))) == 1:
+            assert (stat[i], p[i]) == (0.0, 1.0)  # identical constant samples
+            continue
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            ref = st.brunnermunzel(xi, yi)
+            if min(len(xi), len(yi)) < 10 or not np.isfinite(ref.statistic):
+                ref = st.permutation_test(
+                    (xi, yi), _bm_statistic, vectorized=True, n_resamples=n_resamples,
+                    rng=seed,
+                )  # fmt: skip
+        if np.isfinite(ref.statistic):
+            assert stat[i] == pytest.approx(ref.statistic, rel=1e-9, abs=1e-12)
+            assert _close(p[i], float(ref.pvalue)), (i, p[i], ref.pvalue)
+        else:  # completely separated: scipy's tolerance is NaN there, ours 0
+            assert stat[i] == ref.statistic
+
+
 def test_ks_rowwise_targets_across_row_chunks(monkeypatch):
     from sweepwalk.stats import _ks
 
@@ -180,4 +214,12 @@ def test_bad_shapes():
 
 
 def test_all_tests_listed():
-    assert set(TESTS) == {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    assert set(TESTS) == {
+        "ks",
+        "mannwhitney",
+        "welch",
+        "permutation",
+        "brunnermunzel",
+        "wilcoxon",
+        "ttest_rel",
+    }

@@ -89,7 +89,7 @@ def _compare_input_validation(
     n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
     random_state = v.check_random_state(random_state)
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
-    if test == "permutation" or (test == "ks" and ks_method != "auto"):
+    if test in ("permutation", "brunnermunzel") or (test == "ks" and ks_method != "auto"):
         random_state = resolve_seed(random_state)  # one seed for every row
     return t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method
 
@@ -126,8 +126,12 @@ def compare(
         Config id of the target, or a dict of parameter values (see :meth:`Sweep.find`).
     against : {"neighbors", "all"}, default "neighbors"
         Compare with the target's neighbours, or with every other configuration.
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}, default "ks"
-        ``"ks"``: ``scipy.stats.ks_2samp(target, row)``; ``"mannwhitney"``:
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}, default "ks"
+        ``"brunnermunzel"``: ``brunnermunzel(row, target)`` (the studentised permutation form
+        below 10 seeds a side), the test of P(a run of the row beats one of the target) =
+        1/2 that holds under unequal spreads; ``"ks"``: ``scipy.stats.ks_2samp(target,
+        row)``; ``"mannwhitney"``:
         ``mannwhitneyu(row, target, alternative="two-sided")``; ``"welch"``:
         ``ttest_ind(row, target, equal_var=False)``; ``"permutation"``:
         ``permutation_test((row, target), mean(row) - mean(target))``, two-sided;
@@ -293,7 +297,7 @@ def compare(
     else:
         seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
         seeds_y = None if seeds is None else seeds[t : t + 1]
-        slow = test == "permutation" or (test == "ks" and ks_method != "auto")
+        slow = test in ("permutation", "brunnermunzel") or (test == "ks" and ks_method != "auto")
         step = _SLOW_BATCH if slow else _FAST_BATCH
 
         def batches() -> Any:

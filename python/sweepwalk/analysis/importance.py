@@ -307,7 +307,8 @@ def importance(
     ----------
     sweep : Sweep
         The sweep.
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}, optional
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}, optional
         Two-sample test of each pair, as in :func:`sweepwalk.analysis.compare.compare` (paired
         tests use
         the seeds both configurations share). Default "ks".
@@ -428,14 +429,15 @@ def importance(
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
     cancel = _jobs.check_cancel_hook(cancel)
     executor = _jobs.check_executor(executor)
-    if test == "permutation" or ks_method != "auto":
+    if test in ("permutation", "brunnermunzel") or ks_method != "auto":
         random_state = resolve_seed(random_state)  # one seed for every batch and worker
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
     params = list(sweep.params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    step = _SLOW_BATCH if test == "permutation" or ks_method != "auto" else _BATCH
+    slow = test in ("permutation", "brunnermunzel") or ks_method != "auto"
+    step = _SLOW_BATCH if slow else _BATCH
     settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
     if target is None:  # thousands of levels: say the size before numpy runs out of memory
         _check_memory(sweep, neighbors, (*settings, correction), step, executor is not None)

@@ -29,6 +29,7 @@ ESTIMANDS = {
     "permutation": "mean difference",
     "ks": "mean difference",
     "mannwhitney": "A12",
+    "brunnermunzel": "A12",
     "ttest_rel": "mean paired difference",
     "wilcoxon": "Hodges-Lehmann paired difference",
 }
@@ -82,7 +83,8 @@ def estimate(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test whose quantity is estimated:
 
         - ``"welch"``: mean difference with the test's own interval, equal to
@@ -91,7 +93,8 @@ def estimate(
           permutation test has no interval of its own);
         - ``"ks"``: mean difference with Welch's interval; KS tests any difference, so
           ``effect`` (A12) is reported too and :func:`direction` needs both;
-        - ``"mannwhitney"``: A12 with its score-type interval (:func:`a12_interval`);
+        - ``"mannwhitney"``, ``"brunnermunzel"``: A12 with its score-type interval
+          (:func:`a12_interval`);
         - ``"ttest_rel"``: mean of the per-seed differences with the interval equal to
           ``ttest_rel(x_i, y_i).confidence_interval(confidence_level)``;
         - ``"wilcoxon"``: Hodges-Lehmann estimate of the per-seed differences with the
@@ -155,7 +158,7 @@ def estimate(
         return Estimate(*main, *diff, effect, nan, nan.copy(), n)
     diff = welch_interval(xa, nxa, ya, nya, confidence_level)
     eff = a12_interval(xa, nxa, ya, nya, confidence_level)
-    main = eff if test == "mannwhitney" else diff
+    main = eff if test in ("mannwhitney", "brunnermunzel") else diff
     return Estimate(*main, *diff, *eff, np.full(m, -1, dtype=np.int64))
 
 
@@ -174,7 +177,8 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test.
     est : Estimate
         :func:`estimate` of the same test on the same rows.
@@ -187,6 +191,7 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
 
         - ``"welch"``, ``"ttest_rel"`` (mean tests): sign of the (paired) mean difference;
         - ``"wilcoxon"``: sign of the Hodges-Lehmann estimate;
+        - ``"brunnermunzel"``: sign of ``A12 - 1/2`` (its null is A12 = 1/2);
         - the tests of identical distributions, which reject for a change of spread or shape
           as readily as for a shift, get a direction only from an interval that excludes its
           null: ``"permutation"`` when the mean difference's (Welch) interval
@@ -211,6 +216,8 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
     test = check_test(test)
     if test in ("welch", "ttest_rel", "wilcoxon"):
         return _sign(est.estimate)
+    if test == "brunnermunzel":  # tests A12 = 1/2 itself
+        return _sign(est.effect - 0.5)
     by_mean = _excludes(est.diff_mean_low, est.diff_mean_high, 0.0)
     if test == "permutation":
         return by_mean

@@ -23,6 +23,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from ._batch import KS_METHODS, PAIRED_TESTS, check_test
+from ._brunnermunzel import PERMUTATION_BELOW
 from ._permutation import ks_permutation
 from ._power import t_power as _t_power
 from ._rows import FloatArray, distinct
@@ -33,6 +34,7 @@ RELATIVE_EFFICIENCY = {
     "permutation": 1.0,
     "ttest_rel": 1.0,
     "mannwhitney": 3.0 / math.pi,
+    "brunnermunzel": 3.0 / math.pi,
     "wilcoxon": 3.0 / math.pi,
     "ks": 2.0 / math.pi,
 }
@@ -88,7 +90,8 @@ def mde(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test (rank tests through their relative efficiency, see the module docstring).
     n_row, n_target : array_like of int
         Seeds of the row and of the target; for paired tests ``n_row`` is the number of
@@ -355,6 +358,12 @@ def _min_p(test: str, n1: int, n2: int, n_resamples: int, ks_method: str) -> flo
     if test == "mannwhitney":
         return float(stats.mannwhitneyu(high, low, alternative="two-sided").pvalue)
     partitions = math.comb(n1 + n2, n1)
+    if test == "brunnermunzel":
+        if min(n1, n2) < 2:
+            return math.nan
+        if min(n1, n2) >= PERMUTATION_BELOW:
+            return 0.0  # scipy's t is unbounded (separated samples go to the permutation form)
+        return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
     if test == "permutation":
         if min(n1, n2) < 2:
             return math.nan
@@ -387,7 +396,8 @@ def min_pvalue(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test, as run by :func:`sweepwalk.stats.two_sample`.
     n_row, n_target : array_like of int
         Seeds of the row and of the target (broadcast).
