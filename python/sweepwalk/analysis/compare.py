@@ -41,6 +41,7 @@ from ..stats import (
 )
 from ..validation import arguments as v
 from ..validation import limits as _limits
+from . import guidance
 from . import jobs as _jobs
 from .comparison import Comparison
 from .evidence import (
@@ -344,6 +345,11 @@ def compare(
             f"p-values; NaN for the other {len(ids) - SEEDS_NEEDED_ROWS} (one root solve each)."
         )
     notes.extend(_resolution_notes(sweep, test, correction, ev, na, ks_method, n_resamples))
+    if against == "neighbors" and neighbors == "adjacent":
+        notes.extend(guidance.dense_axis_notes(sweep, t, ids, significant, ev["mde"], alpha))
+    pairing = guidance.seed_pairing_note(sweep, t, ids, test, alpha)
+    if pairing is not None:
+        notes.append(pairing)
     columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}
     return Comparison(
         sweep=sweep,
