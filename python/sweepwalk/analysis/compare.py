@@ -274,6 +274,7 @@ def compare(
     cancel = _jobs.check_cancel_hook(cancel)
     executor = _jobs.check_executor(executor)
     eoi = v.check_positive(effect_of_interest, "effect_of_interest")
+    eoi_given = eoi is not None
     eoi = default_margin(sweep) if eoi is None else eoi
     values, counts = sweep.score_matrix, sweep.counts
     if against == "all":
@@ -350,6 +351,11 @@ def compare(
     pairing = guidance.seed_pairing_note(sweep, t, ids, test, alpha)
     if pairing is not None:
         notes.append(pairing)
+    notes.extend(
+        guidance.power_notes(
+            test, eoi, eoi_given, ev["seeds_needed"], ev["power_inputs"], ev["level"], alpha
+        )
+    )
     columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}
     return Comparison(
         sweep=sweep,

@@ -6,7 +6,9 @@ comparison (never at the number of levels alone) and returns the notes it warran
 * :func:`dense_axis_notes`: a parameter whose trend along its axis is clear while the target's
   adjacent steps along it are not resolvable (steps finer than the seeds resolve);
 * :func:`seed_pairing_note`: configurations that share seeds whose seed effect is large (the
-  intraclass correlation of per-seed scores), when the test is unpaired.
+  intraclass correlation of per-seed scores), when the test is unpaired;
+* :func:`power_notes`: power numbers that rest on a default difference, and the uncertainty of
+  ``seeds_needed`` from the seeds at hand (an upper confidence limit of the sd).
 
 :func:`sweepwalk.analysis.compare.compare` adds them to ``Comparison.notes``.
 """
@@ -23,7 +25,14 @@ from scipy import stats
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
 
-__all__ = ["DENSE_LEVELS", "dense_axis_notes", "seed_icc", "seed_pairing_note"]
+__all__ = [
+    "DENSE_LEVELS",
+    "dense_axis_notes",
+    "power_notes",
+    "sd_upper_limit",
+    "seed_icc",
+    "seed_pairing_note",
+]
 
 #: levels along a parameter's line through the target from which a trend is looked for
 DENSE_LEVELS = 8
@@ -195,3 +204,69 @@ def seed_pairing_note(
         f"{math.sqrt(max(0.0, 1 - icc)):.2f} times the standard error of an unpaired "
         "difference."
     )
+
+
+def sd_upper_limit(sd: Any, df: Any, confidence: float = 0.8) -> Any:
+    """One-sided upper confidence limit of a standard deviation from ``df`` degrees of freedom.
+
+    ``sd * sqrt(df / chi2.ppf(1 - confidence, df))``: the sd a plan should assume so that the
+    planned power is reached with probability ``confidence`` over the pilot's noise (Browne
+    1995). NaN where ``df < 1``.
+
+    References
+    ----------
+    .. [1] R. H. Browne, "On the use of a pilot sample for sample size determination",
+       Statistics in Medicine 14(17), 1933-1940, 1995.
+    """
+    d = np.asarray(df, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        limit = np.asarray(sd, dtype=np.float64) * np.sqrt(d / stats.chi2.ppf(1 - confidence, d))
+    return np.where(d >= 1, limit, np.nan)
+
+
+def power_notes(
+    test: str,
+    effect_of_interest: float,
+    given: bool,
+    seeds_needed: npt.NDArray[np.float64],
+    power_inputs: tuple[Any, Any, Any],
+    level: npt.NDArray[np.float64],
+    alpha: float,
+) -> list[str]:
+    """Say which power numbers rest on a default, and how uncertain ``seeds_needed`` is.
+
+    ``seeds_needed`` takes the seed-to-seed sd of the seeds at hand (a pilot); with few seeds
+    that sd is noisy and a plan from it falls short of its power about half the time. The note
+    gives, for the row with the median ``seeds_needed``, the seeds needed at the 80% upper
+    confidence limit of its sd (:func:`sd_upper_limit`), with which the plan reaches its power
+    in at least 80% of pilots.
+    """
+    from ..stats import seeds_needed as needed_at  # the function, not the column
+
+    notes = []
+    if not given:
+        notes.append(
+            f"effect_of_interest was not given: mde, seeds_needed and underpowered compare "
+            f"with the default {effect_of_interest:.3g} (half the median seed-to-seed sd), a "
+            "property of the noise, not a difference you chose; pass effect_of_interest=<the "
+            "smallest difference worth finding> to ask your question."
+        )
+    finite = np.flatnonzero(np.isfinite(seeds_needed))
+    if not len(finite):
+        return notes
+    row = finite[np.argsort(seeds_needed[finite], kind="stable")[len(finite) // 2]]
+    sd, n_row, n_target = (np.broadcast_to(np.asarray(a, dtype=np.float64), level.shape)
+                           for a in power_inputs)  # fmt: skip
+    paired = test in ("wilcoxon", "ttest_rel")
+    df = n_row[row] - 1 if paired else n_row[row] + n_target[row] - 2
+    upper = float(sd_upper_limit(sd[row], df))
+    lv = float(level[row]) if np.isfinite(level[row]) else alpha
+    more = float(needed_at(effect_of_interest, upper, test, alpha_level=lv)[()])
+    if math.isfinite(more):
+        notes.append(
+            f"seeds_needed rests on the sd of the seeds at hand ({int(df)} degrees of freedom): "
+            f"the median row needs {int(seeds_needed[row])} seeds, or {int(more)} at the 80% "
+            f"upper confidence limit of its sd ({upper:.3g} for {float(sd[row]):.3g}; Browne "
+            "1995), enough in 4 of 5 pilots like this one."
+        )
+    return notes
