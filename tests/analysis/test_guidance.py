@@ -144,7 +144,8 @@ def test_seeds_needed_at_the_sd_upper_limit_reaches_its_power_in_most_pilots():
 def test_power_notes_say_when_the_difference_is_a_default():
     sweep = _shared(1.0)
     res = sweep.compare({"lr": 0.2, "wd": 0.0})
-    assert any(n.startswith("effect_of_interest was not given") for n in res.notes)
-    assert any("upper confidence limit of its sd" in n for n in res.notes)
+    assert res.to_frame().attrs["effect_of_interest_source"].startswith("default")
+    assert not any("upper confidence limit of its sd" in n for n in res.notes)
     given = sweep.compare({"lr": 0.2, "wd": 0.0}, effect_of_interest=0.1)
-    assert not any(n.startswith("effect_of_interest was not given") for n in given.notes)
+    assert given.to_frame().attrs["effect_of_interest_source"] == "given"
+    assert any("upper confidence limit of its sd" in n for n in given.notes)

@@ -351,6 +351,8 @@ def compare(
     pairing = guidance.seed_pairing_note(sweep, t, ids, test, alpha)
     if pairing is not None:
         notes.append(pairing)
+
+    weak = underpowered(status, ev["mde"], eoi)
     notes.extend(
         guidance.power_notes(
             test, eoi, eoi_given, ev["seeds_needed"], ev["power_inputs"], ev["level"], alpha
@@ -376,8 +378,9 @@ def compare(
         neighbors=neighbors,
         direction=ev["direction"],
         estimand=ev["estimand"],
-        underpowered=underpowered(status, ev["mde"], eoi),
+        underpowered=weak,
         effect_of_interest=float(eoi),
+        effect_of_interest_source="given" if eoi_given else _DEFAULT_EOI,
         n_shared=n_shared,
         notes=tuple(notes),
         power_inputs=ev["power_inputs"],
@@ -385,6 +388,8 @@ def compare(
     )
 
 
+#: where effect_of_interest came from when it was not given (as importance's margin_source)
+_DEFAULT_EOI = "default: half the median seed-to-seed standard deviation"
 #: rows per batch of the permutation tests (~0.1-0.5 s each at 100 seeds) and of the others
 _SLOW_BATCH = 1000
 _FAST_BATCH = 50_000

@@ -82,6 +82,10 @@ class Comparison:
         difference worth caring about.
     effect_of_interest : float
         The difference in means worth detecting (metric units) the power columns use.
+    effect_of_interest_source : str
+        ``"given"``, or ``"default: half the median seed-to-seed standard deviation"`` (also
+        in ``to_frame().attrs``): with the default, ``mde``, ``seeds_needed`` and
+        ``underpowered`` describe the noise, not a difference the user chose.
     n_shared : ndarray of int64 or None
         Seeds shared with the target (paired tests only).
     notes : tuple of str
@@ -126,6 +130,9 @@ class Comparison:
     notes: tuple[str, ...] = field(default=())
     #: (sd, n_row, n_target) the power columns were computed from (see :meth:`at_levels`)
     power_inputs: tuple[Any, Any, Any] | None = field(default=None, repr=False)
+    #: "given", or where the default effect_of_interest came from (the power columns then
+    #: answer a question about the noise, not one the user asked)
+    effect_of_interest_source: str = field(default="given")
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -222,6 +229,9 @@ class Comparison:
         cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
         frame = pd.DataFrame(cols, index=index, copy=False)
         frame.attrs.update(
-            estimand=self.estimand, effect_of_interest=self.effect_of_interest, test=self.test
+            estimand=self.estimand,
+            effect_of_interest=self.effect_of_interest,
+            test=self.test,
+            effect_of_interest_source=self.effect_of_interest_source,
         )
         return frame

@@ -233,26 +233,21 @@ def power_notes(
     level: npt.NDArray[np.float64],
     alpha: float,
 ) -> list[str]:
-    """Say which power numbers rest on a default, and how uncertain ``seeds_needed`` is.
+    """Say how uncertain ``seeds_needed`` is, when it answers the user's question.
 
-    ``seeds_needed`` takes the seed-to-seed sd of the seeds at hand (a pilot); with few seeds
-    that sd is noisy and a plan from it falls short of its power about half the time. The note
-    gives, for the row with the median ``seeds_needed``, the seeds needed at the 80% upper
-    confidence limit of its sd (:func:`sd_upper_limit`), with which the plan reaches its power
-    in at least 80% of pilots.
+    With ``effect_of_interest`` given (``given``), ``seeds_needed`` takes the seed-to-seed sd
+    of the seeds at hand (a pilot); with few seeds that sd is noisy and a plan from it falls
+    short of its power about half the time. The note gives, for the row with the median
+    ``seeds_needed``, the seeds needed at the 80% upper confidence limit of its sd
+    (:func:`sd_upper_limit`), with which the plan reaches its power in at least 80% of pilots.
+    Without it the power columns answer a question about the noise (the default difference),
+    which ``to_frame().attrs["effect_of_interest_source"]`` says; no note.
     """
     from ..stats import seeds_needed as needed_at  # the function, not the column
 
-    notes = []
-    if not given:
-        notes.append(
-            f"effect_of_interest was not given: mde, seeds_needed and underpowered compare "
-            f"with the default {effect_of_interest:.3g} (half the median seed-to-seed sd), a "
-            "property of the noise, not a difference you chose; pass effect_of_interest=<the "
-            "smallest difference worth finding> to ask your question."
-        )
+    notes: list[str] = []
     finite = np.flatnonzero(np.isfinite(seeds_needed))
-    if not len(finite):
+    if not given or not len(finite):
         return notes
     row = finite[np.argsort(seeds_needed[finite], kind="stable")[len(finite) // 2]]
     sd, n_row, n_target = (np.broadcast_to(np.asarray(a, dtype=np.float64), level.shape)
