@@ -48,10 +48,13 @@ __all__ = [
     "Test",
     "decide_status",
     "is_underpowered",
+    "rejects",
     "vocabulary_payload",
 ]
 
-Test = Literal["ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"]
+Test = Literal[
+    "ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", "ttest_rel"
+]
 Correction = Literal[
     "none",
     "bonferroni",
@@ -80,6 +83,7 @@ TEST_LABELS: dict[str, str] = {
     "mannwhitney": "Mann-Whitney U",
     "welch": "Welch t",
     "permutation": "permutation (means)",
+    "brunnermunzel": "Brunner-Munzel (P(beat) = 1/2)",
     "wilcoxon": "Wilcoxon (paired)",
     "ttest_rel": "paired t",
 }
@@ -153,6 +157,35 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "seeds_needed",
     "underpowered",
 )
+
+
+def rejects(pvalue: npt.ArrayLike, level: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Return whether each p-value rejects at its level: the one rejection rule, ``p <= level``.
+
+    statsmodels' ``multipletests`` rejects at ``pvalue_adj <= alpha`` and a test's smallest
+    p-value is reachable when it is ``<= level``; every decision of the package uses this rule
+    so that the most extreme data a test can see is significant exactly when it is reachable.
+    NaN (not tested) never rejects.
+
+    Parameters
+    ----------
+    pvalue : array_like of float
+        Raw or adjusted p-values.
+    level : float or array_like of float
+        The level each is held to (broadcast).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> rejects([0.05, 0.0500001, float("nan")], 0.05).tolist()
+    [True, False, False]
+    """
+    with np.errstate(invalid="ignore"):
+        p = np.asarray(pvalue, dtype=np.float64)
+        return np.asarray(p <= np.asarray(level, dtype=np.float64), dtype=bool)
 
 
 # decide_status's codes: 0 ns, 1 differs, 2 better, 3 worse, 4 na

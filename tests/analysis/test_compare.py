@@ -15,6 +15,7 @@ from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Comparison, Sweep
 from sweepwalk.analysis.compare import compare
+from sweepwalk.stats import a12_interval
 from sweepwalk.stats._permutation import mean_difference
 
 
@@ -43,6 +44,11 @@ def _scipy(test, row, target, random_state=None, n_resamples=9999):
                 r = st.ks_2samp(target, row)
             elif test == "mannwhitney":
                 r = st.mannwhitneyu(row, target, alternative="two-sided")
+                pooled = np.concatenate([row, target])
+                if min(len(row), len(target)) <= 8 and len(np.unique(pooled)) < len(pooled):
+                    return float(r.statistic), _mw_conditional(row, target)
+            elif test in ("welch", "ttest_rel") and _identical(test, row, target):
+                return 0.0, 1.0  # no difference at all: t = 0, p = 1 (scipy: 0/0, NaN)
             elif test == "welch":
                 r = st.ttest_ind(row, target, equal_var=False)
             elif test == "wilcoxon":
@@ -62,6 +68,24 @@ def _scipy(test, row, target, random_state=None, n_resamples=9999):
     return float(r.statistic), float(r.pvalue)
 
 
+def _identical(test, row, target):
+    if min(len(row), len(target)) < 2:
+        return False
+    if test == "ttest_rel":
+        return bool(np.all(row == target))
+    return len(np.unique(np.concatenate([row, target]))) == 1
+
+
+def _mw_conditional(row, target):
+    """Mann-Whitney's exact p-value given the ties: every split of the pooled midranks."""
+    if min(len(row), len(target)) >= 2:
+        method = st.PermutationMethod(n_resamples=np.inf)
+        return float(st.mannwhitneyu(row, target, method=method).pvalue)
+    ranks = st.rankdata(np.concatenate([row, target]))  # a side of one value: N splits
+    observed = ranks[0] if len(row) == 1 else ranks[-1]
+    return float(min(1.0, 2 * min(np.mean(ranks <= observed), np.mean(ranks >= observed))))
+
+
 def _direction(test, a12, diff, hl):
     """The direction rule of compare's Notes, before orientation by the goal."""
     by_mean, by_a12 = np.sign(diff), np.sign(a12 - 0.5)
@@ -71,6 +95,23 @@ def _direction(test, a12, diff, hl):
         return by_a12
     if test == "wilcoxon":
         return np.sign(hl)
+    return by_a12 if by_a12 == by_mean else 0.0
+
+
+def _interval_direction(test, row, target, level):
+    """+1/-1 only when the intervals at ``level`` exclude the null (Welch's; the A12 one)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        if len(row) < 2 or len(target) < 2:
+            return 0.0
+        ci = st.ttest_ind(row, target, equal_var=False).confidence_interval(level)
+        by_mean = 1.0 if ci.low > 0 else -1.0 if ci.high < 0 else 0.0
+        _, low, high = a12_interval(row[None], [len(row)], target[None], [len(target)], level)
+        by_a12 = 1.0 if low[0] > 0.5 else -1.0 if high[0] < 0.5 else 0.0
+    if test == "permutation":
+        return by_mean
+    if test == "mannwhitney":
+        return by_a12
     return by_a12 if by_a12 == by_mean else 0.0
 
 
@@ -100,6 +141,7 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
 
     t_scores, t_seeds = scores(target)
     out = []
+    samples = []
     for cfg in ids:
         r_scores, r_seeds = scores(cfg)
         n_eff = min(len(r_scores), len(t_scores))
@@ -139,17 +181,26 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
         sign = 1 if goal == "max" else -1
         direction = sign * _direction(test, a12, diff, hl)
         out.append((stat, p, effect, direction))
+        samples.append((r_scores, t_scores))
     stat, p, effect, direction = map(np.array, zip(*out, strict=True)) if out else ([],) * 4
     p = np.asarray(p, dtype=float)
     adj = p.copy()
     finite = ~np.isnan(p)
     if correction != "none" and finite.any():
         adj[finite] = multipletests(p[finite], alpha=alpha, method=correction)[1]
+    if test in ("ks", "mannwhitney", "permutation"):
+        # distribution tests: a significant row's way from intervals at the FCR-adjusted level
+        chosen = finite & (adj <= alpha)
+        level = 1 - alpha * (1 if correction == "none" else chosen.sum() / max(finite.sum(), 1))
+        sign = 1 if goal == "max" else -1
+        direction = np.asarray(direction, dtype=float)
+        for i in np.flatnonzero(chosen):
+            direction[i] = sign * _interval_direction(test, *samples[i], level)
     status = []
     for pv, pa, dr in zip(p, adj, direction, strict=True):
         if np.isnan(pv):
             status.append("na")
-        elif pa < alpha:
+        elif pa <= alpha:
             status.append("better" if dr > 0 else "worse" if dr < 0 else "differs")
         else:
             status.append("ns")

@@ -144,18 +144,22 @@ def test_no_verdict_of_irrelevance_without_equivalence():
 
 
 def test_verdict_rules():
+    # the majority rule of before called rows 3 and 5 negligible/inconclusive while pairs
+    # mattered after the correction (an interaction); negligible needs every pair equivalent
     got = verdicts(
-        np.array([0, 3, 3, 4, 4, 3]),
-        np.array([0, 2, 0, 2, 1, 1]),
-        np.array([0, 1, 2, 2, 2, 1]),
+        np.array([0, 3, 3, 4, 4, 3, 3, 3]),
+        np.array([0, 2, 0, 2, 1, 0, 3, 0]),
+        np.array([0, 1, 2, 2, 0, 3, 0, 0]),
         0.1,
     )
     assert got == [
         "untested",
-        "matters",
+        "matters in 2/3 (interaction: 1 negligible)",
+        "inconclusive",  # 2 of 3 equivalent: not negligible everywhere
+        "matters in 2/4 (interaction: 2 negligible)",
+        "matters in 1/4",
         "negligible within ±0.1",
-        "inconclusive",  # half is no majority
-        "inconclusive",
+        "matters",
         "inconclusive",
     ]
 
@@ -196,3 +200,35 @@ def test_fast_a12_path_equals_general():
 def test_validation(demo, kwargs, error, match):
     with pytest.raises(error, match=match):
         importance(demo, **kwargs)
+
+
+def _interaction_sweep(rng, effect, contexts=6):
+    """20 contexts x a parameter p of 2 levels x 10 seeds; p moves the mean in a few contexts."""
+    rows = [
+        (f"c{c}", p, s, rng.normal(effect * (p == 1) * (c < contexts), 0.1))
+        for c in range(20)
+        for p in (0, 1)
+        for s in range(10)
+    ]
+    runs = pd.DataFrame(rows, columns=["ctx", "p", "seed", "acc"])
+    return Sweep.from_runs(runs, metric="acc", seed="seed")
+
+
+def test_an_interaction_is_reported_and_a_null_parameter_seldom_matters():
+    # p moves the mean by 3 margins in 6 of 20 contexts: it matters, there, and is never
+    # called negligible; with no effect anywhere "matters" is a false claim, held to alpha
+    rng = np.random.default_rng(3)
+    found = [
+        _interaction_sweep(rng, 0.3).importance(test="welch", margin=0.1).loc["p", "verdict"]
+        for _ in range(20)
+    ]
+    # the 6 contexts where p acts are found; FDR allows the odd null context among them
+    assert all(v.startswith("matters in ") and "interaction" in v for v in found), found
+    assert all(6 <= int(v.split()[2].split("/")[0]) <= 8 for v in found), found
+    reps = 100
+    null = [
+        _interaction_sweep(rng, 0.0).importance(test="welch", margin=0.1).loc["p", "verdict"]
+        for _ in range(reps)
+    ]
+    rate = np.mean([v.startswith("matters") for v in null])
+    assert rate <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / reps), rate

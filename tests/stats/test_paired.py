@@ -52,6 +52,8 @@ def _ref(test, x, xs, nx, y, ys, ny, i):
         return np.nan, np.nan, 0
     a = np.array([xmap[c] for c in common])
     b = np.array([ymap[c] for c in common])
+    if test == "ttest_rel" and len(a) >= 2 and np.array_equal(a, b):
+        return 0.0, 1.0, len(a)  # identical: the limit t = 0, p = 1 (scipy: 0/0, NaN)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:

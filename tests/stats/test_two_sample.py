@@ -24,7 +24,12 @@ def _reference(test, xi, yi, random_state=None, n_resamples=9999):
             res = st.ks_2samp(yi, xi)
         elif test == "mannwhitney":
             res = st.mannwhitneyu(xi, yi, alternative="two-sided")
+            pooled = np.concatenate([xi, yi])
+            if min(len(xi), len(yi)) <= 8 and len(np.unique(pooled)) < len(pooled):
+                return float(res.statistic), _mw_conditional(xi, yi)
         elif test == "welch":
+            if len(xi) >= 2 and len(yi) >= 2 and len(np.unique(np.concatenate([xi, yi]))) == 1:
+                return 0.0, 1.0  # identical constant samples: t = 0, p = 1 (scipy: 0/0)
             res = st.ttest_ind(xi, yi, equal_var=False)
         else:
             res = st.permutation_test(
@@ -36,6 +41,19 @@ def _reference(test, xi, yi, random_state=None, n_resamples=9999):
                 alternative="two-sided",
             )
     return float(res.statistic), float(res.pvalue)
+
+
+def _mw_conditional(xi, yi):
+    """Mann-Whitney's exact p-value given the ties: every split of the pooled midranks."""
+    if min(len(xi), len(yi)) >= 2:
+        method = st.PermutationMethod(n_resamples=np.inf)
+        return float(st.mannwhitneyu(xi, yi, method=method).pvalue)
+    ranks = st.rankdata(np.concatenate([xi, yi]))  # one side of one value: N splits
+    small = len(xi) if len(xi) == 1 else len(yi)
+    observed = ranks[0] if len(xi) == 1 else ranks[-1]
+    low, high = np.mean(ranks <= observed), np.mean(ranks >= observed)
+    assert small == 1
+    return float(min(1.0, 2 * min(low, high)))
 
 
 def _close(a, b):
@@ -79,6 +97,40 @@ def test_welch_matches_scipy(data):
 @given(row_sets(max_m=6, max_k=9), hst.integers(0, 2**31), hst.sampled_from([99, 999]))
 def test_permutation_matches_scipy(data, seed, n_resamples):
     _check("permutation", *data, min_n=2, random_state=seed, n_resamples=n_resamples)
+
+
+def _bm_statistic(a, b, axis=-1):
+    return st.brunnermunzel(a, b, axis=axis).statistic
+
+
+@settings(max_examples=25, deadline=None)
+@given(row_sets(max_m=6, max_k=14), hst.integers(0, 2**31), hst.sampled_from([99, 999]))
+def test_brunnermunzel_matches_scipy(data, seed, n_resamples):
+    # >= 10 a side: brunnermunzel itself; below (and where its t form degenerates): the
+    # studentised permutation test, permutation_test of the same statistic with that rng
+    x, nx, y, ny = data
+    stat, p = two_sample("brunnermunzel", x, nx, y, ny, random_state=seed, n_resamples=n_resamples)
+    for i in range(x.shape[0]):
+        xi, yi = x[i, : nx[i]], row_y(y, ny, i)
+        if min(len(xi), len(yi)) < 2:
+            assert np.isnan(p[i])
+            continue
+        if len(np.unique(np.concatenate([xi, yi]))) == 1:
+            assert (stat[i], p[i]) == (0.0, 1.0)  # identical constant samples
+            continue
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            ref = st.brunnermunzel(xi, yi)
+            if min(len(xi), len(yi)) < 10 or not np.isfinite(ref.statistic):
+                ref = st.permutation_test(
+                    (xi, yi), _bm_statistic, vectorized=True, n_resamples=n_resamples,
+                    rng=seed,
+                )  # fmt: skip
+        if np.isfinite(ref.statistic):
+            assert stat[i] == pytest.approx(ref.statistic, rel=1e-9, abs=1e-12)
+            assert _close(p[i], float(ref.pvalue)), (i, p[i], ref.pvalue)
+        else:  # completely separated: scipy's tolerance is NaN there, ours 0
+            assert stat[i] == ref.statistic
 
 
 def test_ks_rowwise_targets_across_row_chunks(monkeypatch):
@@ -162,4 +214,12 @@ def test_bad_shapes():
 
 
 def test_all_tests_listed():
-    assert set(TESTS) == {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    assert set(TESTS) == {
+        "ks",
+        "mannwhitney",
+        "welch",
+        "permutation",
+        "brunnermunzel",
+        "wilcoxon",
+        "ttest_rel",
+    }

@@ -26,6 +26,7 @@ from .._vocab import (
     Neighbors,
     Test,
     decide_status,
+    rejects,
 )
 from ..stats import (
     KS_METHODS,
@@ -40,6 +41,7 @@ from ..stats import (
 )
 from ..validation import arguments as v
 from ..validation import limits as _limits
+from . import guidance
 from . import jobs as _jobs
 from .comparison import Comparison
 from .evidence import (
@@ -88,7 +90,7 @@ def _compare_input_validation(
     n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
     random_state = v.check_random_state(random_state)
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
-    if test == "permutation" or (test == "ks" and ks_method != "auto"):
+    if test in ("permutation", "brunnermunzel") or (test == "ks" and ks_method != "auto"):
         random_state = resolve_seed(random_state)  # one seed for every row
     return t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method
 
@@ -125,8 +127,12 @@ def compare(
         Config id of the target, or a dict of parameter values (see :meth:`Sweep.find`).
     against : {"neighbors", "all"}, default "neighbors"
         Compare with the target's neighbours, or with every other configuration.
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}, default "ks"
-        ``"ks"``: ``scipy.stats.ks_2samp(target, row)``; ``"mannwhitney"``:
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}, default "ks"
+        ``"brunnermunzel"``: ``brunnermunzel(row, target)`` (the studentised permutation form
+        below 10 seeds a side), the test of P(a run of the row beats one of the target) =
+        1/2 that holds under unequal spreads; ``"ks"``: ``scipy.stats.ks_2samp(target,
+        row)``; ``"mannwhitney"``:
         ``mannwhitneyu(row, target, alternative="two-sided")``; ``"welch"``:
         ``ttest_ind(row, target, equal_var=False)``; ``"permutation"``:
         ``permutation_test((row, target), mean(row) - mean(target))``, two-sided;
@@ -184,20 +190,28 @@ def compare(
     ``status`` is ``"na"`` when either side has fewer than ``sweep.min_runs`` scores (for
     paired tests: fewer shared seeds), or scipy cannot evaluate the test (e.g. Welch on two
     constant samples); its p-values are NaN and it is left out of the family. Otherwise a row
-    is significant when ``pvalue_adj < alpha``, and then ``"better"``, ``"worse"`` or
-    ``"differs"`` by the direction of the quantity the test is about, oriented by the goal:
+    is significant when ``pvalue_adj <= alpha`` (as ``multipletests`` rejects), and then
+    ``"better"``, ``"worse"`` or ``"differs"`` by the direction of the quantity the test is
+    about, oriented by the goal:
 
     ========================================  ============================================
     test                                      direction of a significant row
     ========================================  ============================================
-    ``welch``, ``permutation``, ``ttest_rel``  sign of the (paired) mean difference
-    ``mannwhitney``                           A12 above or below 1/2
+    ``welch``, ``ttest_rel``                  sign of the (paired) mean difference
     ``wilcoxon``                              sign of the Hodges-Lehmann estimate of the
                                               per-seed differences
-    ``ks`` (tests any difference)             better/worse only when A12 and the mean
-                                              difference agree, else ``"differs"``
+    ``permutation`` (identical distributions)  Welch's interval of the mean difference
+                                              excludes 0, else ``"differs"``
+    ``mannwhitney`` (identical distributions)  the A12 interval excludes 1/2, else
+                                              ``"differs"``
+    ``ks`` (identical distributions)          both intervals exclude their null on one
+                                              side, else ``"differs"``
     ========================================  ============================================
 
+    The intervals of the tests of identical distributions are at ``1 - alpha`` (without a
+    correction) or the false-coverage-rate adjusted ``1 - alpha R / m`` for the ``R``
+    significant rows of ``m`` (Benjamini & Yekutieli 2005): these tests reject for a change of
+    spread as readily as for a shift, and a spread change is no evidence of better or worse.
     So a mean test never calls a row better because most of its runs are higher when its mean
     is lower. Permutation and Wilcoxon treat scores equal up to float rounding as tied
     (``TIE_RTOL``), so grid-valued metrics (accuracies: multiples of 1/N) get the p-value of
@@ -260,6 +274,7 @@ def compare(
     cancel = _jobs.check_cancel_hook(cancel)
     executor = _jobs.check_executor(executor)
     eoi = v.check_positive(effect_of_interest, "effect_of_interest")
+    eoi_given = eoi is not None
     eoi = default_margin(sweep) if eoi is None else eoi
     values, counts = sweep.score_matrix, sweep.counts
     if against == "all":
@@ -284,7 +299,7 @@ def compare(
     else:
         seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
         seeds_y = None if seeds is None else seeds[t : t + 1]
-        slow = test == "permutation" or (test == "ks" and ks_method != "auto")
+        slow = test in ("permutation", "brunnermunzel") or (test == "ks" and ks_method != "auto")
         step = _SLOW_BATCH if slow else _FAST_BATCH
 
         def batches() -> Any:
@@ -311,7 +326,7 @@ def compare(
     pvalue = np.where(too_few, np.nan, pvalue)
     na = np.isnan(pvalue)
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
-    significant = ~na & (pvalue_adj < alpha)
+    significant = ~na & rejects(pvalue_adj, alpha)
     involved = slice(None) if against == "all" else np.append(ids, t)
     row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)[involved]
     note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
@@ -322,7 +337,7 @@ def compare(
         ev = evidence(
             sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
             effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method,
-            n_resamples=n_resamples, a12_rows=a12_rows,
+            n_resamples=n_resamples, a12_rows=a12_rows, significant=significant,
         )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
     if len(ids) > SEEDS_NEEDED_ROWS:
@@ -331,6 +346,18 @@ def compare(
             f"p-values; NaN for the other {len(ids) - SEEDS_NEEDED_ROWS} (one root solve each)."
         )
     notes.extend(_resolution_notes(sweep, test, correction, ev, na, ks_method, n_resamples))
+    if against == "neighbors" and neighbors == "adjacent":
+        notes.extend(guidance.dense_axis_notes(sweep, t, ids, significant, ev["mde"], alpha))
+    pairing = guidance.seed_pairing_note(sweep, t, ids, test, alpha)
+    if pairing is not None:
+        notes.append(pairing)
+
+    weak = underpowered(status, ev["mde"], eoi)
+    notes.extend(
+        guidance.power_notes(
+            test, eoi, eoi_given, ev["seeds_needed"], ev["power_inputs"], ev["level"], alpha
+        )
+    )
     columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}
     return Comparison(
         sweep=sweep,
@@ -351,8 +378,9 @@ def compare(
         neighbors=neighbors,
         direction=ev["direction"],
         estimand=ev["estimand"],
-        underpowered=underpowered(status, ev["mde"], eoi),
+        underpowered=weak,
         effect_of_interest=float(eoi),
+        effect_of_interest_source="given" if eoi_given else _DEFAULT_EOI,
         n_shared=n_shared,
         notes=tuple(notes),
         power_inputs=ev["power_inputs"],
@@ -360,6 +388,8 @@ def compare(
     )
 
 
+#: where effect_of_interest came from when it was not given (as importance's margin_source)
+_DEFAULT_EOI = "default: half the median seed-to-seed standard deviation"
 #: rows per batch of the permutation tests (~0.1-0.5 s each at 100 seeds) and of the others
 _SLOW_BATCH = 1000
 _FAST_BATCH = 50_000
@@ -411,7 +441,7 @@ def _resolution_notes(
     n = int(sweep.counts.max(initial=0))
     sizes = np.arange(2, 1001)
     fewest = sizes[
-        min_pvalue(test, sizes, sizes, sizes, n_resamples=n_resamples, ks_method=ks_method) < level
+        min_pvalue(test, sizes, sizes, sizes, n_resamples=n_resamples, ks_method=ks_method) <= level
     ]
     more = (
         f"run at least {int(fewest[0])} seeds per configuration"

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .._vocab import rejects
 from .evidence import EVIDENCE_COLUMNS, mde_by_size, underpowered
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Comparison:
     pvalue_adj : ndarray of float, shape (M,)
         p-values adjusted over the family (the rows that are not ``na``) by ``correction``.
     significant : ndarray of bool, shape (M,)
-        ``pvalue_adj < alpha``.
+        ``pvalue_adj <= alpha`` (statsmodels' rule).
     effect : ndarray of float, shape (M,)
         Oriented by the sweep's goal (1 - it for ``goal="min"``). Unpaired tests: Vargha-Delaney
         A12, the probability that a run of the row beats a run of the target, ties counting one
@@ -70,7 +71,7 @@ class Comparison:
     min_pvalue : ndarray of float, shape (M,)
         The smallest p-value the test can give at these sample sizes.
     reachable : ndarray of bool, shape (M,)
-        ``min_pvalue < level``: whether the row could be significant at all.
+        ``min_pvalue <= level``: whether the row could be significant at all.
     mde : ndarray of float, shape (M,)
         Smallest |difference in means| the test detects with 80% power at ``level``.
     seeds_needed : ndarray of float, shape (M,)
@@ -81,6 +82,10 @@ class Comparison:
         difference worth caring about.
     effect_of_interest : float
         The difference in means worth detecting (metric units) the power columns use.
+    effect_of_interest_source : str
+        ``"given"``, or ``"default: half the median seed-to-seed standard deviation"`` (also
+        in ``to_frame().attrs``): with the default, ``mde``, ``seeds_needed`` and
+        ``underpowered`` describe the noise, not a difference the user chose.
     n_shared : ndarray of int64 or None
         Seeds shared with the target (paired tests only).
     notes : tuple of str
@@ -125,6 +130,9 @@ class Comparison:
     notes: tuple[str, ...] = field(default=())
     #: (sd, n_row, n_target) the power columns were computed from (see :meth:`at_levels`)
     power_inputs: tuple[Any, Any, Any] | None = field(default=None, repr=False)
+    #: "given", or where the default effect_of_interest came from (the power columns then
+    #: answer a question about the noise, not one the user asked)
+    effect_of_interest_source: str = field(default="given")
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -146,7 +154,7 @@ class Comparison:
         return replace(
             self,
             level=level,
-            reachable=np.asarray(self.min_pvalue < level, dtype=bool),
+            reachable=rejects(self.min_pvalue, level),
             mde=mde,
             underpowered=underpowered(self.status, mde, self.effect_of_interest),
         )
@@ -221,6 +229,9 @@ class Comparison:
         cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
         frame = pd.DataFrame(cols, index=index, copy=False)
         frame.attrs.update(
-            estimand=self.estimand, effect_of_interest=self.effect_of_interest, test=self.test
+            estimand=self.estimand,
+            effect_of_interest=self.effect_of_interest,
+            test=self.test,
+            effect_of_interest_source=self.effect_of_interest_source,
         )
         return frame

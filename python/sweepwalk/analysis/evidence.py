@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered
+from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered, rejects
 from ..stats import (
     ESTIMANDS,
     Estimate,
@@ -37,7 +37,15 @@ from ..stats import (
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
 
-__all__ = ["EVIDENCE_COLUMNS", "default_margin", "evidence", "mde_by_size", "row_levels"]
+__all__ = [
+    "DISTRIBUTION_TESTS",
+    "EVIDENCE_COLUMNS",
+    "default_margin",
+    "direction_confidence",
+    "evidence",
+    "mde_by_size",
+    "row_levels",
+]
 
 #: power the minimal detectable difference and seeds_needed are computed for
 POWER = 0.8
@@ -100,7 +108,7 @@ def row_levels(
         for _ in range(48):  # below 1e-14 of the unit interval
             mid = 0.5 * (lo + hi)
             family[k] = mid
-            if adjust(family, correction, alpha=alpha)[k] < alpha:
+            if rejects(adjust(family, correction, alpha=alpha)[k], alpha):
                 lo = mid
             else:
                 hi = mid
@@ -165,6 +173,7 @@ def evidence(
     ks_method: str,
     n_resamples: int,
     a12_rows: npt.NDArray[np.float64] | None = None,
+    significant: npt.NDArray[np.bool_] | None = None,
 ) -> dict[str, Any]:
     """Everything a comparison's verdicts rest on, from the same analysis as the test.
 
@@ -192,6 +201,10 @@ def evidence(
     a12_rows : ndarray, shape (M,), optional
         A12 of each row against the target when the test's own pass computed it (KS against
         one target); used instead of recomputing it when no interval is asked for.
+    significant : ndarray of bool, shape (M,), optional
+        The rows the family's rule rejected. For the tests of identical distributions (KS,
+        Mann-Whitney, permutation) their direction comes from intervals at
+        :func:`direction_confidence` (see :func:`sweepwalk.stats.direction`).
 
     Returns
     -------
@@ -216,7 +229,16 @@ def evidence(
             confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
         )  # fmt: skip
     sign = 1 if sweep.goal == "max" else -1
-    out: dict[str, Any] = {"direction": (sign * direction(test, est)).astype(np.int8)}
+    towards = direction(test, est)
+    if test in DISTRIBUTION_TESTS and significant is not None and significant.any():
+        picked = np.flatnonzero(significant)
+        tested = int((~np.isnan(pvalue)).sum())
+        confidence = direction_confidence(alpha, correction, len(picked), tested)
+        row_ids = np.arange(values.shape[0])[rows][picked]
+        sure = estimate(test, values[row_ids], nx[picked], y, ny, confidence_level=confidence)
+        towards = towards.copy()
+        towards[picked] = direction(test, sure)
+    out: dict[str, Any] = {"direction": (sign * towards).astype(np.int8)}
     out["effect"], out["effect_low"], out["effect_high"] = _orient(
         sweep.goal, est.effect, est.effect_low, est.effect_high, 0.5
     )
@@ -249,6 +271,29 @@ def evidence(
     out["seeds_needed"] = _seeds_needed_by_rank(test, effect_of_interest, sd, used, pvalue)
     out["estimand"] = ESTIMANDS[test]
     return out
+
+
+#: tests of identical distributions: a direction only from an interval that excludes the null
+DISTRIBUTION_TESTS = ("ks", "mannwhitney", "permutation")
+
+
+def direction_confidence(alpha: float, correction: str, selected: int, tested: int) -> float:
+    """Confidence of the intervals that give a significant row of a distribution test its way.
+
+    ``1 - alpha`` without a correction; after a correction, the false-coverage-rate adjusted
+    level ``1 - alpha * R / m`` of Benjamini & Yekutieli (2005) for the ``R`` rows selected
+    out of ``m`` tested: the expected share of directions claimed wrongly among the claimed
+    is then at most ``alpha / 2``, whatever the selection rule.
+
+    References
+    ----------
+    .. [1] Y. Benjamini and D. Yekutieli, "False discovery rate-adjusted multiple confidence
+       intervals for selected parameters", Journal of the American Statistical Association
+       100(469), 71-81, 2005.
+    """
+    if correction == "none" or tested == 0:
+        return 1.0 - alpha
+    return 1.0 - alpha * min(selected, tested) / tested
 
 
 def mde_by_size(test: str, n_row: Any, n_target: Any, sd: Any, level: Any) -> Any:

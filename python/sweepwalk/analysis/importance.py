@@ -95,16 +95,22 @@ def verdicts(
 ) -> list[str]:
     """Verdict per parameter from its pair counts (see :func:`importance`, Notes).
 
-    ``matters``: tested pairs significant and not shown equivalent; ``negligible``: tested
-    pairs shown equivalent within ``margin``.
+    ``matters``: tested pairs significant after the family's correction and not shown
+    equivalent; ``negligible``: tested pairs shown equivalent within ``margin``. "matters" as
+    soon as one pair does (the correction holds the family's error rate), with the share when
+    not every pair does, and "interaction" when other pairs are shown negligible; "negligible"
+    only when every pair is (intersection-union); else "inconclusive".
     """
     out = []
     for t, s, e in zip(tested, matters, negligible, strict=True):
         if t == 0:
             out.append("untested")
-        elif 2 * s > t:
+        elif s == t:
             out.append("matters")
-        elif 2 * e > t:
+        elif s > 0:
+            where = f" (interaction: {e} negligible)" if e > 0 else ""
+            out.append(f"matters in {s}/{t}{where}")
+        elif e == t:
             out.append(f"negligible within ±{margin:.3g}")
         else:
             out.append("inconclusive")
@@ -301,7 +307,8 @@ def importance(
     ----------
     sweep : Sweep
         The sweep.
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}, optional
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}, optional
         Two-sample test of each pair, as in :func:`sweepwalk.analysis.compare.compare` (paired
         tests use
         the seeds both configurations share). Default "ks".
@@ -346,8 +353,8 @@ def importance(
         - ``tested``: pairs where both configurations have at least ``sweep.min_runs`` scores
           (shared seeds for paired tests);
         - ``too_few_runs``: the other pairs, counted but not tested;
-        - ``significant``: tested pairs with adjusted p-value < alpha;
-        - ``equivalent``: tested pairs whose TOST p-value is < alpha (shown within ±margin);
+        - ``significant``: tested pairs with adjusted p-value <= alpha;
+        - ``equivalent``: tested pairs whose TOST p-value is <= alpha (shown within ±margin);
         - ``matters``, ``negligible``, ``inconclusive``: each tested pair in one of three:
           significant and not equivalent; equivalent (a difference that is real but within
           the margin is negligible); neither. ``share_*``: each of them / tested;
@@ -365,12 +372,17 @@ def importance(
     (absence of evidence is not evidence of absence); it is the share of the parameter's tested
     pairs that say so, and the three counts are always given beside it:
 
-    - "matters": more than half of the tested pairs differ significantly (after correction)
-      and are not shown equivalent.
-    - "negligible within ±m": more than half of the tested pairs are shown equivalent within
-      the margin by TOST (each at level alpha; ``equivalent == tested`` is Berger's
-      intersection-union test of "negligible everywhere", error rate <= alpha as a whole).
-    - "inconclusive": neither has a majority: these seeds cannot say.
+    - "matters": every tested pair differs significantly (after the family's correction) and
+      is not shown equivalent; "matters in k/n" (pairs) when some do: the correction holds
+      the error rate of the family, so one such pair is evidence that the parameter matters
+      somewhere. When other pairs are shown negligible the verdict adds "(interaction: j
+      negligible)": the parameter matters in some contexts (levels of the other parameters)
+      and not in others.
+    - "negligible within ±m": every tested pair is shown equivalent within the margin by TOST,
+      each at level alpha: Berger's intersection-union test of "negligible everywhere", error
+      rate <= alpha as a whole. A majority of equivalent pairs is not enough: a parameter
+      that matters in a few contexts and not in the rest is not negligible.
+    - "inconclusive": neither: these seeds cannot say.
     - "untested": no pair had enough runs.
 
     KS detects any difference in distribution, Mann-Whitney a tendency of one to beat the other,
@@ -417,14 +429,15 @@ def importance(
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
     cancel = _jobs.check_cancel_hook(cancel)
     executor = _jobs.check_executor(executor)
-    if test == "permutation" or ks_method != "auto":
+    if test in ("permutation", "brunnermunzel") or ks_method != "auto":
         random_state = resolve_seed(random_state)  # one seed for every batch and worker
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
     params = list(sweep.params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    step = _SLOW_BATCH if test == "permutation" or ks_method != "auto" else _BATCH
+    slow = test in ("permutation", "brunnermunzel") or ks_method != "auto"
+    step = _SLOW_BATCH if slow else _BATCH
     settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
     if target is None:  # thousands of levels: say the size before numpy runs out of memory
         _check_memory(sweep, neighbors, (*settings, correction), step, executor is not None)

@@ -206,7 +206,7 @@ class Ledger:
             Name of the two-sample test (part of what identifies a test).
         pvalue_adj : sequence of float, optional
             The family's adjusted p-values; required with ``error_control="per-target"``, where
-            a row is significant when ``pvalue_adj < alpha``.
+            a row is significant when ``pvalue_adj <= alpha``.
         alpha : float, optional
             The family's alpha; required with ``error_control="per-target"``.
         directions : sequence of float, optional
@@ -255,7 +255,7 @@ class Ledger:
             key = (target, row, test) if target <= row else (row, target, test)
             if per_target:
                 # the family's decision, also on a revisit
-                significant[k] = ak < family_alpha
+                significant[k] = ak <= family_alpha  # statsmodels' rule (_vocab.rejects)
                 if key not in decided:
                     decided[key] = bool(significant[k])
                     new.append((k, key, family_alpha))
@@ -358,7 +358,7 @@ class Ledger:
             (the family's adjusted p-value with ``"per-target"``; NaN with ``"walk"``, where
             online procedures give levels, not adjusted p-values), ``level`` (the level the
             p-value was held to: the family's alpha, or the online ``alpha_t``; with
-            ``"per-target"`` the decision is ``pvalue_adj < level``, with ``"walk"`` it is
+            ``"per-target"`` the decision is ``pvalue_adj <= level``, with ``"walk"`` it is
             ``pvalue <= level``) and ``decision`` (``better``, ``worse``, ``differs`` or ``ns``:
             the row against that target).
         """

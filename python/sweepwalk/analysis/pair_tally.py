@@ -20,6 +20,7 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
+from .._vocab import rejects
 from ..stats import adjust_counts, canonical_method
 
 __all__ = [
@@ -147,10 +148,10 @@ def summarise(
     """One batch of pair results as (pairs, enough runs, p-values x2, |A12 - 0.5|) counted.
 
     A pair is tested when it has enough runs and a p-value; equivalent when tested and its
-    TOST p-value is below ``alpha``.
+    TOST p-value is at most ``alpha``.
     """
     tested = ok & ~np.isnan(pvalue)
-    equivalent = tested & (tost_p < alpha)
+    equivalent = tested & rejects(tost_p, alpha)
     return (
         len(ok),
         int(np.count_nonzero(ok)),
@@ -163,7 +164,7 @@ def summarise(
 def significant_counts(
     summaries: Sequence[ParamSummary], correction: str, alpha: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per parameter: significant pairs (adjusted p < alpha), and those not equivalent.
+    """Per parameter: significant pairs (adjusted p <= alpha), and those not equivalent.
 
     The family is every tested pair of every parameter, as one ``adjust`` over all p-values.
     """
@@ -174,7 +175,7 @@ def significant_counts(
         adjusted = values
     else:
         adjusted = adjust_counts(values, counts, correction, alpha=alpha)
-    significant = adjusted < alpha  # NaN compares False
+    significant = rejects(adjusted, alpha)  # NaN never rejects
     out = np.zeros((len(summaries), 2), dtype=np.int64)
     start = 0
     for k, (v, c) in enumerate(pieces):

@@ -167,7 +167,10 @@ def binned_configs(
         notes.append(
             f"{n_pooled} of {len(pooled)} configurations pool runs of several original "
             "configurations (configs['pooled']): their runs are not seed replicates of one "
-            "configuration" + (unpaired if seed is not None else "")
+            "configuration" + (unpaired if seed is not None else "") + ". A test of two cells "
+            "tests whether their pooled runs come from one distribution; the other binned "
+            "parameters vary inside a cell and the runs of one configuration cluster, so a "
+            "significant cell is not by itself evidence that the varied parameter matters"
         )
         seed = None
     cfg = (row_cfg, table, codes, numeric, levels)

@@ -527,9 +527,11 @@ class SweepData:
     def notes(self) -> tuple[str, ...]:
         """Facts about the sweep worth telling, in words.
 
-        How parameters were binned and what was pooled (``bins=``), and numeric parameters
+        How parameters were binned and what was pooled (``bins=``), numeric parameters
         whose values hardly repeat (a random or Bayesian search) so that configurations have
-        no neighbour, with the ``bins=`` that would give them some.
+        no neighbour, with the ``bins=`` that would give them some, and runs without a finite
+        score (diverged: NaN/inf), which every test leaves out: how many, in how many
+        configurations, and the configuration with most.
         """
         if self._notes is None:
             n_levels = [len(self._levels[p]) for p in self.params]
@@ -541,8 +543,23 @@ class SweepData:
                     has[a] = True
                     has[b] = True
                 sparse = _bins.sparse_notes(found, len(self), int((~has).sum()))
-            self._notes = (*self.bin_notes, *sparse)
+            self._notes = (*self.bin_notes, *sparse, *self._missing_notes())
         return self._notes
+
+    def _missing_notes(self) -> list[str]:
+        """One note on the runs without a finite score, when there are any."""
+        missing = self._configs["n_missing"].to_numpy(dtype=np.int64)
+        total = int(missing.sum())
+        if total == 0:
+            return []
+        worst = int(np.argmax(missing))
+        runs = int(missing[worst] + self.counts[worst])
+        return [
+            f"{total} run{'s' if total > 1 else ''} without a finite score (diverged: NaN or "
+            f"inf) in {int((missing > 0).sum())} of {len(missing)} configurations, left out "
+            f"of every test (n counts the rest); most in configuration {worst} "
+            f"({int(missing[worst])} of {runs} runs)."
+        ]
 
     def neighbor_ids(self, i: int, mode: Neighbors = "adjacent") -> npt.NDArray[np.int64]:
         """Config ids of the neighbours of configuration ``i`` as a sorted int64 array.

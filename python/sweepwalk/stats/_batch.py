@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._brunnermunzel import brunnermunzel
 from ._effect import a12
 from ._ks import _MAX_EXACT_N, ks, ks_a12
 from ._mannwhitney import mannwhitney
@@ -17,7 +18,7 @@ from ._rows import FloatArray, IntArray, as_rows
 from ._welch import welch
 
 #: independent two-sample tests
-UNPAIRED_TESTS = ("ks", "mannwhitney", "welch", "permutation")
+UNPAIRED_TESTS = ("ks", "mannwhitney", "welch", "permutation", "brunnermunzel")
 #: paired tests on shared seeds (need seed codes)
 PAIRED_TESTS = ("wilcoxon", "ttest_rel")
 TESTS = UNPAIRED_TESTS + PAIRED_TESTS
@@ -47,6 +48,11 @@ def _unpaired(
     on_rows: Callable[[int], Any] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """One unpaired test on rows already checked by ``as_rows``."""
+    if test == "brunnermunzel":
+        result = brunnermunzel(xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples)
+        if on_rows is not None:
+            on_rows(xa.shape[0])
+        return result
     if test == "permutation":
         return permutation(
             xa, nxa, ya, nya, random_state=random_state, n_resamples=n_resamples,
@@ -117,7 +123,8 @@ def two_sample(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test, oriented as in :func:`sweepwalk.analysis.compare.compare`:
 
         - ``"ks"``: ``scipy.stats.ks_2samp(y_i, x_i)``;
@@ -126,6 +133,9 @@ def two_sample(
         - ``"welch"``: ``ttest_ind(x_i, y_i, equal_var=False)``;
         - ``"permutation"``: ``permutation_test((x_i, y_i), mean(x) - mean(y))``, two-sided,
           with ``rng=random_state`` (the same integer seed for every row);
+        - ``"brunnermunzel"``: ``brunnermunzel(x_i, y_i)`` with at least 10 values a side,
+          below it the studentised permutation test of the same statistic (Neubert & Brunner
+          2007; ``random_state`` and ``n_resamples`` as for ``"permutation"``);
         - ``"wilcoxon"``, ``"ttest_rel"``: ``wilcoxon(x_i, y_i)`` / ``ttest_rel(x_i, y_i)`` on
           the scores of the seeds both rows share (needs ``x_seeds`` and ``y_seeds``).
     x : ndarray, shape (M, Kx)

@@ -29,6 +29,7 @@ ESTIMANDS = {
     "permutation": "mean difference",
     "ks": "mean difference",
     "mannwhitney": "A12",
+    "brunnermunzel": "A12",
     "ttest_rel": "mean paired difference",
     "wilcoxon": "Hodges-Lehmann paired difference",
 }
@@ -82,7 +83,8 @@ def estimate(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test whose quantity is estimated:
 
         - ``"welch"``: mean difference with the test's own interval, equal to
@@ -91,7 +93,8 @@ def estimate(
           permutation test has no interval of its own);
         - ``"ks"``: mean difference with Welch's interval; KS tests any difference, so
           ``effect`` (A12) is reported too and :func:`direction` needs both;
-        - ``"mannwhitney"``: A12 with its score-type interval (:func:`a12_interval`);
+        - ``"mannwhitney"``, ``"brunnermunzel"``: A12 with its score-type interval
+          (:func:`a12_interval`);
         - ``"ttest_rel"``: mean of the per-seed differences with the interval equal to
           ``ttest_rel(x_i, y_i).confidence_interval(confidence_level)``;
         - ``"wilcoxon"``: Hodges-Lehmann estimate of the per-seed differences with the
@@ -155,7 +158,7 @@ def estimate(
         return Estimate(*main, *diff, effect, nan, nan.copy(), n)
     diff = welch_interval(xa, nxa, ya, nya, confidence_level)
     eff = a12_interval(xa, nxa, ya, nya, confidence_level)
-    main = eff if test == "mannwhitney" else diff
+    main = eff if test in ("mannwhitney", "brunnermunzel") else diff
     return Estimate(*main, *diff, *eff, np.full(m, -1, dtype=np.int64))
 
 
@@ -163,12 +166,19 @@ def _sign(values: FloatArray) -> npt.NDArray[np.int8]:
     return np.where(np.isfinite(values), np.sign(values), 0).astype(np.int8)
 
 
+def _excludes(low: FloatArray, high: FloatArray, null: float) -> npt.NDArray[np.int8]:
+    """+1 where the interval lies above ``null``, -1 below, 0 where it holds it (or is NaN)."""
+    with np.errstate(invalid="ignore"):
+        return (1 * (low > null) - 1 * (high < null)).astype(np.int8)
+
+
 def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
     """Direction of each row against its target, from the statistic the test is about.
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test.
     est : Estimate
         :func:`estimate` of the same test on the same rows.
@@ -179,14 +189,18 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
         +1 (row larger), -1 (row smaller) or 0 (no direction), before orientation by the goal
         (the caller flips it for ``goal="min"``):
 
-        - ``"welch"``, ``"permutation"``, ``"ttest_rel"`` (mean tests): sign of the (paired)
-          mean difference;
-        - ``"mannwhitney"``: sign of ``A12 - 1/2``;
+        - ``"welch"``, ``"ttest_rel"`` (mean tests): sign of the (paired) mean difference;
         - ``"wilcoxon"``: sign of the Hodges-Lehmann estimate;
-        - ``"ks"`` (tests any difference): +1 or -1 only when ``A12 - 1/2`` and the mean
-          difference agree in sign, else 0 ("differs").
+        - ``"brunnermunzel"``: sign of ``A12 - 1/2`` (its null is A12 = 1/2);
+        - the tests of identical distributions, which reject for a change of spread or shape
+          as readily as for a shift, get a direction only from an interval that excludes its
+          null: ``"permutation"`` when the mean difference's (Welch) interval
+          (``diff_mean_low``, ``diff_mean_high``) excludes 0, ``"mannwhitney"`` when the
+          A12 interval (``effect_low``, ``effect_high``) excludes 1/2, ``"ks"`` when both
+          do, on the same side; else 0 ("differs"). The intervals are at the level the
+          caller estimated them.
 
-        0 also where the quantity is NaN or exactly 0.
+        0 also where the quantity (or an interval) is NaN or exactly at its null.
 
     Examples
     --------
@@ -200,12 +214,16 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
     0
     """
     test = check_test(test)
-    if test in ("welch", "permutation", "ttest_rel", "wilcoxon"):
+    if test in ("welch", "ttest_rel", "wilcoxon"):
         return _sign(est.estimate)
-    by_a12 = _sign(est.effect - 0.5)
+    if test == "brunnermunzel":  # tests A12 = 1/2 itself
+        return _sign(est.effect - 0.5)
+    by_mean = _excludes(est.diff_mean_low, est.diff_mean_high, 0.0)
+    if test == "permutation":
+        return by_mean
+    by_a12 = _excludes(est.effect_low, est.effect_high, 0.5)
     if test == "mannwhitney":
         return by_a12
-    by_mean = _sign(est.diff_mean)
     return np.where(by_a12 == by_mean, by_a12, 0).astype(np.int8)
 
 

@@ -179,7 +179,9 @@ def paired(
 ) -> tuple[FloatArray, FloatArray, IntArray]:
     """Batched ``wilcoxon(x_i, y_i)`` or ``ttest_rel(x_i, y_i)`` on the shared seeds.
 
-    Returns ``(statistic, pvalue, n_shared)``. Rows with no shared seed give NaN. scipy's
+    Returns ``(statistic, pvalue, n_shared)``. Rows with no shared seed give NaN. Rows whose
+    scores are equal on every one of at least 2 shared seeds get ``ttest_rel``'s limit t = 0,
+    p = 1 where scipy divides 0 by 0 (NaN): identical configurations are a tested pair. scipy's
     ``wilcoxon`` picks exact, permutation or asymptotic p-values once per batch (from the
     sample size and whether *any* row has zeros or ties), so rows are grouped by
     (n_shared, zeros-or-ties) to get each row's own decision.
@@ -223,4 +225,19 @@ def paired(
         except ValueError:  # e.g. wilcoxon's permutation path with a single tied pair
             continue
         statistic[rows], pvalue[rows] = res.statistic, res.pvalue
+    if test == "ttest_rel":
+        statistic, pvalue = _no_difference(xp - yp, n, statistic, pvalue)
     return statistic, pvalue, n
+
+
+def _no_difference(
+    d: FloatArray, n: IntArray, statistic: FloatArray, pvalue: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """``ttest_rel`` where every per-seed difference is 0: t = 0, p = 1 (scipy: 0/0, NaN).
+
+    Two configurations with equal scores on every shared seed (n >= 2) are the strongest
+    evidence of no difference a paired t-test can see: the limit of t as the differences
+    shrink to 0 together is 0, so the pair is tested and not significant rather than untested.
+    """
+    zero = (n >= 2) & np.all(np.where(valid_mask(d, n), d == 0, True), axis=1)
+    return np.where(zero, 0.0, statistic), np.where(zero, 1.0, pvalue)

@@ -23,6 +23,8 @@ import numpy.typing as npt
 from scipy import stats
 
 from ._batch import KS_METHODS, PAIRED_TESTS, check_test
+from ._brunnermunzel import PERMUTATION_BELOW
+from ._permutation import ks_permutation
 from ._power import t_power as _t_power
 from ._rows import FloatArray, distinct
 
@@ -32,6 +34,7 @@ RELATIVE_EFFICIENCY = {
     "permutation": 1.0,
     "ttest_rel": 1.0,
     "mannwhitney": 3.0 / math.pi,
+    "brunnermunzel": 3.0 / math.pi,
     "wilcoxon": 3.0 / math.pi,
     "ks": 2.0 / math.pi,
 }
@@ -87,7 +90,8 @@ def mde(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test (rank tests through their relative efficiency, see the module docstring).
     n_row, n_target : array_like of int
         Seeds of the row and of the target; for paired tests ``n_row`` is the number of
@@ -354,12 +358,28 @@ def _min_p(test: str, n1: int, n2: int, n_resamples: int, ks_method: str) -> flo
     if test == "mannwhitney":
         return float(stats.mannwhitneyu(high, low, alternative="two-sided").pvalue)
     partitions = math.comb(n1 + n2, n1)
+    if test == "brunnermunzel":
+        if min(n1, n2) < 2:
+            return math.nan
+        if min(n1, n2) >= PERMUTATION_BELOW:
+            return 0.0  # scipy's t is unbounded (separated samples go to the permutation form)
+        return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
     if test == "permutation":
         if min(n1, n2) < 2:
             return math.nan
         return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
     if ks_method != "auto":
-        return 2.0 / partitions if partitions <= n_resamples else 1.0 / (n_resamples + 1)
+        if partitions > n_resamples:
+            return 1.0 / (n_resamples + 1)
+        # exact: the most extreme data's own p-value, either way round (with the tie-break
+        # of unequal sizes one separation outranks the other: 1 / C, not 2 / C)
+        tiebreak = ks_method == "permutation-tiebreak"
+        n1a, n2a = np.array([n1]), np.array([n2])
+        return min(
+            float(ks_permutation(row[None], n1a, other[None], n2a, n_resamples=n_resamples,
+                                 random_state=0, tiebreak=tiebreak)[1][0])
+            for row, other in ((high, low), (high - n1 - n2, low))
+        )  # fmt: skip
     return float(stats.ks_2samp(low, high).pvalue)
 
 
@@ -376,7 +396,8 @@ def min_pvalue(
 
     Parameters
     ----------
-    test : {"ks", "mannwhitney", "welch", "permutation", "wilcoxon", "ttest_rel"}
+    test : {"ks", "mannwhitney", "welch", "permutation", "brunnermunzel", "wilcoxon", \
+"ttest_rel"}
         The test, as run by :func:`sweepwalk.stats.two_sample`.
     n_row, n_target : array_like of int
         Seeds of the row and of the target (broadcast).
@@ -395,7 +416,10 @@ def min_pvalue(
         ``2 / C(n + m, n)`` for small equal samples), ``mannwhitneyu`` (exact ``2 / C(n + m,
         n)`` up to 8 values per side, asymptotic above), ``wilcoxon`` (exact ``2 / 2**n`` up
         to 50 pairs). The permutation test: ``2 / C(n + m, n)`` when it enumerates every
-        partition, else ``2 / (n_resamples + 1)``; the tie-aware KS likewise with one tail,
+        partition, else ``2 / (n_resamples + 1)``; the tie-aware KS: the p-value
+        :func:`~sweepwalk.stats.ks_permutation` gives the most extreme data when it enumerates
+        every partition (``2 / C(n + m, n)``, or ``1 / C(n + m, n)`` with the tie-break at
+        unequal sizes, where one separation outranks the other), else
         ``1 / (n_resamples + 1)``. Welch and paired t: 0 (a t statistic is unbounded; with
         n >= 2). Ties only make the smallest p-value larger. NaN where the test cannot run.
 

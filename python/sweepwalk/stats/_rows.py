@@ -109,14 +109,16 @@ def by_size(
     nx: IntArray,
     y: FloatArray,
     ny: IntArray,
-    call: Callable[[FloatArray, FloatArray], object],
+    call: Callable[..., object],
     *,
     extra_key: Callable[[IntArray], IntArray] | None = None,
+    with_key: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Run a batched scipy ``call(x_rows, y_rows)`` once per group of rows of equal sizes.
 
     Rows are grouped by ``(nx, ny)`` and, when given, by ``extra_key(rows)`` (an integer per
-    row of ``rows``, the rows where both sides are non-empty). ``call`` returns an object with
+    row of ``rows``, the rows where both sides are non-empty); ``with_key``: ``call(key, x_rows,
+    y_rows)`` receives the group's key ``(nx, ny[, extra])``. ``call`` returns an object with
     ``statistic`` and ``pvalue`` (as scipy's results do); its warnings are recorded, not shown.
     Rows with ``nx < 1`` or ``ny < 1`` give NaN.
     """
@@ -131,7 +133,8 @@ def by_size(
     for key, idx in groups(*keys):
         rows = ok[idx]
         with quiet():
-            res: Any = call(take(x, rows, key[0]), take(y, rows, key[1]))
+            a, b = take(x, rows, key[0]), take(y, rows, key[1])
+            res: Any = call(key, a, b) if with_key else call(a, b)
         statistic[rows], pvalue[rows] = res.statistic, res.pvalue
     return statistic, pvalue
 

@@ -83,7 +83,8 @@ def ttost_ind(
         alpha), ``statistic_low``/``pvalue_low`` (test against `low`, alternative "larger"),
         ``statistic_upp``/``pvalue_upp`` (against `upp`, "smaller") and ``df``. Each equals
         ``statsmodels.stats.weightstats.ttost_ind(x_i, y_i, low, upp, usevar=usevar)``. NaN where
-        a side has fewer than 2 scores.
+        a side has fewer than 2 scores. Where both sides are constant (statsmodels: NaN) the
+        limit: p = 0 when the difference lies strictly between the bounds, else 1.
 
     References
     ----------
@@ -129,8 +130,25 @@ def ttost_ind(
     ok = np.broadcast_to((n1 >= 2) & (n2 >= 2), t_low.shape)
     t_low, t_upp = np.where(ok, t_low, np.nan), np.where(ok, t_upp, np.nan)
     df = np.where(ok, df, np.nan)
+    return _result(t_low, t_upp, df, ok & (std == 0))
+
+
+def _result(
+    t_low: NDArray[np.float64],
+    t_upp: NDArray[np.float64],
+    df: NDArray[np.float64],
+    degenerate: NDArray[np.bool_],
+) -> TostResult:
+    """One-sided p-values from the t statistics; zero spread takes the limit of t.
+
+    Where the standard error is 0 (statsmodels: a 0/0 degrees of freedom, NaN) a difference
+    strictly inside the bounds is shown equivalent with certainty (p = 0) and one outside is
+    not (p = 1): the limits of both one-sided p-values as the spread shrinks to 0.
+    """
     p_low = stats.t.sf(t_low, df)
     p_upp = stats.t.cdf(t_upp, df)
+    p_low = np.where(degenerate, np.where(t_low > 0, 0.0, 1.0), p_low)
+    p_upp = np.where(degenerate, np.where(t_upp < 0, 0.0, 1.0), p_upp)
     return TostResult(np.maximum(p_low, p_upp), t_low, p_low, t_upp, p_upp, df)
 
 
@@ -172,7 +190,8 @@ def ttost_paired(
     TostResult
         As :func:`ttost_ind`, each field equal to
         ``statsmodels.stats.weightstats.ttost_paired(x_i, y_i, low, upp)`` on the paired
-        scores (``df = n - 1``). NaN where fewer than 2 seeds are shared.
+        scores (``df = n - 1``). NaN where fewer than 2 seeds are shared; the limit (0 inside
+        the bounds, 1 outside) where the differences are constant, as in :func:`ttost_ind`.
 
     References
     ----------
@@ -198,6 +217,4 @@ def ttost_paired(
     ok = np.broadcast_to(n >= 2, t_low.shape)
     df = np.where(ok, np.broadcast_to(f - 1, t_low.shape), np.nan)
     t_low, t_upp = np.where(ok, t_low, np.nan), np.where(ok, t_upp, np.nan)
-    p_low = stats.t.sf(t_low, df)
-    p_upp = stats.t.cdf(t_upp, df)
-    return TostResult(np.maximum(p_low, p_upp), t_low, p_low, t_upp, p_upp, df)
+    return _result(t_low, t_upp, df, ok & (se == 0))

@@ -1,0 +1,267 @@
+"""What an expert would notice in a comparison's data, said in words with the numbers and the fix.
+
+Scores are one float per seed per configuration. Each function here looks at the evidence of one
+comparison (never at the number of levels alone) and returns the notes it warrants, or none:
+
+* :func:`dense_axis_notes`: a parameter whose trend along its axis is clear while the target's
+  adjacent steps along it are not resolvable (steps finer than the seeds resolve);
+* :func:`seed_pairing_note`: configurations that share seeds whose seed effect is large (the
+  intraclass correlation of per-seed scores), when the test is unpaired;
+* :func:`power_notes`: power numbers that rest on a default difference, and the uncertainty of
+  ``seeds_needed`` from the seeds at hand (an upper confidence limit of the sd).
+
+:func:`sweepwalk.analysis.compare.compare` adds them to ``Comparison.notes``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+if TYPE_CHECKING:
+    from ..data.sweep_data import SweepData
+
+__all__ = [
+    "DENSE_LEVELS",
+    "dense_axis_notes",
+    "power_notes",
+    "sd_upper_limit",
+    "seed_icc",
+    "seed_pairing_note",
+]
+
+#: levels along a parameter's line through the target from which a trend is looked for
+DENSE_LEVELS = 8
+#: configurations the seed correlation is estimated on (the target and the first compared)
+_ICC_CONFIGS = 200
+#: an ICC this large (its lower confidence bound above 0) is worth pairing for
+_ICC_WORTH = 0.25
+
+
+def dense_axis_notes(
+    sweep: SweepData,
+    target: int,
+    ids: npt.NDArray[np.int64],
+    significant: npt.NDArray[np.bool_],
+    mde: npt.NDArray[np.float64],
+    alpha: float,
+) -> list[str]:
+    """Return notes on parameters with a clear trend but no resolvable adjacent step.
+
+    For each numeric parameter along which the target has compared neighbours and none of them
+    is significant, the configurations that differ from the target in that parameter only (its
+    line, at least :data:`DENSE_LEVELS` levels with two runs or more) get a trend test: the
+    slope of the configuration means on the level's rank (``scipy.stats.linregress``, a
+    t-test on ``levels - 2`` degrees of freedom, each configuration one point, so that runs of
+    one configuration do not count as independent evidence of the trend). A slope significant
+    at ``alpha`` is the note, with the number of bins whose adjacent steps would be resolvable:
+    a bin of ``w`` levels pools ``w`` times the runs, so the detectable difference ``mde`` of
+    the adjacent tests shrinks by ``sqrt(w)`` while the step grows to ``|slope| w``; they meet
+    at ``w = (mde / |slope|)^(2/3)``, ``k = levels / w`` bins.
+    """
+    if not len(ids):
+        return []
+    varied = sweep.varied(target, ids)
+    along = sweep.neighbor_ids(target, "axis")
+    on_axis = sweep.varied(target, along)
+    means = sweep.configs["mean"].to_numpy(dtype=np.float64)
+    counts = sweep.counts
+    numeric = dict(zip(sweep.params, sweep.numeric, strict=True))
+    notes = []
+    for param in dict.fromkeys(p for p in varied if p is not None):
+        if not numeric.get(param, False):
+            continue
+        mine = np.array([v == param for v in varied])
+        if significant[mine].any():
+            continue
+        line = np.append(along[np.array([v == param for v in on_axis], dtype=bool)], target)
+        line = line[counts[line] >= 2]
+        if len(line) < DENSE_LEVELS:
+            continue
+        order = np.argsort(_level_keys(sweep, param, line), kind="stable")
+        rank = np.arange(len(line), dtype=np.float64)
+        fit = stats.linregress(rank, means[line][order])
+        if not (fit.pvalue <= alpha):
+            continue
+        step = float(np.nanmin(mde[mine])) if np.isfinite(mde[mine]).any() else math.nan
+        # w levels a bin pool w times the runs (detectable difference / sqrt(w)) and step
+        # |slope| w apart: adjacent bins are resolvable from w = (step / |slope|)^(2/3)
+        width = (step / abs(fit.slope)) ** (2 / 3) if math.isfinite(step) and step > 0 else 6.0
+        bins = max(2, min(len(line) // 2, math.floor(len(line) / max(width, 1.0))))
+        seeds = int(np.median(counts[line]))
+        notes.append(
+            f"along {param} the trend over {len(line)} levels is significant (slope "
+            f"{fit.slope:.3g} per level, p = {fit.pvalue:.2g}), but no adjacent step of the "
+            f"target is: the steps are finer than {seeds} seeds resolve (the adjacent tests "
+            f"detect {step:.3g} at best). Bin it (bins={{{param!r}: {bins}}}) or compare along "
+            "the axis (neighbors='axis')."
+        )
+    return notes
+
+
+def _level_keys(sweep: SweepData, param: Any, rows: npt.NDArray[np.int64]) -> Any:
+    """Sort keys of ``rows``' levels of ``param``: the numbers, or the level order (bins)."""
+    codes = sweep.level_codes[rows, list(sweep.params).index(param)]
+    levels = sweep.levels[param]
+    try:
+        return np.array([float(levels[c]) for c in codes])
+    except (TypeError, ValueError):  # binned: intervals, held in their order
+        return codes.astype(np.float64)
+
+
+def seed_icc(
+    scores: npt.NDArray[np.float64], confidence: float = 0.95
+) -> tuple[float, float, float, float, int, int]:
+    """Intraclass correlation of per-seed scores across configurations, with its interval.
+
+    ``scores`` is (configurations, seeds), complete: row ``c`` column ``s`` is configuration
+    ``c``'s score on seed ``s``. The two-way model ``score = config + seed + error`` gives the
+    consistency ICC(3,1) of Shrout & Fleiss (1979), ``(MS_seed - MS_error) / (MS_seed + (k -
+    1) MS_error)`` with ``k`` configurations: the share of a run's variance (config removed)
+    that its seed explains, shared by every configuration run with that seed. Its interval is
+    the F-based one of McGraw & Wong (1996, case 3); the F-test of no seed effect gives the
+    p-value.
+
+    Returns ``(icc, low, high, pvalue, k, n_seeds)``.
+
+    References
+    ----------
+    .. [1] P. E. Shrout and J. L. Fleiss, "Intraclass correlations: uses in assessing rater
+       reliability", Psychological Bulletin 86(2), 420-428, 1979.
+    .. [2] K. O. McGraw and S. P. Wong, "Forming inferences about some intraclass correlation
+       coefficients", Psychological Methods 1(1), 30-46, 1996.
+    """
+    k, n = scores.shape
+    # relative to one score of the table: the ICC is unchanged, and scores near 1e308 do not
+    # overflow their squares (NaN, no note, when they still do)
+    scale = float(np.max(np.abs(scores))) or 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _icc(scores / scale, k, n, confidence)
+
+
+def _icc(
+    scores: npt.NDArray[np.float64], k: int, n: int, confidence: float
+) -> tuple[float, float, float, float, int, int]:
+    grand = scores.mean()
+    seed_means = scores.mean(axis=0)
+    config_means = scores.mean(axis=1)
+    resid = scores - config_means[:, None] - seed_means[None, :] + grand
+    df_seed, df_err = n - 1, (n - 1) * (k - 1)
+    ms_seed = k * float(((seed_means - grand) ** 2).sum()) / df_seed
+    ms_err = float((resid**2).sum()) / df_err
+    if not (ms_err > 0 and math.isfinite(ms_seed)):
+        return math.nan, math.nan, math.nan, math.nan, k, n
+    f = ms_seed / ms_err
+    icc = (ms_seed - ms_err) / (ms_seed + (k - 1) * ms_err)
+    tail = (1 - confidence) / 2
+    f_low = f / stats.f.isf(tail, df_seed, df_err)
+    f_high = f * stats.f.isf(tail, df_err, df_seed)
+    low = (f_low - 1) / (f_low + k - 1)
+    high = (f_high - 1) / (f_high + k - 1)
+    return icc, low, high, float(stats.f.sf(f, df_seed, df_err)), k, n
+
+
+def seed_pairing_note(
+    sweep: SweepData, target: int, ids: npt.NDArray[np.int64], test: str, alpha: float
+) -> str | None:
+    """Note that the seeds pair up, when an unpaired test is run on configurations sharing them.
+
+    The target and its compared rows (at most 200) are restricted to the seeds they all have;
+    with at least 3 such seeds and 2 configurations, :func:`seed_icc` on them. The note is
+    given when the seed effect is significant at ``alpha`` and the ICC at least 0.25: the
+    per-seed differences of a paired test then have ``1 - ICC`` of the variance of an
+    unpaired difference, so its standard error is ``sqrt(1 - ICC)`` times as large.
+    """
+    seeds = sweep.seed_matrix
+    if seeds is None or test in ("wilcoxon", "ttest_rel") or not len(ids):
+        return None
+    rows = np.append(target, ids[: _ICC_CONFIGS - 1])
+    values, codes, counts = sweep.score_matrix[rows], seeds[rows], sweep.counts[rows]
+    valid = np.arange(codes.shape[1]) < counts[:, None]
+    common: Any = None
+    for c in range(len(rows)):
+        have = set(codes[c][valid[c]].tolist())
+        common = have if common is None else common & have
+    shared = sorted(common or ())
+    if len(shared) < 3:
+        return None
+    table = np.empty((len(rows), len(shared)))
+    for c in range(len(rows)):
+        by_seed = dict(zip(codes[c][valid[c]].tolist(), values[c][valid[c]].tolist(), strict=True))
+        table[c] = [by_seed[s] for s in shared]
+    icc, low, high, pvalue, k, n = seed_icc(table)
+    if not (pvalue <= alpha and icc >= _ICC_WORTH):
+        return None
+    return (
+        f"the seeds pair up: over the {n} seeds the target and {k - 1} compared configurations "
+        f"share, a seed moves every configuration's score together (intraclass correlation "
+        f"{icc:.2f}, 95% CI {low:.2f} to {high:.2f}, p = {pvalue:.2g}). {test} ignores that; "
+        f"test='ttest_rel' (or 'wilcoxon') pairs runs by seed, with about "
+        f"{math.sqrt(max(0.0, 1 - icc)):.2f} times the standard error of an unpaired "
+        "difference."
+    )
+
+
+def sd_upper_limit(sd: Any, df: Any, confidence: float = 0.8) -> Any:
+    """One-sided upper confidence limit of a standard deviation from ``df`` degrees of freedom.
+
+    ``sd * sqrt(df / chi2.ppf(1 - confidence, df))``: the sd a plan should assume so that the
+    planned power is reached with probability ``confidence`` over the pilot's noise (Browne
+    1995). NaN where ``df < 1``.
+
+    References
+    ----------
+    .. [1] R. H. Browne, "On the use of a pilot sample for sample size determination",
+       Statistics in Medicine 14(17), 1933-1940, 1995.
+    """
+    d = np.asarray(df, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        limit = np.asarray(sd, dtype=np.float64) * np.sqrt(d / stats.chi2.ppf(1 - confidence, d))
+    return np.where(d >= 1, limit, np.nan)
+
+
+def power_notes(
+    test: str,
+    effect_of_interest: float,
+    given: bool,
+    seeds_needed: npt.NDArray[np.float64],
+    power_inputs: tuple[Any, Any, Any],
+    level: npt.NDArray[np.float64],
+    alpha: float,
+) -> list[str]:
+    """Say how uncertain ``seeds_needed`` is, when it answers the user's question.
+
+    With ``effect_of_interest`` given (``given``), ``seeds_needed`` takes the seed-to-seed sd
+    of the seeds at hand (a pilot); with few seeds that sd is noisy and a plan from it falls
+    short of its power about half the time. The note gives, for the row with the median
+    ``seeds_needed``, the seeds needed at the 80% upper confidence limit of its sd
+    (:func:`sd_upper_limit`), with which the plan reaches its power in at least 80% of pilots.
+    Without it the power columns answer a question about the noise (the default difference),
+    which ``to_frame().attrs["effect_of_interest_source"]`` says; no note.
+    """
+    from ..stats import seeds_needed as needed_at  # the function, not the column
+
+    notes: list[str] = []
+    finite = np.flatnonzero(np.isfinite(seeds_needed))
+    if not given or not len(finite):
+        return notes
+    row = finite[np.argsort(seeds_needed[finite], kind="stable")[len(finite) // 2]]
+    sd, n_row, n_target = (np.broadcast_to(np.asarray(a, dtype=np.float64), level.shape)
+                           for a in power_inputs)  # fmt: skip
+    paired = test in ("wilcoxon", "ttest_rel")
+    df = n_row[row] - 1 if paired else n_row[row] + n_target[row] - 2
+    upper = float(sd_upper_limit(sd[row], df))
+    lv = float(level[row]) if np.isfinite(level[row]) else alpha
+    more = float(needed_at(effect_of_interest, upper, test, alpha_level=lv)[()])
+    if math.isfinite(more):
+        notes.append(
+            f"seeds_needed rests on the sd of the seeds at hand ({int(df)} degrees of freedom): "
+            f"the median row needs {int(seeds_needed[row])} seeds, or {int(more)} at the 80% "
+            f"upper confidence limit of its sd ({upper:.3g} for {float(sd[row]):.3g}; Browne "
+            "1995), enough in 4 of 5 pilots like this one."
+        )
+    return notes
