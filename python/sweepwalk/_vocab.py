@@ -14,10 +14,12 @@ This module imports only numpy: every layer may use it.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
+
+from .stats import TEST_TABLE
 
 __all__ = [
     "AGAINST",
@@ -78,17 +80,9 @@ Status = Literal["target", "better", "worse", "differs", "ns", "na"]
 #: the direction of a significant row, before significance is applied (see decide_status)
 Direction = Literal[1, -1, 0]
 
-TEST_LABELS: dict[str, str] = {
-    "ks": "Kolmogorov-Smirnov",
-    "mannwhitney": "Mann-Whitney U",
-    "welch": "Welch t",
-    "permutation": "permutation (means)",
-    "brunnermunzel": "Brunner-Munzel (P(beat) = 1/2)",
-    "wilcoxon": "Wilcoxon (paired)",
-    "ttest_rel": "paired t",
-}
-TESTS: tuple[str, ...] = tuple(TEST_LABELS)
-PAIRED_TESTS: tuple[str, ...] = ("wilcoxon", "ttest_rel")
+TEST_LABELS: dict[str, str] = {name: spec.label for name, spec in TEST_TABLE.items()}
+TESTS: tuple[str, ...] = get_args(Test)
+PAIRED_TESTS: tuple[str, ...] = tuple(t for t in TESTS if TEST_TABLE[t].paired)
 UNPAIRED_TESTS: tuple[str, ...] = tuple(t for t in TESTS if t not in PAIRED_TESTS)
 
 #: "none" and the names of statsmodels' ``multipletests`` methods, as statsmodels spells them
@@ -108,25 +102,25 @@ CORRECTION_LABELS: dict[str, str] = {
     "fdr_gbs": "Gavrilov-Benjamini-Sarkar (FDR)",
     "lfdr": "local FDR (support line)",
 }
-CORRECTIONS: tuple[str, ...] = tuple(CORRECTION_LABELS)
+CORRECTIONS: tuple[str, ...] = get_args(Correction)
 
 AGAINST_LABELS: dict[str, str] = {"neighbors": "neighbours", "all": "all configurations"}
-AGAINST: tuple[str, ...] = tuple(AGAINST_LABELS)
+AGAINST: tuple[str, ...] = get_args(Against)
 
 NEIGHBOR_LABELS: dict[str, str] = {
     "adjacent": "adjacent levels",
     "axis": "any level on the axis",
 }
-NEIGHBORS: tuple[str, ...] = tuple(NEIGHBOR_LABELS)
+NEIGHBORS: tuple[str, ...] = get_args(Neighbors)
 
 GOAL_LABELS: dict[str, str] = {"max": "higher is better", "min": "lower is better"}
-GOALS: tuple[str, ...] = tuple(GOAL_LABELS)
+GOALS: tuple[str, ...] = get_args(Goal)
 
 ERROR_CONTROL_LABELS: dict[str, str] = {
     "per-target": "per target",
     "walk": "walk-wide FDR (LOND)",
 }
-ERROR_CONTROLS: tuple[str, ...] = tuple(ERROR_CONTROL_LABELS)
+ERROR_CONTROLS: tuple[str, ...] = get_args(ErrorControl)
 
 #: status words in the order the widget shows them (and codes them, uint8 0..5)
 STATUS_LABELS: dict[str, str] = {

@@ -30,6 +30,7 @@ from .._vocab import (
 )
 from ..stats import (
     KS_METHODS,
+    TEST_TABLE,
     TIE_RTOL,
     adjust,
     ks_against,
@@ -90,7 +91,7 @@ def _compare_input_validation(
     n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
     random_state = v.check_random_state(random_state)
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
-    if test in ("permutation", "brunnermunzel") or (test == "ks" and ks_method != "auto"):
+    if TEST_TABLE[test].resamples or (test == "ks" and ks_method != "auto"):
         random_state = resolve_seed(random_state)  # one seed for every row
     return t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method
 
@@ -299,7 +300,7 @@ def compare(
     else:
         seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
         seeds_y = None if seeds is None else seeds[t : t + 1]
-        slow = test in ("permutation", "brunnermunzel") or (test == "ks" and ks_method != "auto")
+        slow = TEST_TABLE[test].resamples or (test == "ks" and ks_method != "auto")
         step = _SLOW_BATCH if slow else _FAST_BATCH
 
         def batches() -> Any:

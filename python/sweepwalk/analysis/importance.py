@@ -20,6 +20,7 @@ import pandas as pd
 from .._vocab import PAIRED_TESTS, Correction, Neighbors, Test
 from ..stats import (
     KS_METHODS,
+    TEST_TABLE,
     TIE_RTOL,
     a12,
     paired_differences,
@@ -48,7 +49,7 @@ _SLOW_BATCH = 2_000
 #: pairs per block of the (block, K, K) comparison of the A12 fast path (fits in cache)
 _A12_BLOCK = 2000
 #: tests whose result does not depend on the order of the scores inside a row
-_ORDER_FREE = ("ks", "mannwhitney", "welch")
+_ORDER_FREE = tuple(name for name, spec in TEST_TABLE.items() if spec.order_free)
 
 COLUMNS = (
     "pairs",
@@ -429,14 +430,14 @@ def importance(
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
     cancel = _jobs.check_cancel_hook(cancel)
     executor = _jobs.check_executor(executor)
-    if test in ("permutation", "brunnermunzel") or ks_method != "auto":
+    if TEST_TABLE[test].resamples or ks_method != "auto":
         random_state = resolve_seed(random_state)  # one seed for every batch and worker
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     if target is not None:
         target = sweep.resolve(target)
     params = list(sweep.params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
-    slow = test in ("permutation", "brunnermunzel") or ks_method != "auto"
+    slow = TEST_TABLE[test].resamples or ks_method != "auto"
     step = _SLOW_BATCH if slow else _BATCH
     settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
     if target is None:  # thousands of levels: say the size before numpy runs out of memory

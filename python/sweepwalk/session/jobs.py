@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import jobs as _jobs
+from ..stats import TEST_TABLE
 from ..validation import arguments as v
 
 if TYPE_CHECKING:
@@ -49,9 +50,8 @@ __all__ = [
 #: permutation tests resample (9,999 times), wilcoxon's Hodges-Lehmann interval selects among
 #: n(n+1)/2 Walsh averages; the other tests sort or merge. An estimate, not a promise: it only
 #: decides whether a comparison is worth a worker thread.
-SECONDS_PER_SCORE = {"permutation": 4e-6, "wilcoxon": 4e-7}
-#: seconds per score for the other tests, and per row compared (the result's columns)
-SECONDS_PER_SCORE_OTHER = 1.5e-7
+SECONDS_PER_SCORE = {name: spec.seconds_per_score for name, spec in TEST_TABLE.items()}
+#: seconds per row compared (the result's columns)
 SECONDS_PER_ROW = 2e-6
 #: a target's neighbours are computed ahead (the likely next clicks) when one comparison is
 #: estimated to take less than this many seconds; at most PREFETCH_SIZE are kept
@@ -103,7 +103,7 @@ class PrefetchStore:
     def key(target: int, settings: dict[str, Any]) -> Hashable | None:
         """Return the store's key for ``compare(target, **settings)``; None if not storable."""
         seed = settings.get("random_state")
-        random = settings.get("test") in ("permutation", "brunnermunzel")
+        random = TEST_TABLE[settings["test"]].resamples if "test" in settings else False
         if random and not isinstance(seed, (int, np.integer)):
             return None
         if not isinstance(seed, (int, np.integer, type(None))):
@@ -248,7 +248,7 @@ class SessionJobs:
             ids = sweep.neighbor_ids(t, self._settings.neighbors)
             rows = len(ids)
             scores = int(counts[ids].sum()) + rows * int(counts[t])
-        per_score = SECONDS_PER_SCORE.get(self._settings.test, SECONDS_PER_SCORE_OTHER)
+        per_score = SECONDS_PER_SCORE[self._settings.test]
         return scores * per_score + rows * SECONDS_PER_ROW
 
     @locked

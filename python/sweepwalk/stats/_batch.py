@@ -15,12 +15,13 @@ from ._mannwhitney import mannwhitney
 from ._paired import paired
 from ._permutation import ks_permutation, permutation
 from ._rows import FloatArray, IntArray, as_rows
+from ._tests import TEST_TABLE
 from ._welch import welch
 
 #: independent two-sample tests
-UNPAIRED_TESTS = ("ks", "mannwhitney", "welch", "permutation", "brunnermunzel")
+UNPAIRED_TESTS = tuple(name for name, spec in TEST_TABLE.items() if not spec.paired)
 #: paired tests on shared seeds (need seed codes)
-PAIRED_TESTS = ("wilcoxon", "ttest_rel")
+PAIRED_TESTS = tuple(name for name, spec in TEST_TABLE.items() if spec.paired)
 TESTS = UNPAIRED_TESTS + PAIRED_TESTS
 #: how the KS p-value is computed: scipy's ``ks_2samp`` or the tie-aware permutation test
 KS_METHODS = ("auto", "permutation", "permutation-tiebreak")

@@ -21,18 +21,11 @@ from ._intervals import (
 )
 from ._paired import paired_rows
 from ._rows import FloatArray, IntArray, as_rows
+from ._tests import TEST_TABLE
 from ._ties import check_rtol, row_scale, snap_differences
 
 #: what ``Estimate.estimate`` is, per test
-ESTIMANDS = {
-    "welch": "mean difference",
-    "permutation": "mean difference",
-    "ks": "mean difference",
-    "mannwhitney": "A12",
-    "brunnermunzel": "A12",
-    "ttest_rel": "mean paired difference",
-    "wilcoxon": "Hodges-Lehmann paired difference",
-}
+ESTIMANDS = {name: spec.estimand for name, spec in TEST_TABLE.items()}
 
 
 class Estimate(NamedTuple):

@@ -27,17 +27,10 @@ from ._brunnermunzel import PERMUTATION_BELOW
 from ._permutation import ks_permutation
 from ._power import t_power as _t_power
 from ._rows import FloatArray, distinct
+from ._tests import TEST_TABLE
 
 #: efficiency of each test against the t-test at normal data (see the module docstring)
-RELATIVE_EFFICIENCY = {
-    "welch": 1.0,
-    "permutation": 1.0,
-    "ttest_rel": 1.0,
-    "mannwhitney": 3.0 / math.pi,
-    "brunnermunzel": 3.0 / math.pi,
-    "wilcoxon": 3.0 / math.pi,
-    "ks": 2.0 / math.pi,
-}
+RELATIVE_EFFICIENCY = {name: spec.relative_efficiency for name, spec in TEST_TABLE.items()}
 _BISECTIONS = 200
 # the rank tests reach any level of practical use long before this many seeds per side
 _MAX_SEEDS_FOR_LEVEL = 200
