@@ -28,6 +28,14 @@ def solver_runs(n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.fixture(scope="session")
+def demo_runs() -> pd.DataFrame:
+    """The bundled demo sweep's runs (``sweepwalk.datasets.load_demo()``), read once."""
+    from sweepwalk.datasets import load_demo
+
+    return load_demo()
+
+
 @pytest.fixture
 def solver_df() -> pd.DataFrame:
     return solver_runs()

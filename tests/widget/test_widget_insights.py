@@ -14,13 +14,8 @@ import traitlets
 from sweepwalk import SweepWidget, explore
 from sweepwalk._vocab import is_underpowered as shown_underpowered
 from sweepwalk.analysis.ledger import Ledger
-from sweepwalk.datasets import DEMO, load_demo
+from sweepwalk.datasets import DEMO
 from sweepwalk.widget.serialization import STATUSES, importance_reply
-
-
-@pytest.fixture(scope="module")
-def demo_runs() -> pd.DataFrame:
-    return load_demo()
 
 
 @pytest.fixture

@@ -16,15 +16,10 @@ import pandas as pd
 import pytest
 
 from sweepwalk import SweepWidget, explore
-from sweepwalk.datasets import DEMO, load_demo
+from sweepwalk.datasets import DEMO
 from sweepwalk.widget.serialization import importance_reply
 
 WAIT = 60.0  # seconds: a bound for a hung thread, never a timing assertion
-
-
-@pytest.fixture(scope="module")
-def demo_runs() -> pd.DataFrame:
-    return load_demo()
 
 
 @pytest.fixture

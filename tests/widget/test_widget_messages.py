@@ -14,12 +14,7 @@ import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
 from sweepwalk import SweepWidget, explore
-from sweepwalk.datasets import DEMO, load_demo
-
-
-@pytest.fixture(scope="module")
-def demo_runs() -> pd.DataFrame:
-    return load_demo()
+from sweepwalk.datasets import DEMO
 
 
 @pytest.fixture
