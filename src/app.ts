@@ -19,7 +19,7 @@ import { DetailPanel } from "./detail";
 import { Requester } from "./requests";
 import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
 import { nextSort, sortIds, type SortSpec } from "./sort";
-import { sortKey } from "./columns";
+import { COMPACT_WIDTH, sortKey } from "./columns";
 import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 import { ProfilePanel } from "./profile";
@@ -264,6 +264,20 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   root.append(error, controls.el, nav, insightsBar, controls.legend, notes, main, profile.el, importance.el);
   host.append(root);
 
+  // The widget's own width decides the grid's columns, not the window's: an output in a side
+  // panel, next to JupyterLab's file browser or in VS Code is narrower than the window.
+  const RO = doc.defaultView?.ResizeObserver;
+  const widthObserver = RO
+    ? new RO((entries) => {
+        const width = entries[entries.length - 1].contentRect.width;
+        if (width <= 0) return; // not laid out (a hidden tab): keep the layout it had
+        const compact = width < COMPACT_WIDTH;
+        root.classList.toggle("sw-compact", compact);
+        grid.setCompact(compact);
+      })
+    : null;
+  widthObserver?.observe(root);
+
   function navButton(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {
     const b = doc.createElement("button");
     b.type = "button";
@@ -479,6 +493,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     model.off("change:_results", onResults);
     root.removeEventListener("keydown", onKeyDown);
     for (const type of KEY_EVENTS) root.removeEventListener(type, keepKey);
+    widthObserver?.disconnect();
     kernelJobs.dispose();
     ahead.dispose();
     player.job.dispose();

@@ -3,9 +3,27 @@
 
 import { OUT, statusOf, type Results, type Sweep } from "./model";
 
+/** What a column's cells show (the grid renders a cell per column by this). */
+export type CellKind =
+  | "select"
+  | "status"
+  | "effect"
+  | "padj"
+  | "param"
+  | "varied"
+  | "n"
+  | "mean"
+  | "strip"
+  | "estimate"
+  | "pvalue"
+  | "min_pvalue";
+
 export interface Column {
   /** The `to_frame()` column it shows (the header's `data-sort`); "" = not sortable. */
   id: string;
+  kind: CellKind;
+  /** For a "param" column: the parameter's index in `sweep.params`. */
+  param?: number;
   label: string;
   title: string;
   width: string;
@@ -58,26 +76,66 @@ export function paramWidth(name: string, labels: readonly string[]): string {
   return `calc(${Math.min(20, Math.max(3, longest)) + 3}ch + 12px)`;
 }
 
-export function columnsFor(sweep: Sweep, estimand: string): Column[] {
+/** Below this widget width (px) the grid shows the compact column order. */
+export const COMPACT_WIDTH = 900;
+
+/**
+ * The grid's columns. Wide: select, status, A12 and p adj stay in view (sticky), then every
+ * parameter, n, mean ± std, the scores, the estimate, p and min p. Compact (a widget narrower than
+ * COMPACT_WIDTH): what decides a row comes first without sideways scrolling — status and p adj
+ * (sticky), the varied parameter's value, the mean, the estimate with its interval — and the
+ * other parameters and columns follow, one scroll away.
+ */
+export function columnsFor(sweep: Sweep, estimand: string, compact = false): Column[] {
   // sticky columns are sized in em, not ch: a bold target row has a wider ch
-  const cols: Column[] = [
-    { id: "", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select", sticky: true },
-    { id: "status", label: "status", title: "decision at alpha after correction", width: "7.5em", cls: "sw-c-status", sticky: true },
-    { id: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "4.2em", cls: "sw-c-num sw-c-effect", sticky: true },
-    { id: "pvalue_adj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "4.6em", cls: "sw-c-num sw-c-padj", sticky: true },
+  const select: Column = { id: "", kind: "select", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select", sticky: true };
+  const status: Column = { id: "status", kind: "status", label: "status", title: "decision at alpha after correction", width: "8.6em", cls: "sw-c-status", sticky: true };
+  const effect: Column = { id: "effect", kind: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "4.2em", cls: "sw-c-num sw-c-effect", sticky: !compact };
+  const padj: Column = { id: "pvalue_adj", kind: "padj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "4.6em", cls: "sw-c-num sw-c-padj", sticky: true };
+  const params: Column[] = sweep.params.map((p, i) => ({
+    id: p.name,
+    kind: "param",
+    param: i,
+    label: p.name,
+    title: `parameter ${p.name}`,
+    width: paramWidth(p.name, p.labels),
+    cls: "sw-c-param",
+  }));
+  const n: Column = { id: "n", kind: "n", label: "n", title: "runs (seeds) with a finite score; * = some runs have no finite score", width: "5.5ch", cls: "sw-c-num sw-c-n" };
+  const strip: Column = { id: "std", kind: "strip", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "130px", cls: "sw-c-strip" };
+  const estimateTitle = `the tested estimate${estimand ? ` (${estimand})` : ""} with the test's own interval`;
+  const pvalue: Column = { id: "pvalue", kind: "pvalue", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" };
+  const minP: Column = { id: "min_pvalue", kind: "min_pvalue", label: "min p", title: "the smallest p-value this test can give with these seeds; ⊘ = cannot be significant at its level", width: "8ch", cls: "sw-c-num" };
+  const meanTitle = `${sweep.metric} (goal: ${sweep.goal})`;
+  if (!compact) {
+    return [
+      select,
+      status,
+      effect,
+      padj,
+      ...params,
+      n,
+      { id: "mean", kind: "mean", label: "mean ± std", title: meanTitle, width: "15ch", cls: "sw-c-num" },
+      strip,
+      { id: "estimate", kind: "estimate", label: "estimate [interval]", title: estimateTitle, width: "calc(31ch + 12px)", cls: "sw-c-num sw-c-estimate" },
+      pvalue,
+      minP,
+    ];
+  }
+  return [
+    select,
+    status,
+    padj,
+    { id: "", kind: "varied", label: "varied", title: "the parameter this row changes from the target, and its value", width: "calc(10ch + 12px)", cls: "sw-c-varied-value" },
+    { id: "mean", kind: "mean", label: "mean", title: `mean ${meanTitle}`, width: "calc(6.5ch + 12px)", cls: "sw-c-num" },
+    { id: "estimate", kind: "estimate", label: "estimate [interval]", title: estimateTitle, width: "calc(25ch + 12px)", cls: "sw-c-num sw-c-estimate" },
+    ...params,
+    n,
+    strip,
+    effect,
+    pvalue,
+    minP,
   ];
-  sweep.params.forEach((p) => {
-    cols.push({ id: p.name, label: p.name, title: `parameter ${p.name}`, width: paramWidth(p.name, p.labels), cls: "sw-c-param" });
-  });
-  cols.push(
-    { id: "n", label: "n", title: "runs (seeds) with a finite score; * = some runs have no finite score", width: "5.5ch", cls: "sw-c-num sw-c-n" },
-    { id: "mean", label: "mean ± std", title: `${sweep.metric} (goal: ${sweep.goal})`, width: "15ch", cls: "sw-c-num" },
-    { id: "std", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "130px", cls: "sw-c-strip" },
-    { id: "estimate", label: "estimate [interval]", title: `the tested estimate${estimand ? ` (${estimand})` : ""} with the test's own interval`, width: "calc(31ch + 12px)", cls: "sw-c-num sw-c-estimate" },
-    { id: "pvalue", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" },
-    { id: "min_pvalue", label: "min p", title: "the smallest p-value this test can give with these seeds; ⊘ = cannot be significant at its level", width: "8ch", cls: "sw-c-num" },
-  );
-  return cols;
 }
 
 /** CSS `left` of each sticky column: the sum of the widths before it. */

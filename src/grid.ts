@@ -2,8 +2,8 @@
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { formatEffect, formatEstimate, formatInt, formatMeanStd, formatNum, formatP } from "./format";
-import { OUT, configLabel, labels, paramLabel, statusOf, type Results, type Sweep } from "./model";
+import { DASH, formatEffect, formatEstimate, formatInt, formatMeanStd, formatNum, formatP } from "./format";
+import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, type Results, type Sweep } from "./model";
 import { columnsFor, stickyLefts, type Column } from "./columns";
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
 import { STATUS_GLYPHS } from "./controls";
@@ -70,9 +70,20 @@ export interface GridHandlers {
 /** Mark of a row whose test cannot reach significance at its level with these seeds. */
 export const UNREACHABLE_GLYPH = "⊘";
 
-/** The status as a reader sees it: "out" reads "not compared" (the attribute stays `out`). */
-export function statusWord(status: string): string {
-  return status === OUT ? "not compared" : status;
+export { statusWord };
+
+/** One row being rendered: what each of its cells reads. */
+interface RowContext {
+  data: GridData;
+  config: number;
+  /** The row's index in the results (-1: not compared). */
+  ri: number;
+  status: string;
+  /** The parameter this row varies from the target (-1: none). */
+  varied: number;
+  selected: boolean;
+  row: HTMLElement;
+  at(arr: Float64Array): number;
 }
 
 export class Grid {
@@ -104,6 +115,8 @@ export class Grid {
   private scrollTop = 0;
   private readonly resize: ResizeObserver | null;
   private headerKey = "";
+  /** The compact column order (a narrow widget; see columnsFor). */
+  private compact = false;
 
   constructor(doc: Document, private readonly handlers: GridHandlers) {
     this.doc = doc;
@@ -147,9 +160,7 @@ export class Grid {
     this.data = data;
     if (newSweep) {
       this.estimand = estimand;
-      this.columns = columnsFor(data.sweep, estimand);
-      this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
-      stickyLefts(this.columns).forEach((left, k) => this.viewport.style.setProperty(`--sw-left-${k}`, left));
+      this.layColumns();
     }
     if (newSweep || data.order !== this.axisOrder) {
       this.axis = stripAxis(data.sweep.scores, data.sweep.scores_k, data.order);
@@ -165,6 +176,32 @@ export class Grid {
     this.viewport.style.height = `min(var(--sw-grid-height, ${DEFAULT_VIEWPORT}px), ${fit}px)`;
     this.viewport.setAttribute("aria-rowcount", String(data.order.length + 1));
     this.paint();
+  }
+
+  private layColumns(): void {
+    if (!this.data) return;
+    this.columns = columnsFor(this.data.sweep, this.estimand, this.compact);
+    this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
+    stickyLefts(this.columns).forEach((left, k) => this.viewport.style.setProperty(`--sw-left-${k}`, left));
+    this.viewport.dataset.layout = this.compact ? "compact" : "wide";
+  }
+
+  /**
+   * Switch between the wide and the compact column order (the widget's width decides; the
+   * caller observes it). Rebuilds the header and the visible rows when it changes.
+   */
+  setCompact(compact: boolean): void {
+    if (compact === this.compact) return;
+    this.compact = compact;
+    if (!this.data) return;
+    this.layColumns();
+    this.renderHeader();
+    this.invalidate();
+    this.paint();
+  }
+
+  get isCompact(): boolean {
+    return this.compact;
   }
 
   get focusedConfig(): number {
@@ -212,9 +249,9 @@ export class Grid {
       h.setAttribute("role", "columnheader");
       h.setAttribute("aria-colindex", String(i + 1));
       h.title = c.title;
+      h.textContent = c.label;
       if (c.id !== "") {
         h.dataset.sort = c.id;
-        h.textContent = c.label;
         if (c.id === "std" && this.data) {
           // the shared axis of the strip plots: its two ends under the column name
           const { score_min: lo, score_max: hi } = this.data.sweep;
@@ -320,37 +357,119 @@ export class Grid {
     if (selected) row.classList.add("sw-selected");
     const varied = ri >= 0 && results ? results.varied[ri] : -1;
 
-    let colIndex = 0;
-    const cell = (cls: string, text?: string) => {
-      const c = doc.createElement("div");
-      c.className = `sw-cell ${cls}`;
-      c.setAttribute("role", "gridcell");
-      const col = this.columns[colIndex];
-      if (col?.sticky) {
-        c.classList.add("sw-sticky");
-        c.style.left = `var(--sw-left-${colIndex})`;
-      }
-      if (col?.id) c.dataset.col = col.id;
-      colIndex++;
-      if (text !== undefined) c.textContent = text;
-      row.append(c);
-      return c;
-    };
     const at = (arr: Float64Array) => (ri >= 0 ? arr[ri] : NaN);
-
-    const sel = cell("sw-c-select");
-    const box = doc.createElement("input");
-    box.type = "checkbox";
-    box.checked = selected;
-    box.tabIndex = -1;
-    box.dataset.testid = "sw-row-select";
-    box.setAttribute("aria-label", `select configuration ${config}`);
-    box.addEventListener("click", (e) => {
-      e.stopPropagation();
-      this.handlers.onSelect(config, e.shiftKey ? "range" : "toggle");
+    this.columns.forEach((col, k) => {
+      const c = doc.createElement("div");
+      c.className = `sw-cell ${col.cls}`;
+      c.setAttribute("role", "gridcell");
+      if (col.sticky) {
+        c.classList.add("sw-sticky");
+        c.style.left = `var(--sw-left-${k})`;
+      }
+      if (col.id) c.dataset.col = col.id;
+      else if (col.kind === "varied") c.dataset.col = "varied";
+      this.fillCell(c, col, { data, config, ri, status, varied, selected, row, at });
+      row.append(c);
     });
-    sel.append(box);
-    const st = cell("sw-c-status");
+    return row;
+  }
+
+  /** Fill the cell of column `col` for one row (see renderRow). */
+  private fillCell(c: HTMLElement, col: Column, r: RowContext): void {
+    const { data, config, status, varied, at } = r;
+    const { sweep, results } = data;
+    const doc = this.doc;
+    switch (col.kind) {
+      case "select": {
+        const box = doc.createElement("input");
+        box.type = "checkbox";
+        box.checked = r.selected;
+        box.tabIndex = -1;
+        box.dataset.testid = "sw-row-select";
+        box.setAttribute("aria-label", `select configuration ${config}`);
+        box.addEventListener("click", (e) => {
+          e.stopPropagation();
+          this.handlers.onSelect(config, e.shiftKey ? "range" : "toggle");
+        });
+        c.append(box);
+        return;
+      }
+      case "status":
+        return this.fillStatus(c, r);
+      case "effect":
+        c.textContent = formatEffect(results ? at(results.effect) : NaN);
+        return;
+      case "padj":
+        c.textContent = formatP(results ? at(results.pvalue_adj) : NaN);
+        return;
+
+      case "param": {
+        const i = col.param ?? -1;
+        const p = sweep.params[i];
+        const text = paramLabel(p, config);
+        c.textContent = text;
+        c.title = `${p.name} = ${text}`;
+        if (i === varied) {
+          c.classList.add("sw-varied");
+          c.dataset.varied = "true";
+          c.title = `${p.name} = ${text} (varies from the target)`;
+        }
+        return;
+      }
+      case "varied": {
+        if (varied < 0) {
+          c.textContent = status === "target" ? "target" : DASH;
+          c.classList.add("sw-muted");
+          return;
+        }
+        // the value first: a narrow cell cuts the name, not the value
+        const p = sweep.params[varied];
+        const text = paramLabel(p, config);
+        const value = doc.createElement("span");
+        value.className = "sw-varied-value";
+        value.textContent = text;
+        const name = doc.createElement("span");
+        name.className = "sw-varied-name";
+        name.textContent = p.name;
+        c.append(value, " ", name);
+        c.title = `${p.name} = ${text} (varies from the target)`;
+        return;
+      }
+      case "n": {
+        c.textContent = formatInt(sweep.n[config]);
+        const miss = sweep.n_missing[config] ?? 0;
+        if (miss > 0) {
+          c.classList.add("sw-has-missing");
+          c.title = `${miss} run(s) without a finite score`;
+        }
+        return;
+      }
+      case "mean":
+        c.textContent = this.compact ? formatNum(sweep.mean[config]) : formatMeanStd(sweep.mean[config], sweep.std[config]);
+        if (this.compact) c.title = formatMeanStd(sweep.mean[config], sweep.std[config]);
+        return;
+      case "strip":
+        c.append(renderStrip(doc, sweep, config, this.axis));
+        return;
+      case "estimate": {
+        const est = results ? formatEstimate(at(results.estimate), at(results.estimate_low), at(results.estimate_high)) : DASH;
+        c.textContent = est;
+        c.title = results?.estimand ? `${results.estimand}: ${est}` : est;
+        return;
+      }
+      case "pvalue":
+        c.textContent = formatP(results ? at(results.pvalue) : NaN);
+        return;
+      case "min_pvalue":
+        c.textContent = formatP(results ? at(results.min_pvalue) : NaN);
+        return;
+    }
+  }
+
+  private fillStatus(st: HTMLElement, r: RowContext): void {
+    const { data, config, ri, status, row, at } = r;
+    const { sweep, results } = data;
+    const doc = this.doc;
     const statusText = labels(sweep, "status")[status] ?? (status === OUT ? "not part of this comparison" : status);
     const g = doc.createElement("span");
     g.className = "sw-glyph";
@@ -385,32 +504,6 @@ export class Grid {
       st.title = `${st.title}; ${mark.title}`;
       st.append(mark);
     }
-    cell("sw-c-num sw-c-effect", formatEffect(results ? at(results.effect) : NaN));
-    cell("sw-c-num sw-c-padj", formatP(results ? at(results.pvalue_adj) : NaN));
-
-    sweep.params.forEach((p, i) => {
-      const text = paramLabel(p, config);
-      const c = cell("sw-c-param", text);
-      c.title = `${p.name} = ${text}`;
-      if (i === varied) {
-        c.classList.add("sw-varied");
-        c.dataset.varied = "true";
-        c.title = `${p.name} = ${text} (varies from the target)`;
-      }
-    });
-    const n = cell("sw-c-num sw-c-n", formatInt(sweep.n[config]));
-    const miss = sweep.n_missing[config] ?? 0;
-    if (miss > 0) {
-      n.classList.add("sw-has-missing");
-      n.title = `${miss} run(s) without a finite score`;
-    }
-    cell("sw-c-num", formatMeanStd(sweep.mean[config], sweep.std[config]));
-    cell("sw-c-strip").append(renderStrip(doc, sweep, config, this.axis));
-    const est = results ? formatEstimate(at(results.estimate), at(results.estimate_low), at(results.estimate_high)) : "—";
-    cell("sw-c-num sw-c-estimate", est).title = results?.estimand ? `${results.estimand}: ${est}` : est;
-    cell("sw-c-num", formatP(results ? at(results.pvalue) : NaN));
-    cell("sw-c-num", formatP(results ? at(results.min_pvalue) : NaN));
-    return row;
   }
 
   private rowConfig(e: Event): number | null {

@@ -261,6 +261,7 @@ export interface Results {
   min_pvalue: Float64Array;
   /** 0 where the row cannot be significant at its level at all; null when not sent. */
   reachable: Uint8Array | null;
+
   /** What `estimate` is ("mean difference", "A12", ...). */
   estimand: string;
   /** The comparison's notes, in words. */
@@ -381,6 +382,11 @@ function padded<T extends Float64Array | Uint8Array | Int16Array>(a: T, m: numbe
   out.fill(fill as never);
   out.set(a as never);
   return out;
+}
+
+/** The status as a reader sees it: "out" reads "not compared" (the attribute stays `out`). */
+export function statusWord(status: string): string {
+  return status === OUT ? "not compared" : status;
 }
 
 /** The status of a configuration under `results` (`out` if it is not compared). */

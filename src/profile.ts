@@ -5,8 +5,7 @@
 // ticks. A click on a level makes its configuration the target: the walk made visible.
 
 import { formatNum, formatP } from "./format";
-import { statusOf, type Param, type Results, type Sweep } from "./model";
-import { statusWord } from "./grid";
+import { statusOf, statusWord, type Param, type Results, type Sweep } from "./model";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const W = 210;

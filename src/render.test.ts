@@ -124,6 +124,63 @@ describe("DOM contract", () => {
   });
 });
 
+describe("width", () => {
+  /** A ResizeObserver stand-in: `resize(el, width)` reports a new content width for `el`. */
+  function stubResizeObserver() {
+    const observers: Array<{ cb: ResizeObserverCallback; els: Element[] }> = [];
+    class FakeRO {
+      private readonly entry: { cb: ResizeObserverCallback; els: Element[] };
+      constructor(cb: ResizeObserverCallback) {
+        this.entry = { cb, els: [] };
+        observers.push(this.entry);
+      }
+      observe(el: Element) {
+        this.entry.els.push(el);
+      }
+      unobserve() {}
+      disconnect() {
+        this.entry.els = [];
+      }
+    }
+    vi.stubGlobal("ResizeObserver", FakeRO);
+    return (el: Element, width: number) => {
+      for (const o of observers) {
+        if (!o.els.includes(el)) continue;
+        const entry = { target: el, contentRect: { width, height: 400 } } as unknown as ResizeObserverEntry;
+        o.cb([entry], o as unknown as ResizeObserver);
+      }
+    };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  const cols = (r: HTMLElement) => [...r.querySelectorAll<HTMLElement>('[role="gridcell"]')].map((c) => c.dataset.col ?? "");
+
+  it("below 900 px of widget width: status, p adj, the varied value, mean and estimate come first", () => {
+    const resize = stubResizeObserver();
+    const { root, row } = mount();
+    const wide = cols(row(1)!);
+    expect(wide.slice(0, 6)).toEqual(["", "status", "effect", "pvalue_adj", "a", "b"]);
+    resize(root, 760);
+    expect(root.classList.contains("sw-compact")).toBe(true);
+    const r = row(1)!;
+    expect(cols(r).slice(0, 6)).toEqual(["", "status", "pvalue_adj", "varied", "mean", "estimate"]);
+    // every column is still there, the others after the read-first ones
+    expect([...cols(r)].sort()).toEqual([...wide, "varied"].sort());
+    // config 1 varies `a` (= 0) from the target 5; its mean is 1/16
+    expect(r.querySelector('[data-col="varied"] .sw-varied-value')!.textContent).toBe("0");
+    expect(r.querySelector('[data-col="varied"]')!.textContent).toBe("0 a");
+    expect(r.querySelector('[data-col="mean"]')!.textContent).toBe("0.0625");
+    expect(row(5)!.querySelector('[data-col="varied"]')!.textContent).toBe("target");
+    // the header follows the same order
+    const heads = [...root.querySelectorAll<HTMLElement>(".sw-header [role=columnheader]")].map((h) => h.textContent);
+    expect(heads.slice(0, 6)).toEqual(["", "status", "p adj", "varied", "mean", "estimate [interval]"]);
+    // and back when the widget is wide again
+    resize(root, 1280);
+    expect(root.classList.contains("sw-compact")).toBe(false);
+    expect(cols(row(1)!).slice(0, 4)).toEqual(["", "status", "effect", "pvalue_adj"]);
+  });
+});
+
 describe("clicks and racing", () => {
   it("a click on a row makes it the target; stale results are never shown", async () => {
     const { model, root, row } = mount();
