@@ -9,6 +9,7 @@ export type CellKind =
   | "status"
   | "effect"
   | "padj"
+  | "level"
   | "param"
   | "varied"
   | "n"
@@ -33,12 +34,13 @@ export interface Column {
 }
 
 /** The result columns a header may sort by, as `Results` arrays. */
-const RESULT_SORT: Record<string, keyof Pick<Results, "pvalue" | "pvalue_adj" | "effect" | "estimate" | "min_pvalue">> = {
+const RESULT_SORT: Record<string, keyof Pick<Results, "pvalue" | "pvalue_adj" | "effect" | "estimate" | "min_pvalue" | "level">> = {
   pvalue: "pvalue",
   pvalue_adj: "pvalue_adj",
   effect: "effect",
   estimate: "estimate",
   min_pvalue: "min_pvalue",
+  level: "level",
 };
 
 /** Numeric sort key of `config` in `column` (a `to_frame()` column; NaN = missing, sorts last). */
@@ -84,14 +86,18 @@ export const COMPACT_WIDTH = 900;
  * parameter, n, mean ± std, the scores, the estimate, p and min p. Compact (a widget narrower than
  * COMPACT_WIDTH): what decides a row comes first without sideways scrolling — status and p adj
  * (sticky), the varied parameter's value, the mean, the estimate with its interval — and the
- * other parameters and columns follow, one scroll away.
+ * other parameters and columns follow, one scroll away. `walk`: the rows were decided walk-wide,
+ * and the p adj column gives way to each row's p against the online level it was held to.
  */
-export function columnsFor(sweep: Sweep, estimand: string, compact = false): Column[] {
+export function columnsFor(sweep: Sweep, estimand: string, compact = false, walk = false): Column[] {
   // sticky columns are sized in em, not ch: a bold target row has a wider ch
   const select: Column = { id: "", kind: "select", label: "", title: "select rows (ctrl/shift-click also selects)", width: "2em", cls: "sw-c-select", sticky: true };
   const status: Column = { id: "status", kind: "status", label: "status", title: "decision at alpha after correction", width: "8.6em", cls: "sw-c-status", sticky: true };
   const effect: Column = { id: "effect", kind: "effect", label: "A12", title: "Vargha-Delaney A12: P(row beats target), 0.5 = no effect", width: "4.2em", cls: "sw-c-num sw-c-effect", sticky: !compact };
-  const padj: Column = { id: "pvalue_adj", kind: "padj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "4.6em", cls: "sw-c-num sw-c-padj", sticky: true };
+  // walk-wide, the online procedure decided each row: its p against the level it was held to
+  const padj: Column = walk
+    ? { id: "level", kind: "level", label: "p vs level", title: "walk-wide error control: the p-value of the pair's first test against the level the online FDR procedure held it to (significant when p ≤ level)", width: "calc(15ch + 12px)", cls: "sw-c-num sw-c-padj sw-c-level", sticky: true }
+    : { id: "pvalue_adj", kind: "padj", label: "p adj", title: "p-value adjusted for the comparisons with this target", width: "4.6em", cls: "sw-c-num sw-c-padj", sticky: true };
   const params: Column[] = sweep.params.map((p, i) => ({
     id: p.name,
     kind: "param",

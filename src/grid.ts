@@ -2,8 +2,8 @@
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { DASH, formatEffect, formatEstimate, formatInt, formatMeanStd, formatNum, formatP } from "./format";
-import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, type Results, type Sweep } from "./model";
+import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "./format";
+import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, walkWide, type Results, type Sweep } from "./model";
 import { columnsFor, stickyLefts, type Column } from "./columns";
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
 import { STATUS_GLYPHS } from "./controls";
@@ -117,6 +117,8 @@ export class Grid {
   private headerKey = "";
   /** The compact column order (a narrow widget; see columnsFor). */
   private compact = false;
+  /** The rows are decided walk-wide (p against an online level, not p adj). */
+  private walk = false;
 
   constructor(doc: Document, private readonly handlers: GridHandlers) {
     this.doc = doc;
@@ -156,10 +158,12 @@ export class Grid {
   /** New data (sweep, results, order, selection): rebuild header if needed and repaint. */
   setData(data: GridData): void {
     const estimand = data.results?.estimand ?? "";
-    const newSweep = !this.data || this.data.sweep !== data.sweep || estimand !== this.estimand;
+    const walk = walkWide(data.results);
+    const newSweep = !this.data || this.data.sweep !== data.sweep || estimand !== this.estimand || walk !== this.walk;
     this.data = data;
     if (newSweep) {
       this.estimand = estimand;
+      this.walk = walk;
       this.layColumns();
     }
     if (newSweep || data.order !== this.axisOrder) {
@@ -180,7 +184,7 @@ export class Grid {
 
   private layColumns(): void {
     if (!this.data) return;
-    this.columns = columnsFor(this.data.sweep, this.estimand, this.compact);
+    this.columns = columnsFor(this.data.sweep, this.estimand, this.compact, this.walk);
     this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
     stickyLefts(this.columns).forEach((left, k) => this.viewport.style.setProperty(`--sw-left-${k}`, left));
     this.viewport.dataset.layout = this.compact ? "compact" : "wide";
@@ -402,6 +406,11 @@ export class Grid {
       case "padj":
         c.textContent = formatP(results ? at(results.pvalue_adj) : NaN);
         return;
+      case "level": {
+        const p = results?.level_pvalue ? at(results.level_pvalue) : NaN;
+        c.textContent = formatLevelTest(p, results ? at(results.level) : NaN);
+        return;
+      }
 
       case "param": {
         const i = col.param ?? -1;

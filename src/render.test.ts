@@ -393,6 +393,37 @@ describe("controls and sorting", () => {
   });
 });
 
+describe("walk-wide error control", () => {
+  it("the grid and the detail show each row's p against its online level, not p adj", async () => {
+    const rows = neighbours(5).map((r) => (r.config === 5 ? r : { ...r, level: 0.0125, held: r.p }));
+    const { root, row } = mount({ error_control: "walk", _results: makeResults({ target: 5, error_control: "walk" }, rows) });
+    const heads = [...root.querySelectorAll<HTMLElement>(".sw-header [role=columnheader]")].map((h) => h.textContent);
+    expect(heads).toContain("p vs level");
+    expect(heads).not.toContain("p adj");
+    expect(root.querySelector('[data-col="pvalue_adj"]')).toBeNull();
+    expect(row(1)!.querySelector('[data-col="level"]')!.textContent).toBe("0.00100 ≤ 0.0125");
+    expect(row(4)!.querySelector('[data-col="level"]')!.textContent).toBe("0.400 > 0.0125");
+    expect(row(5)!.querySelector('[data-col="level"]')!.textContent).toBe("—");
+    click(row(4)!, { ctrlKey: true }); // focus without changing the target
+    await tick();
+    const panel = root.querySelector<HTMLElement>('[data-testid="sw-detail"]')!;
+    expect(panel.querySelector('[data-stat="level"]')!.textContent).toBe("0.400 > 0.0125 (walk-wide online FDR level: not significant)");
+    expect(panel.textContent).not.toContain("p adjusted");
+  });
+
+  it("per target, the grid and the detail show p adj", async () => {
+    const { root, row } = mount();
+    expect(row(1)!.querySelector('[data-col="pvalue_adj"]')!.textContent).toBe("0.00200");
+    expect(root.querySelector('[data-col="level"]')).toBeNull();
+    click(row(4)!, { ctrlKey: true });
+    await tick();
+    const panel = root.querySelector<HTMLElement>('[data-testid="sw-detail"]')!;
+    expect(panel.querySelector('[data-stat="p"][data-stat]')).not.toBeNull();
+    expect(panel.textContent).toContain("p adjusted");
+    expect(panel.querySelector('[data-stat="level"]')).toBeNull();
+  });
+});
+
 describe("detail panel", () => {
   it("asks the kernel for exact scores and draws both ECDFs with D", async () => {
     const { model, root, row } = mount();
