@@ -3,9 +3,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { mountApp } from "./app";
 import { decodeResults, decodeSweep, type Param, type WalkInfo, type WidgetTraits } from "./model";
-import { levelPositions, meanInterval, targetLines } from "./profile";
+import { levelPositions, meanInterval, panelRange, targetLines, tickLabels } from "./profile";
 import { walkEndText } from "./walkplayer";
-import { FakeModel, makeResults, makeSweep } from "./testutil";
+import { dv, FakeModel, makeResults, makeSweep } from "./testutil";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const cleanups: Array<() => void> = [];
@@ -150,6 +150,104 @@ describe("the profile in the widget", () => {
     const cells = [...row.children] as HTMLElement[];
     expect(cells.slice(0, 4).every((c) => c.classList.contains("sw-sticky"))).toBe(true);
     expect(cells.slice(1, 4).map((c) => c.dataset.col)).toEqual(["status", "effect", "pvalue_adj"]);
+  });
+});
+
+describe("each panel's own y-range", () => {
+  const pt = (mean: number, se = 0.002) => ({ mean, low: mean - se, high: mean + se });
+  it("leaves a collapsed neighbour out of the range; the target always stays in", () => {
+    const points = [pt(0.97), pt(0.96), pt(0.965), pt(0.186)];
+    const r = panelRange(points, 0.97, [0, 1]);
+    expect(r.lo).toBeCloseTo(0.958, 12);
+    expect(r.hi).toBeCloseTo(0.972, 12);
+    expect(r.inRange(0.186)).toBe(false);
+    expect(points.slice(0, 3).every((p) => r.inRange(p.mean))).toBe(true);
+    // the target is kept even when it is the odd one out
+    expect(panelRange(points, 0.186, [0, 1]).lo).toBeCloseTo(0.184, 12); // its bar too
+  });
+  it("keeps an ordinary spread whole", () => {
+    const points = [pt(0.5, 0.02), pt(0.7, 0.02), pt(0.9, 0.02), pt(0.95, 0.02)];
+    const r = panelRange(points, 0.9, [0, 1]);
+    expect(points.every((p) => r.inRange(p.mean))).toBe(true);
+    expect(r.lo).toBeCloseTo(0.48, 12);
+    expect(r.hi).toBeCloseTo(0.97, 12);
+  });
+  it("labels stay inside the metric's range (an accuracy axis never says more than 1)", () => {
+    const r = panelRange([pt(0.999, 0.004), pt(0.995, 0.004)], 0.999, [0.2, 1]);
+    expect(r.hi).toBe(1);
+    const flat = panelRange([pt(1, 0), pt(1, 0)], 1, [0.2, 1]);
+    expect(flat.hi).toBe(1);
+    expect(flat.lo).toBeLessThan(1);
+  });
+});
+
+describe("tick labels", () => {
+  it("keep the first ones asked for and drop any that would overlap", () => {
+    const items = [
+      { code: 2, x: 100, width: 30, anchor: "middle" as const }, // 85..115
+      { code: 0, x: 50, width: 30, anchor: "start" as const }, // 50..80
+      { code: 3, x: 150, width: 30, anchor: "end" as const }, // 120..150
+      { code: 1, x: 78, width: 30, anchor: "middle" as const }, // 63..93: overlaps 0 and 2
+    ];
+    expect(tickLabels(items)).toEqual([2, 0, 3]);
+  });
+});
+
+describe("the profile's panels", () => {
+  /** 4 x 4 sweep, target 5; config 13 (a = 3, b = 1, on a's line) collapsed to 0.186. */
+  function mountOutlier() {
+    const raw = makeSweep(4, 4, 5);
+    const mean = Float64Array.from({ length: 16 }, (_, i) => 0.95 + 0.002 * i);
+    mean[13] = 0.186;
+    raw.mean = dv(mean);
+    raw.std = dv(new Float64Array(16).fill(0.004));
+    raw.score_min = 0.18;
+    raw.score_max = 0.99;
+    return mount({ _sweep: raw });
+  }
+  const num = (el: Element, name: string) => Number(el.getAttribute(name));
+
+  it("draws a collapsed neighbour clipped at the edge with its value; the others fill the panel", async () => {
+    const { root } = mountOutlier();
+    await tick();
+    const panel = root.querySelector<SVGElement>('svg[data-param="a"]')!;
+    const mark = panel.querySelector('[data-config="13"]')!.closest("g")!;
+    expect(mark.getAttribute("data-clipped")).toBe("low");
+    expect(mark.querySelector(".sw-profile-clip-value")!.textContent).toBe("▼ 0.186");
+    const ys = [1, 5, 9].map((c) => num(panel.querySelector(`[data-config="${c}"]`)!, "cy"));
+    // the three others spread over most of the plot's height (130 - 8 - 30 - 2 * 10 = 72 px)
+    expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(40);
+    // the clipped mark sits below every other one, inside the panel
+    expect(num(panel.querySelector('[data-config="13"]')!, "cy")).toBeGreaterThan(Math.max(...ys));
+    expect(num(panel.querySelector('[data-config="13"]')!, "cy")).toBeLessThan(130 - 30);
+    // panel b has no outlier and its own range
+    const b = root.querySelector<SVGElement>('svg[data-param="b"]')!;
+    expect(b.querySelector("[data-clipped]")).toBeNull();
+    expect(Number(b.dataset.yLow)).toBeGreaterThan(Number(panel.dataset.yLow) - 1e-12);
+  });
+
+  it("labels its y-range within the metric's range, left of every mark", async () => {
+    const { root } = mountOutlier();
+    await tick();
+    for (const panel of root.querySelectorAll<SVGElement>("svg[data-param]")) {
+      const labels = [...panel.querySelectorAll(".sw-profile-ytick")].map((t) => Number(t.textContent));
+      expect(labels).toHaveLength(2);
+      for (const v of labels) {
+        expect(v).toBeGreaterThanOrEqual(0.18);
+        expect(v).toBeLessThanOrEqual(0.99);
+      }
+      // y labels end at x = 36; every mark (radius <= 6) starts right of the axis at 40
+      for (const dot of panel.querySelectorAll(".sw-profile-dot")) expect(num(dot, "cx") - num(dot, "r")).toBeGreaterThan(40);
+    }
+  });
+
+  it("explains its marks in one line and says its bars are not the test's interval", async () => {
+    const { root } = mount();
+    await tick();
+    const key = root.querySelector('[data-testid="sw-profile-key"]')!.textContent!;
+    for (const words of ["status", "not compared", "1 s.e.", "not the test's interval", "target's level", "no configuration at that level", "beyond the panel's range"]) {
+      expect(key).toContain(words);
+    }
   });
 });
 

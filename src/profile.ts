@@ -3,6 +3,8 @@
 // each level, the mean of the configuration that differs from the target in that parameter
 // only (± 1 standard error), coloured by its status. Levels no such configuration has are grey
 // ticks. A click on a level makes its configuration the target: the walk made visible.
+// Each panel has its own robust y-range: one collapsed neighbour is drawn at the panel's edge
+// with its value instead of squeezing the others into a few pixels.
 
 import { formatNum, formatP } from "./format";
 import { statusOf, statusWord, type Param, type Results, type Sweep } from "./model";
@@ -11,6 +13,100 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 const W = 210;
 const H = 130;
 const M = { l: 40, r: 10, t: 8, b: 30 };
+/** Pixels between the axis and the first/last level, and above/below the y-range (clipped marks go there). */
+const INSET = 10;
+/** Width of a tick label of `n` characters at the profile's 10 px font (tabular digits). */
+const charWidth = 6;
+/** A mean further than this many robust scales from the panel's median is drawn clipped. */
+const FENCE = 8;
+
+export interface ProfilePoint {
+  mean: number;
+  /** mean ± 1 standard error (NaN when n < 2) */
+  low: number;
+  high: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/**
+ * The y-range of one panel: the means and ± 1 s.e. bars of its points, leaving out a mean
+ * further than FENCE robust scales from the panel's median (the scale: the median absolute
+ * deviation, at least the median standard error), always keeping `keep` (the target's mean),
+ * and inside `bounds` (the lowest and highest score of the sweep: labels never leave the
+ * metric's range). Returns the ends to label; `inRange` says whether a mean is drawn in it.
+ */
+export function panelRange(points: ProfilePoint[], keep: number, bounds: [number, number]): { lo: number; hi: number; inRange: (mean: number) => boolean } {
+  const means = points.map((p) => p.mean).filter(Number.isFinite);
+  const med = median(means);
+  const mad = median(means.map((m) => Math.abs(m - med)));
+  const se = median(points.map((p) => (p.high - p.low) / 2).filter(Number.isFinite));
+  const scale = Math.max(Number.isFinite(mad) ? mad : 0, Number.isFinite(se) ? se : 0, 1e-9 * Math.max(1, Math.abs(med)));
+  const fenced = (m: number) => Math.abs(m - med) <= FENCE * scale;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const take = (v: number) => {
+    if (!Number.isFinite(v)) return;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  };
+  for (const p of points) {
+    if (!Number.isFinite(p.mean) || !(fenced(p.mean) || p.mean === keep)) continue;
+    take(p.mean);
+    take(p.low);
+    take(p.high);
+  }
+  take(keep);
+  const [bLo, bHi] = bounds;
+  const bounded = Number.isFinite(bLo) && Number.isFinite(bHi) && bHi > bLo;
+  if (bounded) {
+    lo = Math.max(lo, bLo);
+    hi = Math.min(hi, bHi);
+  }
+  if (!(hi > lo)) {
+    const centre = Number.isFinite(lo) ? lo : Number.isFinite(med) ? med : 0;
+    const d = Math.max(Math.abs(centre) * 0.01, 1e-6);
+    lo = centre - d;
+    hi = centre + d;
+    if (bounded && bHi - bLo > 2 * d) {
+      // a flat panel at the edge of the metric's range (all 1.0): stay inside it
+      if (hi > bHi) [lo, hi] = [bHi - 2 * d, bHi];
+      if (lo < bLo) [lo, hi] = [bLo, bLo + 2 * d];
+    }
+  }
+  const tol = (hi - lo) * 1e-9;
+  return { lo, hi, inRange: (m: number) => m >= lo - tol && m <= hi + tol };
+}
+
+/**
+ * Which tick labels to draw, in priority order, so that none overlaps another: each is
+ * `width(label)` px wide, anchored at its start, middle or end. Returns the codes kept.
+ */
+export function tickLabels(
+  items: Array<{ code: number; x: number; width: number; anchor: "start" | "middle" | "end" }>,
+  gap = 4,
+): number[] {
+  const taken: Array<[number, number]> = [];
+  const kept: number[] = [];
+  for (const it of items) {
+    const left = it.anchor === "start" ? it.x : it.anchor === "end" ? it.x - it.width : it.x - it.width / 2;
+    const right = left + it.width;
+    if (taken.some(([a, b]) => left < b + gap && right > a - gap)) continue;
+    taken.push([left, right]);
+    kept.push(it.code);
+  }
+  return kept;
+}
+
+/** A tick label as drawn: at most 8 characters. */
+function shortLabel(label: string): string {
+  return label.length > 8 ? `${label.slice(0, 7)}…` : label;
+}
 
 /**
  * For each parameter, level code -> the configurations on the target's line along it: equal to
@@ -81,6 +177,7 @@ export interface ProfileHandlers {
 export class ProfilePanel {
   readonly el: HTMLElement;
   private readonly head: HTMLElement;
+  private readonly key: HTMLElement;
   private readonly panels: HTMLElement;
 
   constructor(private readonly doc: Document, private readonly handlers: ProfileHandlers) {
@@ -90,9 +187,12 @@ export class ProfilePanel {
     this.el.setAttribute("aria-label", "neighbourhood profile");
     this.head = doc.createElement("div");
     this.head.className = "sw-profile-head";
+    this.key = doc.createElement("div");
+    this.key.className = "sw-profile-key";
+    this.key.dataset.testid = "sw-profile-key";
     this.panels = doc.createElement("div");
     this.panels.className = "sw-profile-panels";
-    this.el.append(this.head, this.panels);
+    this.el.append(this.head, this.key, this.panels);
     this.el.addEventListener("click", this.onClick);
     this.el.addEventListener("keydown", this.onKey);
   }
@@ -115,38 +215,22 @@ export class ProfilePanel {
   update(sweep: Sweep | null, results: Results | null, target: number): void {
     if (!sweep || target < 0 || target >= sweep.n_configs) {
       this.head.textContent = "";
+      this.key.textContent = "";
       this.panels.replaceChildren();
       return;
     }
     const lines = targetLines(sweep, target, results);
-    // one y scale for every panel: flat parameters look flat next to ones that matter
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const line of lines) {
-      for (const c of [...line.values()].flat()) {
-        for (const v of meanInterval(sweep, c)) {
-          if (Number.isFinite(v)) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
-          }
-        }
-      }
-    }
-    if (!(hi > lo)) {
-      lo = Number.isFinite(lo) ? lo - 0.5 : 0;
-      hi = lo + 1;
-    }
-    // room for the marks at the ends of the scale
-    const pad = (hi - lo) * 0.08;
-    lo -= pad;
-    hi += pad;
     this.head.textContent =
-      `Neighbourhood of target #${target}: ${sweep.metric} (mean ± 1 s.e.) along each parameter, ` +
-      `the others held at the target's values (goal: ${sweep.goal}). Click a level to make it the target.`;
-    this.panels.replaceChildren(...sweep.params.map((p, i) => this.panel(sweep, results, target, p, lines[i], lo, hi)));
+      `Neighbourhood of target #${target}: ${sweep.metric} along each parameter, the others held at ` +
+      `the target's values (goal: ${sweep.goal}); each panel has its own y-range. Click a level to make it the target.`;
+    this.key.textContent =
+      "● mean of the runs, coloured by status (grey: not compared) · │ ± 1 s.e. of the runs, not the test's " +
+      "interval (the grid has that) · ┆ the target's level · grey line: the target's line · short grey tick: " +
+      "no configuration at that level · ▼▲ beyond the panel's range, at its edge with its value";
+    this.panels.replaceChildren(...sweep.params.map((p, i) => this.panel(sweep, results, target, p, lines[i])));
   }
 
-  private panel(sweep: Sweep, results: Results | null, target: number, p: Param, line: Map<number, number[]>, lo: number, hi: number): SVGSVGElement {
+  private panel(sweep: Sweep, results: Results | null, target: number, p: Param, line: Map<number, number[]>): SVGSVGElement {
     const doc = this.doc;
     const svg = doc.createElementNS(SVG_NS, "svg");
     svg.setAttribute("class", "sw-profile-panel");
@@ -161,47 +245,57 @@ export class ProfilePanel {
       parent.append(e);
       return e;
     };
+    const configs = [...line.values()].flat();
+    const points = configs.map((c) => {
+      const [mean, low, high] = meanInterval(sweep, c);
+      return { mean, low, high };
+    });
+    const { lo, hi, inRange } = panelRange(points, sweep.mean[target], [sweep.score_min, sweep.score_max]);
+    svg.dataset.yLow = String(lo);
+    svg.dataset.yHigh = String(hi);
     const { x: pos, log } = levelPositions(p);
-    const sx = (t: number) => M.l + t * (W - M.l - M.r);
-    const sy = (v: number) => H - M.b - ((v - lo) / (hi - lo)) * (H - M.t - M.b);
+    const sx = (t: number) => M.l + INSET + t * (W - M.l - M.r - 2 * INSET);
+    const top = M.t + INSET;
+    const bottom = H - M.b - INSET;
+    const sy = (v: number) => bottom - ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * (bottom - top);
     const title = doc.createElementNS(SVG_NS, "title");
-    title.textContent = `${p.name}${log ? " (log axis)" : ""}`;
+    title.textContent = `${p.name}${log ? " (log axis)" : ""}: ${sweep.metric} from ${formatNum(lo)} to ${formatNum(hi)}`;
     svg.append(title);
     el(svg, "path", { class: "sw-profile-axis", d: `M${M.l} ${M.t}V${H - M.b}H${W - M.r}` });
-    el(svg, "text", { class: "sw-profile-tick", x: String(M.l - 3), y: String(sy(hi) + 8), "text-anchor": "end" }, formatNum(hi));
-    el(svg, "text", { class: "sw-profile-tick", x: String(M.l - 3), y: String(sy(lo)), "text-anchor": "end" }, formatNum(lo));
+    // the range's two ends, labelled where they are (the marks start INSET px right of the axis)
+    for (const v of [hi, lo]) {
+      el(svg, "path", { class: "sw-profile-level", d: `M${M.l - 3} ${sy(v).toFixed(1)}h3` });
+      el(svg, "text", { class: "sw-profile-tick sw-profile-ytick", x: String(M.l - 4), y: (sy(v) + 3.5).toFixed(1), "text-anchor": "end" }, formatNum(v));
+    }
     el(svg, "text", { class: "sw-profile-name", x: String((M.l + W - M.r) / 2), y: String(H - 3), "text-anchor": "middle" },
       `${p.name}${log ? " (log)" : ""}`);
 
     const own = p.codes[target];
     // tick labels: the target's level first, then the ends, then the rest, never overlapping
-    const order = [own, 0, p.labels.length - 1, ...p.labels.map((_, k) => k)].filter((k) => k >= 0);
-    const labelledX: number[] = [];
-    for (const code of order) {
-      const x = sx(pos[code]);
-      if (labelledX.some((y) => Math.abs(y - x) < 40)) continue;
-      labelledX.push(x);
-      const label = p.labels[code];
+    const order = [...new Set([own, 0, p.labels.length - 1, ...p.labels.map((_, k) => k)])].filter((k) => k >= 0 && k < p.labels.length);
+    const anchor = (code: number) => (pos[code] < 0.1 ? "start" : pos[code] > 0.9 ? "end" : "middle") as "start" | "middle" | "end";
+    const kept = tickLabels(order.map((code) => ({ code, x: sx(pos[code]), width: shortLabel(p.labels[code]).length * charWidth, anchor: anchor(code) })));
+    for (const code of kept) {
       el(svg, "text", {
-        class: `sw-profile-tick${code === own ? " sw-profile-own" : ""}`,
-        x: x.toFixed(1),
+        class: `sw-profile-tick sw-profile-xtick${code === own ? " sw-profile-own" : ""}`,
+        x: sx(pos[code]).toFixed(1),
         y: String(H - M.b + 13),
-        "text-anchor": pos[code] < 0.1 ? "start" : pos[code] > 0.9 ? "end" : "middle",
-      }, label.length > 8 ? `${label.slice(0, 7)}…` : label);
+        "text-anchor": anchor(code),
+      }, shortLabel(p.labels[code]));
     }
-    const points: string[] = [];
+    const path: string[] = [];
     p.labels.forEach((_, code) => {
       const x = sx(pos[code]);
-      const configs = line.get(code) ?? [];
-      el(svg, "path", { class: `sw-profile-level${configs.length ? "" : " sw-profile-elsewhere"}`, d: `M${x.toFixed(1)} ${H - M.b}v4` });
+      const at = line.get(code) ?? [];
+      el(svg, "path", { class: `sw-profile-level${at.length ? "" : " sw-profile-elsewhere"}`, d: `M${x.toFixed(1)} ${H - M.b}v4` });
       // the profile line joins the configurations equal to the target elsewhere
-      const on = configs.find((c) => c === target || sweep.params.every((q) => q === p || q.codes[c] === q.codes[target]));
+      const on = at.find((c) => c === target || sweep.params.every((q) => q === p || q.codes[c] === q.codes[target]));
       if (on !== undefined) {
         const [mean] = meanInterval(sweep, on);
-        if (Number.isFinite(mean)) points.push(`${points.length ? "L" : "M"}${x.toFixed(1)} ${sy(mean).toFixed(1)}`);
+        if (Number.isFinite(mean)) path.push(`${path.length ? "L" : "M"}${x.toFixed(1)} ${this.markY(mean, lo, inRange, sy, top, bottom).toFixed(1)}`);
       }
     });
-    if (points.length > 1) el(svg, "path", { class: "sw-profile-line", d: points.join("") });
+    if (path.length > 1) el(svg, "path", { class: "sw-profile-line", d: path.join("") });
     if (own >= 0) {
       const x = sx(pos[own]).toFixed(1);
       el(svg, "path", { class: "sw-profile-target-guide", d: `M${x} ${M.t}V${H - M.b}` });
@@ -210,15 +304,27 @@ export class ProfilePanel {
         "the target has no value here");
     }
     p.labels.forEach((label, code) => {
-      const configs = line.get(code) ?? [];
-      configs.forEach((config, j) => {
+      const at = line.get(code) ?? [];
+      at.forEach((config, j) => {
         const [mean, a, b] = meanInterval(sweep, config);
         if (!Number.isFinite(mean)) return;
         const status = statusOf(results, config);
         // several configurations at one level (a conditional parameter): side by side
-        const x = sx(pos[code]) + (j - (configs.length - 1) / 2) * 7;
+        const x = sx(pos[code]) + (j - (at.length - 1) / 2) * 7;
         const g = el(svg, "g", { class: `sw-profile-mark sw-status-${status}` });
-        if (Number.isFinite(a) && Number.isFinite(b)) {
+        const clipped = inRange(mean) ? "" : mean < lo ? "low" : "high";
+        const y = this.markY(mean, lo, inRange, sy, top, bottom);
+        if (clipped) {
+          // beyond this panel's range: at its edge, with the way it points and its value
+          g.dataset.clipped = clipped;
+          const right = x < W / 2;
+          el(g, "text", {
+            class: "sw-profile-tick sw-profile-clip-value",
+            x: (x + (right ? 7 : -7)).toFixed(1),
+            y: (y + 3.5).toFixed(1),
+            "text-anchor": right ? "start" : "end",
+          }, `${clipped === "low" ? "▼" : "▲"} ${formatNum(mean)}`);
+        } else if (Number.isFinite(a) && Number.isFinite(b)) {
           el(g, "path", { class: "sw-profile-interval", d: `M${x.toFixed(1)} ${sy(a).toFixed(1)}V${sy(b).toFixed(1)}` });
         }
         const ri = results ? results.index[config] : -1;
@@ -226,7 +332,7 @@ export class ProfilePanel {
         const dot = el(g, "circle", {
           class: "sw-profile-dot",
           cx: x.toFixed(1),
-          cy: sy(mean).toFixed(1),
+          cy: y.toFixed(1),
           r: config === target ? "6" : "4.5",
           "data-config": String(config),
           "data-status": status,
@@ -237,12 +343,19 @@ export class ProfilePanel {
         const t = doc.createElementNS(SVG_NS, "title");
         t.textContent =
           `${p.name} = ${label} (#${config}${config === target ? ", the target" : ""}): ${statusWord(status)}; ` +
-          `mean ${formatNum(mean)} ± ${formatNum(b - mean)} (1 s.e., n = ${sweep.n[config]})` +
+          `mean ${formatNum(mean)} ± ${formatNum(b - mean)} (1 s.e. of ${sweep.n[config]} runs)` +
+          (clipped ? `; beyond this panel's range (${formatNum(lo)} to ${formatNum(hi)})` : "") +
           (Number.isFinite(pAdj) ? `; p adj ${formatP(pAdj)}` : "");
         dot.append(t);
       });
     });
     return svg;
+  }
+
+  /** y of a mark: in the range, or clipped into the INSET band at the edge it is beyond. */
+  private markY(mean: number, lo: number, inRange: (m: number) => boolean, sy: (v: number) => number, top: number, bottom: number): number {
+    if (inRange(mean)) return sy(mean);
+    return mean < lo ? bottom + INSET * 0.55 : top - INSET * 0.55;
   }
 
   dispose(): void {
