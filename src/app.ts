@@ -19,7 +19,7 @@ import { DetailPanel } from "./detail";
 import { Requester } from "./requests";
 import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
 import { nextSort, sortIds, type SortSpec } from "./sort";
-import { COMPACT_WIDTH, sortKey } from "./columns";
+import { COMPACT_WIDTH, firstSortDir, sortKey } from "./columns";
 import { ImportancePanel } from "./importance";
 import { LedgerBadge, WalkPlayer } from "./walkplayer";
 import { ProfilePanel } from "./profile";
@@ -147,6 +147,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   error.hidden = true;
 
   let scope: Scope = "compared";
+  /** The "not compared" filter switched the view to all rows (undone when it is cleared). */
+  let scopeForFilter = false;
   /** Show only the rows of this status (the legend's filter); null = every row. */
   let filter: Status | null = null;
   let sort: SortSpec | null = null;
@@ -160,6 +162,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const controls: Controls = buildControls(doc, (name: ControlName, value) => {
     if (name === "scope") {
       scope = value === "all" ? "all" : "compared";
+      scopeForFilter = false; // the user's own choice: kept when the filter is cleared
       refresh();
       return;
     }
@@ -168,8 +171,15 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     refresh();
   }, (status) => {
     filter = filter === status ? null : status;
-    // rows not compared are listed only in the all-rows view
-    if (filter === "out" && scope === "compared") scope = "all";
+    // rows not compared are listed only in the all-rows view: show them there, and go back to
+    // the compared rows when the filter is cleared or changed, unless the user chose a view since
+    if (filter === "out" && scope === "compared") {
+      scope = "all";
+      scopeForFilter = true;
+    } else if (filter !== "out" && scopeForFilter) {
+      scope = "compared";
+      scopeForFilter = false;
+    }
     legendMemo = null;
     orderMemo = null;
     refresh();
@@ -226,7 +236,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       updateDetail();
     },
     onSort(column) {
-      sort = nextSort(sort, column);
+      sort = nextSort(sort, column, sweep ? firstSortDir(sweep, column) : "asc");
       refresh();
     },
   });

@@ -2,6 +2,7 @@
 // the sort key of each.
 
 import { OUT, statusOf, type Results, type Sweep } from "./model";
+import type { SortDir } from "./sort";
 
 /** What a column's cells show (the grid renders a cell per column by this). */
 export type CellKind =
@@ -68,6 +69,11 @@ export function sortKey(sweep: Sweep, results: Results | null, column: string): 
   const p = sweep.params.find((q) => q.name === column);
   if (p) return (c) => (p.codes[c] >= 0 ? p.codes[c] : NaN);
   return (c) => c;
+}
+
+/** The first sort of a column: the mean puts the best first for the metric's goal. */
+export function firstSortDir(sweep: Sweep, column: string): SortDir {
+  return column === "mean" && sweep.goal === "max" ? "desc" : "asc";
 }
 
 /** Width of a parameter column: its values decide (names are cut, full name in the title). */

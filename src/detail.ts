@@ -3,7 +3,7 @@
 // through the `detail` request; only the answer for the newest request is painted.
 
 import { formatEffect, formatEstimate, formatInt, formatLevelTest, formatNum, formatP } from "./format";
-import { configLabel, labels, statusOf, toTyped, walkWide, type Results, type Sweep } from "./model";
+import { configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "./model";
 import { LatestOnly, type Requester } from "./requests";
 import { renderEcdf } from "./ecdf";
 import { isUnderpowered } from "./insights";
@@ -92,11 +92,12 @@ export class DetailPanel {
     const status = statusOf(results, config);
     // [label, value, data-stat (default: the label's first word)]
     const rows: Array<[string, string, string?]> = [
-      ["status", status],
+      ["status", statusWord(status)],
       ["n", `${formatInt(sweep.n[config])} (target ${formatInt(sweep.n[target])})`],
       ["mean", `${formatNum(sweep.mean[config])} (target ${formatNum(sweep.mean[target])})`],
       ["std", formatNum(sweep.std[config])],
-      ["Δ mean", withInterval(formatNum(at(results?.diff_mean)), at(results?.diff_mean_low), at(results?.diff_mean_high), formatNum)],
+      // signed, as the estimate is: with estimand "mean difference" they are the same number
+      ["Δ mean", formatEstimate(at(results?.diff_mean), at(results?.diff_mean_low), at(results?.diff_mean_high))],
       [`statistic (${labels(sweep, "test")[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
       [`estimate${results?.estimand ? ` (${results.estimand})` : ""}`, formatEstimate(at(results?.estimate), at(results?.estimate_low), at(results?.estimate_high))],
       ["p", formatP(at(results?.pvalue))],

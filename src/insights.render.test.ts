@@ -74,7 +74,7 @@ describe("power marker and detail intervals", () => {
     await tick();
     const stat = (k: string) => root.querySelector<HTMLElement>(`.sw-detail [data-stat="${k}"]`)?.textContent;
     expect(stat("effect")).toBe("0.550 [0.450, 0.650]");
-    expect(stat("Δ")).toBe("0.0100 [0, 0.0200]");
+    expect(stat("Δ")).toBe("+0.0100 [0, 0.0200]"); // signed, as the estimate
     expect(stat("mde")).toBe("0.0500");
     expect(stat("seeds")).toBe("40");
     expect(stat("power")).toContain("underpowered");

@@ -251,6 +251,81 @@ describe("the profile's panels", () => {
   });
 });
 
+describe("small things the reader sees", () => {
+  const gridOrder = (root: HTMLElement) => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')].map((r) => Number(r.dataset.config));
+  const hover = (root: HTMLElement, config: number) =>
+    root.querySelector(`[role="row"][data-config="${config}"] .sw-c-param`)!.dispatchEvent(new MouseEvent("mouseover", { bubbles: true }));
+  const stat = (root: HTMLElement, name: string) => root.querySelector(`[data-testid="sw-detail"] [data-stat="${name}"]`)!.textContent;
+
+  it("the detail says 'not compared' as the legend does", async () => {
+    const { root } = mount();
+    const scope = root.querySelector<HTMLSelectElement>('[data-testid="sw-scope"]')!;
+    scope.value = "all";
+    scope.dispatchEvent(new Event("change"));
+    await tick();
+    hover(root, 0);
+    expect(stat(root, "status")).toBe("not compared");
+    hover(root, 9);
+    expect(stat(root, "status")).toBe("better");
+  });
+
+  it("Δ mean and the estimate, the same number, are written the same way", async () => {
+    const raw = makeResults({ target: 5 }, [
+      { config: 5, status: 0 },
+      { config: 9, status: 1, p: 0.002, varied: 0, diff: 0.0123, mde: 0.05 },
+    ]);
+    Object.assign(raw, { estimate: raw.diff_mean, estimate_low: raw.diff_mean_low, estimate_high: raw.diff_mean_high, estimand: "mean difference" });
+    const { root } = mount({ _results: raw });
+    await tick();
+    hover(root, 9);
+    expect(stat(root, "Δ")).toBe("+0.0123 [0.00230, 0.0223]");
+    expect(stat(root, "estimate")).toBe(stat(root, "Δ"));
+  });
+
+  it("the first sort on mean puts the best first for the metric's goal", async () => {
+    const { root } = mount();
+    await tick();
+    const head = () => root.querySelector<HTMLElement>('.sw-header [data-sort="mean"]')!;
+    head().click();
+    await tick();
+    expect(gridOrder(root)).toEqual([9, 6, 5, 4, 1]); // goal max: highest mean first
+    head().click();
+    await tick();
+    expect(gridOrder(root)).toEqual([1, 4, 5, 6, 9]);
+    const minimise = makeSweep(4, 4);
+    minimise.goal = "min";
+    const other = mount({ _sweep: minimise });
+    await tick();
+    other.root.querySelector<HTMLElement>('.sw-header [data-sort="mean"]')!.click();
+    await tick();
+    expect(gridOrder(other.root)).toEqual([1, 4, 5, 6, 9]); // goal min: lowest first
+  });
+
+  it("clearing the 'not compared' filter goes back to the view it left", async () => {
+    const { root } = mount();
+    await tick();
+    const scope = root.querySelector<HTMLSelectElement>('[data-testid="sw-scope"]')!;
+    const out = () => root.querySelector<HTMLElement>('[data-legend-status="out"]')!;
+    out().click();
+    await tick();
+    expect(scope.value).toBe("all");
+    expect(gridOrder(root)).toHaveLength(11);
+    out().click();
+    await tick();
+    expect(scope.value).toBe("compared");
+    expect(gridOrder(root)).toHaveLength(5);
+    // a view the user chose while filtering is kept
+    out().click();
+    await tick();
+    scope.value = "all";
+    scope.dispatchEvent(new Event("change"));
+    out().click();
+    await tick();
+    expect(scope.value).toBe("all");
+    expect(gridOrder(root)).toHaveLength(16);
+  });
+});
+
 describe("walk end", () => {
   const walk = (extra: Partial<WalkInfo>): WalkInfo => ({
     path: [0, 4, 9], steps: [], stopped: "no better neighbour", offset: 0, test: "ks", correction: "none",
