@@ -149,15 +149,3 @@ export function columnsFor(sweep: Sweep, estimand: string, compact = false, walk
     minP,
   ];
 }
-
-/** CSS `left` of each sticky column: the sum of the widths before it. */
-export function stickyLefts(cols: Column[]): string[] {
-  const out: string[] = [];
-  const before: string[] = [];
-  for (const c of cols) {
-    if (!c.sticky) break;
-    out.push(before.length ? `calc(${before.join(" + ")})` : "0px");
-    before.push(c.width);
-  }
-  return out;
-}

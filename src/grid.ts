@@ -4,7 +4,7 @@
 
 import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "./format";
 import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, walkWide, type Results, type Sweep } from "./model";
-import { columnsFor, stickyLefts, type Column } from "./columns";
+import { columnsFor, type Column } from "./columns";
 import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
 import { STATUS_GLYPHS } from "./controls";
 import type { SortSpec } from "./sort";
@@ -186,7 +186,6 @@ export class Grid {
     if (!this.data) return;
     this.columns = columnsFor(this.data.sweep, this.estimand, this.compact, this.walk);
     this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
-    stickyLefts(this.columns).forEach((left, k) => this.viewport.style.setProperty(`--sw-left-${k}`, left));
     this.viewport.dataset.layout = this.compact ? "compact" : "wide";
   }
 
@@ -246,10 +245,7 @@ export class Grid {
     const cells = this.columns.map((c, i) => {
       const h = this.doc.createElement("div");
       h.className = `sw-cell sw-head ${c.cls}`;
-      if (c.sticky) {
-        h.classList.add("sw-sticky");
-        h.style.left = `var(--sw-left-${i})`;
-      }
+      if (c.sticky) h.classList.add("sw-sticky");
       h.setAttribute("role", "columnheader");
       h.setAttribute("aria-colindex", String(i + 1));
       h.title = c.title;
@@ -277,7 +273,7 @@ export class Grid {
       }
       return h;
     });
-    this.header.replaceChildren(...cells);
+    this.header.replaceChildren(...this.pin(cells));
   }
 
   private readonly onScroll = (): void => {
@@ -362,20 +358,37 @@ export class Grid {
     const varied = ri >= 0 && results ? results.varied[ri] : -1;
 
     const at = (arr: Float64Array) => (ri >= 0 ? arr[ri] : NaN);
+    const cells: HTMLElement[] = [];
     this.columns.forEach((col, k) => {
       const c = doc.createElement("div");
       c.className = `sw-cell ${col.cls}`;
       c.setAttribute("role", "gridcell");
-      if (col.sticky) {
-        c.classList.add("sw-sticky");
-        c.style.left = `var(--sw-left-${k})`;
-      }
+      if (col.sticky) c.classList.add("sw-sticky");
+      c.setAttribute("aria-colindex", String(k + 1));
       if (col.id) c.dataset.col = col.id;
       else if (col.kind === "varied") c.dataset.col = "varied";
       this.fillCell(c, col, { data, config, ri, status, varied, selected, row, at });
-      row.append(c);
+      cells.push(c);
     });
+    row.append(...this.pin(cells));
     return row;
+  }
+
+  /**
+   * The first cells (the sticky columns) in one sticky group spanning their columns (a subgrid):
+   * one sticky box per row instead of one per cell, which the browser composites each frame
+   * of a scroll (4 per row made scrolling 10k rows spend ~9 ms a frame in layerisation).
+   */
+  private pin(cells: HTMLElement[]): HTMLElement[] {
+    const n = this.columns.findIndex((c) => !c.sticky);
+    const k = n < 0 ? this.columns.length : n;
+    if (k === 0) return cells;
+    const group = this.doc.createElement("div");
+    group.className = "sw-pinned";
+    group.setAttribute("role", "presentation");
+    group.style.gridColumn = `1 / span ${k}`;
+    group.append(...cells.slice(0, k));
+    return [group, ...cells.slice(k)];
   }
 
   /** Fill the cell of column `col` for one row (see renderRow). */

@@ -147,7 +147,7 @@ describe("the profile in the widget", () => {
     expect(heads.slice(1).every((h) => h.dataset.sort)).toBe(true);
     expect(heads.map((h) => h.dataset.sort)).toContain("a");
     const row = root.querySelector<HTMLElement>('[role="row"][data-config="9"]')!;
-    const cells = [...row.children] as HTMLElement[];
+    const cells = [...row.querySelectorAll<HTMLElement>('[role="gridcell"]')];
     expect(cells.slice(0, 4).every((c) => c.classList.contains("sw-sticky"))).toBe(true);
     expect(cells.slice(1, 4).map((c) => c.dataset.col)).toEqual(["status", "effect", "pvalue_adj"]);
   });
