@@ -12,19 +12,19 @@ import {
   type Status,
   type Sweep,
   type WidgetTraits,
-} from "./model";
-import { buildControls, type ControlName, type Controls, type Scope } from "./controls";
-import { Grid } from "./grid";
-import { DetailPanel } from "./detail";
-import { Requester } from "./requests";
-import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
-import { nextSort, sortIds, type SortSpec } from "./sort";
-import { COMPACT_WIDTH, firstSortDir, sortKey } from "./columns";
-import { ImportancePanel } from "./importance";
-import { LedgerBadge, WalkPlayer } from "./walkplayer";
-import { ProfilePanel } from "./profile";
-import { JobBar, KernelJobs } from "./jobs";
-import { AheadResults, sameResults } from "./ahead";
+} from "./model/model";
+import { buildControls, type ControlName, type Controls, type Scope } from "./panels/controls";
+import { Grid } from "./panels/grid";
+import { DetailPanel } from "./panels/detail";
+import { Requester } from "./model/requests";
+import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./model/history";
+import { nextSort, sortIds, type SortSpec } from "./model/sort";
+import { COMPACT_WIDTH, firstSortDir, sortKey } from "./panels/columns";
+import { ImportancePanel } from "./panels/importance";
+import { LedgerBadge, WalkPlayer } from "./panels/walkplayer";
+import { ProfilePanel } from "./panels/profile";
+import { JobBar, KernelJobs } from "./panels/jobs";
+import { AheadResults, sameResults } from "./model/ahead";
 
 /**
  * Decides whether a `_results` value may be painted: only when the state it carries (every

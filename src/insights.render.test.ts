@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mountApp } from "./app";
 import { FakeModel, makeResults, makeSweep, type ResultRow } from "./testutil";
-import type { LedgerInfo, WalkInfo, WidgetTraits } from "./model";
+import type { LedgerInfo, WalkInfo, WidgetTraits } from "./model/model";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const cleanups: Array<() => void> = [];

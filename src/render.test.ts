@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import widget from "./index";
 import { mountApp } from "./app";
 import { dv, FakeModel, makeResults, makeSweep, type ResultRow } from "./testutil";
-import type { WidgetTraits } from "./model";
+import type { WidgetTraits } from "./model/model";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const cleanups: Array<() => void> = [];

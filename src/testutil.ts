@@ -1,7 +1,7 @@
 // Test helpers (not part of the bundle): a fake anywidget model and payload builders that
 // mimic what the Python side sends (buffers arrive as DataViews).
 
-import type { AnyModel, RawResults, RawSweep, Vocabulary, WidgetTraits } from "./model";
+import type { AnyModel, RawResults, RawSweep, Vocabulary, WidgetTraits } from "./model/model";
 // Python's vocabulary as `_sweep.vocabulary` carries it (tests/test_serialization.py checks
 // that this file equals `sweepwalk._vocab.vocabulary_payload()`).
 import vocabularyJson from "./vocabulary.fixture.json";

@@ -1,8 +1,8 @@
 // The grid's columns: which `to_frame()` columns it shows, their widths and sticky offsets, and
 // the sort key of each.
 
-import { OUT, statusOf, type Results, type Sweep } from "./model";
-import type { SortDir } from "./sort";
+import { OUT, statusOf, type Results, type Sweep } from "../model/model";
+import type { SortDir } from "../model/sort";
 
 /** What a column's cells show (the grid renders a cell per column by this). */
 export type CellKind =

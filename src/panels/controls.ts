@@ -1,7 +1,7 @@
 // Toolbar selectors (test, correction, alpha, comparison family, neighbour rule, view scope)
 // and the status legend. Controls write user-visible traits; the app decides what to do.
 
-import { OUT, choices, labels, statusWord, type Status, type Sweep } from "./model";
+import { OUT, choices, labels, statusWord, type Status, type Sweep } from "../model/model";
 
 export type Scope = "compared" | "all";
 

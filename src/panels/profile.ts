@@ -6,8 +6,8 @@
 // Each panel has its own robust y-range: one collapsed neighbour is drawn at the panel's edge
 // with its value instead of squeezing the others into a few pixels.
 
-import { formatNum, formatP } from "./format";
-import { statusOf, statusWord, type Param, type Results, type Sweep } from "./model";
+import { formatNum, formatP } from "../util/format";
+import { statusOf, statusWord, type Param, type Results, type Sweep } from "../model/model";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const W = 210;

@@ -2,11 +2,11 @@
 // ECDFs with the KS distance D drawn where it occurs. Exact scores come from the kernel
 // through the `detail` request; only the answer for the newest request is painted.
 
-import { formatEffect, formatEstimate, formatInt, formatLevelTest, formatNum, formatP } from "./format";
-import { configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "./model";
-import { LatestOnly, type Requester } from "./requests";
-import { renderEcdf } from "./ecdf";
-import { isUnderpowered } from "./insights";
+import { formatEffect, formatEstimate, formatInt, formatLevelTest, formatNum, formatP } from "../util/format";
+import { configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "../model/model";
+import { LatestOnly, type Requester } from "../model/requests";
+import { renderEcdf } from "../plots/ecdf";
+import { isUnderpowered } from "../model/insights";
 
 /** "0.62 [0.55, 0.70]": a value with its interval (the test's own, 95% by default) when known. */
 export function withInterval(value: string, lo: number, hi: number, fmt: (x: number) => string): string {

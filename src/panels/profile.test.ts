@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 // The neighbourhood profile, the legend's filter, hover inspection and the walk's end note.
 import { afterEach, describe, expect, it } from "vitest";
-import { mountApp } from "./app";
-import { decodeResults, decodeSweep, type Param, type WalkInfo, type WidgetTraits } from "./model";
+import { mountApp } from "../app";
+import { decodeResults, decodeSweep, type Param, type WalkInfo, type WidgetTraits } from "../model/model";
 import { levelPositions, meanInterval, panelRange, targetLines, tickLabels } from "./profile";
 import { walkEndText } from "./walkplayer";
-import { dv, FakeModel, makeResults, makeSweep } from "./testutil";
+import { dv, FakeModel, makeResults, makeSweep } from "../testutil";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const cleanups: Array<() => void> = [];

@@ -2,13 +2,13 @@
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "./format";
-import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, walkWide, type Results, type Sweep } from "./model";
+import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "../util/format";
+import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, walkWide, type Results, type Sweep } from "../model/model";
 import { columnsFor, type Column } from "./columns";
-import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
+import { dequantise, renderStrip, stripAxis, type StripAxis } from "../plots/stripplot";
 import { STATUS_GLYPHS } from "./controls";
-import type { SortSpec } from "./sort";
-import { isUnderpowered } from "./insights";
+import type { SortSpec } from "../model/sort";
+import { isUnderpowered } from "../model/insights";
 
 /** Marks an underpowered `ns` row (with a tooltip and `data-underpowered="true"`). */
 export const POWER_GLYPH = "◔";
