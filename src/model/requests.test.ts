@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { CancelledError, LatestOnly, Requester, type JobProgress } from "./requests";
-import { ResultsGate } from "../app";
+import { ResultsGate } from "./gate";
 import { decodeSweep } from "./model";
 import { dv, FakeModel, makeResults, makeSweep } from "../testutil";
 
