@@ -14,7 +14,8 @@ import { buildControls, type ControlName, type Controls, type Scope } from "./pa
 import { Grid } from "./panels/grid";
 import { DetailPanel } from "./panels/detail";
 import { Requester } from "./model/requests";
-import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./model/history";
+import { applyMove, jumpHistory, stepHistory } from "./model/history";
+import { NavBar } from "./panels/nav";
 import { nextSort, sortIds, type SortSpec } from "./model/sort";
 import { COMPACT_WIDTH, firstSortDir, sortKey } from "./panels/columns";
 import { ImportancePanel } from "./panels/importance";
@@ -103,20 +104,18 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     refresh();
   });
 
-  const nav = doc.createElement("div");
-  nav.className = "sw-nav";
-  const back = navButton("◀", "back along the walk (Alt+←)", "sw-back", () => move(-1));
-  const forward = navButton("▶", "forward along the walk (Alt+→)", "sw-forward", () => move(+1));
-  const crumbs = doc.createElement("nav");
-  crumbs.className = "sw-breadcrumb";
-  crumbs.dataset.testid = "sw-breadcrumb";
-  crumbs.setAttribute("aria-label", "walk history");
-  const status = doc.createElement("span");
-  status.className = "sw-busy-indicator";
-  status.setAttribute("aria-live", "polite");
   // a slow comparison (e.g. a permutation test against all) runs as a kernel job: its bar
   const compareJob = new JobBar(doc, requester, "compare");
-  nav.append(back, forward, crumbs, status, compareJob.el);
+  const nav = new NavBar(
+    doc,
+    {
+      step: (delta) => move(delta),
+      jump(position, history, cursor) {
+        if (applyMove(model, jumpHistory(history, position, cursor))) refresh();
+      },
+    },
+    [compareJob.el],
+  );
 
   const grid = new Grid(doc, {
     onTarget(config) {
@@ -189,7 +188,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   notes.className = "sw-notes";
   notes.dataset.testid = "sw-notes";
   notes.setAttribute("aria-live", "polite");
-  root.append(error, controls.el, nav, insightsBar, controls.legend, notes, main, profile.el, importance.el);
+  root.append(error, controls.el, nav.el, insightsBar, controls.legend, notes, main, profile.el, importance.el);
   host.append(root);
 
   // The widget's own width decides the grid's columns, not the window's: an output in a side
@@ -205,18 +204,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       })
     : null;
   widthObserver?.observe(root);
-
-  function navButton(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {
-    const b = doc.createElement("button");
-    b.type = "button";
-    b.className = "sw-nav-button";
-    b.textContent = text;
-    b.title = title;
-    b.setAttribute("aria-label", title);
-    b.dataset.testid = testid;
-    b.addEventListener("click", onClick);
-    return b;
-  }
 
   /**
    * The history of the shown results (Python's) and the cursor: the model's, which is the
@@ -303,7 +290,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
 
   let rawSweepSeen: unknown = undefined;
   let lastGrid: { sweep: Sweep; results: Results | null; order: Int32Array; selected: number[]; sort: SortSpec | null } | null = null;
-  let crumbMemo: { history: readonly number[]; hIndex: number; sweep: Sweep | null } | null = null;
   let importanceMemo: { sweep: Sweep; results: Results | null; test: string; alpha: number; neighbors: string } | null = null;
   let profileMemo: { sweep: Sweep; results: Results | null } | null = null;
   let legendMemo: { results: Results | null; sweep: Sweep } | null = null;
@@ -329,7 +315,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     const busy = sweep !== null && gate.pending(model) && err === "";
     root.setAttribute("aria-busy", String(busy));
     root.classList.toggle("sw-busy", busy);
-    status.textContent = busy ? "computing…" : "";
 
     controls.update(
       {
@@ -345,16 +330,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     );
 
     const { history, cursor: hIndex } = walkState();
-    back.disabled = !canGo(history, hIndex, -1);
-    forward.disabled = !canGo(history, hIndex, +1);
-    // every kernel message repaints: rebuild DOM only for what the message changed
-    const b = crumbMemo;
-    if (!b || b.history !== history || b.hIndex !== hIndex || b.sweep !== sweep) {
-      renderBreadcrumb(crumbs, history, hIndex, sweep, (pos) => {
-        if (applyMove(model, jumpHistory(history, pos, hIndex))) refresh();
-      });
-      crumbMemo = { history, hIndex, sweep };
-    }
+    // every kernel message repaints: each panel rebuilds DOM only for what the message changed
+    nav.update(history, hIndex, sweep, busy);
     player.update(model.get("_walk"), history, hIndex, sweep);
     ledger.update(model.get("_ledger"));
     importance.setProgress(model.get("_progress") ?? -1);
