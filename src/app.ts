@@ -3,7 +3,6 @@
 
 import {
   decodeSweep,
-  statusOf,
   type AnyModel,
   type Results,
   type Status,
@@ -16,7 +15,8 @@ import { DetailPanel } from "./panels/detail";
 import { Requester } from "./model/requests";
 import { applyMove, jumpHistory, stepHistory } from "./model/history";
 import { NavBar } from "./panels/nav";
-import { nextSort, sortIds, type SortSpec } from "./model/sort";
+import { rowOrder, statusCounts } from "./model/rows";
+import { nextSort, type SortSpec } from "./model/sort";
 import { COMPACT_WIDTH, firstSortDir, sortKey } from "./panels/columns";
 import { ImportancePanel } from "./panels/importance";
 import { LedgerBadge, WalkPlayer } from "./panels/walkplayer";
@@ -243,22 +243,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const KEY_EVENTS = ["keydown", "keyup", "keypress"] as const;
   for (const type of KEY_EVENTS) root.addEventListener(type, keepKey);
 
-  /** The rows the grid lists, in display order. */
-  function computeOrder(s: Sweep, results: Results | null): Int32Array {
-    let ids: Int32Array;
-    if (scope === "compared" && results) {
-      ids = Int32Array.from(results.rows).sort();
-    } else {
-      ids = new Int32Array(s.n_configs);
-      for (let i = 0; i < ids.length; i++) ids[i] = i;
-    }
-    if (filter !== null) {
-      const only = filter;
-      ids = ids.filter((c) => statusOf(results, c) === only);
-    }
-    return sort ? sortIds(ids, sortKey(s, results, sort.column), sort.dir) : ids;
-  }
-
   function updateDetail(): void {
     // the row under the pointer, else the focused one, else the target's own distribution;
     // a row no longer listed (after a walk step) is not described
@@ -342,20 +326,13 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     // (and with it the strip-plot axis) so a click costs no O(n) work there
     const dependsOnResults = scope === "compared" || sort !== null || filter !== null;
     if (!m || (dependsOnResults && m.results !== results) || m.scope !== scope || m.sort !== sort || m.sweep !== sweep) {
-      order = computeOrder(sweep, results);
+      const s = sweep;
+      order = rowOrder(s, results, { scope, filter, sort }, (column) => sortKey(s, results, column));
       orderMemo = { results, scope, sort, sweep };
     }
     if (!legendMemo || legendMemo.results !== results || legendMemo.sweep !== sweep) {
       // O(rows compared): only when the shown results change, not on every kernel message
-      const counts: Partial<Record<Status, number>> = {};
-      if (results) {
-        for (let i = 0; i < results.rows.length; i++) {
-          const s = statusOf(results, results.rows[i]);
-          counts[s] = (counts[s] ?? 0) + 1;
-        }
-      }
-      counts.out = sweep.n_configs - (results ? results.rows.length : 0);
-      controls.updateLegend(sweep, counts, filter);
+      controls.updateLegend(sweep, statusCounts(sweep, results), filter);
       legendMemo = { results, sweep };
     }
     const selected = model.get("selected") ?? [];
