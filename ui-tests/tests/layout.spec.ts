@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../helpers/servers';
 import { labUrl, shutdownSessions } from '../helpers/jupyter';
-import { COMPARED, expectInSync, kernelState, openWidget, PROFILE, ROOT, row, rowsWithStatus } from '../helpers/widget';
+import { COMPARED, expectInSync, kernelState, openWidget, PROFILE, readFirstProblems, ROOT, row, rowsWithStatus, COMPACT_READ_FIRST } from '../helpers/widget';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 test.afterEach(async () => {
@@ -20,63 +20,6 @@ test.afterEach(async () => {
 });
 
 const READ_FIRST = ['status', 'pvalue_adj', 'effect'];
-/** What a row of the compact layout shows without scrolling sideways. */
-const READ_FIRST_COMPACT = ['status', 'varied', 'mean', 'estimate', 'pvalue_adj'];
-
-interface CellProblem {
-  config: string;
-  col: string;
-  why: string;
-}
-
-/**
- * For every grid row wholly visible inside the grid's viewport (below its sticky header) and the
- * window: is each of the READ_FIRST cells inside the window and the topmost element at its centre?
- */
-function readFirstProblems(page: Page, columns = READ_FIRST): Promise<{ rows: number; problems: CellProblem[] }> {
-  return page.evaluate((cols) => {
-    const viewport = document.querySelector<HTMLElement>('.sweepwalk .sw-viewport')!;
-    const header = viewport.querySelector<HTMLElement>('.sw-header')!;
-    const vr = viewport.getBoundingClientRect();
-    // the output area the widget is drawn in (JupyterLab's), else the widget itself
-    const out = (viewport.closest('.jp-OutputArea-output') ?? viewport.closest('.sweepwalk')!).getBoundingClientRect();
-    const top = Math.max(header.getBoundingClientRect().bottom, 0);
-    const bottom = Math.min(vr.top + viewport.clientHeight, window.innerHeight);
-    const problems: { config: string; col: string; why: string }[] = [];
-    let rows = 0;
-    for (const r of Array.from(viewport.querySelectorAll<HTMLElement>('[role="row"][data-config]'))) {
-      const rr = r.getBoundingClientRect();
-      if (rr.top < top - 0.5 || rr.bottom > bottom + 0.5) continue;
-      rows++;
-      for (const col of cols) {
-        const cell = r.querySelector<HTMLElement>(`[data-col="${col}"]`);
-        const config = r.dataset.config as string;
-        if (!cell) {
-          problems.push({ config, col, why: 'no cell' });
-          continue;
-        }
-        const c = cell.getBoundingClientRect();
-        if (
-          c.width < 8 ||
-          c.left < 0 ||
-          c.right > window.innerWidth ||
-          c.left < vr.left - 0.5 ||
-          c.right > vr.left + viewport.clientWidth + 0.5 ||
-          c.left < out.left - 0.5 ||
-          c.right > out.right + 0.5
-        ) {
-          problems.push({ config, col, why: `outside: ${Math.round(c.left)}..${Math.round(c.right)}` });
-          continue;
-        }
-        const hit = document.elementFromPoint(c.left + c.width / 2, c.top + c.height / 2);
-        if (!hit || !(hit === cell || cell.contains(hit))) {
-          problems.push({ config, col, why: `covered by ${hit ? hit.className || hit.tagName : 'nothing'}` });
-        }
-      }
-    }
-    return { rows, problems };
-  }, columns);
-}
 
 /** Resize the window until the notebook's output area is `width` px wide (JupyterLab). */
 async function setOutputWidth(page: Page, width: number, height = 800): Promise<number> {
@@ -109,7 +52,7 @@ async function expectCompactReadable(page: Page, minRows = 5) {
   await grid.scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
   expect(await grid.evaluate((el) => el.scrollLeft)).toBe(0);
-  const { rows, problems } = await readFirstProblems(page, READ_FIRST_COMPACT);
+  const { rows, problems } = await readFirstProblems(page, COMPACT_READ_FIRST);
   expect(rows, 'rows visible in the grid').toBeGreaterThan(minRows);
   expect(problems).toEqual([]);
   // the columns after them are one sideways scroll away: the table is wider than its viewport
@@ -144,7 +87,7 @@ test('1280x800 without the file browser: status, p adj and A12 are visible for e
   for (const scrollLeft of [0, 10_000]) {
     await grid.evaluate((el, x) => (el.scrollLeft = x), scrollLeft);
     await page.waitForTimeout(150);
-    const { rows, problems } = await readFirstProblems(page);
+    const { rows, problems } = await readFirstProblems(page, READ_FIRST);
     expect(rows, 'rows visible in the grid').toBeGreaterThan(5);
     expect(problems, `scrollLeft ${scrollLeft}`).toEqual([]);
   }
@@ -256,7 +199,7 @@ test('the widget width decides the layout: detail beside the grid when wide, rea
   const width = await page.locator(ROOT).evaluate((el) => el.getBoundingClientRect().width);
   expect(width).toBeLessThan(900);
   await expect(grid).toHaveAttribute('data-layout', 'compact');
-  const { rows, problems } = await readFirstProblems(page, READ_FIRST_COMPACT);
+  const { rows, problems } = await readFirstProblems(page, COMPACT_READ_FIRST);
   expect(rows).toBeGreaterThan(3);
   expect(problems).toEqual([]);
 });
