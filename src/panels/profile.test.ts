@@ -241,6 +241,20 @@ describe("the profile's panels", () => {
     }
   });
 
+  it("labels no y-range on a panel without marks", async () => {
+    // a conditional parameter: b is absent (code -1) for the target 5 and for every config with a = 1
+    const raw = makeSweep(4, 4);
+    const codes = new Int32Array(16).map((_, i) => (Math.floor(i / 4) === 1 ? -1 : i % 4));
+    raw.params[1].codes = dv(codes);
+    const { root } = mount({ _sweep: raw });
+    await tick();
+    const b = root.querySelector<SVGElement>('svg[data-param="b"]')!;
+    expect(b.querySelectorAll(".sw-profile-dot")).toHaveLength(0);
+    expect(b.querySelectorAll(".sw-profile-ytick")).toHaveLength(0);
+    expect(b.textContent).toContain("the target has no value here");
+    expect(root.querySelector('svg[data-param="a"]')!.querySelectorAll(".sw-profile-ytick")).toHaveLength(2);
+  });
+
   it("explains its marks in one line and says its bars are not the test's interval", async () => {
     const { root } = mount();
     await tick();

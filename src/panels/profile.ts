@@ -262,8 +262,10 @@ export class ProfilePanel {
     title.textContent = `${p.name}${log ? " (log axis)" : ""}: ${sweep.metric} from ${formatNum(lo)} to ${formatNum(hi)}`;
     svg.append(title);
     el(svg, "path", { class: "sw-profile-axis", d: `M${M.l} ${M.t}V${H - M.b}H${W - M.r}` });
-    // the range's two ends, labelled where they are (the marks start INSET px right of the axis)
-    for (const v of [hi, lo]) {
+    // the range's two ends, labelled where they are (the marks start INSET px right of the axis);
+    // a panel with no mark (the target has no value there, none of its line has scores) has none
+    const marked = points.some((q) => Number.isFinite(q.mean));
+    for (const v of marked ? [hi, lo] : []) {
       el(svg, "path", { class: "sw-profile-level", d: `M${M.l - 3} ${sy(v).toFixed(1)}h3` });
       el(svg, "text", { class: "sw-profile-tick sw-profile-ytick", x: String(M.l - 4), y: (sy(v) + 3.5).toFixed(1), "text-anchor": "end" }, formatNum(v));
     }
