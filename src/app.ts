@@ -1,110 +1,29 @@
-// The widget's controller: reads traits, decides which results may be shown (last click
-// wins), and wires the toolbar, breadcrumb, grid and detail panel together.
+// The widget's controller: reads traits, asks the results gate (model/gate.ts) which results
+// may be shown, and wires the toolbar, breadcrumb, grid and detail panel together.
 
 import {
-  decodeResults,
   decodeSweep,
-  adoptState,
-  stateMatches,
-  statusOf,
   type AnyModel,
   type Results,
   type Status,
   type Sweep,
   type WidgetTraits,
-} from "./model";
-import { buildControls, type ControlName, type Controls, type Scope } from "./controls";
-import { Grid } from "./grid";
-import { DetailPanel } from "./detail";
-import { Requester } from "./requests";
-import { applyMove, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
-import { nextSort, sortIds, type SortSpec } from "./sort";
-import { sortKey } from "./columns";
-import { ImportancePanel } from "./importance";
-import { LedgerBadge, WalkPlayer } from "./walkplayer";
-import { ProfilePanel } from "./profile";
-import { JobBar, KernelJobs } from "./jobs";
-import { AheadResults, sameResults } from "./ahead";
-
-/**
- * Decides whether a `_results` value may be painted: only when the state it carries (every
- * setting, the rule, the target and the history cursor) is the model's current state. Older
- * answers (an earlier click) are dropped, never shown for a newer target. Decoding is cached
- * by the raw object's identity.
- */
-export class ResultsGate {
-  private raw: unknown = undefined;
-  private decoded: Results | null = null;
-  /** The newest results whose state matched the model's at the time (what the grid shows). */
-  accepted: Results | null = null;
-  /** `accepted` came ahead of the kernel's answer to a click (see ahead.ts), not yet from it. */
-  speculative = false;
-  private shownAhead = false;
-  private beforeAhead: Results | null = null;
-
-  /** Show `results`, computed ahead for the click just sent, until the kernel's answer. */
-  showAhead(results: Results): void {
-    if (!this.speculative) this.beforeAhead = this.accepted;
-    this.accepted = results;
-    this.speculative = true;
-    this.shownAhead = true;
-  }
-
-  /** Re-evaluate; returns true when `accepted` changed. */
-  update(model: AnyModel, sweep: Sweep | null): boolean {
-    const ahead = this.shownAhead;
-    this.shownAhead = false;
-    const raw = model.get("_results");
-    if (raw !== this.raw) {
-      this.raw = raw;
-      this.decoded = sweep ? decodeResults(raw, sweep.n_configs, sweep.statuses) : null;
-    }
-    const d = this.decoded;
-    if (!d || d === this.accepted) return ahead;
-    if (this.speculative && stateMatches(d.state, model)) {
-      // the kernel's answer to the click: it replaces what was shown ahead (nothing to
-      // repaint when they are the same, as they are unless the data changed meanwhile)
-      const same = this.accepted !== null && sameResults(this.accepted, d);
-      if (!same) this.accepted = d;
-      this.decoded = this.accepted;
-      this.speculative = false;
-      this.beforeAhead = null;
-      return !same;
-    }
-    if (this.speculative) return ahead; // an older answer, or a state not yet confirmed
-    if (!stateMatches(d.state, model)) {
-      // this view's model still holds the state of the results it shows, so nothing here asked
-      // for another: another client of the kernel did (it gets no echo); take its state
-      if (!this.accepted || !stateMatches(this.accepted.state, model)) return false;
-      adoptState(d.state, model);
-    }
-    this.accepted = d;
-    return true;
-  }
-
-  /** True while the shown results are not for the current state. */
-  pending(model: AnyModel): boolean {
-    if (this.speculative && this.accepted) return this.accepted.state.target !== model.get("target");
-    return !this.accepted || !stateMatches(this.accepted.state, model);
-  }
-
-  /** Drop what was shown ahead (the kernel refused the click): back to its last answer. */
-  dropAhead(): void {
-    if (!this.speculative) return;
-    this.speculative = false;
-    this.accepted = this.beforeAhead;
-    this.beforeAhead = null;
-  }
-
-  reset(): void {
-    this.raw = undefined;
-    this.decoded = null;
-    this.accepted = null;
-    this.speculative = false;
-    this.shownAhead = false;
-    this.beforeAhead = null;
-  }
-}
+} from "./model/model";
+import { buildControls, type ControlName, type Controls, type Scope } from "./panels/controls";
+import { Grid } from "./panels/grid";
+import { DetailPanel } from "./panels/detail";
+import { Requester } from "./model/requests";
+import { applyMove, jumpHistory, stepHistory } from "./model/history";
+import { NavBar } from "./panels/nav";
+import { rowOrder, statusCounts } from "./model/rows";
+import { nextSort, type SortSpec } from "./model/sort";
+import { COMPACT_WIDTH, firstSortDir, sortKey } from "./panels/columns";
+import { ImportancePanel } from "./panels/importance";
+import { LedgerBadge, WalkPlayer } from "./panels/walkplayer";
+import { ProfilePanel } from "./panels/profile";
+import { JobBar, KernelJobs } from "./panels/jobs";
+import { AheadResults } from "./model/ahead";
+import { ResultsGate } from "./model/gate";
 
 /**
  * A performance mark on the click path (`sweepwalk:target-sent`, `sweepwalk:results-received`,
@@ -147,6 +66,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   error.hidden = true;
 
   let scope: Scope = "compared";
+  /** The "not compared" filter switched the view to all rows (undone when it is cleared). */
+  let scopeForFilter = false;
   /** Show only the rows of this status (the legend's filter); null = every row. */
   let filter: Status | null = null;
   let sort: SortSpec | null = null;
@@ -160,6 +81,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const controls: Controls = buildControls(doc, (name: ControlName, value) => {
     if (name === "scope") {
       scope = value === "all" ? "all" : "compared";
+      scopeForFilter = false; // the user's own choice: kept when the filter is cleared
       refresh();
       return;
     }
@@ -168,27 +90,32 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     refresh();
   }, (status) => {
     filter = filter === status ? null : status;
-    // rows not compared are listed only in the all-rows view
-    if (filter === "out" && scope === "compared") scope = "all";
+    // rows not compared are listed only in the all-rows view: show them there, and go back to
+    // the compared rows when the filter is cleared or changed, unless the user chose a view since
+    if (filter === "out" && scope === "compared") {
+      scope = "all";
+      scopeForFilter = true;
+    } else if (filter !== "out" && scopeForFilter) {
+      scope = "compared";
+      scopeForFilter = false;
+    }
     legendMemo = null;
     orderMemo = null;
     refresh();
   });
 
-  const nav = doc.createElement("div");
-  nav.className = "sw-nav";
-  const back = navButton("◀", "back along the walk (Alt+←)", "sw-back", () => move(-1));
-  const forward = navButton("▶", "forward along the walk (Alt+→)", "sw-forward", () => move(+1));
-  const crumbs = doc.createElement("nav");
-  crumbs.className = "sw-breadcrumb";
-  crumbs.dataset.testid = "sw-breadcrumb";
-  crumbs.setAttribute("aria-label", "walk history");
-  const status = doc.createElement("span");
-  status.className = "sw-busy-indicator";
-  status.setAttribute("aria-live", "polite");
   // a slow comparison (e.g. a permutation test against all) runs as a kernel job: its bar
   const compareJob = new JobBar(doc, requester, "compare");
-  nav.append(back, forward, crumbs, status, compareJob.el);
+  const nav = new NavBar(
+    doc,
+    {
+      step: (delta) => move(delta),
+      jump(position, history, cursor) {
+        if (applyMove(model, jumpHistory(history, position, cursor))) refresh();
+      },
+    },
+    [compareJob.el],
+  );
 
   const grid = new Grid(doc, {
     onTarget(config) {
@@ -226,7 +153,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       updateDetail();
     },
     onSort(column) {
-      sort = nextSort(sort, column);
+      sort = nextSort(sort, column, sweep ? firstSortDir(sweep, column) : "asc");
       refresh();
     },
   });
@@ -261,20 +188,22 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   notes.className = "sw-notes";
   notes.dataset.testid = "sw-notes";
   notes.setAttribute("aria-live", "polite");
-  root.append(error, controls.el, nav, insightsBar, controls.legend, notes, main, profile.el, importance.el);
+  root.append(error, controls.el, nav.el, insightsBar, controls.legend, notes, main, profile.el, importance.el);
   host.append(root);
 
-  function navButton(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {
-    const b = doc.createElement("button");
-    b.type = "button";
-    b.className = "sw-nav-button";
-    b.textContent = text;
-    b.title = title;
-    b.setAttribute("aria-label", title);
-    b.dataset.testid = testid;
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  // The widget's own width decides the grid's columns, not the window's: an output in a side
+  // panel, next to JupyterLab's file browser or in VS Code is narrower than the window.
+  const RO = doc.defaultView?.ResizeObserver;
+  const widthObserver = RO
+    ? new RO((entries) => {
+        const width = entries[entries.length - 1].contentRect.width;
+        if (width <= 0) return; // not laid out (a hidden tab): keep the layout it had
+        const compact = width < COMPACT_WIDTH;
+        root.classList.toggle("sw-compact", compact);
+        grid.setCompact(compact);
+      })
+    : null;
+  widthObserver?.observe(root);
 
   /**
    * The history of the shown results (Python's) and the cursor: the model's, which is the
@@ -314,22 +243,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const KEY_EVENTS = ["keydown", "keyup", "keypress"] as const;
   for (const type of KEY_EVENTS) root.addEventListener(type, keepKey);
 
-  /** The rows the grid lists, in display order. */
-  function computeOrder(s: Sweep, results: Results | null): Int32Array {
-    let ids: Int32Array;
-    if (scope === "compared" && results) {
-      ids = Int32Array.from(results.rows).sort();
-    } else {
-      ids = new Int32Array(s.n_configs);
-      for (let i = 0; i < ids.length; i++) ids[i] = i;
-    }
-    if (filter !== null) {
-      const only = filter;
-      ids = ids.filter((c) => statusOf(results, c) === only);
-    }
-    return sort ? sortIds(ids, sortKey(s, results, sort.column), sort.dir) : ids;
-  }
-
   function updateDetail(): void {
     // the row under the pointer, else the focused one, else the target's own distribution;
     // a row no longer listed (after a walk step) is not described
@@ -361,7 +274,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
 
   let rawSweepSeen: unknown = undefined;
   let lastGrid: { sweep: Sweep; results: Results | null; order: Int32Array; selected: number[]; sort: SortSpec | null } | null = null;
-  let crumbMemo: { history: readonly number[]; hIndex: number; sweep: Sweep | null } | null = null;
   let importanceMemo: { sweep: Sweep; results: Results | null; test: string; alpha: number; neighbors: string } | null = null;
   let profileMemo: { sweep: Sweep; results: Results | null } | null = null;
   let legendMemo: { results: Results | null; sweep: Sweep } | null = null;
@@ -387,7 +299,6 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     const busy = sweep !== null && gate.pending(model) && err === "";
     root.setAttribute("aria-busy", String(busy));
     root.classList.toggle("sw-busy", busy);
-    status.textContent = busy ? "computing…" : "";
 
     controls.update(
       {
@@ -403,16 +314,8 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     );
 
     const { history, cursor: hIndex } = walkState();
-    back.disabled = !canGo(history, hIndex, -1);
-    forward.disabled = !canGo(history, hIndex, +1);
-    // every kernel message repaints: rebuild DOM only for what the message changed
-    const b = crumbMemo;
-    if (!b || b.history !== history || b.hIndex !== hIndex || b.sweep !== sweep) {
-      renderBreadcrumb(crumbs, history, hIndex, sweep, (pos) => {
-        if (applyMove(model, jumpHistory(history, pos, hIndex))) refresh();
-      });
-      crumbMemo = { history, hIndex, sweep };
-    }
+    // every kernel message repaints: each panel rebuilds DOM only for what the message changed
+    nav.update(history, hIndex, sweep, busy);
     player.update(model.get("_walk"), history, hIndex, sweep);
     ledger.update(model.get("_ledger"));
     importance.setProgress(model.get("_progress") ?? -1);
@@ -423,20 +326,13 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     // (and with it the strip-plot axis) so a click costs no O(n) work there
     const dependsOnResults = scope === "compared" || sort !== null || filter !== null;
     if (!m || (dependsOnResults && m.results !== results) || m.scope !== scope || m.sort !== sort || m.sweep !== sweep) {
-      order = computeOrder(sweep, results);
+      const s = sweep;
+      order = rowOrder(s, results, { scope, filter, sort }, (column) => sortKey(s, results, column));
       orderMemo = { results, scope, sort, sweep };
     }
     if (!legendMemo || legendMemo.results !== results || legendMemo.sweep !== sweep) {
       // O(rows compared): only when the shown results change, not on every kernel message
-      const counts: Partial<Record<Status, number>> = {};
-      if (results) {
-        for (let i = 0; i < results.rows.length; i++) {
-          const s = statusOf(results, results.rows[i]);
-          counts[s] = (counts[s] ?? 0) + 1;
-        }
-      }
-      counts.out = sweep.n_configs - (results ? results.rows.length : 0);
-      controls.updateLegend(sweep, counts, filter);
+      controls.updateLegend(sweep, statusCounts(sweep, results), filter);
       legendMemo = { results, sweep };
     }
     const selected = model.get("selected") ?? [];
@@ -479,6 +375,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     model.off("change:_results", onResults);
     root.removeEventListener("keydown", onKeyDown);
     for (const type of KEY_EVENTS) root.removeEventListener(type, keepKey);
+    widthObserver?.disconnect();
     kernelJobs.dispose();
     ahead.dispose();
     player.job.dispose();

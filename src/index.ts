@@ -6,7 +6,7 @@ import "./grid.css";
 import "./insights.css";
 import "./panels.css";
 import { mountApp } from "./app";
-import type { AnyModel } from "./model";
+import type { AnyModel } from "./model/model";
 
 function render({ model, el }: { model: AnyModel; el: HTMLElement }): () => void {
   return mountApp(model, el);

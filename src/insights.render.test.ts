@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mountApp } from "./app";
 import { FakeModel, makeResults, makeSweep, type ResultRow } from "./testutil";
-import type { LedgerInfo, WalkInfo, WidgetTraits } from "./model";
+import type { LedgerInfo, WalkInfo, WidgetTraits } from "./model/model";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const cleanups: Array<() => void> = [];
@@ -74,7 +74,7 @@ describe("power marker and detail intervals", () => {
     await tick();
     const stat = (k: string) => root.querySelector<HTMLElement>(`.sw-detail [data-stat="${k}"]`)?.textContent;
     expect(stat("effect")).toBe("0.550 [0.450, 0.650]");
-    expect(stat("Δ")).toBe("0.0100 [0, 0.0200]");
+    expect(stat("Δ")).toBe("+0.0100 [0, 0.0200]"); // signed, as the estimate
     expect(stat("mde")).toBe("0.0500");
     expect(stat("seeds")).toBe("40");
     expect(stat("power")).toContain("underpowered");

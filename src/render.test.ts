@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import widget from "./index";
 import { mountApp } from "./app";
 import { dv, FakeModel, makeResults, makeSweep, type ResultRow } from "./testutil";
-import type { WidgetTraits } from "./model";
+import type { WidgetTraits } from "./model/model";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));
 const cleanups: Array<() => void> = [];
@@ -121,6 +121,63 @@ describe("DOM contract", () => {
     expect(row(5)!.textContent).toContain(evil);
     expect(row(6)!.textContent).toContain("a&amp;b");
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+});
+
+describe("width", () => {
+  /** A ResizeObserver stand-in: `resize(el, width)` reports a new content width for `el`. */
+  function stubResizeObserver() {
+    const observers: Array<{ cb: ResizeObserverCallback; els: Element[] }> = [];
+    class FakeRO {
+      private readonly entry: { cb: ResizeObserverCallback; els: Element[] };
+      constructor(cb: ResizeObserverCallback) {
+        this.entry = { cb, els: [] };
+        observers.push(this.entry);
+      }
+      observe(el: Element) {
+        this.entry.els.push(el);
+      }
+      unobserve() {}
+      disconnect() {
+        this.entry.els = [];
+      }
+    }
+    vi.stubGlobal("ResizeObserver", FakeRO);
+    return (el: Element, width: number) => {
+      for (const o of observers) {
+        if (!o.els.includes(el)) continue;
+        const entry = { target: el, contentRect: { width, height: 400 } } as unknown as ResizeObserverEntry;
+        o.cb([entry], o as unknown as ResizeObserver);
+      }
+    };
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  const cols = (r: HTMLElement) => [...r.querySelectorAll<HTMLElement>('[role="gridcell"]')].map((c) => c.dataset.col ?? "");
+
+  it("below 900 px of widget width: status, p adj, the varied value, mean and estimate come first", () => {
+    const resize = stubResizeObserver();
+    const { root, row } = mount();
+    const wide = cols(row(1)!);
+    expect(wide.slice(0, 6)).toEqual(["", "status", "effect", "pvalue_adj", "a", "b"]);
+    resize(root, 760);
+    expect(root.classList.contains("sw-compact")).toBe(true);
+    const r = row(1)!;
+    expect(cols(r).slice(0, 6)).toEqual(["", "status", "pvalue_adj", "varied", "mean", "estimate"]);
+    // every column is still there, the others after the read-first ones
+    expect([...cols(r)].sort()).toEqual([...wide, "varied"].sort());
+    // config 1 varies `a` (= 0) from the target 5; its mean is 1/16
+    expect(r.querySelector('[data-col="varied"] .sw-varied-value')!.textContent).toBe("0");
+    expect(r.querySelector('[data-col="varied"]')!.textContent).toBe("0 a");
+    expect(r.querySelector('[data-col="mean"]')!.textContent).toBe("0.0625");
+    expect(row(5)!.querySelector('[data-col="varied"]')!.textContent).toBe("target");
+    // the header follows the same order
+    const heads = [...root.querySelectorAll<HTMLElement>(".sw-header [role=columnheader]")].map((h) => h.textContent);
+    expect(heads.slice(0, 6)).toEqual(["", "status", "p adj", "varied", "mean", "estimate [interval]"]);
+    // and back when the widget is wide again
+    resize(root, 1280);
+    expect(root.classList.contains("sw-compact")).toBe(false);
+    expect(cols(row(1)!).slice(0, 4)).toEqual(["", "status", "effect", "pvalue_adj"]);
   });
 });
 
@@ -333,6 +390,37 @@ describe("controls and sorting", () => {
     click(root.querySelector('[data-sort="pvalue"]')!);
     await tick();
     expect(order()).toEqual([4, 6, 9, 1, 5]);
+  });
+});
+
+describe("walk-wide error control", () => {
+  it("the grid and the detail show each row's p against its online level, not p adj", async () => {
+    const rows = neighbours(5).map((r) => (r.config === 5 ? r : { ...r, level: 0.0125, held: r.p }));
+    const { root, row } = mount({ error_control: "walk", _results: makeResults({ target: 5, error_control: "walk" }, rows) });
+    const heads = [...root.querySelectorAll<HTMLElement>(".sw-header [role=columnheader]")].map((h) => h.textContent);
+    expect(heads).toContain("p vs level");
+    expect(heads).not.toContain("p adj");
+    expect(root.querySelector('[data-col="pvalue_adj"]')).toBeNull();
+    expect(row(1)!.querySelector('[data-col="level"]')!.textContent).toBe("0.00100 ≤ 0.0125");
+    expect(row(4)!.querySelector('[data-col="level"]')!.textContent).toBe("0.400 > 0.0125");
+    expect(row(5)!.querySelector('[data-col="level"]')!.textContent).toBe("—");
+    click(row(4)!, { ctrlKey: true }); // focus without changing the target
+    await tick();
+    const panel = root.querySelector<HTMLElement>('[data-testid="sw-detail"]')!;
+    expect(panel.querySelector('[data-stat="level"]')!.textContent).toBe("0.400 > 0.0125 (walk-wide online FDR level: not significant)");
+    expect(panel.textContent).not.toContain("p adjusted");
+  });
+
+  it("per target, the grid and the detail show p adj", async () => {
+    const { root, row } = mount();
+    expect(row(1)!.querySelector('[data-col="pvalue_adj"]')!.textContent).toBe("0.00200");
+    expect(root.querySelector('[data-col="level"]')).toBeNull();
+    click(row(4)!, { ctrlKey: true });
+    await tick();
+    const panel = root.querySelector<HTMLElement>('[data-testid="sw-detail"]')!;
+    expect(panel.querySelector('[data-stat="p"][data-stat]')).not.toBeNull();
+    expect(panel.textContent).toContain("p adjusted");
+    expect(panel.querySelector('[data-stat="level"]')).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 // Test helpers (not part of the bundle): a fake anywidget model and payload builders that
 // mimic what the Python side sends (buffers arrive as DataViews).
 
-import type { AnyModel, RawResults, RawSweep, Vocabulary, WidgetTraits } from "./model";
+import type { AnyModel, RawResults, RawSweep, Vocabulary, WidgetTraits } from "./model/model";
 // Python's vocabulary as `_sweep.vocabulary` carries it (tests/test_serialization.py checks
 // that this file equals `sweepwalk._vocab.vocabulary_payload()`).
 import vocabularyJson from "./vocabulary.fixture.json";
@@ -152,6 +152,9 @@ export interface ResultRow {
   /** power columns: sent only when some row has `mde` */
   mde?: number;
   underpowered?: boolean;
+  /** the level the row was held to; `held`: the p-value compared with it (walk-wide) */
+  level?: number;
+  held?: number;
 }
 
 /** The state a `_results` payload carries (defaults: the FakeModel's, history `[target]`). */
@@ -206,5 +209,7 @@ export function makeResults(state: StateInput, rows: ResultRow[]): RawResults {
       underpowered: dv(Uint8Array.from(rows.map((r) => (r.underpowered ? 1 : 0))), 1),
     });
   }
+  if (rows.some((r) => r.level !== undefined)) out.level = f((r) => r.level ?? NaN);
+  if (rows.some((r) => r.held !== undefined)) out.level_pvalue = f((r) => r.held ?? NaN);
   return out;
 }

@@ -132,6 +132,50 @@ def test_walk_mode_statuses_are_the_engine_ledgers_decisions(widget: SweepWidget
     assert widget.selection.loc[targets[0], "status"] == expected.get(targets[0], "out")
 
 
+def test_walk_mode_sends_the_level_and_the_pvalue_that_decided_each_row(
+    widget: SweepWidget,
+) -> None:
+    # per-target: each row's level is the family's alpha (its p adj is what is compared)
+    payload = widget._results
+    rows = decode(payload["rows"], "i4")
+    assert "level_pvalue" not in payload
+    np.testing.assert_allclose(
+        decode(payload["level"], "f8"), widget.results.loc[rows, "level"].to_numpy()
+    )
+    sweep = widget.sweep
+    widget.error_control = "walk"
+    engine = Ledger("walk", alpha=widget.alpha)
+    settings = dict(test=widget.test, correction=widget.correction, alpha=widget.alpha)
+    targets = [widget.target]
+    for _ in range(3):  # the second target's comparison re-tests the first pair from its side
+        targets.append(neighbours(widget)[0])
+        widget.target = targets[-1]
+    for target in targets:
+        engine.record(sweep.compare(target, **settings, random_state=0))
+    # the first test of each pair (either side) in the engine's ledger decided it
+    first: dict[tuple[int, int], tuple[float, float]] = {}
+    for r in engine.to_frame().itertuples():
+        first.setdefault((min(r.target, r.row), max(r.target, r.row)), (r.pvalue, r.level))
+    payload = widget._results
+    rows = decode(payload["rows"], "i4")
+    level = decode(payload["level"], "f8")
+    held = decode(payload["level_pvalue"], "f8")
+    status = [STATUSES[c] for c in decode(payload["status"], "u1")]
+    target = widget.target
+    revisited = 0
+    for k, row in enumerate(rows.tolist()):
+        if row == target:
+            assert np.isnan(held[k])
+            continue
+        key = (min(row, target), max(row, target))
+        assert (held[k], level[k]) == first[key]
+        revisited += key[0] in targets and key[1] in targets
+        assert (status[k] in {"better", "worse", "differs"}) == (held[k] <= level[k])
+    assert revisited >= 1  # a pair first tested from the other side keeps that test
+    # the online levels are below the family's alpha: a different number from p adj's rule
+    assert np.nanmax(level) < widget.alpha
+
+
 def test_error_control_is_validated(widget: SweepWidget) -> None:
     with pytest.raises(traitlets.TraitError, match="error_control"):
         widget.error_control = "global"

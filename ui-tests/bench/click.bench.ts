@@ -11,7 +11,7 @@
  * The breakdown (medians): the frontend's performance marks (src/app.ts `mark`) split a click
  * into click -> message sent, sent -> `_results` received (kernel + transport), received ->
  * painted (the frontend's work), painted -> next frame (style, layout, paint). A click on a
- * neighbour the kernel computed ahead (src/ahead.ts) is painted from those results at once:
+ * neighbour the kernel computed ahead (src/model/ahead.ts) is painted from those results at once:
  * it has no sent -> received part (counted as "served ahead"), and its frontend part starts
  * at `results-ahead`. The kernel's
  * share is timed in the kernel itself on the same sweep and targets (a separate Session, so
@@ -196,7 +196,7 @@ for (const n of SIZES) {
           parts.sent_to_received.push(marks.received - marks.sent);
           parts.frontend.push(marks.painted - marks.received);
         } else {
-          // shown from the results the kernel sent ahead (src/ahead.ts): no round trip
+          // shown from the results the kernel sent ahead (src/model/ahead.ts): no round trip
           aheadClicks += 1;
           parts.frontend.push(marks.painted - marks.ahead);
         }

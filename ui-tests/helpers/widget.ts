@@ -122,3 +122,62 @@ export async function clickRow(page: Page, config: number, modifiers: ('Control'
   // where the parameter cells are.
   await r.click({ modifiers, position: { x: Math.min(box.width / 3, 260), y: box.height / 2 } });
 }
+
+/** What a row of the compact layout (a widget under 900 px) shows without scrolling sideways. */
+export const COMPACT_READ_FIRST = ['status', 'varied', 'mean', 'estimate', 'pvalue_adj'];
+
+export interface CellProblem {
+  config: string;
+  col: string;
+  why: string;
+}
+
+/**
+ * For every grid row wholly visible inside the grid's viewport (below its sticky header) and the
+ * window: is each of the READ_FIRST cells inside the window and the topmost element at its centre?
+ */
+export function readFirstProblems(page: Page, columns: string[]): Promise<{ rows: number; problems: CellProblem[] }> {
+  return page.evaluate((cols) => {
+    const viewport = document.querySelector<HTMLElement>('.sweepwalk .sw-viewport')!;
+    const header = viewport.querySelector<HTMLElement>('.sw-header')!;
+    const vr = viewport.getBoundingClientRect();
+    // the output area the widget is drawn in (JupyterLab's, the VS Code harness's), else the widget
+    const out = (viewport.closest('.jp-OutputArea-output, .output') ?? viewport.closest('.sweepwalk')!).getBoundingClientRect();
+    const top = Math.max(header.getBoundingClientRect().bottom, 0);
+    const bottom = Math.min(vr.top + viewport.clientHeight, window.innerHeight);
+    const problems: { config: string; col: string; why: string }[] = [];
+    let rows = 0;
+    for (const r of Array.from(viewport.querySelectorAll<HTMLElement>('[role="row"][data-config]'))) {
+      const rr = r.getBoundingClientRect();
+      if (rr.top < top - 0.5 || rr.bottom > bottom + 0.5) continue;
+      rows++;
+      for (const col of cols) {
+        const cell = r.querySelector<HTMLElement>(`[data-col="${col}"]`);
+        const config = r.dataset.config as string;
+        if (!cell) {
+          problems.push({ config, col, why: 'no cell' });
+          continue;
+        }
+        const c = cell.getBoundingClientRect();
+        if (
+          c.width < 8 ||
+          c.left < 0 ||
+          c.right > window.innerWidth ||
+          c.left < vr.left - 0.5 ||
+          c.right > vr.left + viewport.clientWidth + 0.5 ||
+          c.left < out.left - 0.5 ||
+          c.right > out.right + 0.5
+        ) {
+          problems.push({ config, col, why: `outside: ${Math.round(c.left)}..${Math.round(c.right)}` });
+          continue;
+        }
+        const hit = document.elementFromPoint(c.left + c.width / 2, c.top + c.height / 2);
+        if (!hit || !(hit === cell || cell.contains(hit))) {
+          problems.push({ config, col, why: `covered by ${hit ? hit.className || hit.tagName : 'nothing'}` });
+        }
+      }
+    }
+    return { rows, problems };
+  }, columns);
+}
+

@@ -13,6 +13,7 @@ import {
   expectInSync,
   openWidgetForEachTest,
   ROOT,
+  ROWS,
   rowsWithStatus,
 } from '../helpers/widget';
 
@@ -164,4 +165,16 @@ test('the ledger counts every new test of a click and shows the rule in force', 
         __import__("sweepwalk.analysis.ledger", fromlist=["Ledger"]).Ledger("walk", alpha=w.alpha))`,
   );
   expect(state.status).toEqual(engine);
+  // what decided each row is shown: its p against the online level, not the per-target p adj
+  await expect(page.locator(`${ROOT} .sw-header [data-sort="level"]`)).toHaveText('p vs level');
+  await expect(page.locator(`${ROOT} [data-col="pvalue_adj"]`)).toHaveCount(0);
+  const shown = await page.evaluate((sel) => Array.from(document.querySelectorAll<HTMLElement>(sel), (r) => [
+    r.dataset.status as string,
+    r.querySelector('[data-col="level"]')?.textContent ?? '',
+  ]), `${ROWS}:not([data-status="target"])`);
+  expect(shown.length).toBeGreaterThan(0);
+  for (const [status, text] of shown) {
+    if (status === 'na') continue;
+    expect(text, status).toMatch(['better', 'worse', 'differs'].includes(status) ? / ≤ / : / > /);
+  }
 });

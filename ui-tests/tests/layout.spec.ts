@@ -1,15 +1,18 @@
 /**
- * Issue 10 at an ordinary width: JupyterLab in a 1280x800 window. The statistics people read
+ * The layout at the widths people have: JupyterLab in a 1280x800 window with and without the file
+ * browser, and a 760 px output. Wide (the file browser closed), the statistics people read
  * (status, p adj, A12) are on screen and not covered for every visible row, also when the table
- * is scrolled sideways; the neighbourhood profile moves the target; hovering a row shows its ECDF
- * without moving. Screenshots (light and dark) go to ui-tests/artifacts/layout-1280-*.png.
+ * is scrolled sideways. Narrow (the widget under 900 px), the compact layout shows every row's
+ * status, p adj and estimate with its interval without scrolling sideways. The neighbourhood
+ * profile moves the target; hovering a row shows its ECDF without moving. Screenshots go to
+ * ui-tests/artifacts/layout-760.png and layout-1280-{light,dark}.png (file browser open).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../helpers/servers';
 import { labUrl, shutdownSessions } from '../helpers/jupyter';
-import { COMPARED, expectInSync, kernelState, openWidget, PROFILE, ROOT, row, rowsWithStatus } from '../helpers/widget';
+import { COMPARED, expectInSync, kernelState, openWidget, PROFILE, readFirstProblems, ROOT, row, rowsWithStatus, COMPACT_READ_FIRST } from '../helpers/widget';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 test.afterEach(async () => {
@@ -18,49 +21,50 @@ test.afterEach(async () => {
 
 const READ_FIRST = ['status', 'pvalue_adj', 'effect'];
 
-interface CellProblem {
-  config: string;
-  col: string;
-  why: string;
+/** Resize the window until the notebook's output area is `width` px wide (JupyterLab). */
+async function setOutputWidth(page: Page, width: number, height = 800): Promise<number> {
+  const output = page.locator('.jp-OutputArea-output').filter({ has: page.locator(ROOT) });
+  let now = 0;
+  for (let k = 0; k < 4; k++) {
+    now = Math.round((await output.boundingBox())!.width);
+    if (Math.abs(now - width) <= 1) break;
+    const vw = page.viewportSize()!.width;
+    await page.setViewportSize({ width: vw + width - now, height });
+    await page.waitForTimeout(300);
+  }
+  return now;
+}
+
+/** Open JupyterLab's left panel with its file browser (as a fresh JupyterLab has it). */
+async function openFileBrowser(page: Page) {
+  await page.evaluate(() => (window as any).jupyterapp.shell.activateById('filebrowser'));
+  await expect(page.locator('#filebrowser')).toBeVisible();
+  await page.waitForTimeout(300);
 }
 
 /**
- * For every grid row wholly visible inside the grid's viewport (below its sticky header) and the
- * window: is each of the READ_FIRST cells inside the window and the topmost element at its centre?
+ * The compact layout's checks: the widget is under 900 px and says so, the grid starts unscrolled
+ * and each visible row's read-first cells are inside the output and on top.
  */
-function readFirstProblems(page: Page): Promise<{ rows: number; problems: CellProblem[] }> {
-  return page.evaluate((cols) => {
-    const viewport = document.querySelector<HTMLElement>('.sweepwalk .sw-viewport')!;
-    const header = viewport.querySelector<HTMLElement>('.sw-header')!;
-    const vr = viewport.getBoundingClientRect();
-    const top = Math.max(header.getBoundingClientRect().bottom, 0);
-    const bottom = Math.min(vr.top + viewport.clientHeight, window.innerHeight);
-    const problems: { config: string; col: string; why: string }[] = [];
-    let rows = 0;
-    for (const r of Array.from(viewport.querySelectorAll<HTMLElement>('[role="row"][data-config]'))) {
-      const rr = r.getBoundingClientRect();
-      if (rr.top < top - 0.5 || rr.bottom > bottom + 0.5) continue;
-      rows++;
-      for (const col of cols) {
-        const cell = r.querySelector<HTMLElement>(`[data-col="${col}"]`);
-        const config = r.dataset.config as string;
-        if (!cell) {
-          problems.push({ config, col, why: 'no cell' });
-          continue;
-        }
-        const c = cell.getBoundingClientRect();
-        if (c.width < 8 || c.left < 0 || c.right > window.innerWidth || c.left < vr.left - 0.5 || c.right > vr.left + viewport.clientWidth + 0.5) {
-          problems.push({ config, col, why: `outside: ${Math.round(c.left)}..${Math.round(c.right)}` });
-          continue;
-        }
-        const hit = document.elementFromPoint(c.left + c.width / 2, c.top + c.height / 2);
-        if (!hit || !(hit === cell || cell.contains(hit))) {
-          problems.push({ config, col, why: `covered by ${hit ? hit.className || hit.tagName : 'nothing'}` });
-        }
-      }
-    }
-    return { rows, problems };
-  }, READ_FIRST);
+async function expectCompactReadable(page: Page, minRows = 5) {
+  const grid = page.locator(`${ROOT} .sw-viewport`);
+  await expect(grid).toHaveAttribute('data-layout', 'compact');
+  await grid.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(200);
+  expect(await grid.evaluate((el) => el.scrollLeft)).toBe(0);
+  const { rows, problems } = await readFirstProblems(page, COMPACT_READ_FIRST);
+  expect(rows, 'rows visible in the grid').toBeGreaterThan(minRows);
+  expect(problems).toEqual([]);
+  // the columns after them are one sideways scroll away: the table is wider than its viewport
+  expect(await grid.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  // the detail panel and the profile stack under the grid
+  const [g, d, p] = await Promise.all([
+    grid.boundingBox(),
+    page.locator('[data-testid="sw-detail"]').boundingBox(),
+    page.locator(PROFILE).boundingBox(),
+  ]);
+  expect(d!.y).toBeGreaterThanOrEqual(g!.y + g!.height - 1);
+  expect(p!.y).toBeGreaterThanOrEqual(d!.y + d!.height - 1);
 }
 
 async function setTheme(page: Page, theme: string, light: boolean) {
@@ -72,15 +76,18 @@ async function setTheme(page: Page, theme: string, light: boolean) {
   await page.waitForTimeout(500);
 }
 
-test('1280x800: status, p adj and A12 are visible for every visible row, also scrolled sideways', async ({ page }) => {
+test('1280x800 without the file browser: status, p adj and A12 are visible for every visible row, also scrolled sideways', async ({ page }) => {
   await openWidget(page);
+  // the file browser closed: the widget is wide (>= 900 px) and shows the wide layout
+  await page.evaluate(() => (window as any).jupyterapp.shell.collapseLeft());
+  await expect(page.locator(`${ROOT} .sw-viewport`)).toHaveAttribute('data-layout', 'wide');
   await page.locator('[data-testid="sw-scope"]').selectOption('all'); // many rows: the grid fills up
   const grid = page.locator(`${ROOT} .sw-viewport`);
   await grid.scrollIntoViewIfNeeded();
   for (const scrollLeft of [0, 10_000]) {
     await grid.evaluate((el, x) => (el.scrollLeft = x), scrollLeft);
     await page.waitForTimeout(150);
-    const { rows, problems } = await readFirstProblems(page);
+    const { rows, problems } = await readFirstProblems(page, READ_FIRST);
     expect(rows, 'rows visible in the grid').toBeGreaterThan(5);
     expect(problems, `scrollLeft ${scrollLeft}`).toEqual([]);
   }
@@ -127,28 +134,51 @@ test("hovering a neighbour shows its ECDF against the target's, without moving",
   expect((await kernelState(page)).target).toBe(target);
 });
 
-test('screenshots at 1280 px, light and dark', async ({ page }) => {
+test('1280x800 with the file browser open: the compact layout shows status, estimate and p adj of every row', async ({ page }) => {
   await openWidget(page);
-  await page.evaluate(() => (window as any).jupyterapp.shell.collapseLeft());
-  await page.locator(`${ROOT} .sw-viewport`).scrollIntoViewIfNeeded();
+  await openFileBrowser(page);
+  await page.locator('[data-testid="sw-scope"]').selectOption('all'); // many rows: the grid fills up
+  await expectCompactReadable(page);
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await page.waitForTimeout(300);
-  const shots = [
-    ['layout-1280-light.png', 'layout-1280-light-profile.png'],
-    ['layout-1280-dark.png', 'layout-1280-dark-profile.png'],
-  ];
+  // the screenshots show the compared rows (the all-rows view starts with rows not compared)
+  await page.locator('[data-testid="sw-scope"]').selectOption('compared');
+  await expectCompactReadable(page, 3);
+  const shots = ['layout-1280-light.png', 'layout-1280-dark.png'];
   try {
-    for (const [k, [grid, profile]] of shots.entries()) {
+    for (const [k, name] of shots.entries()) {
       if (k === 1) await setTheme(page, 'JupyterLab Dark', false);
-      await page.locator(`${ROOT} .sw-viewport`).scrollIntoViewIfNeeded();
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, grid) });
+      await page.locator(ROOT).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, name) });
+      expect(fs.statSync(path.join(ARTIFACTS_DIR, name)).size).toBeGreaterThan(5_000);
       await page.locator(PROFILE).scrollIntoViewIfNeeded();
-      await page.screenshot({ path: path.join(ARTIFACTS_DIR, profile) });
-      expect(fs.statSync(path.join(ARTIFACTS_DIR, grid)).size).toBeGreaterThan(5_000);
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, name.replace('.png', '-profile.png')) });
     }
   } finally {
     await setTheme(page, 'JupyterLab Light', true);
   }
+});
+
+test('a 760 px output: the compact layout shows status, estimate and p adj of every row', async ({ page }) => {
+  await openWidget(page);
+  await page.evaluate(() => (window as any).jupyterapp.shell.collapseLeft());
+  expect(await setOutputWidth(page, 760)).toBeLessThanOrEqual(761);
+  await page.locator('[data-testid="sw-scope"]').selectOption('all');
+  await expectCompactReadable(page);
+  await page.locator('[data-testid="sw-scope"]').selectOption('compared');
+  await expectCompactReadable(page, 3);
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.locator(ROOT).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'layout-760.png') });
+  await page.locator(PROFILE).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'layout-760-profile.png') });
+});
+
+test('a 600 px output: still no sideways scrolling for the read-first cells', async ({ page }) => {
+  await openWidget(page);
+  await page.evaluate(() => (window as any).jupyterapp.shell.collapseLeft());
+  expect(await setOutputWidth(page, 600)).toBeLessThanOrEqual(601);
+  await page.locator('[data-testid="sw-scope"]').selectOption('all');
+  await expectCompactReadable(page);
 });
 
 test('the widget width decides the layout: detail beside the grid when wide, read-first cells still visible when narrow', async ({ page }) => {
@@ -168,7 +198,8 @@ test('the widget width decides the layout: detail beside the grid when wide, rea
   await page.waitForTimeout(300);
   const width = await page.locator(ROOT).evaluate((el) => el.getBoundingClientRect().width);
   expect(width).toBeLessThan(900);
-  const { rows, problems } = await readFirstProblems(page);
+  await expect(grid).toHaveAttribute('data-layout', 'compact');
+  const { rows, problems } = await readFirstProblems(page, COMPACT_READ_FIRST);
   expect(rows).toBeGreaterThan(3);
   expect(problems).toEqual([]);
 });

@@ -20,7 +20,17 @@ import {
   THEMES,
   ThemeKind,
 } from '../helpers/vscode';
-import { clickRow, COMPARED, domStatuses, ROOT, row, ROWS, rowsWithStatus } from '../helpers/widget';
+import {
+  clickRow,
+  COMPACT_READ_FIRST,
+  COMPARED,
+  domStatuses,
+  readFirstProblems,
+  ROOT,
+  row,
+  ROWS,
+  rowsWithStatus,
+} from '../helpers/widget';
 
 const WIDGET = `
 import sweepwalk
@@ -198,4 +208,25 @@ test("VS Code's table styles stay out of the importance table and to_html()", as
   expect(seen.status).toEqual(Array(n).fill('left'));
   expect(seen.pvalue).toEqual(Array(n).fill('right'));
   expect(seen.mean).toEqual(Array(n).fill('right'));
+});
+
+test('a 760 px output (the editor minus its gutter): status, estimate and p adj of every row in view', async ({ page }) => {
+  await openWidget(page, 'vscode-dark');
+  const output = page.locator('.output').filter({ has: page.locator(ROOT) });
+  let width = 0;
+  for (let k = 0; k < 4; k++) {
+    width = Math.round((await output.boundingBox())!.width);
+    if (Math.abs(width - 760) <= 1) break;
+    await page.setViewportSize({ width: page.viewportSize()!.width + 760 - width, height: 900 });
+    await page.waitForTimeout(300);
+  }
+  expect(Math.abs(width - 760)).toBeLessThanOrEqual(1);
+  const grid = page.locator(`${ROOT} .sw-viewport`);
+  await expect(grid).toHaveAttribute('data-layout', 'compact');
+  await grid.scrollIntoViewIfNeeded();
+  expect(await grid.evaluate((el) => el.scrollLeft)).toBe(0);
+  const { rows, problems } = await readFirstProblems(page, COMPACT_READ_FIRST);
+  expect(rows).toBeGreaterThan(3);
+  expect(problems).toEqual([]);
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'vscode-760.png') });
 });

@@ -338,14 +338,28 @@ class Ledger:
         A pair tested before (from either side) keeps the level of its first test, as it keeps
         its decision. Aligned with ``rows``.
         """
-        first = {(int(r[1]), int(r[2]), r[3]): float(r[6]) for r in reversed(self._rows)}
+        return self.first_tests(target, rows, test)[1]
+
+    def first_tests(
+        self, target: int, rows: Sequence[int] | np.ndarray, test: str
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the raw p-value and the level of each pair's first test (NaN: not tested).
+
+        The decision of a pair is made once, at its first test (from either side): with
+        ``"walk"`` it is ``pvalue <= level`` for that test's p-value and level, which a later
+        test of the same pair keeps. Both arrays are aligned with ``rows``.
+        """
+        first = {
+            (int(r[1]), int(r[2]), r[3]): (float(r[4]), float(r[6])) for r in reversed(self._rows)
+        }
         t = int(target)
-        out = np.full(len(rows), np.nan)
+        pvalues = np.full(len(rows), np.nan)
+        levels = np.full(len(rows), np.nan)
         for k, row in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
-            level = first.get((t, row, test), first.get((row, t, test)))
-            if level is not None:
-                out[k] = level
-        return out
+            found = first.get((t, row, test), first.get((row, t, test)))
+            if found is not None:
+                pvalues[k], levels[k] = found
+        return pvalues, levels
 
     def to_frame(self) -> pd.DataFrame:
         """Every test made so far, in order.

@@ -176,7 +176,9 @@ class Session(SessionJobs):
         self._last_walk: Walk | None = None
         self._walk_offset = -1
         self._walk_rule = self._settings.error_control
-        self._shown: tuple[Comparison, np.ndarray | None] | None = None
+        #: the shown comparison, the walk ledger's statuses and the p-values its levels were
+        #: compared with (both None under "per-target")
+        self._shown: tuple[Comparison, np.ndarray | None, np.ndarray | None] | None = None
         self._prefetched = PrefetchStore()
         self._frame: pd.DataFrame | None = None
         self._listeners: list[Callable[[Session], None]] = []
@@ -408,7 +410,7 @@ class Session(SessionJobs):
         """Return the keyword arguments of ``sweep.compare`` for the current settings."""
         return self._settings.compare_kwargs()
 
-    def _compute(self) -> tuple[Comparison, np.ndarray | None]:
+    def _compute(self) -> tuple[Comparison, np.ndarray | None, np.ndarray | None]:
         if self._shown is None:
             settings = self._compare_settings()
             comparison = self._prefetched.take(self.target, settings)
@@ -428,11 +430,11 @@ class Session(SessionJobs):
         ids = np.asarray(comparison.ids, dtype=np.int64)
         walk_wide = self._settings.error_control == "walk"
         statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
+        held = None
         if walk_wide:  # the power columns at the levels the online procedure used
-            comparison = comparison.at_levels(
-                ledger.levels(comparison.target, ids, self._settings.test)
-            )
-        self._shown, self._frame = (comparison, statuses), None
+            held, levels = ledger.first_tests(comparison.target, ids, self._settings.test)
+            comparison = comparison.at_levels(levels)
+        self._shown, self._frame = (comparison, statuses, held), None
 
     @property
     @locked
@@ -461,9 +463,20 @@ class Session(SessionJobs):
 
     @property
     @locked
+    def held_pvalues(self) -> np.ndarray | None:
+        """Under ``error_control="walk"``: the p-value each row's level was compared with.
+
+        The raw p-value of the pair's first test (from either side; a pair keeps the decision
+        of its first test), aligned with ``comparison.ids``; NaN where no test was made. None
+        under ``"per-target"``, where ``pvalue_adj`` is compared with ``alpha``.
+        """
+        return self._compute()[2]
+
+    @property
+    @locked
     def results(self) -> pd.DataFrame:
         """``comparison.to_frame()`` with the statuses of the rule in force (a copy)."""
-        comparison, statuses = self._compute()
+        comparison, statuses, _ = self._compute()
         if self._frame is None:
             self._frame = comparison.to_frame()
             if statuses is not None:  # walk-wide: the ledger's decisions

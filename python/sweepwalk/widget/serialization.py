@@ -57,8 +57,9 @@ OPTIONAL_FLOATS = (
     "estimate_low",
     "estimate_high",
     "min_pvalue",
+    "level",
 )
-"""Float64 columns sent when the comparison has them (issues 4 and 8)."""
+"""Float64 columns sent when the comparison has them."""
 
 SCORE_LEVELS = 65535
 """Largest quantised score; ``0`` means "no score"."""
@@ -186,6 +187,7 @@ def results_payload(
     *,
     state: dict[str, Any],
     status: Sequence[str] | np.ndarray | None = None,
+    level_pvalue: Sequence[float] | np.ndarray | None = None,
 ) -> dict:
     """Build the ``_results`` trait value from a :class:`Comparison`.
 
@@ -207,6 +209,10 @@ def results_payload(
         Status words of the compared rows (aligned with ``comparison.ids``) under the rule in
         force, e.g. a walk-wide :class:`~sweepwalk.analysis.ledger.Ledger`'s decisions; default: the
         comparison's own. The ``underpowered`` flags then follow these statuses.
+    level_pvalue : sequence of float, optional
+        Under a walk-wide rule: the p-value each row's ``level`` was compared with (the first
+        test of the pair, aligned with ``comparison.ids``); sent as ``level_pvalue``. Its rows
+        are then decided by ``level_pvalue <= level``, not by ``pvalue_adj``.
 
     Returns
     -------
@@ -254,6 +260,14 @@ def results_payload(
             payload[column] = _buffer(
                 spread(np.asarray(extra, dtype=np.float64), np.nan, "f8"), "f8"
             )
+    if level_pvalue is not None:
+        held = np.asarray(level_pvalue, dtype=np.float64)
+        if held.shape != ids.shape:
+            raise ValueError(
+                f"`level_pvalue` must have one value per compared row ({ids.size}), "
+                f"got shape {held.shape}"
+            )
+        payload["level_pvalue"] = _buffer(spread(held, np.nan, "f8"), "f8")
     flags = getattr(comparison, "underpowered", None)
     mde = getattr(comparison, "mde", None)
     if status is not None and mde is not None:

@@ -312,7 +312,13 @@ class SweepWidget(anywidget.AnyWidget):
         if shown != self._shown:  # a selection or walk-only change keeps the comparison
             state = s.results_state
             self._shown = shown
-            return results_payload(comparison, s.sweep.params, state=state, status=statuses)
+            return results_payload(
+                comparison,
+                s.sweep.params,
+                state=state,
+                status=statuses,
+                level_pvalue=s.held_pvalues,
+            )
         return self._results
 
     def set_state(self, sync_data: dict[str, Any]) -> None:

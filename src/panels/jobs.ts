@@ -6,9 +6,9 @@
 // bar through `KernelJobs`. DOM hooks (stable): `sw-job` (`data-job`, `data-state` =
 // idle|running|done|cancelled|error), `sw-job-progress`, `sw-job-status`, `sw-job-cancel`.
 
-import { formatNum } from "./format";
-import type { AnyModel } from "./model";
-import type { JobProgress, Requester } from "./requests";
+import { formatNum } from "../util/format";
+import type { AnyModel } from "../model/model";
+import type { JobProgress, Requester } from "../model/requests";
 
 export type JobState = "idle" | "running" | "done" | "cancelled" | "error";
 

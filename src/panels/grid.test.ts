@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ROW_HEIGHT, revealScrollTop, visibleRange } from "./grid";
+import { ROW_HEIGHT } from "./grid";
+import { revealScrollTop, visibleRange } from "../util/virtual";
 import { sortKey } from "./columns";
-import { decodeResults, decodeSweep } from "./model";
-import { makeResults, makeSweep } from "./testutil";
+import { decodeResults, decodeSweep } from "../model/model";
+import { makeResults, makeSweep } from "../testutil";
 
 describe("visibleRange", () => {
   it("covers the viewport plus overscan and stays inside [0, count]", () => {

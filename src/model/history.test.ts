@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import { applyMove, breadcrumbWindow, canGo, jumpHistory, renderBreadcrumb, stepHistory } from "./history";
-import { FakeModel } from "./testutil";
+import { FakeModel } from "../testutil";
 
 describe("history moves", () => {
   const h = [4, 8, 2, 8];

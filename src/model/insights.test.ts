@@ -2,9 +2,9 @@
 // text, importance rows.
 import { describe, expect, it } from "vitest";
 import { asLedger, isUnderpowered, ledgerSummary, median, neighbourSummary, walkPosition } from "./insights";
-import { barPercent, importanceKey, importanceRows, type ImportanceReply } from "./importance";
+import { barPercent, importanceKey, importanceRows, type ImportanceReply } from "../panels/importance";
 import { decodeResults, decodeSweep, type LedgerInfo, type WalkInfo } from "./model";
-import { makeResults, makeSweep, type ResultRow } from "./testutil";
+import { makeResults, makeSweep, type ResultRow } from "../testutil";
 
 const sweep = decodeSweep(makeSweep(4, 4))!;
 const decode = (rows: ResultRow[], target = 5) => decodeResults(makeResults({ target }, rows), sweep.n_configs, sweep.statuses)!;

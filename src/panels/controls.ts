@@ -1,7 +1,7 @@
 // Toolbar selectors (test, correction, alpha, comparison family, neighbour rule, view scope)
 // and the status legend. Controls write user-visible traits; the app decides what to do.
 
-import { OUT, choices, labels, type Status, type Sweep } from "./model";
+import { OUT, choices, labels, statusWord, type Status, type Sweep } from "../model/model";
 
 export type Scope = "compared" | "all";
 
@@ -187,7 +187,7 @@ export function buildControls(
         sw.setAttribute("aria-hidden", "true");
         const name = doc.createElement("span");
         name.className = "sw-legend-name";
-        name.textContent = status === OUT ? "not compared" : status;
+        name.textContent = statusWord(status);
         const count = doc.createElement("span");
         count.className = "sw-legend-count";
         counts.set(status, count);

@@ -51,3 +51,12 @@ export function formatInt(n: number | null | undefined): string {
   if (missing(n) || !Number.isFinite(n)) return DASH;
   return String(Math.round(n));
 }
+
+/**
+ * A walk-wide decision: "0.0144 > 0.00313" (the p-value against the online level it was held to;
+ * significant when p ≤ level). An em dash when there was no test.
+ */
+export function formatLevelTest(p: number, level: number): string {
+  if (missing(p) || missing(level)) return DASH;
+  return `${formatP(p)} ${p <= level ? "≤" : ">"} ${formatP(level)}`;
+}

@@ -2,11 +2,11 @@
 // ECDFs with the KS distance D drawn where it occurs. Exact scores come from the kernel
 // through the `detail` request; only the answer for the newest request is painted.
 
-import { formatEffect, formatEstimate, formatInt, formatNum, formatP } from "./format";
-import { configLabel, labels, statusOf, toTyped, type Results, type Sweep } from "./model";
-import { LatestOnly, type Requester } from "./requests";
-import { renderEcdf } from "./ecdf";
-import { isUnderpowered } from "./insights";
+import { formatEffect, formatEstimate, formatInt, formatLevelTest, formatNum, formatP } from "../util/format";
+import { configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "../model/model";
+import { LatestOnly, type Requester } from "../model/requests";
+import { renderEcdf } from "../plots/ecdf";
+import { isUnderpowered } from "../model/insights";
 
 /** "0.62 [0.55, 0.70]": a value with its interval (the test's own, 95% by default) when known. */
 export function withInterval(value: string, lo: number, hi: number, fmt: (x: number) => string): string {
@@ -23,6 +23,16 @@ export function formatSeeds(x: number): string {
 export function minPText(minP: number, reachable: boolean): string {
   const text = formatP(minP);
   return reachable ? text : `${text}: cannot be significant at its level with these seeds`;
+}
+
+/**
+ * Walk-wide: the p-value of the pair's first test against the level the online procedure held
+ * it to, and what that means.
+ */
+export function levelText(p: number, level: number): string {
+  const test = formatLevelTest(p, level);
+  if (!Number.isFinite(p) || !Number.isFinite(level)) return test;
+  return `${test} (walk-wide online FDR level: ${p <= level ? "significant" : "not significant"})`;
 }
 
 export interface DetailInput {
@@ -80,16 +90,20 @@ export class DetailPanel {
     const ri = results ? results.index[config] : -1;
     const at = (arr: Float64Array | undefined) => (ri >= 0 && arr ? arr[ri] : NaN);
     const status = statusOf(results, config);
-    const rows: Array<[string, string]> = [
-      ["status", status],
+    // [label, value, data-stat (default: the label's first word)]
+    const rows: Array<[string, string, string?]> = [
+      ["status", statusWord(status)],
       ["n", `${formatInt(sweep.n[config])} (target ${formatInt(sweep.n[target])})`],
       ["mean", `${formatNum(sweep.mean[config])} (target ${formatNum(sweep.mean[target])})`],
       ["std", formatNum(sweep.std[config])],
-      ["Δ mean", withInterval(formatNum(at(results?.diff_mean)), at(results?.diff_mean_low), at(results?.diff_mean_high), formatNum)],
+      // signed, as the estimate is: with estimand "mean difference" they are the same number
+      ["Δ mean", formatEstimate(at(results?.diff_mean), at(results?.diff_mean_low), at(results?.diff_mean_high))],
       [`statistic (${labels(sweep, "test")[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
       [`estimate${results?.estimand ? ` (${results.estimand})` : ""}`, formatEstimate(at(results?.estimate), at(results?.estimate_low), at(results?.estimate_high))],
       ["p", formatP(at(results?.pvalue))],
-      ["p adjusted", formatP(at(results?.pvalue_adj))],
+      walkWide(results)
+        ? ["p vs level", levelText(at(results?.level_pvalue ?? undefined), at(results?.level)), "level"]
+        : ["p adjusted", formatP(at(results?.pvalue_adj))],
       ["effect (A12)", withInterval(formatEffect(at(results?.effect)), at(results?.effect_low), at(results?.effect_high), formatEffect)],
       ["min p", minPText(at(results?.min_pvalue), ri >= 0 && results?.reachable ? results.reachable[ri] !== 0 : true)],
       ["mde", formatNum(at(results?.mde))],
@@ -99,14 +113,14 @@ export class DetailPanel {
       rows.push(["power", `underpowered: not significant, but the smallest difference detectable with 80% power (${formatNum(at(results?.mde))}) exceeds the observed |Δ mean|`]);
     }
     this.stats.replaceChildren(
-      ...rows.flatMap(([k, v]) => {
+      ...rows.flatMap(([k, v, stat]) => {
         const dt = this.doc.createElement("div");
         dt.className = "sw-stat-key";
         dt.textContent = k;
         const dd = this.doc.createElement("div");
         dd.className = "sw-stat-value";
         dd.textContent = v;
-        dd.dataset.stat = k.split(" ")[0];
+        dd.dataset.stat = stat ?? k.split(" ")[0];
         return [dt, dd];
       }),
     );

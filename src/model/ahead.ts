@@ -88,6 +88,7 @@ export function sameResults(a: Results, b: Results): boolean {
     "rows", "status", "statistic", "pvalue", "pvalue_adj", "effect", "diff_mean", "varied",
     "effect_low", "effect_high", "diff_mean_low", "diff_mean_high", "mde", "seeds_needed",
     "underpowered", "estimate", "estimate_low", "estimate_high", "min_pvalue", "reachable",
+    "level", "level_pvalue",
   ] as const;
   return arrays.every((name) => sameBytes(a[name], b[name]));
 }

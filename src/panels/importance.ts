@@ -8,11 +8,11 @@
 // - Around the target: the same per parameter for the target's neighbours, from the results
 //   shown (see insights.ts `neighbourSummary`).
 
-import { formatEffect, formatNum } from "./format";
-import { neighbourSummary, type ParamSummary } from "./insights";
-import type { Results, Sweep } from "./model";
+import { formatEffect, formatNum } from "../util/format";
+import { neighbourSummary, type ParamSummary } from "../model/insights";
+import type { Results, Sweep } from "../model/model";
 import { JobBar } from "./jobs";
-import { CancelledError, LatestOnly, type Requester } from "./requests";
+import { CancelledError, LatestOnly, type Requester } from "../model/requests";
 
 export interface ImportanceSettings {
   test: string;

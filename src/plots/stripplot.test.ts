@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import { dequantise, FULL_AXIS, quantisedX, renderStrip, stripAxis, stripPath, valueX } from "./stripplot";
-import { decodeSweep } from "./model";
-import { makeSweep } from "./testutil";
+import { decodeSweep } from "../model/model";
+import { makeSweep } from "../testutil";
 
 describe("strip plot axis", () => {
   const scores = Uint16Array.from([0, 100, 200, /* config 1 */ 50, 0, 0, /* config 2 */ 60000, 65535, 1]);

@@ -82,6 +82,8 @@ export interface RawResults {
   estimate_high?: Buffer;
   min_pvalue?: Buffer;
   reachable?: Buffer;
+  level?: Buffer;
+  level_pvalue?: Buffer;
   estimand?: string;
   notes?: string[];
 }
@@ -261,6 +263,13 @@ export interface Results {
   min_pvalue: Float64Array;
   /** 0 where the row cannot be significant at its level at all; null when not sent. */
   reachable: Uint8Array | null;
+  /** The level each row's p-value was held to: the family's alpha, or the walk's online level. */
+  level: Float64Array;
+  /**
+   * Under `error_control="walk"`: the p-value the walk compared with `level` (the pair's first
+   * test; significant when `level_pvalue <= level`); null under "per-target".
+   */
+  level_pvalue: Float64Array | null;
   /** What `estimate` is ("mean difference", "A12", ...). */
   estimand: string;
   /** The comparison's notes, in words. */
@@ -368,6 +377,8 @@ export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number, s
     estimate_high: f64(r.estimate_high),
     min_pvalue: f64(r.min_pvalue),
     reachable: r.reachable == null ? null : padded(toTyped(r.reachable, Uint8Array), m, 1),
+    level: f64(r.level),
+    level_pvalue: r.level_pvalue == null ? null : f64(r.level_pvalue),
     estimand: String(r.estimand ?? ""),
     notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
     index,
@@ -381,6 +392,16 @@ function padded<T extends Float64Array | Uint8Array | Int16Array>(a: T, m: numbe
   out.fill(fill as never);
   out.set(a as never);
   return out;
+}
+
+/** Are `results` decided walk-wide (an online level per test) rather than per target? */
+export function walkWide(results: Results | null): boolean {
+  return results !== null && results.level_pvalue !== null;
+}
+
+/** The status as a reader sees it: "out" reads "not compared" (the attribute stays `out`). */
+export function statusWord(status: string): string {
+  return status === OUT ? "not compared" : status;
 }
 
 /** The status of a configuration under `results` (`out` if it is not compared). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeResults, decodeSweep, stateMatches, statusOf, toTyped, type WidgetTraits } from "./model";
-import { FakeModel, STATUS_WORDS, dv, makeResults, makeSweep } from "./testutil";
+import { FakeModel, STATUS_WORDS, dv, makeResults, makeSweep } from "../testutil";
 
 describe("toTyped", () => {
   it("views an aligned DataView without copying", () => {

@@ -5,11 +5,11 @@
 // then move the history cursor along that path (the breadcrumb shows it), exactly as
 // Alt+Left/Alt+Right do. The badge shows the rule in force and how many tests the walk made.
 
-import { formatEffect, formatNum, formatP } from "./format";
-import { asLedger, asWalk, ledgerSummary, walkPosition } from "./insights";
-import { configLabel, type Sweep, type WalkInfo } from "./model";
+import { formatEffect, formatNum, formatP } from "../util/format";
+import { asLedger, asWalk, ledgerSummary, walkPosition } from "../model/insights";
+import { configLabel, type Sweep, type WalkInfo } from "../model/model";
 import { JobBar } from "./jobs";
-import { CancelledError, type Requester } from "./requests";
+import { CancelledError, type Requester } from "../model/requests";
 
 export interface WalkHandlers {
   /** Move the history cursor to `position` (false when impossible). */

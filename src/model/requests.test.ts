@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { CancelledError, LatestOnly, Requester, type JobProgress } from "./requests";
-import { ResultsGate } from "./app";
+import { ResultsGate } from "./gate";
 import { decodeSweep } from "./model";
-import { dv, FakeModel, makeResults, makeSweep } from "./testutil";
+import { dv, FakeModel, makeResults, makeSweep } from "../testutil";
 
 describe("Requester", () => {
   it("matches replies to requests by id, in any order", async () => {

@@ -2,8 +2,8 @@
 // The bars of jobs the kernel starts itself (a slow comparison), with a fake anywidget model.
 import { describe, expect, it, vi } from "vitest";
 import { JobBar, KernelJobs } from "./jobs";
-import { Requester } from "./requests";
-import { FakeModel } from "./testutil";
+import { Requester } from "../model/requests";
+import { FakeModel } from "../testutil";
 
 function setup(delayMs = 0) {
   const model = new FakeModel();

@@ -3,8 +3,8 @@
 // once, only when they follow from the results on screen and the current settings; the
 // kernel's answer confirms (no repaint), replaces, or (an error) takes them back.
 import { afterEach, describe, expect, it } from "vitest";
-import { mountApp } from "./app";
-import { FakeModel, makeResults, makeSweep, type ResultRow, type StateInput } from "./testutil";
+import { mountApp } from "../app";
+import { FakeModel, makeResults, makeSweep, type ResultRow, type StateInput } from "../testutil";
 import type { RawResults } from "./model";
 
 const tick = () => new Promise<void>((r) => setTimeout(r, 0));

@@ -53,4 +53,11 @@ describe("nextSort", () => {
     expect(nextSort(s, "p")).toBeNull();
     expect(nextSort(s, "n")).toEqual({ column: "n", dir: "asc" });
   });
+  it("a column may start descending: desc -> asc -> none", () => {
+    let s = nextSort(null, "mean", "desc");
+    expect(s).toEqual({ column: "mean", dir: "desc" });
+    s = nextSort(s, "mean", "desc");
+    expect(s).toEqual({ column: "mean", dir: "asc" });
+    expect(nextSort(s, "mean", "desc")).toBeNull();
+  });
 });

@@ -2,7 +2,7 @@
 // the current view (the range of their scores, so neighbours are not squashed by a far
 // outlier elsewhere in the sweep). One <path> per row keeps the DOM small.
 
-import type { Sweep } from "./model";
+import type { Sweep } from "../model/model";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const STRIP_WIDTH = 100;

@@ -2,53 +2,20 @@
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { formatEffect, formatEstimate, formatInt, formatMeanStd, formatNum, formatP } from "./format";
-import { OUT, configLabel, labels, paramLabel, statusOf, type Results, type Sweep } from "./model";
-import { columnsFor, stickyLefts, type Column } from "./columns";
-import { dequantise, renderStrip, stripAxis, type StripAxis } from "./stripplot";
+import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "../util/format";
+import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, walkWide, type Results, type Sweep } from "../model/model";
+import { columnsFor, type Column } from "./columns";
+import { dequantise, renderStrip, stripAxis, type StripAxis } from "../plots/stripplot";
 import { STATUS_GLYPHS } from "./controls";
-import type { SortSpec } from "./sort";
-import { isUnderpowered } from "./insights";
+import type { SortSpec } from "../model/sort";
+import { isUnderpowered } from "../model/insights";
+import { indexOf, morphInto, revealScrollTop, visibleRange } from "../util/virtual";
 
 /** Marks an underpowered `ns` row (with a tooltip and `data-underpowered="true"`). */
 export const POWER_GLYPH = "◔";
 
 export const ROW_HEIGHT = 26;
 const DEFAULT_VIEWPORT = 420;
-
-/** Rows [start, end) to render for a scroll position, with `overscan` extra on each side. */
-export function visibleRange(
-  scrollTop: number,
-  viewportHeight: number,
-  rowHeight: number,
-  count: number,
-  overscan = 6,
-): { start: number; end: number } {
-  if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0 };
-  const top = Math.max(0, scrollTop);
-  const first = Math.floor(top / rowHeight);
-  const last = Math.ceil((top + Math.max(0, viewportHeight)) / rowHeight);
-  const start = Math.min(count, Math.max(0, first - overscan));
-  const end = Math.min(count, Math.max(start, last + overscan));
-  return { start, end };
-}
-
-/** The scrollTop that brings row `index` fully into view (unchanged if it already is). */
-export function revealScrollTop(
-  index: number,
-  scrollTop: number,
-  viewportHeight: number,
-  rowHeight: number,
-  headerHeight = 0,
-): number {
-  const top = index * rowHeight;
-  const bottom = top + rowHeight;
-  const visibleTop = scrollTop;
-  const visibleBottom = scrollTop + Math.max(rowHeight, viewportHeight - headerHeight);
-  if (top < visibleTop) return top;
-  if (bottom > visibleBottom) return bottom - Math.max(rowHeight, viewportHeight - headerHeight);
-  return scrollTop;
-}
 
 export interface GridData {
   sweep: Sweep;
@@ -70,9 +37,18 @@ export interface GridHandlers {
 /** Mark of a row whose test cannot reach significance at its level with these seeds. */
 export const UNREACHABLE_GLYPH = "⊘";
 
-/** The status as a reader sees it: "out" reads "not compared" (the attribute stays `out`). */
-export function statusWord(status: string): string {
-  return status === OUT ? "not compared" : status;
+/** One row being rendered: what each of its cells reads. */
+interface RowContext {
+  data: GridData;
+  config: number;
+  /** The row's index in the results (-1: not compared). */
+  ri: number;
+  status: string;
+  /** The parameter this row varies from the target (-1: none). */
+  varied: number;
+  selected: boolean;
+  row: HTMLElement;
+  at(arr: Float64Array): number;
 }
 
 export class Grid {
@@ -104,6 +80,10 @@ export class Grid {
   private scrollTop = 0;
   private readonly resize: ResizeObserver | null;
   private headerKey = "";
+  /** The compact column order (a narrow widget; see columnsFor). */
+  private compact = false;
+  /** The rows are decided walk-wide (p against an online level, not p adj). */
+  private walk = false;
 
   constructor(doc: Document, private readonly handlers: GridHandlers) {
     this.doc = doc;
@@ -143,13 +123,13 @@ export class Grid {
   /** New data (sweep, results, order, selection): rebuild header if needed and repaint. */
   setData(data: GridData): void {
     const estimand = data.results?.estimand ?? "";
-    const newSweep = !this.data || this.data.sweep !== data.sweep || estimand !== this.estimand;
+    const walk = walkWide(data.results);
+    const newSweep = !this.data || this.data.sweep !== data.sweep || estimand !== this.estimand || walk !== this.walk;
     this.data = data;
     if (newSweep) {
       this.estimand = estimand;
-      this.columns = columnsFor(data.sweep, estimand);
-      this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
-      stickyLefts(this.columns).forEach((left, k) => this.viewport.style.setProperty(`--sw-left-${k}`, left));
+      this.walk = walk;
+      this.layColumns();
     }
     if (newSweep || data.order !== this.axisOrder) {
       this.axis = stripAxis(data.sweep.scores, data.sweep.scores_k, data.order);
@@ -165,6 +145,31 @@ export class Grid {
     this.viewport.style.height = `min(var(--sw-grid-height, ${DEFAULT_VIEWPORT}px), ${fit}px)`;
     this.viewport.setAttribute("aria-rowcount", String(data.order.length + 1));
     this.paint();
+  }
+
+  private layColumns(): void {
+    if (!this.data) return;
+    this.columns = columnsFor(this.data.sweep, this.estimand, this.compact, this.walk);
+    this.viewport.style.setProperty("--sw-cols", this.columns.map((c) => c.width).join(" "));
+    this.viewport.dataset.layout = this.compact ? "compact" : "wide";
+  }
+
+  /**
+   * Switch between the wide and the compact column order (the widget's width decides; the
+   * caller observes it). Rebuilds the header and the visible rows when it changes.
+   */
+  setCompact(compact: boolean): void {
+    if (compact === this.compact) return;
+    this.compact = compact;
+    if (!this.data) return;
+    this.layColumns();
+    this.renderHeader();
+    this.invalidate();
+    this.paint();
+  }
+
+  get isCompact(): boolean {
+    return this.compact;
   }
 
   get focusedConfig(): number {
@@ -205,16 +210,13 @@ export class Grid {
     const cells = this.columns.map((c, i) => {
       const h = this.doc.createElement("div");
       h.className = `sw-cell sw-head ${c.cls}`;
-      if (c.sticky) {
-        h.classList.add("sw-sticky");
-        h.style.left = `var(--sw-left-${i})`;
-      }
+      if (c.sticky) h.classList.add("sw-sticky");
       h.setAttribute("role", "columnheader");
       h.setAttribute("aria-colindex", String(i + 1));
       h.title = c.title;
+      h.textContent = c.label;
       if (c.id !== "") {
         h.dataset.sort = c.id;
-        h.textContent = c.label;
         if (c.id === "std" && this.data) {
           // the shared axis of the strip plots: its two ends under the column name
           const { score_min: lo, score_max: hi } = this.data.sweep;
@@ -236,7 +238,7 @@ export class Grid {
       }
       return h;
     });
-    this.header.replaceChildren(...cells);
+    this.header.replaceChildren(...this.pin(cells));
   }
 
   private readonly onScroll = (): void => {
@@ -320,37 +322,141 @@ export class Grid {
     if (selected) row.classList.add("sw-selected");
     const varied = ri >= 0 && results ? results.varied[ri] : -1;
 
-    let colIndex = 0;
-    const cell = (cls: string, text?: string) => {
-      const c = doc.createElement("div");
-      c.className = `sw-cell ${cls}`;
-      c.setAttribute("role", "gridcell");
-      const col = this.columns[colIndex];
-      if (col?.sticky) {
-        c.classList.add("sw-sticky");
-        c.style.left = `var(--sw-left-${colIndex})`;
-      }
-      if (col?.id) c.dataset.col = col.id;
-      colIndex++;
-      if (text !== undefined) c.textContent = text;
-      row.append(c);
-      return c;
-    };
     const at = (arr: Float64Array) => (ri >= 0 ? arr[ri] : NaN);
-
-    const sel = cell("sw-c-select");
-    const box = doc.createElement("input");
-    box.type = "checkbox";
-    box.checked = selected;
-    box.tabIndex = -1;
-    box.dataset.testid = "sw-row-select";
-    box.setAttribute("aria-label", `select configuration ${config}`);
-    box.addEventListener("click", (e) => {
-      e.stopPropagation();
-      this.handlers.onSelect(config, e.shiftKey ? "range" : "toggle");
+    const cells: HTMLElement[] = [];
+    this.columns.forEach((col, k) => {
+      const c = doc.createElement("div");
+      c.className = `sw-cell ${col.cls}`;
+      c.setAttribute("role", "gridcell");
+      if (col.sticky) c.classList.add("sw-sticky");
+      c.setAttribute("aria-colindex", String(k + 1));
+      if (col.id) c.dataset.col = col.id;
+      else if (col.kind === "varied") c.dataset.col = "varied";
+      this.fillCell(c, col, { data, config, ri, status, varied, selected, row, at });
+      cells.push(c);
     });
-    sel.append(box);
-    const st = cell("sw-c-status");
+    row.append(...this.pin(cells));
+    return row;
+  }
+
+  /**
+   * The first cells (the sticky columns) in one sticky group spanning their columns (a subgrid):
+   * one sticky box per row instead of one per cell, which the browser composites each frame
+   * of a scroll (4 per row made scrolling 10k rows spend ~9 ms a frame in layerisation).
+   */
+  private pin(cells: HTMLElement[]): HTMLElement[] {
+    const n = this.columns.findIndex((c) => !c.sticky);
+    const k = n < 0 ? this.columns.length : n;
+    if (k === 0) return cells;
+    const group = this.doc.createElement("div");
+    group.className = "sw-pinned";
+    group.setAttribute("role", "presentation");
+    group.style.gridColumn = `1 / span ${k}`;
+    group.append(...cells.slice(0, k));
+    return [group, ...cells.slice(k)];
+  }
+
+  /** Fill the cell of column `col` for one row (see renderRow). */
+  private fillCell(c: HTMLElement, col: Column, r: RowContext): void {
+    const { data, config, status, varied, at } = r;
+    const { sweep, results } = data;
+    const doc = this.doc;
+    switch (col.kind) {
+      case "select": {
+        const box = doc.createElement("input");
+        box.type = "checkbox";
+        box.checked = r.selected;
+        box.tabIndex = -1;
+        box.dataset.testid = "sw-row-select";
+        box.setAttribute("aria-label", `select configuration ${config}`);
+        box.addEventListener("click", (e) => {
+          e.stopPropagation();
+          this.handlers.onSelect(config, e.shiftKey ? "range" : "toggle");
+        });
+        c.append(box);
+        return;
+      }
+      case "status":
+        return this.fillStatus(c, r);
+      case "effect":
+        c.textContent = formatEffect(results ? at(results.effect) : NaN);
+        return;
+      case "padj":
+        c.textContent = formatP(results ? at(results.pvalue_adj) : NaN);
+        return;
+      case "level": {
+        const p = results?.level_pvalue ? at(results.level_pvalue) : NaN;
+        c.textContent = formatLevelTest(p, results ? at(results.level) : NaN);
+        return;
+      }
+
+      case "param": {
+        const i = col.param ?? -1;
+        const p = sweep.params[i];
+        const text = paramLabel(p, config);
+        c.textContent = text;
+        c.title = `${p.name} = ${text}`;
+        if (i === varied) {
+          c.classList.add("sw-varied");
+          c.dataset.varied = "true";
+          c.title = `${p.name} = ${text} (varies from the target)`;
+        }
+        return;
+      }
+      case "varied": {
+        if (varied < 0) {
+          c.textContent = status === "target" ? "target" : DASH;
+          c.classList.add("sw-muted");
+          return;
+        }
+        // the value first: a narrow cell cuts the name, not the value
+        const p = sweep.params[varied];
+        const text = paramLabel(p, config);
+        const value = doc.createElement("span");
+        value.className = "sw-varied-value";
+        value.textContent = text;
+        const name = doc.createElement("span");
+        name.className = "sw-varied-name";
+        name.textContent = p.name;
+        c.append(value, " ", name);
+        c.title = `${p.name} = ${text} (varies from the target)`;
+        return;
+      }
+      case "n": {
+        c.textContent = formatInt(sweep.n[config]);
+        const miss = sweep.n_missing[config] ?? 0;
+        if (miss > 0) {
+          c.classList.add("sw-has-missing");
+          c.title = `${miss} run(s) without a finite score`;
+        }
+        return;
+      }
+      case "mean":
+        c.textContent = this.compact ? formatNum(sweep.mean[config]) : formatMeanStd(sweep.mean[config], sweep.std[config]);
+        if (this.compact) c.title = formatMeanStd(sweep.mean[config], sweep.std[config]);
+        return;
+      case "strip":
+        c.append(renderStrip(doc, sweep, config, this.axis));
+        return;
+      case "estimate": {
+        const est = results ? formatEstimate(at(results.estimate), at(results.estimate_low), at(results.estimate_high)) : DASH;
+        c.textContent = est;
+        c.title = results?.estimand ? `${results.estimand}: ${est}` : est;
+        return;
+      }
+      case "pvalue":
+        c.textContent = formatP(results ? at(results.pvalue) : NaN);
+        return;
+      case "min_pvalue":
+        c.textContent = formatP(results ? at(results.min_pvalue) : NaN);
+        return;
+    }
+  }
+
+  private fillStatus(st: HTMLElement, r: RowContext): void {
+    const { data, config, ri, status, row, at } = r;
+    const { sweep, results } = data;
+    const doc = this.doc;
     const statusText = labels(sweep, "status")[status] ?? (status === OUT ? "not part of this comparison" : status);
     const g = doc.createElement("span");
     g.className = "sw-glyph";
@@ -385,32 +491,6 @@ export class Grid {
       st.title = `${st.title}; ${mark.title}`;
       st.append(mark);
     }
-    cell("sw-c-num sw-c-effect", formatEffect(results ? at(results.effect) : NaN));
-    cell("sw-c-num sw-c-padj", formatP(results ? at(results.pvalue_adj) : NaN));
-
-    sweep.params.forEach((p, i) => {
-      const text = paramLabel(p, config);
-      const c = cell("sw-c-param", text);
-      c.title = `${p.name} = ${text}`;
-      if (i === varied) {
-        c.classList.add("sw-varied");
-        c.dataset.varied = "true";
-        c.title = `${p.name} = ${text} (varies from the target)`;
-      }
-    });
-    const n = cell("sw-c-num sw-c-n", formatInt(sweep.n[config]));
-    const miss = sweep.n_missing[config] ?? 0;
-    if (miss > 0) {
-      n.classList.add("sw-has-missing");
-      n.title = `${miss} run(s) without a finite score`;
-    }
-    cell("sw-c-num", formatMeanStd(sweep.mean[config], sweep.std[config]));
-    cell("sw-c-strip").append(renderStrip(doc, sweep, config, this.axis));
-    const est = results ? formatEstimate(at(results.estimate), at(results.estimate_low), at(results.estimate_high)) : "—";
-    cell("sw-c-num sw-c-estimate", est).title = results?.estimand ? `${results.estimand}: ${est}` : est;
-    cell("sw-c-num", formatP(results ? at(results.pvalue) : NaN));
-    cell("sw-c-num", formatP(results ? at(results.min_pvalue) : NaN));
-    return row;
   }
 
   private rowConfig(e: Event): number | null {
@@ -516,15 +596,4 @@ export class Grid {
     this.resize?.disconnect();
     this.viewport.removeEventListener("scroll", this.onScroll);
   }
-}
-
-export function indexOf(order: Int32Array, config: number): number {
-  return config < 0 ? -1 : order.indexOf(config);
-}
-
-/** Give `target` the attributes and children of `source` (a freshly rendered row). */
-function morphInto(target: HTMLElement, source: HTMLElement): void {
-  for (const name of target.getAttributeNames()) if (!source.hasAttribute(name)) target.removeAttribute(name);
-  for (const name of source.getAttributeNames()) target.setAttribute(name, source.getAttribute(name)!);
-  target.replaceChildren(...source.childNodes);
 }

@@ -39,9 +39,12 @@ export function sortIds(ids: ArrayLike<number>, key: (id: number) => number, dir
   return out;
 }
 
-/** Clicking a header: a new column sorts ascending, the same column flips, a third click clears. */
-export function nextSort(current: SortSpec | null, column: string): SortSpec | null {
-  if (!current || current.column !== column) return { column, dir: "asc" };
-  if (current.dir === "asc") return { column, dir: "desc" };
+/**
+ * Clicking a header: a new column sorts in its `first` direction (ascending unless the column
+ * says otherwise), the same column flips, a third click clears.
+ */
+export function nextSort(current: SortSpec | null, column: string, first: SortDir = "asc"): SortSpec | null {
+  if (!current || current.column !== column) return { column, dir: first };
+  if (current.dir === first) return { column, dir: first === "asc" ? "desc" : "asc" };
   return null;
 }
