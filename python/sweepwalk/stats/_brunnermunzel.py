@@ -114,7 +114,10 @@ def brunnermunzel(
     ok = np.flatnonzero((nx >= 2) & (ny >= 2))
     if len(ok) == 0:
         return statistic, pvalue
-    big = np.minimum(nx[ok], ny[ok]) >= PERMUTATION_BELOW
+    # where the placements cannot vary (completely separated samples, or both constant and
+    # equal) scipy's t form is 0/0 and warns: those rows never reach it
+    same, separated = _degenerate(x, nx, y, ny)
+    big = (np.minimum(nx[ok], ny[ok]) >= PERMUTATION_BELOW) & ~separated[ok] & ~same[ok]
     if big.any():
         rows = ok[big]
         yb = y if y.shape[0] == 1 else y[rows]
@@ -123,10 +126,8 @@ def brunnermunzel(
             lambda a, b: stats.brunnermunzel(a, b, axis=-1, distribution="t"),
         )  # fmt: skip
         statistic[rows], pvalue[rows] = s, p
-    # the t form degenerates where the placements do not vary (completely separated samples:
-    # statistic +-inf, p NaN); the permutation form is exact there
-    same = _constant_equal(x, nx, y, ny)
-    small = ok[~big | (~np.isfinite(statistic[ok]) & ~same[ok])]
+    # the permutation form is exact where the t form degenerates (separated samples)
+    small = ok[(~big | ~np.isfinite(statistic[ok])) & ~same[ok]]
     if len(small):
         seed = resolve_seed(random_state)
         for (n1, n2), idx in groups(nx[small], ny[small]):
@@ -135,13 +136,17 @@ def brunnermunzel(
                 take(x, rows, n1), take(y, rows, n2), n_resamples, seed
             )
     # identical constant samples: no difference (0/0 in the statistic)
-    same &= (nx >= 2) & (ny >= 2)
+    same = same & (nx >= 2) & (ny >= 2)
     return np.where(same, 0.0, statistic), np.where(same, 1.0, pvalue)
 
 
-def _constant_equal(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> Any:
+def _degenerate(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> tuple[Any, Any]:
+    """Rows whose two samples are constant and equal, and rows completely separated."""
     mask_x = np.arange(x.shape[1]) < nx[:, None]
     mask_y = np.arange(y.shape[1]) < np.asarray(ny)[: y.shape[0], None]
     lo_x, hi_x = np.where(mask_x, x, np.inf).min(axis=1), np.where(mask_x, x, -np.inf).max(axis=1)
     lo_y, hi_y = np.where(mask_y, y, np.inf).min(axis=1), np.where(mask_y, y, -np.inf).max(axis=1)
-    return (lo_x == hi_x) & (lo_y == hi_y) & (lo_x == lo_y)
+    same = (lo_x == hi_x) & (lo_y == hi_y) & (lo_x == lo_y)
+    separated = (hi_x < lo_y) | (hi_y < lo_x)
+    shape = np.broadcast_shapes(same.shape, nx.shape)
+    return np.broadcast_to(same, shape), np.broadcast_to(separated, shape)

@@ -10,11 +10,11 @@ p-values, their ranks and the family size.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import numpy.typing as npt
 from statsmodels.stats import multitest
+
+from ._rows import ignoring
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -126,8 +126,7 @@ def adjust(pvalues: npt.ArrayLike, method: str, *, alpha: float = 0.05) -> Float
         adj = np.empty_like(pf)
         adj[order] = _sorted_adjust(pf[order], name)
     else:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)  # p = 1 divides by zero in fdr_gbs
+        with ignoring(RuntimeWarning):  # p = 1 divides by zero in fdr_gbs
             try:
                 adj = np.asarray(multitest.multipletests(pf, alpha=alpha, method=name)[1])
             except ValueError as err:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 from statsmodels.stats.power import TTestIndPower
 
-from ._rows import FloatArray
+from ._rows import FloatArray, ignoring
 
 __all__ = ["mde", "pooled_std", "seeds_needed", "t_power"]
 
@@ -122,8 +121,7 @@ def _cohen_d(n1: int, n2: int, alpha: float, power: float) -> float:
     if alpha >= power:
         return 0.0
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with ignoring():
             d = float(
                 TTestIndPower().solve_power(
                     effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha, power=power

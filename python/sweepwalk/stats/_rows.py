@@ -8,6 +8,7 @@ against every row), with counts ``ny`` of shape (M,) or (1,).
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -147,13 +148,32 @@ def has_ties(values: FloatArray, counts: IntArray) -> npt.NDArray[np.bool_]:
     return np.any(s[:, 1:] == s[:, :-1], axis=1)
 
 
+#: ``warnings.catch_warnings`` swaps the process-wide filters on entry and puts them back on
+#: exit: two threads inside it at once (the prefetch and the kernel) would restore each
+#: other's filters, and a warning meant to be recorded would escape (or one meant to be shown
+#: would be swallowed for good). Every block that changes the filters holds this lock.
+WARNINGS_LOCK = threading.RLock()
+
+
 @contextmanager
 def quiet() -> Iterator[list[warnings.WarningMessage]]:
     """Record (and do not print) warnings raised by scipy inside a batched call.
 
     The values returned are scipy's own (NaN where it cannot evaluate); the caller decides
-    what to tell the user, once per call rather than once per row.
+    what to tell the user, once per call rather than once per row. Safe from several threads
+    (:data:`WARNINGS_LOCK`).
     """
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+    with WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
         warnings.simplefilter("always")
         yield caught
+
+
+@contextmanager
+def ignoring(category: type[Warning] = Warning) -> Iterator[None]:
+    """Ignore warnings of ``category`` (and numpy's floating-point ones) in a block.
+
+    Safe from several threads (:data:`WARNINGS_LOCK`).
+    """
+    with WARNINGS_LOCK, warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", category)
+        yield
