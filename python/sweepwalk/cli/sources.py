@@ -47,7 +47,8 @@ def parse_bins(text: str | None, error: type[Exception]) -> dict[str, int | str]
     for item in filter(None, (x.strip() for x in text.split(","))):
         name, sep, value = item.partition("=")
         value = value.strip()
-        if not sep or not name.strip() or not (value == "auto" or value.isdigit()):
+        count = value.isascii() and value.isdigit()  # not '²': str.isdigit takes it
+        if not sep or not name.strip() or not (value == "auto" or count):
             raise error(
                 f"--bins: {item!r} is not NAME=COUNT or NAME=auto (e.g. --bins lr=8,wd=auto)"
             )

@@ -16,6 +16,7 @@ from ._common import (
     build,
     flatten,
     hashable,
+    named_faults,
     numbers_where_all_parse,
     pick,
     require,
@@ -55,6 +56,22 @@ def _wandb_summary(summary: Any) -> dict[str, Any]:
     }
 
 
+def _read_export(path: Path) -> pd.DataFrame:
+    """Read the export as text, only empty cells absent ('None', 'NA' stay values)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no W&B CSV export {str(path)!r}.")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"the W&B CSV export {str(path)!r} is empty (no header).") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise ValueError(f"the W&B CSV export {str(path)!r} is not a CSV ({first}).") from None
+    if frame.empty:
+        raise ValueError(f"the W&B CSV export {str(path)!r} holds no runs (a header only).")
+    return frame.astype(object).where(frame.notna(), None)
+
+
 def _wandb_csv(
     path: Path,
     *,
@@ -65,31 +82,36 @@ def _wandb_csv(
     min_runs: int,
     bins: dict[str, int | str] | None = None,
 ) -> Sweep:
-    frame = pd.read_csv(path)
+    frame = _read_export(path)
     dropped: Counter[str] = Counter()
     if "State" in frame.columns:
         finished = frame["State"].astype(str).str.lower() == "finished"
         dropped.update(frame.loc[~finished, "State"].astype(str).str.lower())
         frame = frame.loc[finished].reset_index(drop=True)
-    columns = [c for c in frame.columns if c not in WANDB_CSV_META and frame[c].notna().any()]
+    own = [c for c in frame.columns if c in WANDB_CSV_META or str(c).startswith("_")]
+    columns = [c for c in frame.columns if c not in own and frame[c].notna().any()]
     for name in columns:
         frame[name] = numbers_where_all_parse(frame[name])
     inferred: list[str] = []
     numeric = [c for c in columns if pd.api.types.is_float_dtype(frame[c])]
     if metric is None:
         raise ValueError(
-            "a W&B CSV export does not say which columns are config and which are metrics; "
-            f"pass `metric=`, e.g. one of {numeric}."
+            f"the W&B CSV export {str(path)!r} does not say which columns are config and which "
+            f"are metrics; pass `metric=`, e.g. one of {numeric}."
         )
     metric = pick(columns, metric, "columns of the export", "metric")
     seed = seed_column([c for c in columns if c != metric], seed, inferred)
     notes = []
+    if own:
+        notes.append(f"W&B's own columns and '_' keys are not parameters: {own}")
     if params is None:
         rest = [c for c in columns if c not in (metric, seed)]
-        params = [c for c in rest if not looks_like_metric(frame[c])]
-        if len(params) < len(rest):
-            left = [c for c in rest if c not in params]
-            notes.append(f"columns left out as likely metrics (mostly unique floats): {left}")
+        given = bins or {}
+        constant = [c for c in rest if frame[c].nunique(dropna=False) == 1 and c not in given]
+        if constant and len(constant) < len(rest):
+            notes.append(f"columns with one value in every run left out: {constant}")
+            rest = [c for c in rest if c not in constant]
+        params = rest
         inferred.append("params")
     return build(
         frame,
@@ -106,6 +128,7 @@ def _wandb_csv(
     )
 
 
+@named_faults("the W&B runs")
 def from_wandb(
     runs_or_csv: str | Path | Iterable[Any],
     *,
@@ -235,6 +258,7 @@ def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, d
     return sessions, scalars, metric_tags
 
 
+@named_faults("the TensorBoard logdir")
 def from_tensorboard(
     logdir: str | Path,
     *,

@@ -257,6 +257,43 @@ def looks_like_metric(col: pd.Series) -> bool:
     return bool(present.nunique() > 0.5 * len(present))
 
 
+def _distinct(col: pd.Series) -> int:
+    """Distinct present values, lists counted as tuples (they are parameter values too)."""
+    present = col.dropna()
+    try:
+        return int(present.nunique())
+    except TypeError:
+        return len({repr(x) for x in present})
+
+
+def run_level_columns(
+    df: pd.DataFrame, candidates: Iterable[Hashable], *, keep: Iterable[Hashable] = ()
+) -> dict[Hashable, str]:
+    """Columns that take a different value in (nearly) every run, each with why.
+
+    Names, ids, folders, timestamps, durations and second metrics do; a hyperparameter repeats
+    across the seeds of its configuration, so taking such a column for a parameter makes every
+    configuration a single run. "Nearly every": at least 90 % of the present values distinct,
+    or a float column with more than half distinct (:func:`looks_like_metric`). Columns in
+    ``keep`` (given for binning) are never named; under 6 present values a column is too small
+    to tell.
+    """
+    kept = set(keep)
+    found: dict[Hashable, str] = {}
+    for c in candidates:
+        if c in kept:
+            continue
+        n = int(df[c].notna().sum())
+        if n < 6:
+            continue
+        k = _distinct(df[c])
+        if k >= 0.9 * n:
+            found[c] = f"{k} different values in {n} runs"
+        elif looks_like_metric(df[c]):
+            found[c] = f"float values, {k} different in {n} runs (a second metric)"
+    return found
+
+
 def infer_params(
     df: pd.DataFrame,
     *,
@@ -264,11 +301,12 @@ def infer_params(
     argument: str = "params",
     allow: Iterable[Hashable] = (),
 ) -> tuple[Hashable, ...]:
-    """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics.
+    """Every column except ``exclude`` and ``"config"``; refuse run-level columns by name.
 
-    Columns in ``allow`` (parameters to be binned) are never taken for metrics.
+    A column with a different value in (nearly) every run (:func:`run_level_columns`) is a
+    name, a time or another metric, not a parameter: the error names every such column and
+    suggests only the others. Columns in ``allow`` (parameters to be binned) are kept.
     """
-    allowed = set(allow)
     params = tuple(c for c in df.columns if c not in exclude and c != "config")
     if not params:
         own = " ('config' is the column sweepwalk adds; rename yours)" if "config" in df else ""
@@ -276,14 +314,22 @@ def infer_params(
             f"no parameter columns: the frame has only [{_columns_text(df.columns)}]; "
             f"pass `{argument}=[...]`{own}."
         )
-    for p in params:
-        if p not in allowed and looks_like_metric(df[p]):
-            others = [q for q in params if q != p]
-            raise ValueError(
-                f"column {p!r} looks like a second metric (float values, mostly unique), not a "
-                f"parameter. Pass the parameters explicitly, e.g. {argument}={others!r}; if it "
-                f"is a continuous parameter (random search), bin it: bins={{{p!r}: 'auto'}}."
-            )
+    bad = run_level_columns(df, params, keep=allow)
+    if bad:
+        others = [q for q in params if q not in bad]
+        why = "; ".join(f"{c!r}: {reason}" for c, reason in bad.items())
+        hint = (
+            f"pass the parameters explicitly, e.g. {argument}={others!r}"
+            if others
+            else (f"pass `{argument}=[...]`")
+        )
+        shown = ", ".join(repr(c) for c in bad)
+        verb = "looks" if len(bad) == 1 else "look"
+        raise ValueError(
+            f"{shown} {verb} like a second metric or a run-level column (a different value in "
+            f"nearly every run: {why}), not a parameter; {hint}. A continuous parameter of a "
+            "random search goes in `bins=` instead."
+        )
     return params
 
 
