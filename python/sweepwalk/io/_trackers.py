@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from ..sweep import Sweep
-from ..validation.arguments import looks_like_metric
 from ._common import (
     build,
     flatten,
