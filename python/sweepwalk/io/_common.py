@@ -72,6 +72,7 @@ def named_faults(what: str) -> Callable[[_F], _F]:
                 if type(exc).__module__.split(".")[0] not in _STORE_MODULES:
                     raise
                 name = args[0] if args else next(iter(kwargs.values()), "")
+                name = str(name) if isinstance(name, Path) else name
                 where = kwargs.get("tracking_uri") or kwargs.get("storage")
                 shown = f"{name!r}" + (f" at {where!r}" if where else "")
                 raise SourceError(f"cannot read {what} {shown}: {one_line(exc)}") from None
@@ -99,10 +100,31 @@ def check_local_store(uri: str, what: str, *, folders: bool = False) -> None:
                 f"no {what} at {uri!r}: the file {path!r} does not exist (a read never creates "
                 "one; check the path)."
             )
+        _probe_sqlite(Path(path), uri, what)
     elif folders and parsed.scheme in ("", "file"):
         path = unquote(parsed.path) if parsed.scheme == "file" else uri
         if not Path(path).expanduser().is_dir():
             raise SourceError(f"no {what} at {uri!r}: no folder {path!r}.")
+
+
+#: Seconds a read waits for a SQLite store another process holds locked (MLflow's own retries
+#: would wait 20 s and log a traceback).
+SQLITE_WAIT = 2.0
+
+
+def _probe_sqlite(path: Path, uri: str, what: str) -> None:
+    """Open the store read-only once: a locked or corrupt file is said in one line, quickly."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_WAIT)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        kind = "locked by another process" if "locked" in str(exc) else "not readable"
+        raise SourceError(f"the {what} at {uri!r} is {kind}: {one_line(exc)}") from None
 
 
 def require(module: str, extra: str, what: str) -> ModuleType:

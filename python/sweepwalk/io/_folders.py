@@ -36,7 +36,7 @@ def _last_json_line(path: Path) -> tuple[dict[str, Any] | None, bool]:
 
     A trial that is still running (or was killed mid-write) leaves its last line unfinished:
     that line is skipped and said, the one before it is the trial's last result. A broken line
-    anywhere else is an error naming the file and the line.
+    before that (more than a cut-off write) is an error naming the file and the line.
     """
     if not path.is_file():
         return None, False

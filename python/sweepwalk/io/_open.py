@@ -50,6 +50,20 @@ def _folder_kind(path: Path) -> str:
     )
 
 
+def refuse_wide_folder(path: Path) -> None:
+    """Refuse the filesystem's root or the home folder: a search there walks everything."""
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        what = "the filesystem's root" if resolved == Path(resolved.anchor) else "the home folder"
+        raise ValueError(
+            f"`spec`: {str(path)!r} is {what}; name the sweep's own folder (searching it for "
+            "runs would read every file below it)."
+        )
+
+
 def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
     """Open a sweep named by one string, as the command line does.
 
@@ -86,6 +100,7 @@ def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
             raise ValueError("`spec`: mlflow:TRACKING_URI#EXPERIMENT needs the experiment.")
         return from_mlflow(experiment, tracking_uri=uri, **kwargs)
     path = Path(text).expanduser()
+    refuse_wide_folder(path)
     if not path.exists():
         forms = "\n".join(f"  {form:42} {what}" for form, what in SOURCE_FORMS)
         raise FileNotFoundError(f"`spec`: no file or folder {text!r}. Sources:\n{forms}")
