@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..io import SOURCE_FORMS, open_source
+from .._vocab import SOURCE_FORMS
 
 __all__ = ["is_table", "open_named_source", "parse_bins", "sources_help"]
 
@@ -60,4 +60,6 @@ def parse_bins(text: str | None, error: type[Exception]) -> dict[str, int | str]
 
 def open_named_source(spec: str, **kwargs: Any) -> Any:
     """Open a non-table SOURCE with :func:`sweepwalk.io.open_source`; None keywords left out."""
+    from ..io import open_source  # loaded only to read: --help needs none of it
+
     return open_source(spec, **{k: x for k, x in kwargs.items() if x is not None})

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
-import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 import pandas as pd
 
+from .._vocab import MINIMIZE_WORDS, goal_from_name  # noqa: F401 (the names readers document)
 from ..sweep import Sweep
 from ..validation import arguments as v
 
@@ -30,9 +30,6 @@ logger = logging.getLogger("sweepwalk.io")
 
 #: Parameter names taken to be the seed (compared lower-case, on the last dotted component).
 SEED_NAMES = ("seed", "random_seed", "random_state", "rng_seed", "seed_value", "run_seed")
-#: Words in a metric name that mean smaller is better (when the source does not say).
-MINIMIZE_WORDS = ("loss", "error", "err", "mse", "rmse", "mae", "nll", "perplexity", "ppl",
-                  "regret", "wer", "cer", "cost", "time", "latency")  # fmt: skip
 
 
 class SourceError(ValueError):
@@ -141,12 +138,6 @@ def require(module: str, extra: str, what: str) -> ModuleType:
 def is_seed_name(name: Hashable) -> bool:
     """Whether a column name reads as a seed (``seed``, ``trainer.seed``, ``random_state``...)."""
     return str(name).lower().rsplit(".", 1)[-1].rsplit("/", 1)[-1] in SEED_NAMES
-
-
-def goal_from_name(metric: Hashable) -> str:
-    """``"min"`` if the metric's name holds a word of :data:`MINIMIZE_WORDS`, else ``"max"``."""
-    words = re.split(r"[^a-z0-9]+", str(metric).lower())
-    return "min" if any(w in MINIMIZE_WORDS or w.endswith("loss") for w in words) else "max"
 
 
 def flatten(mapping: Mapping[str, Any], sep: str = ".", prefix: str = "") -> dict[str, Any]:

@@ -7,23 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from .._vocab import SOURCE_FORMS
 from ..sweep import Sweep
 from ._folders import from_hydra, from_ray_tune
 from ._frames import from_frame
 from ._mlflow import from_mlflow
 from ._optuna import from_optuna
 from ._trackers import from_tensorboard
-
-#: What :func:`open_source` accepts, with an example each (for ``--help``).
-SOURCE_FORMS = (
-    ("runs.csv | runs.tsv", "a long table, one row per run (needs metric=)"),
-    ("runs.parquet | runs/", "a Parquet file or a (hive-partitioned) folder of them"),
-    ("optuna:sqlite:///sweep.db#my-study", "an Optuna storage URL and study name"),
-    ("mlflow:sqlite:///mlflow.db#my-experiment", "an MLflow tracking URI and experiment"),
-    ("~/ray_results/exp/", "a Ray Tune experiment folder (trial folders with params.json)"),
-    ("multirun/2024-05-01/12-00-00/", "a Hydra multirun folder (jobs with .hydra/)"),
-    ("logs/hparam_tuning/", "a TensorBoard log folder with HParams sessions"),
-)
 
 
 def _split(rest: str, scheme: str) -> tuple[str, str | None]:

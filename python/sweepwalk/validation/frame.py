@@ -325,10 +325,17 @@ def infer_params(
         )
         shown = ", ".join(repr(c) for c in bad)
         verb = "looks" if len(bad) == 1 else "look"
+        numeric = [c for c in bad if pd.api.types.is_numeric_dtype(df[c].dtype)]
+        binning = ""
+        if numeric:  # never a name or a folder: only numbers can be a continuous parameter
+            more = f" (likewise {', '.join(repr(c) for c in numeric[1:])})" if numeric[1:] else ""
+            binning = (
+                f" If it is a continuous parameter (random search), bin it: "
+                f"bins={{{numeric[0]!r}: 'auto'}}{more}."
+            )
         raise ValueError(
             f"{shown} {verb} like a second metric or a run-level column (a different value in "
-            f"nearly every run: {why}), not a parameter; {hint}. A continuous parameter of a "
-            "random search goes in `bins=` instead."
+            f"nearly every run: {why}), not a parameter; {hint}.{binning}"
         )
     return params
 
@@ -423,7 +430,7 @@ def match_values(col: pd.Series, want: Any) -> np.ndarray:
     if is_number(want) and pd.api.types.is_numeric_dtype(col.dtype):
         if pd.api.types.is_bool_dtype(col.dtype):
             return np.zeros(len(col), dtype=bool)
-        return col.to_numpy(dtype=np.float64, na_value=np.nan) == float(want)
+        return _same_number(col.to_numpy(dtype=np.float64, na_value=np.nan), float(want))
     values = col.tolist()
     exact = np.array(
         [(not a) and _same(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
@@ -433,6 +440,19 @@ def match_values(col: pd.Series, want: Any) -> np.ndarray:
     return np.array(
         [(not a) and _loose(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
     )
+
+
+#: Relative tolerance of a value match when no value is exactly equal: a typed 0.0001 finds a
+#: stored 9.999999999999999e-05 (an lr computed as 10**-4), never a distinct level of a sweep.
+MATCH_RTOL = 1e-9
+
+
+def _same_number(values: np.ndarray, want: float) -> np.ndarray:
+    """Rows equal to ``want``; if none is, rows equal up to float rounding (``MATCH_RTOL``)."""
+    exact = values == want
+    if exact.any():
+        return exact
+    return np.isclose(values, want, rtol=MATCH_RTOL, atol=0.0)
 
 
 def _same(x: Any, want: Any) -> bool:
@@ -451,7 +471,7 @@ def _loose(x: Any, want: str) -> bool:
         return want.strip().lower() == str(bool(x)).lower()
     if is_number(x):
         try:
-            return float(want) == float(x)
+            return bool(_same_number(np.array([float(x)]), float(want))[0])
         except ValueError:
             return False
     return False
