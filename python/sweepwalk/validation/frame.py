@@ -40,7 +40,7 @@ RESULT_COLUMNS = (
 )
 #: Every column sweepwalk adds next to a parameter (``runs`` adds ``config``); a parameter may not
 #: use these names, since its values would be silently replaced by ours.
-RESERVED = ("config", *STAT_COLUMNS, *RESULT_COLUMNS)
+RESERVED = ("config", "pooled", *STAT_COLUMNS, *RESULT_COLUMNS)
 
 
 # here rather than with the argument checks: a missing column raises it too, and this module
@@ -224,6 +224,15 @@ def check_params(
         seen: set[Hashable] = set()
         dupes = [p for p in params if p in seen or seen.add(p)]  # type: ignore[func-returns-value]
         raise ValueError(f"`{argument}` lists {dupes!r} more than once.")
+    printed: dict[str, Hashable] = {}
+    for p in params:  # 1 and '1' are two columns, but one name in every table and the grid
+        if str(p) in printed:
+            raise ValueError(
+                f"`{argument}`: {printed[str(p)]!r} and {p!r} print alike ({str(p)!r}) and would "
+                f"be one name in every view; rename one, e.g. df.rename(columns={{{p!r}: "
+                f"'{p}_'}})."
+            )
+        printed[str(p)] = p
     for p in params:
         if p == metric:
             raise ValueError(
