@@ -34,6 +34,7 @@ from .construction import (
     sweep_arrays,
 )
 from .neighbors import NeighborIndex
+from .source import SourceInfo
 
 __all__ = ["SweepData"]
 
@@ -179,12 +180,26 @@ class SweepData:
         >>> sweep.find(lr=0.1), sweep.neighbors(0)
         (1, [1])
         """
+        given = {"params": params, "goal": goal}
+        kind = type(df)
         df, params, scores, goal, min_runs = runs_arguments(
             df, metric, params, seed, goal, min_runs, bins
         )
         if bins is not None:
-            return cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
-        return cls._build(df, params, metric, seed, scores, goal, min_runs)
+            self = cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
+        else:
+            self = cls._build(df, params, metric, seed, scores, goal, min_runs)
+        if "source" not in self.runs.attrs:  # a reader of sweepwalk.io already said more
+            self.runs.attrs["source"] = SourceInfo(
+                source=f"{kind.__module__.split('.')[0]} {kind.__name__} (Sweep.from_runs)",
+                metric=metric,  # type: ignore[arg-type]
+                params=tuple(params),  # type: ignore[arg-type]
+                seed=seed,  # type: ignore[arg-type]
+                goal=goal,
+                n_runs=len(self.runs),
+                inferred=tuple(k for k, x in given.items() if x is None),
+            )
+        return self
 
     @classmethod
     def _build_binned(
