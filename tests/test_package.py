@@ -23,7 +23,9 @@ def test_one_version_read_from_package_json():
     assert sweepwalk.__version__ == npm
     assert importlib.metadata.version("sweepwalk") == npm
     assert PYPROJECT["tool"]["hatch"]["version"] == {"source": "nodejs"}
-    assert "python/sweepwalk/_version.py" in (ROOT / ".gitignore").read_text().splitlines()
+    hook = PYPROJECT["tool"]["hatch"]["build"]["hooks"]["version"]
+    written = hook["template"].format(version=npm)  # what the build writes
+    assert (ROOT / hook["path"]).read_text() == written
 
 
 def test_licence_file_and_spdx_expression_in_the_metadata():
