@@ -189,14 +189,14 @@ class SweepData:
             self = cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
         else:
             self = cls._build(df, params, metric, seed, scores, goal, min_runs)
-        if "source" not in self.runs.attrs:  # a reader of sweepwalk.io already said more
-            self.runs.attrs["source"] = SourceInfo(
+        if "source" not in self._runs.attrs:  # a reader of sweepwalk.io already said more
+            self._runs.attrs["source"] = SourceInfo(
                 source=f"{kind.__module__.split('.')[0]} {kind.__name__} (Sweep.from_runs)",
                 metric=metric,  # type: ignore[arg-type]
                 params=tuple(params),  # type: ignore[arg-type]
                 seed=seed,  # type: ignore[arg-type]
                 goal=goal,
-                n_runs=len(self.runs),
+                n_runs=len(self._runs),
                 inferred=tuple(k for k, x in given.items() if x is None),
             )
         return self
