@@ -146,6 +146,27 @@ def test_tensorboard_declared_metrics_and_subfolder_tags(tmp_path):
     assert source_info(sweep).dropped == {}
 
 
+def test_tensorboard_cut_off_and_corrupt_event_files_leave_their_session_out(tmp_path):
+    """A run still writing (its last record cut off) would read as the step before (0.2 for
+    the score); a corrupt file would drop its session uncounted. Both are left out, counted."""
+    _write_tensorboard(tmp_path)
+    scalars = max((tmp_path / "run-0").glob("*tfevents*"), key=lambda f: f.stat().st_size)
+    scalars.write_bytes(scalars.read_bytes()[:-3])
+    hparams = min((tmp_path / "run-1").glob("*tfevents*"), key=lambda f: f.stat().st_size)
+    raw = bytearray(hparams.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    hparams.write_bytes(bytes(raw))
+    sweep = from_tensorboard(tmp_path, metric="acc", params=["lr", "opt"])
+    want = Sweep.from_runs(
+        _float32_runs().iloc[2:], metric="acc", params=["lr", "opt"], seed="seed"
+    )
+    assert_same_sweep(sweep, want)
+    assert source_info(sweep).dropped == {
+        "sessions with a truncated event file": 1,
+        "sessions with a corrupt event file": 1,
+    }
+
+
 def test_missing_extras_name_the_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "tensorboard", None)
     with pytest.raises(ImportError, match=r"pip install sweepwalk\[tensorboard\]"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -213,8 +214,45 @@ def _hparam_value(value: Any) -> Any:
     return {"string_value": value.string_value, "bool_value": value.bool_value}.get(kind)
 
 
-def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, dict], set[str]]:
-    """HParams sessions (folder -> hparams), last scalars (folder -> tag -> (step, value))."""
+def _record_fault(path: Path) -> str | None:
+    """Why an event file cannot be trusted whole ("truncated", "corrupt"), or None.
+
+    An event file is TFRecords: a little-endian uint64 length, its masked CRC-32C, the data,
+    the data's masked CRC-32C. TensorBoard's loader stops quietly at a cut-off record (a run
+    still writing, a killed job), so the last value read would be an older step's; it is
+    checked here first, record by record.
+    """
+    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
+
+    data = path.read_bytes()
+    pos = 0
+    while pos < len(data):
+        if len(data) - pos < 12:
+            return "truncated"
+        header = data[pos : pos + 8]
+        (length,) = struct.unpack("<Q", header)
+        (header_crc,) = struct.unpack("<I", data[pos + 8 : pos + 12])
+        if masked_crc32c(header) != header_crc:
+            return "corrupt"
+        end = pos + 12 + length + 4
+        if end > len(data):
+            return "truncated"
+        body = data[pos + 12 : pos + 12 + length]
+        (body_crc,) = struct.unpack("<I", data[end - 4 : end])
+        if masked_crc32c(body) != body_crc:
+            return "corrupt"
+        pos = end
+    return None
+
+
+def _read_sessions(
+    root: Path, broken: dict[Path, str]
+) -> tuple[dict[Path, dict[str, Any]], dict[Path, dict], set[str]]:
+    """HParams sessions (folder -> hparams), last scalars (folder -> tag -> (step, value)).
+
+    Folders with a truncated or corrupt event file are not read; they are put in ``broken``
+    (folder -> "truncated" or "corrupt") for the caller to leave their sessions out, counted.
+    """
     require("tensorboard", "tensorboard", "from_tensorboard")
     from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
     from tensorboard.plugins.hparams import plugin_data_pb2
@@ -223,8 +261,12 @@ def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, d
     sessions: dict[Path, dict[str, Any]] = {}
     scalars: dict[Path, dict[str, tuple[int, float]]] = {}
     metric_tags: set[str] = set()
-    for file in sorted(root.rglob("*tfevents*")):
+    files = sorted(root.rglob("*tfevents*"))
+    broken.update({file.parent: fault for file in files if (fault := _record_fault(file))})
+    for file in files:
         folder = file.parent
+        if folder in broken:
+            continue
         for event in EventFileLoader(str(file)).Load():
             for value in event.summary.value:
                 plugin = value.metadata.plugin_data.plugin_name
@@ -275,7 +317,8 @@ def from_tensorboard(
     ``hp.KerasCallback``, or ``SummaryWriter.add_hparams``); its parameters are those hparams,
     and its score the value at the last step of the ``metric`` scalar logged in that folder or
     below it (tags of sub-folders read ``<sub>/<tag>``, e.g. ``validation/epoch_accuracy``).
-    Sessions without that scalar are left out and counted.
+    Sessions without that scalar, and sessions with a cut-off (still writing) or corrupt event
+    file, are left out and counted: never the value of an older step.
 
     Parameters
     ----------
@@ -307,9 +350,17 @@ def from_tensorboard(
     root = Path(logdir).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(f"`logdir`: no folder {str(root)!r}.")
-    sessions, scalars, declared = _read_sessions(root)
+    broken: dict[Path, str] = {}
+    sessions, scalars, declared = _read_sessions(root, broken)
     if not sessions:
-        raise ValueError(f"{str(root)!r} holds no TensorBoard HParams session.")
+        bad = f" (event files cut off or corrupt in {sorted(map(str, broken))})" if broken else ""
+        raise ValueError(f"{str(root)!r} holds no TensorBoard HParams session{bad}.")
+    dropped = Counter[str]()
+    for folder, fault in broken.items():  # never an older step's value: the session goes
+        owner = next((f for f in sessions if f == folder or f in folder.parents), None)
+        dropped[f"sessions with a {fault} event file"] += 1
+        if owner is not None:
+            sessions.pop(owner)
     records = []
     for folder, hparams in sessions.items():
         final: dict[str, float] = {}
@@ -320,7 +371,6 @@ def from_tensorboard(
                     final[tag if prefix == "." else f"{prefix}/{tag}"] = x
         records.append((hparams, final))
     candidates: set[str] = declared or {t for _, m in records for t in m}
-    dropped = Counter[str]()
     if metric is not None or len(candidates) == 1:
         chosen = pick(sorted(candidates), metric, "scalar tags", "metric")
         dropped[f"sessions without {chosen!r}"] = sum(chosen not in m for _, m in records)
