@@ -44,3 +44,18 @@ def test_pooled_is_reserved_like_the_other_added_columns():
     runs = runs_named("pooled", "opt")
     with pytest.raises(ValueError, match=r"'pooled' clashes with a column sweepwalk adds"):
         Sweep.from_runs(runs, metric="acc", seed="seed", bins={"pooled": 2})
+
+
+def test_the_parameter_suggestion_never_names_a_run_level_column():
+    """A real first CSV: a second metric and a duration beside the score. The error names both
+    and suggests only the parameters (following it gives configurations with several runs)."""
+    runs = runs_named("lr", "opt")
+    runs["fit_seconds"] = np.linspace(10, 20, len(runs))
+    runs["loss"] = np.linspace(0.3, 0.1, len(runs))
+    with pytest.raises(ValueError) as info:
+        Sweep.from_runs(runs, metric="acc", seed="seed")
+    message = str(info.value)
+    assert "'fit_seconds', 'loss' look like" in message
+    assert "params=['lr', 'opt']" in message
+    suggested = Sweep.from_runs(runs, metric="acc", seed="seed", params=["lr", "opt"])
+    assert suggested.configs["n"].min() > 1
