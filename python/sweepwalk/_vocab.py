@@ -180,6 +180,8 @@ def rejects(pvalue: npt.ArrayLike, level: npt.ArrayLike) -> npt.NDArray[np.bool_
     >>> rejects([0.05, 0.0500001, float("nan")], 0.05).tolist()
     [True, False, False]
     """
+    import numpy as np
+
     with np.errstate(invalid="ignore"):
         p = np.asarray(pvalue, dtype=np.float64)
         return np.asarray(p <= np.asarray(level, dtype=np.float64), dtype=bool)
