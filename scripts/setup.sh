@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything sweepwalk needs, idempotently (a second run only rebuilds the JS bundle):
-#   .venv/ with sweepwalk installed editable plus its test and demo extras (with --demo: the demo
-#   extra only, no test tools), the root npm packages and the widget bundle
+#   .venv/ with sweepwalk installed editable plus its demo extra and the development tools of
+#   requirements-test.txt (with --demo: the demo extra only), the root npm packages and the bundle
 #   (python/sweepwalk/static/widget.js), and, with --ui, Debian's chromium and the ui-tests/ npm
 #   packages (Playwright). pip's progress is shown as it goes, with a line every 15 s when quiet.
 # Used by scripts/demo.sh (--demo) and scripts/test.sh (--ui). Needs python3 (>= 3.10), Node >= 20.
@@ -77,7 +77,7 @@ npm_install_in .
 log "npm run build (widget bundle)"
 npm run build --silent
 
-# --- Python: .venv with sweepwalk[test,demo] -----------------------------------------------------
+# --- Python: .venv with sweepwalk[demo] and, for "test", requirements-test.txt ------------------
 if [ ! -x .venv/bin/python ]; then
   log "python3 -m venv .venv"
   python3 -m venv .venv
@@ -85,7 +85,7 @@ fi
 # Reinstall only when pyproject.toml changed, when an extra asked for now was not installed (the
 # stamp holds the pyproject hash and the extras), or when the package is not importable.
 stamp=.venv/.sweepwalk-installed
-hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
+hash=$(cat pyproject.toml requirements-test.txt | sha256sum | cut -d' ' -f1)
 had_hash='' had_extras=''
 if [ -f "$stamp" ]; then read -r had_hash had_extras < "$stamp" || true; fi
 missing=0
@@ -96,9 +96,14 @@ if [ "${had_hash:-}" != "$hash" ] || [ "$missing" -eq 1 ] || ! .venv/bin/python 
   if [ "${had_hash:-}" = "$hash" ] && [ -n "${had_extras:-}" ]; then
     EXTRAS="$had_extras,$EXTRAS" # keep what is installed in the stamp's list
   fi
-  log "pip install -e .[$EXTRAS] (a first install takes a few minutes; progress below)"
+  # "test" is not an extra: the development tools are in requirements-test.txt (unpublished)
+  extras=$(tr ',' '\n' <<< "$EXTRAS" | grep -vx test | sort -u | paste -sd,)
+  requirements=()
+  [[ ",$EXTRAS," != *",test,"* ]] || requirements=(-r requirements-test.txt)
+  log "pip install -e .[$extras] ${requirements[*]} (a first install takes a few minutes)"
   # The hatch-jupyter-builder hook skips npm here: the bundle was just built above.
-  .venv/bin/python -m pip install --progress-bar off -e ".[$EXTRAS]" 2>&1 | show_progress
+  .venv/bin/python -m pip install --progress-bar off -e ".[$extras]" "${requirements[@]}" 2>&1 |
+    show_progress
   echo "$hash $(tr ',' '\n' <<< "$EXTRAS" | sort -u | paste -sd,)" > "$stamp"
 fi
 if [ ! -s python/sweepwalk/static/widget.js ]; then

@@ -13,30 +13,50 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from . import datasets
 from ._version import __version__
-from .analysis.compare import Comparison
-from .analysis.jobs import Cancelled
-from .analysis.ledger import Ledger
-from .analysis.plan import optuna_trials, plan_runs, wandb_sweep
-from .analysis.walk import Walk
-from .data.sweep_data import SweepData
-from .io import (
-    from_hydra,
-    from_mlflow,
-    from_optuna,
-    from_ray_tune,
-    from_tensorboard,
-    from_wandb,
-)
-from .session.session import Session
-from .sweep import Sweep
 
 if TYPE_CHECKING:
+    from . import datasets
+    from .analysis.compare import Comparison
+    from .analysis.jobs import Cancelled
+    from .analysis.ledger import Ledger
+    from .analysis.plan import optuna_trials, plan_runs, wandb_sweep
+    from .analysis.walk import Walk
+    from .data.sweep_data import SweepData
+    from .io import (
+        from_hydra,
+        from_mlflow,
+        from_optuna,
+        from_ray_tune,
+        from_tensorboard,
+        from_wandb,
+    )
+    from .session.session import Session
+    from .sweep import Sweep
     from .widget.widget import SweepWidget, explore
 
-# The widget (anywidget, traitlets) loads on first use, so that the engine never pulls it in.
-_WIDGET_NAMES = ("SweepWidget", "explore")
+# Every name loads on first use: `sweepwalk --version` and `--help` import none of the
+# statistics stack, and the engine never pulls in the widget (anywidget, traitlets).
+_WHERE = {
+    "Cancelled": ".analysis.jobs",
+    "Comparison": ".analysis.compare",
+    "Ledger": ".analysis.ledger",
+    "Session": ".session.session",
+    "Sweep": ".sweep",
+    "SweepData": ".data.sweep_data",
+    "SweepWidget": ".widget.widget",
+    "Walk": ".analysis.walk",
+    "explore": ".widget.widget",
+    "from_hydra": ".io",
+    "from_mlflow": ".io",
+    "from_optuna": ".io",
+    "from_ray_tune": ".io",
+    "from_tensorboard": ".io",
+    "from_wandb": ".io",
+    "optuna_trials": ".analysis.plan",
+    "plan_runs": ".analysis.plan",
+    "wandb_sweep": ".analysis.plan",
+}
 
 __all__ = [
     "Cancelled",
@@ -63,9 +83,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    if name in _WIDGET_NAMES:
-        return getattr(importlib.import_module("sweepwalk.widget.widget"), name)
-    raise AttributeError(f"module 'sweepwalk' has no attribute {name!r}")
+    if name == "datasets":
+        value: Any = importlib.import_module(".datasets", __name__)
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name], __name__), name)
+    else:
+        raise AttributeError(f"module 'sweepwalk' has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
 
 
 def __dir__() -> list[str]:

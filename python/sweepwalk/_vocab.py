@@ -14,10 +14,12 @@ This module imports only numpy: every layer may use it.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+import re
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy loads with the first function that needs it (the CLI's --help doesn't)
+    import numpy as np
+    import numpy.typing as npt
 
 from .stats import TEST_TABLE
 
@@ -35,6 +37,7 @@ __all__ = [
     "NEIGHBOR_LABELS",
     "PAIRED_TESTS",
     "SIGNIFICANT_STATUSES",
+    "SOURCE_FORMS",
     "STATUSES",
     "STATUS_LABELS",
     "TESTS",
@@ -177,13 +180,15 @@ def rejects(pvalue: npt.ArrayLike, level: npt.ArrayLike) -> npt.NDArray[np.bool_
     >>> rejects([0.05, 0.0500001, float("nan")], 0.05).tolist()
     [True, False, False]
     """
+    import numpy as np
+
     with np.errstate(invalid="ignore"):
         p = np.asarray(pvalue, dtype=np.float64)
         return np.asarray(p <= np.asarray(level, dtype=np.float64), dtype=bool)
 
 
 # decide_status's codes: 0 ns, 1 differs, 2 better, 3 worse, 4 na
-_STATUS_WORDS = np.array(["ns", "differs", "better", "worse", "na"], dtype=object)
+_STATUS_WORDS = ("ns", "differs", "better", "worse", "na")
 
 
 def decide_status(
@@ -212,6 +217,8 @@ def decide_status(
     >>> decide_status([True, True, True, False], [1.0, -1.0, 0.0, 1.0]).tolist()
     ['better', 'worse', 'differs', 'ns']
     """
+    import numpy as np
+
     sig = np.asarray(significant, dtype=bool)
     d = np.asarray(direction, dtype=np.float64)
     # a small code per row, then one take from the words: masked stores into an object array
@@ -220,7 +227,7 @@ def decide_status(
         code = sig * (1 + (d > 0) + 2 * (d < 0)).astype(np.int8)
     if na is not None:
         code[np.asarray(na, dtype=bool)] = 4
-    return _STATUS_WORDS[code]
+    return np.array(_STATUS_WORDS, dtype=object)[code]
 
 
 def is_underpowered(
@@ -254,6 +261,8 @@ def is_underpowered(
     """
     if mde is None:
         return None
+    import numpy as np
+
     m = np.asarray(mde, dtype=np.float64)
     e = np.abs(np.asarray(effect_of_interest, dtype=np.float64))
     with np.errstate(invalid="ignore"):
@@ -279,3 +288,36 @@ def vocabulary_payload() -> dict[str, Any]:
         "status": STATUS_LABELS,
     }
     return {name: [[k, v] for k, v in table.items()] for name, table in tables.items()}
+
+
+#: What :func:`sweepwalk.io.open_source` and the CLI's SOURCE accept, an example each (``--help``).
+SOURCE_FORMS = (
+    ("runs.csv | runs.tsv", "a long table, one row per run (needs metric=)"),
+    ("runs.parquet | runs/", "a Parquet file or a (hive-partitioned) folder of them"),
+    ("optuna:sqlite:///sweep.db#my-study", "an Optuna storage URL and study name"),
+    ("mlflow:sqlite:///mlflow.db#my-experiment", "an MLflow tracking URI and experiment"),
+    ("~/ray_results/exp/", "a Ray Tune experiment folder (trial folders with params.json)"),
+    ("multirun/2024-05-01/12-00-00/", "a Hydra multirun folder (jobs with .hydra/)"),
+    ("logs/hparam_tuning/", "a TensorBoard log folder with HParams sessions"),
+)
+
+
+#: Words in a metric name that mean smaller is better (when nothing else says).
+MINIMIZE_WORDS = ("loss", "error", "err", "mse", "rmse", "mae", "nll", "perplexity", "ppl",
+                  "regret", "wer", "cer", "cost", "time", "latency")  # fmt: skip
+
+
+def goal_from_name(metric: Any) -> str:
+    """Return ``"min"`` for a metric named like a loss or an error, else ``"max"``.
+
+    The one goal rule of every entry point when no goal is given (nor known to the source):
+    a word of :data:`MINIMIZE_WORDS` in the name (``val_loss``, ``test/error``, ``rmse``), or a
+    word ending in ``loss`` (``trainloss``), means smaller is better.
+
+    Examples
+    --------
+    >>> goal_from_name("val_loss"), goal_from_name("accuracy")
+    ('min', 'max')
+    """
+    words = re.split(r"[^a-z0-9]+", str(metric).lower())
+    return "min" if any(w in MINIMIZE_WORDS or w.endswith("loss") for w in words) else "max"

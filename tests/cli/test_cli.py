@@ -282,7 +282,6 @@ def error_cases(tmp_path: Path, runs_csv: Path) -> dict[str, tuple[list[str], st
         "no command": ([], "COMMAND"),
         "unknown command": (["frobnicate"], "frobnicate"),
         "no metric": (["report", str(runs_csv), "--target", "lr=0.01"], "--metric"),
-        "no target": (["report", str(runs_csv), "--metric", "acc"], "--target"),
         "bad goal": (["report", *good, "--goal", "up"], "--goal"),
         "bad format": (["report", *good, "--format", "xml"], "--format"),
         "bad alpha type": (["report", *good, "--alpha", "x"], "--alpha"),

@@ -138,7 +138,6 @@ def test_a_walk_without_a_move(runs_csv: Path, capsys: pytest.CaptureFixture[str
         (["--start", "lr=7"], "no configuration has"),
         (["--start", "0", "--test", "t"], "`test` must be one of"),
         (["--start", "0", "--alpha", "2"], "0 < alpha < 1"),
-        ([], "--start"),
     ],
 )
 def test_errors_are_one_line(

@@ -209,3 +209,16 @@ def test_index_validates_mode_and_id():
         index.neighbors(0, "near")
     with pytest.raises(KeyError, match="config id 5 does not exist"):
         index.neighbors(5)
+
+
+def test_integer_levels_beyond_2_53_sort_by_their_exact_value():
+    """2**62 + 1 and 2**62 + 2 are one float64: their order must not be the order met in."""
+    big = 2**62 + 1
+    rows = [(big + 1, s, 0.5 + s / 10) for s in range(3)] + [
+        (big, s, 0.4 + s / 10) for s in range(3)
+    ]
+    runs = pd.DataFrame(rows, columns=["bucket", "seed", "acc"])
+    for frame in (runs, runs.astype({"bucket": object})):
+        sweep = Sweep.from_runs(frame, metric="acc", seed="seed")
+        assert sweep.configs["bucket"].tolist() == [big, big + 1]
+        assert sweep.configs["mean"].tolist() == pytest.approx([0.5, 0.6])

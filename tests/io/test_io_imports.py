@@ -26,7 +26,7 @@ def _optional_loaded_after(statement: str) -> set[str]:
 def test_import_pulls_in_no_optional_dependency():
     # statsmodels, which the engine needs, loads polars itself when it is installed: what
     # counts is what sweepwalk.io adds to the engine.
-    engine = _optional_loaded_after("import sweepwalk")
+    engine = _optional_loaded_after("import sweepwalk.sweep")  # `import sweepwalk` loads none
     assert _optional_loaded_after("import sweepwalk.io") == engine
     assert not engine - {"polars"}
 

@@ -164,3 +164,18 @@ def test_missing_extra_names_the_install(monkeypatch):
 
 def test_grid_runs_is_what_the_study_saw():
     assert len(grid_runs()) == len(LRS) * len(OPTS) * len(SEEDS)
+
+
+def test_a_parameter_named_like_the_objective_keeps_its_values():
+    """Optuna names a single objective 'value'; a parameter 'value' is kept as config.value."""
+    study = optuna.create_study(direction="minimize")
+    for k, (value, seed) in enumerate([(v, s) for v in ("a", "b") for s in range(3)]):
+        study.enqueue_trial({"value": value, "seed": seed})
+        trial = study.ask()
+        trial.suggest_categorical("value", ["a", "b"])
+        trial.suggest_int("seed", 0, 2)
+        study.tell(trial, 0.1 * k)
+    sweep = from_optuna(study)
+    assert sweep.params == ("config.value",) and sweep.metric == "value"
+    assert sweep.configs["config.value"].tolist() == ["a", "b"]
+    assert sweep.configs["mean"].tolist() == pytest.approx([0.1, 0.4])

@@ -30,8 +30,11 @@ def test_wandb_csv_export():
     ):
         from_wandb(CSV)
     sweep = from_wandb(CSV, metric="acc")
-    assert_same_sweep(sweep, _want(params=("epochs", "lr", "opt")))
+    # an export cannot tell config from summary columns: one with a single value in every run
+    # (epochs here, a summary's final epoch elsewhere) tells configurations nothing, and is said
+    assert_same_sweep(sweep, _want(params=("lr", "opt")))
     info = source_info(sweep)
+    assert "columns with one value in every run left out: ['epochs']" in info.notes
     assert info.dropped == {"crashed": 1, "running": 1}
     assert info.seed == "seed" and "seed" in info.inferred
     assert any("'val_loss'" in n for n in info.notes)  # left out as a likely metric
@@ -141,6 +144,27 @@ def test_tensorboard_declared_metrics_and_subfolder_tags(tmp_path):
     want = Sweep.from_runs(runs, metric="validation/acc", params=["lr", "opt"], seed="seed")
     assert_same_sweep(sweep, want)
     assert source_info(sweep).dropped == {}
+
+
+def test_tensorboard_cut_off_and_corrupt_event_files_leave_their_session_out(tmp_path):
+    """A run still writing (its last record cut off) would read as the step before (0.2 for
+    the score); a corrupt file would drop its session uncounted. Both are left out, counted."""
+    _write_tensorboard(tmp_path)
+    scalars = max((tmp_path / "run-0").glob("*tfevents*"), key=lambda f: f.stat().st_size)
+    scalars.write_bytes(scalars.read_bytes()[:-3])
+    hparams = min((tmp_path / "run-1").glob("*tfevents*"), key=lambda f: f.stat().st_size)
+    raw = bytearray(hparams.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    hparams.write_bytes(bytes(raw))
+    sweep = from_tensorboard(tmp_path, metric="acc", params=["lr", "opt"])
+    want = Sweep.from_runs(
+        _float32_runs().iloc[2:], metric="acc", params=["lr", "opt"], seed="seed"
+    )
+    assert_same_sweep(sweep, want)
+    assert source_info(sweep).dropped == {
+        "sessions with a truncated event file": 1,
+        "sessions with a corrupt event file": 1,
+    }
 
 
 def test_missing_extras_name_the_install(monkeypatch, tmp_path):

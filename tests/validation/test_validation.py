@@ -116,10 +116,22 @@ def test_second_metric_is_refused_when_inferring():
     assert Sweep.from_runs(df, metric="acc", seed="seed", params=["lr"]).params == ("lr",)
 
 
-@pytest.mark.parametrize("goal", ["maximize", None, 1])
+@pytest.mark.parametrize("goal", ["maximize", 1])
 def test_bad_goal(runs, goal):
     with pytest.raises(ValueError, match=r"`goal` must be one of \{'max', 'min'\}"):
         Sweep.from_runs(runs, metric="acc", goal=goal)
+
+
+@pytest.mark.parametrize(
+    ("metric", "goal"),
+    [("acc", "max"), ("val_loss", "min"), ("test/error", "min"), ("rmse", "min"), ("f1", "max")],
+)
+def test_goal_left_out_comes_from_the_metric_name(runs, metric, goal):
+    """The README's rule, on every entry point: a loss or an error is minimised."""
+    renamed = runs.rename(columns={"acc": metric})
+    assert Sweep.from_runs(renamed, metric=metric).goal == goal
+    lists = renamed.groupby("lr")[metric].agg(list).reset_index()
+    assert Sweep.from_lists(lists, scores=metric).goal == goal
 
 
 @pytest.mark.parametrize(

@@ -17,27 +17,19 @@ import sys
 import textwrap
 import time
 from collections.abc import Sequence
-from typing import IO, Any, NoReturn
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from .. import _vocab
 from .._version import __version__
-from .inputs import (
-    CLIError,
-    parse_target,
-    read_runs,
-    split_list,
-)
-from .output import (
-    STATUS_ORDER,
-    isatty,
-    plain,
-    to_json,
-    to_table,
-    use_color,
-)
-from .sources import is_table, open_named_source, parse_bins, sources_help
+from .errors import CLIError
+from .safe import COLOUR_CODES, PROGRESS_CODES, SafeStream
+from .sources import sources_help
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The commands import the engine (pandas, scipy, the sweep) when they run, so that
+# `sweepwalk --version` and `--help` load none of it.
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -70,6 +62,8 @@ class _Parser(argparse.ArgumentParser):
 #: Strings pandas reads as missing by default that a sweep may use as values ("None" solver).
 def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     from ..sweep import Sweep
+    from .inputs import read_runs, split_list
+    from .sources import is_table, open_named_source, parse_bins
 
     bins = parse_bins(args.bins, CLIError)
     params = split_list(args.params) if args.params is not None else None
@@ -79,6 +73,9 @@ def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
             args.runs, metric=args.metric, seed=args.seed, params=params, goal=goal,
             min_runs=args.min_runs, bins=bins,
         )  # fmt: skip
+        info = sweep.runs.attrs.get("source")
+        for note in getattr(info, "attention", ()):  # columns left out, renamed, runs cut short
+            print(f"sweepwalk: note: {note}", file=sys.stderr)
         return sweep, _target_values(sweep, sweep.runs)
     if args.metric is None:
         raise CLIError(f"--metric is required for a table of runs ({args.runs!r}): its column")
@@ -94,7 +91,7 @@ def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
             metric=args.metric,
             params=params,
             seed=args.seed,
-            goal="max" if args.goal is None else args.goal,
+            goal=args.goal,  # None: from the metric's name, as every reader does
             min_runs=args.min_runs,
             bins=bins,
         )
@@ -113,15 +110,27 @@ def _target_values(sweep: Any, runs: pd.DataFrame) -> pd.DataFrame:
     return runs.assign(**{str(p): sweep.configs[p].to_numpy()[cell] for p in sweep.binned})
 
 
-def _resolve_target(sweep: Any, runs: pd.DataFrame, text: str) -> int:
+#: What --target and --start take for the configuration with the best mean (the widget's start).
+BEST = "best"
+
+
+def _resolve_target(sweep: Any, runs: pd.DataFrame, text: str | None) -> int:
+    """Return the config id ``text`` names: best (or none: the best mean), values, or an id."""
+    from ..session.session import default_target
+    from .inputs import parse_target
+
+    if text is None or (text.strip().lower() == BEST and BEST not in sweep.params):
+        return default_target(sweep)
     target = parse_target(text, runs, sweep.params)
     return int(sweep.find(target)) if isinstance(target, dict) else target
 
 
 def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk report``: compare a target configuration and print the comparison."""
+    from .output import STATUS_ORDER, plain, to_json, to_table, use_color, write_csv
+
     sweep, runs = _load_sweep(args)
-    target = parse_target(args.target, runs, sweep.params)
+    target = _resolve_target(sweep, runs, args.target)
     comparison = sweep.compare(
         target,
         against=args.against,
@@ -136,7 +145,7 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
     )
     frame = comparison.to_frame()
     if args.format == "csv":
-        frame.to_csv(stdout)
+        write_csv(frame, stdout)
         _write_notes(comparison.notes, sys.stderr)  # stdout stays a clean table
         return
     if args.format == "json":
@@ -175,9 +184,12 @@ def _write_notes(notes: Sequence[str], stream: IO[str]) -> None:
 
 def cmd_walk(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk walk``: the greedy walk from ``--start``, its tests recorded in a ledger."""
+    import pandas as pd
+
     from .._vocab import ERROR_CONTROLS
     from ..session.session import Session
     from ..validation.arguments import check_config_id
+    from .output import plain, to_json, write_csv
 
     if args.error_control not in ERROR_CONTROLS:
         raise CLIError(
@@ -199,7 +211,7 @@ def cmd_walk(args: argparse.Namespace, stdout: IO[str]) -> None:
     frame = result.to_frame()
     ledger = session.ledger
     if args.format == "csv":
-        frame.to_csv(stdout)
+        write_csv(frame, stdout)
         return
     meta = {
         "metric": sweep.metric,
@@ -279,6 +291,8 @@ IMPORTANCE_TABLE = (
 
 def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     """``sweepwalk importance``: which parameters matter, over every neighbour pair."""
+    from .output import isatty, plain, to_json, write_csv
+
     sweep, runs = _load_sweep(args)
     target = None if args.target is None else _resolve_target(sweep, runs, args.target)
     show = args.progress == "always" or (args.progress == "auto" and isatty(sys.stderr))
@@ -298,7 +312,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
     finally:
         progress.close()
     if args.format == "csv":
-        frame.to_csv(stdout)
+        write_csv(frame, stdout)
         _write_notes(frame.attrs.get("notes", ()), sys.stderr)
         return
     meta = {
@@ -348,7 +362,8 @@ def _sweep_options() -> _Parser:
     parent.add_argument(
         "--goal",
         default=None,
-        help=f"{' or '.join(_vocab.GOALS)} (default: max for a table, else from the source)",
+        help=f"{' or '.join(_vocab.GOALS)} (default: from the source, else from the metric's "
+        "name: min for a loss or an error, else max)",
     )  # checked by the engine's check_goal: the same message as in Python
     parent.add_argument(
         "--bins",
@@ -429,8 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--target",
-        required=True,
-        help='the target: "name=value,..." (a missing value is "absent") or a config id',
+        help='the target: "name=value,..." (a missing value is "absent"), a config id, or best '
+        "(default: the configuration with the best mean, as the widget starts)",
     )
     report.add_argument(
         "--against", default="neighbors", help=f"{' or '.join(_vocab.AGAINST)} (default: neighbors)"
@@ -460,7 +475,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--margin", type=float, help="equivalence margin in metric units (adds TOST)"
     )
     importance.add_argument(
-        "--target", help="only the pairs that include this configuration (name=value,... or id)"
+        "--target",
+        help="only the pairs that include this configuration (name=value,..., id or best)",
     )
     importance.add_argument(
         "--progress",
@@ -481,7 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--error-control walk an online FDR procedure (LOND) decides them walk-wide.",
     )
     walk.add_argument(
-        "--start", required=True, help='where to start: "name=value,..." or a config id'
+        "--start",
+        help='where to start: "name=value,...", a config id, or best (default: the best mean)',
     )
     walk.add_argument(
         "--error-control",
@@ -528,17 +545,30 @@ def _silence_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``sweepwalk`` command line; return the exit code (0, or 2 on any user error)."""
+    """Run the ``sweepwalk`` command line; return the exit code (0, or 2 on any user error).
+
+    Everything written goes through :class:`~sweepwalk.cli.safe.SafeStream`: control
+    characters from the data (names, values, notes, errors) are shown escaped.
+    """
+    from .safe import use_color
+
     parser = build_parser()
+    stderr = sys.stderr
+    safe_stderr = SafeStream(stderr, PROGRESS_CODES)
     try:
-        args = parser.parse_args(argv)
-        args.func(args, sys.stdout)
+        sys.stderr = safe_stderr  # notes and progress too
+        try:
+            args = parser.parse_args(argv)
+            colour = use_color(getattr(args, "color", "never"), sys.stdout)
+            args.func(args, SafeStream(sys.stdout, COLOUR_CODES if colour else None))
+        finally:
+            sys.stderr = stderr
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours; silence the final flush.
         _silence_stdout()
         return EXIT_OK
     except (CLIError, ValueError, KeyError, TypeError, OSError, MemoryError) as error:
-        print(f"sweepwalk: error: {_with_flag(_one_line(error))}", file=sys.stderr)
+        safe_stderr.write(f"sweepwalk: error: {_with_flag(_one_line(error))}\n")
         return EXIT_ERROR
     return EXIT_OK
 

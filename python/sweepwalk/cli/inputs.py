@@ -16,12 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import CLIError
+
 ABSENT_WORDS = frozenset({"absent", "nan", "none", "null", "na", ""})
 RUNS_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".parquet", ".pq")
-
-
-class CLIError(Exception):
-    """A user error: printed as one line on stderr, exit code 2."""
 
 
 NA_STRINGS = ("None", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "<NA>", "#N/A", "-NaN")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -17,6 +16,9 @@ from pandas.api.types import is_float_dtype, is_numeric_dtype
 
 from .. import _vocab
 from ..session.html import value_label
+from .safe import escape_controls, isatty, neutral_cell, use_color
+
+__all__ = ["isatty", "plain", "to_json", "to_table", "use_color", "write_csv"]
 
 STATUS_ORDER = _vocab.STATUSES
 # ANSI SGR codes per status: better green, worse red, differs yellow, target bold, na dim.
@@ -75,7 +77,8 @@ def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
             fill = "absent" if name in params else "-"
             shown[name] = column.astype(object).where(column.notna(), fill)
     text = shown.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-")
-    lines = [line.rstrip() for line in text.splitlines()]
+    # the data's own control characters escaped before the colour codes go in
+    lines = [escape_controls(line.rstrip()) for line in text.splitlines()]
     if not color or "status" not in frame.columns:
         return "\n".join(lines)
     header_lines = len(lines) - len(frame)
@@ -86,20 +89,23 @@ def to_table(frame: pd.DataFrame, params: Sequence[str], color: bool) -> str:
     return "\n".join(out)
 
 
-def use_color(mode: str, stream: IO[str]) -> bool:
-    """Colour when asked to, or (``auto``) when ``stream`` is a terminal and NO_COLOR is unset."""
-    if mode != "auto":
-        return mode == "always"
-    if os.environ.get("NO_COLOR", ""):
-        return False
-    return isatty(stream)
-
-
-def isatty(stream: IO[str]) -> bool:
-    """Whether ``stream`` is a terminal (False for objects without ``isatty``)."""
-    method = getattr(stream, "isatty", None)
-    return bool(method and method())
-
-
 # ---------------------------------------------------------------------------------------------
 # Commands
+
+
+def write_csv(frame: pd.DataFrame, stream: IO[str]) -> None:
+    """Write ``frame`` as CSV with every text cell a spreadsheet would run neutralised.
+
+    Text values, column names and index values starting with ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return get a leading ``'`` (:func:`sweepwalk.cli.safe.neutral_cell`); numbers,
+    negative ones included, are written as they are.
+    """
+    out = frame.copy()
+    for k in range(out.shape[1]):
+        column = out.iloc[:, k]
+        if not is_numeric_dtype(column.dtype):
+            out.isetitem(k, column.map(neutral_cell))
+    out.columns = [neutral_cell(c) for c in out.columns]
+    out.index = out.index.map(neutral_cell)
+    out.index.names = [neutral_cell(n) for n in frame.index.names]
+    out.to_csv(stream)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..io import SOURCE_FORMS, open_source
+from .._vocab import SOURCE_FORMS
 
 __all__ = ["is_table", "open_named_source", "parse_bins", "sources_help"]
 
@@ -47,7 +47,8 @@ def parse_bins(text: str | None, error: type[Exception]) -> dict[str, int | str]
     for item in filter(None, (x.strip() for x in text.split(","))):
         name, sep, value = item.partition("=")
         value = value.strip()
-        if not sep or not name.strip() or not (value == "auto" or value.isdigit()):
+        count = value.isascii() and value.isdigit()  # not '²': str.isdigit takes it
+        if not sep or not name.strip() or not (value == "auto" or count):
             raise error(
                 f"--bins: {item!r} is not NAME=COUNT or NAME=auto (e.g. --bins lr=8,wd=auto)"
             )
@@ -59,4 +60,6 @@ def parse_bins(text: str | None, error: type[Exception]) -> dict[str, int | str]
 
 def open_named_source(spec: str, **kwargs: Any) -> Any:
     """Open a non-table SOURCE with :func:`sweepwalk.io.open_source`; None keywords left out."""
+    from ..io import open_source  # loaded only to read: --help needs none of it
+
     return open_source(spec, **{k: x for k, x in kwargs.items() if x is not None})

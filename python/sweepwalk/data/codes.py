@@ -23,6 +23,20 @@ def _sort_key(x: Any) -> tuple[int, float, str, str]:
     return (1, 0.0, type(x).__name__, str(x))
 
 
+def _numeric_order(uniques: Any) -> np.ndarray:
+    """Positions of numeric values in sorted order; integers by their exact value.
+
+    Through float64, integers beyond 2**53 that differ (2**62 + 1, 2**62 + 2) compare equal,
+    and their order would be the order they were met in.
+    """
+    values = np.asarray(uniques)
+    if values.dtype.kind in "iu":
+        return np.argsort(values, kind="stable")
+    if values.dtype == object and all(isinstance(x, (int, np.integer)) for x in values):
+        return np.asarray(sorted(range(len(values)), key=lambda k: int(values[k])), dtype=int)
+    return np.argsort(values.astype(np.float64), kind="stable")
+
+
 def ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, list[Any]]:
     """Codes of a parameter column: rank of the value in sorted order, -1 for absent.
 
@@ -50,7 +64,7 @@ def ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, lis
     if isinstance(dtype, pd.CategoricalDtype):  # the categories' own order
         order = np.argsort(np.asarray(pd.Categorical(uniques).codes), kind="stable")
     elif numeric:
-        order = np.argsort(np.asarray(uniques, dtype=np.float64), kind="stable")
+        order = _numeric_order(uniques)
     else:
         uniq = list(uniques)
         order = np.asarray(sorted(range(len(uniq)), key=lambda k: _sort_key(uniq[k])), dtype=int)

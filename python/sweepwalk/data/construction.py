@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .._vocab import Goal
+from .._vocab import Goal, goal_from_name
 from ..validation import arguments as v
 from . import bins as _bins
 from .codes import (
@@ -63,7 +63,7 @@ def runs_arguments(
         v.check_not_reserved(v.check_column(df, seed, "seed"), "seed")
         if seed == metric:
             raise ValueError(f"`seed` and `metric` are the same column {seed!r}.")
-    goal = v.check_goal(goal)
+    goal = v.check_goal(goal_from_name(metric) if goal is None else goal)
     min_runs = v.check_min_runs(min_runs)
     exclude = [metric] if seed is None else [metric, seed]
     if params is None:

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._vocab import Goal, Neighbors
+from .._vocab import Goal, Neighbors, goal_from_name
 from ..stats import KsIndex, ks_index
 from ..validation import arguments as v
 from . import bins as _bins
@@ -34,6 +34,7 @@ from .construction import (
     sweep_arrays,
 )
 from .neighbors import NeighborIndex
+from .source import SourceInfo
 
 __all__ = ["SweepData"]
 
@@ -121,7 +122,7 @@ class SweepData:
         metric: Hashable,
         params: Sequence[Hashable] | None = None,
         seed: Hashable | None = None,
-        goal: Goal = "max",
+        goal: Goal | None = None,
         min_runs: int = 3,
         bins: Mapping[Any, int | str] | None = None,
     ) -> _S:
@@ -140,8 +141,10 @@ class SweepData:
         seed : str, optional
             The seed column. Scores are then ordered by seed, each (configuration, seed) must
             occur once, and paired tests become possible.
-        goal : {"max", "min"}, default "max"
-            Whether larger or smaller scores are better.
+        goal : {"max", "min"}, optional
+            Whether larger or smaller scores are better. By default from the metric's name:
+            ``"min"`` for a loss or an error (``val_loss``, ``rmse``...), else ``"max"``
+            (:func:`sweepwalk._vocab.goal_from_name`, the rule of every reader).
         min_runs : int, default 3
             Fewest finite scores a configuration needs to be tested.
         bins : dict, optional
@@ -177,12 +180,26 @@ class SweepData:
         >>> sweep.find(lr=0.1), sweep.neighbors(0)
         (1, [1])
         """
+        given = {"params": params, "goal": goal}
+        kind = type(df)
         df, params, scores, goal, min_runs = runs_arguments(
             df, metric, params, seed, goal, min_runs, bins
         )
         if bins is not None:
-            return cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
-        return cls._build(df, params, metric, seed, scores, goal, min_runs)
+            self = cls._build_binned(df, params, metric, seed, scores, goal, min_runs, bins)
+        else:
+            self = cls._build(df, params, metric, seed, scores, goal, min_runs)
+        if "source" not in self._runs.attrs:  # a reader of sweepwalk.io already said more
+            self._runs.attrs["source"] = SourceInfo(
+                source=f"{kind.__module__.split('.')[0]} {kind.__name__} (Sweep.from_runs)",
+                metric=metric,  # type: ignore[arg-type]
+                params=tuple(params),  # type: ignore[arg-type]
+                seed=seed,  # type: ignore[arg-type]
+                goal=goal,
+                n_runs=len(self._runs),
+                inferred=tuple(k for k, x in given.items() if x is None),
+            )
+        return self
 
     @classmethod
     def _build_binned(
@@ -208,7 +225,7 @@ class SweepData:
         *,
         scores: Hashable,
         params: Sequence[Hashable] | None = None,
-        goal: Goal = "max",
+        goal: Goal | None = None,
         min_runs: int = 3,
     ) -> _S:
         """Build a sweep from one row per configuration holding a list of per-seed scores.
@@ -223,7 +240,8 @@ class SweepData:
             The column holding the lists; it becomes the sweep's ``metric``.
         params : list of str, optional
             The parameter columns; by default every other column (except ``"config"``).
-        goal : {"max", "min"}, default "max"
+        goal : {"max", "min"}, optional
+            By default from the name of ``scores``, as in :meth:`from_runs`.
         min_runs : int, default 3
 
         Returns
@@ -234,7 +252,7 @@ class SweepData:
         """
         df = v.check_frame(df)
         v.check_not_reserved(v.check_column(df, scores, "scores"), "scores")
-        goal = v.check_goal(goal)
+        goal = v.check_goal(goal_from_name(scores) if goal is None else goal)
         min_runs = v.check_min_runs(min_runs)
         long, params, values, cfg = lists_as_runs(df, scores, params)
         return cls._build(long, params, scores, None, values, goal, min_runs, cfg)
@@ -367,10 +385,10 @@ class SweepData:
             )
         score = hits.sum(axis=1)
         closest = np.argsort(-score, kind="stable")[:5]
+        shown = table.iloc[closest].to_string(float_format=lambda x: repr(float(x)))
         raise v.SweepKeyError(
-            f"no configuration has {values!r}. Closest configurations "
-            f"(matching {int(score[closest[0]])} of {len(values)}):\n"
-            f"{table.iloc[closest].to_string()}"
+            f"no configuration has {values!r}. Closest configurations, values in full "
+            f"(matching {int(score[closest[0]])} of {len(values)}):\n{shown}"
         )
 
     def resolve(self, target: Any, name: str = "target") -> int:

@@ -8,7 +8,7 @@ runs (one row per run: parameters, seed, metric), builds the sweep with
 them with the extras, e.g. ``pip install sweepwalk[optuna]``.
 """
 
-from ._common import SourceInfo, source_info
+from ._common import SourceError, SourceInfo, source_info
 from ._folders import from_hydra, from_ray_tune
 from ._frames import from_frame, to_pandas_runs
 from ._mlflow import from_mlflow
@@ -18,6 +18,7 @@ from ._trackers import from_tensorboard, from_wandb
 
 __all__ = [
     "SOURCE_FORMS",
+    "SourceError",
     "SourceInfo",
     "from_frame",
     "from_hydra",

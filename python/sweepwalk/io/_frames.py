@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..sweep import Sweep
 from ..validation import arguments as v
-from ._common import require
+from ._common import build, named_faults, numbers_where_all_parse, require
 
 _SCORES = "__sweepwalk_runs"
 
@@ -90,9 +90,16 @@ def _parquet_relation(path: Path) -> Any:
     pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    return con.read_parquet(pattern, hive_partitioning=path.is_dir())
+    # partition values as text (no autocast), typed exactly by to_pandas_runs
+    literal = "'" + pattern.replace("'", "''") + "'"
+    hive = "true" if path.is_dir() else "false"
+    return con.sql(
+        f"SELECT * FROM read_parquet({literal}, hive_partitioning={hive}, "
+        "hive_types_autocast=false)"
+    )
 
 
+@named_faults("the runs")
 def to_pandas_runs(
     obj: Any,
     *,
@@ -111,7 +118,8 @@ def to_pandas_runs(
         A pandas DataFrame; anything with ``__arrow_c_stream__`` (polars DataFrame, pyarrow
         Table, DuckDB result); a polars LazyFrame; a DuckDB relation; a ``.parquet`` file or a
         folder of Parquet files (hive partitions such as ``lr=0.01/`` become columns, read by
-        DuckDB).
+        DuckDB; partition values typed as data: numbers where every value parses, integers
+        exact).
     metric : str
         The score column.
     seed : str, optional
@@ -132,13 +140,34 @@ def to_pandas_runs(
     >>> import polars as pl  # doctest: +SKIP
     >>> runs = to_pandas_runs(pl.scan_parquet("runs/"), metric="acc", seed="seed")  # doctest: +SKIP
     """
+    if isinstance(obj, (str, Path)):
+        path = Path(obj).expanduser()
+        runs = _runs(_parquet_relation(path), metric=metric, seed=seed, params=params)
+        for key in _hive_keys(path) & set(runs.columns):
+            runs[key] = numbers_where_all_parse(runs[key])
+        return runs
+    return _runs(obj, metric=metric, seed=seed, params=params)
+
+
+def _hive_keys(path: Path) -> set[str]:
+    """Return the hive partition keys of a Parquet folder (``lr=0.01/`` -> ``lr``)."""
+    if not path.is_dir():
+        return set()
+    return {
+        part.split("=", 1)[0]
+        for file in path.rglob("*.parquet")
+        for part in file.relative_to(path).parts[:-1]
+        if "=" in part
+    }
+
+
+def _runs(obj: Any, *, metric: str, seed: str | None, params: Sequence[str] | None
+          ) -> pd.DataFrame:  # fmt: skip
     keep = [seed] if seed is not None else []
     if isinstance(obj, pd.DataFrame):
         cols = _columns(list(obj.columns), metric, seed, params)
         _check(list(obj.columns), [*cols, *keep, metric], "metric/seed/params")
         return obj.loc[:, [*cols, *keep, metric]]
-    if isinstance(obj, (str, Path)):
-        obj = _parquet_relation(Path(obj).expanduser())
     kind = type(obj).__module__.split(".")[0]
     if kind == "polars" and type(obj).__name__ == "LazyFrame":
         names = list(obj.collect_schema().names())
@@ -163,32 +192,46 @@ def to_pandas_runs(
     )
 
 
+def describe(obj: Any) -> str:
+    """How a frame-like source is named in ``runs.attrs["source"]``."""
+    if isinstance(obj, (str, Path)):
+        return f"Parquet {str(obj)!r}"
+    kind = type(obj)
+    return f"{kind.__module__.split('.')[0]} {kind.__name__}"
+
+
 def from_frame(
     obj: Any,
     *,
     metric: str,
     seed: str | None = None,
     params: Sequence[str] | None = None,
-    goal: str = "max",
+    goal: str | None = None,
     min_runs: int = 3,
     bins: dict[str, int | str] | None = None,
+    source: str | None = None,
 ) -> Sweep:
     """Build a sweep from any frame-like source, as :meth:`Sweep.from_runs` does from pandas.
 
     Scores are one float per seed per configuration. ``obj`` is anything
     :func:`to_pandas_runs` reads (Arrow streams, polars, DuckDB, Parquet files and folders).
+    Like every reader it records what it did in ``sweep.runs.attrs["source"]``: inferred
+    parameters leave out run-level columns (a different value in nearly every run: names,
+    times, other metrics) and say so; ``goal=None`` is read from the metric's name (a loss,
+    error... is minimised). ``source`` names the input there (by default its kind).
 
     Examples
     --------
     >>> sweep = from_frame("runs/", metric="acc", seed="seed")  # a Parquet folder  # doctest: +SKIP
     """
     runs = to_pandas_runs(obj, metric=metric, seed=seed, params=params)
-    return Sweep.from_runs(
+    return build(
         runs,
+        source=source if source is not None else describe(obj),
         metric=metric,
         params=params,
         seed=seed,
-        goal=v.check_goal(goal),
+        goal=v.check_goal(goal) if goal is not None else None,
         min_runs=min_runs,
         bins=bins,
     )

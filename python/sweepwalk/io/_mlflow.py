@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..sweep import Sweep
-from ._common import build, numbers_where_all_parse, pick, require, seed_column
+from ._common import (
+    build,
+    check_local_store,
+    is_text_column,
+    named_faults,
+    numbers_where_all_parse,
+    pick,
+    require,
+    seed_column,
+)
 
 _PARENT_TAG = "mlflow.parentRunId"
+
+
+#: How long one request to a tracking server may take, and how often it is retried, unless the
+#: environment says otherwise: MLflow's own defaults retry an unreachable server for minutes.
+_HTTP_LIMITS = {"MLFLOW_HTTP_REQUEST_TIMEOUT": "5", "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"}
+
+
+@contextlib.contextmanager
+def _quick_http() -> Iterator[None]:
+    """Lower MLflow's HTTP timeout and retries for the read, unless the user set them."""
+    added = {k: x for k, x in _HTTP_LIMITS.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
 
 
 def _experiment_ids(client: Any, experiment: Any) -> list[str]:
@@ -44,6 +72,7 @@ def _all_runs(client: Any, ids: list[str], page_size: int) -> list[Any]:
             return runs
 
 
+@named_faults("the MLflow experiment")
 def from_mlflow(
     experiment: str | int | Sequence[str | int],
     *,
@@ -98,9 +127,12 @@ def from_mlflow(
     >>> sweep = from_mlflow("lr-sweep", tracking_uri="sqlite:///mlflow.db")  # doctest: +SKIP
     """
     mlflow = require("mlflow", "mlflow", "from_mlflow")
-    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
-    ids = _experiment_ids(client, experiment)
-    runs = _all_runs(client, ids, page_size)
+    uri = tracking_uri if tracking_uri is not None else mlflow.get_tracking_uri()
+    check_local_store(str(uri), "MLflow store", folders=True)
+    with _quick_http():
+        client = mlflow.MlflowClient(tracking_uri=uri)
+        ids = _experiment_ids(client, experiment)
+        runs = _all_runs(client, ids, page_size)
     parents = {r.data.tags.get(_PARENT_TAG) for r in runs} - {None}
     dropped: Counter[str] = Counter()
     kept = []
@@ -116,18 +148,33 @@ def from_mlflow(
     if metric is None:
         inferred.append("metric")
     metric = pick(metric_names, metric, "metrics of the runs", "metric")
-    param_names = list(dict.fromkeys(p for r in kept for p in sorted(r.data.params)))
+    notes = []
+    renamed = f"config.{metric}"
+    param_of = {p: (renamed if p == metric else p) for r in kept for p in r.data.params}
+    if metric in param_of:
+        if renamed in param_of:
+            raise ValueError(
+                f"the metric {metric!r} and the parameters {metric!r} and {renamed!r} share "
+                "names; pass another `metric=`."
+            )
+        notes.append(f"parameter {metric!r} renamed {renamed!r}: the metric has that name")
+    param_names = list(dict.fromkeys(param_of[p] for r in kept for p in sorted(r.data.params)))
     seed = seed_column(param_names, seed, inferred)
     if seed is not None and seed not in param_names:
         raise ValueError(f"`seed`={seed!r} is not a parameter of the runs: {param_names}.")
-    rows = [{**r.data.params, metric: r.data.metrics.get(metric, np.nan)} for r in kept]
+    rows = [
+        {**{param_of[p]: x for p, x in r.data.params.items()},
+         metric: r.data.metrics.get(metric, np.nan)}
+        for r in kept
+    ]  # fmt: skip
     frame = pd.DataFrame.from_records(rows, columns=[*param_names, metric])
     converted = []
     for name in param_names:
         frame[name] = numbers_where_all_parse(frame[name])
-        if frame[name].dtype != object:
+        if not is_text_column(frame[name]):
             converted.append(name)
-    notes = [f"parameters read as numbers: {converted}"] if converted else []
+    if converted:
+        notes.append(f"parameters read as numbers: {converted}")
     if params is None:
         params = [p for p in param_names if p != seed]
         inferred.append("params")

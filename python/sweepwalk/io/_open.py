@@ -7,23 +7,13 @@ from typing import Any
 
 import pandas as pd
 
+from .._vocab import SOURCE_FORMS
 from ..sweep import Sweep
 from ._folders import from_hydra, from_ray_tune
 from ._frames import from_frame
 from ._mlflow import from_mlflow
 from ._optuna import from_optuna
 from ._trackers import from_tensorboard
-
-#: What :func:`open_source` accepts, with an example each (for ``--help``).
-SOURCE_FORMS = (
-    ("runs.csv | runs.tsv", "a long table, one row per run (needs metric=)"),
-    ("runs.parquet | runs/", "a Parquet file or a (hive-partitioned) folder of them"),
-    ("optuna:sqlite:///sweep.db#my-study", "an Optuna storage URL and study name"),
-    ("mlflow:sqlite:///mlflow.db#my-experiment", "an MLflow tracking URI and experiment"),
-    ("~/ray_results/exp/", "a Ray Tune experiment folder (trial folders with params.json)"),
-    ("multirun/2024-05-01/12-00-00/", "a Hydra multirun folder (jobs with .hydra/)"),
-    ("logs/hparam_tuning/", "a TensorBoard log folder with HParams sessions"),
-)
 
 
 def _split(rest: str, scheme: str) -> tuple[str, str | None]:
@@ -48,6 +38,20 @@ def _folder_kind(path: Path) -> str:
         f"`spec`: cannot tell what {str(path)!r} holds: no trial folders with params.json (Ray "
         "Tune), no .hydra/overrides.yaml (Hydra), no tfevents files (TensorBoard), no .parquet."
     )
+
+
+def refuse_wide_folder(path: Path) -> None:
+    """Refuse the filesystem's root or the home folder: a search there walks everything."""
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        what = "the filesystem's root" if resolved == Path(resolved.anchor) else "the home folder"
+        raise ValueError(
+            f"`spec`: {str(path)!r} is {what}; name the sweep's own folder (searching it for "
+            "runs would read every file below it)."
+        )
 
 
 def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
@@ -86,6 +90,7 @@ def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
             raise ValueError("`spec`: mlflow:TRACKING_URI#EXPERIMENT needs the experiment.")
         return from_mlflow(experiment, tracking_uri=uri, **kwargs)
     path = Path(text).expanduser()
+    refuse_wide_folder(path)
     if not path.exists():
         forms = "\n".join(f"  {form:42} {what}" for form, what in SOURCE_FORMS)
         raise FileNotFoundError(f"`spec`: no file or folder {text!r}. Sources:\n{forms}")

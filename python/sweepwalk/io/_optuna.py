@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..sweep import Sweep
-from ._common import build, is_seed_name, pick, require
+from ._common import build, check_local_store, is_seed_name, named_faults, pick, require
 
 _SEED_KEY = re.compile(r"^(?P<prefix>.*?seed_?)(?P<k>\d+)$")
 _SCORES = "_scores"
@@ -26,6 +26,8 @@ def _load_study(study_or_storage: Any, study_name: str | None) -> tuple[Any, str
             "`study_or_storage` must be an optuna.Study, a storage URL such as "
             f"'sqlite:///sweep.db' or an optuna storage, got {type(study_or_storage).__name__}."
         )
+    if isinstance(study_or_storage, str):
+        check_local_store(study_or_storage, "Optuna storage")
     if study_name is None:
         names = [s.study_name for s in optuna.get_all_study_summaries(study_or_storage)]
         study_name = pick(names, None, "studies in the storage", "study_name")
@@ -97,6 +99,7 @@ def _per_seed_scores(attrs: dict[str, Any], key: str) -> list[tuple[int, float]]
     return sorted(out)
 
 
+@named_faults("the Optuna study")
 def from_optuna(
     study_or_storage: Any,
     study_name: str | None = None,
@@ -176,7 +179,14 @@ def from_optuna(
     log_scale = {
         name for t in complete for name, d in t.distributions.items() if getattr(d, "log", False)
     }
-    param_names = list(dict.fromkeys(name for t in complete for name in t.params))
+    apart = f"config.{metric_name}"
+
+    def params_of(t: Any) -> dict[str, Any]:
+        return {(apart if n == metric_name else n): x for n, x in t.params.items()}
+
+    if any(metric_name in t.params for t in complete):
+        notes.append(f"parameter {metric_name!r} renamed {apart!r}: the objective has that name")
+    param_names = list(dict.fromkeys(name for t in complete for name in params_of(t)))
     attr_names = list(dict.fromkeys(name for t in complete for name in t.user_attrs))
     key = _per_seed_key(complete, per_seed) if seed is None else None
     rows: list[dict[str, Any]] = []
@@ -187,7 +197,7 @@ def from_optuna(
             scores = _per_seed_scores(t.user_attrs, key)
             if not scores:
                 dropped["complete without per-seed scores"] += 1
-            rows += [{**t.params, seed: s, metric_name: x} for s, x in scores]
+            rows += [{**params_of(t), seed: s, metric_name: x} for s, x in scores]
         inferred.append("seed")
     else:
         if seed is None:
@@ -203,7 +213,7 @@ def from_optuna(
                 f"{attr_names} of the trials."
             )
         for t in complete:
-            row = dict(t.params)
+            row = params_of(t)
             if seed is not None and seed not in row:
                 row[seed] = t.user_attrs.get(seed)
             row[metric_name] = t.values[k] if t.values is not None else np.nan

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -11,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ..sweep import Sweep
-from ..validation.arguments import looks_like_metric
 from ._common import (
     build,
     flatten,
     hashable,
+    named_faults,
     numbers_where_all_parse,
     pick,
     require,
@@ -55,6 +56,22 @@ def _wandb_summary(summary: Any) -> dict[str, Any]:
     }
 
 
+def _read_export(path: Path) -> pd.DataFrame:
+    """Read the export as text, only empty cells absent ('None', 'NA' stay values)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no W&B CSV export {str(path)!r}.")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"the W&B CSV export {str(path)!r} is empty (no header).") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise ValueError(f"the W&B CSV export {str(path)!r} is not a CSV ({first}).") from None
+    if frame.empty:
+        raise ValueError(f"the W&B CSV export {str(path)!r} holds no runs (a header only).")
+    return frame.astype(object).where(frame.notna(), None)
+
+
 def _wandb_csv(
     path: Path,
     *,
@@ -65,31 +82,36 @@ def _wandb_csv(
     min_runs: int,
     bins: dict[str, int | str] | None = None,
 ) -> Sweep:
-    frame = pd.read_csv(path)
+    frame = _read_export(path)
     dropped: Counter[str] = Counter()
     if "State" in frame.columns:
         finished = frame["State"].astype(str).str.lower() == "finished"
         dropped.update(frame.loc[~finished, "State"].astype(str).str.lower())
         frame = frame.loc[finished].reset_index(drop=True)
-    columns = [c for c in frame.columns if c not in WANDB_CSV_META and frame[c].notna().any()]
+    own = [c for c in frame.columns if c in WANDB_CSV_META or str(c).startswith("_")]
+    columns = [c for c in frame.columns if c not in own and frame[c].notna().any()]
     for name in columns:
         frame[name] = numbers_where_all_parse(frame[name])
     inferred: list[str] = []
     numeric = [c for c in columns if pd.api.types.is_float_dtype(frame[c])]
     if metric is None:
         raise ValueError(
-            "a W&B CSV export does not say which columns are config and which are metrics; "
-            f"pass `metric=`, e.g. one of {numeric}."
+            f"the W&B CSV export {str(path)!r} does not say which columns are config and which "
+            f"are metrics; pass `metric=`, e.g. one of {numeric}."
         )
     metric = pick(columns, metric, "columns of the export", "metric")
     seed = seed_column([c for c in columns if c != metric], seed, inferred)
     notes = []
+    if own:
+        notes.append(f"W&B's own columns and '_' keys are not parameters: {own}")
     if params is None:
         rest = [c for c in columns if c not in (metric, seed)]
-        params = [c for c in rest if not looks_like_metric(frame[c])]
-        if len(params) < len(rest):
-            left = [c for c in rest if c not in params]
-            notes.append(f"columns left out as likely metrics (mostly unique floats): {left}")
+        given = bins or {}
+        constant = [c for c in rest if frame[c].nunique(dropna=False) == 1 and c not in given]
+        if constant and len(constant) < len(rest):
+            notes.append(f"columns with one value in every run left out: {constant}")
+            rest = [c for c in rest if c not in constant]
+        params = rest
         inferred.append("params")
     return build(
         frame,
@@ -106,6 +128,7 @@ def _wandb_csv(
     )
 
 
+@named_faults("the W&B runs")
 def from_wandb(
     runs_or_csv: str | Path | Iterable[Any],
     *,
@@ -191,8 +214,45 @@ def _hparam_value(value: Any) -> Any:
     return {"string_value": value.string_value, "bool_value": value.bool_value}.get(kind)
 
 
-def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, dict], set[str]]:
-    """HParams sessions (folder -> hparams), last scalars (folder -> tag -> (step, value))."""
+def _record_fault(path: Path) -> str | None:
+    """Why an event file cannot be trusted whole ("truncated", "corrupt"), or None.
+
+    An event file is TFRecords: a little-endian uint64 length, its masked CRC-32C, the data,
+    the data's masked CRC-32C. TensorBoard's loader stops quietly at a cut-off record (a run
+    still writing, a killed job), so the last value read would be an older step's; it is
+    checked here first, record by record.
+    """
+    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
+
+    data = path.read_bytes()
+    pos = 0
+    while pos < len(data):
+        if len(data) - pos < 12:
+            return "truncated"
+        header = data[pos : pos + 8]
+        (length,) = struct.unpack("<Q", header)
+        (header_crc,) = struct.unpack("<I", data[pos + 8 : pos + 12])
+        if masked_crc32c(header) != header_crc:
+            return "corrupt"
+        end = pos + 12 + length + 4
+        if end > len(data):
+            return "truncated"
+        body = data[pos + 12 : pos + 12 + length]
+        (body_crc,) = struct.unpack("<I", data[end - 4 : end])
+        if masked_crc32c(body) != body_crc:
+            return "corrupt"
+        pos = end
+    return None
+
+
+def _read_sessions(
+    root: Path, broken: dict[Path, str]
+) -> tuple[dict[Path, dict[str, Any]], dict[Path, dict], set[str]]:
+    """HParams sessions (folder -> hparams), last scalars (folder -> tag -> (step, value)).
+
+    Folders with a truncated or corrupt event file are not read; they are put in ``broken``
+    (folder -> "truncated" or "corrupt") for the caller to leave their sessions out, counted.
+    """
     require("tensorboard", "tensorboard", "from_tensorboard")
     from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
     from tensorboard.plugins.hparams import plugin_data_pb2
@@ -201,8 +261,12 @@ def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, d
     sessions: dict[Path, dict[str, Any]] = {}
     scalars: dict[Path, dict[str, tuple[int, float]]] = {}
     metric_tags: set[str] = set()
-    for file in sorted(root.rglob("*tfevents*")):
+    files = sorted(root.rglob("*tfevents*"))
+    broken.update({file.parent: fault for file in files if (fault := _record_fault(file))})
+    for file in files:
         folder = file.parent
+        if folder in broken:
+            continue
         for event in EventFileLoader(str(file)).Load():
             for value in event.summary.value:
                 plugin = value.metadata.plugin_data.plugin_name
@@ -235,6 +299,7 @@ def _read_sessions(root: Path) -> tuple[dict[Path, dict[str, Any]], dict[Path, d
     return sessions, scalars, metric_tags
 
 
+@named_faults("the TensorBoard logdir")
 def from_tensorboard(
     logdir: str | Path,
     *,
@@ -252,7 +317,8 @@ def from_tensorboard(
     ``hp.KerasCallback``, or ``SummaryWriter.add_hparams``); its parameters are those hparams,
     and its score the value at the last step of the ``metric`` scalar logged in that folder or
     below it (tags of sub-folders read ``<sub>/<tag>``, e.g. ``validation/epoch_accuracy``).
-    Sessions without that scalar are left out and counted.
+    Sessions without that scalar, and sessions with a cut-off (still writing) or corrupt event
+    file, are left out and counted: never the value of an older step.
 
     Parameters
     ----------
@@ -284,9 +350,17 @@ def from_tensorboard(
     root = Path(logdir).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(f"`logdir`: no folder {str(root)!r}.")
-    sessions, scalars, declared = _read_sessions(root)
+    broken: dict[Path, str] = {}
+    sessions, scalars, declared = _read_sessions(root, broken)
     if not sessions:
-        raise ValueError(f"{str(root)!r} holds no TensorBoard HParams session.")
+        bad = f" (event files cut off or corrupt in {sorted(map(str, broken))})" if broken else ""
+        raise ValueError(f"{str(root)!r} holds no TensorBoard HParams session{bad}.")
+    dropped = Counter[str]()
+    for folder, fault in broken.items():  # never an older step's value: the session goes
+        owner = next((f for f in sessions if f == folder or f in folder.parents), None)
+        dropped[f"sessions with a {fault} event file"] += 1
+        if owner is not None:
+            sessions.pop(owner)
     records = []
     for folder, hparams in sessions.items():
         final: dict[str, float] = {}
@@ -297,7 +371,6 @@ def from_tensorboard(
                     final[tag if prefix == "." else f"{prefix}/{tag}"] = x
         records.append((hparams, final))
     candidates: set[str] = declared or {t for _, m in records for t in m}
-    dropped = Counter[str]()
     if metric is not None or len(candidates) == 1:
         chosen = pick(sorted(candidates), metric, "scalar tags", "metric")
         dropped[f"sessions without {chosen!r}"] = sum(chosen not in m for _, m in records)

@@ -120,7 +120,7 @@ def _interval(row: pd.Series, name: str) -> str:
 
 def _display_frame(frame: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     """Return the comparison as display strings: status and key statistics first, then params."""
-    params = [str(p) for p in sweep.params]
+    params = list(sweep.params)  # 0 and ("a", "b") are names too: read as named, shown as text
     shown: dict[str, pd.Series] = {}
     status = frame["status"].astype(str)
     if "underpowered" in frame.columns:
@@ -135,8 +135,8 @@ def _display_frame(frame: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
             shown[name] = frame[name].map(format_p)
         else:
             shown[name] = pd.Series({i: _interval(row, name) for i, row in rows()}, dtype=object)
-    for name in params:
-        shown[name] = frame[name].map(lambda x: "—" if pd.isna(x) else value_label(x))
+    for name in params:  # names that print alike were refused when the sweep was built
+        shown[str(name)] = frame[name].map(lambda x: "—" if pd.isna(x) else value_label(x))
     for name in _TRAIL:
         if name not in frame.columns:
             continue

@@ -42,6 +42,7 @@ from .frame import (
     looks_like_metric,
     match_values,
     metric_array,
+    run_level_columns,
 )
 
 __all__ = [
@@ -86,6 +87,7 @@ __all__ = [
     "match_values",
     "metric_array",
     "one_seed",
+    "run_level_columns",
 ]
 
 GOALS = _vocab.GOALS

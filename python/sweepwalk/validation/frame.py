@@ -40,7 +40,7 @@ RESULT_COLUMNS = (
 )
 #: Every column sweepwalk adds next to a parameter (``runs`` adds ``config``); a parameter may not
 #: use these names, since its values would be silently replaced by ours.
-RESERVED = ("config", *STAT_COLUMNS, *RESULT_COLUMNS)
+RESERVED = ("config", "pooled", *STAT_COLUMNS, *RESULT_COLUMNS)
 
 
 # here rather than with the argument checks: a missing column raises it too, and this module
@@ -224,6 +224,15 @@ def check_params(
         seen: set[Hashable] = set()
         dupes = [p for p in params if p in seen or seen.add(p)]  # type: ignore[func-returns-value]
         raise ValueError(f"`{argument}` lists {dupes!r} more than once.")
+    printed: dict[str, Hashable] = {}
+    for p in params:  # 1 and '1' are two columns, but one name in every table and the grid
+        if str(p) in printed:
+            raise ValueError(
+                f"`{argument}`: {printed[str(p)]!r} and {p!r} print alike ({str(p)!r}) and would "
+                f"be one name in every view; rename one, e.g. df.rename(columns={{{p!r}: "
+                f"'{p}_'}})."
+            )
+        printed[str(p)] = p
     for p in params:
         if p == metric:
             raise ValueError(
@@ -257,6 +266,43 @@ def looks_like_metric(col: pd.Series) -> bool:
     return bool(present.nunique() > 0.5 * len(present))
 
 
+def _distinct(col: pd.Series) -> int:
+    """Distinct present values, lists counted as tuples (they are parameter values too)."""
+    present = col.dropna()
+    try:
+        return int(present.nunique())
+    except TypeError:
+        return len({repr(x) for x in present})
+
+
+def run_level_columns(
+    df: pd.DataFrame, candidates: Iterable[Hashable], *, keep: Iterable[Hashable] = ()
+) -> dict[Hashable, str]:
+    """Columns that take a different value in (nearly) every run, each with why.
+
+    Names, ids, folders, timestamps, durations and second metrics do; a hyperparameter repeats
+    across the seeds of its configuration, so taking such a column for a parameter makes every
+    configuration a single run. "Nearly every": at least 90 % of the present values distinct,
+    or a float column with more than half distinct (:func:`looks_like_metric`). Columns in
+    ``keep`` (given for binning) are never named; under 6 present values a column is too small
+    to tell.
+    """
+    kept = set(keep)
+    found: dict[Hashable, str] = {}
+    for c in candidates:
+        if c in kept:
+            continue
+        n = int(df[c].notna().sum())
+        if n < 6:
+            continue
+        k = _distinct(df[c])
+        if k >= 0.9 * n:
+            found[c] = f"{k} different values in {n} runs"
+        elif looks_like_metric(df[c]):
+            found[c] = f"float values, {k} different in {n} runs (a second metric)"
+    return found
+
+
 def infer_params(
     df: pd.DataFrame,
     *,
@@ -264,11 +310,12 @@ def infer_params(
     argument: str = "params",
     allow: Iterable[Hashable] = (),
 ) -> tuple[Hashable, ...]:
-    """Every column except ``exclude`` and ``"config"``; refuse columns that look like metrics.
+    """Every column except ``exclude`` and ``"config"``; refuse run-level columns by name.
 
-    Columns in ``allow`` (parameters to be binned) are never taken for metrics.
+    A column with a different value in (nearly) every run (:func:`run_level_columns`) is a
+    name, a time or another metric, not a parameter: the error names every such column and
+    suggests only the others. Columns in ``allow`` (parameters to be binned) are kept.
     """
-    allowed = set(allow)
     params = tuple(c for c in df.columns if c not in exclude and c != "config")
     if not params:
         own = " ('config' is the column sweepwalk adds; rename yours)" if "config" in df else ""
@@ -276,14 +323,29 @@ def infer_params(
             f"no parameter columns: the frame has only [{_columns_text(df.columns)}]; "
             f"pass `{argument}=[...]`{own}."
         )
-    for p in params:
-        if p not in allowed and looks_like_metric(df[p]):
-            others = [q for q in params if q != p]
-            raise ValueError(
-                f"column {p!r} looks like a second metric (float values, mostly unique), not a "
-                f"parameter. Pass the parameters explicitly, e.g. {argument}={others!r}; if it "
-                f"is a continuous parameter (random search), bin it: bins={{{p!r}: 'auto'}}."
+    bad = run_level_columns(df, params, keep=allow)
+    if bad:
+        others = [q for q in params if q not in bad]
+        why = "; ".join(f"{c!r}: {reason}" for c, reason in bad.items())
+        hint = (
+            f"pass the parameters explicitly, e.g. {argument}={others!r}"
+            if others
+            else (f"pass `{argument}=[...]`")
+        )
+        shown = ", ".join(repr(c) for c in bad)
+        verb = "looks" if len(bad) == 1 else "look"
+        numeric = [c for c in bad if pd.api.types.is_numeric_dtype(df[c].dtype)]
+        binning = ""
+        if numeric:  # never a name or a folder: only numbers can be a continuous parameter
+            more = f" (likewise {', '.join(repr(c) for c in numeric[1:])})" if numeric[1:] else ""
+            binning = (
+                f" If it is a continuous parameter (random search), bin it: "
+                f"bins={{{numeric[0]!r}: 'auto'}}{more}."
             )
+        raise ValueError(
+            f"{shown} {verb} like a second metric or a run-level column (a different value in "
+            f"nearly every run: {why}), not a parameter; {hint}.{binning}"
+        )
     return params
 
 
@@ -377,7 +439,7 @@ def match_values(col: pd.Series, want: Any) -> np.ndarray:
     if is_number(want) and pd.api.types.is_numeric_dtype(col.dtype):
         if pd.api.types.is_bool_dtype(col.dtype):
             return np.zeros(len(col), dtype=bool)
-        return col.to_numpy(dtype=np.float64, na_value=np.nan) == float(want)
+        return _same_number(col.to_numpy(dtype=np.float64, na_value=np.nan), float(want))
     values = col.tolist()
     exact = np.array(
         [(not a) and _same(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
@@ -387,6 +449,19 @@ def match_values(col: pd.Series, want: Any) -> np.ndarray:
     return np.array(
         [(not a) and _loose(x, want) for x, a in zip(values, absent, strict=False)], dtype=bool
     )
+
+
+#: Relative tolerance of a value match when no value is exactly equal: a typed 0.0001 finds a
+#: stored 9.999999999999999e-05 (an lr computed as 10**-4), never a distinct level of a sweep.
+MATCH_RTOL = 1e-9
+
+
+def _same_number(values: np.ndarray, want: float) -> np.ndarray:
+    """Rows equal to ``want``; if none is, rows equal up to float rounding (``MATCH_RTOL``)."""
+    exact = values == want
+    if exact.any():
+        return exact
+    return np.isclose(values, want, rtol=MATCH_RTOL, atol=0.0)
 
 
 def _same(x: Any, want: Any) -> bool:
@@ -405,7 +480,7 @@ def _loose(x: Any, want: str) -> bool:
         return want.strip().lower() == str(bool(x)).lower()
     if is_number(x):
         try:
-            return float(want) == float(x)
+            return bool(_same_number(np.array([float(x)]), float(want))[0])
         except ValueError:
             return False
     return False

@@ -573,7 +573,8 @@ def explore(
     metric: str | None = None,
     params: list[str] | None = None,
     seed: str | None = None,
-    goal: str = "max",
+    goal: str | None = None,
+    bins: dict[Any, int | str] | None = None,
     test: str = DEFAULTS.test,
     correction: str = DEFAULTS.correction,
     alpha: float = DEFAULTS.alpha,
@@ -589,10 +590,13 @@ def explore(
 
     Parameters
     ----------
-    data : pandas.DataFrame or Sweep
-        Long-format runs (one row per run; then ``metric`` is required) or a :class:`Sweep`.
-    metric, params, seed, goal
-        Passed to :meth:`Sweep.from_runs` when ``data`` is a DataFrame; a :class:`Sweep` keeps
+    data : DataFrame-like, Parquet path or Sweep
+        Long-format runs (one row per run; then ``metric`` is required): pandas, anything with
+        ``__arrow_c_stream__`` (polars, pyarrow, DuckDB), a polars LazyFrame, a DuckDB
+        relation, a Parquet file or folder; or a :class:`Sweep`.
+    metric, params, seed, goal, bins
+        Passed to :func:`sweepwalk.io.from_frame` (as :meth:`Sweep.from_runs` takes them; the
+        goal by default from the metric's name) when ``data`` is runs; a :class:`Sweep` keeps
         its own (an explicit ``goal="min"`` on a ``"max"`` sweep is an error).
     test, correction, alpha, against, neighbors
         The initial comparison settings, as in :meth:`Sweep.compare`.
@@ -615,7 +619,7 @@ def explore(
     >>> w = sweepwalk.explore(runs, metric="accuracy", seed="seed",
     ...                       params=["solver", "momentum", "learning_rate_init"])  # doctest: +SKIP
     """
-    sweep = as_sweep(data, metric=metric, params=params, seed=seed, goal=goal)
+    sweep = as_sweep(data, metric=metric, params=params, seed=seed, goal=goal, bins=bins)
     settings = dict(test=test, correction=correction, alpha=alpha, against=against)
     settings.update(neighbors=neighbors, error_control=error_control)
     return SweepWidget(sweep, target=target, **settings)  # type: ignore[arg-type]
