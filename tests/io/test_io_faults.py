@@ -107,6 +107,17 @@ def test_unreachable_mlflow_server_is_one_line_at_once(tmp_path, capsys):
     cli_fault(["importance", f"mlflow:{uri}#e"], uri, tmp_path, capsys)
 
 
+def test_a_server_that_never_answers_is_one_line_within_seconds(tmp_path, capsys):
+    # a loopback socket that takes connections and never says a word: MLflow's own HTTP
+    # timeout (5 s during a read, no retries) ends the wait
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        uri = f"http://127.0.0.1:{server.getsockname()[1]}"
+        api_fault(lambda: from_mlflow("e", tracking_uri=uri), uri)
+        cli_fault(["importance", f"mlflow:{uri}#e"], uri, tmp_path, capsys)
+
+
 def _runs() -> pd.DataFrame:
     return pd.DataFrame(
         {"lr": np.repeat([0.1, 0.01], 3), "seed": [0, 1, 2] * 2, "acc": np.arange(6.0)}
