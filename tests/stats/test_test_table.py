@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import get_args
 
 from sweepwalk import _vocab
@@ -36,3 +38,12 @@ def test_each_label_table_matches_its_literal() -> None:
     ]
     for labels, literal in pairs:
         assert tuple(labels) == get_args(literal)
+
+
+def test_the_vocabulary_reads_the_table_without_scipy() -> None:
+    # the command line's --help reads the vocabulary: it must not import the statistics stack
+    code = "import sys, sweepwalk._vocab as v; print(len(v.TESTS), 'scipy' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [str(len(TEST_TABLE)), "False"]
