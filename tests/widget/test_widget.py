@@ -416,12 +416,12 @@ def test_unexpected_engine_exception_is_shown(
 
 
 def test_bundle_or_fallback_esm() -> None:
-    from sweepwalk.widget import widget as _widget
+    from sweepwalk.widget import bundle as _widget
 
     esm = str(SweepWidget._esm)
-    if _widget._BUNDLE.is_file():
-        assert esm != _widget._MISSING_BUNDLE_ESM and len(esm) > 1000  # the real bundle
+    if _widget.BUNDLE.is_file():
+        assert esm != _widget.MISSING_BUNDLE_ESM and len(esm) > 1000  # the real bundle
     else:  # a checkout without the esbuild bundle: a visible message, not an import error
-        assert esm == _widget._MISSING_BUNDLE_ESM
-    assert "pip install -e ." in _widget._MISSING_BUNDLE_ESM
-    assert "export default" in _widget._MISSING_BUNDLE_ESM
+        assert esm == _widget.MISSING_BUNDLE_ESM
+    assert "pip install -e ." in _widget.MISSING_BUNDLE_ESM
+    assert "export default" in _widget.MISSING_BUNDLE_ESM

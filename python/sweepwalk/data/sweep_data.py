@@ -34,6 +34,7 @@ from .construction import (
     sweep_arrays,
 )
 from .neighbors import NeighborIndex
+from .notes import missing_notes, single_run_notes
 from .source import SourceInfo
 
 __all__ = ["SweepData"]
@@ -561,57 +562,12 @@ class SweepData:
                     has[a] = True
                     has[b] = True
                 sparse = _bins.sparse_notes(found, len(self), int((~has).sum()))
-            lonely = self._single_run_notes()
-            self._notes = (*self.bin_notes, *sparse, *self._missing_notes(), *lonely)
+            configs = self._configs
+            missing = configs["n_missing"].to_numpy(dtype=np.int64)
+            counts = configs["n"].to_numpy(dtype=np.int64)
+            lonely = single_run_notes(self.params, self._levels, self._codes, counts + missing)
+            self._notes = (*self.bin_notes, *sparse, *missing_notes(missing, counts), *lonely)
         return self._notes
-
-    def _single_run_notes(self) -> list[str]:
-        """One note when every configuration holds at most one run: nothing can be tested."""
-        configs = self._configs
-        runs = (configs["n"] + configs["n_missing"]).to_numpy(dtype=np.int64)
-        if len(self) < 2 or runs.max(initial=0) > 1:
-            return []
-        total = int(runs.sum())
-        distinct = {p: len(self._levels[p]) for p in self.params}
-        culprits = [p for p, k in distinct.items() if total >= 10 and k >= 0.9 * total]
-        if culprits:
-            named = ", ".join(f"{p!r} ({distinct[p]} values in {total} runs)" for p in culprits)
-            why = (
-                f"{named} takes a different value in (nearly) every run: probably a run-level "
-                "column (a name, id, folder, timestamp or second metric), not a hyperparameter; "
-                "leave it out of `params`."
-            )
-        elif len(self.params) > 1:
-            # the parameter whose removal pools the most runs per configuration (a seed
-            # column taken for a parameter, say)
-            pooled = {
-                p: len(self) / len(np.unique(np.delete(self._codes, j, axis=1), axis=0))
-                for j, p in enumerate(self.params)
-            }
-            best = max(pooled, key=lambda p: pooled[p])
-            why = (
-                f"without {best!r} the runs would pool {pooled[best]:.3g} to a configuration: "
-                f"if it is a seed or a run-level column, pass it as `seed=` or leave it out of "
-                f"`params`."
-            )
-        else:
-            why = "each configuration needs at least 2 runs (seeds) to be compared."
-        return [f"every configuration has a single run, so no two can be tested: {why}"]
-
-    def _missing_notes(self) -> list[str]:
-        """One note on the runs without a finite score, when there are any."""
-        missing = self._configs["n_missing"].to_numpy(dtype=np.int64)
-        total = int(missing.sum())
-        if total == 0:
-            return []
-        worst = int(np.argmax(missing))
-        runs = int(missing[worst] + self.counts[worst])
-        return [
-            f"{total} run{'s' if total > 1 else ''} without a finite score (diverged: NaN or "
-            f"inf) in {int((missing > 0).sum())} of {len(missing)} configurations, left out "
-            f"of every test (n counts the rest); most in configuration {worst} "
-            f"({int(missing[worst])} of {runs} runs)."
-        ]
 
     def neighbor_ids(self, i: int, mode: Neighbors = "adjacent") -> npt.NDArray[np.int64]:
         """Config ids of the neighbours of configuration ``i`` as a sorted int64 array.

@@ -11,7 +11,6 @@ configuration.
 from __future__ import annotations
 
 import logging
-import pathlib
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from ..analysis.settings import DEFAULTS, USER_SETTINGS
 from ..session.session import Session, as_sweep, default_target
 from ..sweep import Sweep
 from ..validation import arguments as v
+from .bundle import CSS, ESM
 from .errors import user_message
 from .jobs import BackgroundComparisons, RequestJobs, sends_from_threads
 from .serialization import (
@@ -36,6 +36,7 @@ from .serialization import (
     sweep_payload,
     walk_payload,
 )
+from .traits import Checked, session_attr, synced
 
 if TYPE_CHECKING:
     from ..analysis.walk import Walk
@@ -70,49 +71,6 @@ PREFETCH_DELAY = 0.05
 #: after the prefetch, send the frontend what a click on each neighbour would show (``ahead``
 #: message): it paints a click at once, and the kernel's answer confirms it
 AHEAD = True
-
-_STATIC = pathlib.Path(__file__).parent.parent / "static"
-_BUNDLE = _STATIC / "widget.js"
-_CSS = _STATIC / "widget.css"
-# Shown instead of the grid when the esbuild bundle was never built (a source checkout without
-# `pip install -e .`): a visible message rather than an import error, so the kernel side (and
-# pytest) keeps working.
-_MISSING_BUNDLE_ESM = """
-function render({ el }) {
-  const box = document.createElement("div");
-  box.className = "sweepwalk-missing-bundle";
-  box.style.cssText = "padding:8px;border:1px solid #D55E00;color:#D55E00;font-family:sans-serif";
-  box.textContent = "sweepwalk: the widget's frontend bundle (sweepwalk/static/widget.js) is "
-    + "missing. Run `pip install -e .` (or `npm install && npm run build`) in the sweepwalk "
-    + "checkout, then restart the kernel.";
-  el.appendChild(box);
-}
-export default { render };
-"""
-
-
-class _Checked(t.TraitType):
-    """A trait whose values are checked (and normalised) by a sweepwalk validator."""
-
-    def __init__(self, check: Callable[[Any, Any], Any], default: Any) -> None:
-        super().__init__(default)
-        self._check = check
-
-    def validate(self, obj: Any, value: Any) -> Any:
-        try:
-            return self._check(obj, value)
-        except (TypeError, ValueError, KeyError) as exc:
-            raise t.TraitError(str(exc)) from None
-
-
-def _sync(trait: t.TraitType) -> t.TraitType:
-    # no echo: the message that answers a frontend change carries the state it was computed for
-    return trait.tag(sync=True, echo_update=False)
-
-
-def _session_attr(name: str) -> Any:
-    """Return a read-only widget attribute that reads ``w.session.<name>`` (with its doc)."""
-    return property(lambda w: getattr(w.session, name), doc=getattr(Session, name).__doc__)
 
 
 class SweepWidget(anywidget.AnyWidget):
@@ -151,26 +109,26 @@ class SweepWidget(anywidget.AnyWidget):
     screen, and ``w.results`` raises the same exception until the state is valid again.
     """
 
-    _esm = _BUNDLE if _BUNDLE.is_file() else _MISSING_BUNDLE_ESM
-    if _CSS.is_file():
-        _css = _CSS
+    _esm = ESM
+    if CSS is not None:
+        _css = CSS
 
-    target = _sync(_Checked(lambda w, x: w.session.resolve(x), 0))
+    target = synced(Checked(lambda w, x: w.session.resolve(x), 0))
     """Config id of the target (the row every other row is compared with)."""
-    test = _sync(_Checked(lambda w, x: v.check_test(x), DEFAULTS.test))
-    correction = _sync(_Checked(lambda w, x: v.check_correction(x), DEFAULTS.correction))
-    alpha = _sync(_Checked(lambda w, x: v.check_alpha(x), DEFAULTS.alpha))
-    against = _sync(_Checked(lambda w, x: v.check_against(x), DEFAULTS.against))
-    neighbors = _sync(_Checked(lambda w, x: v.check_neighbors(x), DEFAULTS.neighbors))
-    error_control = _sync(_Checked(lambda w, x: v.check_error_control(x), DEFAULTS.error_control))
+    test = synced(Checked(lambda w, x: v.check_test(x), DEFAULTS.test))
+    correction = synced(Checked(lambda w, x: v.check_correction(x), DEFAULTS.correction))
+    alpha = synced(Checked(lambda w, x: v.check_alpha(x), DEFAULTS.alpha))
+    against = synced(Checked(lambda w, x: v.check_against(x), DEFAULTS.against))
+    neighbors = synced(Checked(lambda w, x: v.check_neighbors(x), DEFAULTS.neighbors))
+    error_control = synced(Checked(lambda w, x: v.check_error_control(x), DEFAULTS.error_control))
     """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
-    selected = _sync(_Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
+    selected = synced(Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
     """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
     path = t.List(t.Int(), read_only=True).tag(sync=True)
     """Every target visited, in order (back/forward moves included); written by Python only."""
 
     # the frontend writes it to move along the history (back/forward/breadcrumb)
-    _history_index = _sync(t.Int(0))
+    _history_index = synced(t.Int(0))
     _sweep = t.Dict().tag(sync=True)
     _results = t.Dict().tag(sync=True)
     _ledger = t.Dict().tag(sync=True)
@@ -454,13 +412,13 @@ class SweepWidget(anywidget.AnyWidget):
         return None
 
     # -- Python-side API: the session's ------------------------------------------------------
-    sweep = _session_attr("sweep")
-    comparison = _session_attr("comparison")
-    results = _session_attr("results")
-    _history = _session_attr("history")
-    selection = _session_attr("selection")
-    selected_runs = _session_attr("selected_runs")
-    last_walk = _session_attr("last_walk")
+    sweep = session_attr("sweep")
+    comparison = session_attr("comparison")
+    results = session_attr("results")
+    _history = session_attr("history")
+    selection = session_attr("selection")
+    selected_runs = session_attr("selected_runs")
+    last_walk = session_attr("last_walk")
 
     @property
     def ledger(self) -> pd.DataFrame:
