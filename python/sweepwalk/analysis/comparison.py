@@ -180,7 +180,8 @@ class Comparison:
         ``diff_mean`` 0 and ``varied`` None; ``attrs["estimand"]`` names ``estimate``.
         """
         sweep = self.sweep
-        n_all = len(sweep.configs)
+        configs = sweep.configs  # one copy of the table (an access hands out a copy)
+        n_all = len(configs)
         whole = len(self.ids) + 1 == n_all  # against="all": no row selection needed
         if whole:
             rows = np.arange(n_all, dtype=np.int64)
@@ -202,9 +203,9 @@ class Comparison:
             return out
 
         cols: dict[Any, Any] = {}
-        pooled = ["pooled"] if "pooled" in sweep.configs.columns else []  # binned sweeps
+        pooled = ["pooled"] if "pooled" in configs.columns else []  # binned sweeps
         for name in [*sweep.params, "n", *pooled, "mean", "median"]:
-            col = sweep.configs[name]
+            col = configs[name]
             cols[name] = col.array.copy() if whole else col.array.take(rows)
         cols["statistic"] = spread(self.statistic, np.nan, float)
         cols["pvalue"] = spread(self.pvalue, np.nan, float)
@@ -216,7 +217,7 @@ class Comparison:
         # fromiter: no search for nested sequences in the list (and tuple names stay whole)
         varied_arr = np.fromiter(self.varied, dtype=object, count=len(self.varied))
         varied = spread(varied_arr, None, object)
-        index = pd.Index(rows, name=sweep.configs.index.name)
+        index = pd.Index(rows, name=configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
         cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
         for name in EVIDENCE_COLUMNS:

@@ -143,7 +143,7 @@ def _check_memory(
     free = _limits.available_memory()
     if free is None:
         return
-    n, k = len(sweep.configs), sweep.score_matrix.shape[1]
+    n, k = len(sweep), sweep.score_matrix.shape[1]
     sizes = np.unique(sweep.counts[sweep.counts >= min_runs]).tolist()
     if test in PAIRED_TESTS:  # shared seeds: any number up to the longest row
         sizes = list(range(max(min_runs, 1), k + 1))

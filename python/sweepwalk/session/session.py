@@ -521,7 +521,7 @@ class Session(SessionJobs):
     @selected.setter
     @locked
     def selected(self, ids: Any) -> None:
-        chosen = v.check_config_ids(ids, len(self._sweep.configs), "selected")
+        chosen = v.check_config_ids(ids, len(self._sweep), "selected")
         if chosen != self._selected:
             self._selected = chosen
             self._changed(results=False)

@@ -372,7 +372,7 @@ class SweepWidget(anywidget.AnyWidget):
         self.send({"kind": f"{kind}-response", "id": msg_id, **body}, buffers=out)
 
     def _reply_detail(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
-        config = v.check_config_id(msg.get("config"), len(self.sweep.configs), "config")
+        config = v.check_config_id(msg.get("config"), len(self.sweep), "config")
         target = self.session.target
         scores = [self.sweep.scores(i).astype("<f8").tobytes() for i in (target, config)]
         return {"config": config, "target": target}, scores
