@@ -8,6 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sweepwalk import Sweep, SweepWidget, explore
+from sweepwalk.datasets import DEMO
+
 
 def solver_runs(n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
     """The issue's conditional sweep: sgd has a momentum, adam does not (absent)."""
@@ -34,6 +37,18 @@ def demo_runs() -> pd.DataFrame:
     from sweepwalk.datasets import load_demo
 
     return load_demo()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_runs: pd.DataFrame) -> Sweep:
+    """The demo sweep, one per test module (a module's tests may share what it caches)."""
+    return Sweep.from_runs(demo_runs, **DEMO)
+
+
+@pytest.fixture
+def widget(demo_runs: pd.DataFrame) -> SweepWidget:
+    """A fresh widget on the demo sweep with the default settings."""
+    return explore(demo_runs, **DEMO)
 
 
 @pytest.fixture

@@ -9,12 +9,6 @@ from statsmodels.stats.weightstats import ttost_ind
 
 from sweepwalk import Sweep
 from sweepwalk.analysis.importance import default_margin, importance, verdicts
-from sweepwalk.datasets import DEMO, load_demo
-
-
-@pytest.fixture(scope="module")
-def demo() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
 
 
 def _small(seed: int = 0, n: int = 6, short: tuple[int, ...] = ()) -> Sweep:

@@ -7,12 +7,6 @@ from scipy import stats
 from statsmodels.stats.power import TTestIndPower, TTestPower
 
 from sweepwalk import Sweep
-from sweepwalk.datasets import DEMO, load_demo
-
-
-@pytest.fixture(scope="module")
-def demo() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
 
 
 def test_compare_power_columns_equal_statsmodels(demo):

@@ -11,14 +11,8 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep, optuna_trials, plan_runs, wandb_sweep
-from sweepwalk.datasets import DEMO, load_demo
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-@pytest.fixture(scope="module")
-def demo() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
 
 
 def test_plan_runs_are_the_plans_more_seeds_on_fresh_shared_seeds(demo):

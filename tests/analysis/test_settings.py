@@ -9,12 +9,6 @@ import pytest
 
 from sweepwalk import Session, Sweep, explore
 from sweepwalk.analysis.settings import DEFAULTS, USER_SETTINGS, Settings
-from sweepwalk.datasets import DEMO, load_demo
-
-
-@pytest.fixture(scope="module")
-def sweep() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
 
 
 def test_settings_are_checked_and_frozen() -> None:
@@ -37,8 +31,8 @@ def test_every_signature_takes_its_defaults_from_settings() -> None:
             assert params[name].default == getattr(DEFAULTS, name), (fn, name)
 
 
-def test_the_session_holds_one_settings_value(sweep: Sweep) -> None:
-    s = Session(sweep, test="welch", correction="h")
+def test_the_session_holds_one_settings_value(demo: Sweep) -> None:
+    s = Session(demo, test="welch", correction="h")
     assert s.options == Settings.of(test="welch", correction="holm")
     before = s.options
     s.alpha = 0.1
@@ -47,5 +41,5 @@ def test_the_session_holds_one_settings_value(sweep: Sweep) -> None:
     with pytest.raises(ValueError, match="`alpha`"):
         s.alpha = 2.0
     assert s.options.alpha == 0.1
-    w = explore(sweep, test="mannwhitney")
+    w = explore(demo, test="mannwhitney")
     assert {name: getattr(w, name) for name in USER_SETTINGS} == w.session.options.shown()

@@ -16,12 +16,6 @@ import sweepwalk
 from sweepwalk import Sweep
 from sweepwalk.analysis.ledger import Ledger
 from sweepwalk.analysis.walk import Walk
-from sweepwalk.datasets import DEMO, load_demo
-
-
-@pytest.fixture(scope="module")
-def demo() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
 
 
 def a12(row: np.ndarray, target: np.ndarray, goal: str) -> float:

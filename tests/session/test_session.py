@@ -19,14 +19,9 @@ from sweepwalk.datasets import DEMO, load_demo
 from sweepwalk.session.session import default_target
 
 
-@pytest.fixture(scope="module")
-def sweep() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
-
-
 @pytest.fixture
-def session(sweep: Sweep) -> Session:
-    return Session(sweep)
+def session(demo: Sweep) -> Session:
+    return Session(demo)
 
 
 def neighbours(s: Session) -> list[int]:
@@ -46,10 +41,10 @@ def compare(s: Session, target: int) -> sweepwalk.Comparison:
 
 
 # --------------------------------------------------------------------------- construction
-def test_defaults_and_exported(sweep: Sweep) -> None:
-    s = Session(sweep)
+def test_defaults_and_exported(demo: Sweep) -> None:
+    s = Session(demo)
     assert sweepwalk.Session is Session
-    assert s.target == default_target(sweep)
+    assert s.target == default_target(demo)
     assert (s.test, s.correction, s.alpha, s.against, s.neighbors, s.error_control) == (
         "ks",
         "none",
@@ -71,9 +66,9 @@ def test_defaults_and_exported(sweep: Sweep) -> None:
     }
 
 
-def test_target_as_values(sweep: Sweep) -> None:
-    values = sweep.configs.loc[3, list(sweep.params)].to_dict()
-    assert Session(sweep, target=values).target == sweep.find(**values) == 3
+def test_target_as_values(demo: Sweep) -> None:
+    values = demo.configs.loc[3, list(demo.params)].to_dict()
+    assert Session(demo, target=values).target == demo.find(**values) == 3
 
 
 def test_not_a_sweep() -> None:
@@ -112,7 +107,7 @@ def test_not_a_sweep() -> None:
     ],
 )
 def test_every_setting_is_validated(
-    sweep: Sweep, session: Session, name: str, value: object, error: type, match: str
+    demo: Sweep, session: Session, name: str, value: object, error: type, match: str
 ) -> None:
     before, version = getattr(session, name), session.version
     with pytest.raises(error, match=match):
@@ -121,7 +116,7 @@ def test_every_setting_is_validated(
     assert session.version == version
     if name != "selected":
         with pytest.raises(error, match=match):
-            Session(sweep, **{name: value})  # type: ignore[arg-type]
+            Session(demo, **{name: value})  # type: ignore[arg-type]
 
 
 def test_numpy_scalars_and_aliases_are_accepted(session: Session) -> None:
@@ -386,20 +381,20 @@ def test_one_notification_per_change_and_per_batch(session: Session) -> None:
     assert len(seen) == 5
 
 
-def test_walk_wide_power_columns_are_at_the_online_levels(sweep: Sweep) -> None:
+def test_walk_wide_power_columns_are_at_the_online_levels(demo: Sweep) -> None:
     # under error_control="walk" the rows are held to LOND's levels, so is their power
     from statsmodels.stats.power import TTestIndPower
 
-    session = Session(sweep, target=0, test="welch", error_control="walk")
+    session = Session(demo, target=0, test="welch", error_control="walk")
     comparison = session.comparison
     levels = session.ledger.levels(comparison.target, comparison.ids, "welch")
     tested = ~np.isnan(comparison.pvalue)
     assert tested.any()
     np.testing.assert_array_equal(comparison.level[tested], levels[tested])
-    per_target = sweep.compare(0, test="welch")
+    per_target = demo.compare(0, test="welch")
     assert (comparison.level[tested] < per_target.level[tested]).all()  # LOND is stricter
     for k in np.flatnonzero(tested):
-        a, b = sweep.scores(int(comparison.ids[k])), sweep.scores(0)
+        a, b = demo.scores(int(comparison.ids[k])), demo.scores(0)
         sd = np.sqrt(
             (((a - a.mean()) ** 2).sum() + ((b - b.mean()) ** 2).sum()) / (len(a) + len(b) - 2)
         )
@@ -440,9 +435,9 @@ def test_a_job_walk_is_adopted_only_if_nothing_was_recorded_meanwhile(session: S
 
 
 def test_neighbours_computed_ahead_serve_the_click_and_record_the_same(
-    session: Session, sweep: Sweep, monkeypatch: pytest.MonkeyPatch
+    session: Session, demo: Sweep, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    twin = Session(sweep)  # no prefetch: every comparison computed on the click
+    twin = Session(demo)  # no prefetch: every comparison computed on the click
     for s in (session, twin):
         s.comparison  # noqa: B018 (recorded)
     job = session.prefetch_job()
@@ -450,8 +445,8 @@ def test_neighbours_computed_ahead_serve_the_click_and_record_the_same(
     assert job(threading.Event()) == len(neighbours(session))
     row = neighbours(session)[0]
     calls: list[int] = []
-    real = sweep.compare
-    monkeypatch.setattr(sweep, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = demo.compare
+    monkeypatch.setattr(demo, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
     for s in (session, twin):
         s.target = row
     pd.testing.assert_frame_equal(session.results, twin.results)
@@ -463,11 +458,11 @@ def test_neighbours_computed_ahead_serve_the_click_and_record_the_same(
 
 
 def test_nothing_is_computed_ahead_when_it_cannot_be_reused_or_is_slow(
-    sweep: Sweep, monkeypatch: pytest.MonkeyPatch
+    demo: Sweep, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert Session(sweep, against="all").prefetch_job() is None  # too big to keep
-    drawn = Session(sweep, test="permutation", random_state=np.random.default_rng(0))
+    assert Session(demo, against="all").prefetch_job() is None  # too big to keep
+    drawn = Session(demo, test="permutation", random_state=np.random.default_rng(0))
     assert drawn.prefetch_job() is None  # each call draws anew: not the same result
-    assert Session(sweep, test="permutation", random_state=3).prefetch_job() is not None
+    assert Session(demo, test="permutation", random_state=3).prefetch_job() is not None
     monkeypatch.setattr("sweepwalk.session.jobs.PREFETCH_SECONDS", 0.0)
-    assert Session(sweep).prefetch_job() is None
+    assert Session(demo).prefetch_job() is None

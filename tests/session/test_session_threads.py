@@ -9,18 +9,10 @@ import re
 import sys
 import threading
 
-import pytest
-
 from sweepwalk import Session, Sweep
-from sweepwalk.datasets import DEMO, load_demo
 
 CAPTION = re.compile(r"target #(\d+) · test=(\w+)")
 TARGET_ROW = re.compile(r"row_heading[^>]*>(\d+)</th>\s*<td[^>]*>target<")
-
-
-@pytest.fixture(scope="module")
-def sweep() -> Sweep:
-    return Sweep.from_runs(load_demo(), **DEMO)
 
 
 def consistent_html(html: str) -> tuple[int, str]:
@@ -31,14 +23,14 @@ def consistent_html(html: str) -> tuple[int, str]:
     return int(caption.group(1)), caption.group(2)
 
 
-def test_moves_and_reads_from_two_threads_stay_consistent(sweep: Sweep) -> None:
+def test_moves_and_reads_from_two_threads_stay_consistent(demo: Sweep) -> None:
     rng = random.Random(1206)
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-4)  # switch threads often: many interleavings per trial
     try:
-        s = Session(sweep, correction="holm")
+        s = Session(demo, correction="holm")
         start = s.target
-        ids = [start, *sweep.neighbors(start)[:4]]
+        ids = [start, *demo.neighbors(start)[:4]]
         interleavings = 0
         while interleavings < 1000:
             moves = [rng.choice(ids) for _ in range(rng.randint(1, 4))]

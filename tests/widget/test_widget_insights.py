@@ -14,13 +14,7 @@ import traitlets
 from sweepwalk import SweepWidget, explore
 from sweepwalk._vocab import is_underpowered as shown_underpowered
 from sweepwalk.analysis.ledger import Ledger
-from sweepwalk.datasets import DEMO
 from sweepwalk.widget.serialization import STATUSES, importance_reply
-
-
-@pytest.fixture
-def widget(demo_runs: pd.DataFrame) -> SweepWidget:
-    return explore(demo_runs, **DEMO)
 
 
 def decode(buf: bytes, dtype: str) -> np.ndarray:

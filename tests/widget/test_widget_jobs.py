@@ -1,7 +1,7 @@
 """The widget's long requests run off the message loop: a worker thread, progress, cancel.
 
 Requests are fed to ``_on_custom_msg`` / ``_handle_msg`` as the comm delivers them; every
-message the kernel sends is captured at ``send`` (custom) and ``_send`` (state). A job is held
+message the kernel sends is captured at ``_send`` (helpers.Wire). A job is held
 in the middle of its work deterministically: its progress hook waits on an Event the test
 sets, so "the click is answered while the job runs" is a fact of order, not of timing.
 """
@@ -15,37 +15,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from helpers import Wire, other_row
 from sweepwalk import SweepWidget, explore
 from sweepwalk.datasets import DEMO
 from sweepwalk.widget.serialization import importance_reply
 
 WAIT = 60.0  # seconds: a bound for a hung thread, never a timing assertion
-
-
-@pytest.fixture
-def widget(demo_runs: pd.DataFrame) -> SweepWidget:
-    return explore(demo_runs, **DEMO)
-
-
-class Wire:
-    """Record every message the kernel sends: custom ones and state updates, from any thread."""
-
-    def __init__(self, w: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.custom: list[dict[str, Any]] = []
-        self.buffers: list[Any] = []  # the buffers of each custom message
-        self.updates: list[dict[str, Any]] = []
-        self.threads: set[str] = set()
-
-        def send(content: dict[str, Any], buffers: Any = None) -> None:
-            self.threads.add(threading.current_thread().name)
-            self.custom.append(content)
-            self.buffers.append(buffers)
-
-        monkeypatch.setattr(w, "send", send)
-        monkeypatch.setattr(w, "_send", lambda msg, buffers=None: self.updates.append(msg))
-
-    def kinds(self) -> list[str]:
-        return [m["kind"] for m in self.custom]
 
 
 class Gate:
@@ -252,10 +227,6 @@ def slow(widget: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]
 def click(widget: SweepWidget, **state: Any) -> None:
     update = {"method": "update", "state": state, "buffer_paths": []}
     widget._handle_msg({"content": {"data": update}, "buffers": []})
-
-
-def other_row(widget: SweepWidget) -> int:
-    return int(next(i for i in widget.results.index if i != widget.target))
 
 
 def test_a_slow_comparison_is_a_job_and_its_results_follow_the_click(

@@ -6,54 +6,19 @@ message the kernel sends is captured at ``_send`` (the one exit to the comm) and
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import pandas as pd
 import pytest
-from ipywidgets.widgets.widget import _remove_buffers
 
-from sweepwalk import SweepWidget, explore
-from sweepwalk.datasets import DEMO
-
-
-@pytest.fixture
-def widget(demo_runs: pd.DataFrame) -> SweepWidget:
-    return explore(demo_runs, **DEMO)
-
-
-class Wire:
-    """Feed frontend messages to a widget and record what the kernel sends back."""
-
-    def __init__(self, w: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.w = w
-        self.sent: list[dict[str, Any]] = []
-        monkeypatch.setattr(w, "_send", lambda msg, buffers=None: self.sent.append(msg))
-
-    def _deliver(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        self.sent.clear()
-        self.w._handle_msg({"content": {"data": data}, "buffers": []})
-        for msg in self.sent:  # every message must cross as JSON (+ buffers)
-            state, _, _ = _remove_buffers(msg.get("state", {}))
-            json.dumps({**msg, "state": state}, allow_nan=False)
-        return list(self.sent)
-
-    def update(self, **state: Any) -> list[dict[str, Any]]:
-        return self._deliver({"method": "update", "state": state, "buffer_paths": []})
-
-    def custom(self, content: Any) -> list[dict[str, Any]]:
-        return self._deliver({"method": "custom", "content": content})
-
-
-def neighbour(w: SweepWidget) -> int:
-    return int(next(i for i in w.results.index if i != w.target))
+from helpers import Wire, other_row
+from sweepwalk import SweepWidget
 
 
 def test_one_message_per_click_carrying_its_state(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     wire = Wire(widget, monkeypatch)
-    start, row = widget.target, neighbour(widget)
+    start, row = widget.target, other_row(widget)
     (msg,) = wire.update(target=row)  # no echo, no busy flag, no separate history message
     assert msg["method"] == "update"
     state = msg["state"]["_results"]["state"]
@@ -77,7 +42,7 @@ def test_a_history_move_is_one_message(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     start = widget.target
-    widget.target = neighbour(widget)
+    widget.target = other_row(widget)
     wire = Wire(widget, monkeypatch)
     (msg,) = wire.update(_history_index=0)  # the frontend sends the move, Python the target
     assert msg["state"]["target"] == start
@@ -90,7 +55,7 @@ def test_a_walk_is_one_state_message_then_its_reply(
 ) -> None:
     widget.target = int(widget.sweep.configs["mean"].idxmin())
     wire = Wire(widget, monkeypatch)
-    wire.custom({"kind": "walk", "id": "w"})
+    wire.request({"kind": "walk", "id": "w"})
     assert widget._jobs.wait("walk", 60.0)  # the walk runs as a job, in a worker thread
     progress = [m for m in wire.sent if m.get("content", {}).get("kind") == "progress"]
     update, reply = (m for m in wire.sent if m not in progress)
@@ -135,7 +100,7 @@ def test_malformed_messages_get_a_json_error_reply(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch, content: Any
 ) -> None:
     wire = Wire(widget, monkeypatch)
-    (msg,) = wire.custom(content)
+    (msg,) = wire.request(content)
     reply = msg["content"]
     assert reply["kind"] == "error" and isinstance(reply["message"], str) and reply["message"]
     assert reply["id"] == (content.get("id") if isinstance(content, dict) else None) or (

@@ -1,0 +1,68 @@
+"""Helpers shared by the widget's tests: a recorded comm wire and a row to click."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from ipywidgets.widgets.widget import _remove_buffers
+
+from sweepwalk import SweepWidget
+
+
+class Wire:
+    """Feed frontend messages to a widget and record every message the kernel sends back.
+
+    Every message leaves through ``_send`` (``send`` wraps custom content in it), from any
+    thread: ``sent`` holds each one whole and in order, ``updates`` the state ones, ``custom``
+    the content of the custom ones with their ``buffers`` alongside, and ``threads`` the names
+    of the threads the custom ones left from. Frontend messages go in as the comm delivers them
+    (``update``, ``request``); each returns what the kernel sent while handling it, after
+    checking that every one crosses as JSON (+ buffers).
+    """
+
+    def __init__(self, w: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.w = w
+        self.sent: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.custom: list[dict[str, Any]] = []
+        self.buffers: list[Any] = []
+        self.threads: set[str] = set()
+        monkeypatch.setattr(w, "_send", self._record)
+
+    def _record(self, msg: dict[str, Any], buffers: Any = None) -> None:
+        self.sent.append(msg)
+        if msg.get("method") == "custom":
+            self.threads.add(threading.current_thread().name)
+            self.custom.append(msg["content"])
+            self.buffers.append(buffers)
+        else:
+            self.updates.append(msg)
+
+    def kinds(self) -> list[str]:
+        """The ``kind`` of each custom message, in order."""
+        return [m["kind"] for m in self.custom]
+
+    def _deliver(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        first = len(self.sent)
+        self.w._handle_msg({"content": {"data": data}, "buffers": []})
+        answered = self.sent[first:]
+        for msg in answered:
+            state, _, _ = _remove_buffers(msg.get("state", {}))
+            json.dumps({**msg, "state": state}, allow_nan=False)
+        return answered
+
+    def update(self, **state: Any) -> list[dict[str, Any]]:
+        """Deliver a state update from the frontend."""
+        return self._deliver({"method": "update", "state": state, "buffer_paths": []})
+
+    def request(self, content: Any) -> list[dict[str, Any]]:
+        """Deliver a custom message (a request) from the frontend."""
+        return self._deliver({"method": "custom", "content": content})
+
+
+def other_row(w: SweepWidget) -> int:
+    """A row of the widget's results other than its target."""
+    return int(next(i for i in w.results.index if i != w.target))
