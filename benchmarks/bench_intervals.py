@@ -1,4 +1,4 @@
-"""What a widget click costs as the seeds per configuration grow (issue 11, item 3).
+"""What a widget click costs as the seeds per configuration grow.
 
 A click makes a neighbour the new target: the session compares it with its neighbours at the
 widget's settings (each test in turn, KS the default; intervals at 95%: the estimate, its

@@ -1,4 +1,4 @@
-"""Print the widget's wire payload sizes (issue 3: <= 10 MB for 100k configs x 20 seeds).
+"""Print the widget's wire payload sizes (goal: <= 10 MB for 100k configs x 20 seeds).
 
 Builds a synthetic sweep (5 numeric parameters on a grid, ``--seeds`` seeds per configuration),
 constructs the widget, and measures what ipywidgets sends: the JSON part of the state plus the

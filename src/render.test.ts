@@ -41,7 +41,7 @@ function mount(initial: Partial<WidgetTraits> = {}, labelsB?: string[]) {
   const cleanup = mountApp(model, el);
   cleanups.push(cleanup);
   const root = el.querySelector<HTMLElement>(".sweepwalk")!;
-  // grid rows: the profile's level marks carry data-config too (issue 10's DOM contract)
+  // grid rows: the profile's level marks carry data-config too (the grid's DOM contract)
   const rows = () => [...root.querySelectorAll<HTMLElement>('[role="row"][data-config]')];
   const row = (c: number) => root.querySelector<HTMLElement>(`[role="row"][data-config="${c}"]`);
   return { model, el, root, rows, row, cleanup };
@@ -334,7 +334,7 @@ describe("vocabulary", () => {
     const options = (id: string) =>
       [...root.querySelectorAll<HTMLOptionElement>(`[data-testid="${id}"] option`)].map((o) => [o.value, o.textContent]);
     const vocabulary = sweep.vocabulary;
-    // the drift of issue 7: Python's "simes-hochberg" keeps its label
+    // a label never drifts: Python's "simes-hochberg" keeps its label
     expect(options("sw-correction")).toEqual(
       sweep.corrections.map((c) => [c, Object.fromEntries(vocabulary.correction)[c]]),
     );

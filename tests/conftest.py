@@ -13,7 +13,7 @@ from sweepwalk.datasets import DEMO
 
 
 def solver_runs(n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
-    """The issue's conditional sweep: sgd has a momentum, adam does not (absent)."""
+    """A conditional sweep: sgd has a momentum, adam does not (absent)."""
     rng = np.random.default_rng(random_state)
     rows = []
     grid = [("sgd", 0.5), ("sgd", 0.9), ("adam", None)]

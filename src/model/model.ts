@@ -68,7 +68,7 @@ export interface RawResults {
   effect: Buffer;
   diff_mean: Buffer;
   varied: Buffer;
-  // issue 4 (present when compare() has them)
+  // effect and mean-difference intervals, power (present when compare() has them)
   effect_low?: Buffer;
   effect_high?: Buffer;
   diff_mean_low?: Buffer;
@@ -76,7 +76,7 @@ export interface RawResults {
   mde?: Buffer;
   seeds_needed?: Buffer;
   underpowered?: Buffer;
-  // issue 8 (present when compare() has them)
+  // the verdict evidence (present when compare() has them)
   estimate?: Buffer;
   estimate_low?: Buffer;
   estimate_high?: Buffer;

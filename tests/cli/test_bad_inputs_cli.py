@@ -1,4 +1,4 @@
-"""Issue 7 item 6 on the command line: bad files, NA-like strings, odd ``--target`` text, flags.
+"""Bad inputs on the command line: bad files, NA-like strings, odd ``--target`` text, flags.
 
 Every bad input is one line on stderr (``sweepwalk: error: ...``, exit code 2) that names the
 culprit; NA-like strings that would merge distinct values are reported, and keepable with

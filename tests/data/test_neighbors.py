@@ -1,4 +1,4 @@
-"""The neighbour rule (issue 2 item 3) against a brute-force reading of the written rule."""
+"""The neighbour rule against a brute-force reading of the written rule."""
 
 from __future__ import annotations
 

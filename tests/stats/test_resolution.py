@@ -183,7 +183,7 @@ def test_min_pvalue_is_what_the_test_gives_on_the_most_extreme_data(n1, n2):
 
 
 def test_min_pvalue_with_holm_over_199_rows_at_five_seeds():
-    # the example: KS 5 vs 5 with Holm over 199 rows can never be significant
+    # KS 5 vs 5 with Holm over 199 rows can never be significant
     p = min_pvalue("ks", 5, 5)
     assert not reachable(p, 0.05 / 199)
     assert reachable(p, 0.05)

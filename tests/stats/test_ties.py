@@ -35,7 +35,7 @@ def test_permutation_on_a_grid_equals_exact_enumeration():
     _, tied = two_sample("permutation", x, n, y, n, random_state=0, tie_rtol=TIE_RTOL)
     exact = np.array([_exact_permutation_p(xi[i], yi[i]) for i in range(m)])
     np.testing.assert_allclose(tied, exact, rtol=1e-12)
-    # scipy's tolerance misses some of these ties (the 0.262 vs 0.365 kind)
+    # scipy's tolerance misses some of these ties (0.262 vs 0.365, as reported)
     assert np.any(np.abs(plain - exact) > 0.01)
 
 

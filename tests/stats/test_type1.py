@@ -111,7 +111,7 @@ def test_tie_aware_ks_is_much_closer_to_its_level_on_tied_data(type1):
 
 
 def test_mean_tests_never_call_better_a_row_whose_mean_is_lower():
-    # The case: 15 seeds slightly above the target, 5 diverged far below (mean
+    # A reported case: 15 seeds slightly above the target, 5 diverged far below (mean
     # difference about -0.116). Direction from the tested statistic: mean tests see the
     # lower mean, KS sees A12 and the mean disagree ("differs"); the old rule (A12 > 1/2)
     # called such rows better.

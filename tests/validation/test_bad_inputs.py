@@ -1,4 +1,4 @@
-"""Issue 7 item 6, the data families: hostile column names and column values.
+"""Bad inputs, the data families: hostile column names and column values.
 
 Every bad input gets a clear error naming the culprit, or a correct answer; never a silent wrong
 one. Scores are one float per seed per configuration. (Arguments: ``test_bad_inputs_args.py``;

@@ -1,4 +1,4 @@
-"""Issue 7 items 3 and 6: one validator, so a shared argument means the same everywhere.
+"""One validator, so a shared argument means the same everywhere.
 
 Every public entry point is called with the same good and bad values of each shared argument:
 the good ones work everywhere, the bad ones fail everywhere with the same exception and the same

@@ -1,4 +1,4 @@
-"""Issue 7 item 6: scores whose scale makes float64 statistics degenerate get a visible note.
+"""Scores whose scale makes float64 statistics degenerate get a visible note.
 
 Scaling every score by a power of two is exact in float64 until squares under- or overflow,
 so inside the safe range every p-value must be bit-identical to the unscaled one, and outside it

@@ -1,4 +1,4 @@
-"""Every bad input of issue 2 item 7 that belongs to the data model gets a clear error."""
+"""Every bad input that belongs to the data model gets a clear error."""
 
 from __future__ import annotations
 

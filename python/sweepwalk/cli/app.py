@@ -272,7 +272,7 @@ class Progress:
             self.drawn = False
 
 
-#: Seconds of work before the importance progress bar appears (issue: "longer than a second").
+#: Seconds of work before the importance progress bar appears (work "longer than a second").
 PROGRESS_AFTER = 1.0
 
 
