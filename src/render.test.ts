@@ -159,7 +159,7 @@ describe("width", () => {
     const resize = stubResizeObserver();
     const { root, row } = mount();
     const wide = cols(row(1)!);
-    expect(wide.slice(0, 6)).toEqual(["", "status", "effect", "pvalue_adj", "a", "b"]);
+    expect(wide.slice(0, 6)).toEqual(["", "status", "effect", "pvalue_adj", "estimate", "a"]);
     resize(root, 760);
     expect(root.classList.contains("sw-compact")).toBe(true);
     const r = row(1)!;

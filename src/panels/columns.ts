@@ -88,8 +88,9 @@ export function paramWidth(name: string, labels: readonly string[]): string {
 export const COMPACT_WIDTH = 900;
 
 /**
- * The grid's columns. Wide: select, status, A12 and p adj stay in view (sticky), then every
- * parameter, n, mean ± std, the scores, the estimate, p and min p. Compact (a widget narrower than
+ * The grid's columns. Wide: select, status, A12, p adj and the estimate with its interval stay in
+ * view (sticky: at any width the verdict and its size are read without scrolling sideways), then
+ * every parameter, n, mean ± std, the scores, p and min p. Compact (a widget narrower than
  * COMPACT_WIDTH): what decides a row comes first without sideways scrolling — status and p adj
  * (sticky), the varied parameter's value, the mean, the estimate with its interval — and the
  * other parameters and columns follow, one scroll away. `walk`: the rows were decided walk-wide,
@@ -116,6 +117,7 @@ export function columnsFor(sweep: Sweep, estimand: string, compact = false, walk
   const n: Column = { id: "n", kind: "n", label: "n", title: "runs (seeds) with a finite score; * = some runs have no finite score", width: "5.5ch", cls: "sw-c-num sw-c-n" };
   const strip: Column = { id: "std", kind: "strip", label: "scores", title: `per-seed ${sweep.metric} of each row on one shared axis (the bar is the mean); sorts by std`, width: "130px", cls: "sw-c-strip" };
   const estimateTitle = `the tested estimate${estimand ? ` (${estimand})` : ""} with the test's own interval`;
+  const estimate = (width: string, sticky: boolean): Column => ({ id: "estimate", kind: "estimate", label: "estimate [interval]", title: estimateTitle, width, cls: "sw-c-num sw-c-estimate", sticky });
   const pvalue: Column = { id: "pvalue", kind: "pvalue", label: "p", title: "p-value of the test against the target", width: "8ch", cls: "sw-c-num" };
   const minP: Column = { id: "min_pvalue", kind: "min_pvalue", label: "min p", title: "the smallest p-value this test can give with these seeds; ⊘ = cannot be significant at its level", width: "8ch", cls: "sw-c-num" };
   const meanTitle = `${sweep.metric} (goal: ${sweep.goal})`;
@@ -125,11 +127,11 @@ export function columnsFor(sweep: Sweep, estimand: string, compact = false, walk
       status,
       effect,
       padj,
+      estimate("calc(31ch + 12px)", true),
       ...params,
       n,
       { id: "mean", kind: "mean", label: "mean ± std", title: meanTitle, width: "15ch", cls: "sw-c-num" },
       strip,
-      { id: "estimate", kind: "estimate", label: "estimate [interval]", title: estimateTitle, width: "calc(31ch + 12px)", cls: "sw-c-num sw-c-estimate" },
       pvalue,
       minP,
     ];
@@ -140,7 +142,7 @@ export function columnsFor(sweep: Sweep, estimand: string, compact = false, walk
     padj,
     { id: "", kind: "varied", label: "varied", title: "the parameter this row changes from the target, and its value", width: "calc(10ch + 12px)", cls: "sw-c-varied-value" },
     { id: "mean", kind: "mean", label: "mean", title: `mean ${meanTitle}`, width: "calc(6.5ch + 12px)", cls: "sw-c-num" },
-    { id: "estimate", kind: "estimate", label: "estimate [interval]", title: estimateTitle, width: "calc(25ch + 12px)", cls: "sw-c-num sw-c-estimate" },
+    estimate("calc(25ch + 12px)", false),
     ...params,
     n,
     strip,

@@ -126,6 +126,48 @@ export async function clickRow(page: Page, config: number, modifiers: ('Control'
 /** What a row of the compact layout (a widget under 900 px) shows without scrolling sideways. */
 export const COMPACT_READ_FIRST = ['status', 'varied', 'mean', 'estimate', 'pvalue_adj'];
 
+/** What a row of the wide layout shows at any sideways scroll (its sticky columns). */
+export const WIDE_READ_FIRST = ['status', 'effect', 'pvalue_adj', 'estimate'];
+
+/**
+ * Resize the window until the output that holds the widget (`output`: JupyterLab's
+ * `.jp-OutputArea-output`, the VS Code harness's `.output`, Voilà's) is `width` px wide.
+ * Returns the width reached.
+ */
+export async function setOutputWidth(page: Page, output: Locator, width: number, height = 800): Promise<number> {
+  let now = 0;
+  for (let k = 0; k < 5; k++) {
+    now = Math.round((await output.boundingBox())!.width);
+    if (Math.abs(now - width) <= 1) break;
+    const vw = page.viewportSize()!.width;
+    await page.setViewportSize({ width: vw + width - now, height });
+    await page.waitForTimeout(300);
+  }
+  return now;
+}
+
+/**
+ * At the output's present width: every visible row's read-first cells of the layout the grid
+ * chose (compact: COMPACT_READ_FIRST unscrolled; wide: WIDE_READ_FIRST, unscrolled and scrolled
+ * sideways to the end) are inside the output and not covered. Returns the layout and the problems
+ * (empty when all is well), each named by the scroll position.
+ */
+export async function readFirstAtThisWidth(page: Page, minRows = 3): Promise<{ layout: string; problems: string[] }> {
+  const grid = page.locator(`${ROOT} .sw-viewport`);
+  await grid.scrollIntoViewIfNeeded();
+  const layout = (await grid.getAttribute('data-layout')) ?? '';
+  const out: string[] = [];
+  for (const scrollLeft of layout === 'compact' ? [0] : [0, 10_000]) {
+    await grid.evaluate((el, x) => (el.scrollLeft = x), scrollLeft);
+    await page.waitForTimeout(150);
+    const { rows, problems } = await readFirstProblems(page, layout === 'compact' ? COMPACT_READ_FIRST : WIDE_READ_FIRST);
+    if (rows < minRows) out.push(`scrollLeft ${scrollLeft}: only ${rows} rows visible`);
+    for (const p of problems) out.push(`scrollLeft ${scrollLeft}: #${p.config} ${p.col} ${p.why}`);
+  }
+  await grid.evaluate((el) => (el.scrollLeft = 0));
+  return { layout, problems: out };
+}
+
 export interface CellProblem {
   config: string;
   col: string;

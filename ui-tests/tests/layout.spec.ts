@@ -4,7 +4,9 @@
  * (status, p adj, A12) are on screen and not covered for every visible row, also when the table
  * is scrolled sideways. Narrow (the widget under 900 px), the compact layout shows every row's
  * status, p adj and estimate with its interval without scrolling sideways. The neighbourhood
- * profile moves the target; hovering a row shows its ECDF without moving. Screenshots go to
+ * profile moves the target; hovering a row shows its ECDF without moving. At every output width
+ * from 600 to 2560 px, the status, p adj and estimate cells of every visible row are in view and
+ * not covered, in whichever layout the widget chose. Screenshots go to
  * ui-tests/artifacts/layout-760.png and layout-1280-{light,dark}.png (file browser open).
  */
 import * as fs from 'node:fs';
@@ -12,7 +14,20 @@ import * as path from 'node:path';
 import { expect, Page, test } from '@playwright/test';
 import { ARTIFACTS_DIR } from '../helpers/servers';
 import { labUrl, shutdownSessions } from '../helpers/jupyter';
-import { COMPARED, expectInSync, kernelState, openWidget, PROFILE, readFirstProblems, ROOT, row, rowsWithStatus, COMPACT_READ_FIRST } from '../helpers/widget';
+import {
+  COMPARED,
+  expectInSync,
+  kernelState,
+  openWidget,
+  PROFILE,
+  readFirstAtThisWidth,
+  readFirstProblems,
+  ROOT,
+  row,
+  rowsWithStatus,
+  COMPACT_READ_FIRST,
+  setOutputWidth as setOutputWidthOf,
+} from '../helpers/widget';
 
 test.use({ viewport: { width: 1280, height: 800 } });
 test.afterEach(async () => {
@@ -22,17 +37,8 @@ test.afterEach(async () => {
 const READ_FIRST = ['status', 'pvalue_adj', 'effect'];
 
 /** Resize the window until the notebook's output area is `width` px wide (JupyterLab). */
-async function setOutputWidth(page: Page, width: number, height = 800): Promise<number> {
-  const output = page.locator('.jp-OutputArea-output').filter({ has: page.locator(ROOT) });
-  let now = 0;
-  for (let k = 0; k < 4; k++) {
-    now = Math.round((await output.boundingBox())!.width);
-    if (Math.abs(now - width) <= 1) break;
-    const vw = page.viewportSize()!.width;
-    await page.setViewportSize({ width: vw + width - now, height });
-    await page.waitForTimeout(300);
-  }
-  return now;
+function setOutputWidth(page: Page, width: number, height = 800): Promise<number> {
+  return setOutputWidthOf(page, page.locator('.jp-OutputArea-output').filter({ has: page.locator(ROOT) }), width, height);
 }
 
 /** Open JupyterLab's left panel with its file browser (as a fresh JupyterLab has it). */
@@ -202,4 +208,19 @@ test('the widget width decides the layout: detail beside the grid when wide, rea
   const { rows, problems } = await readFirstProblems(page, COMPACT_READ_FIRST);
   expect(rows).toBeGreaterThan(3);
   expect(problems).toEqual([]);
+});
+
+test('at output widths 900 to 2560 px: status, p adj and the estimate of every visible row are in view and not covered', async ({ page }) => {
+  await openWidget(page);
+  await page.evaluate(() => (window as any).jupyterapp.shell.collapseLeft());
+  await page.locator('[data-testid="sw-scope"]').selectOption('all'); // many rows: the grid fills up
+  const seen: Record<number, string> = {};
+  for (const width of [900, 1100, 1400, 1700, 1920, 2560]) {
+    expect(Math.abs((await setOutputWidth(page, width)) - width), `output width ${width}`).toBeLessThanOrEqual(1);
+    const { layout, problems } = await readFirstAtThisWidth(page, 5);
+    seen[width] = layout;
+    expect(problems, `output ${width} px (${layout})`).toEqual([]);
+  }
+  // the widths above the compact layout's threshold all took the wide one (which is what is tested)
+  expect(Object.values(seen).slice(1)).toEqual(Array(5).fill('wide'));
 });

@@ -1,13 +1,14 @@
 /**
  * Voilà renders the notebook as a page and builds every widget from the kernel (ipywidgets'
  * `request_states`, answered with `get_state()`): the grid must show a target and the statuses,
- * and a click must move the target. Screenshot: ui-tests/artifacts/voila.png.
+ * and a click must move the target; at the page's width the read-first cells of every visible row
+ * are in view. Screenshot: ui-tests/artifacts/voila.png.
  */
 import * as path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ARTIFACTS_DIR, Server, stopServer } from '../helpers/servers';
 import { startVoila } from '../helpers/voila';
-import { clickRow, COMPARED, domStatuses, ROOT, row, ROWS, rowsWithStatus } from '../helpers/widget';
+import { clickRow, COMPARED, domStatuses, readFirstAtThisWidth, ROOT, row, ROWS, rowsWithStatus } from '../helpers/widget';
 
 let voila: Server;
 
@@ -32,7 +33,11 @@ test('Voilà renders the widget and a click moves the target', async ({ page }) 
   // the static copy displayed after the widget, for readers without a widget manager, is hidden
   await expect(page.locator('.sweepwalk-fallback')).toHaveCount(1);
   await expect(page.locator('.sweepwalk-fallback')).toBeHidden();
+  // the page's width (1400 px): every visible row's status, p adj and estimate are in view
+  const { problems } = await readFirstAtThisWidth(page);
+  expect(problems).toEqual([]);
   const before = await domStatuses(page);
+  await page.locator(ROOT).evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'voila.png'), fullPage: false });
 
   const next = compared[0];

@@ -25,11 +25,13 @@ import {
   COMPACT_READ_FIRST,
   COMPARED,
   domStatuses,
+  readFirstAtThisWidth,
   readFirstProblems,
   ROOT,
   row,
   ROWS,
   rowsWithStatus,
+  setOutputWidth,
 } from '../helpers/widget';
 
 const WIDGET = `
@@ -213,14 +215,7 @@ test("VS Code's table styles stay out of the importance table and to_html()", as
 test('a 760 px output (the editor minus its gutter): status, estimate and p adj of every row in view', async ({ page }) => {
   await openWidget(page, 'vscode-dark');
   const output = page.locator('.output').filter({ has: page.locator(ROOT) });
-  let width = 0;
-  for (let k = 0; k < 4; k++) {
-    width = Math.round((await output.boundingBox())!.width);
-    if (Math.abs(width - 760) <= 1) break;
-    await page.setViewportSize({ width: page.viewportSize()!.width + 760 - width, height: 900 });
-    await page.waitForTimeout(300);
-  }
-  expect(Math.abs(width - 760)).toBeLessThanOrEqual(1);
+  expect(Math.abs((await setOutputWidth(page, output, 760, 900)) - 760)).toBeLessThanOrEqual(1);
   const grid = page.locator(`${ROOT} .sw-viewport`);
   await expect(grid).toHaveAttribute('data-layout', 'compact');
   await grid.scrollIntoViewIfNeeded();
@@ -229,4 +224,16 @@ test('a 760 px output (the editor minus its gutter): status, estimate and p adj 
   expect(rows).toBeGreaterThan(3);
   expect(problems).toEqual([]);
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'vscode-760.png') });
+});
+
+test('wide outputs (1100 to 1920 px): status, estimate and p adj of every row in view, also scrolled sideways', async ({ page }) => {
+  await openWidget(page, 'vscode-light');
+  await page.locator('[data-testid="sw-scope"]').selectOption('all'); // many rows: the grid fills up
+  const output = page.locator('.output').filter({ has: page.locator(ROOT) });
+  for (const width of [1100, 1400, 1920]) {
+    expect(Math.abs((await setOutputWidth(page, output, width, 900)) - width), `output width ${width}`).toBeLessThanOrEqual(1);
+    const { layout, problems } = await readFirstAtThisWidth(page, 5);
+    expect(layout).toBe('wide');
+    expect(problems, `output ${width} px`).toEqual([]);
+  }
 });
