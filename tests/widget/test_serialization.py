@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sweepwalk import _vocab
+from sweepwalk.analysis.settings import USER_SETTINGS
 from sweepwalk.sweep import Sweep
 from sweepwalk.widget.serialization import (
+    RESULT_COLUMNS,
     SCORE_LEVELS,
     STATUSES,
     importance_reply,
@@ -189,6 +191,29 @@ def test_the_frontend_test_fixture_is_pythons_vocabulary() -> None:
     # src/testutil.ts feeds this file to the vitest suites as `_sweep.vocabulary`
     fixture = Path(__file__).parents[2] / "src" / "vocabulary.fixture.json"
     assert json.loads(fixture.read_text(encoding="utf-8")) == _vocab.vocabulary_payload()
+
+
+def test_sweep_payload_carries_the_settings_and_the_results_schema(sweep: Sweep) -> None:
+    payload = sweep_payload(sweep)
+    assert payload["settings"] == list(USER_SETTINGS)
+    assert payload["results_columns"] == RESULT_COLUMNS
+    # src/testutil.ts feeds this file to the vitest suites as the sweep payload's fields
+    fixture = Path(__file__).parents[2] / "src" / "payload.fixture.json"
+    sent = {"settings": payload["settings"], "results_columns": payload["results_columns"]}
+    assert json.loads(fixture.read_text(encoding="utf-8")) == sent
+
+
+def test_results_payload_buffers_follow_the_results_schema(sweep: Sweep) -> None:
+    comparison = sweep.compare(0)
+    n = len(comparison.ids)
+    payload = results_payload(comparison, sweep.params, state={"target": 0}, level_pvalue=[0.5] * n)
+    rows = len(decode(payload["rows"], "i4"))
+    buffers = {name: value for name, value in payload.items() if isinstance(value, bytes)}
+    assert set(buffers) <= set(RESULT_COLUMNS)
+    for column in ("status", "varied", "estimate", "reachable", "level_pvalue"):
+        assert column in buffers
+    for name, value in buffers.items():
+        assert len(value) == rows * np.dtype(RESULT_COLUMNS[name]).itemsize, name
 
 
 def test_sweep_payload_names_the_significant_statuses(sweep: Sweep) -> None:

@@ -24,6 +24,7 @@ from .._vocab import (
     is_underpowered,
     vocabulary_payload,
 )
+from ..analysis.settings import USER_SETTINGS
 from ..session.html import STATUS_COLORS, value_label
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 __all__ = [
+    "RESULT_COLUMNS",
     "STATUSES",
     "STATUS_COLORS",
     "importance_reply",
@@ -44,22 +46,46 @@ __all__ = [
     "walk_payload",
 ]
 
+RESULT_COLUMNS: dict[str, str] = {
+    "rows": "i4",
+    "status": "u1",
+    "varied": "i2",
+    "statistic": "f8",
+    "pvalue": "f8",
+    "pvalue_adj": "f8",
+    "effect": "f8",
+    "diff_mean": "f8",
+    "effect_low": "f8",
+    "effect_high": "f8",
+    "diff_mean_low": "f8",
+    "diff_mean_high": "f8",
+    "mde": "f8",
+    "seeds_needed": "f8",
+    "underpowered": "u1",
+    "estimate": "f8",
+    "estimate_low": "f8",
+    "estimate_high": "f8",
+    "min_pvalue": "f8",
+    "reachable": "u1",
+    "level": "f8",
+    "level_pvalue": "f8",
+}
+"""Every buffer of a ``_results`` payload and its little-endian type (the results schema).
+
+Sent in the ``_sweep`` payload as ``results_columns``, so that the frontend reads it from one
+place; the columns after ``diff_mean`` are sent when the comparison has them.
+"""
+
 RESULT_FLOATS = ("statistic", "pvalue", "pvalue_adj", "effect", "diff_mean")
 """Float64 columns of every ``_results`` payload."""
 
-OPTIONAL_FLOATS = (
-    "effect_low",
-    "effect_high",
-    "diff_mean_low",
-    "diff_mean_high",
-    "mde",
-    "estimate",
-    "estimate_low",
-    "estimate_high",
-    "min_pvalue",
-    "level",
+OPTIONAL_FLOATS = tuple(
+    name
+    for name, dtype in RESULT_COLUMNS.items()
+    if dtype == "f8" and name not in RESULT_FLOATS and name not in ("seeds_needed", "level_pvalue")
 )
-"""Float64 columns sent when the comparison has them."""
+"""Float64 columns sent when the comparison has them (``seeds_needed`` and ``level_pvalue``
+are sent by their own rules below)."""
 
 SCORE_LEVELS = 65535
 """Largest quantised score; ``0`` means "no score"."""
@@ -178,6 +204,9 @@ def sweep_payload(
         "corrections": [str(c) for c in corrections],
         "vocabulary": vocabulary_payload(),
         "significant": list(SIGNIFICANT_STATUSES),
+        # the settings a results payload's `state` carries, and the results schema
+        "settings": list(USER_SETTINGS),
+        "results_columns": dict(RESULT_COLUMNS),
     }
 
 
@@ -245,9 +274,9 @@ def results_payload(
     payload: dict[str, Any] = {
         "state": _json_state(state),
         "target": target,
-        "rows": _buffer(rows, "i4"),
-        "status": _buffer(spread(codes, 0, "u1"), "u1"),
-        "varied": _buffer(spread(varied, -1, "i2"), "i2"),
+        "rows": _buffer(rows, RESULT_COLUMNS["rows"]),
+        "status": _buffer(spread(codes, 0, "u1"), RESULT_COLUMNS["status"]),
+        "varied": _buffer(spread(varied, -1, "i2"), RESULT_COLUMNS["varied"]),
     }
     for column in RESULT_FLOATS:
         values = spread(np.asarray(getattr(comparison, column), dtype=np.float64), np.nan, "f8")
@@ -267,17 +296,21 @@ def results_payload(
                 f"`level_pvalue` must have one value per compared row ({ids.size}), "
                 f"got shape {held.shape}"
             )
-        payload["level_pvalue"] = _buffer(spread(held, np.nan, "f8"), "f8")
+        payload["level_pvalue"] = _buffer(
+            spread(held, np.nan, "f8"), RESULT_COLUMNS["level_pvalue"]
+        )
     flags = getattr(comparison, "underpowered", None)
     mde = getattr(comparison, "mde", None)
     if status is not None and mde is not None:
         flags = is_underpowered(shown, mde, comparison.effect_of_interest)
     if flags is not None:
-        payload["underpowered"] = _buffer(spread(np.asarray(flags, dtype=bool), 0, "u1"), "u1")
+        flagged = spread(np.asarray(flags, dtype=bool), 0, "u1")
+        payload["underpowered"] = _buffer(flagged, RESULT_COLUMNS["underpowered"])
     reachable = getattr(comparison, "reachable", None)
     if reachable is not None:
         # the target's own row counts as reachable: nothing to mark there
-        payload["reachable"] = _buffer(spread(np.asarray(reachable, dtype=bool), 1, "u1"), "u1")
+        reach = spread(np.asarray(reachable, dtype=bool), 1, "u1")
+        payload["reachable"] = _buffer(reach, RESULT_COLUMNS["reachable"])
     payload["estimand"] = str(getattr(comparison, "estimand", ""))
     payload["notes"] = [str(n) for n in getattr(comparison, "notes", ())]
     return payload
