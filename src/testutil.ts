@@ -2,13 +2,24 @@
 // mimic what the Python side sends (buffers arrive as DataViews).
 
 import type { AnyModel, RawResults, RawSweep, Vocabulary, WidgetTraits } from "./model/model";
+import type { ResultsShape } from "./model/results";
 // Python's vocabulary as `_sweep.vocabulary` carries it (tests/test_serialization.py checks
 // that this file equals `sweepwalk._vocab.vocabulary_payload()`).
 import vocabularyJson from "./vocabulary.fixture.json";
+// The settings and the results schema as `_sweep.settings` and `_sweep.results_columns` carry
+// them (tests/widget/test_serialization.py checks this file against Python's sweep payload).
+import payloadJson from "./payload.fixture.json";
 
 export const VOCABULARY = vocabularyJson as unknown as Vocabulary;
 /** The status words in code order. */
 export const STATUS_WORDS: string[] = VOCABULARY.status.map(([value]) => value);
+export const SETTINGS: string[] = payloadJson.settings;
+export const RESULT_COLUMNS: Record<string, string> = payloadJson.results_columns;
+
+/** What decodeResults needs of a sweep of `n` configurations. */
+export function shape(n: number): ResultsShape {
+  return { n_configs: n, statuses: STATUS_WORDS, results_columns: RESULT_COLUMNS };
+}
 
 type Handler = (...args: any[]) => void;
 
@@ -139,6 +150,8 @@ export function makeSweep(na: number, nb: number, k = 5, labelsB?: string[]): Ra
     corrections: ["none", "holm", "fdr_bh"],
     vocabulary: VOCABULARY,
     significant: ["better", "worse", "differs"],
+    settings: SETTINGS,
+    results_columns: RESULT_COLUMNS,
   };
 }
 

@@ -1,8 +1,9 @@
 // Which results the widget may paint: last click wins, results shown ahead of the kernel's
 // answer until it comes, and results another client of the kernel asked for.
 
-import { decodeResults, adoptState, stateMatches, type AnyModel, type Results, type Sweep } from "./model";
-import { sameResults } from "./ahead";
+import { decodeResults, type AnyModel, type Results, type Sweep } from "./model";
+import { sameColumns } from "./results";
+import { adoptState, sameState, stateMatches } from "./state";
 
 /**
  * Decides whether a `_results` value may be painted: only when the state it carries (every
@@ -35,14 +36,16 @@ export class ResultsGate {
     const raw = model.get("_results");
     if (raw !== this.raw) {
       this.raw = raw;
-      this.decoded = sweep ? decodeResults(raw, sweep.n_configs, sweep.statuses) : null;
+      this.decoded = sweep ? decodeResults(raw, sweep) : null;
     }
     const d = this.decoded;
-    if (!d || d === this.accepted) return ahead;
-    if (this.speculative && stateMatches(d.state, model)) {
+    if (!d || d === this.accepted || !sweep) return ahead;
+    const settings = sweep.settings;
+    if (this.speculative && stateMatches(d.state, model, settings)) {
       // the kernel's answer to the click: it replaces what was shown ahead (nothing to
       // repaint when they are the same, as they are unless the data changed meanwhile)
-      const same = this.accepted !== null && sameResults(this.accepted, d);
+      const a = this.accepted;
+      const same = a !== null && sameState(a.state, d.state, settings) && sameColumns(a, d, sweep);
       if (!same) this.accepted = d;
       this.decoded = this.accepted;
       this.speculative = false;
@@ -50,20 +53,20 @@ export class ResultsGate {
       return !same;
     }
     if (this.speculative) return ahead; // an older answer, or a state not yet confirmed
-    if (!stateMatches(d.state, model)) {
+    if (!stateMatches(d.state, model, settings)) {
       // this view's model still holds the state of the results it shows, so nothing here asked
       // for another: another client of the kernel did (it gets no echo); take its state
-      if (!this.accepted || !stateMatches(this.accepted.state, model)) return false;
-      adoptState(d.state, model);
+      if (!this.accepted || !stateMatches(this.accepted.state, model, settings)) return false;
+      adoptState(d.state, model, settings);
     }
     this.accepted = d;
     return true;
   }
 
-  /** True while the shown results are not for the current state. */
-  pending(model: AnyModel): boolean {
+  /** True while the shown results are not for the current state (of `sweep`'s settings). */
+  pending(model: AnyModel, sweep: Sweep | null): boolean {
     if (this.speculative && this.accepted) return this.accepted.state.target !== model.get("target");
-    return !this.accepted || !stateMatches(this.accepted.state, model);
+    return !this.accepted || !sweep || !stateMatches(this.accepted.state, model, sweep.settings);
   }
 
   /** Drop what was shown ahead (the kernel refused the click): back to its last answer. */

@@ -7,7 +7,7 @@ import { decodeResults, decodeSweep, type LedgerInfo, type WalkInfo } from "./mo
 import { makeResults, makeSweep, type ResultRow } from "../testutil";
 
 const sweep = decodeSweep(makeSweep(4, 4))!;
-const decode = (rows: ResultRow[], target = 5) => decodeResults(makeResults({ target }, rows), sweep.n_configs, sweep.statuses)!;
+const decode = (rows: ResultRow[], target = 5) => decodeResults(makeResults({ target }, rows), sweep)!;
 
 describe("power marker", () => {
   const rows: ResultRow[] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeResults, decodeSweep, stateMatches, statusOf, toTyped, type WidgetTraits } from "./model";
-import { FakeModel, STATUS_WORDS, dv, makeResults, makeSweep } from "../testutil";
+import { FakeModel, SETTINGS, dv, makeResults, makeSweep, shape } from "../testutil";
 
 describe("toTyped", () => {
   it("views an aligned DataView without copying", () => {
@@ -47,7 +47,7 @@ describe("decodeSweep / decodeResults", () => {
   it("returns null for an empty trait", () => {
     expect(decodeSweep({})).toBeNull();
     expect(decodeSweep(null)).toBeNull();
-    expect(decodeResults({}, 3, STATUS_WORDS)).toBeNull();
+    expect(decodeResults({}, shape(3))).toBeNull();
   });
   it("indexes results by config id and maps status codes to words", () => {
     const raw = makeResults({ target: 5 }, [
@@ -55,7 +55,7 @@ describe("decodeSweep / decodeResults", () => {
       { config: 1, status: 1, p: 0.01, varied: 0 },
       { config: 9, status: 4, p: 0.5 },
     ]);
-    const r = decodeResults(raw, 12, STATUS_WORDS)!;
+    const r = decodeResults(raw, shape(12))!;
     expect(r.index[5]).toBe(0);
     expect(r.index[9]).toBe(2);
     expect(r.index[0]).toBe(-1);
@@ -70,7 +70,7 @@ describe("decodeSweep / decodeResults", () => {
   it("pads short buffers instead of reading undefined", () => {
     const raw = { ...makeResults({ target: 0 }, [{ config: 0, status: 0 }, { config: 1, status: 2 }]) };
     raw.pvalue = dv(new Float64Array(0));
-    const r = decodeResults(raw, 2, STATUS_WORDS)!;
+    const r = decodeResults(raw, shape(2))!;
     expect(r.pvalue.length).toBe(2);
     expect(Number.isNaN(r.pvalue[1])).toBe(true);
   });
@@ -80,10 +80,10 @@ describe("stateMatches", () => {
   const state = makeResults({ target: 3, correction: "holm", history: [1, 3], cursor: 1 }, []).state;
   const model = () => new FakeModel({ target: 3, correction: "holm", _history_index: 1 });
   it("accepts the results of the model's own state", () => {
-    expect(stateMatches(state, model())).toBe(true);
+    expect(stateMatches(state, model(), SETTINGS)).toBe(true);
     const m = model();
     m.set("alpha", 0.00005);
-    expect(stateMatches({ ...state, alpha: 5e-5 }, m)).toBe(true);
+    expect(stateMatches({ ...state, alpha: 5e-5 }, m, SETTINGS)).toBe(true);
   });
   it("rejects results for any other setting, rule, target or cursor", () => {
     const changes: Array<Partial<WidgetTraits>> = [
@@ -99,7 +99,7 @@ describe("stateMatches", () => {
     for (const change of changes) {
       const m = model();
       m.kernelSet(change);
-      expect(stateMatches(state, m)).toBe(false);
+      expect(stateMatches(state, m, SETTINGS)).toBe(false);
     }
   });
 });

@@ -1,6 +1,13 @@
 // Types that mirror the Python traitlets one to one (snake_case, no renaming layer),
 // and the decoding of the binary buffers described in docs/widget-protocol.md.
 
+import { toTyped, type Buffer } from "./buffers";
+import type { RawResults, Results } from "./results";
+
+export { toTyped, type Buffer } from "./buffers";
+export { decodeResults, walkWide, type RawResults, type Results } from "./results";
+export { adoptState, settingsMatch, stateMatches } from "./state";
+
 /**
  * A status word. The words of `compare()` come from Python (`_sweep.vocabulary.status`, in the
  * order of the `_results.status` Uint8 codes); `out` is the frontend's own: a configuration
@@ -12,8 +19,6 @@ export const OUT: Status = "out";
 /** `_sweep.vocabulary`: for each choice (test, correction, ..., status) its [value, label] pairs. */
 export type Vocabulary = Record<string, Array<[string, string]>>;
 
-/** A binary buffer as the widget manager hands it over (DataView in JupyterLab/VS Code). */
-export type Buffer = DataView | ArrayBuffer | ArrayBufferView | ArrayLike<number>;
 
 export interface RawParam {
   name: string;
@@ -41,6 +46,10 @@ export interface RawSweep {
   vocabulary: Vocabulary;
   /** The status words of a significant row (Python's `SIGNIFICANT_STATUSES`). */
   significant: string[];
+  /** The user-visible settings a results payload's `state` carries (Python's `USER_SETTINGS`). */
+  settings: string[];
+  /** The results schema: every `_results` column and its buffer type (`RESULT_COLUMNS`). */
+  results_columns: Record<string, string>;
 }
 
 /** The complete state a `_results` payload was computed for (Python's `Session`). */
@@ -55,37 +64,6 @@ export interface ResultsState {
   /** The walk's back/forward history and the cursor into it. */
   history: number[];
   cursor: number;
-}
-
-export interface RawResults {
-  state: ResultsState;
-  target: number;
-  rows: Buffer;
-  status: Buffer;
-  statistic: Buffer;
-  pvalue: Buffer;
-  pvalue_adj: Buffer;
-  effect: Buffer;
-  diff_mean: Buffer;
-  varied: Buffer;
-  // effect and mean-difference intervals, power (present when compare() has them)
-  effect_low?: Buffer;
-  effect_high?: Buffer;
-  diff_mean_low?: Buffer;
-  diff_mean_high?: Buffer;
-  mde?: Buffer;
-  seeds_needed?: Buffer;
-  underpowered?: Buffer;
-  // the verdict evidence (present when compare() has them)
-  estimate?: Buffer;
-  estimate_low?: Buffer;
-  estimate_high?: Buffer;
-  min_pvalue?: Buffer;
-  reachable?: Buffer;
-  level?: Buffer;
-  level_pvalue?: Buffer;
-  estimand?: string;
-  notes?: string[];
 }
 
 /** `_ledger`: the walk ledger's summary (Python writes it after every recompute). */
@@ -158,49 +136,6 @@ export interface AnyModel {
   send(content: unknown, callbacks?: unknown, buffers?: ArrayBuffer[] | ArrayBufferView[]): void;
 }
 
-type TypedCtor<T> = {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
-  new (length: number): T;
-  from(values: ArrayLike<number>): T;
-  BYTES_PER_ELEMENT: number;
-};
-
-/**
- * View a buffer as a little-endian typed array of `Ctor`.
- *
- * Zero-copy when the bytes are aligned; copies otherwise (a DataView may start at any byte
- * offset of a larger message buffer). Plain number arrays are accepted for tests and for
- * widget managers that hand over lists. Missing buffers give an empty array.
- */
-export function toTyped<T extends ArrayBufferView>(buf: Buffer | null | undefined, Ctor: TypedCtor<T>): T {
-  if (buf == null) return new Ctor(0);
-  if (buf instanceof Ctor) return buf;
-  let bytes: ArrayBufferLike;
-  let offset = 0;
-  let length: number;
-  if (ArrayBuffer.isView(buf)) {
-    bytes = buf.buffer;
-    offset = buf.byteOffset;
-    length = buf.byteLength;
-  } else if (buf instanceof ArrayBuffer || isArrayBufferLike(buf)) {
-    bytes = buf as ArrayBufferLike;
-    length = (buf as ArrayBuffer).byteLength;
-  } else {
-    return Ctor.from(buf as ArrayLike<number>);
-  }
-  const size = Ctor.BYTES_PER_ELEMENT;
-  const count = Math.floor(length / size);
-  if (offset % size === 0) return new Ctor(bytes, offset, count);
-  const copy = new Uint8Array(count * size);
-  copy.set(new Uint8Array(bytes, offset, count * size));
-  return new Ctor(copy.buffer, 0, count);
-}
-
-function isArrayBufferLike(x: unknown): boolean {
-  return typeof x === "object" && x !== null && typeof (x as ArrayBuffer).byteLength === "number"
-    && typeof (x as ArrayBuffer).slice === "function" && !("length" in (x as object));
-}
-
 export interface Param {
   name: string;
   numeric: boolean;
@@ -231,51 +166,10 @@ export interface Sweep {
   statuses: Status[];
   /** The status words of a significant row. */
   significant: ReadonlySet<Status>;
-}
-
-export interface Results {
-  state: ResultsState;
-  /** Status words in code order (the sweep's `statuses`). */
-  statuses: readonly Status[];
-  target: number;
-  rows: Int32Array;
-  status: Uint8Array;
-  statistic: Float64Array;
-  pvalue: Float64Array;
-  pvalue_adj: Float64Array;
-  effect: Float64Array;
-  diff_mean: Float64Array;
-  varied: Int16Array;
-  /** Bootstrap intervals, power (NaN where compare() did not send them). */
-  effect_low: Float64Array;
-  effect_high: Float64Array;
-  diff_mean_low: Float64Array;
-  diff_mean_high: Float64Array;
-  mde: Float64Array;
-  seeds_needed: Float64Array;
-  /** The kernel's power marker per row, or null when it was not sent. */
-  underpowered: Uint8Array | null;
-  /** The tested estimate with the test's own interval (NaN where not sent). */
-  estimate: Float64Array;
-  estimate_low: Float64Array;
-  estimate_high: Float64Array;
-  /** Smallest p-value the test can give at these sample sizes. */
-  min_pvalue: Float64Array;
-  /** 0 where the row cannot be significant at its level at all; null when not sent. */
-  reachable: Uint8Array | null;
-  /** The level each row's p-value was held to: the family's alpha, or the walk's online level. */
-  level: Float64Array;
-  /**
-   * Under `error_control="walk"`: the p-value the walk compared with `level` (the pair's first
-   * test; significant when `level_pvalue <= level`); null under "per-target".
-   */
-  level_pvalue: Float64Array | null;
-  /** What `estimate` is ("mean difference", "A12", ...). */
-  estimand: string;
-  /** The comparison's notes, in words. */
-  notes: string[];
-  /** config id -> index into the arrays above, -1 when the config is not compared. */
-  index: Int32Array;
+  /** The settings a results payload's state carries, by trait name (`_sweep.settings`). */
+  settings: readonly string[];
+  /** The results schema (`_sweep.results_columns`). */
+  results_columns: Readonly<Record<string, string>>;
 }
 
 function num(x: unknown, fallback: number): number {
@@ -314,6 +208,8 @@ export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
     vocabulary,
     statuses: (vocabulary.status ?? []).map(([value]) => value),
     significant: new Set((r.significant ?? []).map(String)),
+    settings: (r.settings ?? []).map(String),
+    results_columns: { ...(r.results_columns ?? {}) },
   };
 }
 
@@ -327,78 +223,6 @@ export function labels(sweep: Sweep | null, name: string): Record<string, string
   return Object.fromEntries(sweep?.vocabulary[name] ?? []);
 }
 
-/**
- * Decode `_results` for a sweep of `nConfigs` configurations whose status words, in code
- * order, are `statuses`; null when empty.
- */
-export function decodeResults(raw: WidgetTraits["_results"], nConfigs: number, statuses: readonly Status[]): Results | null {
-  if (!raw || typeof (raw as RawResults).state !== "object" || (raw as RawResults).state === null) return null;
-  const r = raw as RawResults;
-  const rows = toTyped(r.rows, Int32Array);
-  const index = new Int32Array(nConfigs).fill(-1);
-  for (let i = 0; i < rows.length; i++) {
-    const c = rows[i];
-    if (c >= 0 && c < nConfigs) index[c] = i;
-  }
-  const m = rows.length;
-  const f64 = (b: Buffer | undefined) => padded(toTyped(b, Float64Array), m, NaN);
-  const s = r.state;
-  return {
-    state: {
-      target: Number(s.target),
-      test: String(s.test),
-      correction: String(s.correction),
-      alpha: Number(s.alpha),
-      against: String(s.against),
-      neighbors: String(s.neighbors),
-      error_control: String(s.error_control),
-      history: Array.isArray(s.history) ? s.history.map(Number) : [Number(s.target)],
-      cursor: Number.isInteger(s.cursor) ? s.cursor : 0,
-    },
-    statuses,
-    target: r.target,
-    rows,
-    status: padded(toTyped(r.status, Uint8Array), m, 255),
-    statistic: f64(r.statistic),
-    pvalue: f64(r.pvalue),
-    pvalue_adj: f64(r.pvalue_adj),
-    effect: f64(r.effect),
-    diff_mean: f64(r.diff_mean),
-    varied: padded(toTyped(r.varied, Int16Array), m, -1),
-    effect_low: f64(r.effect_low),
-    effect_high: f64(r.effect_high),
-    diff_mean_low: f64(r.diff_mean_low),
-    diff_mean_high: f64(r.diff_mean_high),
-    mde: f64(r.mde),
-    seeds_needed: f64(r.seeds_needed),
-    underpowered: r.underpowered == null ? null : padded(toTyped(r.underpowered, Uint8Array), m, 0),
-    estimate: f64(r.estimate),
-    estimate_low: f64(r.estimate_low),
-    estimate_high: f64(r.estimate_high),
-    min_pvalue: f64(r.min_pvalue),
-    reachable: r.reachable == null ? null : padded(toTyped(r.reachable, Uint8Array), m, 1),
-    level: f64(r.level),
-    level_pvalue: r.level_pvalue == null ? null : f64(r.level_pvalue),
-    estimand: String(r.estimand ?? ""),
-    notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
-    index,
-  };
-}
-
-/** Guard against a short buffer: pad to `m` with `fill` so indexing never reads undefined. */
-function padded<T extends Float64Array | Uint8Array | Int16Array>(a: T, m: number, fill: number): T {
-  if (a.length >= m) return a;
-  const out = new (a.constructor as { new (n: number): T })(m);
-  out.fill(fill as never);
-  out.set(a as never);
-  return out;
-}
-
-/** Are `results` decided walk-wide (an online level per test) rather than per target? */
-export function walkWide(results: Results | null): boolean {
-  return results !== null && results.level_pvalue !== null;
-}
-
 /** The status as a reader sees it: "out" reads "not compared" (the attribute stays `out`). */
 export function statusWord(status: string): string {
   return status === OUT ? "not compared" : status;
@@ -410,36 +234,6 @@ export function statusOf(results: Results | null, config: number): Status {
   const i = results.index[config];
   if (i === undefined || i < 0) return OUT;
   return results.statuses[results.status[i]] ?? OUT;
-}
-
-/** The user-visible settings a results payload's state must match (with the cursor). */
-const SETTINGS = ["target", "test", "correction", "against", "neighbors", "error_control"] as const;
-
-/**
- * Is `state` (what a results payload was computed for) the model's current state? The
- * frontend writes its own settings, target and history cursor; results for any other state
- * (an earlier click, a move still on its way) are not shown as current.
- */
-export function stateMatches(state: ResultsState, model: AnyModel): boolean {
-  return state.target === model.get("target") && settingsMatch(state, model) && state.cursor === model.get("_history_index");
-}
-
-/** Are the comparison settings of `state` (all but the target and the cursor) the model's? */
-export function settingsMatch(state: ResultsState, model: AnyModel): boolean {
-  for (const name of SETTINGS) if (name !== "target" && state[name] !== model.get(name)) return false;
-  const alpha = model.get("alpha");
-  return Math.abs(state.alpha - alpha) <= 1e-12 * Math.max(1, Math.abs(alpha));
-}
-
-/**
- * Take `state` into the model, locally (no save: the kernel already has it). For a change that
- * another client of the kernel made: the kernel sends no echo of traits a frontend writes, so
- * the other clients learn the new state from the results that answer it.
- */
-export function adoptState(state: ResultsState, model: AnyModel): void {
-  for (const name of SETTINGS) model.set(name, state[name] as never);
-  model.set("alpha", state.alpha);
-  model.set("_history_index", state.cursor);
 }
 
 /** Display label of one configuration's value of parameter `p` (em dash when absent). */

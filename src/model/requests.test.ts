@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { MessageRouter } from "./router";
 import { CancelledError, LatestOnly, Requester, type JobProgress } from "./requests";
 import { ResultsGate } from "./gate";
 import { decodeSweep } from "./model";
@@ -7,7 +8,7 @@ import { dv, FakeModel, makeResults, makeSweep } from "../testutil";
 describe("Requester", () => {
   it("matches replies to requests by id, in any order", async () => {
     const model = new FakeModel();
-    const req = new Requester(model, 0);
+    const req = new Requester(new MessageRouter(model), 0);
     const a = req.request("detail", { config: 1 });
     const b = req.request("detail", { config: 2 });
     const [ma, mb] = model.sent;
@@ -21,7 +22,7 @@ describe("Requester", () => {
   });
   it("rejects on an error reply and ignores foreign or malformed messages", async () => {
     const model = new FakeModel();
-    const req = new Requester(model, 0);
+    const req = new Requester(new MessageRouter(model), 0);
     const p = req.request("detail", { config: 1 });
     const id = model.sent[0].id;
     model.emit("msg:custom", { kind: "detail-response", id: "someone-else" }, []);
@@ -35,7 +36,7 @@ describe("Requester", () => {
     vi.useFakeTimers();
     try {
       const model = new FakeModel();
-      const req = new Requester(model, 1000);
+      const req = new Requester(new MessageRouter(model), 1000);
       const seen: JobProgress[] = [];
       const p = req.request("importance", {}, { onProgress: (x) => seen.push(x) });
       const id = model.sent[0].id;
@@ -56,13 +57,16 @@ describe("Requester", () => {
     vi.useFakeTimers();
     try {
       const model = new FakeModel();
-      const req = new Requester(model, 1000);
+      const router = new MessageRouter(model);
+      const req = new Requester(router, 1000);
       const p = req.request("detail", { config: 1 });
       vi.advanceTimersByTime(1001);
       await expect(p).rejects.toThrow("timed out");
       const q = req.request("detail", { config: 2 });
       req.dispose();
       await expect(q).rejects.toThrow("disposed");
+      expect(router.handlerCount).toBe(0);
+      router.dispose();
       expect(model.listenerCount()).toBe(0);
     } finally {
       vi.useRealTimers();
@@ -95,16 +99,16 @@ describe("ResultsGate: last click wins", () => {
     // user clicks 4, then 7 quickly
     model.set("target", 4);
     model.set("target", 7);
-    expect(gate.pending(model)).toBe(true);
+    expect(gate.pending(model, sweep)).toBe(true);
     // the kernel answers the first click last-but-one
     model.kernelSet({ _results: results(4) });
     expect(gate.update(model, sweep)).toBe(false);
     expect(gate.accepted?.target).toBe(0);
-    expect(gate.pending(model)).toBe(true);
+    expect(gate.pending(model, sweep)).toBe(true);
     model.kernelSet({ _results: results(7) });
     expect(gate.update(model, sweep)).toBe(true);
     expect(gate.accepted?.target).toBe(7);
-    expect(gate.pending(model)).toBe(false);
+    expect(gate.pending(model, sweep)).toBe(false);
     // (the kernel answers in order: a state that comes after this one was asked for by
     // another client, and is taken: see "takes the state of results another client asked for")
   });
@@ -115,23 +119,23 @@ describe("ResultsGate: last click wins", () => {
     model.set("alpha", 0.01);
     model.kernelSet({ _results: results(2) }); // stale: alpha 0.05
     gate.update(model, sweep);
-    expect(gate.pending(model)).toBe(true);
+    expect(gate.pending(model, sweep)).toBe(true);
     model.kernelSet({ _results: results(2, { alpha: 0.01 }) });
     gate.update(model, sweep);
-    expect(gate.pending(model)).toBe(false);
+    expect(gate.pending(model, sweep)).toBe(false);
   });
   it("keeps the statuses of the old rule pending after a switch of error_control", () => {
     const model = new FakeModel({ target: 2, _results: results(2) });
     const gate = new ResultsGate();
     gate.update(model, sweep);
-    expect(gate.pending(model)).toBe(false);
+    expect(gate.pending(model, sweep)).toBe(false);
     model.set("error_control", "walk"); // only the rule deciding the statuses changed
-    expect(gate.pending(model)).toBe(true);
+    expect(gate.pending(model, sweep)).toBe(true);
     model.kernelSet({ _results: results(2) }); // a late answer for the old rule
     expect(gate.update(model, sweep)).toBe(false);
     model.kernelSet({ _results: results(2, { error_control: "walk" }) });
     expect(gate.update(model, sweep)).toBe(true);
-    expect(gate.pending(model)).toBe(false);
+    expect(gate.pending(model, sweep)).toBe(false);
   });
   it("takes the state of results another client asked for (no echo reaches this one)", () => {
     const model = new FakeModel({ target: 2, _results: results(2) });
@@ -141,7 +145,7 @@ describe("ResultsGate: last click wins", () => {
     model.kernelSet({ _results: results(4, { alpha: 0.1, history: [2, 4] }) });
     expect(gate.update(model, sweep)).toBe(true);
     expect([model.get("target"), model.get("alpha"), model.get("_history_index")]).toEqual([4, 0.1, 1]);
-    expect(gate.pending(model)).toBe(false);
+    expect(gate.pending(model, sweep)).toBe(false);
     expect(model.saves).toEqual([]); // taken locally, not sent back to the kernel
   });
   it("never takes another state while this view waits for its own", () => {
@@ -152,7 +156,7 @@ describe("ResultsGate: last click wins", () => {
     model.kernelSet({ _results: results(4) }); // an older answer
     expect(gate.update(model, sweep)).toBe(false);
     expect(model.get("target")).toBe(6);
-    expect(gate.pending(model)).toBe(true);
+    expect(gate.pending(model, sweep)).toBe(true);
   });
   it("accepts results that arrive with the target change (a Python-side w.target = i)", () => {
     const model = new FakeModel({ target: 0, _results: results(0) });

@@ -7,7 +7,7 @@
 // `{kind: "progress", id, job, fraction, seconds, eta}` messages before its reply, and may end
 // with `{kind: "cancelled", id, job, message}` (rejected with a `CancelledError`).
 
-import type { AnyModel } from "./model";
+import type { MessageRouter } from "./router";
 
 export interface Reply<T = Record<string, unknown>> {
   msg: T & { kind: string; id: string };
@@ -44,16 +44,17 @@ export class Requester {
   private readonly prefix = Math.random().toString(36).slice(2, 10);
   private counter = 0;
   private readonly pending = new Map<string, Pending>();
+  private readonly unroute: () => void;
 
-  constructor(private readonly model: AnyModel, private readonly timeoutMs = 60_000) {
-    model.on("msg:custom", this.onMessage);
+  constructor(private readonly router: MessageRouter, private readonly timeoutMs = 60_000) {
+    this.unroute = router.onReply(this.onMessage);
   }
 
   request<T = Record<string, unknown>>(kind: string, payload: Record<string, unknown>, options: RequestOptions = {}): Promise<Reply<T>> {
     const id = `${this.prefix}-${++this.counter}`;
     return new Promise<Reply<T>>((resolve, reject) => {
       this.pending.set(id, { kind, resolve, reject, timer: this.arm(id, kind), onProgress: options.onProgress });
-      this.model.send({ ...payload, kind, id });
+      this.router.send({ ...payload, kind, id });
     });
   }
 
@@ -69,14 +70,13 @@ export class Requester {
     return this.pending.size;
   }
 
-  private readonly onMessage = (msg: unknown, buffers?: DataView[]): void => {
-    if (typeof msg !== "object" || msg === null) return;
+  private readonly onMessage = (msg: Record<string, unknown>, buffers: DataView[]): void => {
     const m = msg as { kind?: unknown; id?: unknown; message?: unknown };
     if (typeof m.id !== "string") return;
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.kind === `${p.kind}-response`) {
-      this.settle(m.id, { msg: m as Reply["msg"], buffers: buffers ?? [] });
+      this.settle(m.id, { msg: m as Reply["msg"], buffers });
     } else if (m.kind === "error") {
       this.settle(m.id, undefined, new Error(String(m.message ?? "error in the kernel")));
     } else if (m.kind === "cancelled") {
@@ -106,7 +106,7 @@ export class Requester {
   }
 
   dispose(): void {
-    this.model.off("msg:custom", this.onMessage);
+    this.unroute();
     for (const id of [...this.pending.keys()]) this.settle(id, undefined, new Error("disposed"));
   }
 }

@@ -14,8 +14,7 @@ const results = decodeResults(
     { config: 6, status: 3, p: 0.03, varied: 1 },
     { config: 9, status: 1, p: 0.002, varied: 0 },
   ]),
-  16,
-  sweep.statuses,
+  sweep,
 )!;
 const key = (column: string) => sortKey(sweep, results, column);
 

@@ -2,8 +2,11 @@
 // and the status legend. Controls write user-visible traits; the app decides what to do.
 
 import { OUT, choices, labels, statusWord, type Status, type Sweep } from "../model/model";
+import { statusCounts } from "../model/rows";
+import type { Scope, View } from "../model/view";
+import { Memo } from "../util/memo";
 
-export type Scope = "compared" | "all";
+export type { Scope } from "../model/view";
 
 /** Glyph per status word (the words and their meanings come from Python's vocabulary). */
 export const STATUS_GLYPHS: Record<string, string> = {
@@ -51,8 +54,8 @@ export type ControlName = keyof ControlValues;
 export interface Controls {
   el: HTMLElement;
   legend: HTMLElement;
-  update(values: ControlValues, sweep: Sweep | null): void;
-  updateLegend(sweep: Sweep | null, counts: Partial<Record<Status, number>>, filter?: Status | null): void;
+  /** Show the view's settings and (when the results or the filter change) the legend's counts. */
+  update(view: View): void;
 }
 
 /** Parse the alpha input; null unless 0 < alpha < 1. */
@@ -200,10 +203,10 @@ export function buildControls(
   }
 
   const scopeLabels: Record<Scope, string> = { compared: "neighbours + target", all: "all rows" };
-  return {
-    el,
-    legend,
-    update(v, sweep) {
+  const memo = new Memo();
+  const legendMemo = new Memo();
+
+  function updateControls(v: ControlValues, sweep: Sweep | null): void {
       // the choices and labels are Python's (`_sweep.vocabulary`); `tests`/`corrections` are
       // the subsets the kernel offers
       const offered = (name: string, subset: string[] | undefined) => (subset?.length ? subset : choices(sweep, name));
@@ -218,8 +221,9 @@ export function buildControls(
       correction.title = correction.disabled ? "not used under walk-wide error control" : "";
       lastAlpha = v.alpha;
       if (doc.activeElement !== alpha) alpha.value = String(v.alpha);
-    },
-    updateLegend(sweep, c, filter = null) {
+  }
+
+  function updateLegend(sweep: Sweep | null, c: Partial<Record<Status, number>>, filter: Status | null): void {
       if (sweep !== legendOf) buildLegend(sweep);
       for (const [s, el2] of counts) {
         const n = c[s] ?? 0;
@@ -227,6 +231,18 @@ export function buildControls(
         el2.parentElement!.classList.toggle("sw-legend-empty", n === 0);
         el2.parentElement!.setAttribute("aria-pressed", String(s === filter));
       }
+  }
+
+  return {
+    el,
+    legend,
+    update(view) {
+      const { sweep, results, filter, test, correction, alpha, against, neighbors, scope, error_control } = view;
+      if (memo.changed([sweep, test, correction, alpha, against, neighbors, scope, error_control])) {
+        updateControls({ test, correction, alpha, against, neighbors, scope, error_control }, sweep);
+      }
+      // O(rows compared): only when the shown results change, not on every kernel message
+      if (sweep && legendMemo.changed([sweep, results, filter])) updateLegend(sweep, statusCounts(sweep, results), filter);
     },
   };
 }

@@ -2,6 +2,8 @@
 // ECDFs with the KS distance D drawn where it occurs. Exact scores come from the kernel
 // through the `detail` request; only the answer for the newest request is painted.
 
+import { Memo } from "../util/memo";
+import type { View } from "../model/view";
 import { formatEffect, formatEstimate, formatInt, formatLevelTest, formatNum, formatP } from "../util/format";
 import { configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "../model/model";
 import { LatestOnly, type Requester } from "../model/requests";
@@ -69,6 +71,16 @@ export class DetailPanel {
     this.plot.className = "sw-detail-plot";
     this.el.append(this.title, this.stats, this.plot);
     this.title.textContent = "Focus a row (click or arrow keys) to see its distribution against the target.";
+  }
+
+  private readonly memo = new Memo();
+
+  /** Describe the view's inspected row (nothing to do while it and the results are the same). */
+  update(view: View): void {
+    const { sweep, results, inspected, target, test } = view;
+    if (!this.memo.changed([sweep, results, inspected, target, test])) return;
+    const ok = sweep !== null && inspected >= 0 && inspected < sweep.n_configs;
+    this.show(ok ? { sweep, results, config: inspected, target, test } : null);
   }
 
   show(input: DetailInput | null): void {
@@ -187,6 +199,7 @@ export class DetailPanel {
 
   /** Scores of the target changed meaning (new sweep): forget the cache. */
   clear(): void {
+    this.memo.reset();
     this.cache.clear();
     this.latest.cancel();
   }

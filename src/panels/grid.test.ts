@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ROW_HEIGHT } from "./grid";
 import { revealScrollTop, visibleRange } from "../util/virtual";
-import { sortKey } from "./columns";
+import { columnsFor, sortKey } from "./columns";
 import { decodeResults, decodeSweep } from "../model/model";
 import { makeResults, makeSweep } from "../testutil";
 
@@ -48,8 +48,7 @@ describe("sortKey", () => {
   const sweep = decodeSweep(makeSweep(2, 3))!;
   const results = decodeResults(
     makeResults({ target: 1 }, [{ config: 1, status: 0 }, { config: 0, status: 2, p: 0.2 }, { config: 4, status: 1, p: 0.01 }]),
-    6,
-    sweep.statuses,
+    sweep,
   )!;
   it("reads parameter codes, sweep stats and result columns", () => {
     expect(sortKey(sweep, results, "b")(4)).toBe(1);
@@ -63,5 +62,22 @@ describe("sortKey", () => {
     expect(k(1)).toBeLessThan(k(4));
     expect(k(4)).toBeLessThan(k(0));
     expect(k(0)).toBeLessThan(k(5));
+  });
+});
+
+describe("columnsFor", () => {
+  const sweep = decodeSweep(makeSweep(2, 3))!;
+  const pinned = (cols: ReturnType<typeof columnsFor>) => cols.filter((c) => c.sticky).map((c) => c.kind);
+  it("keeps status, p adj and the estimate in view in the wide layout (sticky, before the parameters)", () => {
+    const cols = columnsFor(sweep, "mean difference");
+    expect(pinned(cols)).toEqual(["select", "status", "effect", "padj", "estimate"]);
+    // the sticky columns come first: one pinned group
+    expect(cols.slice(0, 5).every((c) => c.sticky)).toBe(true);
+    expect(pinned(columnsFor(sweep, "", false, true))).toEqual(["select", "status", "effect", "level", "estimate"]);
+  });
+  it("puts status, p adj, the varied value, the mean and the estimate first in the compact layout", () => {
+    const cols = columnsFor(sweep, "", true);
+    expect(cols.slice(0, 6).map((c) => c.kind)).toEqual(["select", "status", "padj", "varied", "mean", "estimate"]);
+    expect(pinned(cols)).toEqual(["select", "status", "padj"]);
   });
 });

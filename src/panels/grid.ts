@@ -1,18 +1,17 @@
-// The virtualised table: a sticky header, a spacer as tall as all rows, and only the
+// The virtualised table (its cells: cells.ts): a sticky header, a spacer as tall as all rows, and only the
 // visible rows (+ overscan) in the DOM, absolutely positioned at index * rowHeight.
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
-import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "../util/format";
-import { OUT, configLabel, labels, paramLabel, statusOf, statusWord, walkWide, type Results, type Sweep } from "../model/model";
+import { formatNum } from "../util/format";
+import { configLabel, statusOf, walkWide, type Results, type Sweep } from "../model/model";
 import { columnsFor, type Column } from "./columns";
-import { dequantise, renderStrip, stripAxis, type StripAxis } from "../plots/stripplot";
-import { STATUS_GLYPHS } from "./controls";
+import { dequantise, stripAxis, type StripAxis } from "../plots/stripplot";
 import type { SortSpec } from "../model/sort";
-import { isUnderpowered } from "../model/insights";
+import { fillCell, type CellContext } from "./cells";
 import { indexOf, morphInto, revealScrollTop, visibleRange } from "../util/virtual";
+import { Memo } from "../util/memo";
+import type { View } from "../model/view";
 
-/** Marks an underpowered `ns` row (with a tooltip and `data-underpowered="true"`). */
-export const POWER_GLYPH = "◔";
 
 export const ROW_HEIGHT = 26;
 const DEFAULT_VIEWPORT = 420;
@@ -34,22 +33,6 @@ export interface GridHandlers {
   onHover?(config: number): void;
 }
 
-/** Mark of a row whose test cannot reach significance at its level with these seeds. */
-export const UNREACHABLE_GLYPH = "⊘";
-
-/** One row being rendered: what each of its cells reads. */
-interface RowContext {
-  data: GridData;
-  config: number;
-  /** The row's index in the results (-1: not compared). */
-  ri: number;
-  status: string;
-  /** The parameter this row varies from the target (-1: none). */
-  varied: number;
-  selected: boolean;
-  row: HTMLElement;
-  at(arr: Float64Array): number;
-}
 
 export class Grid {
   readonly el: HTMLElement;
@@ -87,6 +70,12 @@ export class Grid {
 
   constructor(doc: Document, private readonly handlers: GridHandlers) {
     this.doc = doc;
+    this.cells = {
+      doc,
+      compact: () => this.compact,
+      axis: () => this.axis,
+      onSelect: (config, mode) => this.handlers.onSelect(config, mode),
+    };
     this.viewport = doc.createElement("div");
     this.viewport.className = "sw-viewport";
     this.viewport.tabIndex = 0;
@@ -118,6 +107,18 @@ export class Grid {
     this.body.addEventListener("mouseleave", this.onMouseLeave);
     this.viewport.addEventListener("keydown", this.onKeyDown);
     this.header.addEventListener("click", this.onHeaderClick);
+  }
+
+  private readonly memo = new Memo();
+  /** What the cells read besides their row: the grid's layout, strip axis and selection handler. */
+  private readonly cells: CellContext;
+
+
+  /** Draw the view's rows (nothing to do while its sweep, results, rows, selection and sort are the same). */
+  update(view: View): void {
+    const { sweep, results, order, selected, sort } = view;
+    if (!sweep || !this.memo.changed([sweep, results, order, selected, sort])) return;
+    this.setData({ sweep, results, order, selected: new Set(selected), sort });
   }
 
   /** New data (sweep, results, order, selection): rebuild header if needed and repaint. */
@@ -332,7 +333,7 @@ export class Grid {
       c.setAttribute("aria-colindex", String(k + 1));
       if (col.id) c.dataset.col = col.id;
       else if (col.kind === "varied") c.dataset.col = "varied";
-      this.fillCell(c, col, { data, config, ri, status, varied, selected, row, at });
+      fillCell(c, col, { data, config, ri, status, varied, selected, row, at }, this.cells);
       cells.push(c);
     });
     row.append(...this.pin(cells));
@@ -354,143 +355,6 @@ export class Grid {
     group.style.gridColumn = `1 / span ${k}`;
     group.append(...cells.slice(0, k));
     return [group, ...cells.slice(k)];
-  }
-
-  /** Fill the cell of column `col` for one row (see renderRow). */
-  private fillCell(c: HTMLElement, col: Column, r: RowContext): void {
-    const { data, config, status, varied, at } = r;
-    const { sweep, results } = data;
-    const doc = this.doc;
-    switch (col.kind) {
-      case "select": {
-        const box = doc.createElement("input");
-        box.type = "checkbox";
-        box.checked = r.selected;
-        box.tabIndex = -1;
-        box.dataset.testid = "sw-row-select";
-        box.setAttribute("aria-label", `select configuration ${config}`);
-        box.addEventListener("click", (e) => {
-          e.stopPropagation();
-          this.handlers.onSelect(config, e.shiftKey ? "range" : "toggle");
-        });
-        c.append(box);
-        return;
-      }
-      case "status":
-        return this.fillStatus(c, r);
-      case "effect":
-        c.textContent = formatEffect(results ? at(results.effect) : NaN);
-        return;
-      case "padj":
-        c.textContent = formatP(results ? at(results.pvalue_adj) : NaN);
-        return;
-      case "level": {
-        const p = results?.level_pvalue ? at(results.level_pvalue) : NaN;
-        c.textContent = formatLevelTest(p, results ? at(results.level) : NaN);
-        return;
-      }
-
-      case "param": {
-        const i = col.param ?? -1;
-        const p = sweep.params[i];
-        const text = paramLabel(p, config);
-        c.textContent = text;
-        c.title = `${p.name} = ${text}`;
-        if (i === varied) {
-          c.classList.add("sw-varied");
-          c.dataset.varied = "true";
-          c.title = `${p.name} = ${text} (varies from the target)`;
-        }
-        return;
-      }
-      case "varied": {
-        if (varied < 0) {
-          c.textContent = status === "target" ? "target" : DASH;
-          c.classList.add("sw-muted");
-          return;
-        }
-        // the value first: a narrow cell cuts the name, not the value
-        const p = sweep.params[varied];
-        const text = paramLabel(p, config);
-        const value = doc.createElement("span");
-        value.className = "sw-varied-value";
-        value.textContent = text;
-        const name = doc.createElement("span");
-        name.className = "sw-varied-name";
-        name.textContent = p.name;
-        c.append(value, " ", name);
-        c.title = `${p.name} = ${text} (varies from the target)`;
-        return;
-      }
-      case "n": {
-        c.textContent = formatInt(sweep.n[config]);
-        const miss = sweep.n_missing[config] ?? 0;
-        if (miss > 0) {
-          c.classList.add("sw-has-missing");
-          c.title = `${miss} run(s) without a finite score`;
-        }
-        return;
-      }
-      case "mean":
-        c.textContent = this.compact ? formatNum(sweep.mean[config]) : formatMeanStd(sweep.mean[config], sweep.std[config]);
-        if (this.compact) c.title = formatMeanStd(sweep.mean[config], sweep.std[config]);
-        return;
-      case "strip":
-        c.append(renderStrip(doc, sweep, config, this.axis));
-        return;
-      case "estimate": {
-        const est = results ? formatEstimate(at(results.estimate), at(results.estimate_low), at(results.estimate_high)) : DASH;
-        c.textContent = est;
-        c.title = results?.estimand ? `${results.estimand}: ${est}` : est;
-        return;
-      }
-      case "pvalue":
-        c.textContent = formatP(results ? at(results.pvalue) : NaN);
-        return;
-      case "min_pvalue":
-        c.textContent = formatP(results ? at(results.min_pvalue) : NaN);
-        return;
-    }
-  }
-
-  private fillStatus(st: HTMLElement, r: RowContext): void {
-    const { data, config, ri, status, row, at } = r;
-    const { sweep, results } = data;
-    const doc = this.doc;
-    const statusText = labels(sweep, "status")[status] ?? (status === OUT ? "not part of this comparison" : status);
-    const g = doc.createElement("span");
-    g.className = "sw-glyph";
-    g.setAttribute("aria-hidden", "true");
-    g.textContent = STATUS_GLYPHS[status] ?? "";
-    const w = doc.createElement("span");
-    w.className = "sw-status-word";
-    w.textContent = statusWord(status);
-    st.append(g, w);
-    st.title = statusText;
-    if (ri >= 0 && isUnderpowered(results, ri)) {
-      row.dataset.underpowered = "true";
-      const mark = doc.createElement("span");
-      mark.className = "sw-power";
-      mark.textContent = POWER_GLYPH;
-      const mde = results ? results.mde[ri] : NaN;
-      const seeds = results ? results.seeds_needed[ri] : NaN;
-      mark.title = st.title =
-        `underpowered: not significant, but with these seeds only a difference in means of ${formatNum(mde)} or more ` +
-        `would be detected with 80% power (observed ${formatNum(Math.abs(results ? results.diff_mean[ri] : NaN))})` +
-        (Number.isFinite(seeds) ? `; about ${Math.ceil(seeds)} seeds per configuration would detect it` : "");
-      mark.setAttribute("aria-label", "underpowered");
-      st.append(mark);
-    }
-    if (ri >= 0 && results?.reachable && results.reachable[ri] === 0 && config !== results.target) {
-      row.dataset.unreachable = "true";
-      const mark = doc.createElement("span");
-      mark.className = "sw-unreachable";
-      mark.textContent = UNREACHABLE_GLYPH;
-      mark.title = `cannot be significant: the smallest p-value this test can give with these seeds is ${formatP(at(results.min_pvalue))}`;
-      mark.setAttribute("aria-label", "cannot be significant");
-      st.title = `${st.title}; ${mark.title}`;
-      st.append(mark);
-    }
   }
 
   private rowConfig(e: Event): number | null {
@@ -597,3 +461,5 @@ export class Grid {
     this.viewport.removeEventListener("scroll", this.onScroll);
   }
 }
+
+export { POWER_GLYPH, UNREACHABLE_GLYPH } from "./cells";

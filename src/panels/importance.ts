@@ -8,6 +8,8 @@
 // - Around the target: the same per parameter for the target's neighbours, from the results
 //   shown (see insights.ts `neighbourSummary`).
 
+import { Memo } from "../util/memo";
+import type { View } from "../model/view";
 import { formatEffect, formatNum } from "../util/format";
 import { neighbourSummary, type ParamSummary } from "../model/insights";
 import type { Results, Sweep } from "../model/model";
@@ -321,8 +323,17 @@ export class ImportancePanel {
     return this.marginValue() ?? this.usedMargin;
   }
 
+  private readonly memo = new Memo();
+
+  /** The kernel's progress, and (when the results or the settings it depends on change) the tables. */
+  update(view: View): void {
+    this.setProgress(view.progress);
+    const { sweep, results, test, alpha, neighbors } = view;
+    if (this.memo.changed([sweep, results, test, alpha, neighbors])) this.refresh(sweep, results, { test, alpha, neighbors });
+  }
+
   /** New widget state: the per-target table, and a stale mark on the whole-sweep one. */
-  update(sweep: Sweep | null, results: Results | null, state: ImportanceState): void {
+  private refresh(sweep: Sweep | null, results: Results | null, state: ImportanceState): void {
     this.state = state;
     this.updateStale();
     if (!sweep) return;

@@ -3,13 +3,15 @@
 import { describe, expect, it, vi } from "vitest";
 import { JobBar, KernelJobs } from "./jobs";
 import { Requester } from "../model/requests";
+import { MessageRouter } from "../model/router";
 import { FakeModel } from "../testutil";
 
 function setup(delayMs = 0) {
   const model = new FakeModel();
-  const requester = new Requester(model, 0);
+  const router = new MessageRouter(model);
+  const requester = new Requester(router, 0);
   const bar = new JobBar(document, requester, "compare");
-  const jobs = new KernelJobs(model, { compare: bar }, delayMs);
+  const jobs = new KernelJobs(router, { compare: bar }, delayMs);
   const progress = (fraction: number, id: unknown = null) =>
     model.emit("msg:custom", { kind: "progress", id, job: "compare", fraction, seconds: 1, eta: 2 }, []);
   return { model, bar, jobs, progress };

@@ -7,8 +7,8 @@
 // idle|running|done|cancelled|error), `sw-job-progress`, `sw-job-status`, `sw-job-cancel`.
 
 import { formatNum } from "../util/format";
-import type { AnyModel } from "../model/model";
 import type { JobProgress, Requester } from "../model/requests";
+import type { MessageRouter } from "../model/router";
 
 export type JobState = "idle" | "running" | "done" | "cancelled" | "error";
 
@@ -116,16 +116,17 @@ export class JobBar {
  * replaced by a newer click just ends, a cancelled or failed one says so.
  */
 export class KernelJobs {
+  private readonly unroute: () => void;
+
   constructor(
-    private readonly model: AnyModel,
+    router: MessageRouter,
     private readonly bars: Record<string, JobBar>,
     private readonly delayMs = 300,
   ) {
-    model.on("msg:custom", this.onMessage);
+    this.unroute = router.onKernelJob(this.onMessage);
   }
 
-  private readonly onMessage = (msg: unknown): void => {
-    if (typeof msg !== "object" || msg === null) return;
+  private readonly onMessage = (msg: Record<string, unknown>): void => {
     const m = msg as { kind?: unknown; id?: unknown; job?: unknown; message?: unknown; replaced?: unknown };
     if (m.id !== null || typeof m.job !== "string") return;
     const bar = this.bars[m.job];
@@ -145,7 +146,7 @@ export class KernelJobs {
   };
 
   dispose(): void {
-    this.model.off("msg:custom", this.onMessage);
+    this.unroute();
     for (const bar of Object.values(this.bars)) bar.dispose();
   }
 }

@@ -2,13 +2,14 @@
 // branch, the busy indicator and the bar of a slow comparison's kernel job.
 
 import { canGo, renderBreadcrumb } from "../model/history";
-import type { Sweep } from "../model/model";
+import { Memo } from "../util/memo";
+import type { View } from "../model/view";
 
 export interface NavHandlers {
   /** A step back (-1) or forward (+1) along the history. */
   step(delta: number): void;
-  /** A breadcrumb click: move to history position `position` from `cursor`. */
-  jump(position: number, history: readonly number[], cursor: number): void;
+  /** A breadcrumb click: move to history position `position`. */
+  jump(position: number): void;
 }
 
 export class NavBar {
@@ -17,7 +18,8 @@ export class NavBar {
   private readonly forward: HTMLButtonElement;
   private readonly crumbs: HTMLElement;
   private readonly status: HTMLElement;
-  private memo: { history: readonly number[]; cursor: number; sweep: Sweep | null } | null = null;
+  private readonly memo = new Memo();
+  private readonly crumbMemo = new Memo();
 
   constructor(private readonly doc: Document, private readonly handlers: NavHandlers, extra: HTMLElement[] = []) {
     this.el = doc.createElement("div");
@@ -35,14 +37,14 @@ export class NavBar {
   }
 
   /** Show the history and cursor of the shown results; the breadcrumb is rebuilt only when they change. */
-  update(history: readonly number[], cursor: number, sweep: Sweep | null, busy: boolean): void {
+  update(view: View): void {
+    const { history, cursor, sweep, busy } = view;
+    if (!this.memo.changed([history, cursor, sweep, busy])) return;
     this.status.textContent = busy ? "computing…" : "";
     this.back.disabled = !canGo(history, cursor, -1);
     this.forward.disabled = !canGo(history, cursor, +1);
-    const m = this.memo;
-    if (m && m.history === history && m.cursor === cursor && m.sweep === sweep) return;
-    renderBreadcrumb(this.crumbs, history, cursor, sweep, (pos) => this.handlers.jump(pos, history, cursor));
-    this.memo = { history, cursor, sweep };
+    if (!this.crumbMemo.changed([history, cursor, sweep])) return;
+    renderBreadcrumb(this.crumbs, history, cursor, sweep, (pos) => this.handlers.jump(pos));
   }
 
   private button(text: string, title: string, testid: string, onClick: () => void): HTMLButtonElement {

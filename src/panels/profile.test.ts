@@ -26,7 +26,7 @@ describe("profile geometry", () => {
   it("puts a compared neighbour on the line of its varied parameter (a conditional parameter)", () => {
     const sweep = decodeSweep(makeSweep(4, 3))!;
     // config 8 (a = 2, b = 2) differs from 4 in both; the kernel says it varies along a
-    const results = decodeResults(makeResults({ target: 4 }, [{ config: 4, status: 0 }, { config: 8, status: 1, p: 0.01, varied: 0 }]), 12, sweep.statuses);
+    const results = decodeResults(makeResults({ target: 4 }, [{ config: 4, status: 0 }, { config: 8, status: 1, p: 0.01, varied: 0 }]), sweep);
     const [a] = targetLines(sweep, 4, results);
     expect(a.get(2)).toEqual([7, 8]);
   });

@@ -6,6 +6,8 @@
 // Each panel has its own robust y-range: one collapsed neighbour is drawn at the panel's edge
 // with its value instead of squeezing the others into a few pixels.
 
+import { Memo } from "../util/memo";
+import type { View } from "../model/view";
 import { formatNum, formatP } from "../util/format";
 import { statusOf, statusWord, type Param, type Results, type Sweep } from "../model/model";
 
@@ -212,7 +214,14 @@ export class ProfilePanel {
     this.handlers.onTarget(Number(mark.getAttribute("data-config")));
   };
 
-  update(sweep: Sweep | null, results: Results | null, target: number): void {
+  private readonly memo = new Memo();
+
+  /** Draw the view's neighbourhood (nothing to do while its sweep and results are the same). */
+  update(view: View): void {
+    if (this.memo.changed([view.sweep, view.results])) this.draw(view.sweep, view.results, view.target);
+  }
+
+  private draw(sweep: Sweep | null, results: Results | null, target: number): void {
     if (!sweep || target < 0 || target >= sweep.n_configs) {
       this.head.textContent = "";
       this.key.textContent = "";

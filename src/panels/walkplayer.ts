@@ -5,6 +5,8 @@
 // then move the history cursor along that path (the breadcrumb shows it), exactly as
 // Alt+Left/Alt+Right do. The badge shows the rule in force and how many tests the walk made.
 
+import { Memo } from "../util/memo";
+import type { View } from "../model/view";
 import { formatEffect, formatNum, formatP } from "../util/format";
 import { asLedger, asWalk, ledgerSummary, walkPosition } from "../model/insights";
 import { configLabel, type Sweep, type WalkInfo } from "../model/model";
@@ -32,8 +34,9 @@ export class WalkPlayer {
   private step = -1;
   private length = 0;
   private busy = false;
-  /** The arguments of the last update(), to repaint the status when a walk request ends. */
-  private last: Parameters<WalkPlayer["update"]> | null = null;
+  /** The arguments of the last draw(), to repaint the status when a walk request ends. */
+  private last: Parameters<WalkPlayer["draw"]> | null = null;
+  private readonly memo = new Memo();
 
   constructor(private readonly doc: Document, private readonly requester: Requester, private readonly handlers: WalkHandlers) {
     this.el = doc.createElement("div");
@@ -81,7 +84,7 @@ export class WalkPlayer {
       // `_walk` and the history arrive in the state message, before this reply: update() painted
       // them while busy (status untouched), so paint the status now
       this.busy = false;
-      if (this.last) this.update(...this.last);
+      if (this.last) this.draw(...this.last);
     } catch (err) {
       // the status line says how it ended; the bar goes away
       this.job.finish("done");
@@ -99,7 +102,13 @@ export class WalkPlayer {
     this.handlers.jump(this.offset + to);
   }
 
-  update(rawWalk: unknown, history: readonly number[], index: number, sweep: Sweep | null): void {
+  /** Show the view's walk and where the history cursor is on it (when they change). */
+  update(view: View): void {
+    const { walk, history, cursor, sweep } = view;
+    if (this.memo.changed([walk, history, cursor, sweep])) this.draw(walk, history, cursor, sweep);
+  }
+
+  private draw(rawWalk: unknown, history: readonly number[], index: number, sweep: Sweep | null): void {
     this.last = [rawWalk, history, index, sweep];
     const walk = asWalk(rawWalk);
     const pos = walkPosition(walk, history, index);
@@ -186,8 +195,11 @@ export class LedgerBadge {
     this.el.append(this.text, this.reason);
   }
 
-  update(raw: unknown): void {
-    const info = asLedger(raw);
+  private readonly memo = new Memo();
+
+  update(view: View): void {
+    if (!this.memo.changed([view.ledger])) return;
+    const info = asLedger(view.ledger);
     const { text, title } = ledgerSummary(info);
     this.el.hidden = !info;
     this.text.textContent = text;
