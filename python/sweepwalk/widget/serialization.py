@@ -97,7 +97,7 @@ def _buffer(values: Any, dtype: str) -> bytes:
 
 
 def _is_number(value: object) -> bool:
-    """Return True for real numbers; bools are not numeric (neighbour rule, issue 2)."""
+    """Return True for real numbers; bools are not numeric (as in the neighbour rule)."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
@@ -429,7 +429,7 @@ def importance_reply(frame: pd.DataFrame, seconds: float) -> dict[str, Any]:
     """
     ints: tuple[str, ...] = ("pairs", "tested", "too_few_runs", "significant")
     floats: tuple[str, ...] = ("share_significant", "median_abs_effect", "equivalent")
-    # issue 8's three-way split (counts and shares), when the table has it
+    # the three-way split matters / negligible / inconclusive (counts and shares), when present
     ints += tuple(c for c in ("matters", "negligible", "inconclusive") if c in frame.columns)
     floats += tuple(
         c for c in ("share_matters", "share_negligible", "share_inconclusive") if c in frame.columns
