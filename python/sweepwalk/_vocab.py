@@ -227,7 +227,8 @@ def decide_status(
         code = sig * (1 + (d > 0) + 2 * (d < 0)).astype(np.int8)
     if na is not None:
         code[np.asarray(na, dtype=bool)] = 4
-    return np.array(_STATUS_WORDS, dtype=object)[code]
+    words: npt.NDArray[np.object_] = np.array(_STATUS_WORDS, dtype=object)[code]
+    return words
 
 
 def is_underpowered(
@@ -266,7 +267,8 @@ def is_underpowered(
     m = np.asarray(mde, dtype=np.float64)
     e = np.abs(np.asarray(effect_of_interest, dtype=np.float64))
     with np.errstate(invalid="ignore"):
-        return (np.asarray(status, dtype=object) == "ns") & (m > e)
+        marked: npt.NDArray[np.bool_] = (np.asarray(status, dtype=object) == "ns") & (m > e)
+    return marked
 
 
 def vocabulary_payload() -> dict[str, Any]:

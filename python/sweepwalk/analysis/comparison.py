@@ -228,7 +228,7 @@ class Comparison:
             cols["n_shared"][tpos] = int(sweep.counts[self.target])
         status = spread(self.status, "target", object)
         cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
-        frame = pd.DataFrame(cols, index=index, copy=False)
+        frame: pd.DataFrame = pd.DataFrame(cols, index=index, copy=False)
         frame.attrs.update(
             estimand=self.estimand,
             effect_of_interest=self.effect_of_interest,

@@ -483,7 +483,7 @@ def importance(
             return np.where(n_tested > 0, n / np.maximum(n_tested, 1), np.nan)
 
     n_inconclusive = n_tested - n_matters - n_negligible
-    frame = pd.DataFrame(
+    frame: pd.DataFrame = pd.DataFrame(
         {
             "pairs": n_pairs,
             "tested": n_tested,

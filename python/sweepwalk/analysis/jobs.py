@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
-from typing import Any
+from typing import Any, cast
 
 __all__ = [
     "BackgroundJob",
@@ -62,12 +62,10 @@ def check_cancel(cancel: Any) -> None:
 
 def check_executor(executor: Any) -> Executor | None:
     """Validate ``executor``: None or a :class:`concurrent.futures.Executor` (has ``submit``)."""
-    if (
-        executor is None
-        or isinstance(executor, Executor)
-        or callable(getattr(executor, "submit", None))
-    ):
+    if executor is None or isinstance(executor, Executor):
         return executor
+    if callable(getattr(executor, "submit", None)):  # duck-typed: only submit is used
+        return cast("Executor", executor)
     raise TypeError(
         "`executor` must be None or a concurrent.futures.Executor (e.g. ProcessPoolExecutor, "
         f"dask's Client.get_executor()), got {executor!r}."

@@ -174,7 +174,8 @@ class Ledger:
         index = np.append(ids, target)
         out = pd.Series(np.append(statuses, "target"), index=index, name="status", dtype=object)
         out.index.name = "config"
-        return out.sort_index()
+        ordered: pd.Series[Any] = out.sort_index()
+        return ordered
 
     def record_tests(
         self,
@@ -382,7 +383,8 @@ class Ledger:
             name: np.array(col, dtype=dtype)
             for name, col, dtype in zip(_COLUMNS, cols, dtypes, strict=True)
         }
-        return pd.DataFrame(data)
+        frame: pd.DataFrame = pd.DataFrame(data)
+        return frame
 
     def __repr__(self) -> str:
         return f"Ledger({self.error_control!r}, method={self.method!r}, tests={len(self)})"

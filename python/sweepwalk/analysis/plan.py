@@ -121,7 +121,7 @@ def plan(
     more_target = np.maximum(need - float(counts[t]), 0.0)
     sign = 1.0 if sweep.goal == "max" else -1.0
     cols = [*sweep.params, "n", "mean", "diff_mean", "effect", "status", "mde", "seeds_needed"]
-    out = frame[cols].copy()
+    out: pd.DataFrame = frame[cols].copy()
     out["more_seeds"] = more
     out["more_seeds_target"] = more_target
     out["promising"] = sign * out["diff_mean"].to_numpy() > 0
@@ -173,7 +173,9 @@ def confirmation_seeds(sd: float, half_width: float, level: float = 0.95) -> flo
 def _confirmation(sweep: SweepData, comp: Comparison, cols: list[Any]) -> pd.DataFrame:
     """Return the target's row of the plan: fresh seeds to confirm its mean within ±effect."""
     t = comp.target
-    row = sweep.configs.loc[[t], [c for c in cols if c in sweep.configs.columns]].copy()
+    row: pd.DataFrame = sweep.configs.loc[
+        [t], [c for c in cols if c in sweep.configs.columns]
+    ].copy()
     sd = float(sweep.configs["std"].iloc[t])
     fresh = confirmation_seeds(sd, comp.effect_of_interest)
     row["diff_mean"] = 0.0
@@ -256,7 +258,7 @@ def plan_runs(plan: pd.DataFrame, *, seeds: Any = None) -> pd.DataFrame:
             f"`seeds`: the plan needs up to {need} new seeds per configuration; got {len(seeds)}."
         )
     rows = np.repeat(np.arange(len(plan)), more)
-    out = plan.iloc[rows][params].reset_index(drop=True)
+    out: pd.DataFrame = plan.iloc[rows][params].reset_index(drop=True)
     out[seed_name] = [seeds[k] for m in more for k in range(m)]
     out["config"] = plan.index.to_numpy()[rows]
     out["reason"] = plan["reason"].to_numpy()[rows]

@@ -97,9 +97,10 @@ class Walk:
         """
         frame = pd.DataFrame(self._steps, columns=_STEP_COLUMNS)
         frame.index = pd.RangeIndex(1, len(frame) + 1, name="step")
-        return frame.astype(
+        typed: pd.DataFrame = frame.astype(
             {"from": np.int64, "to": np.int64, "pvalue": np.float64, "pvalue_adj": np.float64}
         ).astype({"effect": np.float64})
+        return typed
 
     def __repr__(self) -> str:
         return (

@@ -107,7 +107,10 @@ def _target_values(sweep: Any, runs: pd.DataFrame) -> pd.DataFrame:
     if not sweep.binned:
         return runs
     cell = sweep.runs["config"].to_numpy()
-    return runs.assign(**{str(p): sweep.configs[p].to_numpy()[cell] for p in sweep.binned})
+    shown: pd.DataFrame = runs.assign(
+        **{str(p): sweep.configs[p].to_numpy()[cell] for p in sweep.binned}
+    )
+    return shown
 
 
 #: What --target and --start take for the configuration with the best mean (the widget's start).

@@ -150,7 +150,8 @@ def _flat_names(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     names = [".".join(str(x) for x in col if str(x) != "") for col in frame.columns]
     if len(set(names)) < len(names):
         raise CLIError(f"{label}: its MultiIndex column names collide once joined with '.'")
-    return frame.set_axis(names, axis=1)
+    flat: pd.DataFrame = frame.set_axis(names, axis=1)
+    return flat
 
 
 def _non_empty(frame: pd.DataFrame, label: str) -> pd.DataFrame:

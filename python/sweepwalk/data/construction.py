@@ -242,4 +242,5 @@ def held_out_runs(
         rank[order] = np.arange(len(config)) - starts[config[order]]
         n_out = np.minimum(np.maximum(np.rint(share * sizes), 1), np.maximum(sizes - 1, 1))
         confirm = rank < n_out[config]
-    return confirm
+    held_out: np.ndarray = confirm
+    return held_out

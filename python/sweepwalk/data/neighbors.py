@@ -282,7 +282,7 @@ class NeighborIndex:
         self._axes: dict[int, _Axis] = {}
 
     def __len__(self) -> int:
-        return self.codes.shape[0]
+        return int(self.codes.shape[0])
 
     def key(self, columns: tuple[int, ...]) -> np.ndarray:
         """Row key (N,) over the given parameter columns, absent counted as a value (cached)."""
@@ -315,7 +315,8 @@ class NeighborIndex:
         names = np.empty(len(self.params) + 1, dtype=object)  # filled one by one: tuples
         for p, name in enumerate(self.params):
             names[p] = name
-        return names[self.varied_codes(i, js)].tolist()  # code -1 reads the None at the end
+        varied: list[Any] = names[self.varied_codes(i, js)].tolist()  # code -1: the None at the end
+        return varied
 
     def varied_codes(self, i: int, js: Any) -> npt.NDArray[np.int64]:
         """:meth:`varied` as positions in ``params`` (-1: ``j`` is not a neighbour of ``i``).

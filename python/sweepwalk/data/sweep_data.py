@@ -46,7 +46,8 @@ _T = TypeVar("_T")
 def _view(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of ``frame`` the caller may change (shallow under copy-on-write)."""
     copy_on_write = int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True
-    return frame.copy(deep=not copy_on_write)
+    view: pd.DataFrame = frame.copy(deep=not copy_on_write)
+    return view
 
 
 class SweepData:
@@ -334,7 +335,8 @@ class SweepData:
         Scores are one float per seed per configuration; NaN/inf runs are left out.
         """
         i = v.check_config_id(i, len(self))
-        return self._values[i, : self._counts[i]].copy()
+        scores: npt.NDArray[np.float64] = self._values[i, : self._counts[i]].copy()
+        return scores
 
     def neighbors(self, i: int, mode: Neighbors = "adjacent") -> list[int]:
         """Config ids of the neighbours of configuration ``i``, sorted.

@@ -8,11 +8,13 @@ runs (one row per run: parameters, seed, metric), builds the sweep with
 them with the extras, e.g. ``pip install sweepwalk[optuna]``.
 """
 
-from ._common import SourceError, SourceInfo, source_info
+from .._vocab import SOURCE_FORMS
+from ..data.source import SourceInfo
+from ._common import SourceError, source_info
 from ._folders import from_hydra, from_ray_tune
 from ._frames import from_frame, to_pandas_runs
 from ._mlflow import from_mlflow
-from ._open import SOURCE_FORMS, open_source
+from ._open import open_source
 from ._optuna import from_optuna
 from ._trackers import from_tensorboard, from_wandb
 

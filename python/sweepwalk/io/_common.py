@@ -175,7 +175,8 @@ def exact_integers(texts: Sequence[str], index: pd.Index, absent: pd.Series) -> 
             return pd.Series(ints, index=index, dtype=np.int64)
         if all(0 <= i < 2**64 for i in ints):
             return pd.Series(ints, index=index, dtype=np.uint64)
-        return pd.Series(ints, index=index, dtype=object)
+        big: pd.Series[Any] = pd.Series(ints, index=index, dtype=object)
+        return big
     out = pd.Series([None] * len(index), index=index, dtype=object)
     out[~absent.to_numpy()] = ints
     if all(abs(i) <= 2**53 for i in ints):
@@ -209,7 +210,7 @@ def numbers_where_all_parse(col: pd.Series) -> pd.Series:
     parsed = pd.to_numeric(text, errors="coerce")
     if parsed.isna().any():
         return col
-    out = pd.Series(np.nan, index=col.index, dtype=np.float64)
+    out: pd.Series[Any] = pd.Series(np.nan, index=col.index, dtype=np.float64)
     out[text.index] = parsed.astype(np.float64)
     return out
 

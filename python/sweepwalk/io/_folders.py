@@ -227,7 +227,7 @@ def _override(text: str) -> tuple[str, Any, bool]:
 def _omegaconf_loader(yaml: Any) -> Any:
     """PyYAML's SafeLoader as OmegaConf reads its own files: ``1e-3`` a float, no timestamps."""
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no type hints
         pass
 
     Loader.add_implicit_resolver(
@@ -296,7 +296,7 @@ def _hydra_job(
     return overrides, flat, dict(choices) if isinstance(choices, Mapping) else {}
 
 
-def _sweeps_apart(jobs: list[Path], configs: list[dict], root: Path) -> list[str]:
+def _sweeps_apart(jobs: list[Path], configs: list[dict[str, Any]], root: Path) -> list[str]:
     """Several sweeps under one root: combined (noted) when they run one config, else refused."""
     sweeps: dict[Path, list[int]] = {}
     for k, job in enumerate(jobs):

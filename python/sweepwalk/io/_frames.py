@@ -167,7 +167,8 @@ def _runs(obj: Any, *, metric: str, seed: str | None, params: Sequence[str] | No
     if isinstance(obj, pd.DataFrame):
         cols = _columns(list(obj.columns), metric, seed, params)
         _check(list(obj.columns), [*cols, *keep, metric], "metric/seed/params")
-        return obj.loc[:, [*cols, *keep, metric]]
+        runs: pd.DataFrame = obj.loc[:, [*cols, *keep, metric]]
+        return runs
     kind = type(obj).__module__.split(".")[0]
     if kind == "polars" and type(obj).__name__ == "LazyFrame":
         names = list(obj.collect_schema().names())

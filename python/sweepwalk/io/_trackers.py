@@ -69,7 +69,8 @@ def _read_export(path: Path) -> pd.DataFrame:
         raise ValueError(f"the W&B CSV export {str(path)!r} is not a CSV ({first}).") from None
     if frame.empty:
         raise ValueError(f"the W&B CSV export {str(path)!r} holds no runs (a header only).")
-    return frame.astype(object).where(frame.notna(), None)
+    texts: pd.DataFrame = frame.astype(object).where(frame.notna(), None)
+    return texts
 
 
 def _wandb_csv(
@@ -247,7 +248,7 @@ def _record_fault(path: Path) -> str | None:
 
 def _read_sessions(
     root: Path, broken: dict[Path, str]
-) -> tuple[dict[Path, dict[str, Any]], dict[Path, dict], set[str]]:
+) -> tuple[dict[Path, dict[str, Any]], dict[Path, dict[str, Any]], set[str]]:
     """HParams sessions (folder -> hparams), last scalars (folder -> tag -> (step, value)).
 
     Folders with a truncated or corrupt event file are not read; they are put in ``broken``

@@ -213,6 +213,7 @@ def ks_a12(
         return statistic, pvalue, effect
     whole = len(rows) == m
     xs, nxs, nys = (x, nx, ny) if whole else (x[rows], nx[rows], ny[rows])
+    ys_row: Callable[[int], FloatArray]
     if y.shape[0] == 1:
         h, wins = _h_one_target(xs, nxs, y[0], int(ny[0]))
         effect = np.full(m, np.nan)

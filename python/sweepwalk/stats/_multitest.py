@@ -110,11 +110,12 @@ def adjust(pvalues: npt.ArrayLike, method: str, *, alpha: float = 0.05) -> Float
     >>> adjust([0.01, 0.04, np.nan, 0.03], "holm")
     array([0.03, 0.06,  nan, 0.06])
     """
-    p = np.asarray(pvalues, dtype=np.float64)
+    p: FloatArray = np.asarray(pvalues, dtype=np.float64)
     if p.ndim != 1:
         raise ValueError(f"`pvalues` must be 1-dimensional, got shape {p.shape}.")
     if isinstance(method, str) and method.lower() == "none":
-        return p.copy()
+        unadjusted: FloatArray = p.copy()
+        return unadjusted
     name = canonical_method(method)
     out = np.full(p.shape, np.nan)
     finite = np.flatnonzero(~np.isnan(p))
@@ -267,7 +268,7 @@ def adjust_counts(
     >>> adjust_counts([0.01, 0.04, 0.03], [2, 1, 1], "holm")
     array([0.04, 0.06, 0.06])
     """
-    p = np.asarray(values, dtype=np.float64)
+    p: FloatArray = np.asarray(values, dtype=np.float64)
     c = np.asarray(counts)
     if p.ndim != 1 or c.shape != p.shape:
         raise ValueError(
@@ -277,7 +278,8 @@ def adjust_counts(
     if not np.issubdtype(c.dtype, np.integer) or (c < 1).any():
         raise ValueError("`counts` must be integers >= 1 (how many tests have each p-value).")
     if isinstance(method, str) and method.lower() == "none":
-        return p.copy()
+        same: FloatArray = p.copy()
+        return same
     name = canonical_method(method)
     out = np.full(p.shape, np.nan)
     finite = np.flatnonzero(~np.isnan(p))

@@ -109,7 +109,8 @@ def _wilcoxon_flags(xp: FloatArray, yp: FloatArray, n: IntArray) -> IntArray:
     """1 where scipy's per-row wilcoxon would not use its exact distribution (zeros, ties)."""
     d = np.abs(xp - yp)
     zero = np.any(d == 0, axis=1)
-    return (zero | has_ties(d, n)).astype(np.int64) * (n <= _WILCOXON_EXACT_MAX_N)
+    flags: IntArray = (zero | has_ties(d, n)).astype(np.int64) * (n <= _WILCOXON_EXACT_MAX_N)
+    return flags
 
 
 def _signed_ranks(d: FloatArray) -> tuple[FloatArray, FloatArray]:

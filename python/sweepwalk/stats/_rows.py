@@ -145,7 +145,8 @@ def has_ties(values: FloatArray, counts: IntArray) -> npt.NDArray[np.bool_]:
     if values.shape[1] < 2:
         return np.zeros(values.shape[0], dtype=bool)
     s = np.sort(np.where(valid_mask(values, counts), values, np.nan), axis=1)
-    return np.any(s[:, 1:] == s[:, :-1], axis=1)
+    tied: npt.NDArray[np.bool_] = np.any(s[:, 1:] == s[:, :-1], axis=1)
+    return tied
 
 
 #: ``warnings.catch_warnings`` swaps the process-wide filters on entry and puts them back on

@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .. import _vocab
@@ -104,7 +105,8 @@ def arrow_to_pandas(obj: Any, name: str = "df") -> pd.DataFrame:
     for k, f in enumerate(table.schema):
         if pa.types.is_decimal(f.type):
             table = table.set_column(k, f.name, table.column(k).cast(pa.float64()))
-    return table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas()  # pyarrow has no type hints
+    return frame
 
 
 def check_frame(df: Any, name: str = "df") -> pd.DataFrame:
@@ -113,24 +115,23 @@ def check_frame(df: Any, name: str = "df") -> pd.DataFrame:
     Anything with ``__arrow_c_stream__`` (a polars DataFrame, a pyarrow Table, a DuckDB
     result) is read into pandas first.
     """
-    if is_arrow_stream(df):
-        df = arrow_to_pandas(df, name)
-    if not isinstance(df, pd.DataFrame):
+    frame = arrow_to_pandas(df, name) if is_arrow_stream(df) else df
+    if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"`{name}` must be a pandas DataFrame or have __arrow_c_stream__ (polars, pyarrow, "
-            f"DuckDB), got {type(df).__name__}."
+            f"DuckDB), got {type(frame).__name__}."
         )
-    if len(df) == 0:
+    if len(frame) == 0:
         raise ValueError(
             f"`{name}` is empty (0 rows); a sweep needs at least one run. "
-            f"Columns: [{_columns_text(df.columns)}]."
+            f"Columns: [{_columns_text(frame.columns)}]."
         )
-    if not df.columns.is_unique:
-        dupes = df.columns[df.columns.duplicated()].unique().tolist()
+    if not frame.columns.is_unique:
+        dupes = frame.columns[frame.columns.duplicated()].unique().tolist()
         raise ValueError(f"`{name}` has duplicate column names: {dupes}.")
-    if isinstance(df.columns, pd.MultiIndex):  # one label per column: ('opt', 'lr'), as tuples
-        df = df.set_axis(df.columns.to_flat_index(), axis=1)
-    return df
+    if isinstance(frame.columns, pd.MultiIndex):  # one label per column: ('opt', 'lr'), tuples
+        frame = frame.set_axis(frame.columns.to_flat_index(), axis=1)
+    return frame
 
 
 def check_column(df: pd.DataFrame, column: Any, argument: str) -> Hashable:
@@ -144,7 +145,8 @@ def check_column(df: pd.DataFrame, column: Any, argument: str) -> Hashable:
             f"`{argument}`={column!r} is not a column of the frame; "
             f"the columns are [{_columns_text(df.columns)}]."
         )
-    return column
+    found: Hashable = column  # a column label: hashable, or `in` had raised
+    return found
 
 
 def metric_array(df: pd.DataFrame, metric: Hashable, argument: str = "metric") -> np.ndarray:
@@ -217,15 +219,15 @@ def check_params(
             f"`{argument}` must be a list of column names, got {params!r}; "
             f"e.g. {argument}=[{params!r}]."
         )
-    params = tuple(params)
-    if len(params) == 0:
+    names: tuple[Hashable, ...] = tuple(params)
+    if len(names) == 0:
         raise ValueError(f"`{argument}` must name at least one parameter column.")
-    if len(set(params)) != len(params):
+    if len(set(names)) != len(names):
         seen: set[Hashable] = set()
-        dupes = [p for p in params if p in seen or seen.add(p)]  # type: ignore[func-returns-value]
+        dupes = [p for p in names if p in seen or seen.add(p)]  # type: ignore[func-returns-value]
         raise ValueError(f"`{argument}` lists {dupes!r} more than once.")
     printed: dict[str, Hashable] = {}
-    for p in params:  # 1 and '1' are two columns, but one name in every table and the grid
+    for p in names:  # 1 and '1' are two columns, but one name in every table and the grid
         if str(p) in printed:
             raise ValueError(
                 f"`{argument}`: {printed[str(p)]!r} and {p!r} print alike ({str(p)!r}) and would "
@@ -233,7 +235,7 @@ def check_params(
                 f"'{p}_'}})."
             )
         printed[str(p)] = p
-    for p in params:
+    for p in names:
         if p == metric:
             raise ValueError(
                 f"{p!r} is both the metric and a parameter; remove it from `{argument}`."
@@ -249,7 +251,7 @@ def check_params(
                 f"({_columns_text(RESERVED)}); rename it, e.g. df.rename(columns={{{p!r}: "
                 f"'{p}_'}})."
             )
-    return params
+    return names
 
 
 def looks_like_metric(col: pd.Series) -> bool:
@@ -458,10 +460,11 @@ MATCH_RTOL = 1e-9
 
 def _same_number(values: np.ndarray, want: float) -> np.ndarray:
     """Rows equal to ``want``; if none is, rows equal up to float rounding (``MATCH_RTOL``)."""
-    exact = values == want
+    exact: npt.NDArray[np.bool_] = values == want
     if exact.any():
         return exact
-    return np.isclose(values, want, rtol=MATCH_RTOL, atol=0.0)
+    close: npt.NDArray[np.bool_] = np.isclose(values, want, rtol=MATCH_RTOL, atol=0.0)
+    return close
 
 
 def _same(x: Any, want: Any) -> bool:
