@@ -20,6 +20,7 @@ from ._vocab import Against, Correction, Neighbors, Test
 from .analysis.compare import Comparison, compare
 from .analysis.importance import importance
 from .analysis.plan import plan
+from .analysis.settings import DEFAULTS, IMPORTANCE_CORRECTION
 from .analysis.walk import Walk, walk
 from .data.sweep_data import SweepData
 
@@ -48,11 +49,11 @@ class Sweep(SweepData):
         self,
         target: int | dict[str, Any],
         *,
-        against: Against = "neighbors",
-        test: Test = "ks",
-        correction: Correction = "none",
-        alpha: float = 0.05,
-        neighbors: Neighbors = "adjacent",
+        against: Against = DEFAULTS.against,
+        test: Test = DEFAULTS.test,
+        correction: Correction = DEFAULTS.correction,
+        alpha: float = DEFAULTS.alpha,
+        neighbors: Neighbors = DEFAULTS.neighbors,
         **kwargs: Any,
     ) -> Comparison:
         """Compare a target configuration with its neighbours or with every configuration.
@@ -74,10 +75,10 @@ class Sweep(SweepData):
     def importance(
         self,
         *,
-        test: Test = "ks",
-        correction: Correction = "fdr_bh",
-        alpha: float = 0.05,
-        neighbors: Neighbors = "adjacent",
+        test: Test = DEFAULTS.test,
+        correction: Correction = IMPORTANCE_CORRECTION,
+        alpha: float = DEFAULTS.alpha,
+        neighbors: Neighbors = DEFAULTS.neighbors,
         margin: float | None = None,
         **kwargs: Any,
     ) -> pd.DataFrame:
@@ -100,9 +101,9 @@ class Sweep(SweepData):
         self,
         start: int | dict[str, Any],
         *,
-        test: Test = "ks",
-        correction: Correction = "none",
-        alpha: float = 0.05,
+        test: Test = DEFAULTS.test,
+        correction: Correction = DEFAULTS.correction,
+        alpha: float = DEFAULTS.alpha,
         **kwargs: Any,
     ) -> Walk:
         """Walk greedily to the significantly better neighbour with the largest effect.

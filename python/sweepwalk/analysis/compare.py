@@ -52,6 +52,7 @@ from .evidence import (
     evidence,
     underpowered,
 )
+from .settings import DEFAULTS
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
@@ -100,11 +101,11 @@ def compare(
     sweep: SweepData,
     target: int | dict[str, Any],
     *,
-    against: Against = "neighbors",
-    test: Test = "ks",
-    correction: Correction = "none",
-    alpha: float = 0.05,
-    neighbors: Neighbors = "adjacent",
+    against: Against = DEFAULTS.against,
+    test: Test = DEFAULTS.test,
+    correction: Correction = DEFAULTS.correction,
+    alpha: float = DEFAULTS.alpha,
+    neighbors: Neighbors = DEFAULTS.neighbors,
     random_state: Any = None,
     n_resamples: int = 9999,
     ci: float | None = 0.95,

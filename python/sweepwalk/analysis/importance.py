@@ -36,6 +36,7 @@ from ..validation import limits as _limits
 from . import jobs as _jobs
 from . import pair_tally as _pairsummary
 from .evidence import default_margin
+from .settings import DEFAULTS, IMPORTANCE_CORRECTION
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
@@ -286,10 +287,10 @@ def _summarised_pairs(
 def importance(
     sweep: SweepData,
     *,
-    test: Test = "ks",
-    correction: Correction = "fdr_bh",
-    alpha: float = 0.05,
-    neighbors: Neighbors = "adjacent",
+    test: Test = DEFAULTS.test,
+    correction: Correction = IMPORTANCE_CORRECTION,
+    alpha: float = DEFAULTS.alpha,
+    neighbors: Neighbors = DEFAULTS.neighbors,
     margin: float | None = None,
     target: int | None = None,
     random_state: Any = None,

@@ -30,6 +30,7 @@ import pandas as pd
 from .._vocab import ERROR_CONTROLS, ErrorControl, decide_status
 from ..stats import LOND, LORDPlusPlus, finite_horizon_gamma
 from ..validation import arguments as v
+from .settings import DEFAULTS
 
 if TYPE_CHECKING:
     from .compare import Comparison
@@ -112,10 +113,10 @@ class Ledger:
 
     def __init__(
         self,
-        error_control: ErrorControl = "per-target",
+        error_control: ErrorControl = DEFAULTS.error_control,
         *,
         method: str = "lond",
-        alpha: float = 0.05,
+        alpha: float = DEFAULTS.alpha,
         gamma: Sequence[float] | None = None,
         horizon: int | None = None,
     ) -> None:

@@ -17,6 +17,7 @@ from scipy import stats
 from .._vocab import Against, Correction, Neighbors, Test
 from ..validation import arguments as v
 from .compare import Comparison, compare
+from .settings import DEFAULTS
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
@@ -28,11 +29,11 @@ def plan(
     sweep: SweepData,
     target: int | dict[str, Any],
     *,
-    test: Test = "ks",
-    correction: Correction = "none",
-    alpha: float = 0.05,
-    against: Against = "neighbors",
-    neighbors: Neighbors = "adjacent",
+    test: Test = DEFAULTS.test,
+    correction: Correction = DEFAULTS.correction,
+    alpha: float = DEFAULTS.alpha,
+    against: Against = DEFAULTS.against,
+    neighbors: Neighbors = DEFAULTS.neighbors,
     max_seeds: int | None = None,
     random_state: Any = None,
     effect_of_interest: float | None = None,

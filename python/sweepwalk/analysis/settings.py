@@ -2,32 +2,47 @@
 
 A :class:`Settings` is what a :class:`~sweepwalk.Session` compares with besides the target; the
 widget's traits, the command line's flags and the results payload's state are derived from it.
+The defaults are written here and nowhere else: every public signature and CLI flag that takes a
+setting reads its default from :data:`DEFAULTS` (and importance's correction from
+:data:`IMPORTANCE_CORRECTION`), so a changed default is one edit.
+
+This module imports only the vocabulary: the CLI reads the defaults for its ``--help`` without
+loading numpy or pandas (the checks load with the first value that is not a default).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from .._vocab import Against, Correction, ErrorControl, Neighbors, Test
-from ..validation import arguments as v
 
-__all__ = ["DEFAULTS", "USER_SETTINGS", "Settings"]
+__all__ = ["DEFAULTS", "IMPORTANCE_CORRECTION", "USER_SETTINGS", "Settings"]
 
 #: the settings a user sees and may change, in the order they are shown (the widget's synced
 #: traits besides ``target``, the command line's flags); ``random_state`` is Python's only
 USER_SETTINGS = ("test", "correction", "alpha", "against", "neighbors", "error_control")
 
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "test": v.check_test,
-    "correction": v.check_correction,
-    "alpha": v.check_alpha,
-    "against": v.check_against,
-    "neighbors": v.check_neighbors,
-    "error_control": v.check_error_control,
-    "random_state": v.check_random_state,
-}
+#: importance's correction: it tests every neighbour pair of the sweep as one family, so false
+#: discoveries are controlled by default (a target's own family defaults to ``"none"``)
+IMPORTANCE_CORRECTION: Correction = "fdr_bh"
+
+
+@functools.cache
+def _checks() -> dict[str, Callable[[Any], Any]]:
+    from ..validation import arguments as v
+
+    return {
+        "test": v.check_test,
+        "correction": v.check_correction,
+        "alpha": v.check_alpha,
+        "against": v.check_against,
+        "neighbors": v.check_neighbors,
+        "error_control": v.check_error_control,
+        "random_state": v.check_random_state,
+    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,8 +88,10 @@ class Settings:
     random_state: Any = 0
 
     def __post_init__(self) -> None:
-        for name, check in _CHECKS.items():
-            object.__setattr__(self, name, check(getattr(self, name)))
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value is not field.default:  # a default is valid as written (test_settings.py)
+                object.__setattr__(self, field.name, _checks()[field.name](value))
 
     @classmethod
     def of(cls, **values: Any) -> Settings:
@@ -83,9 +100,10 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied (and checked)."""
-        unknown = sorted(set(changes) - set(_CHECKS))
+        names = [field.name for field in dataclasses.fields(self)]
+        unknown = sorted(set(changes) - set(names))
         if unknown:
-            raise TypeError(f"unknown settings {unknown}; the settings are {list(_CHECKS)}.")
+            raise TypeError(f"unknown settings {unknown}; the settings are {names}.")
         return dataclasses.replace(self, **changes)
 
     def shown(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ..validation import arguments as v
 from . import jobs as _jobs
 from .compare import Comparison, compare
 from .ledger import Ledger
+from .settings import DEFAULTS
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
@@ -113,10 +114,10 @@ def walk(
     sweep: SweepData,
     start: int | dict[str, Any],
     *,
-    test: Test = "ks",
-    correction: Correction = "none",
-    alpha: float = 0.05,
-    neighbors: Neighbors = "adjacent",
+    test: Test = DEFAULTS.test,
+    correction: Correction = DEFAULTS.correction,
+    alpha: float = DEFAULTS.alpha,
+    neighbors: Neighbors = DEFAULTS.neighbors,
     max_steps: int | None = None,
     ledger: Ledger | None = None,
     holdout: float | None = None,

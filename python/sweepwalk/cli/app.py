@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from .. import _vocab
 from .._version import __version__
+from ..analysis.settings import DEFAULTS, IMPORTANCE_CORRECTION
 from .errors import CLIError
 from .safe import COLOUR_CODES, PROGRESS_CODES, SafeStream
 from .sources import sources_help
@@ -378,30 +379,34 @@ def _sweep_options() -> _Parser:
     return parent
 
 
+def _choices(values: Sequence[str], default: str) -> str:
+    """Return the allowed values of a flag for its help, the default first and marked."""
+    return ", ".join([f"{default} (default)", *(x for x in values if x != default)])
+
+
 def _test_options(correction: str) -> _Parser:
     """Options shared by every command: the test, the correction and the output."""
     parent = _Parser(add_help=False)
-    parent.add_argument(
-        "--test",
-        default="ks",
-        help="ks (default), mannwhitney, welch, permutation, wilcoxon, ttest_rel",
-    )
+    parent.add_argument("--test", default=DEFAULTS.test, help=_choices(_vocab.TESTS, DEFAULTS.test))
     parent.add_argument(
         "--correction",
         default=correction,
-        help=f"{correction} (default), none, or any statsmodels multipletests method",
+        help=f"{_choices(['none'], correction)}, or any statsmodels multipletests method",
     )
-    parent.add_argument("--alpha", type=float, default=0.05, help="default: 0.05")
+    parent.add_argument(
+        "--alpha", type=float, default=DEFAULTS.alpha, help=f"default: {DEFAULTS.alpha}"
+    )
     parent.add_argument(
         "--neighbors",
-        default="adjacent",
-        help=f"{' or '.join(_vocab.NEIGHBORS)} (default: adjacent)",
+        default=DEFAULTS.neighbors,
+        help=_choices(_vocab.NEIGHBORS, DEFAULTS.neighbors),
     )
     parent.add_argument(
         "--random-state",
         type=int,
-        default=0,
-        help="seed of the permutation tests and the holdout split (default: 0, reproducible)",
+        default=DEFAULTS.random_state,
+        help="seed of the permutation tests and the holdout split "
+        f"(default: {DEFAULTS.random_state}, reproducible)",
     )
     parent.add_argument(
         "--ks-method",
@@ -440,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report",
         epilog=sources_help(),
         formatter_class=_Formatter,
-        parents=[sweep_options, _test_options("none")],
+        parents=[sweep_options, _test_options(DEFAULTS.correction)],
         help="compare a target configuration with its neighbours",
         description="Compare a target configuration with its neighbours (or every "
         "configuration) by a two-sample test over the per-seed scores.",
@@ -451,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the configuration with the best mean, as the widget starts)",
     )
     report.add_argument(
-        "--against", default="neighbors", help=f"{' or '.join(_vocab.AGAINST)} (default: neighbors)"
+        "--against", default=DEFAULTS.against, help=_choices(_vocab.AGAINST, DEFAULTS.against)
     )
     report.add_argument(
         "--n-resamples", type=int, default=9999, help="permutation test resamples (default: 9999)"
@@ -468,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
         "importance",
         epilog=sources_help(),
         formatter_class=_Formatter,
-        parents=[sweep_options, _test_options("fdr_bh")],
+        parents=[sweep_options, _test_options(IMPORTANCE_CORRECTION)],
         help="which parameters matter: every neighbour pair tested once",
         description="Test every neighbour pair once and summarise per parameter. A parameter "
         "is only called equivalent from TOST equivalence tests within --margin, never from "
@@ -493,7 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
         "walk",
         epilog=sources_help(),
         formatter_class=_Formatter,
-        parents=[sweep_options, _test_options("none")],
+        parents=[sweep_options, _test_options(DEFAULTS.correction)],
         help="walk greedily from a configuration to better neighbours",
         description="From --start, keep moving to the significantly better neighbour with the "
         "largest effect until none is left. Every test is recorded in a ledger; with "
@@ -505,8 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     walk.add_argument(
         "--error-control",
-        default="per-target",
-        help="per-target (default: each step's neighbours corrected on their own) or walk",
+        default=DEFAULTS.error_control,
+        help=f"{_choices(_vocab.ERROR_CONTROLS, DEFAULTS.error_control)}; per-target: each step's "
+        "neighbours corrected on their own, walk: online FDR (LOND) over the whole walk",
     )
     walk.set_defaults(func=cmd_walk)
     return parser
