@@ -134,7 +134,7 @@ STATUS_LABELS: dict[str, str] = {
     "ns": "not significant (not evidence of no difference)",
     "na": "not testable (too few runs)",
 }
-STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
+STATUSES: tuple[str, ...] = get_args(Status)
 SIGNIFICANT_STATUSES: tuple[str, ...] = ("better", "worse", "differs")
 
 #: the per-row columns of a comparison's evidence (``sweepwalk.analysis.evidence.evidence``), in

@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as hst
 from statsmodels.stats.multitest import multipletests
 
-from sweepwalk.stats import CORRECTIONS, adjust, adjust_counts
+from sweepwalk.stats import CORRECTION_ALIASES, adjust, adjust_counts
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     hst.integers(0, 2**32 - 1),
     hst.integers(0, 60),
-    hst.sampled_from(sorted(CORRECTIONS)),
+    hst.sampled_from(sorted(CORRECTION_ALIASES)),
     hst.sampled_from([0.05, 0.1]),
 )
 def test_adjust_matches_statsmodels(seed, m, method, alpha):
@@ -80,7 +80,7 @@ def _family(rng: np.random.Generator, m: int) -> tuple[np.ndarray, np.ndarray]:
 @given(
     hst.integers(0, 2**32 - 1),
     hst.integers(1, 40),
-    hst.sampled_from(sorted(set(CORRECTIONS.values()) - {"lfdr"})),
+    hst.sampled_from(sorted(set(CORRECTION_ALIASES.values()) - {"lfdr"})),
     hst.sampled_from([0.05, 0.1, 0.5]),
 )
 def test_adjust_counts_equals_the_expanded_family(seed, m, method, alpha):

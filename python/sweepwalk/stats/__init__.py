@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         welch_interval,
     )
     from ._ks import KsIndex, ks_against, ks_index
-    from ._multitest import METHODS as CORRECTIONS
+    from ._multitest import METHODS as CORRECTION_ALIASES
     from ._multitest import adjust, adjust_counts, canonical_method
     from ._online_fdr import (
         LOND,
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 #: public name -> (module, attribute), imported on first use
 _LAZY: dict[str, tuple[str, str]] = {
-    "CORRECTIONS": ("._multitest", "METHODS"),
+    "CORRECTION_ALIASES": ("._multitest", "METHODS"),
     "ESTIMANDS": ("._estimate", "ESTIMANDS"),
     "Estimate": ("._estimate", "Estimate"),
     "KS_METHODS": ("._batch", "KS_METHODS"),
@@ -98,7 +98,7 @@ _LAZY: dict[str, tuple[str, str]] = {
 }
 
 __all__ = [
-    "CORRECTIONS",
+    "CORRECTION_ALIASES",
     "ESTIMANDS",
     "KS_METHODS",
     "LOND",
