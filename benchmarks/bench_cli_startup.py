@@ -6,7 +6,7 @@
   mean, KS-test it (``scipy.stats.ks_2samp``) against each neighbour (one parameter one level
   away), print the table (goal: within 1.2x).
 
-Scores are one float per seed per configuration. Prints the median of ``--repeat`` runs each.
+Prints the median of ``--repeat`` runs each.
 
 Usage: python benchmarks/bench_cli_startup.py [--repeat 5]
 """

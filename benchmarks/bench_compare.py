@@ -3,10 +3,9 @@
 ci=None: the baseline computes no confidence intervals either, so neither side does.
 
 The baseline is what a user would write without sweepwalk: one ``scipy.stats.ks_2samp`` per
-configuration, then ``statsmodels`` ``multipletests(method="holm")``. Both run here, side by
-side, on the same sweep. Where the full baseline loop would take minutes it is timed on an
-evenly spaced subsample of rows and extrapolated linearly (the output says so). Scores are one
-float per seed per configuration.
+configuration, then ``statsmodels`` ``multipletests(method="holm")``. Both run here, side by side,
+on the same sweep. Where the full baseline loop would take minutes it is timed on an evenly spaced
+subsample of rows and extrapolated linearly (the output says so).
 
 sweepwalk's time is the median of warm calls, in wall and in CPU time (the machine may be
 shared: CPU time is the steadier number); the first call also builds the sweep's sorted-rows KS

@@ -1,10 +1,9 @@
 """Sweep.from_runs on a big long-format frame: time and peak memory.
 
-One row per run (configuration x seed): 1M configurations x 5 seeds by default, four
-parameters (ints, a float, a string), rows shuffled, a float score with 1% NaN. Time: best and
-median wall time of ``--repeats`` builds and the best CPU time (the machine may be shared).
-Peak memory: what ``tracemalloc`` sees numpy and pandas allocate during one more build (the
-input frame not counted). Scores are one float per seed per configuration.
+One row per run (configuration x seed): 1M configurations x 5 seeds by default, four parameters
+(ints, a float, a string), rows shuffled, a float score with 1% NaN. Time: best and median wall time
+of ``--repeats`` builds and the best CPU time (the machine may be shared). Peak memory: what
+``tracemalloc`` sees numpy and pandas allocate during one more build (the input frame not counted).
 
 Usage: python benchmarks/bench_from_runs.py [--configs 1000000] [--seeds 5] [--repeats 3]
 """

@@ -1,12 +1,11 @@
 """Peak memory and time of importance() on one categorical parameter with many levels.
 
-A categorical parameter with s levels has s (s - 1) / 2 neighbour pairs (every level
-neighbours every other). Each size runs in a fresh process; peak RSS is the process's
-``ru_maxrss`` (the sweep itself included). Scores are one float per seed per configuration.
-importance() streams the pairs and keeps per parameter only distinct p-values and effects
-with their counts, so peak memory should not grow with the number of pairs (target: under
-~1 GB at 20k levels, ~200M pairs). ``--baseline DIR`` also runs the sweepwalk package found in
-``DIR`` (e.g. a checkout of an older commit's ``python/`` folder) in the same run, side by side.
+A categorical parameter with s levels has s (s - 1) / 2 neighbour pairs (every level neighbours
+every other). Each size runs in a fresh process; peak RSS is the process's ``ru_maxrss`` (the sweep
+itself included). importance() streams the pairs and keeps per parameter only distinct p-values and
+effects with their counts, so peak memory should not grow with the number of pairs (target: under ~1
+GB at 20k levels, ~200M pairs). ``--baseline DIR`` also runs the sweepwalk package found in ``DIR``
+(e.g. a checkout of an older commit's ``python/`` folder) in the same run, side by side.
 
 Usage: python benchmarks/bench_importance_memory.py [--levels 5000,10000,20000] [--seeds 5]
        [--baseline /path/to/old/python]

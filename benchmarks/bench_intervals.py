@@ -7,7 +7,6 @@ for the frontend. This times exactly that (``Session.target = j``, ``Session.com
 ``results_payload``) on a 5 x 10 grid of configurations for each number of seeds, side by side
 with the plain scipy work a user would do for the same click (one ``ks_2samp`` per neighbour,
 no interval), in one run.
-Scores are one float per seed per configuration.
 
 Usage: python benchmarks/bench_intervals.py [--seeds 100,1000,10000,20000] [--clicks 7]
        [--tests ks,mannwhitney,welch,ttest_rel,wilcoxon,permutation]

@@ -1,9 +1,8 @@
 """compare(target, against="all", test="permutation") vs a per-row scipy permutation_test loop.
 
-The baseline is ``scipy.stats.permutation_test((row, target), mean(x) - mean(y),
-n_resamples=9999, rng=seed, vectorized=True)`` once per configuration, timed on an evenly spaced
-subsample of rows and extrapolated linearly (the output says so); its p-values are checked
-against ours on that subsample. Scores are one float per seed per configuration.
+The baseline is ``scipy.stats.permutation_test((row, target), mean(x) - mean(y), n_resamples=9999,
+rng=seed, vectorized=True)`` once per configuration, timed on an evenly spaced subsample of rows and
+extrapolated linearly (the output says so); its p-values are checked against ours on that subsample.
 
 Usage: python benchmarks/bench_permutation.py [--configs 100000] [--seeds 100] [--sub 40]
 """

@@ -1,8 +1,8 @@
 """Load time and peak memory of a 10-million-run hive-partitioned Parquet folder.
 
-100,000 configurations (lr: 100 values x wd: 100 x opt: 10, the folder partitioned by ``opt``)
-x 100 seeds; scores are one float per seed per configuration. Each way of loading runs in its
-own fresh process, so that its peak RSS (``ru_maxrss`` of the child) is its own:
+100,000 configurations (lr: 100 values x wd: 100 x opt: 10, the folder partitioned by ``opt``) x 100
+seeds. Each way of loading runs in its own fresh process, so that its peak RSS (``ru_maxrss`` of the
+child) is its own:
 
 - ``sweepwalk``: ``sweepwalk.io.from_frame(folder, ...)``: DuckDB reads only the needed
   columns and groups by configuration, Arrow expands the lists, then ``Sweep.from_runs``.

@@ -1,4 +1,4 @@
-"""Small shared fixtures. Scores are one float per seed per configuration."""
+"""Small shared fixtures."""
 
 from __future__ import annotations
 

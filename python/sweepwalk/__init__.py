@@ -1,11 +1,10 @@
 """sweepwalk: walk a hyperparameter sweep by significance.
 
-Scores are one float per seed per configuration. Load a sweep with
-:meth:`Sweep.from_runs` (pandas, or anything with ``__arrow_c_stream__``) or from where it
-lives (:func:`from_optuna`, :func:`from_mlflow`, :func:`from_ray_tune`, :func:`from_wandb`,
-:func:`from_hydra`, :func:`from_tensorboard`), compare a target configuration with its
-neighbours with :meth:`Sweep.compare`, walk it without a browser with :class:`Session`, or
-explore it interactively in a notebook with :func:`explore`.
+Load a sweep with :meth:`Sweep.from_runs` (pandas, or anything with ``__arrow_c_stream__``) or from
+where it lives (:func:`from_optuna`, :func:`from_mlflow`, :func:`from_ray_tune`, :func:`from_wandb`,
+:func:`from_hydra`, :func:`from_tensorboard`), compare a target configuration with its neighbours
+with :meth:`Sweep.compare`, walk it without a browser with :class:`Session`, or explore it
+interactively in a notebook with :func:`explore`.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
 """The Sweep facade: the data model with the analyses as methods.
 
-Scores are one float per seed per configuration. :class:`Sweep` is
-:class:`~sweepwalk.data.sweep_data.
-SweepData` (constructors, ``configs``, ``scores``, neighbours, the read-only accessors) plus
-thin methods that call the analyses (:func:`~sweepwalk.analysis.compare.compare`,
-:func:`~sweepwalk.analysis.importance.importance`, :func:`~sweepwalk.analysis.walk.walk`,
-:func:`~sweepwalk.analysis.plan.plan`). It sits above the analyses in the import order, so none of
-them
-imports it: they take any :class:`~sweepwalk.data.sweep_data.SweepData`.
+:class:`Sweep` is :class:`~sweepwalk.data.sweep_data. SweepData` (constructors, ``configs``,
+``scores``, neighbours, the read-only accessors) plus thin methods that call the analyses
+(:func:`~sweepwalk.analysis.compare.compare`, :func:`~sweepwalk.analysis.importance.importance`,
+:func:`~sweepwalk.analysis.walk.walk`, :func:`~sweepwalk.analysis.plan.plan`). It sits above the
+analyses in the import order, so none of them imports it: they take any
+:class:`~sweepwalk.data.sweep_data.SweepData`.
 """
 
 from __future__ import annotations

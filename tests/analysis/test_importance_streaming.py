@@ -1,8 +1,8 @@
 """importance() summarised batch by batch equals the computation on all pairs at once.
 
-Scores are one float per seed per configuration. The reference tests every pair of a parameter
-in one call, corrects all p-values with statsmodels' ``multipletests`` and takes ``np.median``;
-the streamed path merges tiny batches (many merges of the distinct-value tallies).
+The reference tests every pair of a parameter in one call, corrects all p-values with statsmodels'
+``multipletests`` and takes ``np.median``; the streamed path merges tiny batches (many merges of the
+distinct-value tallies).
 """
 
 from __future__ import annotations

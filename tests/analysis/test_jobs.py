@@ -1,7 +1,4 @@
-"""Long jobs: progress, cancellation between batches, executors with results equal to serial.
-
-Scores are one float per seed per configuration.
-"""
+"""Long jobs: progress, cancellation between batches, executors with results equal to serial."""
 
 from __future__ import annotations
 

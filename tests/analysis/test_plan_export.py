@@ -1,7 +1,4 @@
-"""Exports of a plan: the runs to make, Optuna enqueue_trial dicts, a W&B sweep configuration.
-
-Scores are one float per seed per configuration.
-"""
+"""Exports of a plan: the runs to make, Optuna enqueue_trial dicts, a W&B sweep configuration."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Every bad input is one line on stderr (``sweepwalk: error: ...``, exit code 2) that names the
 culprit; NA-like strings that would merge distinct values are reported, and keepable with
-``--keep-na-strings``. Scores are one float per seed per configuration.
+``--keep-na-strings``.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The command line is safe with hostile data and starts where the widget starts.
 
-Scores are one float per seed per configuration. Escape sequences (OSC 52 clipboard write, OSC 0
-window title, CSI clear screen, a C1 CSI, a bidi override) in a parameter name, a text value and
-the metric's name go through every command and output format; none reaches the output raw, and
-CSV cells that a spreadsheet would run as formulas come out neutralised.
+Escape sequences (OSC 52 clipboard write, OSC 0 window title, CSI clear screen, a C1 CSI, a bidi
+override) in a parameter name, a text value and the metric's name go through every command and
+output format; none reaches the output raw, and CSV cells that a spreadsheet would run as formulas
+come out neutralised.
 """
 
 from __future__ import annotations

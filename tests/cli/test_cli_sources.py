@@ -1,7 +1,7 @@
 """``sweepwalk report|importance|walk SOURCE``: sweeps read where they live, and ``--bins``.
 
-Scores are one float per seed per configuration. Sources are real artefacts: an Optuna study
-and an MLflow experiment in SQLite made here, a hive-partitioned Parquet folder.
+Sources are real artefacts: an Optuna study and an MLflow experiment in SQLite made here, a
+hive-partitioned Parquet folder.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""Binning continuous parameters (random/Bayesian search) and telling when a sweep needs it.
-
-Scores are one float per seed per configuration.
-"""
+"""Binning continuous parameters (random/Bayesian search) and telling when a sweep needs it."""
 
 from __future__ import annotations
 

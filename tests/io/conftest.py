@@ -1,4 +1,4 @@
-"""Fixtures of the source adapters' tests. Scores are one float per seed per configuration."""
+"""Fixtures of the source adapters' tests."""
 
 from __future__ import annotations
 

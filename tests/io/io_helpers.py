@@ -1,4 +1,4 @@
-"""Helpers of the source adapters' tests. Scores are one float per seed per configuration.
+"""Helpers of the source adapters' tests.
 
 A module of its own, not conftest.py: ``tests/conftest.py`` is a ``conftest`` module too.
 """

@@ -1,7 +1,7 @@
 """Faulty stores: each is one line naming the culprit, CLI exit 2, within 10 s, no file created.
 
-Scores are one float per seed per configuration. The stores are made here by the real
-libraries (Optuna, MLflow, pandas) and then broken as a crash, a typo or another process would.
+The stores are made here by the real libraries (Optuna, MLflow, pandas) and then broken as a crash,
+a typo or another process would.
 """
 
 from __future__ import annotations

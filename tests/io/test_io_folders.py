@@ -1,7 +1,6 @@
 """from_ray_tune and from_hydra on folders made by the real tools (scripts/make_io_fixtures.py).
 
-Scores are one float per seed per configuration. The expected runs come from the fixture
-script's own score formula, not from reading the files.
+The expected runs come from the fixture script's own score formula, not from reading the files.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""Frames beyond pandas load to the same Sweep as the pandas frame.
-
-Scores are one float per seed per configuration.
-"""
+"""Frames beyond pandas load to the same Sweep as the pandas frame."""
 
 from __future__ import annotations
 

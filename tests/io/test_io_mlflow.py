@@ -1,4 +1,4 @@
-"""from_mlflow against a real MLflow SQLite tracking store. Scores: one float per seed."""
+"""from_mlflow against a real MLflow SQLite tracking store."""
 
 from __future__ import annotations
 

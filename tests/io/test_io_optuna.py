@@ -1,4 +1,4 @@
-"""from_optuna against real Optuna studies in SQLite storage. Scores: one float per seed."""
+"""from_optuna against real Optuna studies in SQLite storage."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Readers against files as the tools really write them. Scores: one float per seed per config.
+"""Readers against files as the tools really write them.
 
 Hydra jobs were run by hydra-core (scripts/make_io_fixtures.py, committed under
 tests/fixtures/hydra_grammar); hive folders are written here by pandas and pyarrow; the W&B

@@ -1,7 +1,4 @@
-"""from_wandb (export CSV, Api-run-shaped objects) and from_tensorboard (real event files).
-
-Scores are one float per seed per configuration.
-"""
+"""from_wandb (export CSV, Api-run-shaped objects) and from_tensorboard (real event files)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """One entry point: explore (through as_sweep) reads what sweepwalk.io reads, with bins= and goal=.
 
-Scores are one float per seed per configuration. Every way in gives the same sweep as
-Sweep.from_runs on the pandas frame, and records how it was read in runs.attrs["source"].
+Every way in gives the same sweep as Sweep.from_runs on the pandas frame, and records how it was
+read in runs.attrs["source"].
 """
 
 from __future__ import annotations

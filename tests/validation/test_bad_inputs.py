@@ -1,8 +1,7 @@
 """Bad inputs, the data families: hostile column names and column values.
 
 Every bad input gets a clear error naming the culprit, or a correct answer; never a silent wrong
-one. Scores are one float per seed per configuration. (Arguments: ``test_bad_inputs_args.py``;
-the command line: ``test_bad_inputs_cli.py``.)
+one. (Arguments: ``test_bad_inputs_args.py``; the command line: ``test_bad_inputs_cli.py``.)
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """One validator, so a shared argument means the same everywhere.
 
-Every public entry point is called with the same good and bad values of each shared argument:
-the good ones work everywhere, the bad ones fail everywhere with the same exception and the same
-message (naming the argument, listing what is allowed). Also: alpha anywhere in (0, 1),
-random_state as ``numpy.random.default_rng`` takes it, the other optional arguments, and work
-too large for memory. Scores are one float per seed per configuration.
+Every public entry point is called with the same good and bad values of each shared argument: the
+good ones work everywhere, the bad ones fail everywhere with the same exception and the same message
+(naming the argument, listing what is allowed). Also: alpha anywhere in (0, 1), random_state as
+``numpy.random.default_rng`` takes it, the other optional arguments, and work too large for memory.
 """
 
 from __future__ import annotations

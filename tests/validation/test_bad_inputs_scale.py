@@ -1,9 +1,8 @@
 """Scores whose scale makes float64 statistics degenerate get a visible note.
 
-Scaling every score by a power of two is exact in float64 until squares under- or overflow,
-so inside the safe range every p-value must be bit-identical to the unscaled one, and outside it
-a verdict may only change with a note in ``Comparison.notes``. Scores are one float per seed per
-configuration.
+Scaling every score by a power of two is exact in float64 until squares under- or overflow, so
+inside the safe range every p-value must be bit-identical to the unscaled one, and outside it a
+verdict may only change with a note in ``Comparison.notes``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""Every name the user gives works in every view, or is refused by name.
-
-Scores are one float per seed per configuration.
-"""
+"""Every name the user gives works in every view, or is refused by name."""
 
 from __future__ import annotations
 

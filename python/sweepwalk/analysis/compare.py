@@ -1,9 +1,9 @@
 """Compare a target configuration with its neighbours (or with every configuration).
 
-Scores are one float per seed per configuration. Every p-value is the named scipy function's
-on the two samples of scores, every adjusted p-value statsmodels' ``multipletests``; both are
-computed for all rows at once (see :mod:`sweepwalk.stats`). The result class,
-:class:`Comparison`, lives in :mod:`sweepwalk.analysis.comparison` and is re-exported here.
+Every p-value is the named scipy function's on the two samples of scores, every adjusted p-value
+statsmodels' ``multipletests``; both are computed for all rows at once (see :mod:`sweepwalk.stats`).
+The result class, :class:`Comparison`, lives in :mod:`sweepwalk.analysis.comparison` and is
+re-exported here.
 """
 
 from __future__ import annotations
@@ -117,9 +117,9 @@ def compare(
 ) -> Comparison:
     """Test whether each neighbour of a target configuration (or every configuration) differs.
 
-    Scores are one float per seed per configuration. Each compared row's scores are tested
-    against the target's with a two-sample test; the p-values of the rows that could be
-    tested form one family, adjusted for multiple testing by ``correction``.
+    Each compared row's scores are tested against the target's with a two-sample test; the p-values
+    of the rows that could be tested form one family, adjusted for multiple testing by
+    ``correction``.
 
     Parameters
     ----------

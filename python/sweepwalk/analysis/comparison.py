@@ -2,8 +2,7 @@
 
 :class:`Comparison` holds the per-row arrays, their frame (:meth:`Comparison.to_frame`) and the
 power columns at other levels (:meth:`Comparison.at_levels`); :mod:`sweepwalk.analysis.compare`,
-which
-computes it, re-exports it. Scores are one float per seed per configuration.
+which computes it, re-exports it.
 """
 
 from __future__ import annotations
@@ -26,8 +25,8 @@ if TYPE_CHECKING:
 class Comparison:
     """Result of :func:`compare`: one target against a family of configurations.
 
-    Arrays are aligned with :attr:`ids` (the compared configurations, sorted; the target is
-    not among them). Scores are one float per seed per configuration.
+    Arrays are aligned with :attr:`ids` (the compared configurations, sorted; the target is not
+    among them).
 
     Attributes
     ----------

@@ -1,14 +1,12 @@
 """What each verdict rests on: the tested estimate and its interval, the level, power, resolution.
 
-Scores are one float per seed per configuration. :func:`evidence` computes, for the rows of one
-comparison and from the *same analysis as the test* (paired when the test is paired), the
-estimate the test is about with its confidence interval, the direction that decides
-``better``/``worse``, the level each row's p-value had to beat, the minimal detectable
-difference at that level, the smallest p-value the test can give at these sample sizes, and the
-seeds needed to detect a stated difference. Used by :func:`sweepwalk.analysis.compare.compare`; it
-sits
-below it so that :mod:`sweepwalk.analysis.plan` and :mod:`sweepwalk.analysis.compare` need not
-import each other.
+:func:`evidence` computes, for the rows of one comparison and from the *same analysis as the test*
+(paired when the test is paired), the estimate the test is about with its confidence interval, the
+direction that decides ``better``/``worse``, the level each row's p-value had to beat, the minimal
+detectable difference at that level, the smallest p-value the test can give at these sample sizes,
+and the seeds needed to detect a stated difference. Used by
+:func:`sweepwalk.analysis.compare.compare`; it sits below it so that :mod:`sweepwalk.analysis.plan`
+and :mod:`sweepwalk.analysis.compare` need not import each other.
 """
 
 from __future__ import annotations
@@ -66,7 +64,6 @@ def default_margin(sweep: SweepData) -> float:
     :func:`sweepwalk.analysis.compare.compare`. NaN when no configuration has a finite, positive
     spread.
 
-    Scores are one float per seed per configuration.
     """
 
     def median_spread() -> float:
@@ -180,7 +177,7 @@ def evidence(
     Parameters
     ----------
     sweep : SweepData
-        The sweep; scores are one float per seed per configuration.
+        The sweep.
     test : str
         The two-sample test that produced ``pvalue``.
     rows : array of int or slice

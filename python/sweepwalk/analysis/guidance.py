@@ -1,7 +1,7 @@
 """What an expert would notice in a comparison's data, said in words with the numbers and the fix.
 
-Scores are one float per seed per configuration. Each function here looks at the evidence of one
-comparison (never at the number of levels alone) and returns the notes it warrants, or none:
+Each function here looks at the evidence of one comparison (never at the number of levels alone) and
+returns the notes it warrants, or none:
 
 * :func:`dense_axis_notes`: a parameter whose trend along its axis is clear while the target's
   adjacent steps along it are not resolvable (steps finer than the seeds resolve);

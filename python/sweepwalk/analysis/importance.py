@@ -1,11 +1,11 @@
 """Which parameters matter: every neighbour pair of a sweep tested once, summarised per parameter.
 
-Scores are one float per seed per configuration. Two configurations that differ along exactly one
-parameter p (the neighbour rule of ``NeighborIndex``) are a pair *along p*. Every unordered pair is
-tested once with the chosen two-sample test, in vectorised batches; the p-values of all pairs of
-all parameters form one family for the multiple-testing correction. Each batch is summarised
-per parameter as it comes (``_pairsummary``: counts, and p-values and effects as distinct values
-with counts), so memory does not grow with the number of pairs when the p-values repeat.
+Two configurations that differ along exactly one parameter p (the neighbour rule of
+``NeighborIndex``) are a pair *along p*. Every unordered pair is tested once with the chosen
+two-sample test, in vectorised batches; the p-values of all pairs of all parameters form one family
+for the multiple-testing correction. Each batch is summarised per parameter as it comes
+(``_pairsummary``: counts, and p-values and effects as distinct values with counts), so memory does
+not grow with the number of pairs when the p-values repeat.
 """
 
 from __future__ import annotations
@@ -301,9 +301,9 @@ def importance(
 ) -> pd.DataFrame:
     """Which parameters matter: test every neighbour pair and summarise per parameter.
 
-    Scores are one float per seed per configuration. Every unordered pair of configurations that
-    neighbour along a parameter (``NeighborIndex.pairs(neighbors)``) is tested once; the
-    p-values of all tested pairs, over all parameters, are corrected together as one family.
+    Every unordered pair of configurations that neighbour along a parameter
+    (``NeighborIndex.pairs(neighbors)``) is tested once; the p-values of all tested pairs, over all
+    parameters, are corrected together as one family.
 
     Parameters
     ----------

@@ -1,9 +1,8 @@
 """The ledger: every test made while walking a sweep, and the rule that decides them.
 
-Scores are one float per seed per configuration. Each comparison of a target with its neighbours
-is a family of two-sample tests; a user who clicks from target to target makes many such
-families. The :class:`Ledger` records every test in the order it was made and decides each one
-under one of two rules:
+Each comparison of a target with its neighbours is a family of two-sample tests; a user who clicks
+from target to target makes many such families. The :class:`Ledger` records every test in the order
+it was made and decides each one under one of two rules:
 
 ``"per-target"``
     The decision of :func:`sweepwalk.analysis.compare.compare`: the correction applies within each

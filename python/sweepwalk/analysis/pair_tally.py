@@ -1,15 +1,14 @@
 """Per-parameter summaries of importance's pair tests, merged batch by batch in bounded memory.
 
-Scores are one float per seed per configuration. ``importance`` tests every neighbour pair
-(hundreds of millions for a categorical parameter with 20k levels) but reports per parameter
-only counts, a median of ``|A12 - 0.5|`` and how many pairs stay significant after a correction
-over the whole family. Each of those is a function of the *multisets* of per-pair values, so a
-parameter keeps its p-values (split by whether the pair was shown equivalent) and its effects as
-distinct values with counts (:class:`Tally`): A12 of an ``na x nb`` pair is a multiple of
-``1 / (2 na nb)`` and rank-based p-values (KS, Mann-Whitney, permutation) take few values too,
-so the store stays small; continuous p-values (Welch, paired t) do not repeat and the store
-grows by one value per pair, which :func:`memory_needed` says before the job starts.
-The results are the same floats as on all pairs at once (``np.median``, ``adjust``).
+``importance`` tests every neighbour pair (hundreds of millions for a categorical parameter with 20k
+levels) but reports per parameter only counts, a median of ``|A12 - 0.5|`` and how many pairs stay
+significant after a correction over the whole family. Each of those is a function of the *multisets*
+of per-pair values, so a parameter keeps its p-values (split by whether the pair was shown
+equivalent) and its effects as distinct values with counts (:class:`Tally`): A12 of an ``na x nb``
+pair is a multiple of ``1 / (2 na nb)`` and rank-based p-values (KS, Mann-Whitney, permutation) take
+few values too, so the store stays small; continuous p-values (Welch, paired t) do not repeat and
+the store grows by one value per pair, which :func:`memory_needed` says before the job starts. The
+results are the same floats as on all pairs at once (``np.median``, ``adjust``).
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """The re-run plan: which configurations are worth more seeds, and how many.
 
-Scores are one float per seed per configuration. :func:`plan` compares a target
-(:func:`sweepwalk.analysis.compare.compare`) and ranks the inconclusive rows by what it would take
-to
-decide them.
+:func:`plan` compares a target (:func:`sweepwalk.analysis.compare.compare`) and ranks the
+inconclusive rows by what it would take to decide them.
 """
 
 from __future__ import annotations
@@ -40,10 +38,8 @@ def plan(
 ) -> pd.DataFrame:
     """Rank the configurations worth re-running with more seeds, and how many more each needs.
 
-    Scores are one float per seed per configuration. The target is compared (see
-    :func:`sweepwalk.analysis.compare.compare`); a compared configuration is worth re-running when
-    its
-    result is inconclusive:
+    The target is compared (see :func:`sweepwalk.analysis.compare.compare`); a compared
+    configuration is worth re-running when its result is inconclusive:
 
     - status "ns" and underpowered (its ``mde`` exceeds ``effect_of_interest``: these seeds
       could not have detected a difference worth caring about), or
@@ -212,11 +208,10 @@ def _plain(x: Any) -> Any:
 def plan_runs(plan: pd.DataFrame, *, seeds: Any = None) -> pd.DataFrame:
     """List the runs a plan proposes, one row per (configuration, seed) to run.
 
-    Scores are one float per seed per configuration. Every configuration of the plan gets
-    ``more_seeds`` new runs; the target gets as many as its confirmation or any row's
-    ``more_seeds_target`` asks, whichever is more. All draw their seeds from the same list,
-    so the new runs stay paired by seed across configurations. Rows whose ``more_seeds`` is
-    unknown (NaN) or 0 propose nothing.
+    Every configuration of the plan gets ``more_seeds`` new runs; the target gets as many as its
+    confirmation or any row's ``more_seeds_target`` asks, whichever is more. All draw their seeds
+    from the same list, so the new runs stay paired by seed across configurations. Rows whose
+    ``more_seeds`` is unknown (NaN) or 0 propose nothing.
 
     Parameters
     ----------
@@ -278,9 +273,9 @@ def _check_exportable(plan: pd.DataFrame, where: str) -> None:
 def optuna_trials(plan: pd.DataFrame, *, seeds: Any = None) -> list[dict[str, Any]]:
     """Return the plan's runs as parameter dicts for Optuna's ``study.enqueue_trial``.
 
-    Scores are one float per seed per configuration. One dict per run of :func:`plan_runs`:
-    the parameters (absent ones left out: conditional parameters) and the seed, so that the
-    objective's ``trial.suggest_*("seed", ...)`` returns the planned seed.
+    One dict per run of :func:`plan_runs`: the parameters (absent ones left out: conditional
+    parameters) and the seed, so that the objective's ``trial.suggest_*("seed", ...)`` returns the
+    planned seed.
 
     Examples
     --------
@@ -301,10 +296,10 @@ def wandb_sweep(
 ) -> dict[str, Any]:
     """Build a W&B sweep configuration (``wandb.sweep(config)``) running the plan's runs.
 
-    Scores are one float per seed per configuration. W&B's grid is a product of parameter
-    values, and the proposed runs are not a product; so the grid runs over one parameter,
-    ``sweepwalk_run``, whose values are the runs of :func:`plan_runs` as dicts (parameters
-    and seed). In the training script read them with ``wandb.config["sweepwalk_run"]``.
+    W&B's grid is a product of parameter values, and the proposed runs are not a product; so the
+    grid runs over one parameter, ``sweepwalk_run``, whose values are the runs of :func:`plan_runs`
+    as dicts (parameters and seed). In the training script read them with
+    ``wandb.config["sweepwalk_run"]``.
 
     Returns
     -------

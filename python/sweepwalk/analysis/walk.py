@@ -1,8 +1,8 @@
 """Greedy walks: from a start configuration, keep moving to the best significant neighbour.
 
-Scores are one float per seed per configuration. A walk compares the current configuration with
-its neighbours (:meth:`sweepwalk.Sweep.compare`), moves to the significantly better neighbour with
-the largest effect, and repeats until no significantly better neighbour is left.
+A walk compares the current configuration with its neighbours (:meth:`sweepwalk.Sweep.compare`),
+moves to the significantly better neighbour with the largest effect, and repeats until no
+significantly better neighbour is left.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def walk(
     Parameters
     ----------
     sweep : SweepData
-        The sweep (scores: one float per seed per configuration).
+        The sweep.
     start : int or dict
         Config id, or a dict of parameter values, to start from.
     test, correction, alpha, neighbors : str, str, float, str

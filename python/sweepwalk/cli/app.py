@@ -1,9 +1,8 @@
 """The ``sweepwalk`` command line.
 
-``sweepwalk report RUNS.csv --metric accuracy --target "lr=0.01,solver=adam"`` loads a sweep in
-long format (one row per run; scores are one float per seed per configuration), compares the
-target configuration with its neighbours (or with every configuration) and prints the comparison,
-coloured by status when standard output is a terminal.
+``sweepwalk report RUNS.csv --metric accuracy --target "lr=0.01,solver=adam"`` loads a sweep in long
+format (one row per run), compares the target configuration with its neighbours (or with every
+configuration) and prints the comparison, coloured by status when standard output is a terminal.
 
 Errors are reported as one line on standard error, with exit code 2.
 """

@@ -1,7 +1,7 @@
 """Reading the command line's input: runs files (CSV/TSV/Parquet, NA-like strings) and targets.
 
-Scores are one float per seed per configuration. Every error is a :class:`CLIError`, printed by
-:mod:`sweepwalk.cli.app` as one line naming the file or the flag.
+Every error is a :class:`CLIError`, printed by :mod:`sweepwalk.cli.app` as one line naming the file
+or the flag.
 """
 
 from __future__ import annotations

@@ -1,7 +1,4 @@
-"""Writing the command line's output: the coloured table and JSON of a comparison.
-
-Scores are one float per seed per configuration.
-"""
+"""Writing the command line's output: the coloured table and JSON of a comparison."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """The command line's SOURCE argument and ``--bins``: sweeps read where they live.
 
-Scores are one float per seed per configuration. A table of runs (CSV/TSV/Parquet file, or CSV
-on stdin) is read by :func:`sweepwalk.cli.app.read_runs` as before; every other source (a Parquet
-folder, ``optuna:URL#STUDY``, ``mlflow:URI#EXPERIMENT``, a Ray Tune, Hydra or TensorBoard folder)
-goes through :func:`sweepwalk.io.open_source`.
+A table of runs (CSV/TSV/Parquet file, or CSV on stdin) is read by
+:func:`sweepwalk.cli.app.read_runs` as before; every other source (a Parquet folder,
+``optuna:URL#STUDY``, ``mlflow:URI#EXPERIMENT``, a Ray Tune, Hydra or TensorBoard folder) goes
+through :func:`sweepwalk.io.open_source`.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Binning continuous parameters, and telling when a sweep needs it (random/Bayesian search).
 
-Scores are one float per seed per configuration. In a random or Bayesian search every
-configuration is unique: a parameter's values hardly repeat, so no two configurations differ in
-one parameter only and nothing has neighbours. Binning such a parameter into intervals makes its
-levels the intervals; the runs of different configurations that fall into one cell (one interval
-per binned parameter, the same values of the others) are then pooled into one configuration.
-Pooled runs are not seed replicates of one configuration, so they are not paired by seed.
+In a random or Bayesian search every configuration is unique: a parameter's values hardly repeat, so
+no two configurations differ in one parameter only and nothing has neighbours. Binning such a
+parameter into intervals makes its levels the intervals; the runs of different configurations that
+fall into one cell (one interval per binned parameter, the same values of the others) are then
+pooled into one configuration. Pooled runs are not seed replicates of one configuration, so they are
+not paired by seed.
 
 This module is part of the data model layer: :meth:`sweepwalk.data.sweep_data.SweepData.from_runs`
 calls
@@ -93,7 +93,7 @@ def bin_columns(
     Parameters
     ----------
     df : pandas.DataFrame
-        Long-format runs, one row per run (scores are one float per seed per configuration).
+        Long-format runs, one row per run.
     bins : dict
         Parameter name -> number of bins, or ``"auto"`` (Sturges: ceil(log2(distinct values))
         + 1). Edges run from the smallest to the largest value in equal steps, in log10 when the

@@ -1,8 +1,8 @@
 """Value codes and row statistics of the data model: how runs become configurations.
 
-Scores are one float per seed per configuration. A parameter column becomes integer codes in the
-order of its sorted values (numbers by value, then other types by name and text, categoricals by
-category order, absent last); a configuration is a unique combination of codes.
+A parameter column becomes integer codes in the order of its sorted values (numbers by value, then
+other types by name and text, categoricals by category order, absent last); a configuration is a
+unique combination of codes.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 ``from_runs`` (with or without ``bins=``), ``from_lists``, ``with_runs`` and ``split_runs`` do
 their work here and keep the results: arguments checked, configurations coded, each
 configuration's finite scores laid out in a row, the runs held out. Nothing here holds state.
-Scores are one float per seed per configuration.
 """
 
 from __future__ import annotations

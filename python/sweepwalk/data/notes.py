@@ -1,7 +1,6 @@
 """Facts about a sweep worth telling, in words: runs without a score, configurations of one run.
 
-Scores are one float per seed per configuration. :attr:`SweepData.notes` gathers these with the
-binning notes (:mod:`sweepwalk.data.bins`).
+:attr:`SweepData.notes` gathers these with the binning notes (:mod:`sweepwalk.data.bins`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How a sweep was read: the record every entry point leaves in ``sweep.runs.attrs["source"]``.
 
-Scores are one float per seed per configuration. :meth:`Sweep.from_runs` records what it was
-given; the readers of :mod:`sweepwalk.io` record what they inferred from the tool's files.
+:meth:`Sweep.from_runs` records what it was given; the readers of :mod:`sweepwalk.io` record what
+they inferred from the tool's files.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The data model: configurations, their per-seed scores, their parameter levels, neighbours.
 
-Scores are one float per seed per configuration. A configuration is a unique combination of
-parameter values; a missing value (NaN/None) is the value "absent" (a conditional
-hyperparameter that does not apply).
+A configuration is a unique combination of parameter values; a missing value (NaN/None) is the value
+"absent" (a conditional hyperparameter that does not apply).
 
 This is the bottom layer of sweepwalk above the statistics: :class:`SweepData` builds the
 arrays once and exposes them through public read-only accessors, which every analysis
@@ -133,7 +132,7 @@ class SweepData:
         Parameters
         ----------
         df : pandas.DataFrame
-            One row per run; scores are one float per seed per configuration.
+            One row per run.
         metric : str
             The score column. NaN and +-inf scores count as missing (``n_missing``).
         params : list of str, optional
@@ -332,7 +331,7 @@ class SweepData:
     def scores(self, i: int) -> np.ndarray:
         """Finite scores of configuration ``i`` (ordered by seed when a seed column is given).
 
-        Scores are one float per seed per configuration; NaN/inf runs are left out.
+        NaN/inf runs are left out.
         """
         i = v.check_config_id(i, len(self))
         scores: npt.NDArray[np.float64] = self._values[i, : self._counts[i]].copy()
@@ -427,7 +426,7 @@ class SweepData:
         -------
         SweepData
             Of the same class; a configuration whose runs are all left out stays, with ``n``
-            = 0. Scores are one float per seed per configuration.
+            = 0.
         """
         mask = np.asarray(keep)
         if mask.dtype != bool or mask.shape != (len(self.runs),):
@@ -486,17 +485,13 @@ class SweepData:
         """Scores as an (N, K) float64 array, read-only.
 
         Row ``i`` holds configuration ``i``'s finite scores left-aligned (ordered by seed when a
-        seed column is given, else in input order), NaN-padded to K = the largest ``n``
-        (K >= 1). Scores are one float per seed per configuration.
+        seed column is given, else in input order), NaN-padded to K = the largest ``n`` (K >= 1).
         """
         return self._values
 
     @property
     def sorted_scores(self) -> npt.NDArray[np.float64]:
-        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only.
-
-        Scores are one float per seed per configuration.
-        """
+        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only."""
         return self._sorted
 
     @property

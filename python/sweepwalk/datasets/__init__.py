@@ -1,7 +1,6 @@
 """Example sweeps bundled with sweepwalk.
 
-Scores are one float per seed per configuration; the bundled sweeps are in long format, one row
-per run.
+The bundled sweeps are in long format, one row per run.
 """
 
 from __future__ import annotations

@@ -76,12 +76,11 @@ def from_ray_tune(
 ) -> Sweep:
     """Build a sweep from a Ray Tune experiment: one run per trial, its last reported result.
 
-    Scores are one float per seed per configuration. From a folder, each trial folder's
-    ``params.json`` gives the parameters (nested configs flattened with dots: ``model.width``)
-    and the last line of its ``result.json`` the metrics; Ray is not needed. Trials that errored
-    (an ``error.txt``) or reported nothing are left out and counted; a trial still writing (its
-    last line of ``result.json`` unfinished) is read up to its last complete line, and counted
-    in the notes.
+    From a folder, each trial folder's ``params.json`` gives the parameters (nested configs
+    flattened with dots: ``model.width``) and the last line of its ``result.json`` the metrics; Ray
+    is not needed. Trials that errored (an ``error.txt``) or reported nothing are left out and
+    counted; a trial still writing (its last line of ``result.json`` unfinished) is read up to its
+    last complete line, and counted in the notes.
 
     Parameters
     ----------
@@ -327,11 +326,11 @@ def from_hydra(
 ) -> Sweep:
     """Build a sweep from a Hydra multirun folder: one run per job.
 
-    Scores are one float per seed per configuration. A job is a folder holding
-    ``.hydra/overrides.yaml`` (at any depth, so ``multirun/<date>/<time>/`` works too); its
-    parameters are the overrides (``lr=0.01`` -> ``lr: 0.01``; ``+``/``~`` prefixes dropped) and
-    its metrics the first file matching ``metrics`` in the job folder (JSON or YAML mapping,
-    nested keys flattened with dots). Jobs without a metrics file are left out and counted.
+    A job is a folder holding ``.hydra/overrides.yaml`` (at any depth, so
+    ``multirun/<date>/<time>/`` works too); its parameters are the overrides (``lr=0.01`` -> ``lr:
+    0.01``; ``+``/``~`` prefixes dropped) and its metrics the first file matching ``metrics`` in the
+    job folder (JSON or YAML mapping, nested keys flattened with dots). Jobs without a metrics file
+    are left out and counted.
 
     Parameters
     ----------

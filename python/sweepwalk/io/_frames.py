@@ -109,8 +109,8 @@ def to_pandas_runs(
 ) -> pd.DataFrame:
     """Read runs from any frame-like source into a long pandas DataFrame, one row per run.
 
-    Scores are one float per seed per configuration. Only the parameter, seed and metric
-    columns are kept. Lazy sources are grouped by their own engine first (see the module doc).
+    Only the parameter, seed and metric columns are kept. Lazy sources are grouped by their own
+    engine first (see the module doc).
 
     Parameters
     ----------
@@ -214,12 +214,11 @@ def from_frame(
 ) -> Sweep:
     """Build a sweep from any frame-like source, as :meth:`Sweep.from_runs` does from pandas.
 
-    Scores are one float per seed per configuration. ``obj`` is anything
-    :func:`to_pandas_runs` reads (Arrow streams, polars, DuckDB, Parquet files and folders).
-    Like every reader it records what it did in ``sweep.runs.attrs["source"]``: inferred
-    parameters leave out run-level columns (a different value in nearly every run: names,
-    times, other metrics) and say so; ``goal=None`` is read from the metric's name (a loss,
-    error... is minimised). ``source`` names the input there (by default its kind).
+    ``obj`` is anything :func:`to_pandas_runs` reads (Arrow streams, polars, DuckDB, Parquet files
+    and folders). Like every reader it records what it did in ``sweep.runs.attrs["source"]``:
+    inferred parameters leave out run-level columns (a different value in nearly every run: names,
+    times, other metrics) and say so; ``goal=None`` is read from the metric's name (a loss, error...
+    is minimised). ``source`` names the input there (by default its kind).
 
     Examples
     --------

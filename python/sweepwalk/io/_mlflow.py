@@ -87,11 +87,11 @@ def from_mlflow(
 ) -> Sweep:
     """Build a sweep from the runs of an MLflow experiment.
 
-    Scores are one float per seed per configuration: each FINISHED run is one, with the latest
-    value of ``metric``. Runs that are not FINISHED, and parent runs of nested runs (their
-    children are the runs), are left out and counted in ``sweep.runs.attrs["source"].dropped``.
-    MLflow stores parameters as text; a parameter whose every value parses as a number becomes
-    numeric (else ``'0.0001' < '0.001' < '1e-05'`` would order the neighbours wrongly).
+    Each FINISHED run gives one score, the latest value of ``metric``. Runs that are not FINISHED,
+    and parent runs of nested runs (their children are the runs), are left out and counted in
+    ``sweep.runs.attrs["source"].dropped``. MLflow stores parameters as text; a parameter whose
+    every value parses as a number becomes numeric (else ``'0.0001' < '0.001' < '1e-05'`` would
+    order the neighbours wrongly).
 
     Parameters
     ----------

@@ -57,11 +57,10 @@ def refuse_wide_folder(path: Path) -> None:
 def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
     """Open a sweep named by one string, as the command line does.
 
-    Scores are one float per seed per configuration. The forms are listed in
-    :data:`SOURCE_FORMS`: ``optuna:STORAGE_URL#STUDY``, ``mlflow:TRACKING_URI#EXPERIMENT``, a
-    CSV/TSV/Parquet file, a Parquet folder, a Ray Tune experiment folder, a Hydra multirun folder
-    or a TensorBoard log folder. Keyword arguments go to the adapter (``metric``, ``seed``,
-    ``params``, ``goal``, ``min_runs``...).
+    The forms are listed in :data:`SOURCE_FORMS`: ``optuna:STORAGE_URL#STUDY``,
+    ``mlflow:TRACKING_URI#EXPERIMENT``, a CSV/TSV/Parquet file, a Parquet folder, a Ray Tune
+    experiment folder, a Hydra multirun folder or a TensorBoard log folder. Keyword arguments go to
+    the adapter (``metric``, ``seed``, ``params``, ``goal``, ``min_runs``...).
 
     Parameters
     ----------

@@ -114,8 +114,8 @@ def from_optuna(
 ) -> Sweep:
     """Build a sweep from an Optuna study.
 
-    Scores are one float per seed per configuration. Only COMPLETE trials are read; the others
-    (FAIL, PRUNED, RUNNING, WAITING) are counted in ``sweep.runs.attrs["source"].dropped``.
+    Only COMPLETE trials are read; the others (FAIL, PRUNED, RUNNING, WAITING) are counted in
+    ``sweep.runs.attrs["source"].dropped``.
 
     Parameters
     ----------

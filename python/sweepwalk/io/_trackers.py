@@ -142,12 +142,12 @@ def from_wandb(
 ) -> Sweep:
     """Build a sweep from W&B runs: ``wandb.Api().runs(...)`` or the UI's CSV export.
 
-    Scores are one float per seed per configuration: each finished run is one (the others,
-    crashed, failed, running, are counted and left out). From API runs the parameters are the
-    run's ``config`` (nested keys flattened with dots, ``_`` keys dropped) and the metric a key
-    of its ``summary``. A CSV export does not say which columns are config: pass ``metric``;
-    the parameters are then the other columns, except W&B's own (``Name``, ``State``,
-    ``Runtime``...) and mostly-unique float columns (likely other metrics), or ``params``.
+    Each finished run gives one score (the others, crashed, failed, running, are counted and left
+    out). From API runs the parameters are the run's ``config`` (nested keys flattened with dots,
+    ``_`` keys dropped) and the metric a key of its ``summary``. A CSV export does not say which
+    columns are config: pass ``metric``; the parameters are then the other columns, except W&B's own
+    (``Name``, ``State``, ``Runtime``...) and mostly-unique float columns (likely other metrics), or
+    ``params``.
 
     Parameters
     ----------
@@ -313,13 +313,12 @@ def from_tensorboard(
 ) -> Sweep:
     """Build a sweep from TensorBoard HParams logs: one run per session, its final scalar.
 
-    Scores are one float per seed per configuration. A session is a folder whose event files
-    hold an HParams ``session_start_info`` (written by ``hparams.hp.hparams``, Keras'
-    ``hp.KerasCallback``, or ``SummaryWriter.add_hparams``); its parameters are those hparams,
-    and its score the value at the last step of the ``metric`` scalar logged in that folder or
-    below it (tags of sub-folders read ``<sub>/<tag>``, e.g. ``validation/epoch_accuracy``).
-    Sessions without that scalar, and sessions with a cut-off (still writing) or corrupt event
-    file, are left out and counted: never the value of an older step.
+    A session is a folder whose event files hold an HParams ``session_start_info`` (written by
+    ``hparams.hp.hparams``, Keras' ``hp.KerasCallback``, or ``SummaryWriter.add_hparams``); its
+    parameters are those hparams, and its score the value at the last step of the ``metric`` scalar
+    logged in that folder or below it (tags of sub-folders read ``<sub>/<tag>``, e.g.
+    ``validation/epoch_accuracy``). Sessions without that scalar, and sessions with a cut-off (still
+    writing) or corrupt event file, are left out and counted: never the value of an older step.
 
     Parameters
     ----------

@@ -1,9 +1,8 @@
 """Batched statistics, exact to scipy and statsmodels: arrays in, arrays out.
 
-Scores are one float per seed per configuration, held as (M, K) rows, left-aligned and NaN
-padded, with a count per row. The table of tests (:data:`TEST_TABLE`) loads at once; every
-other name loads with its module on first use, so that reading the vocabulary (the command
-line's ``--help``) does not import scipy.
+Scores are held as (M, K) rows, left-aligned and NaN padded, with a count per row. The table of
+tests (:data:`TEST_TABLE`) loads at once; every other name loads with its module on first use, so
+that reading the vocabulary (the command line's ``--help``) does not import scipy.
 """
 
 from __future__ import annotations

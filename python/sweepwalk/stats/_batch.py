@@ -119,8 +119,8 @@ def two_sample(
 ) -> tuple[FloatArray, FloatArray]:
     """Run one two-sample test on many pairs of samples at once.
 
-    Scores are one float per seed per configuration, held as rows: row ``i`` of ``x`` is
-    compared with row ``i`` of ``y`` (or with the single row of ``y``).
+    Scores are held as rows: row ``i`` of ``x`` is compared with row ``i`` of ``y`` (or with the
+    single row of ``y``).
 
     Parameters
     ----------

@@ -1,15 +1,14 @@
 """Batched Brunner-Munzel test of A12 = 1/2, exact to ``scipy.stats.brunnermunzel``.
 
-Scores are one float per seed per configuration, as (M, K) rows (see ``_rows``). The
-Brunner-Munzel statistic studentises the difference of mean ranks with the variances of the
-*placements* (each value's midrank among the other sample), so its null is P(X > Y) +
-P(X = Y) / 2 = 1/2 whatever the two spreads: the question Mann-Whitney's verdict asks, which
-Mann-Whitney itself only answers when the two distributions are identical. With at least
-:data:`PERMUTATION_BELOW` values on each side the p-value is scipy's (Student t with
-Satterthwaite degrees of freedom); below, the t approximation is liberal and the p-value is
-that of the studentised permutation test of Neubert & Brunner (2007): ``permutation_test((x,
-y), brunnermunzel_statistic, n_resamples=n_resamples, rng=seed)`` over the same partitions as
-the permutation test of means (:func:`~sweepwalk.stats._permutation.null_labels`).
+Scores are (M, K) rows (see ``_rows``). The Brunner-Munzel statistic studentises the difference of
+mean ranks with the variances of the *placements* (each value's midrank among the other sample), so
+its null is P(X > Y) + P(X = Y) / 2 = 1/2 whatever the two spreads: the question Mann-Whitney's
+verdict asks, which Mann-Whitney itself only answers when the two distributions are identical. With
+at least :data:`PERMUTATION_BELOW` values on each side the p-value is scipy's (Student t with
+Satterthwaite degrees of freedom); below, the t approximation is liberal and the p-value is that of
+the studentised permutation test of Neubert & Brunner (2007): ``permutation_test((x, y),
+brunnermunzel_statistic, n_resamples=n_resamples, rng=seed)`` over the same partitions as the
+permutation test of means (:func:`~sweepwalk.stats._permutation.null_labels`).
 """
 
 from __future__ import annotations

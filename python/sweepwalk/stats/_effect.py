@@ -19,7 +19,7 @@ def a12(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> FloatArray:
     Parameters
     ----------
     x : ndarray, shape (M, Kx)
-        Rows of scores (one float per seed per configuration), left-aligned, NaN padded.
+        Rows of scores, one per seed, left-aligned, NaN padded.
     nx : ndarray, shape (M,)
         Number of scores in each row of ``x``.
     y : ndarray, shape (M, Ky) or (1, Ky)

@@ -1,7 +1,7 @@
 """``estimate``: the quantity each test is about, with its interval; ``direction`` from it.
 
-Scores are one float per seed per configuration, held as (M, K) float64 rows, left-aligned and
-NaN padded, with a count per row; ``y`` may be one target row broadcast against every row.
+Scores are held as (M, K) float64 rows, left-aligned and NaN padded, with a count per row; ``y`` may
+be one target row broadcast against every row.
 """
 
 from __future__ import annotations
@@ -71,8 +71,7 @@ def estimate(
 ) -> Estimate:
     """Estimate the quantity each test is about, with its confidence interval, for many rows.
 
-    Scores are one float per seed per configuration: row ``i`` of ``x`` against row ``i``
-    of ``y`` (or the single row of ``y``).
+    Row ``i`` of ``x`` against row ``i`` of ``y`` (or the single row of ``y``).
 
     Parameters
     ----------

@@ -1,9 +1,8 @@
 """Batched point estimates with confidence intervals, one per kind of test.
 
-Scores are one float per seed per configuration, held as (M, K) float64 rows, left-aligned and
-NaN padded, with a count per row; ``y`` may be one row broadcast against every row of ``x``.
-Paired quantities take the per-seed differences ``d = x - y`` on shared seeds, as (M, K) rows
-with counts (see :func:`sweepwalk.stats.shared`).
+Scores are held as (M, K) float64 rows, left-aligned and NaN padded, with a count per row; ``y`` may
+be one row broadcast against every row of ``x``. Paired quantities take the per-seed differences ``d
+= x - y`` on shared seeds, as (M, K) rows with counts (see :func:`sweepwalk.stats.shared`).
 
 * :func:`welch_interval`: mean difference and the confidence interval of Welch's t-test;
 * :func:`paired_t_interval`: mean of per-seed differences and the interval of the paired t-test;
@@ -296,7 +295,7 @@ def a12_interval(
     Parameters
     ----------
     x : ndarray, shape (M, Kx)
-        Rows of scores (one float per seed per configuration), left-aligned, NaN padded.
+        Rows of scores, one per seed, left-aligned, NaN padded.
     nx : ndarray of int, shape (M,)
         Number of scores in each row of ``x``.
     y : ndarray, shape (M, Ky) or (1, Ky)

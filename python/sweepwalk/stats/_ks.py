@@ -255,7 +255,7 @@ def _note_fallbacks(sizes: set[tuple[int, int]], notes: list[str] | None) -> Non
 class KsIndex:
     """Rows of scores sorted once, for many KS tests against different targets.
 
-    Built by :func:`ks_index`. Scores are one float per seed per configuration.
+    Built by :func:`ks_index`.
 
     Attributes
     ----------

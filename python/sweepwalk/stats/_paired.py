@@ -1,8 +1,7 @@
 """Paired tests on the seeds two configurations share: ``wilcoxon`` and ``ttest_rel``.
 
-Scores are one float per seed per configuration; ``x_seeds``/``y_seeds`` hold the integer
-code of each score's seed (aligned with the values, -1 in the padding). A pair of rows is
-tested on the scores whose seeds appear in both, in the row's order.
+``x_seeds``/``y_seeds`` hold the integer code of each score's seed (aligned with the values, -1 in
+the padding). A pair of rows is tested on the scores whose seeds appear in both, in the row's order.
 """
 
 from __future__ import annotations

@@ -155,16 +155,15 @@ def permutation(
 ) -> tuple[FloatArray, FloatArray]:
     """Batched two-sided permutation test of ``mean(x_i) - mean(y_i)``.
 
-    Scores are one float per seed per configuration, as (M, K) rows. Each row equals
-    ``permutation_test((x_i, y_i), mean_difference, n_resamples=n_resamples, rng=seed,
-    alternative="two-sided")`` with ``seed = resolve_seed(random_state)``: exact enumeration
-    of every partition when there are at most ``n_resamples``, else scipy's Monte Carlo p-value
-    ``(count + 1) / (n_resamples + 1)`` over the permutations it draws with that seed (the same
-    for every row of the same sizes, see :func:`null_labels`). The null sums of a chunk of rows
-    are one matrix product ``pooled @ labels.T``; each null statistic is then
-    ``sum / n1 - (total - sum) / n2`` (exact sums for integer-valued scores, so exact ties
-    stay ties as in scipy's ``mean`` of the permuted samples). Rows where a sample has fewer than
-    two values give NaN (scipy cannot permute them).
+    Scores are (M, K) rows. Each row equals ``permutation_test((x_i, y_i), mean_difference,
+    n_resamples=n_resamples, rng=seed, alternative="two-sided")`` with ``seed =
+    resolve_seed(random_state)``: exact enumeration of every partition when there are at most
+    ``n_resamples``, else scipy's Monte Carlo p-value ``(count + 1) / (n_resamples + 1)`` over the
+    permutations it draws with that seed (the same for every row of the same sizes, see
+    :func:`null_labels`). The null sums of a chunk of rows are one matrix product ``pooled @
+    labels.T``; each null statistic is then ``sum / n1 - (total - sum) / n2`` (exact sums for
+    integer-valued scores, so exact ties stay ties as in scipy's ``mean`` of the permuted samples).
+    Rows where a sample has fewer than two values give NaN (scipy cannot permute them).
 
     With ``tie_rtol`` (e.g. ``sweepwalk.stats.TIE_RTOL``), null statistics within
     ``tie_rtol * max|score|`` of the observed one count as equal to it (scipy allows only
@@ -262,13 +261,13 @@ def ks_permutation(
 ) -> tuple[FloatArray, FloatArray]:
     """Tie-aware KS test: the KS statistic's permutation p-value, batched over rows.
 
-    Scores are one float per seed per configuration, as (M, K) rows. The statistic equals
-    ``ks_2samp(y_i, x_i).statistic``; the p-value is the share of partitions of the pooled
-    scores into samples of the same sizes whose statistic is at least the observed one: exact
-    (every partition enumerated) when there are at most ``n_resamples`` of them, else
-    ``(count + 1) / (n_resamples + 1)`` over ``n_resamples`` random partitions drawn from
-    ``numpy.random.default_rng(resolve_seed(random_state))`` (the same partitions for every
-    row with the same sizes), as ``permutation_test(..., alternative="greater")`` counts.
+    Scores are (M, K) rows. The statistic equals ``ks_2samp(y_i, x_i).statistic``; the p-value is
+    the share of partitions of the pooled scores into samples of the same sizes whose statistic is
+    at least the observed one: exact (every partition enumerated) when there are at most
+    ``n_resamples`` of them, else ``(count + 1) / (n_resamples + 1)`` over ``n_resamples`` random
+    partitions drawn from ``numpy.random.default_rng(resolve_seed(random_state))`` (the same
+    partitions for every row with the same sizes), as ``permutation_test(...,
+    alternative="greater")`` counts.
 
     With ``tiebreak``, partitions with the same D are further ordered by the summed distance
     between the two ECDFs over the distinct pooled values (rank-based, like D), so "at least

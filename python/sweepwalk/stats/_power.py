@@ -1,8 +1,8 @@
 """Power of the two-sample t-test: minimal detectable differences and seeds needed.
 
-Scores are one float per seed per configuration. Both functions use the power of the two-sided,
-pooled-variance two-sample t-test from statsmodels (``TTestIndPower``), with Cohen's d = difference
-in means / pooled standard deviation (Cohen 1988, ch. 2). They are batched: arrays in, arrays out.
+Both functions use the power of the two-sided, pooled-variance two-sample t-test from statsmodels
+(``TTestIndPower``), with Cohen's d = difference in means / pooled standard deviation (Cohen 1988,
+ch. 2). They are batched: arrays in, arrays out.
 """
 
 from __future__ import annotations
@@ -148,8 +148,6 @@ def mde(
 ) -> NDArray[np.float64]:
     """Minimal detectable |difference in means| for two samples of sizes `n1` and `n2`.
 
-    Scores are one float per seed per configuration.
-
     Parameters
     ----------
     n1, n2 : array_like of int
@@ -214,8 +212,6 @@ def seeds_needed(
     power: float = 0.8,
 ) -> NDArray[np.float64]:
     """Seeds per configuration needed to detect a difference in means with the given power.
-
-    Scores are one float per seed per configuration.
 
     Parameters
     ----------

@@ -1,8 +1,7 @@
 """What a test can resolve at given sample sizes and level: mde, seeds_needed, min_pvalue.
 
-Scores are one float per seed per configuration. Everything is batched: sample sizes, standard
-deviations and levels broadcast against each other (a per-row level, e.g. the level a
-multiplicity correction gives each row, is an array).
+Everything is batched: sample sizes, standard deviations and levels broadcast against each other (a
+per-row level, e.g. the level a multiplicity correction gives each row, is an array).
 
 Power is that of a t-test, statsmodels' ``TTestIndPower`` (two independent samples, Cohen's d =
 difference / pooled sd) or ``TTestPower`` (paired: d = mean difference / sd of the per-seed

@@ -1,9 +1,8 @@
 """Helpers shared by the batched tests: row shapes, grouping by sample size, warnings.
 
-Every batched test takes scores as rows: ``x`` is an (M, Kx) float64 array whose row ``i``
-holds the ``nx[i]`` finite scores of one configuration, left-aligned and NaN-padded (scores are
-one float per seed per configuration). ``y`` is (M, Ky) or (1, Ky) (one target broadcast
-against every row), with counts ``ny`` of shape (M,) or (1,).
+Every batched test takes scores as rows: ``x`` is an (M, Kx) float64 array whose row ``i`` holds the
+``nx[i]`` finite scores of one configuration, left-aligned and NaN-padded. ``y`` is (M, Ky) or (1,
+Ky) (one target broadcast against every row), with counts ``ny`` of shape (M,) or (1,).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Batched TOST equivalence test of two independent samples (== statsmodels ``ttost_ind``).
 
-Scores are one float per seed per configuration. Rows arrive as in ``stats/_batch.py``: ``x`` is
-(M, Kx), left-aligned and NaN-padded, ``nx`` its (M,) counts; ``y``/``ny`` are (M, Ky)/(M,) or
-(1, Ky)/(1,).
+Rows arrive as in ``stats/_batch.py``: ``x`` is (M, Kx), left-aligned and NaN-padded, ``nx`` its
+(M,) counts; ``y``/``ny`` are (M, Ky)/(M,) or (1, Ky)/(1,).
 """
 
 from __future__ import annotations
@@ -55,8 +54,8 @@ def ttost_ind(
 ) -> TostResult:
     """Two one-sided t-tests (TOST) of equivalence of means, for many pairs at once.
 
-    Scores are one float per seed per configuration. Row i tests H0: ``m_x - m_y <= low`` or
-    ``m_x - m_y >= upp`` against H1: ``low < m_x - m_y < upp``.
+    Row i tests H0: ``m_x - m_y <= low`` or ``m_x - m_y >= upp`` against H1: ``low < m_x - m_y <
+    upp``.
 
     Parameters
     ----------
@@ -165,9 +164,8 @@ def ttost_paired(
 ) -> TostResult:
     """Paired TOST equivalence test of the mean per-seed difference, for many pairs at once.
 
-    Scores are one float per seed per configuration. Row i tests H0: ``mean(x - y) <= low`` or
-    ``>= upp`` against H1: ``low < mean(x - y) < upp``, on the seeds the row and its target
-    share.
+    Row i tests H0: ``mean(x - y) <= low`` or ``>= upp`` against H1: ``low < mean(x - y) < upp``, on
+    the seeds the row and its target share.
 
     Parameters
     ----------

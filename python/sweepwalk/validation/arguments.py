@@ -1,10 +1,9 @@
 """Boundary validation for sweepwalk: one place, clear messages.
 
-Every argument of every public function, constructor, CLI flag and trait is checked here, so
-the same argument accepts the same values everywhere (numpy scalars included). Every message
-names the argument or column at fault and lists the allowed values, in the manner of scipy's
-``_mwu_input_validation``. The data convention throughout is: scores are one float per seed per
-configuration.
+Every argument of every public function, constructor, CLI flag and trait is checked here, so the
+same argument accepts the same values everywhere (numpy scalars included). Every message names the
+argument or column at fault and lists the allowed values, in the manner of scipy's
+``_mwu_input_validation``.
 
 The checks of the frame itself (its columns, values and rows) live in
 :mod:`sweepwalk.validation.frame` and are re-exported here: callers import this module only.

@@ -1,8 +1,8 @@
 """Checks of the frame a sweep is built from: its columns, their values, its rows.
 
 The half of :mod:`sweepwalk.validation.arguments` about tables: that module checks the arguments and
-re-exports every name here, so callers import it only. Messages name the column at fault and
-list the columns there are. Scores are one float per seed per configuration.
+re-exports every name here, so callers import it only. Messages name the column at fault and list
+the columns there are.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Where float64 and memory stop being enough: the score-scale note and the pair-count limit.
 
-Scores are one float per seed per configuration. :func:`scale_note` tells when the scores'
-scale makes float64 statistics degenerate (a note for ``Comparison.notes``, never a silent
-verdict); :func:`check_pairs_fit` refuses, with its size, neighbour-pair work that would not
-fit in memory, before numpy raises a bare ``MemoryError``.
+:func:`scale_note` tells when the scores' scale makes float64 statistics degenerate (a note for
+``Comparison.notes``, never a silent verdict); :func:`check_pairs_fit` refuses, with its size,
+neighbour-pair work that would not fit in memory, before numpy raises a bare ``MemoryError``.
 """
 
 from __future__ import annotations
