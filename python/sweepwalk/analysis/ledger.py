@@ -219,64 +219,13 @@ class Ledger:
         numpy.ndarray
             object array of statuses, one per row.
         """
-        rows_ = np.asarray(rows, dtype=np.int64)
-        p = np.asarray(pvalues, dtype=np.float64)
-        eff = np.asarray(effects, dtype=np.float64)
-        direction = eff - 0.5 if directions is None else np.asarray(directions, dtype=np.float64)
+        rows_, p, direction, p_adj, family_alpha = self._record_input_validation(
+            rows, pvalues, effects, pvalue_adj, alpha, directions
+        )
+        target, test = int(target), str(test)
+        significant, new = self._decide(target, rows_, p, p_adj, test, family_alpha)
+        out = decide_status(significant, direction, np.isnan(p))  # NaN: no test was made
         per_target = self.error_control == "per-target"
-        family_alpha = np.nan
-        if per_target:
-            if pvalue_adj is None or alpha is None:
-                raise ValueError('`pvalue_adj` and `alpha` are required with "per-target" control')
-            family_alpha = v.check_alpha(alpha)
-        p_adj = np.full_like(p, np.nan) if pvalue_adj is None else np.asarray(pvalue_adj, float)
-        if rows_.ndim != 1 or not (
-            rows_.shape == p.shape == eff.shape == p_adj.shape == direction.shape
-        ):
-            raise ValueError(
-                "`rows`, `pvalues`, `effects`, `directions` and `pvalue_adj` must be 1-D and "
-                "the same length"
-            )
-        target = int(target)
-        test = str(test)
-        decided = self._decided
-        significant = np.zeros(rows_.size, dtype=bool)
-        untested = np.isnan(p)  # NaN: no test was made
-        # tests to add, in order: (position, key, level); walk-wide, the tests not decided
-        # before (a pair repeated within the batch is one test) are decided in one tight loop
-        new: list[tuple[int, tuple[int, int, str], float]] = []
-        fresh: dict[tuple[int, int, str], int] = {}
-        later: list[tuple[int, tuple[int, int, str]]] = []
-        # plain Python floats: this loop runs once per test and numpy scalars are slow here
-        for k, (row, pk, ak) in enumerate(
-            zip(rows_.tolist(), p.tolist(), p_adj.tolist(), strict=True)
-        ):
-            if pk != pk:
-                continue
-            key = (target, row, test) if target <= row else (row, target, test)
-            if per_target:
-                # the family's decision, also on a revisit
-                significant[k] = ak <= family_alpha  # statsmodels' rule (_vocab.rejects)
-                if key not in decided:
-                    decided[key] = bool(significant[k])
-                    new.append((k, key, family_alpha))
-            elif key in decided:
-                later.append((k, key))
-            else:
-                if key not in fresh:
-                    fresh[key] = k
-                later.append((k, key))
-        if fresh:
-            first = list(fresh.values())
-            levels, rejects = self.procedure.test_many(p[first].tolist())
-            for k, key, level, reject in zip(
-                first, fresh, levels.tolist(), rejects.tolist(), strict=True
-            ):
-                decided[key] = bool(reject)
-                new.append((k, key, level))
-        for k, key in later:
-            significant[k] = decided[key]
-        out = decide_status(significant, direction, untested)
         for k, key, level in new:
             self._rows.append(
                 (
@@ -291,6 +240,84 @@ class Ledger:
                 )
             )
         return out
+
+    def _record_input_validation(
+        self,
+        rows: Sequence[int] | np.ndarray,
+        pvalues: Sequence[float] | np.ndarray,
+        effects: Sequence[float] | np.ndarray,
+        pvalue_adj: Sequence[float] | np.ndarray | None,
+        alpha: float | None,
+        directions: Sequence[float] | np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+        """Check :meth:`record_tests`' arrays; return rows, p, direction, p_adj, family alpha."""
+        rows_ = np.asarray(rows, dtype=np.int64)
+        p = np.asarray(pvalues, dtype=np.float64)
+        eff = np.asarray(effects, dtype=np.float64)
+        direction = eff - 0.5 if directions is None else np.asarray(directions, dtype=np.float64)
+        family_alpha = np.nan
+        if self.error_control == "per-target":
+            if pvalue_adj is None or alpha is None:
+                raise ValueError('`pvalue_adj` and `alpha` are required with "per-target" control')
+            family_alpha = v.check_alpha(alpha)
+        p_adj = np.full_like(p, np.nan) if pvalue_adj is None else np.asarray(pvalue_adj, float)
+        if rows_.ndim != 1 or not (
+            rows_.shape == p.shape == eff.shape == p_adj.shape == direction.shape
+        ):
+            raise ValueError(
+                "`rows`, `pvalues`, `effects`, `directions` and `pvalue_adj` must be 1-D and "
+                "the same length"
+            )
+        return rows_, p, direction, p_adj, family_alpha
+
+    def _decide(
+        self,
+        target: int,
+        rows: np.ndarray,
+        p: np.ndarray,
+        p_adj: np.ndarray,
+        test: str,
+        family_alpha: float,
+    ) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, str], float]]]:
+        """Decide each tested row; return which are significant and the tests new to the ledger.
+
+        Each new test comes as (position, key, level). Per target, a row is the family's
+        decision (also on a revisit); walk-wide, the tests not decided before (a pair repeated
+        within the batch is one test) are decided in one call of the online procedure.
+        """
+        per_target = self.error_control == "per-target"
+        decided = self._decided
+        significant = np.zeros(rows.size, dtype=bool)
+        new: list[tuple[int, tuple[int, int, str], float]] = []
+        fresh: dict[tuple[int, int, str], int] = {}
+        later: list[tuple[int, tuple[int, int, str]]] = []
+        # plain Python floats: this loop runs once per test and numpy scalars are slow here
+        for k, (row, pk, ak) in enumerate(
+            zip(rows.tolist(), p.tolist(), p_adj.tolist(), strict=True)
+        ):
+            if pk != pk:
+                continue
+            key = (target, row, test) if target <= row else (row, target, test)
+            if per_target:
+                significant[k] = ak <= family_alpha  # statsmodels' rule (_vocab.rejects)
+                if key not in decided:
+                    decided[key] = bool(significant[k])
+                    new.append((k, key, family_alpha))
+            else:
+                if key not in decided:
+                    fresh.setdefault(key, k)  # a pair repeated within the batch: one test
+                later.append((k, key))
+        if fresh:
+            first = list(fresh.values())
+            levels, rejects = self.procedure.test_many(p[first].tolist())
+            for k, key, level, reject in zip(
+                first, fresh, levels.tolist(), rejects.tolist(), strict=True
+            ):
+                decided[key] = bool(reject)
+                new.append((k, key, level))
+        for k, key in later:
+            significant[k] = decided[key]
+        return significant, new
 
     def copy(self) -> Ledger:
         """Return an independent copy: the same tests and state, recorded into separately.

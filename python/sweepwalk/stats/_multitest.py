@@ -142,6 +142,8 @@ def adjust(pvalues: npt.ArrayLike, method: str, *, alpha: float = 0.05) -> Float
 #: methods :func:`adjust_counts` computes on the distinct values (the others expand the family)
 COUNTED = frozenset({"b", "s", "h", "hs", "sh", "fdr_bh", "fdr_by", "fdr_tsbh", "fdr_tsbky",
                      "fdr_gbs"})  # fmt: skip
+#: the methods adjusted in one pass over the distinct p-values (no ECDF, no second stage)
+_COUNTED_SINGLE_PASS = frozenset({"b", "s", "h", "hs", "sh", "fdr_gbs"})
 #: leaves of the pairwise harmonic sum of fdr_by (any size gives numpy's own result)
 _HARMONIC_LEAF = 1 << 16
 
@@ -172,6 +174,15 @@ def _counted_adjust(
     positions of the tie give a value on the accumulated side (products of a p-value by a
     larger factor), so every copy of a tied p-value gets this same value, as in statsmodels.
     """
+    if name in _COUNTED_SINGLE_PASS:
+        return _counted_single_pass(u, first, last, n, name)
+    return _counted_fdr(u, last, n, name, alpha)
+
+
+def _counted_single_pass(
+    u: FloatArray, first: npt.NDArray[np.int64], last: npt.NDArray[np.int64], n: int, name: str
+) -> FloatArray:
+    """Bonferroni, Sidak, Holm, Holm-Sidak, Simes-Hochberg and GBS on tied, counted p-values."""
     with np.errstate(divide="ignore", invalid="ignore"):
         if name == "b":
             return _clip(u * float(n))
@@ -183,10 +194,16 @@ def _counted_adjust(
             return _clip(np.maximum.accumulate(-np.expm1((n - first) * np.log1p(-u))))
         if name == "sh":
             return _clip(np.minimum.accumulate(((n - last) * u)[::-1])[::-1])
-        if name == "fdr_gbs":
-            ii = first + 1
-            q = np.maximum.accumulate((n + 1.0 - ii) / ii * u / (1.0 - u))
-            return _clip(np.minimum.accumulate(q[::-1])[::-1])
+        ii = first + 1  # fdr_gbs
+        q = np.maximum.accumulate((n + 1.0 - ii) / ii * u / (1.0 - u))
+        return _clip(np.minimum.accumulate(q[::-1])[::-1])
+
+
+def _counted_fdr(
+    u: FloatArray, last: npt.NDArray[np.int64], n: int, name: str, alpha: float
+) -> FloatArray:
+    """Benjamini-Hochberg, -Yekutieli and the two-stage methods on tied, counted p-values."""
+    with np.errstate(divide="ignore", invalid="ignore"):
         ecdf = (last + 1) / float(n)  # statsmodels' _ecdf at the tie's last position
         if name == "fdr_by":
             ecdf = ecdf / _harmonic(0, n)

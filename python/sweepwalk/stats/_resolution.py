@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -289,9 +290,25 @@ def seeds_needed(
     with np.errstate(over="ignore"):
         guess = (groups * (z / dv) ** 2 + z_alpha**2 / 4) / are
     guess = np.where(np.isfinite(guess), guess, 2.0)
+    hi = _smallest_reaching(reaches, guess)
+    # and no fewer seeds than the test needs to reach the level at all (rank tests)
+    floor = np.array([_fewest_seeds_to_reach(test, float(a)) for a in al])
+    out[ok] = np.maximum(hi, floor)
+    return out
+
+
+def _smallest_reaching(
+    reaches: Callable[[FloatArray, npt.NDArray[np.bool_]], npt.NDArray[np.bool_]],
+    guess: FloatArray,
+) -> FloatArray:
+    """Smallest whole n >= 2 per row for which ``reaches(n, rows)`` holds, searched from ``guess``.
+
+    ``reaches`` is monotone in n. A narrow bracket around the guess is kept where it holds;
+    elsewhere the bracket doubles from [1, 2] (invariant: lo fails or is 1), then bisects.
+    """
     # the guess rounded up is usually the answer: it is when it reaches and one fewer does not
     first = np.maximum(2.0, np.ceil(guess))
-    everywhere = np.ones(dv.shape, dtype=bool)
+    everywhere = np.ones(guess.shape, dtype=bool)
     exact = reaches(first, everywhere)
     above_two = exact & (first > 2.0)
     exact[above_two] = ~reaches(first[above_two] - 1.0, above_two)
@@ -306,7 +323,7 @@ def seeds_needed(
     for _ in range(_MAX_DOUBLINGS):
         if not pending.any():
             break
-        short = np.zeros(dv.shape, dtype=bool)
+        short = np.zeros(guess.shape, dtype=bool)
         short[pending] = ~reaches(hi[pending], pending)
         lo[short], hi[short] = hi[short], hi[short] * 2
         pending = short
@@ -315,14 +332,11 @@ def seeds_needed(
         gap = (hi - lo > 1) & (mid > lo) & (mid < hi)
         if not gap.any():
             break
-        reach = np.zeros(dv.shape, dtype=bool)
+        reach = np.zeros(guess.shape, dtype=bool)
         reach[gap] = reaches(mid[gap], gap)
         hi = np.where(gap & reach, mid, hi)
         lo = np.where(gap & ~reach, mid, lo)
-    # and no fewer seeds than the test needs to reach the level at all (rank tests)
-    floor = np.array([_fewest_seeds_to_reach(test, float(a)) for a in al])
-    out[ok] = np.maximum(hi, floor)
-    return out
+    return hi
 
 
 @functools.lru_cache(maxsize=4096)
@@ -349,30 +363,39 @@ def _min_p(test: str, n1: int, n2: int, n_resamples: int, ks_method: str) -> flo
         return float(stats.wilcoxon(np.arange(1.0, n1 + 1)).pvalue)
     if test == "mannwhitney":
         return float(stats.mannwhitneyu(high, low, alternative="two-sided").pvalue)
-    partitions = math.comb(n1 + n2, n1)
-    if test == "brunnermunzel":
-        if min(n1, n2) < 2:
-            return math.nan
-        if min(n1, n2) >= PERMUTATION_BELOW:
-            return 0.0  # scipy's t is unbounded (separated samples go to the permutation form)
-        return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
-    if test == "permutation":
-        if min(n1, n2) < 2:
-            return math.nan
-        return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
+    if test in ("brunnermunzel", "permutation"):
+        return _min_p_resampled(test, n1, n2, n_resamples)
     if ks_method != "auto":
-        if partitions > n_resamples:
-            return 1.0 / (n_resamples + 1)
-        # exact: the most extreme data's own p-value, either way round (with the tie-break
-        # of unequal sizes one separation outranks the other: 1 / C, not 2 / C)
-        tiebreak = ks_method == "permutation-tiebreak"
-        n1a, n2a = np.array([n1]), np.array([n2])
-        return min(
-            float(ks_permutation(row[None], n1a, other[None], n2a, n_resamples=n_resamples,
-                                 random_state=0, tiebreak=tiebreak)[1][0])
-            for row, other in ((high, low), (high - n1 - n2, low))
-        )  # fmt: skip
+        return _min_p_ks_permutation(high, low, n_resamples, ks_method)
     return float(stats.ks_2samp(low, high).pvalue)
+
+
+def _min_p_resampled(test: str, n1: int, n2: int, n_resamples: int) -> float:
+    """Smallest p-value of the permutation and Brunner-Munzel tests at sizes (n1, n2)."""
+    if min(n1, n2) < 2:
+        return math.nan
+    if test == "brunnermunzel" and min(n1, n2) >= PERMUTATION_BELOW:
+        return 0.0  # scipy's t is unbounded (separated samples go to the permutation form)
+    partitions = math.comb(n1 + n2, n1)
+    return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
+
+
+def _min_p_ks_permutation(
+    high: FloatArray, low: FloatArray, n_resamples: int, ks_method: str
+) -> float:
+    """Smallest p-value of the tie-aware KS permutation test, ``high`` above ``low``."""
+    n1, n2 = len(high), len(low)
+    if math.comb(n1 + n2, n1) > n_resamples:
+        return 1.0 / (n_resamples + 1)
+    # exact: the most extreme data's own p-value, either way round (with the tie-break
+    # of unequal sizes one separation outranks the other: 1 / C, not 2 / C)
+    tiebreak = ks_method == "permutation-tiebreak"
+    n1a, n2a = np.array([n1]), np.array([n2])
+    return min(
+        float(ks_permutation(row[None], n1a, other[None], n2a, n_resamples=n_resamples,
+                             random_state=0, tiebreak=tiebreak)[1][0])
+        for row, other in ((high, low), (high - n1 - n2, low))
+    )  # fmt: skip
 
 
 def min_pvalue(
