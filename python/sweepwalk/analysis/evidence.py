@@ -217,10 +217,10 @@ def evidence(
     if paired:
         assert seeds is not None  # the test was checked against the sweep
         xs, ys = seeds[rows], seeds[target : target + 1]
-    if ci is None and not paired:
+    x = values[rows] if paired or ci is not None else None
+    if x is None:
         est = _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
     else:
-        x = values[rows]
         est = estimate(
             test, x, nx, y, ny, x_seeds=xs, y_seeds=ys,
             confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
@@ -228,27 +228,19 @@ def evidence(
     sign = 1 if sweep.goal == "max" else -1
     towards = direction(test, est)
     if test in DISTRIBUTION_TESTS and significant is not None and significant.any():
-        picked = np.flatnonzero(significant)
-        tested = int((~np.isnan(pvalue)).sum())
-        confidence = direction_confidence(alpha, correction, len(picked), tested)
-        row_ids = np.arange(values.shape[0])[rows][picked]
-        sure = estimate(test, values[row_ids], nx[picked], y, ny, confidence_level=confidence)
         towards = towards.copy()
+        picked = np.flatnonzero(significant)
+        row_ids = np.arange(values.shape[0])[rows][picked]
+        confidence = direction_confidence(
+            alpha, correction, len(picked), int((~np.isnan(pvalue)).sum())
+        )
+        sure = estimate(test, values[row_ids], nx[picked], y, ny, confidence_level=confidence)
         towards[picked] = direction(test, sure)
     out: dict[str, Any] = {"direction": (sign * towards).astype(np.int8)}
-    out["effect"], out["effect_low"], out["effect_high"] = _orient(
-        sweep.goal, est.effect, est.effect_low, est.effect_high, 0.5
-    )
-    out["estimate"], out["estimate_low"], out["estimate_high"] = est.estimate, est.low, est.high
-    out["diff_mean"] = est.diff_mean
-    out["diff_mean_low"], out["diff_mean_high"] = est.diff_mean_low, est.diff_mean_high
-    if ci is None:
-        for name in ("estimate_low", "estimate_high", "effect_low", "effect_high"):
-            out[name] = np.full(len(pvalue), np.nan)
-        out["diff_mean_low"], out["diff_mean_high"] = out["effect_low"], out["effect_high"]
+    out.update(_interval_columns(sweep.goal, est, ci, len(pvalue)))
     n_shared = est.n_shared if paired else None
     out["n_shared"] = n_shared
-    if paired:
+    if x is not None and paired:
         d, n = paired_differences(x, nx, y, ny, xs, ys)
         sd = _row_std(d, n)
         n_row, n_target = n, n
@@ -267,6 +259,22 @@ def evidence(
     out["power_inputs"] = (sd, n_row, n_target)
     out["seeds_needed"] = _seeds_needed_by_rank(test, effect_of_interest, sd, used, pvalue)
     out["estimand"] = ESTIMANDS[test]
+    return out
+
+
+def _interval_columns(goal: str, est: Estimate, ci: float | None, m: int) -> dict[str, Any]:
+    """Return the estimate, effect and mean difference with their intervals (NaN without ci)."""
+    out: dict[str, Any] = {}
+    out["effect"], out["effect_low"], out["effect_high"] = _orient(
+        goal, est.effect, est.effect_low, est.effect_high, 0.5
+    )
+    out["estimate"], out["estimate_low"], out["estimate_high"] = est.estimate, est.low, est.high
+    out["diff_mean"] = est.diff_mean
+    out["diff_mean_low"], out["diff_mean_high"] = est.diff_mean_low, est.diff_mean_high
+    if ci is None:
+        for name in ("estimate_low", "estimate_high", "effect_low", "effect_high"):
+            out[name] = np.full(m, np.nan)
+        out["diff_mean_low"], out["diff_mean_high"] = out["effect_low"], out["effect_high"]
     return out
 
 

@@ -94,26 +94,8 @@ def sweep_arrays(
     finite = ~np.isnan(scores)
     seed_sorted = None
     if seed is not None:
-        seed_code = seed_column_codes(df[seed], seed)
-        found = order_by_config_and_seed(row_cfg, seed_code, n_cfg)
-        if found is None:  # duplicates: sort to name them
-            n_seeds = int(seed_code.max(initial=0)) + 1
-            all_slots = row_cfg * n_seeds + seed_code
-            order = np.argsort(all_slots, kind="stable")
-            v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
-            found = (order, all_slots[order], n_seeds)
-        order, slots, n_seeds = found
-        del found
-        keep = finite[order]
-        order, slots = order[keep], slots[keep]
-        del keep
-        # each row's (config, seed) from its slot: no gather by row
-        cfg_sorted = slots // n_seeds
-        seed_sorted = slots
-        seed_sorted -= cfg_sorted * n_seeds  # in place: the slots are not needed again
-        del slots
+        order, cfg_sorted, seed_sorted = _order_by_seed(df, params, seed, row_cfg, finite, n_cfg)
     else:
-        seed_code = None
         order = np.argsort(row_cfg, kind="stable")
         order = order[finite[order]]
         cfg_sorted = row_cfg[order]
@@ -144,6 +126,38 @@ def sweep_arrays(
     # copy-on-write: no deep copy of the user's frame, nor of the config ids
     runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
     return SweepArrays(configs, runs, values, counts, seed_codes, codes, numeric, levels, ordered)
+
+
+def _order_by_seed(
+    df: pd.DataFrame,
+    params: tuple[Hashable, ...],
+    seed: Hashable,
+    row_cfg: np.ndarray,
+    finite: np.ndarray,
+    n_cfg: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order the finite runs by (configuration, seed): (row order, their config, their seed).
+
+    Duplicate runs (one configuration, one seed twice) are refused, naming them.
+    """
+    seed_code = seed_column_codes(df[seed], seed)
+    found = order_by_config_and_seed(row_cfg, seed_code, n_cfg)
+    if found is None:  # duplicates: sort to name them
+        n_seeds = int(seed_code.max(initial=0)) + 1
+        all_slots = row_cfg * n_seeds + seed_code
+        order = np.argsort(all_slots, kind="stable")
+        v.check_duplicate_runs(df, params, seed, row_cfg, seed_code, order)
+        found = (order, all_slots[order], n_seeds)
+    order, slots, n_seeds = found
+    del found
+    keep = finite[order]
+    order, slots = order[keep], slots[keep]
+    del keep
+    # each row's (config, seed) from its slot: no gather by row
+    cfg_sorted = slots // n_seeds
+    seed_sorted = slots
+    seed_sorted -= cfg_sorted * n_seeds  # in place: the slots are not needed again
+    return order, cfg_sorted, seed_sorted
 
 
 def binned_configs(
