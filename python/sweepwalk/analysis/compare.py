@@ -69,7 +69,15 @@ def _compare_input_validation(
     random_state: Any,
     n_resamples: Any,
     ks_method: Any,
-) -> tuple[int, Against, Test, Correction, float, Neighbors, Any, int, str]:
+    ci: Any,
+    progress: Any,
+    cancel: Any,
+    executor: Any,
+    effect_of_interest: Any,
+) -> tuple[
+    int, Against, Test, Correction, float, Neighbors, Any, int, str, float | None, Any, Any,
+    Executor | None, float | None,
+]:  # fmt: skip
     """Check every argument of :func:`compare` and return them normalised."""
     t = sweep.resolve(target)
     against = v.check_against(against)
@@ -94,7 +102,15 @@ def _compare_input_validation(
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
     if TEST_TABLE[test].resamples or (test == "ks" and ks_method != "auto"):
         random_state = resolve_seed(random_state)  # one seed for every row
-    return t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method
+    ci = v.check_level(ci, "ci")
+    v.check_callable(progress, "progress")
+    cancel = _jobs.check_cancel_hook(cancel)
+    executor = _jobs.check_executor(executor)
+    eoi = v.check_positive(effect_of_interest, "effect_of_interest")
+    return (
+        t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method, ci,
+        progress, cancel, executor, eoi,
+    )  # fmt: skip
 
 
 def compare(
@@ -265,61 +281,33 @@ def compare(
     >>> res.to_frame()[["lr", "effect", "status"]].to_dict("list")
     {'lr': [0.1, 0.2, 0.4], 'effect': [0.0, nan, 0.0], 'status': ['worse', 'target', 'worse']}
     """
-    (t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method) = (
-        _compare_input_validation(
-            sweep, target, against, test, correction, alpha, neighbors, random_state,
-            n_resamples, ks_method,
-        )
+    (
+        t, against, test, correction, alpha, neighbors, random_state, n_resamples, ks_method, ci,
+        progress, cancel, executor, eoi,
+    ) = _compare_input_validation(
+        sweep, target, against, test, correction, alpha, neighbors, random_state, n_resamples,
+        ks_method, ci, progress, cancel, executor, effect_of_interest,
     )  # fmt: skip
-    ci = v.check_level(ci, "ci")
-    v.check_callable(progress, "progress")
-    cancel = _jobs.check_cancel_hook(cancel)
-    executor = _jobs.check_executor(executor)
-    eoi = v.check_positive(effect_of_interest, "effect_of_interest")
     eoi_given = eoi is not None
     eoi = default_margin(sweep) if eoi is None else eoi
-    values, counts = sweep.score_matrix, sweep.counts
+    counts = sweep.counts
     if against == "all":
         ids = np.delete(np.arange(len(counts), dtype=np.int64), t)
     else:
         ids = sweep.neighbor_ids(t, neighbors)
-    y, ny = values[t : t + 1], counts[t : t + 1]
+    ny = counts[t : t + 1]
     nx = counts[ids]
     notes: list[str] = list(sweep.notes)  # binning; values that hardly repeat (no neighbours)
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
-    a12_rows = None  # A12 of each row, when the test's own pass gave it
+    a12_rows: npt.NDArray[np.float64] | None = None  # A12 of each row, from the KS pass
+    n_shared: npt.NDArray[np.int64] | None = None
     if test == "ks" and ks_method == "auto" and executor is None:
-        n_shared = None
-        # against all: the rows sorted and ranked once per sweep; a few neighbours: their
-        # sorted rows ranked now (cheaper than building the sweep's index on a first click)
-        if against == "all":
-            statistic, pvalue, a12_rows = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
-            statistic, pvalue, a12_rows = statistic[ids], pvalue[ids], a12_rows[ids]
-        else:
-            index = ks_index(sweep.sorted_scores[ids], nx)
-            statistic, pvalue, a12_rows = ks_against(index, sweep.scores(t), notes=notes)
+        statistic, pvalue, a12_rows = _ks_pass(sweep, t, ids, against, notes)
     else:
-        seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
-        seeds_y = None if seeds is None else seeds[t : t + 1]
-        slow = TEST_TABLE[test].resamples or (test == "ks" and ks_method != "auto")
-        step = _SLOW_BATCH if slow else _FAST_BATCH
-
-        def batches() -> Any:
-            for start in range(0, len(ids), step):
-                rows = ids[start : start + step]
-                sx = None if seeds is None else seeds[rows]
-                settings = (random_state, n_resamples, tie_rtol, ks_method)
-                yield len(rows), (test, values[rows], counts[rows], y, ny, sx, seeds_y, settings)
-
-        job = _jobs.Progress(len(ids), progress, cancel, what="configurations")
-        parts = list(_jobs.run_batches(_test_rows, batches(), job, executor))
-        statistic = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
-        pvalue = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
-        n_shared = None
-        if seeds is not None:
-            n_shared = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
-        for part in parts:
-            notes.extend(n for n in part[3] if n not in notes)
+        statistic, pvalue, n_shared = _batched_pass(
+            sweep, t, ids, test, (random_state, n_resamples, tie_rtol, ks_method),
+            _jobs.Progress(len(ids), progress, cancel, what="configurations"), executor, notes,
+        )  # fmt: skip
     _jobs.check_cancel(cancel)  # the KS pass checks nowhere else
     too_few = (nx < sweep.min_runs) | (ny[0] < sweep.min_runs)
     if n_shared is not None:
@@ -388,6 +376,58 @@ def compare(
         power_inputs=ev["power_inputs"],
         **columns,
     )
+
+
+def _ks_pass(
+    sweep: SweepData, t: int, ids: npt.NDArray[np.int64], against: str, notes: list[str]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """KS of every row against the target in one merge pass: statistic, p-value and A12."""
+    # against all: the rows sorted and ranked once per sweep; a few neighbours: their
+    # sorted rows ranked now (cheaper than building the sweep's index on a first click)
+    if against == "all":
+        statistic, pvalue, a12_rows = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
+        return statistic[ids], pvalue[ids], a12_rows[ids]
+    index = ks_index(sweep.sorted_scores[ids], sweep.counts[ids])
+    return ks_against(index, sweep.scores(t), notes=notes)
+
+
+def _batched_pass(
+    sweep: SweepData,
+    t: int,
+    ids: npt.NDArray[np.int64],
+    test: str,
+    settings: tuple[Any, int, float | None, str],
+    job: _jobs.Progress,
+    executor: Executor | None,
+    notes: list[str],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.int64] | None]:
+    """Test the rows in batches (in ``executor`` if given): statistic, p-value, shared seeds.
+
+    ``settings`` is (random_state, n_resamples, tie_rtol, ks_method); the shared seeds are
+    None for the unpaired tests.
+    """
+    values, counts = sweep.score_matrix, sweep.counts
+    y, ny = values[t : t + 1], counts[t : t + 1]
+    seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
+    seeds_y = None if seeds is None else seeds[t : t + 1]
+    slow = TEST_TABLE[test].resamples or (test == "ks" and settings[3] != "auto")
+    step = _SLOW_BATCH if slow else _FAST_BATCH
+
+    def batches() -> Any:
+        for start in range(0, len(ids), step):
+            rows = ids[start : start + step]
+            sx = None if seeds is None else seeds[rows]
+            yield len(rows), (test, values[rows], counts[rows], y, ny, sx, seeds_y, settings)
+
+    parts = list(_jobs.run_batches(_test_rows, batches(), job, executor))
+    statistic = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
+    pvalue = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
+    n_shared = None
+    if seeds is not None:
+        n_shared = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+    for part in parts:
+        notes.extend(n for n in part[3] if n not in notes)
+    return statistic, pvalue, n_shared
 
 
 #: where effect_of_interest came from when it was not given (as importance's margin_source)
