@@ -120,6 +120,39 @@ def _hodges_lehmann(d):
     return float(np.median(walsh[np.triu_indices(len(d))]))
 
 
+def _plain_paired(test, r_scores, r_seeds, t_scores, t_seeds):
+    """One paired row: (statistic, p, mean difference, A12, Hodges-Lehmann, pairs)."""
+    common = np.intersect1d(r_seeds, t_seeds)
+    a = np.array([r_scores[r_seeds == c][0] for c in common])
+    b = np.array([t_scores[t_seeds == c][0] for c in common])
+    n_eff = min(len(r_scores), len(t_scores), len(common))
+    if test == "wilcoxon":  # on the integer grid: float rounding breaks no tie
+        a_, b_ = np.rint(a * 100), np.rint(b * 100)
+    else:
+        a_, b_ = a, b
+    stat, p = _scipy(test, a_, b_) if len(common) else (np.nan, np.nan)
+    d = a - b
+    diff = d.mean() if len(d) else np.nan
+    wins = np.mean((d > 0) + 0.5 * (d == 0)) if len(d) else np.nan
+    hl = _hodges_lehmann(np.rint(d * 100) / 100) if len(d) else np.nan
+    return stat, p, diff, wins, hl, n_eff
+
+
+def _plain_unpaired(test, r_scores, t_scores, **kw):
+    """One unpaired row: (statistic, p, mean difference, A12, NaN, the smaller sample size)."""
+    n_eff = min(len(r_scores), len(t_scores))
+    grid = test == "permutation"
+    r_, t_ = (np.rint(r_scores * 100), np.rint(t_scores * 100)) if grid else (r_scores, t_scores)
+    stat, p = _scipy(test, r_, t_, **kw) if n_eff else (np.nan, np.nan)
+    if grid:
+        stat = stat / 100  # the statistic in metric units
+    diff = r_scores.mean() - t_scores.mean() if n_eff else np.nan
+    a12 = (
+        np.mean([(x > y) + 0.5 * (x == y) for x in r_scores for y in t_scores]) if n_eff else np.nan
+    )
+    return stat, p, diff, a12, np.nan, n_eff
+
+
 def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw):
     """What a user would write: one scipy call per row, then multipletests.
 
@@ -144,37 +177,12 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
     samples = []
     for cfg in ids:
         r_scores, r_seeds = scores(cfg)
-        n_eff = min(len(r_scores), len(t_scores))
-        hl = np.nan
         if test in ("wilcoxon", "ttest_rel"):
-            common = np.intersect1d(r_seeds, t_seeds)
-            a = np.array([r_scores[r_seeds == c][0] for c in common])
-            b = np.array([t_scores[t_seeds == c][0] for c in common])
-            n_eff = min(n_eff, len(common))
-            if test == "wilcoxon":  # on the integer grid: float rounding breaks no tie
-                a_, b_ = np.rint(a * 100), np.rint(b * 100)
-            else:
-                a_, b_ = a, b
-            stat, p = _scipy(test, a_, b_) if len(common) else (np.nan, np.nan)
-            d = a - b
-            diff = d.mean() if len(d) else np.nan
-            wins = np.mean((d > 0) + 0.5 * (d == 0)) if len(d) else np.nan
-            hl = _hodges_lehmann(np.rint(d * 100) / 100) if len(d) else np.nan
-            a12 = wins
+            stat, p, diff, a12, hl, n_eff = _plain_paired(
+                test, r_scores, r_seeds, t_scores, t_seeds
+            )
         else:
-            grid = test == "permutation"
-            r_, t_ = (
-                (np.rint(r_scores * 100), np.rint(t_scores * 100)) if grid else (r_scores, t_scores)
-            )
-            stat, p = _scipy(test, r_, t_, **kw) if n_eff else (np.nan, np.nan)
-            if grid:
-                stat = stat / 100  # the statistic in metric units
-            diff = r_scores.mean() - t_scores.mean() if n_eff else np.nan
-            a12 = (
-                np.mean([(x > y) + 0.5 * (x == y) for x in r_scores for y in t_scores])
-                if n_eff
-                else np.nan
-            )
+            stat, p, diff, a12, hl, n_eff = _plain_unpaired(test, r_scores, t_scores, **kw)
         if n_eff < min_runs:
             stat = p = np.nan
         effect = a12 if goal == "max" else 1 - a12
@@ -196,15 +204,18 @@ def plain_loop(runs, target, ids, test, correction, alpha, goal, min_runs, **kw)
         direction = np.asarray(direction, dtype=float)
         for i in np.flatnonzero(chosen):
             direction[i] = sign * _interval_direction(test, *samples[i], level)
-    status = []
-    for pv, pa, dr in zip(p, adj, direction, strict=True):
-        if np.isnan(pv):
-            status.append("na")
-        elif pa <= alpha:
-            status.append("better" if dr > 0 else "worse" if dr < 0 else "differs")
-        else:
-            status.append("ns")
+    status = [
+        _plain_status(pv, pa, dr, alpha) for pv, pa, dr in zip(p, adj, direction, strict=True)
+    ]
     return np.asarray(stat, float), p, adj, np.asarray(effect, float), status
+
+
+def _plain_status(pvalue, pvalue_adj, direction, alpha):
+    if np.isnan(pvalue):
+        return "na"
+    if pvalue_adj <= alpha:
+        return "better" if direction > 0 else "worse" if direction < 0 else "differs"
+    return "ns"
 
 
 def _config_tuple(sweep, i):

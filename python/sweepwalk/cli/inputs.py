@@ -202,34 +202,47 @@ def parse_value(text: str, column: pd.Series, name: str) -> Any:
     ``--keep-na-strings`` a solver called "None" can be the target.
     """
     dtype = column.dtype
-    if not pd.api.types.is_numeric_dtype(dtype) and text.lower() in ABSENT_WORDS:
-        for value in column.dropna().unique():
-            if str(value) == text:
-                return value.item() if isinstance(value, np.generic) else value
+    numeric = pd.api.types.is_numeric_dtype(dtype)
     if text.lower() in ABSENT_WORDS:
-        return None
+        found = _NOT_FOUND if numeric else _printed_as(column, text)
+        return None if found is _NOT_FOUND else found
     if pd.api.types.is_bool_dtype(dtype):
-        lowered = text.lower()
-        if lowered in {"true", "1", "yes"}:
-            return True
-        if lowered in {"false", "0", "no"}:
-            return False
-        raise CLIError(f"--target {name}={text}: column {name!r} is boolean; use true or false")
-    if pd.api.types.is_numeric_dtype(dtype):
-        try:
-            number = float(text)
-        except ValueError:
-            raise CLIError(
-                f"--target {name}={text}: column {name!r} is numeric; give a number or 'absent'"
-            ) from None
-        if pd.api.types.is_integer_dtype(dtype) and number.is_integer():
-            return int(number)
-        return number
+        return _parse_bool(text, name)
+    if numeric:
+        return _parse_number(text, name, integer=pd.api.types.is_integer_dtype(dtype))
     # Text or mixed column: match a present value by its printed form, else keep the text.
+    found = _printed_as(column, text)
+    return text if found is _NOT_FOUND else found
+
+
+_NOT_FOUND = object()
+
+
+def _printed_as(column: pd.Series, text: str) -> Any:
+    """Return the present value of ``column`` printed exactly as ``text``, or ``_NOT_FOUND``."""
     for value in column.dropna().unique():
         if str(value) == text:
             return value.item() if isinstance(value, np.generic) else value
-    return text
+    return _NOT_FOUND
+
+
+def _parse_bool(text: str, name: str) -> bool:
+    lowered = text.lower()
+    if lowered in {"true", "1", "yes"}:
+        return True
+    if lowered in {"false", "0", "no"}:
+        return False
+    raise CLIError(f"--target {name}={text}: column {name!r} is boolean; use true or false")
+
+
+def _parse_number(text: str, name: str, *, integer: bool) -> int | float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise CLIError(
+            f"--target {name}={text}: column {name!r} is numeric; give a number or 'absent'"
+        ) from None
+    return int(number) if integer and number.is_integer() else number
 
 
 def parse_target(text: str, runs: pd.DataFrame, params: Sequence[str]) -> int | dict[str, Any]:

@@ -63,6 +63,52 @@ def _json_file(path: Path) -> Any:
         raise ValueError(f"{str(path)!r} is not valid JSON ({exc}).") from None
 
 
+_Records = list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+def _ray_tune_folder(root: Path) -> tuple[_Records, Counter[str], int]:
+    """Read an experiment folder's trials: records, the trials left out, trials still writing.
+
+    A record is (config, last result); a trial still writing has its unfinished last line of
+    ``result.json`` skipped, and is counted.
+    """
+    if not root.is_dir():
+        raise FileNotFoundError(f"`path_or_result_grid`: no Ray Tune folder {str(root)!r}.")
+    trials = sorted(p.parent for p in root.glob("*/params.json"))
+    if not trials:
+        raise ValueError(f"{str(root)!r} holds no trial folders with a params.json.")
+    dropped: Counter[str] = Counter()
+    records: _Records = []
+    cut_lines = 0
+    for trial in trials:
+        result, cut = _last_json_line(trial / "result.json")
+        if (trial / "error.txt").exists():
+            dropped["errored"] += 1
+        elif result is None:
+            dropped["without a result"] += 1
+        else:
+            cut_lines += cut
+            config = _json_file(trial / "params.json")
+            if not isinstance(config, Mapping):
+                raise ValueError(f"{str(trial / 'params.json')!r} must hold a JSON object.")
+            records.append((flatten(config), result))
+    return records, dropped, cut_lines
+
+
+def _ray_tune_results(grid: Any) -> tuple[_Records, Counter[str]]:
+    """Read a ResultGrid: (config, metrics) records and the trials left out, counted."""
+    dropped: Counter[str] = Counter()
+    records: _Records = []
+    for result in grid:  # ray.tune.Result: .config, .metrics, .error
+        if getattr(result, "error", None) is not None:
+            dropped["errored"] += 1
+        elif not result.metrics:
+            dropped["without a result"] += 1
+        else:
+            records.append((flatten(result.config), dict(result.metrics)))
+    return records, dropped
+
+
 @named_faults("the Ray Tune experiment")
 def from_ray_tune(
     path_or_result_grid: str | Path | Any,
@@ -110,37 +156,12 @@ def from_ray_tune(
     --------
     >>> sweep = from_ray_tune("~/ray_results/exp", metric="acc", goal="max")  # doctest: +SKIP
     """
-    dropped: Counter[str] = Counter()
-    records: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    cut_lines = 0
     if isinstance(path_or_result_grid, (str, Path)):
         root = Path(path_or_result_grid).expanduser()
-        if not root.is_dir():
-            raise FileNotFoundError(f"`path_or_result_grid`: no Ray Tune folder {str(root)!r}.")
-        trials = sorted(p.parent for p in root.glob("*/params.json"))
-        if not trials:
-            raise ValueError(f"{str(root)!r} holds no trial folders with a params.json.")
-        for trial in trials:
-            result, cut = _last_json_line(trial / "result.json")
-            if (trial / "error.txt").exists():
-                dropped["errored"] += 1
-            elif result is None:
-                dropped["without a result"] += 1
-            else:
-                cut_lines += cut
-                config = _json_file(trial / "params.json")
-                if not isinstance(config, Mapping):
-                    raise ValueError(f"{str(trial / 'params.json')!r} must hold a JSON object.")
-                records.append((flatten(config), result))
+        records, dropped, cut_lines = _ray_tune_folder(root)
         source = f"ray tune experiment {str(root)!r}"
     else:
-        for result in path_or_result_grid:  # ray.tune.Result: .config, .metrics, .error
-            if getattr(result, "error", None) is not None:
-                dropped["errored"] += 1
-            elif not result.metrics:
-                dropped["without a result"] += 1
-            else:
-                records.append((flatten(result.config), dict(result.metrics)))
+        (records, dropped), cut_lines = _ray_tune_results(path_or_result_grid), 0
         source = "ray tune ResultGrid"
     metrics = {k for _, m in records for k, x in m.items() if is_plain_number(x)} - RAY_RESULT_KEYS
     return sweep_from_records(

@@ -72,6 +72,31 @@ def _all_runs(client: Any, ids: list[str], page_size: int) -> list[Any]:
             return runs
 
 
+def _finished(runs: list[Any]) -> tuple[list[Any], Counter[str]]:
+    """Return the FINISHED runs that are not parents of nested runs, and the others counted."""
+    parents = {r.data.tags.get(_PARENT_TAG) for r in runs} - {None}
+    dropped: Counter[str] = Counter()
+    kept = []
+    for r in runs:
+        if r.info.run_id in parents:
+            dropped["parent of nested runs"] += 1
+        elif r.info.status != "FINISHED":
+            dropped[r.info.status.lower()] += 1
+        else:
+            kept.append(r)
+    return kept, dropped
+
+
+def _as_numbers(frame: pd.DataFrame, names: list[str]) -> list[str]:
+    """Make numeric (in place) each column whose every value parses; return their names."""
+    converted = []
+    for name in names:
+        frame[name] = numbers_where_all_parse(frame[name])
+        if not is_text_column(frame[name]):
+            converted.append(name)
+    return converted
+
+
 @named_faults("the MLflow experiment")
 def from_mlflow(
     experiment: str | int | Sequence[str | int],
@@ -133,16 +158,7 @@ def from_mlflow(
         client = mlflow.MlflowClient(tracking_uri=uri)
         ids = _experiment_ids(client, experiment)
         runs = _all_runs(client, ids, page_size)
-    parents = {r.data.tags.get(_PARENT_TAG) for r in runs} - {None}
-    dropped: Counter[str] = Counter()
-    kept = []
-    for r in runs:
-        if r.info.run_id in parents:
-            dropped["parent of nested runs"] += 1
-        elif r.info.status != "FINISHED":
-            dropped[r.info.status.lower()] += 1
-        else:
-            kept.append(r)
+    kept, dropped = _finished(runs)
     inferred: list[str] = []
     metric_names = sorted({m for r in kept for m in r.data.metrics})
     if metric is None:
@@ -168,11 +184,7 @@ def from_mlflow(
         for r in kept
     ]  # fmt: skip
     frame = pd.DataFrame.from_records(rows, columns=[*param_names, metric])
-    converted = []
-    for name in param_names:
-        frame[name] = numbers_where_all_parse(frame[name])
-        if not is_text_column(frame[name]):
-            converted.append(name)
+    converted = _as_numbers(frame, param_names)
     if converted:
         notes.append(f"parameters read as numbers: {converted}")
     if params is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,18 +98,25 @@ def open_source(spec: str | Path, **kwargs: Any) -> Sweep:
         if "metric" not in kwargs:
             raise ValueError(f"`spec`: a table of runs ({text!r}) needs `metric=` (its column).")
     if path.is_file():
-        suffix = path.suffix.lower()
-        if suffix in (".csv", ".tsv"):
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
-            return from_frame(frame, **kwargs)
-        if suffix in (".parquet", ".pq"):
-            return from_frame(path, **kwargs)
-        raise ValueError(f"`spec`: {text!r} is not a .csv, .tsv or .parquet file.")
-    kind = _folder_kind(path)
-    if kind == "ray_tune":
-        return from_ray_tune(path, **kwargs)
-    if kind == "hydra":
-        return from_hydra(path, **kwargs)
-    if kind == "tensorboard":
-        return from_tensorboard(path, **kwargs)
-    return from_frame(path, **kwargs)
+        return _open_file(path, text, **kwargs)
+    read: Callable[..., Sweep] = _FOLDER_READERS.get(_folder_kind(path), from_frame)  # Parquet
+    return read(path, **kwargs)
+
+
+#: the reader of each kind of folder :func:`_folder_kind` tells apart
+_FOLDER_READERS: dict[str, Callable[..., Sweep]] = {
+    "ray_tune": from_ray_tune,
+    "hydra": from_hydra,
+    "tensorboard": from_tensorboard,
+}
+
+
+def _open_file(path: Path, text: str, **kwargs: Any) -> Sweep:
+    """Read a runs table from a .csv, .tsv or .parquet file."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",")
+        return from_frame(frame, **kwargs)
+    if suffix in (".parquet", ".pq"):
+        return from_frame(path, **kwargs)
+    raise ValueError(f"`spec`: {text!r} is not a .csv, .tsv or .parquet file.")

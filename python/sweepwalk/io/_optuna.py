@@ -99,6 +99,24 @@ def _per_seed_scores(attrs: dict[str, Any], key: str) -> list[tuple[int, float]]
     return sorted(out)
 
 
+def _inferred_seed(param_names: list[str], attr_names: list[str]) -> str | None:
+    """Return the one parameter, else the one user attribute, named like a seed (or None)."""
+    found = [n for n in param_names if is_seed_name(n)] or [
+        n for n in attr_names if is_seed_name(n)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _trial_row(
+    row: dict[str, Any], trial: Any, seed: str | None, metric_name: str, k: int
+) -> dict[str, Any]:
+    """One run: the trial's parameters, its seed (a user attribute if not one) and its value."""
+    if seed is not None and seed not in row:
+        row[seed] = trial.user_attrs.get(seed)
+    row[metric_name] = trial.values[k] if trial.values is not None else np.nan
+    return row
+
+
 @named_faults("the Optuna study")
 def from_optuna(
     study_or_storage: Any,
@@ -193,18 +211,18 @@ def from_optuna(
     if key is not None:
         seed = "seed" if "seed" not in param_names else "_seed"
         notes.append(f"per-seed scores from the user attribute(s) {key!r}; trial values unused")
-        for t in complete:
-            scores = _per_seed_scores(t.user_attrs, key)
-            if not scores:
-                dropped["complete without per-seed scores"] += 1
-            rows += [{**params_of(t), seed: s, metric_name: x} for s, x in scores]
+        scored = [_per_seed_scores(t.user_attrs, key) for t in complete]
+        if without := sum(not scores for scores in scored):
+            dropped["complete without per-seed scores"] += without
+        rows = [
+            {**params_of(t), seed: s, metric_name: x}
+            for t, scores in zip(complete, scored, strict=True)
+            for s, x in scores
+        ]
         inferred.append("seed")
     else:
         if seed is None:
-            found = [n for n in param_names if is_seed_name(n)] or [
-                n for n in attr_names if is_seed_name(n)
-            ]
-            seed = found[0] if len(found) == 1 else None
+            seed = _inferred_seed(param_names, attr_names)
             if seed is not None:
                 inferred.append("seed")
         elif seed not in param_names and seed not in attr_names:
@@ -212,12 +230,7 @@ def from_optuna(
                 f"`seed`={seed!r} is neither a parameter {param_names} nor a user attribute "
                 f"{attr_names} of the trials."
             )
-        for t in complete:
-            row = params_of(t)
-            if seed is not None and seed not in row:
-                row[seed] = t.user_attrs.get(seed)
-            row[metric_name] = t.values[k] if t.values is not None else np.nan
-            rows.append(row)
+        rows = [_trial_row(params_of(t), t, seed, metric_name, k) for t in complete]
     columns = [*(p for p in param_names if p != seed), *([seed] if seed else []), metric_name]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     return build(

@@ -280,24 +280,34 @@ def _read_sessions(
                         hp = data.session_start_info.hparams
                         sessions[folder] = {k: _hparam_value(x) for k, x in hp.items()}
                     elif kind == "experiment":
-                        metric_tags |= {
-                            f"{m.name.group}/{m.name.tag}" if m.name.group else m.name.tag
-                            for m in data.experiment.metric_infos
-                        }
+                        metric_tags |= _metric_tags(data.experiment)
                     continue
-                if value.HasField("simple_value"):
-                    x = float(value.simple_value)
-                elif value.HasField("tensor") and plugin in ("scalars", ""):
-                    arr = tensor_util.make_ndarray(value.tensor)
-                    if arr.size != 1 or not np.issubdtype(arr.dtype, np.number):
-                        continue
-                    x = float(arr.reshape(-1)[0])
-                else:
+                x = _scalar(value, plugin, tensor_util)
+                if x is None:
                     continue
                 tags = scalars.setdefault(folder, {})
                 if value.tag not in tags or event.step >= tags[value.tag][0]:
                     tags[value.tag] = (event.step, x)
     return sessions, scalars, metric_tags
+
+
+def _metric_tags(experiment: Any) -> set[str]:
+    """Return the scalar tags an HParams experiment names as its metrics (``group/tag``)."""
+    return {
+        f"{m.name.group}/{m.name.tag}" if m.name.group else m.name.tag
+        for m in experiment.metric_infos
+    }
+
+
+def _scalar(value: Any, plugin: str, tensor_util: Any) -> float | None:
+    """Return a summary value's number if it is a scalar (simple or a one-number tensor)."""
+    if value.HasField("simple_value"):
+        return float(value.simple_value)
+    if value.HasField("tensor") and plugin in ("scalars", ""):
+        arr = tensor_util.make_ndarray(value.tensor)
+        if arr.size == 1 and np.issubdtype(arr.dtype, np.number):
+            return float(arr.reshape(-1)[0])
+    return None
 
 
 @named_faults("the TensorBoard logdir")
