@@ -71,16 +71,24 @@ COLUMNS = (
 
 
 def _importance_input_validation(
+    sweep: SweepData,
     test: Any,
     correction: Any,
     alpha: Any,
     neighbors: Any,
     margin: Any,
+    target: Any,
+    random_state: Any,
     progress: Any,
-    has_seeds: bool,
-) -> tuple[Test, Correction, float, Neighbors, float | None]:
+    ks_method: Any,
+    cancel: Any,
+    executor: Any,
+) -> tuple[
+    Test, Correction, float, Neighbors, float | None, int | None, Any, str, Any, Executor | None
+]:
+    """Check every argument of :func:`importance` and return them normalised."""
     test = v.check_test(test)
-    if test in PAIRED_TESTS and not has_seeds:
+    if test in PAIRED_TESTS and sweep.seed_matrix is None:
         raise ValueError(
             f"test={test!r} is paired on seeds; build the sweep with `seed=` to use it."
         )
@@ -89,7 +97,17 @@ def _importance_input_validation(
     neighbors = v.check_neighbors(neighbors)
     margin = v.check_positive(margin, "margin")
     v.check_callable(progress, "progress")
-    return test, correction, alpha, neighbors, margin
+    random_state = v.check_random_state(random_state)
+    ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
+    cancel = _jobs.check_cancel_hook(cancel)
+    executor = _jobs.check_executor(executor)
+    if TEST_TABLE[test].resamples or ks_method != "auto":
+        random_state = resolve_seed(random_state)  # one seed for every batch and worker
+    target = None if target is None else sweep.resolve(target)
+    return (
+        test, correction, alpha, neighbors, margin, target, random_state, ks_method, cancel,
+        executor,
+    )  # fmt: skip
 
 
 def verdicts(
@@ -420,22 +438,18 @@ def importance(
     >>> sweep = datasets.load_demo()  # doctest: +SKIP
     >>> sweep.importance(margin=0.01)  # doctest: +SKIP
     """
-    test, correction, alpha, neighbors, margin = _importance_input_validation(
-        test, correction, alpha, neighbors, margin, progress, sweep.seed_matrix is not None
-    )
+    (
+        test, correction, alpha, neighbors, margin, target, random_state, ks_method, cancel,
+        executor,
+    ) = _importance_input_validation(
+        sweep, test, correction, alpha, neighbors, margin, target, random_state, progress,
+        ks_method, cancel, executor,
+    )  # fmt: skip
     margin_source = "given"
     if margin is None:
         margin = default_margin(sweep)
         margin_source = "default: half the median seed-to-seed standard deviation"
-    random_state = v.check_random_state(random_state)
-    ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
-    cancel = _jobs.check_cancel_hook(cancel)
-    executor = _jobs.check_executor(executor)
-    if TEST_TABLE[test].resamples or ks_method != "auto":
-        random_state = resolve_seed(random_state)  # one seed for every batch and worker
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
-    if target is not None:
-        target = sweep.resolve(target)
     params = list(sweep.params)
     values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
     slow = TEST_TABLE[test].resamples or ks_method != "auto"
