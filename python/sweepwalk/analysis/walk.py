@@ -110,6 +110,32 @@ class Walk:
         )
 
 
+def _walk_input_validation(
+    test: Any,
+    correction: Any,
+    alpha: Any,
+    neighbors: Any,
+    max_steps: Any,
+    ledger: Any,
+    random_state: Any,
+    cancel: Any,
+) -> tuple[Test, Correction, float, Neighbors, int | None, Ledger | None, Any, Any]:
+    """Check the arguments of :func:`walk` and return them normalised.
+
+    ``holdout`` is checked by ``split_runs``, the comparisons' own options by ``compare``.
+    """
+    test = v.check_test(test)
+    correction = v.check_correction(correction)
+    alpha = v.check_alpha(alpha)
+    neighbors = v.check_neighbors(neighbors)
+    max_steps = v.check_int(max_steps, "max_steps", minimum=0, allow_none=True)
+    if ledger is not None and not isinstance(ledger, Ledger):
+        raise TypeError(f"`ledger` must be None or a sweepwalk Ledger, got {ledger!r}.")
+    random_state = v.check_random_state(random_state)
+    cancel = _jobs.check_cancel_hook(cancel)
+    return test, correction, alpha, neighbors, max_steps, ledger, random_state, cancel
+
+
 def walk(
     sweep: SweepData,
     start: int | dict[str, Any],
@@ -188,16 +214,16 @@ def walk(
     >>> w = sweep.walk(0, test="mannwhitney", correction="holm")  # doctest: +SKIP
     >>> w.path, w.to_frame()  # doctest: +SKIP
     """
-    max_steps = v.check_int(max_steps, "max_steps", minimum=0, allow_none=True)
-    random_state = v.check_random_state(random_state)
+    test, correction, alpha, neighbors, max_steps, ledger, random_state, cancel = (
+        _walk_input_validation(
+            test, correction, alpha, neighbors, max_steps, ledger, random_state, cancel
+        )
+    )
     confirm = None
     if holdout is not None:
         sweep, confirm = sweep.split_runs(holdout, random_state)
-    if ledger is not None and not isinstance(ledger, Ledger):
-        raise TypeError(f"`ledger` must be None or a sweepwalk Ledger, got {ledger!r}.")
     settings = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors}
     limit = np.inf if max_steps is None else int(max_steps)
-    cancel = _jobs.check_cancel_hook(cancel)
 
     path: list[int] = []
     steps: list[dict[str, Any]] = []
