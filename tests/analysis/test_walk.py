@@ -209,3 +209,11 @@ def test_ledger_decides_the_moves(demo):
 
 def test_walk_is_a_lazy_public_name():
     assert sweepwalk.Walk is Walk
+
+
+def test_a_walk_keeps_its_settings_as_checked(demo: Sweep) -> None:
+    # the walk validates its settings once, before the first comparison, as compare does
+    w = demo.walk(0, correction="h", max_steps=1)
+    assert (w.test, w.correction) == ("ks", "holm") == (w.comparisons[0].test, "holm")
+    with pytest.raises(TypeError, match="`ledger` must be None or a sweepwalk Ledger"):
+        demo.walk(0, ledger="walk", holdout=2.0)  # refused before the holdout is read
