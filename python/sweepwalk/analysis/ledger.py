@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ERROR_CONTROLS", "METHODS", "Ledger"]
 
-METHODS = ("lond", "lord++")
+#: the online FDR procedures of walk-wide error control
+OnlineMethod = Literal["lond", "lord++"]
+METHODS: tuple[str, ...] = get_args(OnlineMethod)
 _COLUMNS = ["order", "target", "row", "test", "pvalue", "pvalue_adj", "level", "decision"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -24,7 +24,8 @@ UNPAIRED_TESTS = tuple(name for name, spec in TEST_TABLE.items() if not spec.pai
 PAIRED_TESTS = tuple(name for name, spec in TEST_TABLE.items() if spec.paired)
 TESTS = UNPAIRED_TESTS + PAIRED_TESTS
 #: how the KS p-value is computed: scipy's ``ks_2samp`` or the tie-aware permutation test
-KS_METHODS = ("auto", "permutation", "permutation-tiebreak")
+KsMethod = Literal["auto", "permutation", "permutation-tiebreak"]
+KS_METHODS: tuple[str, ...] = get_args(KsMethod)
 
 
 def check_test(test: Any) -> str:
