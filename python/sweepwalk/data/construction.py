@@ -205,10 +205,10 @@ def lists_as_runs(
     row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
     if len(first_row) < len(df):
         dup = pd.Series(row_cfg).duplicated(keep=False).to_numpy()
-        rows = df.loc[dup, list(params)].head(6)
+        shared = df.loc[dup, list(params)].head(6)
         raise ValueError(
             f"`from_lists` needs one row per configuration, but several rows share the same "
-            f"parameter values:\n{rows.to_string()}\nMerge their lists or use from_runs()."
+            f"parameter values:\n{shared.to_string()}\nMerge their lists or use from_runs()."
         )
     cells = df[scores].tolist()
     flat, lengths = rectangular(cells)
