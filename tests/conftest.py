@@ -54,14 +54,3 @@ def widget(demo_runs: pd.DataFrame) -> SweepWidget:
 @pytest.fixture
 def solver_df() -> pd.DataFrame:
     return solver_runs()
-
-
-@pytest.fixture(autouse=True)
-def _no_background_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No widget computes (and sends) neighbours ahead unless a test turns it on.
-
-    The prefetch thread's ``ahead`` message would otherwise land, at a moment of its own, among
-    the messages a test records; the tests of the prefetch set ``PREFETCH``/``AHEAD`` back.
-    """
-    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH", False)
-    monkeypatch.setattr("sweepwalk.widget.widget.AHEAD", False)

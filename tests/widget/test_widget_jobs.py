@@ -217,7 +217,7 @@ class Hold:
 def slow(widget: SweepWidget, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hold]:
     """Every comparison counts as slow; each job waits for ``hold.go``."""
     widget.test = "mannwhitney"  # computed now: the threshold is not lowered yet
-    monkeypatch.setattr("sweepwalk.widget.widget.BACKGROUND_SECONDS", -1.0)
+    monkeypatch.setattr(widget.session, "background_seconds", -1.0)
     hold = Hold(widget, monkeypatch, "comparison_job")
     yield hold
     hold.go.set()
@@ -264,7 +264,7 @@ def test_a_click_during_a_slow_comparison_replaces_it(
     wire = Wire(widget, monkeypatch)
     click(widget, target=first)
     assert slow.reached.wait(WAIT)
-    monkeypatch.setattr("sweepwalk.widget.widget.BACKGROUND_SECONDS", 1e9)  # the next one is quick
+    monkeypatch.setattr(widget.session, "background_seconds", 1e9)  # the next one is quick
     second = int(next(i for i in widget.sweep.neighbors(first) if i != widget.session.history[0]))
     click(widget, target=second)
     # answered now, with its own results, while the first job still waits
@@ -416,17 +416,15 @@ def test_a_comparison_read_meanwhile_still_reaches_the_frontend(
     pd.testing.assert_frame_equal(widget.results, frame)
 
 
-def prefetch_now(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Turn the prefetch and the results sent ahead on (conftest turns them off), at once."""
-    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH", True)
-    monkeypatch.setattr("sweepwalk.widget.widget.AHEAD", True)
-    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH_DELAY", 0.0)
+def prefetch_now(widget: SweepWidget) -> None:
+    """Turn the prefetch (and the results sent ahead) on, without its delay."""
+    widget.session.prefetch, widget.session.prefetch_delay = True, 0.0
 
 
 def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prefetch_now(monkeypatch)
+    prefetch_now(widget)
     row = other_row(widget)
     click(widget, target=row)
     job = widget._prefetch
@@ -435,7 +433,7 @@ def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
     real = widget.sweep.compare
     monkeypatch.setattr(widget.sweep, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
     nxt = int(widget.sweep.neighbors(row)[0])
-    monkeypatch.setattr("sweepwalk.widget.widget.PREFETCH_DELAY", WAIT)  # the next one waits
+    monkeypatch.setattr(widget.session, "prefetch_delay", WAIT)  # the next one waits
     click(widget, target=nxt)
     assert calls == []  # served from what was computed ahead
     pd.testing.assert_frame_equal(widget.results, real(nxt, random_state=0).to_frame())
@@ -449,7 +447,7 @@ def test_after_a_click_its_neighbours_are_computed_ahead_and_a_click_stops_that(
 def test_after_the_prefetch_the_frontend_is_sent_what_a_click_on_each_neighbour_shows(
     widget: SweepWidget, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    prefetch_now(monkeypatch)
+    prefetch_now(widget)
     wire = Wire(widget, monkeypatch)
     row = other_row(widget)
     click(widget, target=row)
@@ -481,8 +479,8 @@ def test_no_results_are_sent_ahead_when_the_statuses_depend_on_the_walk(
     demo_runs: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # walk-wide FDR: a status depends on what the ledger decided before, not on the data alone
-    prefetch_now(monkeypatch)
     widget = explore(demo_runs, **{**DEMO, "error_control": "walk"})
+    prefetch_now(widget)
     wire = Wire(widget, monkeypatch)
     click(widget, target=other_row(widget))
     job = widget._prefetch

@@ -37,7 +37,7 @@ const CLICKS = Number(process.env.SWEEPWALK_BENCH_CLICKS ?? 9);
 const SEEDS = 20;
 /** Think time before each click (ms): the kernel may use it (it computes neighbours ahead). */
 const PAUSE_MS = Number(process.env.SWEEPWALK_BENCH_PAUSE_MS ?? 0);
-/** "0" turns the kernel's neighbour prefetch off (sweepwalk.widget.widget.PREFETCH). */
+/** "0" turns the kernel's neighbour prefetch off (w.session.prefetch). */
 const PREFETCH = process.env.SWEEPWALK_BENCH_PREFETCH !== '0';
 
 function sweepCode(n: number): string {
@@ -135,7 +135,7 @@ for (const n of SIZES) {
     await runAllCells(page);
     await expect(page.locator(`${ROWS}[data-status="target"]`)).toHaveCount(1, { timeout: 300_000 });
     expect(await kernelJson<number>(page, 'w.sweep.configs.shape[0]')).toBe(n);
-    await kernelExec(page, `import sweepwalk.widget.widget as _sw_widget\n_sw_widget.PREFETCH = ${PREFETCH ? 'True' : 'False'}`);
+    await kernelExec(page, `w.session.prefetch = ${PREFETCH ? 'True' : 'False'}`);
 
     const times: number[] = [];
     const targetTimes: number[] = [];

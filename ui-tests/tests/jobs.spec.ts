@@ -127,10 +127,9 @@ test("a kernel job's results reach the grid through the kernel's own loop", asyn
     const nb = (window as any).jupyterapp.shell.currentWidget;
     nb.content.widgets[0].model.sharedModel.setSource(code);
   }, [
-    'import sweepwalk, sweepwalk.widget.widget',
+    'import sweepwalk',
     'from sweepwalk.datasets import DEMO, load_demo',
-    'sweepwalk.widget.widget.BACKGROUND_SECONDS = -1.0',
-    'w = sweepwalk.explore(load_demo(), **DEMO)',
+    'w = sweepwalk.explore(load_demo(), **DEMO, background_seconds=-1.0)',
     'w',
   ].join('\n'));
   await runAllCells(page);

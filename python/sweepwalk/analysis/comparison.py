@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._vocab import rejects
+from .._vocab import SIGNIFICANT_STATUSES, rejects
 from .evidence import EVIDENCE_COLUMNS, mde_by_size, underpowered
 
 if TYPE_CHECKING:
@@ -79,6 +79,13 @@ class Comparison:
     underpowered : ndarray of bool, shape (M,)
         ``ns`` rows with ``mde > effect_of_interest``: the seeds could not have shown a
         difference worth caring about.
+    error_control : {"per-target", "walk"}
+        The rule that decided ``status``, ``significant`` and ``level``: the family's own
+        correction, or a walk-wide ledger's (:meth:`with_decisions`).
+    level_pvalue : ndarray of float, shape (M,), or None
+        Under ``"walk"``: the raw p-value each row's ``level`` was compared with (the first
+        test of the pair, from either side; NaN where none was made). None under
+        ``"per-target"``, where ``pvalue_adj`` is compared with ``alpha``.
     effect_of_interest : float
         The difference in means worth detecting (metric units) the power columns use.
     effect_of_interest_source : str
@@ -132,6 +139,8 @@ class Comparison:
     #: "given", or where the default effect_of_interest came from (the power columns then
     #: answer a question about the noise, not one the user asked)
     effect_of_interest_source: str = field(default="given")
+    error_control: str = field(default="per-target")
+    level_pvalue: npt.NDArray[np.float64] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -157,6 +166,43 @@ class Comparison:
             mde=mde,
             underpowered=underpowered(self.status, mde, self.effect_of_interest),
         )
+
+    def with_decisions(
+        self, status: npt.ArrayLike, levels: npt.ArrayLike, level_pvalue: npt.ArrayLike
+    ) -> Comparison:
+        """Return this comparison as a walk-wide rule decided it (``error_control="walk"``).
+
+        Every view (``to_frame``, the widget's payload, the static table) then reads the
+        rule's decisions from one place: ``status`` becomes the rule's words, ``significant``
+        follows them, ``level``, ``reachable`` and ``mde`` are at the levels the rule held
+        each test to (:meth:`at_levels`), and ``underpowered`` follows the new statuses and
+        ``mde``. The test's own columns (``pvalue``, ``pvalue_adj``, ``effect``, ...) stay.
+
+        Parameters
+        ----------
+        status : array_like of str, shape (M,)
+            The rule's status of each compared row (aligned with :attr:`ids`).
+        levels : array_like of float, shape (M,)
+            The level each row's test was held to (NaN: keep the row's own).
+        level_pvalue : array_like of float, shape (M,)
+            The raw p-value each level was compared with (NaN: no test made).
+        """
+        words = np.asarray(status, dtype=object)
+        held = np.asarray(level_pvalue, dtype=np.float64)
+        for name, values in (("status", words), ("level_pvalue", held)):
+            if values.shape != self.ids.shape:
+                raise ValueError(
+                    f"`{name}` must have one value per compared row ({self.ids.size}), "
+                    f"got shape {values.shape}."
+                )
+        decided = replace(
+            self,
+            status=words,
+            significant=np.isin(words, SIGNIFICANT_STATUSES),
+            error_control="walk",
+            level_pvalue=held,
+        )
+        return decided.at_levels(levels)
 
     def __repr__(self) -> str:
         words, counts = np.unique(self.status.astype(str), return_counts=True)

@@ -11,7 +11,7 @@ checked and a ``progress`` callback told the fraction done.
 from __future__ import annotations
 
 import logging
-import threading
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -19,14 +19,13 @@ from concurrent.futures import Executor, Future
 from typing import Any, cast
 
 __all__ = [
-    "BackgroundJob",
     "Cancelled",
     "Progress",
     "check_cancel",
     "check_cancel_hook",
     "check_executor",
     "run_batches",
-    "start_in_thread",
+    "throttle",
 ]
 
 
@@ -162,38 +161,18 @@ def run_batches(
             future.cancel()
 
 
-class BackgroundJob:
-    """A computation running in a worker thread: its future and the event that cancels it."""
+def throttle(callback: Callable[[float], Any], every: float) -> Callable[[float], None]:
+    """Return ``report(fraction)`` that tells ``callback`` at most once every ``every`` seconds.
 
-    def __init__(self, future: Future[Any], stop: threading.Event) -> None:
-        self.future = future
-        self._stop = stop
+    The first report and the last one (``fraction >= 1``) always get through: each report may
+    be a message to a browser, so a job of thousands of batches sends a few per second.
+    """
+    last = [-math.inf]
 
-    def cancel(self) -> None:
-        """Ask the job to stop between two batches (its result then raises ``Cancelled``)."""
-        self._stop.set()
+    def report(fraction: float) -> None:
+        now = time.perf_counter()
+        if fraction >= 1.0 or now - last[0] >= every:
+            last[0] = now
+            callback(fraction)
 
-    def done(self) -> bool:
-        """Whether the job has finished (with a result, an error or cancelled)."""
-        return self.future.done()
-
-    def result(self, timeout: float | None = None) -> Any:
-        """Wait for the job's result (``Cancelled`` if it was cancelled)."""
-        return self.future.result(timeout)
-
-
-def start_in_thread(work: Callable[..., Any], **kwargs: Any) -> BackgroundJob:
-    """Run ``work(**kwargs, cancel=<event>)`` in a daemon thread; return its job at once."""
-    stop = threading.Event()
-    future: Future[Any] = Future()
-
-    def run() -> None:
-        if not future.set_running_or_notify_cancel():
-            return
-        try:
-            future.set_result(work(**kwargs, cancel=stop))
-        except BaseException as exc:  # handed to whoever waits on the result
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="sweepwalk-job", daemon=True).start()
-    return BackgroundJob(future, stop)
+    return report

@@ -179,6 +179,21 @@ class Ledger:
         ordered: pd.Series[Any] = out.sort_index()
         return ordered
 
+    def decide(self, comparison: Comparison) -> Comparison:
+        """Record a comparison's tests and return it as the rule in force decided it.
+
+        With ``"per-target"`` the comparison itself (its family's correction decides); with
+        ``"walk"``, :meth:`Comparison.with_decisions` of the ledger's statuses, the levels of
+        each pair's first test and the p-values compared with them (:meth:`first_tests`).
+        """
+        statuses = self.record(comparison)
+        if self.error_control == "per-target":
+            return comparison
+        ids = np.asarray(comparison.ids, dtype=np.int64)
+        held, levels = self.first_tests(comparison.target, ids, str(comparison.test))
+        words = statuses.reindex(ids).to_numpy(dtype=object)
+        return comparison.with_decisions(words, levels, held)
+
     def record_tests(
         self,
         target: int,

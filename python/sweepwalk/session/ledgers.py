@@ -2,25 +2,20 @@
 
 Scores are one float per seed per configuration. :class:`LedgerKeeper` starts a fresh
 :class:`~sweepwalk.analysis.ledger.Ledger` whenever the rule, alpha or test changes (a walk-wide
-guarantee holds only from the first test decided under one rule); :func:`apply_statuses` writes
-the walk ledger's decisions into a ``Comparison.to_frame()``.
+guarantee holds only from the first test decided under one rule).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from .._vocab import SIGNIFICANT_STATUSES, is_underpowered
 from ..analysis.ledger import Ledger
 from ..validation import arguments as v
 
 if TYPE_CHECKING:
     from ..analysis.settings import Settings
 
-__all__ = ["LEDGER_METHOD", "LedgerKeeper", "apply_statuses"]
+__all__ = ["LEDGER_METHOD", "LedgerKeeper"]
 
 #: the online procedure of the walk-wide ledger (see :class:`~sweepwalk.analysis.ledger.Ledger`)
 LEDGER_METHOD = "lond"
@@ -67,27 +62,3 @@ class LedgerKeeper:
         self.settings = settings
         self.generation += 1
         return self.ledger
-
-
-def apply_statuses(frame: pd.DataFrame, ids: np.ndarray, words: np.ndarray) -> None:
-    """Write the statuses of the rule in force into a ``Comparison.to_frame()``, in place.
-
-    ``words`` is aligned with ``ids``; ``significant`` and ``underpowered`` follow them.
-    """
-    ids = np.asarray(ids, dtype=np.int64)
-    status = frame["status"].astype(object)
-    status.loc[ids] = words
-    frame["status"] = status.astype(frame["status"].dtype)
-    if "significant" in frame.columns:
-        significant = frame["significant"].astype(object)
-        significant.loc[ids] = np.isin(words, SIGNIFICANT_STATUSES)
-        frame["significant"] = significant.astype(frame["significant"].dtype)
-    if "underpowered" in frame.columns and "mde" in frame.columns:
-        flags = is_underpowered(
-            words,
-            frame.loc[ids, "mde"].to_numpy(dtype=np.float64),
-            frame.attrs.get("effect_of_interest", np.nan),
-        )
-        underpowered = frame["underpowered"].astype(object)
-        underpowered.loc[ids] = flags
-        frame["underpowered"] = underpowered.astype(frame["underpowered"].dtype)

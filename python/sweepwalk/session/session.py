@@ -11,23 +11,30 @@ view over one. It uses only the sweep's public API (``compare``, ``walk``, ``imp
 from __future__ import annotations
 
 import contextlib
+import functools
+import math
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
 
+from ..analysis.jobs import Cancelled, check_executor
 from ..analysis.ledger import Ledger
 from ..analysis.settings import DEFAULTS, USER_SETTINGS, Settings
 from ..sweep import Sweep
 from ..validation import arguments as v
+from . import jobs
 from .html import render_html
 from .inputs import as_sweep, default_target
-from .jobs import PrefetchStore, SessionJobs, locked
-from .ledgers import LEDGER_METHOD, LedgerKeeper, apply_statuses
+from .ledgers import LEDGER_METHOD, LedgerKeeper
+from .runner import REPLACED, Job, Runner
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from ..analysis.compare import Comparison
     from ..analysis.walk import Walk
 
@@ -42,8 +49,38 @@ __all__ = [
 #: the settings that describe a comparison, in the order they are shown
 SETTINGS = USER_SETTINGS
 
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-class Session(SessionJobs):
+
+def locked(method: _F) -> _F:
+    """Run ``method`` holding its session's lock (``self._lock``, re-entrant).
+
+    Every read of a session's state and every change of it goes through one lock, so a
+    session used from two threads never shows one state's comparison for another.
+    """
+
+    @functools.wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_F, run)
+
+
+def _setting(name: str, doc: str) -> Any:
+    """Return the property of one setting: read from :class:`Settings`, written checked."""
+
+    def get(self: Session) -> Any:
+        with self._lock:
+            return getattr(self._settings, name)
+
+    def put(self: Session, value: Any) -> None:
+        self._set(name, value)
+
+    return property(get, put, doc=doc)
+
+
+class Session:
     """Walk a sweep from target to target, as the widget does, without a browser.
 
     Scores are one float per seed per configuration. Setting :attr:`target` is a move: it
@@ -69,6 +106,19 @@ class Session(SessionJobs):
     random_state : optional, default 0
         Seed of the permutation tests (anything
         ``numpy.random.default_rng`` accepts), so that the p-values are reproducible.
+    runner : Runner, optional
+        Runs the session's jobs (:meth:`importance_in_background`, slow comparisons, walks,
+        neighbours ahead) in worker threads and tells their owner how they went; default: a
+        :class:`~sweepwalk.session.runner.Runner` that ends jobs in the worker thread.
+    prefetch : bool, default False
+        After each comparison shown, compute the target's neighbours (the likely next moves)
+        ahead in a worker thread (:meth:`prefetch_job`); a move to one is then served at once.
+    prefetch_delay : float, default 0.05
+        Seconds the prefetch waits before it starts (what the owner sends after a move goes
+        first: the thread competes for the GIL).
+    background_seconds : float, default inf
+        A comparison estimated (:meth:`comparison_seconds`) to take longer is computed as a job
+        (:meth:`comparison_in_background`) when the owner asks.
 
     Examples
     --------
@@ -92,6 +142,10 @@ class Session(SessionJobs):
         neighbors: str = DEFAULTS.neighbors,
         error_control: str = DEFAULTS.error_control,
         random_state: Any = DEFAULTS.random_state,
+        runner: Runner | None = None,
+        prefetch: bool = False,
+        prefetch_delay: float = 0.05,
+        background_seconds: float = math.inf,
     ) -> None:
         if not isinstance(sweep, Sweep):
             raise TypeError(f"`sweep` must be a sweepwalk.Sweep, got {type(sweep).__name__}.")
@@ -115,10 +169,18 @@ class Session(SessionJobs):
         self._last_walk: Walk | None = None
         self._walk_offset = -1
         self._walk_rule = self._settings.error_control
-        #: the shown comparison, the walk ledger's statuses and the p-values its levels were
-        #: compared with (both None under "per-target")
-        self._shown: tuple[Comparison, np.ndarray | None, np.ndarray | None] | None = None
-        self._prefetched = PrefetchStore()
+        #: the shown comparison, as the rule in force decided it
+        self._shown: Comparison | None = None
+        self._prefetched = jobs.PrefetchStore(self._lock)
+        #: runs the session's jobs (and tells their owner how they went)
+        self.runner = Runner() if runner is None else runner
+        #: whether the neighbours of each comparison shown are computed ahead (a job)
+        self.prefetch = bool(prefetch)
+        #: seconds the prefetch waits first
+        self.prefetch_delay = float(prefetch_delay)
+        #: estimated seconds above which :meth:`comparison_in_background` starts a job
+        self.background_seconds = float(background_seconds)
+        self._background_key: Hashable = None  # the state a comparison job was started for
         self._frame: pd.DataFrame | None = None
         self._listeners: list[Callable[[Session], None]] = []
         self._holding = 0
@@ -249,71 +311,18 @@ class Session(SessionJobs):
             self._settings = new
             self._changed()
 
-    @property
-    @locked
-    def test(self) -> str:
-        """The two-sample test (see :meth:`Sweep.compare`)."""
-        return self._settings.test
-
-    @test.setter
-    @locked
-    def test(self, value: str) -> None:
-        self._set("test", value)
-
-    @property
-    @locked
-    def correction(self) -> str:
-        """The multiple-comparison correction within each target's family."""
-        return self._settings.correction
-
-    @correction.setter
-    @locked
-    def correction(self, value: str) -> None:
-        self._set("correction", value)
-
-    @property
-    @locked
-    def alpha(self) -> float:
-        """The significance level (per family, or walk-wide under ``error_control="walk"``)."""
-        return self._settings.alpha
-
-    @alpha.setter
-    @locked
-    def alpha(self, value: float) -> None:
-        self._set("alpha", value)
-
-    @property
-    @locked
-    def against(self) -> str:
-        """``"neighbors"`` or ``"all"``: which configurations the target is compared with."""
-        return self._settings.against
-
-    @against.setter
-    @locked
-    def against(self, value: str) -> None:
-        self._set("against", value)
-
-    @property
-    @locked
-    def neighbors(self) -> str:
-        """``"adjacent"`` or ``"axis"``: the neighbour rule."""
-        return self._settings.neighbors
-
-    @neighbors.setter
-    @locked
-    def neighbors(self, value: str) -> None:
-        self._set("neighbors", value)
-
-    @property
-    @locked
-    def error_control(self) -> str:
-        """``"per-target"`` or ``"walk"``: the rule that decides the statuses."""
-        return self._settings.error_control
-
-    @error_control.setter
-    @locked
-    def error_control(self, value: str) -> None:
-        self._set("error_control", value)
+    test = _setting("test", "The two-sample test (see :meth:`Sweep.compare`).")
+    correction = _setting("correction", "The multiple-comparison correction within each family.")
+    alpha = _setting(
+        "alpha", "The significance level (per family, or walk-wide under ``error_control='walk'``)."
+    )
+    against = _setting(
+        "against", "``'neighbors'`` or ``'all'``: which configurations the target is compared with."
+    )
+    neighbors = _setting("neighbors", "``'adjacent'`` or ``'axis'``: the neighbour rule.")
+    error_control = _setting(
+        "error_control", "``'per-target'`` or ``'walk'``: the rule that decides the statuses."
+    )
 
     @property
     @locked
@@ -345,13 +354,9 @@ class Session(SessionJobs):
         return {**self.settings, "history": self.history, "cursor": self.cursor}
 
     # -- results -----------------------------------------------------------------------------
-    def _compare_settings(self) -> dict[str, Any]:
-        """Return the keyword arguments of ``sweep.compare`` for the current settings."""
-        return self._settings.compare_kwargs()
-
-    def _compute(self) -> tuple[Comparison, np.ndarray | None, np.ndarray | None]:
+    def _compute(self) -> Comparison:
         if self._shown is None:
-            settings = self._compare_settings()
+            settings = self._settings.compare_kwargs()
             comparison = self._prefetched.take(self.target, settings)
             if comparison is None:
                 comparison = self._sweep.compare(self.target, **settings)
@@ -360,20 +365,12 @@ class Session(SessionJobs):
         return self._shown
 
     def _show(self, comparison: Comparison) -> None:
-        """Record ``comparison`` (the current state's) in the ledger and make it the shown one."""
+        """Record ``comparison`` (the current state's) and show it as the rule decides it."""
         # every comparison looked at is a family of tests the user made: record it
-        ledger = self._keeper.ensure(
-            self._settings.error_control, self._settings.alpha, self._settings.test
-        )
-        decided = ledger.record(comparison)
-        ids = np.asarray(comparison.ids, dtype=np.int64)
-        walk_wide = self._settings.error_control == "walk"
-        statuses = decided.reindex(ids).to_numpy(dtype=object) if walk_wide else None
-        held = None
-        if walk_wide:  # the power columns at the levels the online procedure used
-            held, levels = ledger.first_tests(comparison.target, ids, self._settings.test)
-            comparison = comparison.at_levels(levels)
-        self._shown, self._frame = (comparison, statuses, held), None
+        self._shown = self._keeper.ensure_for(self._settings).decide(comparison)
+        self._frame = None
+        if self.prefetch:  # its neighbours are the likely next moves
+            self._start_prefetch()
 
     @property
     @locked
@@ -384,12 +381,14 @@ class Session(SessionJobs):
     @property
     @locked
     def comparison(self) -> Comparison:
-        """``sweep.compare(target, ...)`` with the session's settings (recorded in the ledger).
+        """``sweep.compare(target, ...)`` with the session's settings, as the rule decides it.
 
-        Raises the engine's error when the settings do not fit the sweep (e.g. a paired test
-        on a sweep without seeds).
+        Recorded in the ledger; under ``error_control="walk"`` its statuses, levels and power
+        flags are the walk-wide ledger's (:meth:`Comparison.with_decisions`). Raises the
+        engine's error when the settings do not fit the sweep (e.g. a paired test on a sweep
+        without seeds).
         """
-        return self._compute()[0]
+        return self._compute()
 
     @property
     @locked
@@ -398,28 +397,26 @@ class Session(SessionJobs):
 
         Aligned with ``comparison.ids``; None under ``"per-target"`` (the comparison's own).
         """
-        return self._compute()[1]
+        comparison = self._compute()
+        return comparison.status if comparison.error_control == "walk" else None
 
     @property
     @locked
     def held_pvalues(self) -> np.ndarray | None:
         """Under ``error_control="walk"``: the p-value each row's level was compared with.
 
-        The raw p-value of the pair's first test (from either side; a pair keeps the decision
-        of its first test), aligned with ``comparison.ids``; NaN where no test was made. None
-        under ``"per-target"``, where ``pvalue_adj`` is compared with ``alpha``.
+        ``comparison.level_pvalue``: the raw p-value of the pair's first test (from either
+        side; a pair keeps the decision of its first test); None under ``"per-target"``.
         """
-        return self._compute()[2]
+        return self._compute().level_pvalue
 
     @property
     @locked
     def results(self) -> pd.DataFrame:
-        """``comparison.to_frame()`` with the statuses of the rule in force (a copy)."""
-        comparison, statuses, _ = self._compute()
+        """``comparison.to_frame()``: the statuses of the rule in force (a copy)."""
+        comparison = self._compute()
         if self._frame is None:
             self._frame = comparison.to_frame()
-            if statuses is not None:  # walk-wide: the ledger's decisions
-                apply_statuses(self._frame, comparison.ids, statuses)
         return self._frame.copy()
 
     @property
@@ -431,9 +428,7 @@ class Session(SessionJobs):
         comparison or walk (reading it never does: a failed comparison keeps the old one).
         """
         if self._keeper.ledger is None:
-            return self._keeper.ensure(
-                self._settings.error_control, self._settings.alpha, self._settings.test
-            )
+            return self._keeper.ensure_for(self._settings)
         return self._keeper.ledger
 
     @property
@@ -475,16 +470,10 @@ class Session(SessionJobs):
         with self.batch():
             if start is not None:
                 self.target = self.resolve(start, "start")
-            ledger = self._keeper.ensure(
-                self._settings.error_control, self._settings.alpha, self._settings.test
-            )
-            result = self._sweep.walk(self.target, **self._walk_settings(), ledger=ledger)
+            ledger = self._keeper.ensure_for(self._settings)
+            result = self._sweep.walk(self.target, **self._settings.walk_kwargs(), ledger=ledger)
             self._lay_out(result)
         return result
-
-    def _walk_settings(self) -> dict[str, Any]:
-        """Return the ``sweep.walk`` keyword arguments of the current settings (no ledger)."""
-        return self._settings.walk_kwargs()
 
     def _lay_out(self, result: Walk) -> None:
         """Lay a walk from the target out in the history after the cursor."""
@@ -510,6 +499,188 @@ class Session(SessionJobs):
     def walk_rule(self) -> str:
         """The ``error_control`` the last walk was decided under."""
         return self._walk_rule
+
+    # -- long work as jobs (see :mod:`sweepwalk.session.runner`) -----------------------------
+    @locked
+    def importance_job(
+        self,
+        *,
+        margin: float | None = None,
+        correction: str = "fdr_bh",
+        executor: Executor | None = None,
+    ) -> jobs.ImportanceJob:
+        """Return ``job(progress, cancel)``: :meth:`importance` with today's settings.
+
+        The arguments are checked and the settings read now (a bad one fails here, not in a
+        thread; a move while the job runs does not reach it).
+        """
+        margin = v.check_positive(margin, "margin")
+        correction = v.check_correction(correction)
+        executor = check_executor(executor)
+        return jobs.importance_work(self._sweep, self._settings, margin, correction, executor)
+
+    def importance(
+        self,
+        *,
+        margin: float | None = None,
+        correction: str = "fdr_bh",
+        progress: Callable[[float], None] | None = None,
+        cancel: Any = None,
+        executor: Executor | None = None,
+    ) -> pd.DataFrame:
+        """Which parameters matter over the whole sweep, with the session's test and alpha.
+
+        ``sweep.importance(test, correction, alpha, neighbors, margin, random_state)``;
+        ``progress``, ``cancel`` and ``executor`` as there.
+        """
+        job = self.importance_job(margin=margin, correction=correction, executor=executor)
+        return job(progress, cancel)
+
+    def importance_in_background(
+        self,
+        *,
+        margin: float | None = None,
+        correction: str = "fdr_bh",
+        progress: Callable[[float], None] | None = None,
+        executor: Executor | None = None,
+        request: Any = None,
+    ) -> Job:
+        """Start :meth:`importance` as the runner's ``"importance"`` job; return it at once.
+
+        The session stays free meanwhile. ``job.cancel()`` stops it between two batches;
+        ``job.result()`` waits for the frame (or raises :class:`sweepwalk.Cancelled`); the
+        runner's owner is told its progress and end (``request`` is the events' ``id``).
+        """
+        job = self.importance_job(margin=margin, correction=correction, executor=executor)
+
+        def work(tell: Callable[[float], None], cancel: threading.Event) -> pd.DataFrame:
+            def both(fraction: float) -> None:
+                tell(fraction)
+                if progress is not None:
+                    progress(fraction)
+
+            return job(both, cancel)
+
+        return self.runner.submit("importance", work, job_id=request)
+
+    @locked
+    def comparison_seconds(self) -> float:
+        """Estimate (roughly) the seconds :attr:`comparison` takes for the current state."""
+        return jobs.comparison_seconds(self._sweep, self.target, self._settings)
+
+    @locked
+    def comparison_job(self) -> tuple[Hashable, jobs.ComparisonJob]:
+        """Return ``(key, job)``: ``job(progress, cancel)`` computes today's comparison.
+
+        Nothing is recorded until :meth:`adopt_comparison` is given the key and the result.
+        """
+        work = jobs.comparison_work(self._sweep, self.target, self._settings)
+        return self.results_version, work
+
+    @locked
+    def adopt_comparison(self, key: Hashable, comparison: Comparison) -> bool:
+        """Show (and record) a job's comparison, if the state is still the job's; else False."""
+        if key != self.results_version or self._shown is not None:
+            return False
+        self._show(comparison)
+        return True
+
+    @locked
+    def comparison_in_background(self) -> str | None:
+        """Whether the current state's comparison is left to a ``"compare"`` job.
+
+        A comparison estimated to take over :attr:`background_seconds` is a job (started here
+        the first time it is asked: ``"started"``; then ``"running"``, also once it ended
+        cancelled): the move is answered at once, the comparison is adopted when the job ends.
+        None: compute it now (and a job for an older state is cancelled).
+        """
+        if self._shown is not None:
+            self.runner.cancel("compare", REPLACED)
+            return None
+        key = self.results_version
+        if key == self._background_key:
+            return "running"
+        if not (self.runner.threaded() and self.comparison_seconds() > self.background_seconds):
+            self.runner.cancel("compare", REPLACED)
+            return None
+        self._background_key, job = self.comparison_job()
+        target = self.target
+
+        def finish(comparison: Comparison) -> dict[str, Any]:
+            return {"target": target, "adopted": self.adopt_comparison(key, comparison)}
+
+        self.runner.submit("compare", job, key=key, finish=finish)
+        return "started"
+
+    @locked
+    def walk_job(self, start: int | dict[str, Any] | None = None) -> tuple[Hashable, jobs.WalkJob]:
+        """Return ``(key, job)``: ``job(progress, cancel)`` walks as :meth:`walk` would.
+
+        A ``start`` is a move made now. The job records into a copy of the ledger;
+        :meth:`adopt_walk` installs it and lays the path out if nothing moved meanwhile.
+        """
+        if start is not None:
+            self.target = self.resolve(start, "start")
+        ledger = self._keeper.ensure_for(self._settings)
+        work = jobs.walk_work(self._sweep, self.target, self._settings, ledger.copy())
+        return self._walk_key(ledger), work
+
+    def _walk_key(self, ledger: Ledger | None) -> Hashable:
+        return (self.results_version, id(ledger), len(ledger) if ledger is not None else -1)
+
+    @locked
+    def adopt_walk(self, key: Hashable, result: tuple[Walk, Ledger]) -> bool:
+        """Take a job's walk and its ledger, if the session is still where it started."""
+        if key != self._walk_key(self._keeper.ledger):
+            return False
+        walk, self._keeper.ledger = result
+        self._lay_out(walk)
+        return True
+
+    def walk_in_background(
+        self, start: int | dict[str, Any] | None = None, *, request: Any = None
+    ) -> Job:
+        """Start :meth:`walk` as the runner's ``"walk"`` job, adopted if nothing moved."""
+        key, job = self.walk_job(start)
+
+        def finish(result: tuple[Walk, Ledger]) -> Walk:
+            if not self.adopt_walk(key, result):
+                raise Cancelled(
+                    "the walk was discarded: the target, a setting or the ledger changed while "
+                    "it ran; walk again from the new target"
+                )
+            return result[0]
+
+        return self.runner.submit("walk", job, job_id=request, key=key, finish=finish)
+
+    @locked
+    def prefetch_job(self) -> Callable[[threading.Event], int] | None:
+        """Return ``job(cancel)`` that computes the target's neighbours ahead, or None.
+
+        Each comparison is stored (not recorded); a move to one is served from the store
+        (:func:`sweepwalk.session.jobs.prefetch_work` says when there is none).
+        """
+        return jobs.prefetch_work(self._sweep, self.target, self._settings, self._prefetched)
+
+    @locked
+    def ahead_job(self) -> jobs.Ahead | None:
+        """Return ``job()``: the neighbours computed ahead and what a move to each would show."""
+        return jobs.ahead_work(self._sweep, self._settings, self._prefetched, self.results_state)
+
+    def _start_prefetch(self) -> None:
+        """Start the ``"prefetch"`` job; it ends with what a move to each neighbour shows."""
+        job = self.prefetch_job() if self.runner.threaded() else None
+        if job is None:
+            return
+        ahead, shown, delay = self.ahead_job(), self.results_state, self.prefetch_delay
+
+        def work(progress: Callable[[float], None], cancel: threading.Event) -> int:
+            return 0 if cancel.wait(delay) else job(cancel)
+
+        def finish(done: int) -> tuple[list[Any], dict[str, Any]]:
+            return (ahead() if ahead is not None else []), shown
+
+        self.runner.submit("prefetch", work, finish=finish)
 
     # -- selection ---------------------------------------------------------------------------
     @property

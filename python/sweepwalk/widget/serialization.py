@@ -21,7 +21,6 @@ from .._vocab import (
     SIGNIFICANT_STATUSES,
     STATUSES,
     TESTS,
-    is_underpowered,
     vocabulary_payload,
 )
 from ..analysis.settings import USER_SETTINGS
@@ -215,8 +214,6 @@ def results_payload(
     params: Sequence[str],
     *,
     state: dict[str, Any],
-    status: Sequence[str] | np.ndarray | None = None,
-    level_pvalue: Sequence[float] | np.ndarray | None = None,
 ) -> dict:
     """Build the ``_results`` trait value from a :class:`Comparison`.
 
@@ -228,20 +225,15 @@ def results_payload(
     Parameters
     ----------
     comparison : Comparison
-        The result of ``sweep.compare(...)``.
+        The result of ``sweep.compare(...)``, as the rule in force decided it (a walk-wide
+        ledger's :meth:`~sweepwalk.analysis.comparison.Comparison.with_decisions`: its
+        statuses, levels and underpowered flags, and ``level_pvalue``, the p-value each row's
+        level was compared with, sent as such).
     params : sequence of str
         The sweep's parameters, in order (``varied`` is sent as an index into them).
     state : dict
         The complete state the comparison was computed for (``target``, every setting with
         ``error_control``, ``history`` and ``cursor``): sent as the payload's ``state``.
-    status : sequence of str, optional
-        Status words of the compared rows (aligned with ``comparison.ids``) under the rule in
-        force, e.g. a walk-wide :class:`~sweepwalk.analysis.ledger.Ledger`'s decisions; default: the
-        comparison's own. The ``underpowered`` flags then follow these statuses.
-    level_pvalue : sequence of float, optional
-        Under a walk-wide rule: the p-value each row's ``level`` was compared with (the first
-        test of the pair, aligned with ``comparison.ids``); sent as ``level_pvalue``. Its rows
-        are then decided by ``level_pvalue <= level``, not by ``pvalue_adj``.
 
     Returns
     -------
@@ -260,7 +252,7 @@ def results_payload(
         return out
 
     status_index = {s: i for i, s in enumerate(STATUSES)}
-    shown = np.asarray(comparison.status if status is None else status, dtype=object)
+    shown = np.asarray(comparison.status, dtype=object)
     # dict look-ups over plain lists: pandas' map costs more than the rest of the payload
     codes = np.array([status_index.get(w, -1) for w in shown.tolist()], dtype=np.int64)
     if (codes < 0).any():
@@ -289,20 +281,11 @@ def results_payload(
             payload[column] = _buffer(
                 spread(np.asarray(extra, dtype=np.float64), np.nan, "f8"), "f8"
             )
-    if level_pvalue is not None:
-        held = np.asarray(level_pvalue, dtype=np.float64)
-        if held.shape != ids.shape:
-            raise ValueError(
-                f"`level_pvalue` must have one value per compared row ({ids.size}), "
-                f"got shape {held.shape}"
-            )
-        payload["level_pvalue"] = _buffer(
-            spread(held, np.nan, "f8"), RESULT_COLUMNS["level_pvalue"]
-        )
+    held = getattr(comparison, "level_pvalue", None)
+    if held is not None:
+        held = spread(np.asarray(held, dtype=np.float64), np.nan, "f8")
+        payload["level_pvalue"] = _buffer(held, RESULT_COLUMNS["level_pvalue"])
     flags = getattr(comparison, "underpowered", None)
-    mde = getattr(comparison, "mde", None)
-    if status is not None and mde is not None:
-        flags = is_underpowered(shown, mde, comparison.effect_of_interest)
     if flags is not None:
         flagged = spread(np.asarray(flags, dtype=bool), 0, "u1")
         payload["underpowered"] = _buffer(flagged, RESULT_COLUMNS["underpowered"])

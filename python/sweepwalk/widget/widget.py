@@ -11,31 +11,24 @@ configuration.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anywidget
 import pandas as pd
 import traitlets as t
 
-from ..analysis.jobs import BackgroundJob, Cancelled, start_in_thread
+from ..analysis.jobs import throttle
 from ..analysis.settings import DEFAULTS, USER_SETTINGS
+from ..session.runner import JobEvent, Runner
 from ..session.session import Session, as_sweep, default_target
 from ..sweep import Sweep
 from ..validation import arguments as v
 from .bundle import CSS, ESM
 from .errors import user_message
-from .jobs import BackgroundComparisons, RequestJobs, sends_from_threads
-from .serialization import (
-    ahead_message,
-    importance_reply,
-    ledger_payload,
-    results_payload,
-    sweep_payload,
-    walk_payload,
-)
+from .jobs import JOBS, job_message, sends_from_threads
+from .serialization import ledger_payload, results_payload, sweep_payload, walk_payload
 from .traits import Checked, session_attr, synced
 
 if TYPE_CHECKING:
@@ -54,35 +47,35 @@ PYTHON_ONLY = ("path", "_sweep", "_results", "_ledger", "_walk", "_error", "_pro
 USER_STATE = (*PUBLIC, "selected", "path")
 #: largest number of rows of the static table in a cell's output (it is saved in the notebook)
 _STATIC_ROWS = 200
-#: seconds between two progress updates sent to the frontend (each one is a comm message)
+#: seconds between two updates of ``_progress`` (each one is a comm message)
 _PROGRESS_EVERY = 0.1
-#: work that runs as a job (worker thread, progress, cancel): see _widget_jobs
-JOBS = ("importance", "compare", "walk")
-#: a comparison estimated (``Session.comparison_seconds``) to take longer than this many
-#: seconds is computed in a worker thread (a job of kind ``"compare"`` the kernel starts)
+#: default of ``background_seconds``: a comparison estimated to take longer is a job
 BACKGROUND_SECONDS = 0.5
-#: after each click, compute the new target's neighbours (the likely next clicks) ahead in a
-#: worker thread, so that a click on one is served at once (``Session.prefetch_job``)
-PREFETCH = True
-#: seconds the prefetch waits first: the click's state message and its detail request go
-#: first (the thread competes with ipykernel's IOPub thread for the GIL); short, so that its
-#: results reach the frontend ahead of a quick next click
-PREFETCH_DELAY = 0.05
-#: after the prefetch, send the frontend what a click on each neighbour would show (``ahead``
-#: message): it paints a click at once, and the kernel's answer confirms it
-AHEAD = True
+
+#: a command returns the reply's body and buffers, or None when a job replies later
+Reply = tuple[dict[str, Any], Any] | None
+_F = TypeVar("_F", bound=Callable[..., Reply])
+_COMMANDS: dict[str, Callable[..., Reply]] = {}
+
+
+def command(kind: str) -> Callable[[_F], _F]:
+    """Register a method as the handler of the custom messages of ``kind``."""
+
+    def register(handler: _F) -> _F:
+        _COMMANDS[kind] = handler
+        return handler
+
+    return register
 
 
 class SweepWidget(anywidget.AnyWidget):
     """A sweep as an interactive grid: click a row to make it the target.
 
     Build it with :func:`explore`. A view over a :class:`~sweepwalk.session.session.Session`
-    (``w.session``): either side may write the public traits ``target``, ``test``,
-    ``correction``, ``alpha``, ``against``, ``neighbors``, ``error_control`` and ``selected``
-    (``path`` is Python's);
-    every change recomputes ``sweep.compare(...)`` in the kernel and repaints the grid.
-    ``w.observe(fn, names="target")`` follows the user's clicks. Scores are one float per seed
-    per configuration.
+    (``w.session``): either side may write the public traits; every change recomputes
+    ``sweep.compare(...)`` in the kernel and repaints the grid. ``w.observe(fn,
+    names="target")`` follows the user's clicks. Scores are one float per seed per
+    configuration.
 
     Parameters
     ----------
@@ -91,6 +84,12 @@ class SweepWidget(anywidget.AnyWidget):
     target, test, correction, alpha, against, neighbors, error_control
         The first target and the settings, as in :class:`~sweepwalk.session.session.Session`
         (``error_control="walk"``: the statuses shown are a walk-wide LOND ledger's).
+    prefetch : bool, optional
+        Compute each target's neighbours ahead in a worker thread and send the frontend what a
+        click on each shows; default: when the widget lives in a kernel with an event loop.
+    background_seconds : float, default 0.5
+        A comparison estimated to take longer is computed in a worker thread (a ``"compare"``
+        job): the click is answered at once and its results follow.
 
     Attributes
     ----------
@@ -114,18 +113,27 @@ class SweepWidget(anywidget.AnyWidget):
         _css = CSS
 
     target = synced(Checked(lambda w, x: w.session.resolve(x), 0))
-    """Config id of the target (the row every other row is compared with)."""
+    """The config id of the target (the row every other row is compared with).
+
+    Type ``int``; default: the best mean among configurations with ``min_runs`` scores.
+    A dict of parameter values is accepted and resolved (``sweep.find``).
+    """
     test = synced(Checked(lambda w, x: v.check_test(x), DEFAULTS.test))
+    """The two-sample test. Type ``str``, one of ``sweepwalk.TESTS``; default ``"ks"``."""
     correction = synced(Checked(lambda w, x: v.check_correction(x), DEFAULTS.correction))
+    """The correction within each family. Type ``str``; default ``"none"``."""
     alpha = synced(Checked(lambda w, x: v.check_alpha(x), DEFAULTS.alpha))
+    """The significance level. Type ``float`` in (0, 1); default ``0.05``."""
     against = synced(Checked(lambda w, x: v.check_against(x), DEFAULTS.against))
+    """``"neighbors"`` or ``"all"``: the rows compared. Type ``str``; default ``"neighbors"``."""
     neighbors = synced(Checked(lambda w, x: v.check_neighbors(x), DEFAULTS.neighbors))
+    """``"adjacent"`` or ``"axis"``: the neighbour rule. Type ``str``; default ``"adjacent"``."""
     error_control = synced(Checked(lambda w, x: v.check_error_control(x), DEFAULTS.error_control))
-    """``"per-target"`` or ``"walk"``: the rule that decides the statuses shown."""
+    """``"per-target"`` or ``"walk"``: the rule that decides the statuses; default per-target."""
     selected = synced(Checked(lambda w, x: v.check_config_ids(x, len(w.sweep), "selected"), []))
-    """Selected config ids (checkbox / ctrl-click / shift-click in the grid, or set here)."""
+    """Selected config ids (checkbox / ctrl- / shift-click). Type ``list[int]``; default ``[]``."""
     path = t.List(t.Int(), read_only=True).tag(sync=True)
-    """Every target visited, in order (back/forward moves included); written by Python only."""
+    """Every target visited, in order (back/forward included). Type ``list[int]``; Python's."""
 
     # the frontend writes it to move along the history (back/forward/breadcrumb)
     _history_index = synced(t.Int(0))
@@ -140,106 +148,66 @@ class SweepWidget(anywidget.AnyWidget):
         self,
         sweep: Sweep,
         *,
-        target: int | dict[str, Any] | None = None,
+        target: int | dict[Any, Any] | None = None,
         test: str = DEFAULTS.test,
         correction: str = DEFAULTS.correction,
         alpha: float = DEFAULTS.alpha,
         against: str = DEFAULTS.against,
         neighbors: str = DEFAULTS.neighbors,
         error_control: str = DEFAULTS.error_control,
+        prefetch: bool | None = None,
+        background_seconds: float = BACKGROUND_SECONDS,
     ) -> None:
-        self.session = Session(
-            sweep,
-            target=target,
-            test=test,
-            correction=correction,
-            alpha=alpha,
-            against=against,
-            neighbors=neighbors,
-            error_control=error_control,
+        # a job ends on the kernel's thread; the widget is told its events and sends them
+        runner = Runner(
+            self._call_soon, self._on_job, threaded=lambda: sends_from_threads(self.comm)
         )
-        self._pushing = False
-        self._embedding = False
+        self.session = s = Session(
+            sweep, target=target, test=test, correction=correction, alpha=alpha,
+            against=against, neighbors=neighbors, error_control=error_control, runner=runner,
+            background_seconds=background_seconds,
+        )  # fmt: skip
+        self._pushing = self._embedding = False
         self._shown: tuple[Any, ...] = ()
-        # one lock for the session and its view: the session's own (jobs end through _post)
-        self._lock = self.session.lock
-        self._prefetch: BackgroundJob | None = None
-        # a job's messages go through self.send (read at each send) from its worker thread
-        self._jobs = RequestJobs(
-            lambda m: self.send(m), lambda: sends_from_threads(self.comm), self._post
-        )
-        # a slow comparison is a job the kernel starts (see BACKGROUND_SECONDS)
-        self._comparisons = BackgroundComparisons(
-            self._jobs, lambda: self._push(), self._show_error, lambda: BACKGROUND_SECONDS
-        )
-        s = self.session
         super().__init__(
             **{name: getattr(s, name) for name in PUBLIC},
             _history_index=s.cursor,
             _sweep=sweep_payload(sweep),
         )
-        self.observe(self._to_session, names=[*PUBLIC, "selected"])
+        s.prefetch = self._loop() is not None if prefetch is None else bool(prefetch)
+        self.observe(self._to_session, names=[*PUBLIC, "selected"])  # frontend -> session
+        s.observe(self._push)  # session -> frontend
         self.on_msg(self._on_custom_msg)
-        s.observe(self._push)
         self._push()
+
+    _jobs = property(lambda w: w.session.runner, doc="The session's job runner.")
+    _prefetch = property(lambda w: w.session.runner.last("prefetch"), doc="The last prefetch.")
 
     # -- state: one message per change -------------------------------------------------------
     def _to_session(self, change: dict[str, Any]) -> None:
         if not self._pushing:
             setattr(self.session, change["name"], change["new"])
 
-    def _post(self, fn: Callable[[], None]) -> None:
-        """Call ``fn()`` on the kernel's thread, between two messages (else now, locked)."""
-        loop = getattr(getattr(self.comm, "kernel", None), "io_loop", None)
-        if loop is not None:
-            loop.add_callback(self._locked, fn)
-        else:
-            self._locked(fn)
+    def _loop(self) -> Any:
+        return getattr(getattr(self.comm, "kernel", None), "io_loop", None)
 
-    def _locked(self, fn: Callable[[], None]) -> None:
-        with self._lock:
+    def _call_soon(self, fn: Callable[[], None]) -> None:
+        """Call ``fn()`` on the kernel's thread, between two messages (else now)."""
+        loop = self._loop()
+        if loop is not None:
+            loop.add_callback(fn)
+        else:
             fn()
 
     def _push(self, session: Session | None = None) -> None:
         """Mirror the session into the traits, in one message to the frontend."""
         s = self.session
-        with self._lock:
+        with s.lock:
             self._pushing = True
-            shown = self._shown
             try:
                 self._push_traits(s)
             finally:
                 self._pushing = False
-            if self._shown is not shown:  # a new comparison went out: its neighbours next
-                self._start_prefetch(s)
-
-    def _start_prefetch(self, s: Session) -> None:
-        if not (PREFETCH and self._jobs.threaded()):
-            return
-        job = s.prefetch_job()
-        if job is None:
-            return
-        self._stop_prefetch()
-        ahead = s.ahead_job() if AHEAD else None
-        shown = s.results_state
-        params = s.sweep.params
-
-        def later(cancel: threading.Event) -> int:
-            if cancel.wait(PREFETCH_DELAY):
-                return 0
-            done = job(cancel)
-            entries = ahead() if ahead is not None and not cancel.is_set() else []
-            if entries:  # the frontend may show a click on one before the kernel answers it
-                msg, buffers = ahead_message(entries, params, shown)
-                self._post(lambda: None if cancel.is_set() else self.send(msg, buffers))
-            return done
-
-        self._prefetch = start_in_thread(later)
-
-    def _stop_prefetch(self) -> None:
-        # a message is in: the thread stops after its current comparison, leaving the CPU
-        if self._prefetch is not None:
-            self._prefetch.cancel()
 
     def _push_traits(self, s: Session) -> None:
         with self.hold_sync():
@@ -249,7 +217,10 @@ class SweepWidget(anywidget.AnyWidget):
             self._history_index = s.cursor
             if self.path != s.path:
                 self.set_trait("path", s.path)
-            if not self._comparisons.in_background(s):
+            pending = s.comparison_in_background()  # a slow one: its job pushes when it ends
+            if pending == "started":
+                self._error = ""
+            elif pending is None:
                 try:
                     self._results = self._results_for(s)
                     self._error = ""
@@ -261,23 +232,35 @@ class SweepWidget(anywidget.AnyWidget):
             if s.last_walk is not None:
                 self._walk = walk_payload(s.last_walk, s.walk_offset, s.walk_rule)
 
-    def _show_error(self, message: str) -> None:
-        self._error = message
-
     def _results_for(self, s: Session) -> dict[str, Any]:
-        comparison, statuses = s.comparison, s.statuses
-        shown = (comparison, statuses is None, s.cursor, tuple(s.history))
+        comparison = s.comparison  # as the rule in force decided it
+        shown = (comparison, s.cursor, tuple(s.history))
         if shown != self._shown:  # a selection or walk-only change keeps the comparison
-            state = s.results_state
             self._shown = shown
-            return results_payload(
-                comparison,
-                s.sweep.params,
-                state=state,
-                status=statuses,
-                level_pvalue=s.held_pvalues,
-            )
+            return results_payload(comparison, s.sweep.params, state=s.results_state)
         return self._results
+
+    def _on_job(self, event: JobEvent) -> None:
+        """Tell the frontend a job's news (its end comes on the kernel's thread)."""
+        error = (
+            user_message(event.value, f"the {event.kind} request") if event.state == "error" else ""
+        )
+        if event.kind == "compare" and event.state != "progress":
+            self._compare_ended(event, error)
+        message = job_message(event, self.sweep.params, error)
+        if message is not None:
+            self.send(*message)
+
+    def _compare_ended(self, event: JobEvent, error: str) -> None:
+        s = self.session
+        if event.state == "done":  # pushed even when not adopted: a reader may have computed it
+            self._push()
+        elif s.results_version == event.key:  # else replaced: the newer state speaks for itself
+            self._error = error or (
+                f"The comparison for target #{s.target} was cancelled ({event.value}): the grid "
+                "still shows the previous results. Change the target or a setting to compute "
+                "again."
+            )
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply a state update from the frontend; an invalid value is refused visibly.
@@ -287,8 +270,8 @@ class SweepWidget(anywidget.AnyWidget):
         says why, instead of an exception in the kernel log only. ``_history_index`` is an
         explicit move along the history (clamped to it).
         """
-        self._stop_prefetch()
-        with self._lock:
+        self._jobs.cancel("prefetch")  # a message is in: the prefetch leaves the CPU
+        with self.session.lock:
             self._set_state(sync_data)
 
     def _set_state(self, sync_data: dict[str, Any]) -> None:
@@ -321,11 +304,9 @@ class SweepWidget(anywidget.AnyWidget):
 
         ipywidgets answers a frontend's ``request_states`` (a page reload with the kernel
         running, Voilà, a reopened notebook) with ``get_state()``: it must carry everything the
-        frontend needs to rebuild the view (``_model_name``, ``_esm``, the sweep, the results).
-        marimo reads an anywidget's ``mo.ui.anywidget(w).value`` from the same ``get_state()``
-        and never asks it for the frontend's state once the comm is open, so on a marimo comm
-        ``key=None`` means the user-facing state (``target``, ``path``, ``selected`` and the
-        settings). Every update sent to the frontend names its traits.
+        frontend needs to rebuild the view. marimo reads ``mo.ui.anywidget(w).value`` from the
+        same ``get_state()`` and never asks it for the frontend's state once the comm is open,
+        so on a marimo comm ``key=None`` means the user-facing state (:data:`USER_STATE`).
         """
         if key is None and _is_marimo_comm(self.comm) and not self._embedding:
             key = list(USER_STATE)
@@ -343,73 +324,59 @@ class SweepWidget(anywidget.AnyWidget):
         """Send the state of ``key`` to the frontend; without one, every synced trait."""
         super().send_state(key=list(self.keys) if key is None else key)
 
-    # -- request/reply custom messages -------------------------------------------------------
+    # -- request/reply custom messages: one command per kind ---------------------------------
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
-        with self._lock:  # (a detail request after each click must not stop the prefetch)
-            self._answer(content)
+        with self.session.lock:  # (a detail request after each click must not stop the prefetch)
+            self._answer(content if isinstance(content, dict) else {})
 
-    def _answer(self, content: Any) -> None:
-        msg = content if isinstance(content, dict) else {}
+    def _answer(self, msg: dict[str, Any]) -> None:
         msg_id = msg.get("id")
         if not (msg_id is None or isinstance(msg_id, (str, int))) or isinstance(msg_id, bool):
             msg_id = repr(msg_id)  # the reply stays valid JSON whatever the request held
         msg = {**msg, "id": msg_id}
         kind = msg.get("kind")
-        handler = _HANDLERS.get(kind) if isinstance(kind, str) else None
-        if handler is None:
-            message = f"unknown message kind {kind!r}; allowed: {list(_HANDLERS)}"
-            self.send({"kind": "error", "id": msg_id, "message": message})
-            return
+        handler = _COMMANDS.get(kind) if isinstance(kind, str) else None
         try:
+            if handler is None:
+                raise ValueError(f"unknown message kind {kind!r}; allowed: {list(_COMMANDS)}")
             reply = handler(self, msg)
         except Exception as exc:
             message = user_message(exc, f"the {kind} request")
             self.send({"kind": "error", "id": msg_id, "message": message})
             return
-        if reply is None:  # a job: it replies when it ends (see _widget_jobs)
-            return
-        body, out = reply
-        self.send({"kind": f"{kind}-response", "id": msg_id, **body}, buffers=out)
+        if reply is not None:  # else a job: it replies when it ends
+            body, out = reply
+            self.send({"kind": f"{kind}-response", "id": msg_id, **body}, buffers=out)
 
-    def _reply_detail(self, msg: dict[str, Any]) -> tuple[dict[str, Any], list[bytes]]:
+    @command("detail")
+    def _reply_detail(self, msg: dict[str, Any]) -> Reply:
         config = v.check_config_id(msg.get("config"), len(self.sweep), "config")
         target = self.session.target
         scores = [self.sweep.scores(i).astype("<f8").tobytes() for i in (target, config)]
         return {"config": config, "target": target}, scores
 
-    def _reply_importance(self, msg: dict[str, Any]) -> None:
-        # settings and arguments are read (and checked) now; the pairs are tested in a worker
-        # thread, which sends progress and then the reply (or "cancelled", or an error)
-        job = self.session.importance_job(
-            margin=msg.get("margin"), correction=msg.get("correction", "fdr_bh")
+    @command("importance")
+    def _reply_importance(self, msg: dict[str, Any]) -> Reply:
+        # the arguments and settings are read (and checked) now; the pairs are tested in a job
+        margin, correction = msg.get("margin"), msg.get("correction", "fdr_bh")
+        self.session.importance_in_background(
+            margin=margin, correction=correction, request=msg["id"]
         )
-        self._jobs.start("importance", msg["id"], job, importance_reply)
+        return None
 
-    def _reply_cancel(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None]:
+    @command("walk")
+    def _reply_walk(self, msg: dict[str, Any]) -> Reply:
+        # a start is a move answered now; the walk records into a copy of the ledger in a job,
+        # and is laid out (one state message, then the reply) if nothing moved meanwhile
+        self.session.walk_in_background(msg.get("start"), request=msg["id"])
+        return None
+
+    @command("cancel")
+    def _reply_cancel(self, msg: dict[str, Any]) -> Reply:
         job = msg.get("job", "importance")
         if job not in JOBS:
             raise ValueError(f"`job` must be one of {list(JOBS)}, got {job!r}.")
         return {"job": job, "cancelled": self._jobs.cancel(job)}, None
-
-    def _reply_walk(self, msg: dict[str, Any]) -> tuple[dict[str, Any], None] | None:
-        if not self._jobs.threaded():
-            self.walk(msg.get("start"))  # the walk arrives with the state message, before this
-            return {}, None
-        # a start is a move answered now; the walk runs in a worker thread on a copy of the
-        # ledger, and is laid out (one state message, then the reply) if nothing moved meanwhile
-        session = self.session
-        key, job = session.walk_job(msg.get("start"))
-
-        def finish(result: Any, seconds: float) -> dict[str, Any]:
-            if not session.adopt_walk(key, result):
-                raise Cancelled(
-                    "the walk was discarded: the target, a setting or the ledger changed while "
-                    "it ran; walk again from the new target"
-                )
-            return {"seconds": seconds}
-
-        self._jobs.start("walk", msg["id"], job, finish)
-        return None
 
     # -- Python-side API: the session's ------------------------------------------------------
     sweep = session_attr("sweep")
@@ -456,18 +423,16 @@ class SweepWidget(anywidget.AnyWidget):
         """
         margin = v.check_positive(margin, "margin")  # a bad request sends no progress
         correction = v.check_correction(correction)
-        last = [0.0]
 
-        def progress(fraction: float) -> None:  # throttled: each update is a comm message
-            now = time.perf_counter()
-            if fraction >= 1.0 or now - last[0] >= _PROGRESS_EVERY:
-                last[0] = now
-                self._progress = float(min(max(fraction, 0.0), 1.0))
+        def progress(fraction: float) -> None:
+            self._progress = float(min(max(fraction, 0.0), 1.0))
 
         self._progress = 0.0
         started = time.perf_counter()
         try:
-            frame = self.session.importance(margin=margin, correction=correction, progress=progress)
+            frame = self.session.importance(
+                margin=margin, correction=correction, progress=throttle(progress, _PROGRESS_EVERY)
+            )
         finally:
             self._progress = -1.0
         frame.attrs["seconds"] = time.perf_counter() - started
@@ -510,16 +475,6 @@ class SweepWidget(anywidget.AnyWidget):
         display({"text/html": f'<div class="sweepwalk-fallback">{table}</div>'}, raw=True)
 
 
-#: a handler returns the reply's body and buffers, or None when a job replies later
-_Handler = Callable[[SweepWidget, dict[str, Any]], tuple[dict[str, Any], Any] | None]
-_HANDLERS: dict[str, _Handler] = {
-    "detail": SweepWidget._reply_detail,
-    "importance": SweepWidget._reply_importance,
-    "walk": SweepWidget._reply_walk,
-    "cancel": SweepWidget._reply_cancel,
-}
-
-
 def _is_marimo_comm(comm: Any) -> bool:
     """Whether ``comm`` is marimo's (``marimo._plugins.ui._impl.comm.MarimoComm``)."""
     return comm is not None and type(comm).__module__.startswith("marimo.")
@@ -538,8 +493,10 @@ def explore(
     alpha: float = DEFAULTS.alpha,
     against: str = DEFAULTS.against,
     neighbors: str = DEFAULTS.neighbors,
-    target: int | dict[str, Any] | None = None,
+    target: int | dict[Any, Any] | None = None,
     error_control: str = DEFAULTS.error_control,
+    prefetch: bool | None = None,
+    background_seconds: float = BACKGROUND_SECONDS,
 ) -> SweepWidget:
     """Explore a sweep in a notebook: a grid where a click makes a row the target.
 
@@ -563,6 +520,8 @@ def explore(
         best mean (by ``goal``) among those with at least ``min_runs`` scores.
     error_control : {"per-target", "walk"}, default "per-target"
         The rule that decides the statuses shown (see :class:`SweepWidget`).
+    prefetch, background_seconds
+        The widget's work in worker threads (see :class:`SweepWidget`).
 
     Returns
     -------
@@ -578,6 +537,8 @@ def explore(
     ...                       params=["solver", "momentum", "learning_rate_init"])  # doctest: +SKIP
     """
     sweep = as_sweep(data, metric=metric, params=params, seed=seed, goal=goal, bins=bins)
-    settings = dict(test=test, correction=correction, alpha=alpha, against=against)
-    settings.update(neighbors=neighbors, error_control=error_control)
-    return SweepWidget(sweep, target=target, **settings)  # type: ignore[arg-type]
+    return SweepWidget(
+        sweep, target=target, test=test, correction=correction, alpha=alpha, against=against,
+        neighbors=neighbors, error_control=error_control, prefetch=prefetch,
+        background_seconds=background_seconds,
+    )  # fmt: skip

@@ -1,6 +1,6 @@
-"""A cancel that races the end of a job: answered "cancelled" and nothing adopted, or answered
-"not cancelled" and the results follow; never both. The end of a job runs through the owner's
-``post``; here that queue is drained in a second thread, as late as the schedule says."""
+"""A cancel that races the end of a runner's job: answered "cancelled" and nothing adopted, or
+answered "not cancelled" and the results follow; never both. The end of a job runs through the
+owner's ``post``; here that queue is drained in a second thread, as late as the schedule says."""
 
 from __future__ import annotations
 
@@ -8,20 +8,20 @@ import random
 import threading
 from typing import Any
 
-from sweepwalk.widget.jobs import RequestJobs
+from sweepwalk.session.runner import JobEvent, Runner
 
 
-def one_race(delay_end: float, delay_cancel: float) -> tuple[bool, list[dict[str, Any]], list[int]]:
-    sent: list[dict[str, Any]] = []
+def one_race(delay_end: float, delay_cancel: float) -> tuple[bool, list[JobEvent], list[int]]:
+    sent: list[JobEvent] = []
     posted: list[Any] = []
     finished: list[int] = []
 
-    def finish(result: int, seconds: float) -> dict[str, Any]:
+    def finish(result: int) -> dict[str, Any]:
         finished.append(result)  # what adopting the results does
         return {"value": result}
 
-    jobs = RequestJobs(send=sent.append, threaded=lambda: True, post=posted.append)
-    jobs.start("compare", 7, lambda progress, cancel: 42, finish)
+    jobs = Runner(post=posted.append, report=sent.append)
+    jobs.submit("compare", lambda progress, cancel: 42, job_id=7, finish=finish)
     while not posted:  # the work ended; its end waits in the owner's queue
         threading.Event().wait(0.0005)
     go = threading.Barrier(2)
@@ -48,13 +48,13 @@ def one_race(delay_end: float, delay_cancel: float) -> tuple[bool, list[dict[str
 def test_cancel_before_the_end_is_decided_wins() -> None:
     cancelled, sent, finished = one_race(delay_end=0.02, delay_cancel=0.0)
     assert cancelled and finished == []
-    assert sent[-1]["kind"] == "cancelled" and sent[-1]["id"] == 7
+    assert sent[-1].state == "cancelled" and sent[-1].id == 7
 
 
 def test_a_cancel_after_the_end_is_decided_is_refused() -> None:
     cancelled, sent, finished = one_race(delay_end=0.0, delay_cancel=0.02)
     assert not cancelled and finished == [42]
-    assert sent[-1]["kind"] == "compare-response" and sent[-1]["value"] == 42
+    assert sent[-1].state == "done" and sent[-1].value == {"value": 42}
 
 
 def test_cancel_racing_the_end_has_exactly_one_outcome() -> None:
@@ -63,11 +63,11 @@ def test_cancel_racing_the_end_has_exactly_one_outcome() -> None:
     for _ in range(300):
         delays = [rng.choice([0.0, 0.0, 1e-5, 1e-4]) for _ in range(2)]
         cancelled, sent, finished = one_race(*delays)
-        last = sent[-1]["kind"]
+        last = sent[-1].state
         if cancelled:
             assert finished == [] and last == "cancelled"
         else:
-            assert finished == [42] and last == "compare-response"
-        assert sum(m["kind"] in ("cancelled", "compare-response") for m in sent) == 1
+            assert finished == [42] and last == "done"
+        assert sum(m.state in ("cancelled", "done") for m in sent) == 1
         outcomes[cancelled] += 1
     assert outcomes[True] > 0 and outcomes[False] > 0  # both orders were exercised
