@@ -71,3 +71,22 @@ def test_cancel_racing_the_end_has_exactly_one_outcome() -> None:
         assert sum(m.state in ("cancelled", "done") for m in sent) == 1
         outcomes[cancelled] += 1
     assert outcomes[True] > 0 and outcomes[False] > 0  # both orders were exercised
+
+
+def test_a_cancel_while_the_results_are_adopted_is_refused() -> None:
+    # the end is decided before `finish` adopts the results: a cancel meanwhile is too late
+    sent: list[JobEvent] = []
+    adopting, release = threading.Event(), threading.Event()
+
+    def finish(result: int) -> int:
+        adopting.set()
+        assert release.wait(10)
+        return result
+
+    jobs = Runner(report=sent.append)  # the end runs in the worker thread, as without a kernel
+    job = jobs.submit("walk", lambda progress, cancel: 42, job_id="w", finish=finish)
+    assert adopting.wait(10)
+    answer = jobs.cancel("walk")
+    release.set()
+    assert job.wait(10)
+    assert answer is False and [e.state for e in sent][-1] == "done" and sent[-1].value == 42
