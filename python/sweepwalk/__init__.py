@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     )
     from .session.session import Session
     from .sweep import Sweep
-    from .widget.widget import SweepWidget, explore
+    from .widget.explore import explore
+    from .widget.widget import SweepWidget
 
 # Every name loads on first use: `sweepwalk --version` and `--help` import none of the
 # statistics stack, and the engine never pulls in the widget (anywidget, traitlets).
@@ -45,7 +46,7 @@ _WHERE = {
     "SweepData": ".data.sweep_data",
     "SweepWidget": ".widget.widget",
     "Walk": ".analysis.walk",
-    "explore": ".widget.widget",
+    "explore": ".widget.explore",
     "from_hydra": ".io",
     "from_mlflow": ".io",
     "from_optuna": ".io",

@@ -8,13 +8,8 @@ each :class:`~sweepwalk.session.runner.JobEvent` and sends (docs/widget-protocol
   replaced}`` or ``{kind: "error", id, job, message}``;
 - after the neighbours were computed ahead: ``{kind: "ahead", from, entries}`` with buffers.
 
-Sending from a thread: ipykernel publishes comm messages through its IOPub thread, which takes
-messages from any thread (ipykernel >= 4.3 dropped its thread check for comm sends; 7.x resolves
-a thread's parent header from the shell's context). Other hosts run a job in the handler, with
-the same messages (so no cancel can arrive in time): marimo's comm (0.25) binds the session
-stream it was opened in so that a thread may send, but no test here drives marimo from a
-thread, so the thread is kept to the host that is tested. Plain Python (no kernel: the comm is
-the ``comm`` package's dummy) uses the thread, as the tests do.
+The messages of a job are sent from its worker thread where the host takes them
+(:func:`sweepwalk.widget.host.sends_from_threads`); its end, from the kernel's thread.
 """
 
 from __future__ import annotations
@@ -25,21 +20,13 @@ from typing import Any
 from ..session.runner import JobEvent
 from .serialization import ahead_message, importance_reply
 
-__all__ = ["JOBS", "job_message", "sends_from_threads"]
+__all__ = ["JOBS", "job_message"]
 
 #: the jobs a request starts or the frontend may cancel (``"prefetch"`` is the kernel's own)
 JOBS = ("importance", "compare", "walk")
 
 #: ``(message, buffers)``, or None when the event tells the frontend nothing
 Message = tuple[dict[str, Any], list[bytes] | None] | None
-
-
-def sends_from_threads(comm: Any) -> bool:
-    """Whether messages of ``comm`` may be sent from a worker thread (see the module doc)."""
-    if comm is None:
-        return True
-    module = type(comm).__module__.split(".")[0]
-    return module in ("ipykernel", "comm")  # ipykernel's comm, or the no-kernel dummy
 
 
 def _response(event: JobEvent) -> dict[str, Any]:

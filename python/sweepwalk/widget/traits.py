@@ -9,7 +9,7 @@ import traitlets as t
 
 from ..session.session import Session
 
-__all__ = ["Checked", "session_attr", "synced"]
+__all__ = ["Checked", "session_attr", "session_call", "synced"]
 
 
 class Checked(t.TraitType):
@@ -33,6 +33,21 @@ def synced(trait: t.TraitType) -> t.TraitType:
     return trait.tag(sync=True, echo_update=False)
 
 
-def session_attr(name: str) -> Any:
-    """Return a read-only widget attribute that reads ``w.session.<name>`` (with its doc)."""
-    return property(lambda w: getattr(w.session, name), doc=getattr(Session, name).__doc__)
+def session_attr(name: str, writable: bool = False) -> Any:
+    """Return a widget attribute that reads (and may write) ``w.session.<name>``, with its doc."""
+    doc = getattr(Session, name).__doc__
+    if not writable:
+        return property(lambda w: getattr(w.session, name), doc=doc)
+    return property(
+        lambda w: getattr(w.session, name), lambda w, x: setattr(w.session, name, x), doc=doc
+    )
+
+
+def session_call(name: str, doc: str) -> Any:
+    """Return a widget method that calls ``w.session.<name>(...)``."""
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.session, name)(*args, **kwargs)
+
+    call.__name__, call.__doc__ = name, doc
+    return call

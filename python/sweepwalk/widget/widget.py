@@ -1,11 +1,9 @@
 """The notebook widget: a sweep as a grid where a click makes a row the target.
 
-A thin view over a :class:`~sweepwalk.session.session.Session` (``w.session``), which holds the
-walk:
-traitlets mirror the session's user-visible state, one observer pushes every change of the
-session to the frontend in one message, and one table maps custom-message kinds to handlers.
-The wire protocol is ``docs/widget-protocol.md``. Scores are one float per seed per
-configuration.
+A view over a :class:`~sweepwalk.session.session.Session` (``w.session``), which holds the
+walk and runs its jobs: traitlets mirror the session's user-visible state, one observer each
+way (frontend -> session, session -> frontend in one message), and commands (``@command``)
+answer custom messages. The wire protocol is ``docs/widget-protocol.md``.
 """
 
 from __future__ import annotations
@@ -13,28 +11,29 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import anywidget
 import pandas as pd
 import traitlets as t
 
 from ..analysis.jobs import throttle
 from ..analysis.settings import DEFAULTS, USER_SETTINGS
 from ..session.runner import JobEvent, Runner
-from ..session.session import Session, as_sweep, default_target
+from ..session.session import Session, default_target
 from ..sweep import Sweep
 from ..validation import arguments as v
 from .bundle import CSS, ESM
+from .commands import Reply, answer, command
 from .errors import user_message
-from .jobs import JOBS, job_message, sends_from_threads
+from .host import HostedWidget, display_with_table, kernel_loop, sends_from_threads
+from .jobs import JOBS, job_message
 from .serialization import ledger_payload, results_payload, sweep_payload, walk_payload
-from .traits import Checked, session_attr, synced
+from .traits import Checked, session_attr, session_call, synced
 
 if TYPE_CHECKING:
     from ..analysis.walk import Walk
 
-__all__ = ["SweepWidget", "default_target", "explore"]
+__all__ = ["SweepWidget", "default_target"]
 
 logger = logging.getLogger("sweepwalk")
 
@@ -52,23 +51,8 @@ _PROGRESS_EVERY = 0.1
 #: default of ``background_seconds``: a comparison estimated to take longer is a job
 BACKGROUND_SECONDS = 0.5
 
-#: a command returns the reply's body and buffers, or None when a job replies later
-Reply = tuple[dict[str, Any], Any] | None
-_F = TypeVar("_F", bound=Callable[..., Reply])
-_COMMANDS: dict[str, Callable[..., Reply]] = {}
 
-
-def command(kind: str) -> Callable[[_F], _F]:
-    """Register a method as the handler of the custom messages of ``kind``."""
-
-    def register(handler: _F) -> _F:
-        _COMMANDS[kind] = handler
-        return handler
-
-    return register
-
-
-class SweepWidget(anywidget.AnyWidget):
+class SweepWidget(HostedWidget):
     """A sweep as an interactive grid: click a row to make it the target.
 
     Build it with :func:`explore`. A view over a :class:`~sweepwalk.session.session.Session`
@@ -111,6 +95,7 @@ class SweepWidget(anywidget.AnyWidget):
     _esm = ESM
     if CSS is not None:
         _css = CSS
+    _user_state = USER_STATE
 
     target = synced(Checked(lambda w, x: w.session.resolve(x), 0))
     """The config id of the target (the row every other row is compared with).
@@ -167,14 +152,14 @@ class SweepWidget(anywidget.AnyWidget):
             against=against, neighbors=neighbors, error_control=error_control, runner=runner,
             background_seconds=background_seconds,
         )  # fmt: skip
-        self._pushing = self._embedding = False
+        self._pushing = False
         self._shown: tuple[Any, ...] = ()
         super().__init__(
             **{name: getattr(s, name) for name in PUBLIC},
             _history_index=s.cursor,
             _sweep=sweep_payload(sweep),
         )
-        s.prefetch = self._loop() is not None if prefetch is None else bool(prefetch)
+        s.prefetch = kernel_loop(self.comm) is not None if prefetch is None else bool(prefetch)
         self.observe(self._to_session, names=[*PUBLIC, "selected"])  # frontend -> session
         s.observe(self._push)  # session -> frontend
         self.on_msg(self._on_custom_msg)
@@ -188,12 +173,9 @@ class SweepWidget(anywidget.AnyWidget):
         if not self._pushing:
             setattr(self.session, change["name"], change["new"])
 
-    def _loop(self) -> Any:
-        return getattr(getattr(self.comm, "kernel", None), "io_loop", None)
-
     def _call_soon(self, fn: Callable[[], None]) -> None:
         """Call ``fn()`` on the kernel's thread, between two messages (else now)."""
-        loop = self._loop()
+        loop = kernel_loop(self.comm)
         if loop is not None:
             loop.add_callback(fn)
         else:
@@ -297,56 +279,10 @@ class SweepWidget(anywidget.AnyWidget):
             self._error = f"the frontend cannot write {refused}: Python computes them"
             self.send_state(key=refused)
 
-    def get_state(
-        self, key: str | list[str] | None = None, drop_defaults: bool = False
-    ) -> dict[str, Any]:
-        """Return the state of ``key``; without one, of every synced trait (but in marimo).
-
-        ipywidgets answers a frontend's ``request_states`` (a page reload with the kernel
-        running, Voilà, a reopened notebook) with ``get_state()``: it must carry everything the
-        frontend needs to rebuild the view. marimo reads ``mo.ui.anywidget(w).value`` from the
-        same ``get_state()`` and never asks it for the frontend's state once the comm is open,
-        so on a marimo comm ``key=None`` means the user-facing state (:data:`USER_STATE`).
-        """
-        if key is None and _is_marimo_comm(self.comm) and not self._embedding:
-            key = list(USER_STATE)
-        return dict(super().get_state(key=key, drop_defaults=drop_defaults))
-
-    def _get_embed_state(self, drop_defaults: bool = False) -> dict[str, Any]:
-        # ipywidgets.embed (embed_minimal_html, ...) saves the whole state for the HTML manager
-        self._embedding = True
-        try:
-            return dict(super()._get_embed_state(drop_defaults=drop_defaults))
-        finally:
-            self._embedding = False
-
-    def send_state(self, key: str | list[str] | None = None) -> None:
-        """Send the state of ``key`` to the frontend; without one, every synced trait."""
-        super().send_state(key=list(self.keys) if key is None else key)
-
     # -- request/reply custom messages: one command per kind ---------------------------------
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         with self.session.lock:  # (a detail request after each click must not stop the prefetch)
-            self._answer(content if isinstance(content, dict) else {})
-
-    def _answer(self, msg: dict[str, Any]) -> None:
-        msg_id = msg.get("id")
-        if not (msg_id is None or isinstance(msg_id, (str, int))) or isinstance(msg_id, bool):
-            msg_id = repr(msg_id)  # the reply stays valid JSON whatever the request held
-        msg = {**msg, "id": msg_id}
-        kind = msg.get("kind")
-        handler = _COMMANDS.get(kind) if isinstance(kind, str) else None
-        try:
-            if handler is None:
-                raise ValueError(f"unknown message kind {kind!r}; allowed: {list(_COMMANDS)}")
-            reply = handler(self, msg)
-        except Exception as exc:
-            message = user_message(exc, f"the {kind} request")
-            self.send({"kind": "error", "id": msg_id, "message": message})
-            return
-        if reply is not None:  # else a job: it replies when it ends
-            body, out = reply
-            self.send({"kind": f"{kind}-response", "id": msg_id, **body}, buffers=out)
+            answer(self, content)
 
     @command("detail")
     def _reply_detail(self, msg: dict[str, Any]) -> Reply:
@@ -386,28 +322,14 @@ class SweepWidget(anywidget.AnyWidget):
     selection = session_attr("selection")
     selected_runs = session_attr("selected_runs")
     last_walk = session_attr("last_walk")
+    random_state = session_attr("random_state", writable=True)
+    back = session_call("back", "Step back along the walk (Alt+Left in the grid).")
+    forward = session_call("forward", "Step forward along the walk (Alt+Right in the grid).")
 
     @property
     def ledger(self) -> pd.DataFrame:
         """Every test made while walking, in order (``Ledger.to_frame()``, ``attrs["rule"]``)."""
         return self.session.ledger_frame()
-
-    @property
-    def random_state(self) -> Any:
-        """Seed of the permutation tests (not synced)."""
-        return self.session.random_state
-
-    @random_state.setter
-    def random_state(self, value: Any) -> None:
-        self.session.random_state = value
-
-    def back(self) -> None:
-        """Step back along the walk (like Alt+Left in the grid); no-op at the start."""
-        self.session.back()
-
-    def forward(self) -> None:
-        """Step forward along the walk (like Alt+Right in the grid); no-op at the end."""
-        self.session.forward()
 
     def walk(self, start: int | None = None) -> Walk:
         """Walk greedily from ``start`` (default: the target) and lay the path out to play."""
@@ -452,93 +374,5 @@ class SweepWidget(anywidget.AnyWidget):
         return {**data, "text/plain": plain}, metadata
 
     def _ipython_display_(self) -> None:
-        """Display the widget view, then its static table in an output of its own.
-
-        A reader without a widget manager sees the table where the widget was: nbconvert's
-        HTML (``--execute`` stores the widget state, and nbconvert then writes only the widget
-        placeholder for the view's output, which shows nothing offline), GitHub, a notebook
-        reopened without its kernel. The table is the view as it was when the cell ran. A page
-        that renders the widget hides it: the widget's stylesheet hides ``.sweepwalk-fallback``.
-        """
-        from IPython.display import display
-
-        bundle = self._repr_mimebundle_()
-        if bundle is None:
-            return
-        data, metadata = bundle
-        display(data, metadata=metadata, raw=True)
-        try:
-            table = self.to_html(max_rows=_STATIC_ROWS)
-        except Exception:  # the widget still shows (and says why) when the results cannot
-            logger.warning("sweepwalk: no static table for this view", exc_info=True)
-            return
-        display({"text/html": f'<div class="sweepwalk-fallback">{table}</div>'}, raw=True)
-
-
-def _is_marimo_comm(comm: Any) -> bool:
-    """Whether ``comm`` is marimo's (``marimo._plugins.ui._impl.comm.MarimoComm``)."""
-    return comm is not None and type(comm).__module__.startswith("marimo.")
-
-
-def explore(
-    data: pd.DataFrame | Sweep,
-    *,
-    metric: str | None = None,
-    params: list[str] | None = None,
-    seed: str | None = None,
-    goal: str | None = None,
-    bins: dict[Any, int | str] | None = None,
-    test: str = DEFAULTS.test,
-    correction: str = DEFAULTS.correction,
-    alpha: float = DEFAULTS.alpha,
-    against: str = DEFAULTS.against,
-    neighbors: str = DEFAULTS.neighbors,
-    target: int | dict[Any, Any] | None = None,
-    error_control: str = DEFAULTS.error_control,
-    prefetch: bool | None = None,
-    background_seconds: float = BACKGROUND_SECONDS,
-) -> SweepWidget:
-    """Explore a sweep in a notebook: a grid where a click makes a row the target.
-
-    Scores are one float per seed per configuration. Each change of target, test, correction,
-    alpha or scope recomputes :meth:`Sweep.compare` in the kernel and repaints the grid.
-
-    Parameters
-    ----------
-    data : DataFrame-like, Parquet path or Sweep
-        Long-format runs (one row per run; then ``metric`` is required): pandas, anything with
-        ``__arrow_c_stream__`` (polars, pyarrow, DuckDB), a polars LazyFrame, a DuckDB
-        relation, a Parquet file or folder; or a :class:`Sweep`.
-    metric, params, seed, goal, bins
-        Passed to :func:`sweepwalk.io.from_frame` (as :meth:`Sweep.from_runs` takes them; the
-        goal by default from the metric's name) when ``data`` is runs; a :class:`Sweep` keeps
-        its own (an explicit ``goal="min"`` on a ``"max"`` sweep is an error).
-    test, correction, alpha, against, neighbors
-        The initial comparison settings, as in :meth:`Sweep.compare`.
-    target : int or dict, optional
-        Config id or parameter values of the first target; default: the configuration with the
-        best mean (by ``goal``) among those with at least ``min_runs`` scores.
-    error_control : {"per-target", "walk"}, default "per-target"
-        The rule that decides the statuses shown (see :class:`SweepWidget`).
-    prefetch, background_seconds
-        The widget's work in worker threads (see :class:`SweepWidget`).
-
-    Returns
-    -------
-    SweepWidget
-        Display it (last expression of a cell); read ``w.target``, ``w.path``, ``w.results``,
-        ``w.selection`` back in Python, or walk on without the widget with ``w.session``.
-
-    Examples
-    --------
-    >>> import sweepwalk
-    >>> runs = sweepwalk.datasets.load_demo()
-    >>> w = sweepwalk.explore(runs, metric="accuracy", seed="seed",
-    ...                       params=["solver", "momentum", "learning_rate_init"])  # doctest: +SKIP
-    """
-    sweep = as_sweep(data, metric=metric, params=params, seed=seed, goal=goal, bins=bins)
-    return SweepWidget(
-        sweep, target=target, test=test, correction=correction, alpha=alpha, against=against,
-        neighbors=neighbors, error_control=error_control, prefetch=prefetch,
-        background_seconds=background_seconds,
-    )  # fmt: skip
+        """Display the widget view, then its static table (for readers without the widget)."""
+        display_with_table(self._repr_mimebundle_(), lambda: self.to_html(max_rows=_STATIC_ROWS))
