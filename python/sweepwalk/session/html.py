@@ -7,7 +7,8 @@ text from the data is HTML-escaped. Scores are one float per seed per configurat
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,15 @@ def _interval(row: pd.Series, name: str) -> str:
     return f"{value} [{format_num(low)}, {format_num(high)}]"
 
 
+#: how the trailing columns are written (the others: :func:`format_num`)
+_TRAIL_FORMATS: dict[str, Callable[[Any], str]] = {
+    "pvalue": format_p,
+    "n": lambda x: "—" if pd.isna(x) else str(int(x)),
+    "seeds_needed": lambda x: "—" if pd.isna(x) else str(int(x)),
+    "varied": lambda x: "" if pd.isna(x) else str(x),
+}
+
+
 def _display_frame(frame: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     """Return the comparison as display strings: status and key statistics first, then params."""
     params = list(sweep.params)  # 0 and ("a", "b") are names too: read as named, shown as text
@@ -138,18 +148,9 @@ def _display_frame(frame: pd.DataFrame, sweep: Sweep) -> pd.DataFrame:
     for name in params:  # names that print alike were refused when the sweep was built
         shown[str(name)] = frame[name].map(lambda x: "—" if pd.isna(x) else value_label(x))
     for name in _TRAIL:
-        if name not in frame.columns:
-            continue
-        column = frame[name]
-        if name == "pvalue":
-            shown[name] = column.map(format_p)
-        elif name in ("n", "seeds_needed"):
-            shown[name] = column.map(lambda x: "—" if pd.isna(x) else str(int(x)))
-        elif name == "varied":
-            shown[name] = column.map(lambda x: "" if pd.isna(x) else str(x))
-        else:
-            shown[name] = column.map(format_num)
-    out = pd.DataFrame(shown, index=frame.index)
+        if name in frame.columns:
+            shown[name] = frame[name].map(_TRAIL_FORMATS.get(name, format_num))
+    out: pd.DataFrame = pd.DataFrame(shown, index=frame.index)
     out.index.name = frame.index.name
     return out
 

@@ -10,13 +10,11 @@ view over one. It uses only the sweep's public API (``compare``, ``walk``, ``imp
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +29,7 @@ from .html import render_html
 from .inputs import as_sweep, default_target
 from .ledgers import LEDGER_METHOD, LedgerKeeper
 from .runner import REPLACED, Job, Runner
+from .state import SessionState, locked
 
 if TYPE_CHECKING:
     from collections.abc import Hashable
@@ -49,38 +48,8 @@ __all__ = [
 #: the settings that describe a comparison, in the order they are shown
 SETTINGS = USER_SETTINGS
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 
-
-def locked(method: _F) -> _F:
-    """Run ``method`` holding its session's lock (``self._lock``, re-entrant).
-
-    Every read of a session's state and every change of it goes through one lock, so a
-    session used from two threads never shows one state's comparison for another.
-    """
-
-    @functools.wraps(method)
-    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
-            return method(self, *args, **kwargs)
-
-    return cast(_F, run)
-
-
-def _setting(name: str, doc: str) -> Any:
-    """Return the property of one setting: read from :class:`Settings`, written checked."""
-
-    def get(self: Session) -> Any:
-        with self._lock:
-            return getattr(self._settings, name)
-
-    def put(self: Session, value: Any) -> None:
-        self._set(name, value)
-
-    return property(get, put, doc=doc)
-
-
-class Session:
+class Session(SessionState):
     """Walk a sweep from target to target, as the widget does, without a browser.
 
     Scores are one float per seed per configuration. Setting :attr:`target` is a move: it
@@ -147,24 +116,19 @@ class Session:
         prefetch_delay: float = 0.05,
         background_seconds: float = math.inf,
     ) -> None:
-        if not isinstance(sweep, Sweep):
-            raise TypeError(f"`sweep` must be a sweepwalk.Sweep, got {type(sweep).__name__}.")
-        self._lock = threading.RLock()  # one thread at a time reads or changes the state
-        self._sweep = sweep
-        self._settings = Settings.of(
-            test=test,
-            correction=correction,
-            alpha=alpha,
-            against=against,
-            neighbors=neighbors,
-            error_control=error_control,
-            random_state=random_state,
+        super().__init__(
+            sweep,
+            target,
+            Settings.of(
+                test=test,
+                correction=correction,
+                alpha=alpha,
+                against=against,
+                neighbors=neighbors,
+                error_control=error_control,
+                random_state=random_state,
+            ),
         )
-        first = default_target(sweep) if target is None else self.resolve(target, "target")
-        self._history = [first]
-        self._cursor = 0
-        self._path = [first]
-        self._selected: list[int] = []
         self._keeper = LedgerKeeper()
         self._last_walk: Walk | None = None
         self._walk_offset = -1
@@ -182,176 +146,11 @@ class Session:
         self.background_seconds = float(background_seconds)
         self._background_key: Hashable = None  # the state a comparison job was started for
         self._frame: pd.DataFrame | None = None
-        self._listeners: list[Callable[[Session], None]] = []
-        self._holding = 0
-        self._notified = 0
-        #: bumped by every change of state (move, setting, walk, selection)
-        self.version = 0
-        #: bumped by every change that needs a new comparison (move, setting)
-        self.results_version = 0
-
-    @property
-    def lock(self) -> threading.RLock:
-        """The session's re-entrant lock: hold it to read or change several things as one.
-
-        Every property and method of the session takes it; a view that mirrors the session
-        (the widget) holds it while it reads, so that what it shows is one state.
-        """
-        return self._lock
-
-    # -- observing ---------------------------------------------------------------------------
-    def observe(self, callback: Callable[[Session], None]) -> None:
-        """Call ``callback(session)`` after every change (once per :meth:`batch`)."""
-        self._listeners.append(callback)
-
-    def unobserve(self, callback: Callable[[Session], None]) -> None:
-        """Stop calling ``callback``."""
-        self._listeners.remove(callback)
-
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Group several changes into one notification (sent when the outermost batch ends)."""
-        with self._lock:  # the changes of a batch are made by one thread, as one
-            self._holding += 1
-            try:
-                yield
-            finally:
-                self._holding -= 1
-                self._notify()
 
     def _changed(self, *, results: bool = True) -> None:
-        self.version += 1
-        if results:
+        if results:  # the comparison shown is another state's
             self._shown = self._frame = None
-            self.results_version += 1
-        self._notify()
-
-    def _notify(self) -> None:
-        if self._holding or self._notified == self.version:
-            return
-        self._notified = self.version
-        for callback in list(self._listeners):
-            callback(self)
-
-    # -- the walk ----------------------------------------------------------------------------
-    @property
-    def sweep(self) -> Sweep:
-        """The :class:`Sweep` walked."""
-        return self._sweep
-
-    def resolve(self, target: Any, name: str = "target") -> int:
-        """Return the config id of ``target``: a config id, or a dict of values (``find``)."""
-        return self._sweep.resolve(target, name)
-
-    @property
-    @locked
-    def target(self) -> int:
-        """Config id of the target; setting it (a config id or a dict of values) is a move."""
-        return self._history[self._cursor]
-
-    @target.setter
-    @locked
-    def target(self, value: int | dict[str, Any]) -> None:
-        new = self.resolve(value, "target")
-        if new == self.target:
-            return
-        # a new step: forget the forward branch, as a browser does
-        self._history = [*self._history[: self._cursor + 1], new]
-        self._cursor = len(self._history) - 1
-        self._path.append(new)
-        self._changed()
-
-    @property
-    @locked
-    def history(self) -> list[int]:
-        """The targets along the current branch of the walk (back/forward move along it)."""
-        return list(self._history)
-
-    @property
-    @locked
-    def cursor(self) -> int:
-        """Position of the target in :attr:`history`."""
-        return self._cursor
-
-    @property
-    @locked
-    def path(self) -> list[int]:
-        """Every target visited, in order (back/forward moves included)."""
-        return list(self._path)
-
-    @locked
-    def go(self, position: int) -> None:
-        """Move the cursor to ``position`` in :attr:`history` (what a breadcrumb click does)."""
-        last = len(self._history) - 1
-        position = v.check_int(position, "position")
-        if position > last:
-            raise ValueError(f"`position` must be in 0..{last}, got {position}.")
-        if position != self._cursor:
-            self._cursor = position
-            self._path.append(self.target)
-            self._changed()
-
-    @locked
-    def back(self) -> None:
-        """Step back along the history; no-op at the start."""
-        if self._cursor > 0:
-            self.go(self._cursor - 1)
-
-    @locked
-    def forward(self) -> None:
-        """Step forward along the history; no-op at the end."""
-        if self._cursor < len(self._history) - 1:
-            self.go(self._cursor + 1)
-
-    # -- settings ----------------------------------------------------------------------------
-    @locked
-    def _set(self, name: str, value: Any) -> None:
-        new = self._settings.replace(**{name: value})  # checked here
-        if new != self._settings:
-            self._settings = new
-            self._changed()
-
-    test = _setting("test", "The two-sample test (see :meth:`Sweep.compare`).")
-    correction = _setting("correction", "The multiple-comparison correction within each family.")
-    alpha = _setting(
-        "alpha", "The significance level (per family, or walk-wide under ``error_control='walk'``)."
-    )
-    against = _setting(
-        "against", "``'neighbors'`` or ``'all'``: which configurations the target is compared with."
-    )
-    neighbors = _setting("neighbors", "``'adjacent'`` or ``'axis'``: the neighbour rule.")
-    error_control = _setting(
-        "error_control", "``'per-target'`` or ``'walk'``: the rule that decides the statuses."
-    )
-
-    @property
-    @locked
-    def random_state(self) -> Any:
-        """Seed of the permutation tests."""
-        return self._settings.random_state
-
-    @random_state.setter
-    @locked
-    def random_state(self, value: Any) -> None:
-        self._settings = self._settings.replace(random_state=value)
-        self._changed()
-
-    @property
-    @locked
-    def settings(self) -> dict[str, Any]:
-        """The state a comparison is computed for: the target and every setting."""
-        return {"target": self.target, **self._settings.shown()}
-
-    @property
-    def options(self) -> Settings:
-        """The comparison settings as one frozen :class:`~sweepwalk.analysis.settings.Settings`."""
-        return self._settings
-
-    @property
-    @locked
-    def results_state(self) -> dict[str, Any]:
-        """The state a results payload is shown for: :attr:`settings`, history and cursor."""
-        return {**self.settings, "history": self.history, "cursor": self.cursor}
+        super()._changed(results=results)
 
     # -- results -----------------------------------------------------------------------------
     def _compute(self) -> Comparison:
@@ -417,7 +216,8 @@ class Session:
         comparison = self._compute()
         if self._frame is None:
             self._frame = comparison.to_frame()
-        return self._frame.copy()
+        frame: pd.DataFrame = self._frame.copy()
+        return frame
 
     @property
     @locked
@@ -685,20 +485,6 @@ class Session:
     # -- selection ---------------------------------------------------------------------------
     @property
     @locked
-    def selected(self) -> list[int]:
-        """Selected config ids, in the order given (duplicates dropped)."""
-        return list(self._selected)
-
-    @selected.setter
-    @locked
-    def selected(self, ids: Any) -> None:
-        chosen = v.check_config_ids(ids, len(self._sweep), "selected")
-        if chosen != self._selected:
-            self._selected = chosen
-            self._changed(results=False)
-
-    @property
-    @locked
     def selection(self) -> pd.DataFrame:
         """The selected configurations with their statistics and comparison with the target.
 
@@ -708,7 +494,7 @@ class Session:
         configs = self._sweep.configs.loc[self._selected]
         results = self.results
         extra = [c for c in results.columns if c not in configs.columns]
-        out = configs.join(results[extra], how="left")
+        out: pd.DataFrame = configs.join(results[extra], how="left")
         if "status" in out.columns:
             out["status"] = out["status"].astype(object).where(out["status"].notna(), "out")
         return out
@@ -718,7 +504,8 @@ class Session:
     def selected_runs(self) -> pd.DataFrame:
         """The long-format runs (``sweep.runs``) of the selected configurations."""
         runs = self._sweep.runs
-        return runs[runs["config"].isin(self._selected)].copy()
+        chosen: pd.DataFrame = runs[runs["config"].isin(self._selected)].copy()
+        return chosen
 
     @locked
     def to_html(self, max_rows: int = 1000) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import anywidget
 
@@ -55,8 +55,9 @@ def display_with_table(bundle: Any, table: Callable[[], str]) -> None:
     reopened without its kernel. The table is the view as it was when the cell ran. A page that
     renders the widget hides it: the widget's stylesheet hides ``.sweepwalk-fallback``.
     """
-    from IPython.display import display
+    from IPython.display import display as untyped
 
+    display = cast(Callable[..., None], untyped)
     if bundle is None:
         return
     data, metadata = bundle

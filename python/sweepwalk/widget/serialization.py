@@ -154,7 +154,7 @@ def quantize_scores(values: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 def sweep_payload(
     sweep: Sweep, tests: Sequence[str] = TESTS, corrections: Sequence[str] = CORRECTIONS
-) -> dict:
+) -> dict[str, Any]:
     """Build the ``_sweep`` trait value (written once per sweep).
 
     Parameters
@@ -214,7 +214,7 @@ def results_payload(
     params: Sequence[str],
     *,
     state: dict[str, Any],
-) -> dict:
+) -> dict[str, Any]:
     """Build the ``_results`` trait value from a :class:`Comparison`.
 
     Reads the comparison's arrays directly (``to_frame()`` costs more than the tests for a

@@ -12,7 +12,7 @@ from ..session.session import Session
 __all__ = ["Checked", "session_attr", "session_call", "synced"]
 
 
-class Checked(t.TraitType):
+class Checked(t.TraitType[Any, Any]):
     """A trait whose values are checked (and normalised) by a sweepwalk validator."""
 
     def __init__(self, check: Callable[[Any, Any], Any], default: Any) -> None:
@@ -27,7 +27,7 @@ class Checked(t.TraitType):
             raise t.TraitError(str(exc)) from None
 
 
-def synced(trait: t.TraitType) -> t.TraitType:
+def synced(trait: t.TraitType[Any, Any]) -> t.TraitType[Any, Any]:
     """Return ``trait`` synced with the frontend, without echo."""
     # no echo: the message that answers a frontend change carries the state it was computed for
     return trait.tag(sync=True, echo_update=False)
