@@ -258,3 +258,34 @@ def test_horizon_spends_the_budget_on_a_bounded_walk():
         Ledger("walk", gamma=[0.5], horizon=3)
     with pytest.raises(ValueError, match="`horizon`"):
         Ledger("walk", horizon=0)
+
+
+def test_decide_gives_one_comparison_that_every_view_reads(demo):
+    from sweepwalk._vocab import SIGNIFICANT_STATUSES, is_underpowered
+
+    per_target, recorded, decided = Ledger("per-target"), Ledger("walk"), Ledger("walk")
+    changed = 0
+    for target in (0, 8, 9, 0):  # the last one revisits pairs first tested from the other side
+        cmp = demo.compare(target, test="welch", correction="none", alpha=0.2)
+        assert per_target.decide(cmp) is cmp  # the family's own correction decides
+        statuses = recorded.record(cmp)
+        held, levels = recorded.first_tests(target, cmp.ids, "welch")
+        got = decided.decide(cmp)
+        assert got.error_control == "walk" and cmp.error_control == "per-target"
+        words = statuses.reindex(got.ids).to_numpy(dtype=object)
+        np.testing.assert_array_equal(got.status, words)
+        np.testing.assert_array_equal(got.significant, np.isin(words, SIGNIFICANT_STATUSES))
+        np.testing.assert_array_equal(got.level_pvalue, held)
+        np.testing.assert_array_equal(got.level, np.where(np.isnan(levels), cmp.level, levels))
+        flags = is_underpowered(words, got.mde, got.effect_of_interest)
+        np.testing.assert_array_equal(got.underpowered, flags)
+        frame = got.to_frame()  # the frame is the decided comparison's, column for column
+        pd.testing.assert_series_equal(
+            frame["status"].astype(object), statuses.astype(object), check_names=False
+        )
+        np.testing.assert_array_equal(frame.loc[got.ids, "significant"], got.significant)
+        np.testing.assert_array_equal(got.pvalue, cmp.pvalue)  # the test's own numbers stay
+        changed += int((got.significant != cmp.significant).sum())
+    assert changed > 0  # the walk-wide rule decided some rows otherwise than the family's
+    with pytest.raises(ValueError, match="`level_pvalue` must have one value per compared row"):
+        cmp.with_decisions(words, levels, held[:-1])
