@@ -75,9 +75,9 @@ _comp, _ser = [], []
 for _c in ${JSON.stringify(targets)} * 2:
     _t0 = _time.perf_counter()
     _s.target = _c
-    _cmp, _st = _s.comparison, _s.statuses
+    _cmp = _s.comparison
     _t1 = _time.perf_counter()
-    _p = _pp(_cmp, _s.sweep.params, state={**_s.settings, "history": _s.history, "cursor": _s.cursor}, status=_st)
+    _p = _pp(_cmp, _s.sweep.params, state={**_s.settings, "history": _s.history, "cursor": _s.cursor})
     _state, _paths, _bufs = _rb({"_results": _p, "_ledger": _lp(_s.ledger, _s.ledger_test, _s.ledger_generation, _s.ledger_reason), "_history_index": _s.cursor})
     _json.dumps({"method": "update", "state": _state, "buffer_paths": _paths})
     _t2 = _time.perf_counter()
