@@ -206,7 +206,9 @@ def test_sweep_payload_carries_the_settings_and_the_results_schema(sweep: Sweep)
 def test_results_payload_buffers_follow_the_results_schema(sweep: Sweep) -> None:
     comparison = sweep.compare(0)
     n = len(comparison.ids)
-    payload = results_payload(comparison, sweep.params, state={"target": 0}, level_pvalue=[0.5] * n)
+    # a walk-wide rule's decisions carry the p-value each level was compared with
+    decided = comparison.with_decisions(comparison.status, np.full(n, np.nan), [0.5] * n)
+    payload = results_payload(decided, sweep.params, state={"target": 0})
     rows = len(decode(payload["rows"], "i4"))
     buffers = {name: value for name, value in payload.items() if isinstance(value, bytes)}
     assert set(buffers) <= set(RESULT_COLUMNS)
