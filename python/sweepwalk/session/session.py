@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..analysis.jobs import Cancelled, check_executor
 from ..analysis.ledger import Ledger
-from ..analysis.settings import DEFAULTS, USER_SETTINGS, Settings
+from ..analysis.settings import DEFAULTS, IMPORTANCE_CORRECTION, USER_SETTINGS, Settings
 from ..sweep import Sweep
 from ..validation import arguments as v
 from . import jobs
@@ -306,7 +306,7 @@ class Session(SessionState):
         self,
         *,
         margin: float | None = None,
-        correction: str = "fdr_bh",
+        correction: str = IMPORTANCE_CORRECTION,
         executor: Executor | None = None,
     ) -> jobs.ImportanceJob:
         """Return ``job(progress, cancel)``: :meth:`importance` with today's settings.
@@ -323,7 +323,7 @@ class Session(SessionState):
         self,
         *,
         margin: float | None = None,
-        correction: str = "fdr_bh",
+        correction: str = IMPORTANCE_CORRECTION,
         progress: Callable[[float], None] | None = None,
         cancel: Any = None,
         executor: Executor | None = None,
@@ -340,7 +340,7 @@ class Session(SessionState):
         self,
         *,
         margin: float | None = None,
-        correction: str = "fdr_bh",
+        correction: str = IMPORTANCE_CORRECTION,
         progress: Callable[[float], None] | None = None,
         executor: Executor | None = None,
         request: Any = None,

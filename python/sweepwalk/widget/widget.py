@@ -17,7 +17,7 @@ import pandas as pd
 import traitlets as t
 
 from ..analysis.jobs import throttle
-from ..analysis.settings import DEFAULTS, USER_SETTINGS
+from ..analysis.settings import DEFAULTS, IMPORTANCE_CORRECTION, USER_SETTINGS
 from ..session.runner import JobEvent, Runner
 from ..session.session import Session, default_target
 from ..sweep import Sweep
@@ -294,7 +294,7 @@ class SweepWidget(HostedWidget):
     @command("importance")
     def _reply_importance(self, msg: dict[str, Any]) -> Reply:
         # the arguments and settings are read (and checked) now; the pairs are tested in a job
-        margin, correction = msg.get("margin"), msg.get("correction", "fdr_bh")
+        margin, correction = msg.get("margin"), msg.get("correction", IMPORTANCE_CORRECTION)
         self.session.importance_in_background(
             margin=margin, correction=correction, request=msg["id"]
         )
@@ -336,7 +336,7 @@ class SweepWidget(HostedWidget):
         return self.session.walk(start)
 
     def importance(
-        self, *, margin: float | None = None, correction: str = "fdr_bh"
+        self, *, margin: float | None = None, correction: str = IMPORTANCE_CORRECTION
     ) -> pd.DataFrame:
         """Which parameters matter over the whole sweep (``Session.importance``).
 
