@@ -328,6 +328,7 @@ def compare(
             sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
             effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method,
             n_resamples=n_resamples, a12_rows=a12_rows, significant=significant,
+            index=sweep.ks_index if against == "all" and test in UNPAIRED_TESTS else None,
         )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
     if len(ids) > SEEDS_NEEDED_ROWS:

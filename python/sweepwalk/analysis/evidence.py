@@ -20,10 +20,12 @@ from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered, rejects
 from ..stats import (
     ESTIMANDS,
     Estimate,
+    KsIndex,
     a12,
     adjust,
     direction,
     estimate,
+    estimate_against,
     mde,
     min_pvalue,
     paired_differences,
@@ -138,6 +140,58 @@ def _point_estimate(
     return Estimate(main, nan, nan, diff, nan, nan, effect, nan, nan, np.full(len(diff), -1))
 
 
+def _rows_estimate(
+    sweep: SweepData,
+    test: str,
+    rows: Any,
+    target: int,
+    ci: float | None,
+    index: KsIndex | None,
+    x: npt.NDArray[np.float64] | None,
+    seeds: tuple[Any, Any],
+    tie_rtol: float | None,
+    a12_rows: npt.NDArray[np.float64] | None,
+) -> Estimate:
+    """Return the estimate the test is about for ``rows``: paired (``x`` given), point, or full."""
+    counts, y = sweep.counts, sweep.score_matrix[target : target + 1]
+    nx, ny = counts[rows], counts[target : target + 1]
+    if x is not None:
+        return estimate(
+            test, x, nx, y, ny, x_seeds=seeds[0], y_seeds=seeds[1],
+            confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
+        )  # fmt: skip
+    if ci is None:
+        return _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
+    return _unpaired_estimate(sweep, test, np.arange(len(counts))[rows], target, ci, index)
+
+
+def _unpaired_estimate(
+    sweep: SweepData,
+    test: str,
+    row_ids: npt.NDArray[np.int64],
+    target: int,
+    confidence: float,
+    index: KsIndex | None,
+) -> Estimate:
+    """``stats.estimate`` of an unpaired test for ``row_ids`` against the target row.
+
+    With the sweep's KS index, A12 and its interval come from one pass over the sorted rows
+    and the mean difference from the rows' means and spreads (``estimate_against``).
+    """
+    values, counts = sweep.score_matrix, sweep.counts
+    y, ny = values[target : target + 1], counts[target : target + 1]
+    if index is None or ny[0] < 1:
+        x = values[row_ids]
+        return estimate(test, x, counts[row_ids], y, ny, confidence_level=confidence)
+    configs = sweep.configs
+    mean = configs["mean"].to_numpy(dtype=np.float64)[row_ids]
+    var = configs["std"].to_numpy(dtype=np.float64)[row_ids] ** 2
+    target_scores = values[target, : ny[0]]
+    return estimate_against(
+        test, index, row_ids, target_scores, (mean, var), confidence_level=confidence
+    )
+
+
 def _row_std(d: npt.NDArray[np.float64], n: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """Return the standard deviation (ddof=1) of each row's first ``n`` values (NaN below 2)."""
     valid = np.arange(d.shape[1]) < n[:, None]
@@ -171,6 +225,7 @@ def evidence(
     n_resamples: int,
     a12_rows: npt.NDArray[np.float64] | None = None,
     significant: npt.NDArray[np.bool_] | None = None,
+    index: KsIndex | None = None,
 ) -> dict[str, Any]:
     """Everything a comparison's verdicts rest on, from the same analysis as the test.
 
@@ -202,6 +257,9 @@ def evidence(
         The rows the family's rule rejected. For the tests of identical distributions (KS,
         Mann-Whitney, permutation) their direction comes from intervals at
         :func:`direction_confidence` (see :func:`sweepwalk.stats.direction`).
+    index : KsIndex, optional
+        The sweep's rows sorted and ranked once (``sweep.ks_index``), when already built:
+        unpaired intervals then come from it in one pass (the same numbers).
 
     Returns
     -------
@@ -217,14 +275,8 @@ def evidence(
     if paired:
         assert seeds is not None  # the test was checked against the sweep
         xs, ys = seeds[rows], seeds[target : target + 1]
-    x = values[rows] if paired or ci is not None else None
-    if x is None:
-        est = _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
-    else:
-        est = estimate(
-            test, x, nx, y, ny, x_seeds=xs, y_seeds=ys,
-            confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
-        )  # fmt: skip
+    x = values[rows] if paired else None
+    est = _rows_estimate(sweep, test, rows, target, ci, index, x, (xs, ys), tie_rtol, a12_rows)
     sign = 1 if sweep.goal == "max" else -1
     towards = direction(test, est)
     if test in DISTRIBUTION_TESTS and significant is not None and significant.any():
@@ -234,7 +286,7 @@ def evidence(
         confidence = direction_confidence(
             alpha, correction, len(picked), int((~np.isnan(pvalue)).sum())
         )
-        sure = estimate(test, values[row_ids], nx[picked], y, ny, confidence_level=confidence)
+        sure = _unpaired_estimate(sweep, test, row_ids, target, confidence, index)
         towards[picked] = direction(test, sure)
     out: dict[str, Any] = {"direction": (sign * towards).astype(np.int8)}
     out.update(_interval_columns(sweep.goal, est, ci, len(pvalue)))

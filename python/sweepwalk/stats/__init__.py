@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         two_sample_effect,
     )
     from ._effect import a12
-    from ._estimate import ESTIMANDS, Estimate, direction, estimate
+    from ._estimate import ESTIMANDS, Estimate, direction, estimate, estimate_against
     from ._intervals import (
         a12_interval,
         hodges_lehmann,
@@ -72,6 +72,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "check_test": ("._batch", "check_test"),
     "direction": ("._estimate", "direction"),
     "estimate": ("._estimate", "estimate"),
+    "estimate_against": ("._estimate", "estimate_against"),
     "finite_horizon_gamma": ("._online_fdr", "finite_horizon_gamma"),
     "gamma_sequence": ("._online_fdr", "gamma_sequence"),
     "hodges_lehmann": ("._intervals", "hodges_lehmann"),
@@ -121,6 +122,7 @@ __all__ = [
     "check_test",
     "direction",
     "estimate",
+    "estimate_against",
     "finite_horizon_gamma",
     "gamma_sequence",
     "hodges_lehmann",

@@ -13,13 +13,19 @@ import numpy.typing as npt
 
 from ._batch import PAIRED_TESTS, check_test
 from ._intervals import (
+    _half_pvalue,
+    _moments,
+    a12_bounds,
     a12_interval,
     hodges_lehmann,
     paired_effect,
     paired_t_interval,
+    welch_from_moments,
     welch_interval,
 )
+from ._ks import KsIndex, _sorted_rows
 from ._paired import paired_rows
+from ._placement_sums import placement_moments
 from ._rows import FloatArray, IntArray, as_rows
 from ._tests import TEST_TABLE
 from ._ties import check_rtol, row_scale, snap_differences
@@ -154,6 +160,64 @@ def estimate(
     return Estimate(*main, *diff, *eff, np.full(m, -1, dtype=np.int64))
 
 
+def estimate_against(
+    test: str,
+    index: KsIndex,
+    rows: IntArray,
+    target: npt.ArrayLike,
+    moments: tuple[FloatArray, FloatArray],
+    *,
+    confidence_level: float = 0.95,
+) -> Estimate:
+    """:func:`estimate` of an unpaired test for indexed rows against one target's scores.
+
+    The same numbers as ``estimate(test, x[rows], nx[rows], target[None], [len(target)])``
+    (to float rounding), without sorting the pooled rows: A12 and its placement variances
+    come from the rows sorted and ranked once (:func:`sweepwalk.stats.ks_index`), the mean
+    difference from each row's mean and variance.
+
+    Parameters
+    ----------
+    test : str
+        An unpaired test (see :func:`estimate`).
+    index : KsIndex
+        The rows sorted and ranked once; scores are one float per seed per configuration.
+    rows : ndarray of int, shape (M,)
+        Rows of the index to estimate.
+    target : array_like, shape (n1,)
+        The target's finite scores (at least one).
+    moments : (ndarray, ndarray), each shape (M,)
+        Mean and ddof=1 variance of each of ``rows`` (NaN where undefined).
+    confidence_level : float, default 0.95
+        Two-sided level of every interval.
+
+    Returns
+    -------
+    Estimate
+        As :func:`estimate` gives it.
+    """
+    test = check_test(test)
+    if test in PAIRED_TESTS:
+        raise ValueError(f"`test` must be an unpaired test, got {test!r}.")
+    y = np.asarray(target, dtype=np.float64).reshape(1, -1)
+    ys = np.sort(y[0])
+    rows = np.asarray(rows, dtype=np.int64)
+    nx = index.counts[rows]
+    n1 = np.full(len(rows), len(ys), dtype=np.int64)
+    my, vy = _moments(y, n1[:1])
+    diff = welch_from_moments(*moments, nx, my, vy, n1, confidence_level)
+    a12, var_p, var_q = placement_moments(index, rows, ys)
+
+    def half_pvalue(picked: IntArray) -> FloatArray:
+        x = _sorted_rows(index, rows[picked])
+        return _half_pvalue(x, nx[picked], ys[None, :], n1[picked])
+
+    low, high = a12_bounds(a12, var_p, var_q, nx, n1, confidence_level, half_pvalue)
+    eff = (a12, low, high)
+    main = eff if test in ("mannwhitney", "brunnermunzel") else diff
+    return Estimate(*main, *diff, *eff, np.full(len(rows), -1, dtype=np.int64))
+
+
 def _sign(values: FloatArray) -> npt.NDArray[np.int8]:
     return np.where(np.isfinite(values), np.sign(values), 0).astype(np.int8)
 
@@ -219,4 +283,4 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
     return np.where(by_a12 == by_mean, by_a12, 0).astype(np.int8)
 
 
-__all__ = ["ESTIMANDS", "Estimate", "direction", "estimate"]
+__all__ = ["ESTIMANDS", "Estimate", "direction", "estimate", "estimate_against"]

@@ -16,19 +16,20 @@ be one row broadcast against every row of ``x``. Paired quantities take the per-
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
 from ._rows import FloatArray, IntArray, as_rows, by_size, groups, valid_mask
+from ._score_interval import half_rejected, hanley_mcneil_var, score_bounds
+from ._tquantile import t_quantile
 from ._walsh import walsh_order_statistics
 
 # Walsh-average order statistics use the exact signed-rank null distribution up to this n
 # (scipy's own exact limit for `wilcoxon`), the normal approximation above it.
 _HL_EXACT_MAX_N = 50
-# bisection steps of the A12 interval's bounds (interval [0, 1] halved to float precision)
-_BISECTIONS = 60
 # rows with more Walsh averages than this select their order statistics instead of sorting
 _HL_SELECT_MIN = 262_144
 # compared pairs of values per block of rows (bounded memory)
@@ -69,12 +70,26 @@ def welch_interval(
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     mx, vx = _moments(xa, nxa)
     my, vy = _moments(ya, np.asarray(nya[: ya.shape[0]]))
+    return welch_from_moments(mx, vx, nxa, my, vy, nya, cl)
+
+
+def welch_from_moments(
+    mx: FloatArray,
+    vx: FloatArray,
+    nx: IntArray,
+    my: FloatArray,
+    vy: FloatArray,
+    ny: IntArray,
+    confidence_level: float = 0.95,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`welch_interval` from each side's mean, ddof=1 variance (NaN below 2) and count."""
+    cl = _check_level(confidence_level)
     with np.errstate(invalid="ignore", divide="ignore"):
-        sx, sy = vx / nxa, vy / nya
+        sx, sy = vx / nx, vy / ny
         se2 = sx + sy
-        df = se2**2 / (sx**2 / (nxa - 1) + sy**2 / (nya - 1))
+        df = se2**2 / (sx**2 / (nx - 1) + sy**2 / (ny - 1))
         # scipy's interval is the point itself when both variances are 0
-        half = np.where(se2 == 0, 0.0, stats.t.ppf(0.5 + cl / 2, df) * np.sqrt(se2))
+        half = np.where(se2 == 0, 0.0, t_quantile(0.5 + cl / 2, df) * np.sqrt(se2))
     diff = mx - my
     return diff, diff - half, diff + half
 
@@ -276,13 +291,6 @@ def _placements(
     return px, qy
 
 
-def _hanley_mcneil_var(theta: FloatArray, m: FloatArray, n: FloatArray) -> FloatArray:
-    """Variance of A12 at true value ``theta`` (Hanley & McNeil 1982, Newcombe's form)."""
-    half = (m + n) / 2.0 - 1.0
-    shape = 1.0 + half * ((1.0 - theta) / (2.0 - theta) + theta / (1.0 + theta))
-    return np.asarray(theta * (1.0 - theta) * shape / (m * n))
-
-
 def a12_interval(
     x: FloatArray,
     nx: IntArray,
@@ -356,42 +364,52 @@ def a12_interval(
     cl = _check_level(confidence_level)
     xa, nxa, ya, nya = as_rows(x, nx, y, ny)
     px, qy = _placements(xa, nxa, ya, nya)
-    fx, fy = nxa.astype(np.float64), nya.astype(np.float64)
-    ok = (nxa >= 2) & (nya >= 2)
     a12, var_p = _moments(px, nxa)
     _, var_q = _moments(qy, nya)
     a12 = np.where((nxa >= 1) & (nya >= 1), a12, np.nan)
+
+    def half_pvalue(rows: IntArray) -> FloatArray:
+        return _half_pvalue(xa[rows], nxa[rows], _rows_of(ya, rows), nya[rows])
+
+    low, high = a12_bounds(a12, var_p, var_q, nxa, nya, cl, half_pvalue)
+    return a12, low, high
+
+
+def a12_bounds(
+    a12: FloatArray,
+    var_p: FloatArray,
+    var_q: FloatArray,
+    nx: IntArray,
+    ny: IntArray,
+    confidence_level: float,
+    half_pvalue: Callable[[IntArray], FloatArray],
+) -> tuple[FloatArray, FloatArray]:
+    """Return the bounds of :func:`a12_interval` from A12 and its placement variances.
+
+    ``var_p``, ``var_q``: ddof=1 variances of ``P_i`` (share of ``y`` below ``x_i``, ties 1/2)
+    and ``Q_j``; ``half_pvalue(rows)``: the larger of Mann-Whitney's and Brunner-Munzel's
+    p-values of those rows (:func:`_half_pvalue`), asked only for rows whose interval
+    excludes 1/2 and whose p-values are not already known to be at most ``1 - cl``.
+    """
+    cl = confidence_level
+    fx, fy = nx.astype(np.float64), ny.astype(np.float64)
+    ok = (nx >= 2) & (ny >= 2)
     low, high = np.full(len(a12), np.nan), np.full(len(a12), np.nan)
     if not ok.any():
-        return a12, low, high
+        return low, high
     a, m, n = a12[ok], fx[ok], fy[ok]
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (var_p[ok] / m + var_q[ok] / n) / _hanley_mcneil_var(a, m, n)
+        ratio = (var_p[ok] / m + var_q[ok] / n) / hanley_mcneil_var(a, m, n)
     scale = stats.norm.ppf(0.5 + cl / 2) ** 2 * np.where(ratio > 1.0, ratio, 1.0)
-
-    def outside(theta: FloatArray) -> npt.NDArray[np.bool_]:
-        return np.asarray((a - theta) ** 2 > scale * _hanley_mcneil_var(theta, m, n))
-
-    # lower bound in [0, a]: theta = 0 is outside unless a = 0, theta = a inside
-    lo, hi = np.zeros_like(a), a.copy()
-    for _ in range(_BISECTIONS):
-        mid = (lo + hi) / 2
-        out = outside(mid)
-        lo, hi = np.where(out, mid, lo), np.where(out, hi, mid)
-    low[ok] = hi
-    lo, hi = a.copy(), np.ones_like(a)
-    for _ in range(_BISECTIONS):
-        mid = (lo + hi) / 2
-        out = outside(mid)
-        lo, hi = np.where(out, lo, mid), np.where(out, mid, hi)
-    high[ok] = lo
+    low[ok], high[ok] = score_bounds(a, m, n, scale)
     # 1/2 stays inside unless the tests of A12 = 1/2 reject at 1 - cl: at 3-4 seeds the
     # score interval excludes 1/2 on data no exact test rejects (3 vs 3 separated: p = 0.1)
-    rows = np.flatnonzero(ok)
-    keep = _half_pvalue(xa[rows], nxa[rows], _rows_of(ya, rows), nya[rows]) > 1.0 - cl
-    low[rows[keep]] = np.minimum(low[rows[keep]], 0.5)
-    high[rows[keep]] = np.maximum(high[rows[keep]], 0.5)
-    return a12, low, high
+    rows = np.flatnonzero(ok & ((low > 0.5) | (high < 0.5)))  # the others hold 1/2 already
+    rows = rows[~half_rejected(a12[rows], var_p[rows], var_q[rows], nx[rows], ny[rows], cl)]
+    keep = rows[half_pvalue(rows) > 1.0 - cl]
+    low[keep] = np.minimum(low[keep], 0.5)
+    high[keep] = np.maximum(high[keep], 0.5)
+    return low, high
 
 
 def _rows_of(y: FloatArray, rows: IntArray) -> FloatArray:
@@ -420,5 +438,6 @@ __all__ = [
     "hodges_lehmann",
     "paired_effect",
     "paired_t_interval",
+    "welch_from_moments",
     "welch_interval",
 ]
