@@ -6,6 +6,8 @@ the padding). A pair of rows is tested on the scores whose seeds appear in both,
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
@@ -167,6 +169,44 @@ def _wilcoxon_permutation(d: FloatArray) -> tuple[FloatArray, FloatArray]:
     return np.minimum(r_plus, r_minus), pvalue
 
 
+@functools.lru_cache(maxsize=64)
+def _exact_tails(n: int) -> tuple[FloatArray, FloatArray]:
+    """``(cdf, sf)`` of the signed-rank statistic of ``n`` pairs at 0..n(n+1)/2, as scipy's.
+
+    The same floats as ``scipy.stats._wilcoxon.WilcoxonDistribution(n)``: its pmf recursion,
+    and each tail summed over the same slice (the nearer one, below or above the mean).
+    """
+    pmf = np.ones(1, dtype=np.float64)
+    for k in range(1, n + 1):
+        prev, pmf = pmf, np.zeros(k * (k + 1) // 2 + 1, dtype=np.float64)
+        pmf[: len(prev)] = prev * 0.5
+        pmf[-len(prev) :] += prev * 0.5
+    mean = n * (n + 1) * 0.25
+    size = len(pmf)
+    cdf = np.array(
+        [pmf[: k + 1].sum() if k <= mean else 1 - pmf[k + 1 :].sum() for k in range(size)]
+    )
+    sf = np.array([pmf[k:].sum() if k <= mean else 1 - pmf[:k].sum() for k in range(size)])
+    return cdf, sf
+
+
+def _wilcoxon_exact(d: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``wilcoxon(d_i)`` of rows without zeros or tied ``|d|`` (scipy's exact branch), batched.
+
+    The ranks of ``|d|`` are 1..n, so ``r_plus`` is a whole number and the two-sided p-value
+    ``2 min(sf(r_plus), cdf(r_plus))``, clipped to 1, is read from :func:`_exact_tails`.
+    """
+    m, n = d.shape
+    order = np.argsort(np.abs(d), axis=1)
+    ranks = np.empty((m, n), dtype=np.int64)
+    np.put_along_axis(ranks, order, np.arange(1, n + 1), axis=1)
+    r_plus = np.where(d > 0, ranks, 0).sum(axis=1)
+    cdf, sf = _exact_tails(n)
+    pvalue = np.clip(2 * np.minimum(sf[r_plus], cdf[r_plus]), 0, 1)
+    statistic = np.minimum(r_plus, n * (n + 1) // 2 - r_plus).astype(np.float64)
+    return statistic, pvalue
+
+
 def paired(
     test: str,
     x: FloatArray,
@@ -210,6 +250,10 @@ def paired(
     for (k, flag), idx in groups(n[ok], flags):
         rows = ok[idx]
         a, b = take(xp, rows, k), take(yp, rows, k)
+        if test == "wilcoxon" and not flag and k <= _WILCOXON_EXACT_MAX_N:
+            # scipy's exact branch (no zeros, no ties), by table lookup
+            statistic[rows], pvalue[rows] = _wilcoxon_exact(a - b)
+            continue
         if flag and k <= _WILCOXON_PERMUTATION_MAX_N:
             # scipy's permutation branch (zeros or ties, n <= 13), vectorised; scipy raises
             # for a single pair there (permutation_test needs two observations): NaN
