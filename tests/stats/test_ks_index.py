@@ -134,3 +134,17 @@ def test_sweep_keeps_sorted_scores_and_one_index():
         sweep.sorted_scores[0, 0] = 1.0
     assert sweep.ks_index is sweep.ks_index  # built once
     np.testing.assert_array_equal(sweep.ks_index.counts, sweep.counts)
+
+
+@pytest.mark.parametrize("decimals", [None, 1, 3])
+def test_dense_ranks_equal_the_sorted_ranks(decimals):
+    # repeated values (rounded scores, signed zeros) take the hashed path, distinct ones the sort
+    rng = np.random.default_rng(0 if decimals is None else decimals)
+    flat = rng.normal(size=60_000)
+    if decimals is not None:
+        flat = np.round(flat, decimals)
+        flat[:100] = -0.0
+    ranks, uniques = _ks._dense_ranks(flat)
+    want_uniques, want_ranks = np.unique(flat, return_inverse=True)
+    np.testing.assert_array_equal(uniques, want_uniques)
+    np.testing.assert_array_equal(ranks, want_ranks)

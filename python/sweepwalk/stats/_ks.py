@@ -34,6 +34,8 @@ _SCAN_MAX = 32
 _CHUNK = 200_000
 # rows per chunk of the row-wise-target path
 _ROWS = 4096
+# values sampled to decide whether the scores repeat enough to hash them (see _dense_ranks)
+_RANK_SAMPLE = 20_000
 # (n1, n2, h) -> (pvalue, fell back to the asymptotic distribution); shared by threads
 _P_CACHE: dict[tuple[int, int, int], tuple[float, bool]] = {}
 _P_CACHE_LOCK = threading.Lock()
@@ -285,6 +287,32 @@ def ks_index(sorted_values: FloatArray, counts: IntArray) -> KsIndex:
     n, k = values.shape
     valid_t = (np.arange(k) < counts[:, None]).T
     flat = values.T[valid_t]  # position-major, the layout of `ranks`
+    ranks_flat, uniques = _dense_ranks(flat)
+    ranks = np.full((k, n), len(uniques), dtype=np.intp)
+    ranks[valid_t] = ranks_flat
+    ranks.flags.writeable = False
+    uniques.flags.writeable = False
+    return KsIndex(ranks=ranks, uniques=uniques, counts=counts)
+
+
+def _dense_ranks(flat: FloatArray) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    """Rank of each value among the distinct values (0-based, equal values one rank), and those.
+
+    Logged metrics repeat (accuracies on a validation set of N examples, rounded values): when
+    a sample of the values says few are distinct, they are hashed (``pandas.factorize``, linear
+    time) and only the distinct ones sorted; otherwise all are sorted.
+    """
+    sample = flat[:: max(1, len(flat) // _RANK_SAMPLE)]
+    if len(flat) > _RANK_SAMPLE and len(np.unique(sample)) < len(sample) // 8:
+        import pandas as pd  # the engine's dependency; only needed here
+
+        codes, seen = pd.factorize(flat, sort=False, use_na_sentinel=False)
+        order = np.argsort(seen)
+        uniques = np.asarray(seen[order], dtype=np.float64)
+        if len(uniques) < 2 or bool(np.all(uniques[1:] > uniques[:-1])):
+            to_rank = np.empty(len(order), dtype=np.intp)
+            to_rank[order] = np.arange(len(order))
+            return to_rank[codes], uniques
     order = np.argsort(flat)
     ordered = flat[order]
     new = np.empty(len(ordered), dtype=bool)
@@ -292,14 +320,9 @@ def ks_index(sorted_values: FloatArray, counts: IntArray) -> KsIndex:
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     dense = np.cumsum(new, dtype=np.intp)
     dense -= 1
-    uniques = ordered[new]
-    ranks = np.full((k, n), len(uniques), dtype=np.intp)
     ranks_flat = np.empty(len(flat), dtype=np.intp)
     ranks_flat[order] = dense
-    ranks[valid_t] = ranks_flat
-    ranks.flags.writeable = False
-    uniques.flags.writeable = False
-    return KsIndex(ranks=ranks, uniques=uniques, counts=counts)
+    return ranks_flat, ordered[new]
 
 
 def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[IntArray, IntArray]:

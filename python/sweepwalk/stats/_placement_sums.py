@@ -160,6 +160,7 @@ def _repeats(index: KsIndex) -> tuple[IntArray, IntArray, IntArray]:
         cols.append(found)
         rks.append(ranks[j, found])
         runs.append(run[found])
+
     def joined(parts: list[IntArray]) -> IntArray:
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
