@@ -56,6 +56,9 @@ def placement_sums(
     the sum over all K positions (padding reads ``#{y < x} = #{y <= x} = n1``, where the terms
     of ``4 n1 (2 j + 1)`` and of the sum cancel).
     """
+    if rows is not None and 2 * len(rows) > len(index.counts):
+        # most rows: a pass over all of them costs less than copying their columns
+        return tuple(s[rows] for s in placement_sums(index, None, ys))  # type: ignore[return-value]
     ranks = index.ranks if rows is None else index.ranks[:, rows]
     nx = (index.counts if rows is None else index.counts[rows]).astype(np.int64)
     n1 = len(ys)
