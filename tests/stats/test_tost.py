@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.weightstats import ttost_ind as sm_ttost_ind
 
-from sweepwalk.stats._tost import ttost_ind
+from sweepwalk.stats._tost import tost_ind_rejects, ttost_ind
 
 
 def _pad(rows):
@@ -126,3 +126,23 @@ def test_ttost_paired_pairs_on_shared_seeds():
     assert got.pvalue[0] == pytest.approx(sm_ttost_paired(a, b, -0.2, 0.2)[0], rel=1e-10)
     one = ttost_paired([[1.0, np.nan]], [1], [[2.0, np.nan]], [1], -1, 1)
     assert np.isnan(one.pvalue[0])
+
+
+@pytest.mark.parametrize("usevar", ["pooled", "unequal"])
+@pytest.mark.parametrize("seed", range(4))
+def test_tost_ind_rejects_is_the_p_value_decision(usevar, seed):
+    # every decision equals ttost_ind's p-value <= alpha, including rows at the threshold
+    rng = np.random.default_rng(seed)
+    m = 3000
+    nx = rng.integers(0, 8, size=m)
+    x = np.round(rng.normal(0, 1, size=(m, 7)), 1)
+    x[np.arange(7) >= nx[:, None]] = np.nan
+    y = np.round(rng.normal(0, 1, size=(m, 6)), 1)
+    y[:50] = x[:50, :6]  # identical rows: zero spread on some
+    ny = np.full(m, 6)
+    margin = float(rng.choice([0.5, 1.0, 2.0]))
+    alpha = 0.05
+    p = ttost_ind(x, nx, y, ny, -margin, margin, usevar=usevar).pvalue
+    got = tost_ind_rejects(x, nx, y, ny, -margin, margin, alpha, usevar=usevar)
+    np.testing.assert_array_equal(got, p <= alpha)
+    assert got.any() and (~got).any()

@@ -27,6 +27,7 @@ from ..stats import (
     paired_effect,
     resolve_seed,
     shared,
+    tost_ind_rejects,
     ttost_ind,
     ttost_paired,
     two_sample,
@@ -248,11 +249,15 @@ def _test_pairs(
     pair_seeds: tuple[np.ndarray, np.ndarray] | None,
     pair_ranks: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     settings: tuple[str, int, float, Any, float | None, str],
+    tost_at: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One batch of pairs: (enough runs, p-value, effect, TOST p-value) per pair.
 
     ``rows`` are the (scores, counts) of side a and side b, ``pair_ranks`` the dense ranks and
     raw scores for A12. Module-level (picklable) so an executor's worker processes can run it.
+    With ``tost_at`` (a level), the unpaired TOST column holds only the p-value's decision at
+    that level: 0 where the pair is shown equivalent, 1 where not (``stats.tost_ind_rejects``,
+    no t distribution call per pair).
     """
     test, min_runs, margin, random_state, tie_rtol, ks_method = settings
     xa, na, xb, nb = rows
@@ -284,8 +289,18 @@ def _test_pairs(
         effect[ok] = _a12_pairs(ra, rb, va, vb, na, nb)
         if np.isfinite(margin):
             with np.errstate(over="ignore"):  # |x| > ~1e154: noted in attrs["notes"]
-                tost_p[ok] = ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal").pvalue
+                tost_p[ok] = _tost_ind(xa, na, xb, nb, margin, tost_at)
     return ok, pvalue, effect, tost_p
+
+
+def _tost_ind(
+    xa: np.ndarray, na: np.ndarray, xb: np.ndarray, nb: np.ndarray, margin: float, at: float | None
+) -> np.ndarray:
+    """Welch TOST p-values within +-margin, or (``at`` given) their decisions at ``at`` as 0/1."""
+    if at is None:
+        return ttost_ind(xa, na, xb, nb, -margin, margin, usevar="unequal").pvalue
+    shown = tost_ind_rejects(xa, na, xb, nb, -margin, margin, at, usevar="unequal")
+    return np.where(shown, 0.0, 1.0)
 
 
 def _summarised_pairs(
@@ -299,7 +314,8 @@ def _summarised_pairs(
 
     Module-level (picklable): a worker process returns the small summary, not the pairs.
     """
-    return _pairsummary.summarise(*_test_pairs(rows, pair_seeds, pair_ranks, settings), alpha)
+    tested = _test_pairs(rows, pair_seeds, pair_ranks, settings, tost_at=alpha)
+    return _pairsummary.summarise(*tested, alpha)
 
 
 def importance(

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from ._power import pooled_std
     from ._resolution import RELATIVE_EFFICIENCY, mde, min_pvalue, reachable, seeds_needed
     from ._ties import TIE_RTOL
-    from ._tost import TostResult, ttost_ind, ttost_paired
+    from ._tost import TostResult, tost_ind_rejects, ttost_ind, ttost_paired
 
 #: public name -> (module, attribute), imported on first use
 _LAZY: dict[str, tuple[str, str]] = {
@@ -90,6 +90,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "resolve_seed": ("._permutation", "resolve_seed"),
     "seeds_needed": ("._resolution", "seeds_needed"),
     "shared": ("._paired", "shared"),
+    "tost_ind_rejects": ("._tost", "tost_ind_rejects"),
     "ttost_ind": ("._tost", "ttost_ind"),
     "ttost_paired": ("._tost", "ttost_paired"),
     "two_sample": ("._batch", "two_sample"),
@@ -140,6 +141,7 @@ __all__ = [
     "resolve_seed",
     "seeds_needed",
     "shared",
+    "tost_ind_rejects",
     "ttost_ind",
     "ttost_paired",
     "two_sample",

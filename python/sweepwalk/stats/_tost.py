@@ -13,8 +13,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ._paired import paired_differences
+from ._tquantile import t_quantile
 
-__all__ = ["TostResult", "ttost_ind", "ttost_paired"]
+__all__ = ["TostResult", "tost_ind_rejects", "ttost_ind", "ttost_paired"]
 
 _USEVAR = ("pooled", "unequal")
 
@@ -102,6 +103,55 @@ def ttost_ind(
     >>> bool(np.all(res.pvalue < 0.05))
     True
     """
+    return _result(*_ind_statistics(x, nx, y, ny, low, upp, usevar))
+
+
+def tost_ind_rejects(
+    x: ArrayLike,
+    nx: ArrayLike,
+    y: ArrayLike,
+    ny: ArrayLike,
+    low: ArrayLike,
+    upp: ArrayLike,
+    alpha: float,
+    *,
+    usevar: str = "pooled",
+) -> NDArray[np.bool_]:
+    """``ttost_ind(...).pvalue <= alpha`` per row, without a t distribution call per row.
+
+    Same arguments as :func:`ttost_ind`. Both one-sided p-values are at most ``alpha`` exactly
+    when ``t_low >= q`` and ``t_upp <= -q`` with ``q = t.isf(alpha, df)``; ``q`` comes from
+    :func:`~sweepwalk.stats._tquantile.t_quantile` (to 1e-14), and the rows within 1e-9 of
+    either threshold (or of zero spread) get :func:`ttost_ind`'s own p-value, so every
+    decision is that of the p-value. False where the p-value is NaN.
+    """
+    t_low, t_upp, df, degenerate = _ind_statistics(x, nx, y, ny, low, upp, usevar)
+    with np.errstate(invalid="ignore"):
+        q = t_quantile(1.0 - alpha, df)
+        gap = np.minimum(t_low - q, -q - t_upp)
+        sure = np.abs(gap) > _BORDER * (1.0 + np.abs(q))
+    out = sure & (gap > 0)
+    check = np.flatnonzero(~sure & ~np.isnan(df) | degenerate)
+    if len(check):
+        exact = _result(t_low[check], t_upp[check], df[check], degenerate[check]).pvalue
+        out[check] = exact <= alpha
+    return out
+
+
+#: relative distance from a threshold within which tost_ind_rejects asks the t distribution
+_BORDER = 1e-9
+
+
+def _ind_statistics(
+    x: ArrayLike,
+    nx: ArrayLike,
+    y: ArrayLike,
+    ny: ArrayLike,
+    low: ArrayLike,
+    upp: ArrayLike,
+    usevar: str,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """(t_low, t_upp, df, zero spread) of :func:`ttost_ind` (NaN below 2 scores a side)."""
     if usevar not in _USEVAR:
         raise ValueError(f"`usevar` must be one of {{'pooled', 'unequal'}}, got {usevar!r}.")
     xa = np.atleast_2d(np.asarray(x, dtype=np.float64))
@@ -129,7 +179,7 @@ def ttost_ind(
     ok = np.broadcast_to((n1 >= 2) & (n2 >= 2), t_low.shape)
     t_low, t_upp = np.where(ok, t_low, np.nan), np.where(ok, t_upp, np.nan)
     df = np.where(ok, df, np.nan)
-    return _result(t_low, t_upp, df, ok & (std == 0))
+    return t_low, t_upp, df, ok & (std == 0)
 
 
 def _result(

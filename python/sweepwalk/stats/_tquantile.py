@@ -20,7 +20,7 @@ from ._rows import FloatArray
 _MIN_ROWS = 2048
 #: degrees of the Chebyshev interpolant of a piece, tried in turn (the first exact one is used)
 _DEGREES = (8, 12, 18)
-#: pieces of the range of 1 / df (each verified apart)
+#: pieces of the range of 1 / df when one does not do (each verified apart)
 _PIECES = 8
 #: largest relative difference from scipy accepted at the check points
 _RTOL = 1e-14
@@ -42,6 +42,9 @@ def t_quantile(q: float, df: FloatArray) -> FloatArray:
     rough = ~smooth
     if smooth.any():
         lo, hi = float(u[smooth].min()), float(u[smooth].max())
+        whole = _interpolant(q, lo, hi)  # a narrow range (equal sizes) needs one piece
+        if whole is not None and smooth.all():
+            return np.asarray(chebyshev.chebval(_local(u, lo, hi), whole))
         edges = np.linspace(lo, hi, _PIECES + 1)
         with np.errstate(invalid="ignore"):
             where = np.where(smooth, (u - lo) / max(hi - lo, 1e-300) * _PIECES, -1.0)
