@@ -317,9 +317,7 @@ def compare(
     na = np.isnan(pvalue)
     pvalue_adj = adjust(pvalue, correction, alpha=alpha)
     significant = ~na & rejects(pvalue_adj, alpha)
-    involved = slice(None) if against == "all" else np.append(ids, t)
-    row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)[involved]
-    note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
+    note = _scale_note(sweep, None if against == "all" else np.append(ids, t))
     if note is not None:
         notes.append(note)
     # degenerate scale (noted above): means and variances overflow near 1e308
@@ -436,6 +434,17 @@ _DEFAULT_EOI = "default: half the median seed-to-seed standard deviation"
 #: rows per batch of the permutation tests (~0.1-0.5 s each at 100 seeds) and of the others
 _SLOW_BATCH = 1000
 _FAST_BATCH = 50_000
+
+
+def _scale_note(sweep: SweepData, rows: npt.NDArray[np.int64] | None) -> str | None:
+    """``limits.scale_note`` of ``rows`` (every configuration when None: once per sweep)."""
+
+    def note() -> str | None:
+        stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)
+        stats = stats if rows is None else stats[rows]
+        return _limits.scale_note(stats[:, 0], stats[:, 1], stats[:, 2])
+
+    return sweep.once("scale note, every configuration", note) if rows is None else note()
 
 
 def _test_rows(
