@@ -148,3 +148,14 @@ def test_dense_ranks_equal_the_sorted_ranks(decimals):
     want_uniques, want_ranks = np.unique(flat, return_inverse=True)
     np.testing.assert_array_equal(uniques, want_uniques)
     np.testing.assert_array_equal(ranks, want_ranks)
+
+
+def test_index_of_full_rows_ranks_every_score():
+    # every row full (a grid of seeds): the index is built without masks, same ranks
+    rng = np.random.default_rng(4)
+    x = np.sort(np.round(rng.normal(size=(500, 6)), 1), axis=1)
+    index = ks_index(x, np.full(500, 6))
+    uniques, inverse = np.unique(x.T.reshape(-1), return_inverse=True)
+    np.testing.assert_array_equal(index.uniques, uniques)
+    np.testing.assert_array_equal(index.ranks, inverse.reshape(6, 500))
+    assert not index.ranks.flags.writeable
