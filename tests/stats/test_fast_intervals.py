@@ -161,3 +161,32 @@ def _scale(x, y, a, cl):
     bm = p.var(axis=1, ddof=1) / n + q.var(axis=1, ddof=1) / k
     ratio = bm / _score_interval.hanley_mcneil_var(a, float(n), float(k))
     return st.norm.ppf(0.5 + cl / 2) ** 2 * np.maximum(ratio, 1.0)
+
+
+def test_placement_sums_refuse_a_target_beyond_their_packing():
+    x = np.arange(6.0).reshape(2, 3)
+    index = _index(x, np.array([3, 3]))
+    with pytest.raises(ValueError, match="at most 32767"):
+        _placement_sums.placement_sums(index, None, np.zeros(40_000))
+
+
+def test_compare_against_all_with_a_target_of_many_runs_takes_the_plain_path():
+    import pandas as pd
+
+    from sweepwalk import Sweep
+
+    rng = np.random.default_rng(0)
+    sizes = [10_050, 5, 7, 6]
+    runs = pd.DataFrame(
+        {
+            "lr": np.repeat([0.1, 0.2, 0.3, 0.4], sizes),
+            "seed": np.concatenate([np.arange(n) for n in sizes]),
+            "acc": np.round(rng.normal(0.8, 0.02, sum(sizes)), 3),
+        }
+    )
+    sweep = Sweep.from_runs(runs, metric="acc", seed="seed")
+    res = sweep.compare(0, against="all")
+    x, nx = sweep.score_matrix[res.ids], sweep.counts[res.ids]
+    want = estimate("ks", x, nx, sweep.score_matrix[:1], sweep.counts[:1])
+    np.testing.assert_allclose(res.effect_low, want.effect_low, atol=1e-12)
+    np.testing.assert_allclose(res.diff_mean_high, want.diff_mean_high, atol=1e-12)

@@ -165,6 +165,10 @@ def _rows_estimate(
     return _unpaired_estimate(sweep, test, np.arange(len(counts))[rows], target, ci, index)
 
 
+#: targets with more scores than this take the plain path (see stats._placement_sums)
+_INDEXED_TARGET_MAX = 10_000
+
+
 def _unpaired_estimate(
     sweep: SweepData,
     test: str,
@@ -180,7 +184,7 @@ def _unpaired_estimate(
     """
     values, counts = sweep.score_matrix, sweep.counts
     y, ny = values[target : target + 1], counts[target : target + 1]
-    if index is None or ny[0] < 1:
+    if index is None or not 1 <= ny[0] <= _INDEXED_TARGET_MAX:
         x = values[row_ids]
         return estimate(test, x, counts[row_ids], y, ny, confidence_level=confidence)
     configs = sweep.configs

@@ -19,6 +19,8 @@ import numpy.typing as npt
 from ._ks import KsIndex
 from ._rows import IntArray
 
+#: most target scores placement_sums takes (its per-value counts are packed in 16 bits)
+MAX_TARGET = 2**15 - 1
 # below this bound every per-position term and sum fits an int32 (faster than int64)
 _INT32_SAFE = 2**31 - 1
 
@@ -56,6 +58,11 @@ def placement_sums(
     the sum over all K positions (padding reads ``#{y < x} = #{y <= x} = n1``, where the terms
     of ``4 n1 (2 j + 1)`` and of the sum cancel).
     """
+    if len(ys) > MAX_TARGET:
+        raise ValueError(
+            f"`ys` holds {len(ys)} scores; placement sums pack counts in 16 bits and take at "
+            f"most {MAX_TARGET} (compute the placements from the rows instead)."
+        )
     if rows is not None and 2 * len(rows) > len(index.counts):
         # most rows: a pass over all of them costs less than copying their columns
         return tuple(s[rows] for s in placement_sums(index, None, ys))  # type: ignore[return-value]
@@ -233,4 +240,4 @@ def placement_moments(
     return a12, var_p, var_q
 
 
-__all__ = ["placement_moments", "placement_sums"]
+__all__ = ["MAX_TARGET", "placement_moments", "placement_sums"]
