@@ -249,29 +249,37 @@ def paired(
         flags = np.zeros(len(ok), dtype=np.int64)
     for (k, flag), idx in groups(n[ok], flags):
         rows = ok[idx]
-        a, b = take(xp, rows, k), take(yp, rows, k)
-        if test == "wilcoxon" and not flag and k <= _WILCOXON_EXACT_MAX_N:
-            # scipy's exact branch (no zeros, no ties), by table lookup
-            statistic[rows], pvalue[rows] = _wilcoxon_exact(a - b)
-            continue
-        if flag and k <= _WILCOXON_PERMUTATION_MAX_N:
-            # scipy's permutation branch (zeros or ties, n <= 13), vectorised; scipy raises
-            # for a single pair there (permutation_test needs two observations): NaN
-            if k >= 2:
-                statistic[rows], pvalue[rows] = _wilcoxon_permutation(a - b)
-            continue
-        try:
-            with quiet():
-                if test == "wilcoxon":
-                    res = stats.wilcoxon(a, b, axis=-1)
-                else:
-                    res = stats.ttest_rel(a, b, axis=-1)
-        except ValueError:  # e.g. wilcoxon's permutation path with a single tied pair
-            continue
-        statistic[rows], pvalue[rows] = res.statistic, res.pvalue
+        found = _group_test(test, bool(flag), take(xp, rows, k), take(yp, rows, k))
+        if found is not None:
+            statistic[rows], pvalue[rows] = found
     if test == "ttest_rel":
         statistic, pvalue = _no_difference(xp - yp, n, statistic, pvalue)
     return statistic, pvalue, n
+
+
+def _group_test(
+    test: str, flag: bool, a: FloatArray, b: FloatArray
+) -> tuple[FloatArray, FloatArray] | None:
+    """(statistic, pvalue) of rows of one size and one zeros-or-ties flag, or None (NaN).
+
+    Each branch is the one scipy's own call takes for such rows.
+    """
+    k = a.shape[1]
+    if test == "wilcoxon" and not flag and k <= _WILCOXON_EXACT_MAX_N:
+        return _wilcoxon_exact(a - b)  # scipy's exact branch (no zeros, no ties), by table
+    if flag and k <= _WILCOXON_PERMUTATION_MAX_N:
+        # scipy's permutation branch (zeros or ties, n <= 13), vectorised; scipy raises for a
+        # single pair there (permutation_test needs two observations): NaN
+        return _wilcoxon_permutation(a - b) if k >= 2 else None
+    try:
+        with quiet():
+            if test == "wilcoxon":
+                res = stats.wilcoxon(a, b, axis=-1)
+            else:
+                res = stats.ttest_rel(a, b, axis=-1)
+    except ValueError:  # e.g. wilcoxon's permutation path with a single tied pair
+        return None
+    return res.statistic, res.pvalue
 
 
 def _no_difference(
