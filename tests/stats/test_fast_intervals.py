@@ -95,7 +95,7 @@ def test_t_quantile_equals_scipy(seed, q):
 
 
 def _half_check_sizes(rng, m):
-    n = int(rng.choice([9, 12, 20, 40]))
+    n = int(rng.choice([10, 12, 20, 40]))
     shift = rng.normal(0, 0.6, size=(m, 1))
     x = np.round(rng.normal(size=(m, n)) + shift, int(rng.choice([0, 1, 2])))
     return x, np.full(m, n)
@@ -106,7 +106,7 @@ def test_half_shortcut_only_skips_rows_both_tests_reject(seed):
     # rows it marks as rejected must have Mann-Whitney and Brunner-Munzel p <= 1 - cl
     rng = np.random.default_rng(seed)
     x, nx = _half_check_sizes(rng, 400)
-    y = np.round(rng.normal(size=(1, int(rng.choice([9, 15, 25])))), 1)
+    y = np.round(rng.normal(size=(1, int(rng.choice([10, 15, 25])))), 1)
     ny = np.full(len(nx), y.shape[1])
     px, qy = _intervals._placements(x, nx, y, ny)
     a12, var_p = _intervals._moments(px, nx)

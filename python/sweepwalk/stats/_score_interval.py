@@ -125,15 +125,15 @@ def half_rejected(
 ) -> npt.NDArray[np.bool_]:
     """Rows where both tests of A12 = 1/2 surely give p <= 1 - cl (so 1/2 stays out).
 
-    Without ranking anything: Mann-Whitney's normal approximation (scipy's method above 8
-    values a side) has p at most its value without the tie correction, which only shrinks
-    the variance; Brunner-Munzel's statistic follows from A12 and the placement variances
-    (``rankcx - rankx`` is ``ny P_i``), and its t quantile falls as the degrees of freedom
-    grow, so the quantile at ``floor(df)`` bounds it. A relative margin of 1e-9 covers the
-    rounding; every other row is left to the tests themselves.
+    From 10 values a side, without ranking anything: Mann-Whitney's normal approximation
+    (scipy's method above 8 values a side) has p at most its value without the tie correction,
+    which only shrinks the variance; Brunner-Munzel's statistic follows from A12 and the
+    placement variances (``rankcx - rankx`` is ``ny P_i``), and its t quantile falls as the
+    degrees of freedom grow, so the quantile at ``floor(df)`` bounds it. A relative margin of
+    1e-9 covers the rounding; every other row is left to the tests themselves.
     """
     sure = np.zeros(len(a12), dtype=bool)
-    big = np.flatnonzero(np.minimum(nx, ny) > _MW_EXACT_MAX)
+    big = np.flatnonzero(np.minimum(nx, ny) >= _SHORTCUT_MIN)
     if len(big) == 0:
         return sure
     a, m, n = a12[big], nx[big].astype(np.float64), ny[big].astype(np.float64)
@@ -159,8 +159,10 @@ def half_rejected(
     return sure
 
 
-#: Mann-Whitney's own (or our exact) distribution up to this many values on a side
-_MW_EXACT_MAX = 8
+#: the shortcut applies from this many values a side: above Mann-Whitney's exact sizes (8)
+#: and at the sizes where Brunner-Munzel is its t approximation (its permutation form is the
+#: small-sample one, below 10)
+_SHORTCUT_MIN = 10
 #: degrees of freedom beyond this are bounded by this one's quantile (a larger one)
 _DF_CAP = 100_000
 #: relative margin of the shortcuts of half_rejected over float rounding
