@@ -1,0 +1,183 @@
+"""The grid's rows a window at a time: sorted and filtered in the kernel, as the frontend would.
+
+Above :data:`WINDOW_ROWS` listed rows the kernel does not send every row's results: the grid
+asks for the rows it shows (plus a margin), and :func:`window_payload` answers with those rows
+of the full ``_results`` payload, in the order the frontend's ``rowOrder`` (src/model/rows.ts)
+and the columns' sort keys (``sortKey`` in src/panels/columns.ts) give: the compared rows (or
+every configuration) by config id, the legend's status filter, then a stable sort whose
+missing keys (NaN, an absent parameter value) come last in either direction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._vocab import STATUSES
+from ..validation import arguments as v
+from .serialization import RESULT_COLUMNS
+
+if TYPE_CHECKING:
+    from ..sweep import Sweep
+
+__all__ = ["OUT", "SCOPES", "SORT_DIRS", "WINDOW_ROWS", "row_order", "window_payload"]
+
+#: above this many configurations the grid receives its rows a window at a time
+WINDOW_ROWS = 50_000
+#: the status of a configuration that was not compared (the frontend's ``OUT``)
+OUT = "out"
+SCOPES = ("compared", "all")
+SORT_DIRS = ("asc", "desc")
+#: header columns that sort by a results column (the frontend's ``RESULT_SORT``)
+RESULT_SORT = ("pvalue", "pvalue_adj", "effect", "estimate", "min_pvalue", "level")
+
+
+def _column(results: dict[str, Any], name: str) -> np.ndarray | None:
+    """Return results column ``name`` as an array (a view of its bytes), or None if absent."""
+    raw = results.get(name)
+    if raw is None:
+        return None
+    return np.frombuffer(raw, dtype=np.dtype(RESULT_COLUMNS[name]).newbyteorder("<"))
+
+
+def _positions(results: dict[str, Any], n_configs: int) -> np.ndarray:
+    """Map config id -> index into the results columns (-1: the config is not compared)."""
+    rows = _column(results, "rows")
+    index = np.full(n_configs, -1, dtype=np.int64)
+    if rows is not None:
+        ok = (rows >= 0) & (rows < n_configs)
+        index[rows[ok]] = np.flatnonzero(ok)
+    return index
+
+
+def _status_words(results: dict[str, Any], index: np.ndarray) -> np.ndarray:
+    """Status code of every configuration in ``STATUSES`` order; ``len(STATUSES)`` = ``out``."""
+    codes = _column(results, "status")
+    out = np.full(index.size, len(STATUSES), dtype=np.int64)
+    if codes is None:
+        return out
+    compared = index >= 0
+    held = codes[index[compared]].astype(np.int64)
+    held[held >= len(STATUSES)] = len(STATUSES)  # an unknown code reads `out`, as in statusOf
+    out[compared] = held
+    return out
+
+
+def _sort_key(
+    sweep: Sweep, results: dict[str, Any], index: np.ndarray, status: np.ndarray, column: str
+) -> np.ndarray:
+    """float64 sort key of every configuration in ``column``; NaN = missing (sorts last)."""
+    n = index.size
+    if column in RESULT_SORT:
+        values = _column(results, column)
+        key = np.full(n, np.nan)
+        if values is not None:
+            compared = index >= 0
+            key[compared] = values[index[compared]]
+        return key
+    configs = sweep.configs
+    if column in ("n", "mean", "std"):
+        return configs[column].to_numpy(dtype=np.float64)
+    if column == "status":
+        # the vocabulary's order (target first), `out` last: a rank per code
+        ranks = {s: i for i, s in enumerate([*STATUSES, OUT])}
+        rank = np.array([ranks[s] for s in STATUSES] + [ranks[OUT]], dtype=np.float64)
+        return rank[status]
+    if column in sweep.params:
+        codes = np.asarray(sweep.level_codes[:, sweep.params.index(column)], dtype=np.float64)
+        return np.where(codes >= 0, codes, np.nan)
+    return np.arange(n, dtype=np.float64)
+
+
+def row_order(
+    sweep: Sweep,
+    results: dict[str, Any],
+    *,
+    scope: str = "compared",
+    sort: tuple[str, str] | None = None,
+    filter: str | None = None,
+) -> np.ndarray:
+    """Return the config ids the grid lists, in display order (the frontend's ``rowOrder``).
+
+    Parameters
+    ----------
+    sweep : Sweep
+        The sweep shown.
+    results : dict
+        The full ``_results`` payload (:func:`~sweepwalk.widget.serialization.results_payload`).
+    scope : {"compared", "all"}
+        The compared rows only, or every configuration.
+    sort : (str, str), optional
+        A column (a ``to_frame()`` column, a parameter, ``n``, ``mean``, ``std``, ``status``)
+        and ``"asc"`` or ``"desc"``; ties keep config id order, missing keys come last.
+    filter : str, optional
+        Only the rows of this status (one of the statuses or ``"out"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 config ids.
+    """
+    scope = v.check_choice(scope, "scope", SCOPES)
+    if filter is not None:
+        filter = v.check_choice(filter, "filter", (*STATUSES, OUT))
+    n = len(sweep)
+    index = _positions(results, n)
+    status = _status_words(results, index)
+    ids = np.flatnonzero(index >= 0) if scope == "compared" else np.arange(n)
+    if filter is not None:
+        code = len(STATUSES) if filter == OUT else STATUSES.index(filter)
+        ids = ids[status[ids] == code]
+    if sort is None:
+        return ids
+    column, direction = sort
+    direction = v.check_choice(direction, "sort direction", SORT_DIRS)
+    key = _sort_key(sweep, results, index, status, str(column))[ids]
+    # argsort puts NaN last; negating keeps it last for "desc", and a stable sort keeps ties
+    # in config id order, as the frontend's comparator does
+    order = np.argsort(key if direction == "asc" else -key, kind="stable")
+    return ids[order]
+
+
+def window_payload(
+    sweep: Sweep,
+    results: dict[str, Any],
+    *,
+    offset: int,
+    limit: int,
+    scope: str = "compared",
+    sort: tuple[str, str] | None = None,
+    filter: str | None = None,
+) -> dict[str, Any]:
+    """Return rows ``offset`` to ``offset + limit`` of the grid, as a ``_results`` payload.
+
+    The rows listed are :func:`row_order`'s; the payload holds the results columns of the
+    compared ones among them (``rows`` in display order), ``order`` (every config id of the
+    window, in display order, compared or not), and ``window``: the offset, the ``total``
+    number of rows listed and the number of rows of each status over the whole results (the
+    legend's counts). The other fields (``state``, ``target``, ``notes``, ...) are the full
+    payload's.
+    """
+    offset = v.check_int(offset, "offset")
+    limit = v.check_int(limit, "limit")
+    order = row_order(sweep, results, scope=scope, sort=sort, filter=filter)
+    shown = order[offset : offset + limit]
+    n = len(sweep)
+    index = _positions(results, n)
+    status = _status_words(results, index)
+    at = index[shown]
+    picked = at[at >= 0]
+    payload = {name: value for name, value in results.items() if not isinstance(value, bytes)}
+    for name, value in results.items():
+        if isinstance(value, bytes):
+            column = _column(results, name)
+            assert column is not None
+            payload[name] = np.ascontiguousarray(column[picked]).tobytes()
+    counts = np.bincount(status[index >= 0], minlength=len(STATUSES) + 1)
+    words = [*STATUSES, OUT]
+    tally = {words[i]: int(c) for i, c in enumerate(counts) if c and i < len(STATUSES)}
+    tally[OUT] = int(n - np.count_nonzero(index >= 0))
+    payload["order"] = shown.astype("<i4").tobytes()
+    payload["window"] = {"offset": int(offset), "total": int(order.size), "counts": tally}
+    return payload

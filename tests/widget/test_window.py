@@ -1,0 +1,253 @@
+"""The grid's rows a window at a time give the grid of the full payload.
+
+``src/window.fixture.json`` holds a small sweep's payloads and the kernel's row order for every
+sortable column, both directions, both scopes and each status filter; the vitest suite
+(src/model/window.test.ts) checks the frontend's ``rowOrder`` against the same orders.
+Regenerate it with ``PYTHONPATH=python .venv/bin/python tests/widget/test_window.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sweepwalk import Sweep
+from sweepwalk._vocab import STATUSES
+from sweepwalk.widget.serialization import RESULT_COLUMNS, results_payload, sweep_payload
+from sweepwalk.widget.window import OUT, RESULT_SORT, row_order, window_payload
+
+FIXTURE = Path(__file__).parents[2] / "src" / "window.fixture.json"
+
+
+def make_sweep() -> Sweep:
+    """30 configurations: ties in every parameter, an absent value, NaN means, 2-4 seeds."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for a in range(5):
+        for b in range(3):
+            for c in ("x", "y"):
+                n_seeds = 2 + int(rng.integers(0, 3))
+                for seed in range(n_seeds):
+                    score = a * 0.3 + rng.normal(0, 0.1)
+                    if a == 4 and b == 2:
+                        score = np.nan  # a configuration without a finite score
+                    cat = None if (a == 1 and c == "y") else c
+                    rows.append((a * 0.1, b, cat, seed, round(score, 1)))
+    frame = pd.DataFrame(rows, columns=["lr", "width", "opt", "seed", "acc"])
+    return Sweep.from_runs(frame, metric="acc", seed="seed", params=["lr", "width", "opt"])
+
+
+def payloads(sweep: Sweep, against: str) -> dict[str, Any]:
+    comparison = sweep.compare(7, against=against)
+    return results_payload(comparison, sweep.params, state={"target": 7})
+
+
+def sort_columns(sweep: Sweep) -> list[str]:
+    return [*RESULT_SORT, "n", "mean", "std", "status", *sweep.params, "config"]
+
+
+def cases(sweep: Sweep) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for scope in ("compared", "all"):
+        out.append({"scope": scope, "sort": None, "filter": None})
+        for column in sort_columns(sweep):
+            for direction in ("asc", "desc"):
+                out.append({"scope": scope, "sort": [column, direction], "filter": None})
+        for status in (*STATUSES, OUT):
+            out.append({"scope": scope, "sort": ["mean", "desc"], "filter": status})
+    return out
+
+
+def _json_number(x: float) -> float | str | None:
+    """JSON has no NaN nor infinity: NaN as None, infinity as the string JavaScript reads."""
+    if isinstance(x, float) and math.isnan(x):
+        return None
+    if isinstance(x, float) and math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    return x
+
+
+def _json_buffers(payload: dict[str, Any]) -> dict[str, Any]:
+    """bytes -> lists of numbers (see _json_number), the rest as it is."""
+    out: dict[str, Any] = {}
+    for name, value in payload.items():
+        if isinstance(value, bytes):
+            dtype = RESULT_COLUMNS.get(name, {"codes": "i4", "scores": "u2"}.get(name, "f8"))
+            if name in ("n", "n_missing", "pooled"):
+                dtype = "i4"
+            values = np.frombuffer(value, dtype=np.dtype(dtype).newbyteorder("<")).tolist()
+            out[name] = [_json_number(x) for x in values]
+        elif name == "params":
+            out[name] = [_json_buffers(p) for p in value]
+        else:
+            out[name] = value
+    return out
+
+
+def window_fixture() -> dict[str, Any]:
+    sweep = make_sweep()
+    results = payloads(sweep, "neighbors")
+    raw_sweep = _json_buffers(sweep_payload(sweep))
+    listed = []
+    for case in cases(sweep):
+        sort = tuple(case["sort"]) if case["sort"] else None
+        order = row_order(sweep, results, scope=case["scope"], sort=sort, filter=case["filter"])
+        listed.append({**case, "order": order.tolist()})
+    counts = window_payload(sweep, results, offset=0, limit=0)["window"]["counts"]
+    return {
+        "sweep": raw_sweep,
+        "results": _json_buffers(results),
+        "counts": counts,
+        "cases": listed,
+    }
+
+
+def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
+    # src/model/window.test.ts checks the frontend's rowOrder against these orders
+    assert json.loads(FIXTURE.read_text(encoding="utf-8")) == json.loads(
+        json.dumps(window_fixture())
+    )
+
+
+def _frontend_key(sweep: Sweep, frame: pd.DataFrame, column: str, c: int) -> float:
+    """The frontend's sortKey (src/panels/columns.ts) of config ``c`` in ``column``."""
+    compared = c in frame.index
+    if column in RESULT_SORT:
+        return float(frame.loc[c, column]) if compared else math.nan
+    if column in ("n", "mean", "std"):
+        return float(sweep.configs.loc[c, column])
+    if column == "status":
+        rank = {s: i for i, s in enumerate([*STATUSES, OUT])}
+        return float(rank[str(frame.loc[c, "status"]) if compared else OUT])
+    if column in sweep.params:
+        code = int(sweep.level_codes[c, sweep.params.index(column)])
+        return float(code) if code >= 0 else math.nan
+    return float(c)
+
+
+def frontend_order(
+    sweep: Sweep, comparison: Any, scope: str, sort: tuple[str, str] | None, status_filter: Any
+) -> list[int]:
+    """The frontend's rowOrder and sortIds, written out from src/model/rows.ts and sort.ts."""
+    frame = comparison.to_frame()
+    ids = sorted(frame.index.tolist()) if scope == "compared" else list(range(len(sweep)))
+    if status_filter is not None:
+        words = {c: str(frame.loc[c, "status"]) for c in frame.index}
+        ids = [c for c in ids if words.get(c, OUT) == status_filter]
+    if sort is None:
+        return ids
+    column, direction = sort
+    keys = [_frontend_key(sweep, frame, column, c) for c in ids]
+    sign = 1 if direction == "asc" else -1
+
+    def compare(i: int, j: int) -> int:
+        a, b = keys[i], keys[j]
+        if math.isnan(a) or math.isnan(b):
+            return (i - j) if math.isnan(a) == math.isnan(b) else (1 if math.isnan(a) else -1)
+        if a != b:
+            return -sign if a < b else sign
+        return i - j
+
+    order = sorted(range(len(ids)), key=functools.cmp_to_key(compare))
+    return [ids[i] for i in order]
+
+
+@pytest.mark.parametrize("against", ["neighbors", "all"])
+def test_row_order_is_the_frontends(against: str) -> None:
+    sweep = make_sweep()
+    comparison = sweep.compare(7, against=against)
+    results = results_payload(comparison, sweep.params, state={"target": 7})
+    for case in cases(sweep):
+        sort = tuple(case["sort"]) if case["sort"] else None
+        got = row_order(sweep, results, scope=case["scope"], sort=sort, filter=case["filter"])
+        want = frontend_order(sweep, comparison, case["scope"], sort, case["filter"])
+        assert got.tolist() == want, case
+
+
+def test_the_sorts_see_ties_and_missing_keys() -> None:
+    # the fixture exercises what the comparator has rules for: NaN keys and ties
+    sweep = make_sweep()
+    results = payloads(sweep, "neighbors")
+    assert np.isnan(sweep.configs["mean"].to_numpy(dtype=float)).any()
+    assert (sweep.level_codes < 0).any()
+    statuses = {c["filter"] for c in cases(sweep) if c["filter"]}
+    words = np.frombuffer(results["status"], dtype="u1")
+    assert len(set(words.tolist())) >= 3 and statuses >= {"target", OUT}
+
+
+@pytest.mark.parametrize(
+    ("scope", "sort", "status_filter"),
+    [
+        ("compared", None, None),
+        ("all", ("mean", "desc"), None),
+        ("all", ("pvalue", "asc"), None),
+        ("all", ("opt", "desc"), OUT),
+        ("compared", ("status", "asc"), "ns"),
+    ],
+)
+def test_windows_together_are_the_full_grid(
+    scope: str, sort: tuple[str, str] | None, status_filter: str | None
+) -> None:
+    sweep = make_sweep()
+    comparison = sweep.compare(7, against="all" if scope == "compared" else "neighbors")
+    full = results_payload(comparison, sweep.params, state={"target": 7})
+    expected = row_order(sweep, full, scope=scope, sort=sort, filter=status_filter)
+    rows = np.frombuffer(full["rows"], dtype="<i4")
+    position = {int(c): i for i, c in enumerate(rows)}
+    seen: list[int] = []
+    for offset in range(0, len(sweep) + 7, 7):
+        window = window_payload(
+            sweep, full, offset=offset, limit=7, scope=scope, sort=sort, filter=status_filter
+        )
+        assert window["window"]["total"] == len(expected)
+        assert window["state"] == full["state"] and window["target"] == full["target"]
+        order = np.frombuffer(window["order"], dtype="<i4").tolist()
+        seen += order
+        sent = np.frombuffer(window["rows"], dtype="<i4").tolist()
+        assert sent == [c for c in order if c in position]  # the compared ones, in order
+        at = [position[c] for c in sent]
+        for name, value in full.items():
+            if isinstance(value, bytes):
+                dtype = np.dtype(RESULT_COLUMNS[name]).newbyteorder("<")
+                np.testing.assert_array_equal(
+                    np.frombuffer(window[name], dtype=dtype), np.frombuffer(value, dtype=dtype)[at]
+                )
+    assert seen == expected.tolist()
+
+
+def test_window_counts_are_the_legends() -> None:
+    sweep = make_sweep()
+    comparison = sweep.compare(7)
+    full = results_payload(comparison, sweep.params, state={"target": 7})
+    counts = window_payload(sweep, full, offset=0, limit=3)["window"]["counts"]
+    want = comparison.to_frame()["status"].value_counts().to_dict()
+    want[OUT] = len(sweep) - len(comparison.to_frame())
+    assert counts == want
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"offset": -1, "limit": 3}, "`offset`"),
+        ({"offset": 0, "limit": 2.5}, "`limit`"),
+        ({"offset": 0, "limit": 3, "scope": "some"}, "`scope`"),
+        ({"offset": 0, "limit": 3, "filter": "good"}, "`filter`"),
+        ({"offset": 0, "limit": 3, "sort": ("mean", "up")}, "`sort direction`"),
+    ],
+)
+def test_window_arguments_are_checked(kwargs: dict[str, Any], named: str) -> None:
+    sweep = make_sweep()
+    with pytest.raises(ValueError, match=named):
+        window_payload(sweep, payloads(sweep, "neighbors"), **kwargs)
+
+
+if __name__ == "__main__":
+    FIXTURE.write_text(json.dumps(window_fixture(), allow_nan=False) + "\n", encoding="utf-8")
+    print(f"wrote {FIXTURE}")
