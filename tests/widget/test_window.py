@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk._vocab import STATUSES
+from sweepwalk._vocab import STATUSES, Against
 from sweepwalk.widget.serialization import RESULT_COLUMNS, results_payload, sweep_payload
 from sweepwalk.widget.window import OUT, RESULT_SORT, row_order, window_payload
 
@@ -44,7 +44,7 @@ def make_sweep() -> Sweep:
     return Sweep.from_runs(frame, metric="acc", seed="seed", params=["lr", "width", "opt"])
 
 
-def payloads(sweep: Sweep, against: str) -> dict[str, Any]:
+def payloads(sweep: Sweep, against: Against) -> dict[str, Any]:
     comparison = sweep.compare(7, against=against)
     return results_payload(comparison, sweep.params, state={"target": 7})
 
@@ -120,9 +120,13 @@ def _frontend_key(sweep: Sweep, frame: pd.DataFrame, column: str, c: int) -> flo
     """The frontend's sortKey (src/panels/columns.ts) of config ``c`` in ``column``."""
     compared = c in frame.index
     if column in RESULT_SORT:
-        return float(frame.loc[c, column]) if compared else math.nan
+        return (
+            float(frame[column].to_numpy(dtype=np.float64)[frame.index.get_loc(c)])
+            if compared
+            else math.nan
+        )
     if column in ("n", "mean", "std"):
-        return float(sweep.configs.loc[c, column])
+        return float(sweep.configs[column].to_numpy(dtype=np.float64)[c])
     if column == "status":
         rank = {s: i for i, s in enumerate([*STATUSES, OUT])}
         return float(rank[str(frame.loc[c, "status"]) if compared else OUT])
@@ -160,7 +164,7 @@ def frontend_order(
 
 
 @pytest.mark.parametrize("against", ["neighbors", "all"])
-def test_row_order_is_the_frontends(against: str) -> None:
+def test_row_order_is_the_frontends(against: Against) -> None:
     sweep = make_sweep()
     comparison = sweep.compare(7, against=against)
     results = results_payload(comparison, sweep.params, state={"target": 7})
