@@ -5,6 +5,11 @@ constructs the widget, and measures what ipywidgets sends: the JSON part of the 
 binary buffers it extracts, for ``_sweep`` (sent once, in the comm_open message) and
 ``_results`` (an update message after every recompute), for ``against="neighbors"`` and
 ``against="all"``; and the whole state, which a frontend that reconnects asks for at once.
+The comparisons are computed in the message loop (``BACKGROUND_SECONDS`` off): outside a
+kernel a slow one would otherwise go to a worker thread and ``_results`` would still hold the
+previous results when measured. ``window`` is what the grid gets a window at a time instead
+(``sweepwalk.widget.window``): the first ``--window`` rows sorted by p-value, and the kernel
+time of one such request.
 
 Usage::
 
@@ -23,7 +28,9 @@ import pandas as pd
 from ipywidgets.widgets.widget import _remove_buffers
 
 from sweepwalk import Sweep
+from sweepwalk.widget import widget as widget_module
 from sweepwalk.widget.widget import SweepWidget
+from sweepwalk.widget.window import window_payload
 
 LIMIT_MB = 10.0
 
@@ -59,7 +66,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--window", type=int, default=200, help="rows per window request")
     args = parser.parse_args()
+    # measure the message the comparison sends, not the previous one (see the docstring)
+    widget_module.BACKGROUND_SECONDS = float("inf")
     print(f"{'configs':>8} {'seeds':>5} {'part':<26} {'json':>10} {'buffers':>10} {'total':>10}")
     for n_configs in args.sizes:
         runs = synthetic_runs(n_configs, args.seeds)
@@ -82,15 +92,30 @@ def main() -> None:
         widget.against = "all"
         recompute = time.perf_counter() - start
         parts["_results all"] = widget.get_state("_results")
+        assert widget.get_state("_results")["_results"]["state"]["against"] == "all"
+        start = time.perf_counter()
+        window = window_payload(
+            sweep, widget._results, offset=0, limit=args.window, sort=("pvalue", "asc")
+        )
+        windowed = time.perf_counter() - start
+        parts[f"window all ({args.window} rows)"] = {"_results": window}
         parts["full state, all (resync)"] = widget.get_state()
         for name, state in parts.items():
             js, buf = state_size(state)
             print(f"{n_configs:>8} {args.seeds:>5} {name:<26} {mb(js)} {mb(buf)} {mb(js + buf)}")
         largest = max(sum(state_size(parts[k])) for k in list(parts)[:3])
+        largest_windowed = max(
+            sum(state_size(parts[k])) for k in [*list(parts)[:2], list(parts)[3]]
+        )
         verdict = "OK" if largest <= LIMIT_MB * 1e6 else "OVER"
         print(
             f"{'':>8} {'':>5} largest message = {mb(largest)} (limit {LIMIT_MB} MB: {verdict}); "
             f"widget built in {build:.2f} s"
+        )
+        verdict = "OK" if largest_windowed <= LIMIT_MB * 1e6 else "OVER"
+        print(
+            f"{'':>8} {'':>5} largest message with windowed rows = {mb(largest_windowed)} "
+            f"({verdict}); a window request (sort by p-value) takes {windowed * 1e3:.0f} ms"
         )
         print(
             f"{'':>8} {'':>5} kernel time per click (neighbours, median of 7) = "
