@@ -371,7 +371,8 @@ def test_detail_request_reply(widget: SweepWidget, monkeypatch: pytest.MonkeyPat
         "kind": "error",
         "id": 19,
         "message": (
-            "unknown message kind 'explode'; allowed: ['detail', 'importance', 'walk', 'cancel']"
+            "unknown message kind 'explode'; allowed: "
+            "['detail', 'importance', 'walk', 'cancel', 'rows']"
         ),
     }
 

@@ -21,7 +21,8 @@ import pytest
 from sweepwalk import Sweep
 from sweepwalk._vocab import STATUSES, Against
 from sweepwalk.widget.serialization import RESULT_COLUMNS, results_payload, sweep_payload
-from sweepwalk.widget.window import OUT, RESULT_SORT, row_order, window_payload
+from sweepwalk.widget.widget import SweepWidget
+from sweepwalk.widget.window import MAX_WINDOW, OUT, RESULT_SORT, row_order, window_payload
 
 FIXTURE = Path(__file__).parents[2] / "src" / "window.fixture.json"
 
@@ -255,3 +256,27 @@ def test_window_arguments_are_checked(kwargs: dict[str, Any], named: str) -> Non
 if __name__ == "__main__":
     FIXTURE.write_text(json.dumps(window_fixture(), allow_nan=False) + "\n", encoding="utf-8")
     print(f"wrote {FIXTURE}")
+
+
+def test_a_rows_request_is_answered_with_its_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    widget = SweepWidget(make_sweep(), target=7, against="all")
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    monkeypatch.setattr(
+        widget, "send", lambda content, buffers=None: sent.append((content, buffers))
+    )
+    request = {"kind": "rows", "id": "r1", "offset": 4, "limit": 6, "sort": ["pvalue", "desc"]}
+    widget._handle_custom_msg({**request, "filter": "ns"}, [])
+    widget._handle_custom_msg({**request, "id": "r2", "limit": MAX_WINDOW + 1}, [])
+    widget._handle_custom_msg({**request, "id": "r3", "sort": "pvalue"}, [])
+    (reply, buffers), (too_many, _), (bad_sort, _) = sent
+    want = window_payload(
+        widget.sweep, widget._results, offset=4, limit=6, sort=("pvalue", "desc"), filter="ns"
+    )
+    assert reply["kind"] == "rows-response" and reply["id"] == "r1"
+    body = reply["results"]
+    assert body["window"] == want["window"] and body["state"] == want["state"]
+    for name, value in want.items():
+        if isinstance(value, bytes):
+            assert buffers[body[name]["buffer"]] == value, name
+    assert too_many["kind"] == "error" and f"at most {MAX_WINDOW}" in too_many["message"]
+    assert bad_sort["kind"] == "error" and "`sort`" in bad_sort["message"]

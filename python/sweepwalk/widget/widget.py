@@ -29,6 +29,7 @@ from .host import HostedWidget, display_with_table, kernel_loop, sends_from_thre
 from .jobs import JOBS, job_message
 from .serialization import ledger_payload, results_payload, sweep_payload, walk_payload
 from .traits import Checked, session_attr, session_call, synced
+from .window import window_reply
 
 if TYPE_CHECKING:
     from ..analysis.walk import Walk
@@ -313,6 +314,11 @@ class SweepWidget(HostedWidget):
         if job not in JOBS:
             raise ValueError(f"`job` must be one of {list(JOBS)}, got {job!r}.")
         return {"job": job, "cancelled": self._jobs.cancel(job)}, None
+
+    @command("rows")
+    def _reply_rows(self, msg: dict[str, Any]) -> Reply:
+        # rows offset..offset+limit of the grid, sorted and filtered here (widget/window.py)
+        return window_reply(self.sweep, self._results, msg)
 
     # -- Python-side API: the session's ------------------------------------------------------
     sweep = session_attr("sweep")

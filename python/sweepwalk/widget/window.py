@@ -21,12 +21,23 @@ from .serialization import RESULT_COLUMNS
 if TYPE_CHECKING:
     from ..sweep import Sweep
 
-__all__ = ["OUT", "SCOPES", "SORT_DIRS", "WINDOW_ROWS", "row_order", "window_payload"]
+__all__ = [
+    "MAX_WINDOW",
+    "OUT",
+    "SCOPES",
+    "SORT_DIRS",
+    "WINDOW_ROWS",
+    "row_order",
+    "window_payload",
+    "window_reply",
+]
 
 #: above this many configurations the grid receives its rows a window at a time
 WINDOW_ROWS = 50_000
 #: the status of a configuration that was not compared (the frontend's ``OUT``)
 OUT = "out"
+#: most rows one window request may ask for (a 200-row window of every column is ~30 kB)
+MAX_WINDOW = 10_000
 SCOPES = ("compared", "all")
 SORT_DIRS = ("asc", "desc")
 #: header columns that sort by a results column (the frontend's ``RESULT_SORT``)
@@ -144,8 +155,8 @@ def window_payload(
     sweep: Sweep,
     results: dict[str, Any],
     *,
-    offset: int,
-    limit: int,
+    offset: Any,
+    limit: Any,
     scope: str = "compared",
     sort: tuple[str, str] | None = None,
     filter: str | None = None,
@@ -181,3 +192,39 @@ def window_payload(
     payload["order"] = shown.astype("<i4").tobytes()
     payload["window"] = {"offset": int(offset), "total": int(order.size), "counts": tally}
     return payload
+
+
+def window_reply(
+    sweep: Sweep, results: dict[str, Any], msg: dict[str, Any]
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Answer a ``rows`` request: the body of ``rows-response`` and its buffers.
+
+    ``msg`` holds ``offset``, ``limit`` (at most :data:`MAX_WINDOW`), and optionally ``scope``,
+    ``sort`` (``[column, "asc"|"desc"]`` or null) and ``filter`` (a status or null). The body is
+    :func:`window_payload` under ``results``, each buffer replaced by ``{"buffer": k}``, its index
+    in the returned list (as in the ``ahead`` message).
+    """
+    limit = v.check_int(msg.get("limit"), "limit")
+    if limit > MAX_WINDOW:
+        raise ValueError(f"`limit` must be at most {MAX_WINDOW} rows, got {limit}.")
+    sort = msg.get("sort")
+    ok = (
+        isinstance(sort, (list, tuple)) and len(sort) == 2 and all(isinstance(x, str) for x in sort)
+    )
+    if not (sort is None or ok):
+        raise ValueError(f'`sort` must be null or [column, "asc"|"desc"], got {sort!r}.')
+    payload = window_payload(
+        sweep,
+        results,
+        offset=msg.get("offset"),
+        limit=limit,
+        scope=msg.get("scope", "compared"),
+        sort=None if sort is None else (str(sort[0]), str(sort[1])),
+        filter=msg.get("filter"),
+    )
+    buffers: list[bytes] = []
+    for name, value in payload.items():
+        if isinstance(value, bytes):
+            payload[name] = {"buffer": len(buffers)}
+            buffers.append(value)
+    return {"results": payload}, buffers
