@@ -6,7 +6,8 @@
 
 import { describe, expect, it } from "vitest";
 import fixture from "../window.fixture.json";
-import { decodeResults, decodeSweep, type RawSweep, type Status } from "./model";
+import { decodeResults, decodeSweep, statusOf, type RawSweep, type Status } from "./model";
+import { decodeWindow } from "./window";
 import { rowOrder, statusCounts } from "./rows";
 import type { SortDir } from "./sort";
 import { sortKey } from "../panels/columns";
@@ -52,4 +53,39 @@ describe("the kernel's window order", () => {
   it("counts the statuses as the legend does", () => {
     expect(statusCounts(sweep, results)).toEqual(fixture.counts);
   });
+});
+
+describe("the grid a window at a time", () => {
+  it.each(fixture.windows.map((w) => [`${w.scope} ${w.sort?.join(" ") ?? "unsorted"} ${w.filter ?? "every status"}`, w] as const))(
+    "is the full payload's grid: %s",
+    (_, w) => {
+      const sort = w.sort ? { column: w.sort[0], dir: w.sort[1] as SortDir } : null;
+      const view = { scope: w.scope as "compared" | "all", filter: (w.filter ?? null) as Status | null, sort };
+      const listed: number[] = [];
+      for (const [k, reply] of w.replies.entries()) {
+        const buffers = reply.buffers.map((bytes) => new DataView(Uint8Array.from(bytes).buffer));
+        const win = decodeWindow(reply.msg as unknown as Record<string, unknown>, buffers, sweep)!;
+        expect(win.offset).toBe(k * w.limit);
+        expect(win.order.length).toBe(Math.max(0, Math.min(w.limit, win.total - win.offset)));
+        expect(win.counts).toEqual(statusCounts(sweep, results));
+        for (const c of win.order) {
+          listed.push(c);
+          // every row of the window shows what the full payload shows for it
+          expect(statusOf(win.results, c)).toBe(statusOf(results, c));
+          const i = win.results.index[c];
+          const j = results.index[c];
+          expect(i >= 0).toBe(j >= 0);
+          if (i < 0) continue;
+          for (const column of Object.keys(fixture.sweep.results_columns)) {
+            const a = (win.results as unknown as Record<string, ArrayLike<number> | null>)[column];
+            const b = (results as unknown as Record<string, ArrayLike<number> | null>)[column];
+            expect(a === null).toBe(b === null);
+            if (a && b) expect([column, a[i]]).toEqual([column, b[j]]);
+          }
+        }
+        expect(win.total).toBe(rowOrder(sweep, results, view, key).length);
+      }
+      expect(listed).toEqual([...rowOrder(sweep, results, view, key)]);
+    },
+  );
 });

@@ -22,7 +22,14 @@ from sweepwalk import Sweep
 from sweepwalk._vocab import STATUSES, Against
 from sweepwalk.widget.serialization import RESULT_COLUMNS, results_payload, sweep_payload
 from sweepwalk.widget.widget import SweepWidget
-from sweepwalk.widget.window import MAX_WINDOW, OUT, RESULT_SORT, row_order, window_payload
+from sweepwalk.widget.window import (
+    MAX_WINDOW,
+    OUT,
+    RESULT_SORT,
+    row_order,
+    window_payload,
+    window_reply,
+)
 
 FIXTURE = Path(__file__).parents[2] / "src" / "window.fixture.json"
 
@@ -47,7 +54,8 @@ def make_sweep() -> Sweep:
 
 def payloads(sweep: Sweep, against: Against) -> dict[str, Any]:
     comparison = sweep.compare(7, against=against)
-    return results_payload(comparison, sweep.params, state={"target": 7})
+    payload: dict[str, Any] = results_payload(comparison, sweep.params, state={"target": 7})
+    return payload
 
 
 def sort_columns(sweep: Sweep) -> list[str]:
@@ -92,6 +100,14 @@ def _json_buffers(payload: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: views the fixture scrolls through a window at a time: (scope, sort, filter)
+WINDOWED: list[tuple[str, list[str] | None, str | None]] = [
+    ("all", ["mean", "desc"], None),
+    ("compared", ["pvalue", "asc"], None),
+    ("all", ["opt", "asc"], "out"),
+]
+
+
 def window_fixture() -> dict[str, Any]:
     sweep = make_sweep()
     results = payloads(sweep, "neighbors")
@@ -102,11 +118,21 @@ def window_fixture() -> dict[str, Any]:
         order = row_order(sweep, results, scope=case["scope"], sort=sort, filter=case["filter"])
         listed.append({**case, "order": order.tolist()})
     counts = window_payload(sweep, results, offset=0, limit=0)["window"]["counts"]
+    windows = []  # the replies a scroll through three views gets, 7 rows at a time
+    for scope, by, status in WINDOWED:
+        request = {"limit": 7, "scope": scope, "sort": by, "filter": status}
+        replies = []
+        for offset in range(0, len(sweep), 7):
+            body, buffers = window_reply(sweep, results, {**request, "offset": offset})
+            raw = [np.frombuffer(b, dtype="u1").tolist() for b in buffers]
+            replies.append({"msg": body, "buffers": raw})
+        windows.append({**request, "replies": replies})
     return {
         "sweep": raw_sweep,
         "results": _json_buffers(results),
         "counts": counts,
         "cases": listed,
+        "windows": windows,
     }
 
 
