@@ -26,6 +26,7 @@ from sweepwalk.widget.window import (
     MAX_WINDOW,
     OUT,
     RESULT_SORT,
+    Listings,
     row_order,
     window_payload,
     window_reply,
@@ -306,3 +307,20 @@ def test_a_rows_request_is_answered_with_its_window(monkeypatch: pytest.MonkeyPa
             assert buffers[body[name]["buffer"]] == value, name
     assert too_many["kind"] == "error" and f"at most {MAX_WINDOW}" in too_many["message"]
     assert bad_sort["kind"] == "error" and "`sort`" in bad_sort["message"]
+
+
+def test_listings_sort_once_per_results_and_view() -> None:
+    sweep = make_sweep()
+    full = payloads(sweep, "all")
+    listings = Listings(size=2)
+    view: dict[str, Any] = {"scope": "all", "sort": ("mean", "desc"), "filter": None}
+    first = listings.get(sweep, full, **view)
+    assert listings.get(sweep, full, **view) is first  # a second window of the same view
+    for offset in (0, 7, 28):
+        cached = window_payload(sweep, full, offset=offset, limit=7, listings=listings, **view)
+        assert cached == window_payload(sweep, full, offset=offset, limit=7, **view)
+    listings.get(sweep, full, scope="compared")
+    listings.get(sweep, full, scope="all")
+    assert listings.get(sweep, full, **view) is not first  # the two newest views are kept
+    again = payloads(sweep, "all")  # the same numbers in a new payload: sorted again
+    assert listings.get(sweep, again, **view) is not listings.get(sweep, full, **view)

@@ -29,7 +29,7 @@ from .host import HostedWidget, display_with_table, kernel_loop, sends_from_thre
 from .jobs import JOBS, job_message
 from .serialization import ledger_payload, results_payload, sweep_payload, walk_payload
 from .traits import Checked, session_attr, session_call, synced
-from .window import window_reply
+from .window import Listings, window_reply
 
 if TYPE_CHECKING:
     from ..analysis.walk import Walk
@@ -318,7 +318,9 @@ class SweepWidget(HostedWidget):
     @command("rows")
     def _reply_rows(self, msg: dict[str, Any]) -> Reply:
         # rows offset..offset+limit of the grid, sorted and filtered here (widget/window.py)
-        return window_reply(self.sweep, self._results, msg)
+        # (a scroll asks for many windows of one order: it is sorted once per results)
+        listings = self.__dict__.setdefault("_listings", Listings())
+        return window_reply(self.sweep, self._results, msg, listings)
 
     # -- Python-side API: the session's ------------------------------------------------------
     sweep = session_attr("sweep")

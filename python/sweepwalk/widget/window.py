@@ -10,7 +10,8 @@ missing keys (NaN, an absent parameter value) come last in either direction.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -27,6 +28,9 @@ __all__ = [
     "SCOPES",
     "SORT_DIRS",
     "WINDOW_ROWS",
+    "Listing",
+    "Listings",
+    "listing",
     "row_order",
     "window_payload",
     "window_reply",
@@ -89,12 +93,12 @@ def _sort_key(
         return key
     configs = sweep.configs
     if column in ("n", "mean", "std"):
-        return configs[column].to_numpy(dtype=np.float64)
+        return np.asarray(configs[column].to_numpy(dtype=np.float64))
     if column == "status":
         # the vocabulary's order (target first), `out` last: a rank per code
         ranks = {s: i for i, s in enumerate([*STATUSES, OUT])}
         rank = np.array([ranks[s] for s in STATUSES] + [ranks[OUT]], dtype=np.float64)
-        return rank[status]
+        return np.asarray(rank[status], dtype=np.float64)
     if column in sweep.params:
         codes = np.asarray(sweep.level_codes[:, sweep.params.index(column)], dtype=np.float64)
         return np.where(codes >= 0, codes, np.nan)
@@ -151,6 +155,71 @@ def row_order(
     return ids[order]
 
 
+class Listing(NamedTuple):
+    """The rows a view lists (:func:`row_order`) and what every window of it reads."""
+
+    order: np.ndarray
+    """Config ids listed, in display order."""
+    position: np.ndarray
+    """Config id -> index into the results columns, -1 when not compared."""
+    counts: dict[str, int]
+    """Rows per status over the whole results, ``out`` included (the legend's counts)."""
+
+
+def listing(
+    sweep: Sweep,
+    results: dict[str, Any],
+    *,
+    scope: str = "compared",
+    sort: tuple[str, str] | None = None,
+    filter: str | None = None,
+) -> Listing:
+    """Return the :class:`Listing` of a view (arguments as in :func:`row_order`)."""
+    order = row_order(sweep, results, scope=scope, sort=sort, filter=filter)
+    n = len(sweep)
+    index = _positions(results, n)
+    compared = index >= 0
+    status = _status_words(results, index)
+    counts = np.bincount(status[compared], minlength=len(STATUSES) + 1)
+    tally = {STATUSES[i]: int(c) for i, c in enumerate(counts[: len(STATUSES)]) if c}
+    tally[OUT] = int(n - np.count_nonzero(compared))
+    return Listing(order, index, tally)
+
+
+class Listings:
+    """The listings of the last few views of one results payload.
+
+    A scroll asks for many windows of the same order: it is sorted once (O(n log n) at a
+    million rows), and each window then costs O(rows in it).
+    """
+
+    def __init__(self, size: int = 4) -> None:
+        self._results: dict[str, Any] | None = None
+        self._views: dict[Hashable, Listing] = {}
+        self._size = size
+
+    def get(
+        self,
+        sweep: Sweep,
+        results: dict[str, Any],
+        *,
+        scope: str = "compared",
+        sort: tuple[str, str] | None = None,
+        filter: str | None = None,
+    ) -> Listing:
+        """Return the listing of this view of ``results`` (computed once per payload)."""
+        if results is not self._results:  # new results: every order may have changed
+            self._results, self._views = results, {}
+        key = (scope, sort, filter)
+        found = self._views.pop(key, None)
+        if found is None:
+            found = listing(sweep, results, scope=scope, sort=sort, filter=filter)
+        self._views[key] = found  # the newest last; the oldest goes first
+        while len(self._views) > self._size:
+            self._views.pop(next(iter(self._views)))
+        return found
+
+
 def window_payload(
     sweep: Sweep,
     results: dict[str, Any],
@@ -160,6 +229,7 @@ def window_payload(
     scope: str = "compared",
     sort: tuple[str, str] | None = None,
     filter: str | None = None,
+    listings: Listings | None = None,
 ) -> dict[str, Any]:
     """Return rows ``offset`` to ``offset + limit`` of the grid, as a ``_results`` payload.
 
@@ -168,16 +238,14 @@ def window_payload(
     window, in display order, compared or not), and ``window``: the offset, the ``total``
     number of rows listed and the number of rows of each status over the whole results (the
     legend's counts). The other fields (``state``, ``target``, ``notes``, ...) are the full
-    payload's.
+    payload's. ``listings`` keeps the orders between two windows of the same results.
     """
     offset = v.check_int(offset, "offset")
     limit = v.check_int(limit, "limit")
-    order = row_order(sweep, results, scope=scope, sort=sort, filter=filter)
-    shown = order[offset : offset + limit]
-    n = len(sweep)
-    index = _positions(results, n)
-    status = _status_words(results, index)
-    at = index[shown]
+    get = listing if listings is None else listings.get
+    listed = get(sweep, results, scope=scope, sort=sort, filter=filter)
+    shown = listed.order[offset : offset + limit]
+    at = listed.position[shown]
     picked = at[at >= 0]
     payload = {name: value for name, value in results.items() if not isinstance(value, bytes)}
     for name, value in results.items():
@@ -185,17 +253,14 @@ def window_payload(
             column = _column(results, name)
             assert column is not None
             payload[name] = np.ascontiguousarray(column[picked]).tobytes()
-    counts = np.bincount(status[index >= 0], minlength=len(STATUSES) + 1)
-    words = [*STATUSES, OUT]
-    tally = {words[i]: int(c) for i, c in enumerate(counts) if c and i < len(STATUSES)}
-    tally[OUT] = int(n - np.count_nonzero(index >= 0))
     payload["order"] = shown.astype("<i4").tobytes()
-    payload["window"] = {"offset": int(offset), "total": int(order.size), "counts": tally}
+    total = int(listed.order.size)
+    payload["window"] = {"offset": int(offset), "total": total, "counts": dict(listed.counts)}
     return payload
 
 
 def window_reply(
-    sweep: Sweep, results: dict[str, Any], msg: dict[str, Any]
+    sweep: Sweep, results: dict[str, Any], msg: dict[str, Any], listings: Listings | None = None
 ) -> tuple[dict[str, Any], list[bytes]]:
     """Answer a ``rows`` request: the body of ``rows-response`` and its buffers.
 
@@ -221,6 +286,7 @@ def window_reply(
         scope=msg.get("scope", "compared"),
         sort=None if sort is None else (str(sort[0]), str(sort[1])),
         filter=msg.get("filter"),
+        listings=listings,
     )
     buffers: list[bytes] = []
     for name, value in payload.items():
