@@ -1,7 +1,8 @@
 """The grid's rows a window at a time: sorted and filtered in the kernel, as the frontend would.
 
-Above :data:`WINDOW_ROWS` listed rows the kernel does not send every row's results: the grid
-asks for the rows it shows (plus a margin), and :func:`window_payload` answers with those rows
+For sweeps too large to send every row's results (:data:`WINDOW_ROWS`; the grid does not ask
+yet: it still receives the full payload), the grid asks for the rows it shows plus a margin
+(a ``rows`` request), and :func:`window_payload` answers with those rows
 of the full ``_results`` payload, in the order the frontend's ``rowOrder`` (src/model/rows.ts)
 and the columns' sort keys (``sortKey`` in src/panels/columns.ts) give: the compared rows (or
 every configuration) by config id, the legend's status filter, then a stable sort whose
@@ -36,7 +37,7 @@ __all__ = [
     "window_reply",
 ]
 
-#: above this many configurations the grid receives its rows a window at a time
+#: the sweep size above which the grid is to receive its rows a window at a time (not wired yet)
 WINDOW_ROWS = 50_000
 #: the status of a configuration that was not compared (the frontend's ``OUT``)
 OUT = "out"
