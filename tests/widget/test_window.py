@@ -137,11 +137,28 @@ def window_fixture() -> dict[str, Any]:
     }
 
 
+def _numbers(values: list[Any]) -> np.ndarray:
+    return np.array([np.nan if x is None else float(x) for x in values])
+
+
 def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
-    # src/model/window.test.ts checks the frontend's rowOrder against these orders
-    assert json.loads(FIXTURE.read_text(encoding="utf-8")) == json.loads(
-        json.dumps(window_fixture())
-    )
+    # src/model/window.test.ts checks the frontend's rowOrder against these orders; the
+    # orders must be the kernel's exactly, the numbers up to the engine's last digits
+    saved = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    now = json.loads(json.dumps(window_fixture()))
+    assert saved["cases"] == now["cases"] and saved["counts"] == now["counts"]
+    assert saved["sweep"] == now["sweep"]
+    assert saved["results"].keys() == now["results"].keys()
+    for name, value in now["results"].items():
+        if isinstance(value, list) and name in RESULT_COLUMNS:
+            np.testing.assert_allclose(_numbers(saved["results"][name]), _numbers(value), 1e-12)
+        else:
+            assert saved["results"][name] == value, name
+    for old, new in zip(saved["windows"], now["windows"], strict=True):
+        for a, b in zip(old["replies"], new["replies"], strict=True):
+            assert a["msg"]["results"]["window"] == b["msg"]["results"]["window"]
+            k = b["msg"]["results"]["order"]["buffer"]
+            assert a["buffers"][k] == b["buffers"][k]  # the window's order
 
 
 def _frontend_key(sweep: Sweep, frame: pd.DataFrame, column: str, c: int) -> float:
