@@ -237,3 +237,11 @@ def test_mde_from_its_cache_equals_a_cold_solve_row_by_row():
             alone.append(float(mde(test, n1[k], n2[k], sd[k], alpha_level=level[k])))
         np.testing.assert_array_equal(warm, cold)
         np.testing.assert_array_equal(np.array(alone), cold)
+
+
+def test_power_of_a_large_effect_is_one_where_the_noncentral_cdf_underflows():
+    # scipy's nctdtr is NaN at c = 2.69 for noncentrality 38.6 (df 44); nct.sf says 1
+    got = _t_power(np.array(5.75), np.array(45.0), np.array(2.0), np.array(0.01), True)
+    assert float(got) == pytest.approx(1.0, abs=1e-12)
+    got = _t_power(np.array(8.0), np.array(40.0), np.array(40.0), np.array(0.01), False)
+    assert float(got) == pytest.approx(1.0, abs=1e-12)

@@ -70,6 +70,8 @@ def t_power(
     ``1 - alpha / 2`` quantile of the central t. statsmodels returns NaN where scipy's
     noncentral t CDF underflows in the far lower tail (e.g. d = 4, n = 5 at alpha = 0.05 /
     199, where the power is 0.8): that tail is below alpha / 2 and shrinking, and counts 0.
+    The CDF at ``c`` far below a large noncentrality underflows to NaN the same way (d = 5.75,
+    n = 45 paired at alpha = 0.01, where ``scipy.stats.nct.sf`` gives 1): it counts 0 too.
     """
     if paired:
         df, nc = n1 - 1.0, d * np.sqrt(n1)
@@ -79,6 +81,7 @@ def t_power(
     with np.errstate(all="ignore"):
         upper = special.nctdtr(df, nc, crit)  # P(T <= c)
         lower = special.nctdtr(df, nc, -crit)
+    upper = np.where(np.isnan(upper) & (crit < nc), 0.0, upper)
     return np.asarray(1.0 - upper + np.where(np.isnan(lower), 0.0, lower))
 
 
