@@ -290,7 +290,7 @@ def test_compare_matches_plain_loop(seed, test, correction, against, goal, min_r
         means = sweep.configs["mean"]
         _assert_close(others["diff_mean"], means[res.ids].to_numpy() - means[target])
     assert others["varied"].tolist() == sweep.varied(target, res.ids)
-    assert (others["significant"] == (others["pvalue_adj"] < 0.05)).all()
+    assert (others["significant"] == (others["pvalue_adj"] <= 0.05)).all()
 
 
 @settings(max_examples=8, deadline=None)
