@@ -87,18 +87,18 @@ def test_configs_match_pandas_groupby(df):
         finite = runs[np.isfinite(runs["acc"])]
         np.testing.assert_array_equal(sweep.scores(i), finite["acc"].to_numpy())
         np.testing.assert_array_equal(
-            sweep._seed_codes[i, : sweep._counts[i]], finite["seed"].to_numpy()
+            sweep.seed_matrix[i, : sweep._counts[i]], finite["seed"].to_numpy()
         )
     # internal arrays per the architecture contract
     n_cfg = len(got)
     k = max(int(got["n"].max()), 1)
-    assert sweep._values.shape == (n_cfg, k) and sweep._values.dtype == np.float64
+    assert sweep.score_matrix.shape == (n_cfg, k) and sweep.score_matrix.dtype == np.float64
     assert sweep._counts.dtype == np.int64
     np.testing.assert_array_equal(sweep._counts, got["n"].to_numpy())
-    assert sweep._seed_codes.shape == (n_cfg, k)
+    assert sweep.seed_matrix.shape == (n_cfg, k)
     for i in range(n_cfg):
-        assert np.isnan(sweep._values[i, sweep._counts[i] :]).all()
-        assert (sweep._seed_codes[i, sweep._counts[i] :] == -1).all()
+        assert np.isnan(sweep.score_matrix[i, sweep._counts[i] :]).all()
+        assert (sweep.seed_matrix[i, sweep._counts[i] :] == -1).all()
     # runs: as given plus the config id
     assert len(sweep.runs) == len(df)
     pd.testing.assert_frame_equal(sweep.runs.drop(columns="config"), df)
@@ -130,7 +130,7 @@ def test_order_without_seed_is_input_order(solver_df):
     i = sweep.find(solver="adam", lr=0.1)
     want = df[(df.solver == "adam") & (df.lr == 0.1)]["acc"].to_numpy()
     np.testing.assert_array_equal(sweep.scores(i), want)
-    assert sweep._seed_codes is None
+    assert sweep.seed_matrix is None
     assert sweep.seed is None
 
 
@@ -160,7 +160,7 @@ def test_inf_and_nan_are_missing_and_n_zero_config():
     assert c.loc[1, ["mean", "std", "median", "min", "max"]].isna().all()
     assert np.isnan(c.loc[0, "std"]) and c.loc[0, "mean"] == 1.0
     assert sweep.scores(1).size == 0
-    assert sweep._values.shape == (2, 1)
+    assert sweep.score_matrix.shape == (2, 1)
 
 
 def test_from_lists_matches_from_runs(solver_df):
@@ -174,9 +174,9 @@ def test_from_lists_matches_from_runs(solver_df):
     )
     sweep = Sweep.from_lists(lists, scores="acc")
     assert sweep.params == ("solver", "momentum", "lr")
-    assert sweep.metric == "acc" and sweep.seed is None and sweep._seed_codes is None
+    assert sweep.metric == "acc" and sweep.seed is None and sweep.seed_matrix is None
     pd.testing.assert_frame_equal(sweep.configs, runs.configs)
-    np.testing.assert_array_equal(sweep._values, runs._values)
+    np.testing.assert_array_equal(sweep.score_matrix, runs.score_matrix)
     assert len(sweep.runs) == len(solver_df)
 
 
@@ -316,7 +316,7 @@ def test_categorical_order_and_row_order_independence(solver_df):
         shuffled, metric="acc", seed="seed", params=["size", "solver", "momentum", "lr"]
     )
     pd.testing.assert_frame_equal(again.configs, sweep.configs)
-    np.testing.assert_array_equal(again._values, sweep._values)
+    np.testing.assert_array_equal(again.score_matrix, sweep.score_matrix)
     assert (again.runs.index == shuffled.index).all()
 
 
@@ -349,7 +349,7 @@ def test_from_lists_equals_from_runs_without_seed(df):
         for frame in (sweep.configs, runs.configs)  # copies: the sweeps' own stay as they are
     ]
     assert keys[0] == keys[1]
-    np.testing.assert_array_equal(sweep._values, runs._values)
+    np.testing.assert_array_equal(sweep.score_matrix, runs.score_matrix)
 
 
 def test_distinct_seeds_per_run_are_ordered_and_checked():

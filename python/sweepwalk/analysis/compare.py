@@ -28,6 +28,7 @@ from .._vocab import (
     decide_status,
     rejects,
 )
+from ..data.scores import stitch
 from ..stats import (
     KS_METHODS,
     TEST_TABLE,
@@ -85,13 +86,13 @@ def _compare_input_validation(
     correction = v.check_correction(correction)
     alpha = v.check_alpha(alpha)
     neighbors = v.check_neighbors(neighbors)
-    if test in PAIRED_TESTS and sweep.seed_matrix is None and "pooled" in sweep.configs:
+    if test in PAIRED_TESTS and sweep.seed is None and "pooled" in sweep.configs:
         raise ValueError(
             f"test={test!r} pairs runs by seed, but this binned sweep pools runs of several "
             "configurations into one cell (configs['pooled']): they are not seed replicates, "
             f"so nothing pairs them. Use one of the unpaired tests {list(UNPAIRED_TESTS)}."
         )
-    if test in PAIRED_TESTS and sweep.seed_matrix is None:
+    if test in PAIRED_TESTS and sweep.seed is None:
         raise ValueError(
             f"test={test!r} pairs the runs of two configurations by seed, but this sweep has "
             "no seed column: build it with `Sweep.from_runs(..., seed=<column>)`, or use one "
@@ -301,7 +302,9 @@ def compare(
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     a12_rows: npt.NDArray[np.float64] | None = None  # A12 of each row, from the KS pass
     n_shared: npt.NDArray[np.int64] | None = None
-    if test == "ks" and ks_method == "auto" and executor is None:
+    # against all, the sweep's KS index is an (K, N) table: a ragged sweep tests in pieces
+    indexed = against != "all" or sweep.is_dense
+    if test == "ks" and ks_method == "auto" and executor is None and indexed:
         statistic, pvalue, a12_rows = _ks_pass(sweep, t, ids, against, notes)
     else:
         statistic, pvalue, n_shared = _batched_pass(
@@ -326,7 +329,8 @@ def compare(
             sweep, test, ids, t, pvalue, correction=correction, alpha=alpha, ci=ci,
             effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method,
             n_resamples=n_resamples, a12_rows=a12_rows, significant=significant,
-            index=sweep.ks_index if against == "all" and test in UNPAIRED_TESTS else None,
+            index=sweep.ks_index if indexed and against == "all" and test in UNPAIRED_TESTS
+            else None,
         )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
     if len(ids) > SEEDS_NEEDED_ROWS:
@@ -386,7 +390,7 @@ def _ks_pass(
     if against == "all":
         statistic, pvalue, a12_rows = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
         return statistic[ids], pvalue[ids], a12_rows[ids]
-    index = ks_index(sweep.sorted_scores[ids], sweep.counts[ids])
+    index = ks_index(sweep.sorted_rows(ids), sweep.counts[ids])
     return ks_against(index, sweep.scores(t), notes=notes)
 
 
@@ -405,25 +409,30 @@ def _batched_pass(
     ``settings`` is (random_state, n_resamples, tie_rtol, ks_method); the shared seeds are
     None for the unpaired tests.
     """
-    values, counts = sweep.score_matrix, sweep.counts
-    y, ny = values[t : t + 1], counts[t : t + 1]
-    seeds = sweep.seed_matrix if test in PAIRED_TESTS else None
-    seeds_y = None if seeds is None else seeds[t : t + 1]
+    counts = sweep.counts
+    y, ny = sweep.score_rows([t]), counts[t : t + 1]
+    paired = test in PAIRED_TESTS
+    seeds_y = sweep.seed_rows([t]) if paired else None
     slow = TEST_TABLE[test].resamples or (test == "ks" and settings[3] != "auto")
     step = _SLOW_BATCH if slow else _FAST_BATCH
+    where: list[npt.NDArray[np.int64]] = []  # positions in ids of each batch, in order
 
     def batches() -> Any:
-        for start in range(0, len(ids), step):
-            rows = ids[start : start + step]
-            sx = None if seeds is None else seeds[rows]
-            yield len(rows), (test, values[rows], counts[rows], y, ny, sx, seeds_y, settings)
+        for piece in sweep.row_chunks(ids):  # a ragged sweep: rows of similar seed counts
+            for start in range(0, len(piece), step):
+                where.append(piece[start : start + step])
+                rows = ids[where[-1]]
+                sx = sweep.seed_rows(rows) if paired else None
+                x = sweep.score_rows(rows)
+                yield len(rows), (test, x, counts[rows], y, ny, sx, seeds_y, settings)
 
     parts = list(_jobs.run_batches(_test_rows, batches(), job, executor))
-    statistic = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
-    pvalue = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
-    n_shared = None
-    if seeds is not None:
-        n_shared = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.int64)
+    if not parts:
+        parts = [(np.zeros(0), np.zeros(0), np.zeros(0, np.int64), [])]
+        where = [np.zeros(0, dtype=np.int64)]
+    statistic = stitch([p[0] for p in parts], where, len(ids))
+    pvalue = stitch([p[1] for p in parts], where, len(ids))
+    n_shared = stitch([p[2] for p in parts], where, len(ids)) if paired else None
     for part in parts:
         notes.extend(n for n in part[3] if n not in notes)
     return statistic, pvalue, n_shared

@@ -132,9 +132,13 @@ def _point_estimate(
     ``ci`` nobody asked for it. ``a12_rows``: A12 already computed (by the KS pass).
     """
     means = sweep.configs["mean"].to_numpy(dtype=np.float64)
+    counts = sweep.counts
     with np.errstate(invalid="ignore", over="ignore"):
         diff = means[rows] - means[target]
-    effect = a12(sweep.score_matrix[rows], nx, y, ny) if a12_rows is None else a12_rows
+    if a12_rows is None:
+        effect = sweep.map_rows(rows, lambda r: a12(sweep.score_rows(r), counts[r], y, ny))
+    else:
+        effect = a12_rows
     nan = np.full(len(diff), np.nan)
     main = effect if test == "mannwhitney" else diff
     return Estimate(main, nan, nan, diff, nan, nan, effect, nan, nan, np.full(len(diff), -1))
@@ -147,19 +151,16 @@ def _rows_estimate(
     target: int,
     ci: float | None,
     index: KsIndex | None,
-    x: npt.NDArray[np.float64] | None,
-    seeds: tuple[Any, Any],
     tie_rtol: float | None,
     a12_rows: npt.NDArray[np.float64] | None,
 ) -> Estimate:
-    """Return the estimate the test is about for ``rows``: paired (``x`` given), point, or full."""
-    counts, y = sweep.counts, sweep.score_matrix[target : target + 1]
+    """Return the estimate the test is about for ``rows``: paired, point, or full."""
+    counts, y = sweep.counts, sweep.score_rows([target])
     nx, ny = counts[rows], counts[target : target + 1]
-    if x is not None:
-        return estimate(
-            test, x, nx, y, ny, x_seeds=seeds[0], y_seeds=seeds[1],
-            confidence_level=0.95 if ci is None else ci, tie_rtol=tie_rtol,
-        )  # fmt: skip
+    if test in PAIRED_TESTS:
+        target_row = (y, ny, sweep.seed_rows([target]))
+        confidence = 0.95 if ci is None else ci
+        return _estimate_in_pieces(sweep, test, rows, target_row, confidence, tie_rtol)
     if ci is None:
         return _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
     return _unpaired_estimate(sweep, test, np.arange(len(counts))[rows], target, ci, index)
@@ -182,18 +183,51 @@ def _unpaired_estimate(
     With the sweep's KS index, A12 and its interval come from one pass over the sorted rows
     and the mean difference from the rows' means and spreads (``estimate_against``).
     """
-    values, counts = sweep.score_matrix, sweep.counts
-    y, ny = values[target : target + 1], counts[target : target + 1]
+    counts = sweep.counts
+    y, ny = sweep.score_rows([target]), counts[target : target + 1]
     if index is None or not 1 <= ny[0] <= _INDEXED_TARGET_MAX:
-        x = values[row_ids]
-        return estimate(test, x, counts[row_ids], y, ny, confidence_level=confidence)
+        return _estimate_in_pieces(sweep, test, row_ids, (y, ny, None), confidence, None)
     configs = sweep.configs
     mean = configs["mean"].to_numpy(dtype=np.float64)[row_ids]
     var = configs["std"].to_numpy(dtype=np.float64)[row_ids] ** 2
-    target_scores = values[target, : ny[0]]
+    target_scores = sweep.scores(target)
     return estimate_against(
         test, index, row_ids, target_scores, (mean, var), confidence_level=confidence
     )
+
+
+def _estimate_in_pieces(
+    sweep: SweepData,
+    test: str,
+    rows: npt.NDArray[np.int64],
+    target: tuple[Any, Any, Any],
+    level: float,
+    tie_rtol: float | None,
+) -> Estimate:
+    """``stats.estimate`` of ``rows`` against the target ``(y, ny, seeds or None)``, in pieces.
+
+    Paired when the target's seeds are given. Rows are read in the pieces of
+    :meth:`SweepData.row_chunks`, so memory grows with the runs, not the padding.
+    """
+    y, ny, ys = target
+
+    def piece(r: npt.NDArray[np.int64]) -> Estimate:
+        xs = None if ys is None else sweep.seed_rows(r)
+        return estimate(
+            test, sweep.score_rows(r), sweep.counts[r], y, ny, x_seeds=xs, y_seeds=ys,
+            confidence_level=level, tie_rtol=tie_rtol,
+        )  # fmt: skip
+
+    return sweep.map_rows(rows, piece)
+
+
+def _paired_std(
+    sweep: SweepData, rows: npt.NDArray[np.int64], y: Any, ny: Any, ys: Any
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Return each row's per-seed differences from the target: std (ddof=1) and count."""
+    x, xs = sweep.score_rows(rows), sweep.seed_rows(rows)
+    d, n = paired_differences(x, sweep.counts[rows], y, ny, xs, ys)
+    return _row_std(d, n), n
 
 
 def _row_std(d: npt.NDArray[np.float64], n: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
@@ -271,34 +305,29 @@ def evidence(
         ``direction`` (int8, oriented by the goal), ``effect``, ``diff_mean``, ``n_shared``
         and every column of :data:`EVIDENCE_COLUMNS`, aligned with ``pvalue``.
     """
-    values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
+    rows = np.arange(len(sweep), dtype=np.int64)[rows]
+    counts = sweep.counts
     nx = counts[rows]
-    y, ny = values[target : target + 1], counts[target : target + 1]
+    y, ny = sweep.score_rows([target]), counts[target : target + 1]
     paired = test in PAIRED_TESTS
-    xs = ys = None
-    if paired:
-        assert seeds is not None  # the test was checked against the sweep
-        xs, ys = seeds[rows], seeds[target : target + 1]
-    x = values[rows] if paired else None
-    est = _rows_estimate(sweep, test, rows, target, ci, index, x, (xs, ys), tie_rtol, a12_rows)
+    est = _rows_estimate(sweep, test, rows, target, ci, index, tie_rtol, a12_rows)
     sign = 1 if sweep.goal == "max" else -1
     towards = direction(test, est)
     if test in DISTRIBUTION_TESTS and significant is not None and significant.any():
         towards = towards.copy()
         picked = np.flatnonzero(significant)
-        row_ids = np.arange(values.shape[0])[rows][picked]
         confidence = direction_confidence(
             alpha, correction, len(picked), int((~np.isnan(pvalue)).sum())
         )
-        sure = _unpaired_estimate(sweep, test, row_ids, target, confidence, index)
+        sure = _unpaired_estimate(sweep, test, rows[picked], target, confidence, index)
         towards[picked] = direction(test, sure)
     out: dict[str, Any] = {"direction": (sign * towards).astype(np.int8)}
     out.update(_interval_columns(sweep.goal, est, ci, len(pvalue)))
     n_shared = est.n_shared if paired else None
     out["n_shared"] = n_shared
-    if x is not None and paired:
-        d, n = paired_differences(x, nx, y, ny, xs, ys)
-        sd = _row_std(d, n)
+    if paired:
+        ys = sweep.seed_rows([target])
+        sd, n = sweep.map_rows(rows, lambda r: _paired_std(sweep, r, y, ny, ys))
         n_row, n_target = n, n
     else:
         stds = sweep.configs["std"].to_numpy(dtype=np.float64)

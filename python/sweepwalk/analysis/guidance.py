@@ -176,22 +176,25 @@ def seed_pairing_note(
     per-seed differences of a paired test then have ``1 - ICC`` of the variance of an
     unpaired difference, so its standard error is ``sqrt(1 - ICC)`` times as large.
     """
-    seeds = sweep.seed_matrix
-    if seeds is None or test in ("wilcoxon", "ttest_rel") or not len(ids):
+    if sweep.seed is None or test in ("wilcoxon", "ttest_rel") or not len(ids):
         return None
     rows = np.append(target, ids[: _ICC_CONFIGS - 1])
-    values, codes, counts = sweep.score_matrix[rows], seeds[rows], sweep.counts[rows]
-    valid = np.arange(codes.shape[1]) < counts[:, None]
+    runs = []  # each row's (seed codes, scores), read one row at a time: ragged sweeps too
+    for r in rows.tolist():
+        codes = sweep.seed_rows([r])
+        assert codes is not None  # the sweep has a seed column
+        n = int(sweep.counts[r])
+        runs.append((codes[0, :n], sweep.score_rows([r])[0, :n]))
     common: Any = None
-    for c in range(len(rows)):
-        have = set(codes[c][valid[c]].tolist())
+    for codes, _ in runs:
+        have = set(codes.tolist())
         common = have if common is None else common & have
     shared = sorted(common or ())
     if len(shared) < 3:
         return None
     table = np.empty((len(rows), len(shared)))
-    for c in range(len(rows)):
-        by_seed = dict(zip(codes[c][valid[c]].tolist(), values[c][valid[c]].tolist(), strict=True))
+    for c, (codes, values) in enumerate(runs):
+        by_seed = dict(zip(codes.tolist(), values.tolist(), strict=True))
         table[c] = [by_seed[s] for s in shared]
     icc, low, high, pvalue, k, n = seed_icc(table)
     if not (pvalue <= alpha and icc >= _ICC_WORTH):

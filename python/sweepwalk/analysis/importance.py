@@ -89,7 +89,7 @@ def _importance_input_validation(
 ]:
     """Check every argument of :func:`importance` and return them normalised."""
     test = v.check_test(test)
-    if test in PAIRED_TESTS and sweep.seed_matrix is None:
+    if test in PAIRED_TESTS and sweep.seed is None:
         raise ValueError(
             f"test={test!r} is paired on seeds; build the sweep with `seed=` to use it."
         )
@@ -163,7 +163,7 @@ def _check_memory(
     free = _limits.available_memory()
     if free is None:
         return
-    n, k = len(sweep), sweep.score_matrix.shape[1]
+    n, k = len(sweep), max(int(sweep.counts.max(initial=0)), 1)
     sizes = np.unique(sweep.counts[sweep.counts >= min_runs]).tolist()
     if test in PAIRED_TESTS:  # shared seeds: any number up to the longest row
         sizes = list(range(max(min_runs, 1), k + 1))

@@ -37,11 +37,14 @@ def _numeric_order(uniques: Any) -> np.ndarray:
     return np.argsort(values.astype(np.float64), kind="stable")
 
 
-def ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, list[Any]]:
+def ordered_codes(
+    col: pd.Series, name: Hashable, with_levels: bool = True
+) -> tuple[np.ndarray, bool, list[Any]]:
     """Codes of a parameter column: rank of the value in sorted order, -1 for absent.
 
     Returns the codes (one per row), whether the column is numeric (all present values real
-    numbers, bools excluded), and the present values in that order (the levels).
+    numbers, bools excluded), and the present values in that order (the levels; empty without
+    ``with_levels``: a seed column of 100,000 values needs only its codes).
     """
     keyed = v.bools_apart(col)  # True and 1 are different parameter values
     try:
@@ -71,54 +74,8 @@ def ordered_codes(col: pd.Series, name: Hashable) -> tuple[np.ndarray, bool, lis
     rank = np.empty(len(uniques) + 1, dtype=np.int64)
     rank[order] = np.arange(len(uniques), dtype=np.int64)
     rank[-1] = -1  # factorize's -1 (absent) indexes the last slot
-    levels = [uniques[k] for k in order]
+    levels = [uniques[k] for k in order] if with_levels else []
     return rank[raw], numeric, levels
-
-
-def row_summary(values: np.ndarray, counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Mean, std (ddof=1), median, min, max of each row's first ``counts`` entries.
-
-    ``values`` holds finite scores left-aligned, NaN padded. Also returns the rows sorted
-    (NaN last), kept as :attr:`SweepData.sorted_scores`.
-    """
-    n_rows, width = values.shape
-    has = counts > 0
-    safe = np.where(has, counts, 1)
-    n_min = int(counts.min(initial=0))
-    if width < 8:
-        # numpy adds fewer than 8 numbers left to right from 0.0, so these column sums give
-        # the same bits as .sum(axis=1), without its per-row overhead
-        total = np.zeros(n_rows)
-        for j in range(width):
-            total += values[:, j] if j < n_min else np.where(counts > j, values[:, j], 0.0)
-        mean = np.where(has, total / safe, np.nan)
-        squares = np.zeros(n_rows)
-        for j in range(width):
-            dev = values[:, j] - mean
-            if j >= n_min:
-                dev = np.where(counts > j, dev, 0.0)
-            squares += dev * dev
-    else:
-        filled = np.where(np.isnan(values), 0.0, values)
-        mean = np.where(has, filled.sum(axis=1) / safe, np.nan)
-        dev = np.where(np.isnan(values), 0.0, values - mean[:, None])
-        squares = (dev**2).sum(axis=1)
-    var = squares / np.where(counts > 1, counts - 1, 1)
-    std = np.where(counts > 1, np.sqrt(var), np.nan)
-    ordered = np.sort(values, axis=1)  # NaN padding sorts last
-    c = np.maximum(counts, 1)
-    if n_min == width:  # every row full: the middle positions are columns
-        mid = (ordered[:, (width - 1) // 2] + ordered[:, width // 2]) / 2.0
-        median, high = np.where(has, mid, np.nan), ordered[:, width - 1].copy()
-    else:
-        flat = ordered.reshape(-1)
-        start = np.arange(n_rows, dtype=np.int64) * width
-        mid = (flat[start + (c - 1) // 2] + flat[start + c // 2]) / 2.0
-        median = np.where(has, mid, np.nan)
-        high = np.where(has, flat[start + c - 1], np.nan)
-    low = np.where(has, ordered[:, 0], np.nan)
-    stats = {"mean": mean, "std": std, "median": median, "min": low, "max": high}
-    return stats, ordered
 
 
 def config_codes(
@@ -216,5 +173,5 @@ def seed_column_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
     if col.isna().any():
         rows = np.flatnonzero(col.isna().to_numpy())[:5].tolist()
         raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")
-    codes, _, _ = ordered_codes(col, seed)
+    codes, _, _ = ordered_codes(col, seed, with_levels=False)
     return codes

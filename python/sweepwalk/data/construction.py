@@ -20,9 +20,9 @@ from .codes import (
     config_codes,
     order_by_config_and_seed,
     rectangular,
-    row_summary,
     seed_column_codes,
 )
+from .scores import ScoreStore, row_summary
 
 #: what the configurations are: (config id of each row, parameter table, level codes, numeric
 #: per parameter, levels per parameter)
@@ -34,13 +34,10 @@ class SweepArrays(NamedTuple):
 
     configs: pd.DataFrame
     runs: pd.DataFrame
-    values: np.ndarray
-    counts: np.ndarray
-    seed_codes: np.ndarray | None
+    scores: ScoreStore
     codes: np.ndarray
     numeric: list[bool]
     levels: list[list[Any]]
-    ordered: np.ndarray
 
 
 def runs_arguments(
@@ -80,10 +77,11 @@ def sweep_arrays(
     scores: np.ndarray,
     cfg: Configs | None,
 ) -> SweepArrays:
-    """Each configuration's finite scores in a row (by seed when ``seed`` is given), its stats.
+    """Each configuration's finite scores (by seed when ``seed`` is given), kept, and its stats.
 
     ``cfg`` gives the configurations when the caller knows them (``from_lists``, ``bins=``,
     ``with_runs``); None codes them from ``df``'s parameter columns.
+    The scores are kept dense or ragged (:class:`~sweepwalk.data.scores.ScoreStore`).
     """
     if cfg is None:
         row_cfg, (first_row, codes, numeric, levels) = config_codes(df, params)
@@ -101,22 +99,16 @@ def sweep_arrays(
         cfg_sorted = row_cfg[order]
     counts = np.bincount(cfg_sorted, minlength=n_cfg).astype(np.int64)
     n_missing = np.bincount(row_cfg[~finite], minlength=n_cfg).astype(np.int64)
-    width = max(int(counts.max(initial=0)), 1)
-    starts = np.cumsum(counts) - counts
-    pos = np.arange(len(order), dtype=np.int64) - starts[cfg_sorted]
-    cell = cfg_sorted * width + pos  # flat position in the (n_cfg, width) matrices
-    del pos, cfg_sorted
-    values = np.full((n_cfg, width), np.nan)
-    values.reshape(-1)[cell] = scores[order]
-    seed_codes = None
-    if seed_sorted is not None:
-        seed_codes = np.full((n_cfg, width), -1, dtype=np.int64)
-        seed_codes.reshape(-1)[cell] = seed_sorted
-    del cell, order, seed_sorted, finite  # keep the peak memory down
+    del cfg_sorted, finite
+    store = ScoreStore(
+        scores[order],
+        seed_sorted,
+        counts,
+    )
+    del order, seed_sorted  # keep the peak memory down
 
     index = pd.RangeIndex(n_cfg, name="config")
-    with np.errstate(over="ignore", invalid="ignore"):  # huge |x|: inf/NaN, compare notes it
-        row_stats, ordered = row_summary(values, counts)
+    row_stats = row_summary(store)
     stat_cols = {"n": counts, "n_missing": n_missing, **row_stats}
     # one concat, not a column insert per statistic (pandas' insert dominates small sweeps)
     configs = pd.concat(
@@ -125,7 +117,7 @@ def sweep_arrays(
     v.check_config_column(df, row_cfg)
     # copy-on-write: no deep copy of the user's frame, nor of the config ids
     runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
-    return SweepArrays(configs, runs, values, counts, seed_codes, codes, numeric, levels, ordered)
+    return SweepArrays(configs, runs, store, codes, numeric, levels)
 
 
 def _order_by_seed(

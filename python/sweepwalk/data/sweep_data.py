@@ -34,6 +34,7 @@ from .construction import (
 )
 from .neighbors import NeighborIndex
 from .notes import missing_notes, single_run_notes
+from .scores import ScoreStore, stitch
 from .source import SourceInfo
 
 __all__ = ["SweepData"]
@@ -98,14 +99,12 @@ class SweepData:
     min_runs: int
     _configs: pd.DataFrame
     _runs: pd.DataFrame
-    _values: np.ndarray
+    _scores: ScoreStore
     _counts: np.ndarray
-    _seed_codes: np.ndarray | None
     _codes: np.ndarray
     _numeric: tuple[bool, ...]
     _levels: dict[Any, tuple[Any, ...]]
     _neighbors: NeighborIndex
-    _sorted: np.ndarray
     bin_notes: tuple[str, ...] = ()
     binned: tuple[Any, ...] = ()
     _notes: tuple[str, ...] | None = None
@@ -272,9 +271,7 @@ class SweepData:
         binning: tuple[np.ndarray, tuple[str, ...], tuple[Any, ...]] | None = None,
     ) -> _S:
         """Build the sweep's tables and arrays; ``binning`` = (pooled counts, notes, binned)."""
-        configs, runs, values, counts, seed_codes, codes, numeric, levels, ordered = sweep_arrays(
-            df, params, seed, scores, cfg
-        )
+        configs, runs, store, codes, numeric, levels = sweep_arrays(df, params, seed, scores, cfg)
 
         self = object.__new__(cls)
         self.params = tuple(params)
@@ -287,17 +284,13 @@ class SweepData:
         if binning is not None:
             pooled, self.bin_notes, self.binned = binning
             self._configs = configs.assign(pooled=pooled)
-        for array in (values, counts, seed_codes, codes, ordered):
-            if array is not None:
-                array.flags.writeable = False  # handed out by the accessors: read-only
-        self._values = values
-        self._counts = counts
-        self._seed_codes = seed_codes
+        codes.flags.writeable = False  # handed out by the accessors: read-only
+        self._scores = store
+        self._counts = store.counts
         self._codes = codes
         self._numeric = tuple(bool(x) for x in numeric)
         self._levels = {p: tuple(lv) for p, lv in zip(self.params, levels, strict=True)}
         self._neighbors = NeighborIndex(codes, numeric, self.params)
-        self._sorted = ordered
         self._notes = None
         self._memo = {}
         return self
@@ -324,7 +317,7 @@ class SweepData:
         seeds = "" if self.seed is None else f", seed={self.seed!r}"
         return (
             f"<{type(self).__name__}: {len(self)} configurations x up to "
-            f"{self._values.shape[1]} runs, metric={self.metric!r}{seeds}, "
+            f"{self._scores.width} runs, metric={self.metric!r}{seeds}, "
             f"goal={self.goal!r}, params={list(self.params)!r}>"
         )
 
@@ -334,7 +327,7 @@ class SweepData:
         NaN/inf runs are left out.
         """
         i = v.check_config_id(i, len(self))
-        scores: npt.NDArray[np.float64] = self._values[i, : self._counts[i]].copy()
+        scores: npt.NDArray[np.float64] = self._scores.row("values", i).copy()
         return scores
 
     def neighbors(self, i: int, mode: Neighbors = "adjacent") -> list[int]:
@@ -485,20 +478,83 @@ class SweepData:
         """Scores as an (N, K) float64 array, read-only.
 
         Row ``i`` holds configuration ``i``'s finite scores left-aligned (ordered by seed when a
-        seed column is given, else in input order), NaN-padded to K = the largest ``n`` (K >= 1).
+        seed column is given, else in input order), NaN-padded to K = the largest ``n``
+        (K >= 1). Scores are one float per seed per configuration. A sweep kept ragged
+        (:attr:`is_dense` False) builds it on each call, and refuses with its size
+        (:class:`~sweepwalk.validation.limits.SweepMemoryError`) when it would not fit in
+        memory: read rows with :meth:`score_rows` then.
         """
-        return self._values
+        return self._scores.matrix("values", "score_matrix")
 
     @property
     def sorted_scores(self) -> npt.NDArray[np.float64]:
-        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only."""
-        return self._sorted
+        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only.
+
+        Scores are one float per seed per configuration. Built and refused as
+        :attr:`score_matrix`; :meth:`sorted_rows` reads some rows.
+        """
+        return self._scores.matrix("sorted", "sorted_scores")
+
+    @property
+    def is_dense(self) -> bool:
+        """Whether the scores are kept as an (N, K) matrix (else ragged, one flat array).
+
+        Dense when the padding to the largest seed count is small: at most twice the runs, or
+        about a million cells. A sweep of 10,000 configurations x 2 seeds and one with 100,000
+        is kept ragged, in memory that grows with its runs.
+        """
+        return self._scores.dense
+
+    def score_rows(self, ids: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Rows ``ids`` of :attr:`score_matrix`, NaN-padded to the largest ``n`` among them.
+
+        Shape (len(ids), max(n[ids], 1)); memory grows with these rows only. Scores are one
+        float per seed per configuration.
+        """
+        return self._scores.rows("values", self._ids(ids))
+
+    def sorted_rows(self, ids: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Rows ``ids`` of :attr:`sorted_scores`, shaped as :meth:`score_rows`."""
+        return self._scores.rows("sorted", self._ids(ids))
+
+    def seed_rows(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64] | None:
+        """Rows ``ids`` of :attr:`seed_matrix` (-1 padding), shaped as :meth:`score_rows`.
+
+        None when the sweep has no seed column.
+        """
+        if not self._scores.has_seeds():
+            return None
+        return self._scores.rows("seeds", self._ids(ids))
+
+    def row_chunks(
+        self, ids: npt.ArrayLike, max_cells: int | None = None
+    ) -> list[npt.NDArray[np.int64]]:
+        """Positions into ``ids`` in pieces to read together with :meth:`score_rows`.
+
+        A dense sweep: one piece, in order. A ragged one: pieces of rows of similar ``n``, each
+        block at most ``max_cells`` cells (default 4M; one row at least), so that a
+        configuration with 100,000 seeds never pads thousands with 2. Every position once.
+        """
+        return self._scores.chunks(self._ids(ids), max_cells)
+
+    def map_rows(self, ids: npt.ArrayLike, compute: Callable[[npt.NDArray[np.int64]], _T]) -> _T:
+        """``compute(ids)`` read in the pieces of :meth:`row_chunks`, put back in order.
+
+        ``compute`` takes config ids and returns an array or a tuple of arrays, one entry per
+        id; it is called once with every id for a dense sweep.
+        """
+        rows = self._ids(ids)
+        pieces = self.row_chunks(rows)
+        return cast(_T, stitch([compute(rows[p]) for p in pieces], pieces, len(rows)))
+
+    def _ids(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        return np.asarray(ids, dtype=np.int64).reshape(-1)
 
     @property
     def ks_index(self) -> KsIndex:
         """The scores sorted and ranked once for KS tests (:func:`sweepwalk.stats.ks_against`).
 
-        Computed on first use and kept.
+        Computed on first use and kept; an (K, N) table, refused as :attr:`score_matrix`.
         """
         return self.once("ks index", lambda: ks_index(self.sorted_scores, self._counts))
 
@@ -512,9 +568,12 @@ class SweepData:
         """Seed codes aligned with :attr:`score_matrix`, shape (N, K), read-only, or None.
 
         The integer code of each score's seed (codes follow the sorted seed values; -1 in the
-        padding). None when the sweep has no seed column (no paired tests then).
+        padding). None when the sweep has no seed column (no paired tests then). Built and
+        refused as :attr:`score_matrix`; :meth:`seed_rows` reads some rows.
         """
-        return self._seed_codes
+        if not self._scores.has_seeds():
+            return None
+        return self._scores.matrix("seeds", "seed_matrix")
 
     @property
     def level_codes(self) -> npt.NDArray[np.int64]:

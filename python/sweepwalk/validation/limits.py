@@ -16,6 +16,7 @@ __all__ = [
     "SAFE_SCALE",
     "SweepMemoryError",
     "available_memory",
+    "check_padded_fits",
     "check_pairs_fit",
     "pair_counts",
     "scale_note",
@@ -133,4 +134,22 @@ def check_pairs_fit(
     raise SweepMemoryError(
         f"{where}: about {total:,} neighbour pairs ({counts[worst]:,} along {worst!r}) need "
         f"about {_size(need)}{because}, more than the {_size(free)} of memory available. {hint}"
+    )
+
+
+def check_padded_fits(what: str, n_rows: int, width: int, itemsize: int, n_runs: int) -> None:
+    """Refuse, with its size, an (n_rows, width) matrix padded to the largest seed count.
+
+    Allowed up to half the memory available now (a padded matrix is copied by what reads it);
+    ``what`` names the accessor, ``n_runs`` the scores it would hold.
+    """
+    need = n_rows * width * itemsize
+    free = available_memory()
+    if free is None or need <= free // 2:
+        return
+    raise SweepMemoryError(
+        f"{what}: {n_rows:,} configurations x {width:,} seeds (padded to the largest seed "
+        f"count, for {n_runs:,} scores) need {_size(need)}, more than half the {_size(free)} of "
+        "memory available; read some rows with score_rows(ids), sorted_rows(ids), "
+        "seed_rows(ids) or scores(i) instead."
     )
