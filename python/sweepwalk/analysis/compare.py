@@ -99,6 +99,7 @@ def _compare_input_validation(
             f"of the unpaired tests {list(UNPAIRED_TESTS)}."
         )
     n_resamples = v.check_int(n_resamples, "n_resamples", minimum=1)
+    _limits.check_resamples(n_resamples, 0, 0, 0, "compare")  # the range, said at once
     random_state = v.check_random_state(random_state)
     ks_method = v.check_choice(ks_method, "ks_method", KS_METHODS)
     if TEST_TABLE[test].resamples or (test == "ks" and ks_method != "auto"):
@@ -414,7 +415,7 @@ def _batched_pass(
     paired = test in PAIRED_TESTS
     seeds_y = sweep.seed_rows([t]) if paired else None
     slow = TEST_TABLE[test].resamples or (test == "ks" and settings[3] != "auto")
-    step = _SLOW_BATCH if slow else _FAST_BATCH
+    step = _resample_batch(sweep, test, ids, t, settings[1]) if slow else _FAST_BATCH
     where: list[npt.NDArray[np.int64]] = []  # positions in ids of each batch, in order
 
     def batches() -> Any:
@@ -454,6 +455,21 @@ def _scale_note(sweep: SweepData, rows: npt.NDArray[np.int64] | None) -> str | N
         return _limits.scale_note(stats[:, 0], stats[:, 1], stats[:, 2])
 
     return sweep.once("scale note, every configuration", note) if rows is None else note()
+
+
+def _resample_batch(
+    sweep: SweepData, test: str, ids: npt.NDArray[np.int64], t: int, n_resamples: int
+) -> int:
+    """Rows per batch of a permutation test: about 5 s each, so that progress and cancel run.
+
+    Refuses, with its size, work that could not finish
+    (:func:`sweepwalk.validation.limits.check_resamples`).
+    """
+    n1, n2 = int(sweep.counts[ids].max(initial=0)), int(sweep.counts[t])
+    where = f"compare(test={test!r})"
+    seconds = _limits.check_resamples(n_resamples, len(ids), n1, n2, where)
+    per_row = seconds / max(len(ids), 1)
+    return int(min(_SLOW_BATCH, max(1, 5.0 // per_row if per_row > 0 else _SLOW_BATCH)))
 
 
 def _test_rows(

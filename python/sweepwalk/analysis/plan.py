@@ -14,6 +14,7 @@ from scipy import stats
 
 from .._vocab import Against, Correction, Neighbors, Test
 from ..validation import arguments as v
+from ..validation import limits as _limits
 from .compare import Comparison, compare
 from .settings import DEFAULTS
 
@@ -227,6 +228,13 @@ def plan_runs(plan: pd.DataFrame, *, seeds: Any = None) -> pd.DataFrame:
         Columns: the parameters (absent values NaN/None), the seed column (the sweep's name,
         ``"seed"`` without one), ``config`` (the config id it re-runs) and ``reason``.
 
+    Raises
+    ------
+    sweepwalk.validation.limits.SweepWorkError
+        The plan proposes more than :data:`~sweepwalk.validation.limits.MAX_PLAN_RUNS` runs
+        (a tiny ``effect_of_interest`` can ask for 1e10 seeds): said with the size before any
+        row is built.
+
     Examples
     --------
     >>> import sweepwalk
@@ -246,6 +254,7 @@ def plan_runs(plan: pd.DataFrame, *, seeds: Any = None) -> pd.DataFrame:
         finite = wanted[np.isfinite(wanted)]
         more[is_target] = max(int(more[is_target][0]), int(finite.max(initial=0)))
     need = int(more.max(initial=0))
+    _limits.check_plan_runs(int(more.sum(dtype=np.float64)), need, "plan_runs")
     if seeds is None:
         seeds = list(range(plan.attrs["next_seed"], plan.attrs["next_seed"] + need))
     seeds = list(seeds)

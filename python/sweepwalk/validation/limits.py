@@ -1,23 +1,33 @@
-"""Where float64 and memory stop being enough: the score-scale note and the pair-count limit.
+"""Where float64, memory and time stop being enough: notes and refusals said before the work.
 
-:func:`scale_note` tells when the scores' scale makes float64 statistics degenerate (a note for
-``Comparison.notes``, never a silent verdict); :func:`check_pairs_fit` refuses, with its size,
-neighbour-pair work that would not fit in memory, before numpy raises a bare ``MemoryError``.
+:func:`scale_note` tells when the scores'
+scale makes float64 statistics degenerate (a note for ``Comparison.notes``, never a silent
+verdict); :func:`check_pairs_fit` refuses, with its size, neighbour-pair work that would not
+fit in memory, before numpy raises a bare ``MemoryError``; :func:`check_padded_fits` a score
+matrix padded to the largest seed count; :func:`check_resamples` and :func:`check_plan_runs`
+user-sized work that could not finish, each in one line with the size and what to pass instead.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "MAX_PLAN_RUNS",
+    "MAX_RESAMPLES",
+    "MAX_WORK_SECONDS",
     "SAFE_SCALE",
     "SweepMemoryError",
+    "SweepWorkError",
     "available_memory",
     "check_padded_fits",
     "check_pairs_fit",
+    "check_plan_runs",
+    "check_resamples",
     "pair_counts",
     "scale_note",
 ]
@@ -153,3 +163,82 @@ def check_padded_fits(what: str, n_rows: int, width: int, itemsize: int, n_runs:
         "memory available; read some rows with score_rows(ids), sorted_rows(ids), "
         "seed_rows(ids) or scores(i) instead."
     )
+
+
+#: the most resamples a permutation p-value may ask for (resolution 1 / (n_resamples + 1))
+MAX_RESAMPLES = 100_000_000
+#: nanoseconds per (row x resample x seed) of the permutation kernels: 10-35 measured on two
+#: shared cores (bench_permutation.py); the estimate takes the slow end
+RESAMPLE_NS = 30
+#: user-sized work estimated longer than this is refused before it starts (seconds)
+MAX_WORK_SECONDS = 600
+#: runs a run list (plan_runs) may hold: ~100 bytes a row as a DataFrame, ~1 GB
+MAX_PLAN_RUNS = 10_000_000
+
+
+class SweepWorkError(ValueError):
+    """Work that could not finish, said before it starts (the message gives the size)."""
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:,.0f} h"
+    return f"{seconds / 60:,.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def _drawn(n_resamples: int, n1: int, n2: int) -> int:
+    """Resamples actually drawn: every partition when there are at most ``n_resamples``."""
+    if min(n1, n2) > 8 and n1 + n2 > 64:  # C(n, k) > 1e10: more than any n_resamples
+        return n_resamples
+    return min(n_resamples, math.comb(n1 + n2, n1))
+
+
+def check_resamples(n_resamples: int, n_rows: int, n1: int, n2: int, where: str) -> float:
+    """Refuse a permutation test that could not finish; return its estimated seconds.
+
+    ``n_rows`` rows of up to ``n1`` scores are tested against ``n2``, each with
+    ``n_resamples`` relabellings (every partition when fewer: the test is then exact). Refused
+    when ``n_resamples`` exceeds :data:`MAX_RESAMPLES`, when one row's relabellings (two
+    float64/int64 per score each) would take more than half the memory available, or when the
+    estimate (:data:`RESAMPLE_NS` per row x resample x score) exceeds
+    :data:`MAX_WORK_SECONDS`. ``where`` names the call in the message.
+    """
+    if n_resamples > MAX_RESAMPLES:
+        raise SweepWorkError(
+            f"`n_resamples` must be an integer in [1, {MAX_RESAMPLES:,}], got {n_resamples:,}."
+        )
+    n = max(n1 + n2, 1)
+    drawn = _drawn(n_resamples, n1, n2)
+    free = available_memory()
+    need = 16 * n * drawn
+    if free is not None and need > free // 2:
+        most = max(free // 2 // (16 * n), 1)
+        raise SweepMemoryError(
+            f"{where}: n_resamples={n_resamples:,} relabellings of {n1:,} + {n2:,} scores need "
+            f"about {_size(need)} per row, more than half the {_size(free)} of memory "
+            f"available; pass `n_resamples` in [1, {most:,}]."
+        )
+    seconds = n_rows * drawn * n * RESAMPLE_NS * 1e-9
+    if seconds > MAX_WORK_SECONDS:
+        most = max(int(MAX_WORK_SECONDS / (max(n_rows, 1) * n * RESAMPLE_NS * 1e-9)), 1)
+        raise SweepWorkError(
+            f"{where}: n_resamples={n_resamples:,} for {n_rows:,} rows of up to {n1:,} + "
+            f"{n2:,} scores is about {_duration(seconds)} (~{RESAMPLE_NS} ns per row x "
+            f"resample x score), more than {_duration(MAX_WORK_SECONDS)}; pass `n_resamples` "
+            f"in [1, {most:,}], or fewer rows (against='neighbors')."
+        )
+    return seconds
+
+
+def check_plan_runs(n_runs: int, most_seeds: int, where: str) -> None:
+    """Refuse a list of ``n_runs`` runs longer than :data:`MAX_PLAN_RUNS` (one row each).
+
+    ``most_seeds`` is the most new seeds one configuration asks for.
+    """
+    if n_runs > MAX_PLAN_RUNS:
+        raise SweepWorkError(
+            f"{where}: the plan proposes {n_runs:,} runs (up to {most_seeds:,} new seeds for one "
+            f"configuration), more than the {MAX_PLAN_RUNS:,} a run list may hold; plan with "
+            "`max_seeds` (sweep.plan(target, max_seeds=...)) or a larger `effect_of_interest`, "
+            "or read plan['more_seeds'] instead."
+        )
