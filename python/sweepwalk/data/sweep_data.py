@@ -34,7 +34,8 @@ from .construction import (
 )
 from .neighbors import NeighborIndex
 from .notes import missing_notes, single_run_notes
-from .scores import ScoreStore, stitch
+from .score_reads import ScoreReads
+from .scores import ScoreStore
 from .source import SourceInfo
 
 __all__ = ["SweepData"]
@@ -50,7 +51,7 @@ def _view(frame: pd.DataFrame) -> pd.DataFrame:
     return view
 
 
-class SweepData:
+class SweepData(ScoreReads):
     """A hyperparameter sweep's data: configurations and their per-seed scores.
 
     The data model under :class:`sweepwalk.Sweep` (which adds the analyses as methods); every
@@ -474,83 +475,6 @@ class SweepData:
 
     # ------------------------------------------------------------------ accessors (read-only)
     @property
-    def score_matrix(self) -> npt.NDArray[np.float64]:
-        """Scores as an (N, K) float64 array, read-only.
-
-        Row ``i`` holds configuration ``i``'s finite scores left-aligned (ordered by seed when a
-        seed column is given, else in input order), NaN-padded to K = the largest ``n``
-        (K >= 1). Scores are one float per seed per configuration. A sweep kept ragged
-        (:attr:`is_dense` False) builds it on each call, and refuses with its size
-        (:class:`~sweepwalk.validation.limits.SweepMemoryError`) when it would not fit in
-        memory: read rows with :meth:`score_rows` then.
-        """
-        return self._scores.matrix("values", "score_matrix")
-
-    @property
-    def sorted_scores(self) -> npt.NDArray[np.float64]:
-        """Each row of :attr:`score_matrix` sorted ascending (NaN padding last), read-only.
-
-        Scores are one float per seed per configuration. Built and refused as
-        :attr:`score_matrix`; :meth:`sorted_rows` reads some rows.
-        """
-        return self._scores.matrix("sorted", "sorted_scores")
-
-    @property
-    def is_dense(self) -> bool:
-        """Whether the scores are kept as an (N, K) matrix (else ragged, one flat array).
-
-        Dense when the padding to the largest seed count is small: at most twice the runs, or
-        about a million cells. A sweep of 10,000 configurations x 2 seeds and one with 100,000
-        is kept ragged, in memory that grows with its runs.
-        """
-        return self._scores.dense
-
-    def score_rows(self, ids: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Rows ``ids`` of :attr:`score_matrix`, NaN-padded to the largest ``n`` among them.
-
-        Shape (len(ids), max(n[ids], 1)); memory grows with these rows only. Scores are one
-        float per seed per configuration.
-        """
-        return self._scores.rows("values", self._ids(ids))
-
-    def sorted_rows(self, ids: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Rows ``ids`` of :attr:`sorted_scores`, shaped as :meth:`score_rows`."""
-        return self._scores.rows("sorted", self._ids(ids))
-
-    def seed_rows(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64] | None:
-        """Rows ``ids`` of :attr:`seed_matrix` (-1 padding), shaped as :meth:`score_rows`.
-
-        None when the sweep has no seed column.
-        """
-        if not self._scores.has_seeds():
-            return None
-        return self._scores.rows("seeds", self._ids(ids))
-
-    def row_chunks(
-        self, ids: npt.ArrayLike, max_cells: int | None = None
-    ) -> list[npt.NDArray[np.int64]]:
-        """Positions into ``ids`` in pieces to read together with :meth:`score_rows`.
-
-        A dense sweep: one piece, in order. A ragged one: pieces of rows of similar ``n``, each
-        block at most ``max_cells`` cells (default 4M; one row at least), so that a
-        configuration with 100,000 seeds never pads thousands with 2. Every position once.
-        """
-        return self._scores.chunks(self._ids(ids), max_cells)
-
-    def map_rows(self, ids: npt.ArrayLike, compute: Callable[[npt.NDArray[np.int64]], _T]) -> _T:
-        """``compute(ids)`` read in the pieces of :meth:`row_chunks`, put back in order.
-
-        ``compute`` takes config ids and returns an array or a tuple of arrays, one entry per
-        id; it is called once with every id for a dense sweep.
-        """
-        rows = self._ids(ids)
-        pieces = self.row_chunks(rows)
-        return cast(_T, stitch([compute(rows[p]) for p in pieces], pieces, len(rows)))
-
-    def _ids(self, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
-        return np.asarray(ids, dtype=np.int64).reshape(-1)
-
-    @property
     def ks_index(self) -> KsIndex:
         """The scores sorted and ranked once for KS tests (:func:`sweepwalk.stats.ks_against`).
 
@@ -562,18 +486,6 @@ class SweepData:
     def counts(self) -> npt.NDArray[np.int64]:
         """Finite scores per configuration, shape (N,), read-only (equals ``configs["n"]``)."""
         return self._counts
-
-    @property
-    def seed_matrix(self) -> npt.NDArray[np.int64] | None:
-        """Seed codes aligned with :attr:`score_matrix`, shape (N, K), read-only, or None.
-
-        The integer code of each score's seed (codes follow the sorted seed values; -1 in the
-        padding). None when the sweep has no seed column (no paired tests then). Built and
-        refused as :attr:`score_matrix`; :meth:`seed_rows` reads some rows.
-        """
-        if not self._scores.has_seeds():
-            return None
-        return self._scores.matrix("seeds", "seed_matrix")
 
     @property
     def level_codes(self) -> npt.NDArray[np.int64]:
