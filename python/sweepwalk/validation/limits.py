@@ -150,17 +150,18 @@ def check_pairs_fit(
 def check_padded_fits(what: str, n_rows: int, width: int, itemsize: int, n_runs: int) -> None:
     """Refuse, with its size, an (n_rows, width) matrix padded to the largest seed count.
 
-    Allowed up to half the memory available now (a padded matrix is copied by what reads it);
+    Allowed up to a quarter of the memory available now: what reads one reads its sorted and
+    seed twins too (importance: all three and their ranks);
     ``what`` names the accessor, ``n_runs`` the scores it would hold.
     """
     need = n_rows * width * itemsize
     free = available_memory()
-    if free is None or need <= free // 2:
+    if free is None or need <= free // 4:
         return
     raise SweepMemoryError(
         f"{what}: {n_rows:,} configurations x {width:,} seeds (padded to the largest seed "
-        f"count, for {n_runs:,} scores) need {_size(need)}, more than half the {_size(free)} of "
-        "memory available; read some rows with score_rows(ids), sorted_rows(ids), "
+        f"count, for {n_runs:,} scores) need {_size(need)}, more than a quarter of the "
+        f"{_size(free)} memory available; read some rows with score_rows(ids), sorted_rows(ids), "
         "seed_rows(ids) or scores(i) instead."
     )
 
