@@ -126,13 +126,14 @@ def test_random_search_csv_without_and_with_bins(tmp_path, capsys):
     code, out, err = run(base, capsys)
     assert (code, err) == (0, "")
     assert "hardly repeat" in out and "--bins lr=auto,weight_decay=auto" in out
-    code, out, err = run([*base, "--bins", "lr=8,weight_decay=auto"], capsys)
+    # pooled cells compare their configurations: min_runs=2 tests cells of two
+    code, out, err = run([*base, "--bins", "lr=8,weight_decay=auto", "--min-runs", "2"], capsys)
     assert (code, err) == (0, ""), err
     assert "pooled" in out.splitlines()[0]
     assert "[1.03e-05, " in out
     assert "hardly repeat" not in out
     sweep = Sweep.from_runs(pd.read_csv(path), metric="acc", seed="seed",
-                            bins={"lr": 8, "weight_decay": "auto"})  # fmt: skip
+                            bins={"lr": 8, "weight_decay": "auto"}, min_runs=2)  # fmt: skip
     tested = sweep.compare(0).to_frame()["pvalue"].notna().sum()
     assert tested >= 1 and out.count("\n") > tested
     # a binned target by its intervals, as the table shows them

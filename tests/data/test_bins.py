@@ -64,7 +64,9 @@ def test_random_search_with_bins_gets_neighbours_and_tests():
     assert any("pool runs of several original configurations" in n for n in sweep.notes)
     assert not any("hardly repeat" in n for n in sweep.notes)
     assert int(sweep.configs["pooled"].sum()) == 200  # every original configuration once
-    assert int(sweep.configs["n"].sum()) == 1000
+    # the units are the configurations: n counts them, runs holds one row per configuration
+    assert sweep.configs["n"].tolist() == sweep.configs["pooled"].tolist()
+    assert len(sweep.runs) == 200 and sweep.runs["n_runs"].tolist() == [5] * 200
     has_neighbours = [len(sweep.neighbor_ids(i)) > 0 for i in range(len(sweep))]
     assert all(has_neighbours)
     frame = sweep.compare(int(sweep.configs["n"].idxmax())).to_frame()
@@ -88,17 +90,28 @@ def _cell(runs: pd.DataFrame, sweep: Sweep, i: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("test", ["ks", "mannwhitney", "welch"])
-def test_pooled_tests_are_exact_to_scipy(test):
+def test_pooled_cells_compare_their_configuration_means_exactly_to_scipy(test):
     runs = random_search(n_configs=60, n_seeds=4, random_state=3)
     sweep = Sweep.from_runs(runs, metric="acc", seed="seed", bins={"lr": 4, "weight_decay": 3})
+    means = runs.groupby(["lr", "weight_decay"], sort=False)["acc"].mean()
+
+    def cell_means(i: int) -> np.ndarray:
+        keys = sweep.runs.loc[sweep.runs["config"] == i, ["lr", "weight_decay"]].to_numpy()
+        return np.sort(means.loc[list(map(tuple, keys))].to_numpy())
+
     target = int(sweep.configs["n"].idxmax())
     comparison = sweep.compare(target, test=test)
-    y = np.sort(runs.loc[sweep.runs["config"] == target, "acc"].to_numpy())
-    assert np.array_equal(np.sort(_cell(runs, sweep, target)), y)
+    y = sweep.scores(target)
+    in_cell = runs.set_index(["lr", "weight_decay"]).loc[
+        list(map(tuple, sweep.runs.loc[sweep.runs["config"] == target, ["lr", "weight_decay"]]
+                 .to_numpy()))
+    ]  # fmt: skip
+    assert np.array_equal(np.sort(_cell(runs, sweep, target)), np.sort(in_cell["acc"]))
+    assert np.allclose(np.sort(y), cell_means(target), rtol=1e-14, atol=0)
     assert len(comparison.ids) > 0
     for j, p in zip(comparison.ids, comparison.pvalue, strict=True):
-        x = runs.loc[sweep.runs["config"] == j, "acc"].to_numpy()
-        assert np.array_equal(np.sort(sweep.scores(j)), np.sort(x))
+        x = sweep.scores(j)
+        assert np.allclose(np.sort(x), cell_means(j), rtol=1e-14, atol=0)
         if test == "ks":
             want = stats.ks_2samp(x, y).pvalue
         elif test == "mannwhitney":
@@ -106,6 +119,27 @@ def test_pooled_tests_are_exact_to_scipy(test):
         else:
             want = stats.ttest_ind(x, y, equal_var=False).pvalue
         assert p == pytest.approx(want, rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("test", "min_runs"),
+    [("welch", 3), ("welch", 2), ("ks", 2), ("mannwhitney", 2), ("permutation", 2)],
+)
+def test_the_readme_random_search_keeps_its_level_along_weight_decay(test, min_runs):
+    # weight decay has no effect in the README's random search; lr does (|log10 lr + 3|).
+    # Pooled runs rejected 10-12% of the adjacent weight-decay pairs at 0.05 (the cells hold
+    # different lr values and each configuration's runs cluster); configuration means hold
+    # 0.05 within 3 Monte Carlo standard errors (pairs of all sweeps counted together)
+    tested = rejected = 0
+    for rep in range(30):
+        sweep = Sweep.from_runs(random_search(random_state=100 + rep), metric="acc",
+                                seed="seed", bins=BINS, min_runs=min_runs)  # fmt: skip
+        frame = sweep.importance(test=test, correction="none", random_state=rep)
+        tested += int(frame.loc["weight_decay", "tested"])
+        rejected += int(frame.loc["weight_decay", "significant"])
+    assert tested >= 300
+    bound = 0.05 + 3 * np.sqrt(0.05 * 0.95 / tested)
+    assert rejected / tested <= bound, (rejected, tested)
 
 
 def test_bins_on_a_grid_without_pooling_keep_the_seed_and_linear_edges():

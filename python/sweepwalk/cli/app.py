@@ -106,8 +106,9 @@ def _target_values(sweep: Any, runs: pd.DataFrame) -> pd.DataFrame:
     """Return the values --target and --start are read against (binned: the intervals)."""
     if not sweep.binned:
         return runs
-    cell = sweep.runs["config"].to_numpy()
-    shown: pd.DataFrame = runs.assign(
+    units = sweep.runs  # pooled cells: one row per configuration, not per run
+    cell = units["config"].to_numpy()
+    shown: pd.DataFrame = units.assign(
         **{str(p): sweep.configs[p].to_numpy()[cell] for p in sweep.binned}
     )
     return shown

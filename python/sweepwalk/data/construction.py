@@ -171,15 +171,49 @@ def binned_configs(
         unpaired = ", so the sweep is not paired by seed (paired tests are refused)"
         notes.append(
             f"{n_pooled} of {len(pooled)} configurations pool runs of several original "
-            "configurations (configs['pooled']): their runs are not seed replicates of one "
-            "configuration" + (unpaired if seed is not None else "") + ". A test of two cells "
-            "tests whether their pooled runs come from one distribution; the other binned "
-            "parameters vary inside a cell and the runs of one configuration cluster, so a "
-            "significant cell is not by itself evidence that the varied parameter matters"
+            "configurations "
+            "(configs['pooled']): their runs are not seed replicates of one configuration"
+            + (unpaired if seed is not None else "")
+            + ". So a cell's sample is one score per "
+            "original configuration, the mean of its finite runs (n and runs count "
+            "configurations): a test of two cells compares the configurations they hold, "
+            "each one independent evidence, and a cell with fewer than min_runs "
+            "configurations is not tested"
         )
         seed = None
     cfg = (row_cfg, table, codes, numeric, levels)
     return cfg, pooled, notes, seed, tuple(bins)
+
+
+def configuration_means(
+    df: pd.DataFrame,
+    params: tuple[Hashable, ...],
+    metric: Hashable,
+    scores: np.ndarray,
+    cfg: Configs,
+) -> tuple[pd.DataFrame, np.ndarray, Configs]:
+    """One row per original configuration of a pooled binned sweep: (runs, scores, cells).
+
+    ``df`` holds the runs with their original parameter values, ``cfg`` the cells of
+    :func:`binned_configs`. Each original configuration becomes one unit whose score is the
+    mean of its finite runs (NaN when none is finite) and whose ``n_runs`` counts them: the
+    runs of one configuration share its noise-free mean, so only the configurations are
+    independent draws within a cell.
+    """
+    row_cfg, table, codes, numeric, levels = cfg
+    unit = df.groupby(list(params), dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(unit, return_index=True)[1]
+    finite = np.isfinite(scores)
+    n_runs = np.bincount(unit, weights=finite, minlength=len(first))
+    total = np.bincount(unit, weights=np.where(finite, scores, 0.0), minlength=len(first))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = total / n_runs  # 0/0: no finite run, NaN (missing)
+    units = df.iloc[first].loc[:, list(params)].reset_index(drop=True)
+    units[metric] = means
+    if "n_runs" not in params and metric != "n_runs":
+        units["n_runs"] = n_runs.astype(np.int64)
+    units.attrs = dict(df.attrs)
+    return units, means, (row_cfg[first], table, codes, numeric, levels)
 
 
 def lists_as_runs(

@@ -27,6 +27,7 @@ from . import bins as _bins
 from .construction import (
     Configs,
     binned_configs,
+    configuration_means,
     held_out_runs,
     lists_as_runs,
     runs_arguments,
@@ -154,11 +155,16 @@ class SweepData(ScoreReads):
             "auto"}``. Each binned parameter's levels are intervals (``"[0.001, 0.00316)"``),
             log-spaced when its values span two decades or more or when
             ``df.attrs["log_scale"]`` lists it (the io adapters set that); see
-            :func:`sweepwalk.data.bins.bin_columns`. The runs of different configurations in one
+            :func:`sweepwalk.data.bins.bin_columns`. The configurations that fall into one
             cell are pooled: ``configs["pooled"]`` counts the distinct original configurations
-            in each. Pooled runs are not seed replicates, so when any cell pools, the sweep is
-            not paired by seed (``seed`` is None; paired tests are refused) and ``notes`` says
-            so. ``runs`` keeps the original values.
+            in each. When any cell pools, the original configurations are the units: each
+            becomes one score, the mean of its finite runs, so ``n`` counts configurations
+            and every test compares the configurations two cells hold (their runs are not
+            seed replicates of one law: the other binned parameters vary inside a cell and
+            the runs of one configuration cluster). ``runs`` then holds one row per original
+            configuration (its original values, the mean as the metric, ``n_runs``); the
+            sweep is not paired by seed (``seed`` is None; paired tests are refused) and
+            ``notes`` says so.
 
         Returns
         -------
@@ -217,6 +223,8 @@ class SweepData(ScoreReads):
         """from_runs with ``bins``: configurations from the intervals, pooled runs counted."""
         cfg, pooled, notes, seed, binned = binned_configs(df, params, seed, bins)
         binning = (np.asarray(pooled), tuple(notes), tuple(binned))
+        if int(np.max(pooled, initial=0)) > 1:  # configurations, not runs, are the units
+            df, scores, cfg = configuration_means(df, params, metric, scores, cfg)
         return cls._build(df, params, metric, seed, scores, goal, min_runs, cfg, binning)
 
     @classmethod
