@@ -226,3 +226,36 @@ def test_an_interaction_is_reported_and_a_null_parameter_seldom_matters():
     ]
     rate = np.mean([v.startswith("matters") for v in null])
     assert rate <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / reps), rate
+
+
+def test_an_interaction_says_where_the_pairs_that_matter_sit():
+    # p acts in contexts c0-c5 only: the verdict names those levels of ctx, with the counts
+    rng = np.random.default_rng(5)
+    frame = _interaction_sweep(rng, 0.3).importance(test="welch", margin=0.1)
+    verdict, where = frame.loc["p", ["verdict", "where"]]
+    assert where.startswith("where ctx in {")
+    named = set(where[where.index("{") + 1 : where.index("}")].split(", "))
+    assert {f"c{c}" for c in range(6)} <= named and len(named) <= 7  # FDR: the odd null one
+    matters = int(verdict.split()[2].split("/")[0])
+    assert where.endswith(f": {matters} of {len(named)} pairs; 0 of {20 - len(named)} elsewhere")
+    assert verdict.startswith("matters in ") and where in verdict
+    # and ctx matters only where p = 1 (the same interaction, seen from ctx)
+    assert frame.loc["ctx", "where"].startswith("where p = 1: ")
+    assert frame.loc["ctx", "where"].endswith("; 0 of 190 elsewhere")
+
+
+def test_where_counts_per_context_against_a_direct_count():
+    from sweepwalk.analysis.interaction import Contexts, context_counts, where
+
+    codes = np.array([[0, 0], [0, 1], [0, 1], [0, 2]])
+    tested = np.array([True, True, True, True])
+    differ = np.array([False, True, True, False])
+    pvalue = np.array([0.001, 0.01, 0.2, 0.001])
+    contexts = Contexts()
+    contexts.add(context_counts(codes, tested, differ, pvalue, [(1, 3)]))
+    assert contexts.matters(1, 0.05).tolist() == [0, 1, 0]  # 0.2 > threshold, rest equivalent
+    text = where(contexts, 0.05, ["p", "q"], {"p": (1,), "q": ("a", "b", "c")})
+    assert text == "where q = b: 1 of 2 pairs; 0 of 2 elsewhere"
+    assert where(contexts, 0.3, ["p", "q"], {"p": (1,), "q": ("a", "b", "c")}).startswith(
+        "where q = b: 2 of 2"
+    )

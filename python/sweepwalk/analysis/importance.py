@@ -10,14 +10,14 @@ not grow with the number of pairs when the p-values repeat.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .._vocab import PAIRED_TESTS, Correction, Neighbors, Test
+from .._vocab import PAIRED_TESTS, Correction, Neighbors, Test, rejects
 from ..stats import (
     KS_METHODS,
     TEST_TABLE,
@@ -34,6 +34,7 @@ from ..stats import (
 )
 from ..validation import arguments as v
 from ..validation import limits as _limits
+from . import interaction as _interaction
 from . import jobs as _jobs
 from . import pair_tally as _pairsummary
 from .evidence import default_margin
@@ -67,6 +68,7 @@ COLUMNS = (
     "share_inconclusive",
     "share_significant",
     "median_abs_effect",
+    "where",
     "verdict",
 )
 
@@ -112,7 +114,11 @@ def _importance_input_validation(
 
 
 def verdicts(
-    tested: np.ndarray, matters: np.ndarray, negligible: np.ndarray, margin: float
+    tested: np.ndarray,
+    matters: np.ndarray,
+    negligible: np.ndarray,
+    margin: float,
+    where: Sequence[str] = (),
 ) -> list[str]:
     """Verdict per parameter from its pair counts (see :func:`importance`, Notes).
 
@@ -120,17 +126,22 @@ def verdicts(
     equivalent; ``negligible``: tested pairs shown equivalent within ``margin``. "matters" as
     soon as one pair does (the correction holds the family's error rate), with the share when
     not every pair does, and "interaction" when other pairs are shown negligible; "negligible"
-    only when every pair is (intersection-union); else "inconclusive".
+    only when every pair is (intersection-union); else "inconclusive". ``where`` (one per
+    parameter, "" for none) says which levels of another parameter hold the pairs that matter
+    (:func:`.interaction.where`); it marks an interaction too.
     """
     out = []
-    for t, s, e in zip(tested, matters, negligible, strict=True):
+    places = list(where) or [""] * len(tested)
+    for t, s, e, place in zip(tested, matters, negligible, places, strict=True):
         if t == 0:
             out.append("untested")
         elif s == t:
             out.append("matters")
         elif s > 0:
-            where = f" (interaction: {e} negligible)" if e > 0 else ""
-            out.append(f"matters in {s}/{t}{where}")
+            said = [f"{e} negligible"] if e > 0 else []
+            said += [place] if place else []
+            why = f" (interaction: {'; '.join(said)})" if said else ""
+            out.append(f"matters in {s}/{t}{why}")
         elif e == t:
             out.append(f"negligible within ±{margin:.3g}")
         else:
@@ -309,13 +320,19 @@ def _summarised_pairs(
     pair_ranks: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     settings: tuple[str, int, float, Any, float | None, str],
     alpha: float,
+    context: tuple[np.ndarray, tuple[tuple[int, int], ...]],
 ) -> tuple[Any, ...]:
     """One batch of pairs tested (:func:`_test_pairs`) and summarised (counts, distinct values).
 
-    Module-level (picklable): a worker process returns the small summary, not the pairs.
+    ``context`` is side a's level codes and the other parameters to tally by
+    (:func:`.interaction.context_counts`). Module-level (picklable): a worker process returns
+    the small summary, not the pairs.
     """
-    tested = _test_pairs(rows, pair_seeds, pair_ranks, settings, tost_at=alpha)
-    return _pairsummary.summarise(*tested, alpha)
+    ok, pvalue, effect, tost_p = _test_pairs(rows, pair_seeds, pair_ranks, settings, tost_at=alpha)
+    summary = _pairsummary.summarise(ok, pvalue, effect, tost_p, alpha)
+    tested = ok & ~np.isnan(pvalue)
+    differ = tested & ~rejects(tost_p, alpha)  # tost_p: 0 shown equivalent, 1 not
+    return summary, _interaction.context_counts(context[0], tested, differ, pvalue, context[1])
 
 
 def importance(
@@ -397,6 +414,9 @@ def importance(
         - ``share_significant``: significant / tested (NaN when nothing was tested);
         - ``median_abs_effect``: median over tested pairs of ``|A12 - 0.5|`` (0 = no tendency,
           0.5 = complete separation);
+        - ``where``: when some but not all tested pairs matter, the levels of another
+          parameter that hold every pair that matters, with the counts ("where momentum =
+          0.9: 6 of 8 pairs; 0 of 12 elsewhere"), else "" (see Notes);
         - ``verdict``: see Notes.
 
         ``attrs`` holds the settings, ``family`` (number of tests corrected together) and
@@ -413,7 +433,11 @@ def importance(
       the error rate of the family, so one such pair is evidence that the parameter matters
       somewhere. When other pairs are shown negligible the verdict adds "(interaction: j
       negligible)": the parameter matters in some contexts (levels of the other parameters)
-      and not in others.
+      and not in others. It also says where: a pair along p holds the other parameters
+      fixed, and when the pairs that matter all sit at some levels of one other parameter
+      (fewer than all; the one with the fewest such levels, parameters of at most 64
+      levels) the verdict names them with the counts (column ``where``), so a parameter
+      that matters in 6 of 20 contexts reads as an interaction with that parameter.
     - "negligible within ±m": every tested pair is shown equivalent within the margin by TOST,
       each at level alpha: Berger's intersection-union test of "negligible everywhere", error
       rate <= alpha as a whole. A majority of equivalent pairs is not enough: a parameter
@@ -478,6 +502,11 @@ def importance(
     paired_test = test in PAIRED_TESTS
     position = {name: q for q, name in enumerate(params)}
     chunk_codes: list[int] = []
+    n_levels = [len(sweep.levels[p]) for p in params]
+    others = {q: tuple((c, n_levels[c]) for c in range(len(params))
+                       if c != q and n_levels[c] <= _interaction.MAX_LEVELS)
+              for q in range(len(params))}  # fmt: skip
+    level_codes = sweep.level_codes
 
     def batches() -> Iterator[tuple[int, tuple[Any, ...]]]:
         # pieces of the pair enumeration, never all pairs at once; a piece is one parameter's
@@ -491,14 +520,17 @@ def importance(
                 pair_seeds = None if seeds is None or not paired_test else (seeds[ia], seeds[ib])
                 pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
                 chunk_codes.append(position[name])
-                yield len(ia), (rows, pair_seeds, pair_ranks, settings, alpha)
+                context = (level_codes[ia], others[position[name]])
+                yield len(ia), (rows, pair_seeds, pair_ranks, settings, alpha, context)
 
     job = _jobs.Progress(_expected_pairs(sweep, neighbors, target), progress, cancel,
                          what="neighbour pairs")  # fmt: skip
     summaries = [_pairsummary.ParamSummary() for _ in params]
+    contexts = [_interaction.Contexts() for _ in params]
     done = 0  # batches come back in order: the k-th is the k-th one yielded
-    for summary in _jobs.run_batches(_summarised_pairs, batches(), job, executor):
+    for summary, context in _jobs.run_batches(_summarised_pairs, batches(), job, executor):
         summaries[chunk_codes[done]].add(summary)
+        contexts[chunk_codes[done]].add(context)
         done += 1
     if progress is not None and (job.done < job.total or done == 0):
         progress(1.0)
@@ -508,6 +540,11 @@ def importance(
     n_negligible = np.array([s.pvalues[1].total() for s in summaries], dtype=np.int64)
     n_pairs = np.array([s.pairs for s in summaries], dtype=np.int64)
     n_enough = np.array([s.enough for s in summaries], dtype=np.int64)
+    threshold = _pairsummary.rejection_threshold(summaries, correction, alpha)
+    where = [
+        _interaction.where(c, threshold, params, sweep.levels) if 0 < m < t else ""
+        for c, m, t in zip(contexts, n_matters, n_tested, strict=True)
+    ]
 
     def share(n: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -529,7 +566,8 @@ def importance(
             "share_inconclusive": share(n_inconclusive),
             "share_significant": share(n_significant),
             "median_abs_effect": np.array([s.effects.median() for s in summaries]),
-            "verdict": verdicts(n_tested, n_matters, n_negligible, margin),
+            "where": where,
+            "verdict": verdicts(n_tested, n_matters, n_negligible, margin, where),
         },
         index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
     )

@@ -30,6 +30,7 @@ __all__ = [
     "Tally",
     "counted",
     "memory_needed",
+    "rejection_threshold",
     "significant_counts",
     "summarise",
 ]
@@ -158,6 +159,29 @@ def summarise(
         counted(pvalue[equivalent]),
         counted(np.abs(effect[tested] - 0.5)),
     )
+
+
+def rejection_threshold(summaries: Sequence[ParamSummary], correction: str, alpha: float) -> float:
+    """Largest raw p-value the family's correction rejects (-inf when none).
+
+    Every ``multipletests`` method's adjusted p-values rise with the raw ones, so a pair is
+    significant exactly when its raw p-value is at most this.
+    """
+    values, significant = _family(summaries, correction, alpha)
+    return float(values[significant].max()) if significant.any() else -math.inf
+
+
+def _family(
+    summaries: Sequence[ParamSummary], correction: str, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
+    pieces = [s.pvalues[g].distinct() for s in summaries for g in (0, 1)]
+    values = np.concatenate([np.zeros(0), *(v for v, _ in pieces)])
+    counts = np.concatenate([np.zeros(0, dtype=np.int64), *(c for _, c in pieces)])
+    if correction == "none" or len(values) == 0:
+        adjusted = values
+    else:
+        adjusted = adjust_counts(values, counts, correction, alpha=alpha)
+    return values, rejects(adjusted, alpha)  # NaN never rejects
 
 
 def significant_counts(
