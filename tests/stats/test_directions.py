@@ -76,3 +76,21 @@ def test_brunnermunzel_holds_its_level_at_one_half_under_unequal_spreads(n_row, 
     if n_row != n_target:  # Mann-Whitney is off its level, liberal or conservative
         _, p_mw = two_sample("mannwhitney", x, nx, y, ny)
         assert abs(float(np.mean(p_mw <= ALPHA)) - ALPHA) > BOUND - ALPHA
+
+
+def test_a12_interval_covers_and_mannwhitney_directs_at_its_level_with_a_small_wide_side():
+    # 5 seeds at 3x the sd of 20 (P(beat) = 1/2): the score interval on z covered 0.932 and
+    # Mann-Whitney called 6.8% of the rows better/worse; the quantile widened by the
+    # Satterthwaite degrees of freedom of the Brunner-Munzel variance covers 0.95
+    reps = 4000
+    bound = 3 * math.sqrt(ALPHA * (1 - ALPHA) / reps)
+    rng = np.random.default_rng([5, 20, 30, 0])
+    x, y = 3.0 * rng.normal(size=(reps, 5)), rng.normal(size=(reps, 20))
+    nx, ny = np.full(reps, 5), np.full(reps, 20)
+    _, low, high = a12_interval(x, nx, y, ny, 0.95)
+    coverage = float(np.mean((low <= 0.5) & (0.5 <= high)))
+    assert coverage >= 1 - ALPHA - bound, coverage
+    _, p = two_sample("mannwhitney", x, nx, y, ny)
+    est = estimate("mannwhitney", x, nx, y, ny, confidence_level=1 - ALPHA)
+    called = float(np.mean((p <= ALPHA) & (direction("mannwhitney", est) != 0)))
+    assert called <= ALPHA + bound, called

@@ -186,7 +186,7 @@ def test_placements_from_midranks_equal_the_pairwise_counts(data):
 
 
 def test_a12_interval_bounds_solve_the_score_equation():
-    # (A12 - theta)^2 = z^2 r V(theta) at each finite inner bound, V the Hanley-McNeil
+    # (A12 - theta)^2 = z_f^2 r V(theta) at each finite inner bound, V the Hanley-McNeil
     # variance, r = max(1, Brunner-Munzel variance / V(A12)); recomputed here by hand
     rng = np.random.default_rng(5)
     x = np.round(rng.normal(0.3, 1.0, size=(50, 9)), 1)
@@ -202,11 +202,14 @@ def test_a12_interval_bounds_solve_the_score_equation():
         p = np.array([np.mean(xi > y[i]) + 0.5 * np.mean(xi == y[i]) for xi in x[i]])
         q = np.array([np.mean(x[i] < yj) + 0.5 * np.mean(x[i] == yj) for yj in y[i]])
         assert got[i] == pytest.approx(p.mean(), abs=1e-12)
-        bm = p.var(ddof=1) / m + q.var(ddof=1) / n
-        r = max(1.0, bm / v(got[i]))
+        u, w = p.var(ddof=1) / m, q.var(ddof=1) / n
+        r = max(1.0, (u + w) / v(got[i]))
+        # z widened by the Satterthwaite degrees of freedom of u + w against the pooled ones
+        f = min(max((u + w) ** 2 / (u**2 / (m - 1) + w**2 / (n - 1)), 1.0), m + n - 2)
+        zf = z * st.t.ppf(0.95, f) / st.t.ppf(0.95, m + n - 2)
         for bound in (low[i], high[i]):
             if 0 < bound < 1:
-                assert (got[i] - bound) ** 2 == pytest.approx(z**2 * r * v(bound), rel=1e-9)
+                assert (got[i] - bound) ** 2 == pytest.approx(zf**2 * r * v(bound), rel=1e-9)
 
 
 def test_a12_interval_at_complete_separation_stays_informative():

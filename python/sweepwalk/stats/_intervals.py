@@ -334,7 +334,12 @@ def a12_interval(
     * ``r = max(1, v_BM / V(A12))``, where ``v_BM = var(P) / nx + var(Q) / ny`` is the
       Brunner-Munzel variance estimate from the placements ``P_i`` (share of ``y`` below
       ``x_i``, ties 1/2) and ``Q_j``: it widens the interval when the data are more
-      variable than the shift model behind ``V`` (e.g. unequal spreads), never narrows it.
+      variable than the shift model behind ``V`` (e.g. unequal spreads), never narrows it;
+    * ``z`` is widened to ``z t_f / t_(nx + ny - 2)`` with ``f`` the Satterthwaite degrees of
+      freedom of ``v_BM`` (Brunner & Munzel's small-sample approximation): with a small,
+      more variable side (5 seeds at 3x the sd of 20) ``f`` is about 4 and the plain score
+      interval covered 0.932; this covers 0.948 (seeded simulation, tests/stats). At equal
+      shares of the variance ``f`` is the pooled degrees of freedom and ``z`` stays.
 
     Seeded simulations (tests/stats) measure coverage 0.95-0.98 for nominal 0.95 at n = 5-20
     on normal shifts, unequal spreads and tied (binomial) scores: slightly conservative.
@@ -400,7 +405,8 @@ def a12_bounds(
     a, m, n = a12[ok], fx[ok], fy[ok]
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = (var_p[ok] / m + var_q[ok] / n) / hanley_mcneil_var(a, m, n)
-    scale = stats.norm.ppf(0.5 + cl / 2) ** 2 * np.where(ratio > 1.0, ratio, 1.0)
+    quantile = _small_sample_quantile(cl, var_p[ok] / m, var_q[ok] / n, m, n)
+    scale = quantile**2 * np.where(ratio > 1.0, ratio, 1.0)
     low[ok], high[ok] = score_bounds(a, m, n, scale)
     # 1/2 stays inside unless the tests of A12 = 1/2 reject at 1 - cl: at 3-4 seeds the
     # score interval excludes 1/2 on data no exact test rejects (3 vs 3 separated: p = 0.1)
@@ -410,6 +416,25 @@ def a12_bounds(
     low[keep] = np.minimum(low[keep], 0.5)
     high[keep] = np.maximum(high[keep], 0.5)
     return low, high
+
+
+def _small_sample_quantile(
+    cl: float, u: FloatArray, w: FloatArray, m: FloatArray, n: FloatArray
+) -> FloatArray:
+    """Return the normal quantile widened by the degrees of freedom unequal spreads cost.
+
+    ``u``, ``w`` are the two halves of the Brunner-Munzel variance (``var(P) / nx``,
+    ``var(Q) / ny``); their Satterthwaite degrees of freedom ``f`` fall below the pooled
+    ``nx + ny - 2`` when one side's placements carry most of the variance. The quantile is
+    ``z t_f / t_(nx + ny - 2)``: ``z`` (the calibrated score interval) at equal shares,
+    wider as ``f`` drops. Rows whose placements do not vary (separated samples) keep ``z``.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = (u + w) ** 2 / (u**2 / (m - 1) + w**2 / (n - 1))
+    pooled = m + n - 2
+    df = np.where(np.isfinite(df), np.clip(df, 1.0, pooled), pooled)
+    z = stats.norm.ppf(0.5 + cl / 2)
+    return np.asarray(z * stats.t.ppf(0.5 + cl / 2, df) / stats.t.ppf(0.5 + cl / 2, pooled))
 
 
 def _rows_of(y: FloatArray, rows: IntArray) -> FloatArray:
