@@ -79,6 +79,16 @@ describe("power marker and detail intervals", () => {
     expect(stat("seeds")).toBe("40");
     expect(stat("power")).toContain("underpowered");
   });
+
+  it("names the difference seeds needed is for next to it, and a default as such", async () => {
+    const basis = "seeds_needed and ◔ (underpowered) are for a difference in means of 0.05 = half the median seed sd (default; pass effect_of_interest=): a question about the noise, not a difference you chose";
+    const { root, row } = mount({ _results: { ...makeResults({ target: 5 }, ROWS), power_basis: basis } });
+    row(4).querySelector<HTMLElement>(".sw-c-param")!.dispatchEvent(new MouseEvent("click", { bubbles: true, ctrlKey: true }));
+    await tick();
+    const keys = [...root.querySelectorAll<HTMLElement>(".sw-detail .sw-stat-key")].map((k) => k.textContent);
+    expect(keys.indexOf("power for")).toBe(keys.indexOf("seeds needed") + 1);
+    expect(root.querySelector<HTMLElement>('.sw-detail [data-stat="power_basis"]')!.textContent).toBe(basis);
+  });
 });
 
 describe("error control and ledger", () => {

@@ -36,6 +36,7 @@ export interface RawResults extends Partial<Record<ColumnName, Buffer>> {
   /** What `estimate` is ("mean difference", "A12", ...). */
   estimand?: string;
   notes?: string[];
+  power_basis?: string;
 }
 
 export interface Results extends Columns {
@@ -46,6 +47,8 @@ export interface Results extends Columns {
   estimand: string;
   /** The comparison's notes, in words. */
   notes: string[];
+  /** The difference `seeds_needed` and `underpowered` answer, and whether it is a default. */
+  power_basis: string;
   /** config id -> index into the columns, -1 when the config is not compared. */
   index: Int32Array;
 }
@@ -101,6 +104,7 @@ export function decodeResults(raw: unknown, shape: ResultsShape): Results | null
     rows,
     estimand: String(r.estimand ?? ""),
     notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
+    power_basis: String(r.power_basis ?? ""),
     index,
   };
 }
@@ -129,6 +133,7 @@ function sameBytes(a: ArrayBufferView | null, b: ArrayBufferView | null): boolea
  */
 export function sameColumns(a: Results, b: Results, shape: ResultsShape): boolean {
   if (a.target !== b.target || a.estimand !== b.estimand) return false;
+  if (a.power_basis !== b.power_basis) return false;
   if (a.notes.length !== b.notes.length || a.notes.some((n, i) => n !== b.notes[i])) return false;
   const col = (r: Results, name: string) => (r as unknown as Record<string, ArrayBufferView | null | undefined>)[name] ?? null;
   return Object.keys(shape.results_columns).every((name) => sameBytes(col(a, name), col(b, name)));

@@ -121,6 +121,7 @@ export class DetailPanel {
       ["mde", formatNum(at(results?.mde))],
       ["seeds needed", formatSeeds(at(results?.seeds_needed))],
     ];
+    if (results?.power_basis) rows.push(["power for", results.power_basis, "power_basis"]);
     if (ri >= 0 && isUnderpowered(results, ri)) {
       rows.push(["power", `underpowered: not significant, but the smallest difference detectable with 80% power (${formatNum(at(results?.mde))}) exceeds the observed |Δ mean|`]);
     }

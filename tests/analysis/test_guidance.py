@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -149,3 +151,25 @@ def test_power_notes_say_when_the_difference_is_a_default():
     given = sweep.compare({"lr": 0.2, "wd": 0.0}, effect_of_interest=0.1)
     assert given.to_frame().attrs["effect_of_interest_source"] == "given"
     assert any("upper confidence limit of its sd" in n for n in given.notes)
+
+
+def test_a_default_difference_is_named_next_to_every_number_that_rests_on_it():
+    from sweepwalk import Session
+    from sweepwalk.widget.serialization import results_payload
+
+    sweep = _shared(1.0)
+    res = sweep.compare({"lr": 0.2, "wd": 0.0})
+    said = "= half the median seed sd (default; pass effect_of_interest=)"
+    assert res.power_basis.startswith("seeds_needed and ◔ (underpowered) are for a difference")
+    assert said in res.power_basis and res.power_basis in res.notes
+    assert f"{res.effect_of_interest:.3g} {said}" in res.power_basis
+    session = Session(sweep, target={"lr": 0.2, "wd": 0.0})
+    assert html.escape(res.power_basis) in session.to_html()
+    payload = results_payload(session.comparison, list(sweep.params), state={})
+    assert payload["power_basis"] == res.power_basis
+    given = sweep.compare({"lr": 0.2, "wd": 0.0}, effect_of_interest=0.1)
+    assert given.power_basis.endswith("of 0.1 (effect_of_interest, given)")
+    assert not any("default; pass" in n for n in given.notes)
+    frame = sweep.importance(test="welch")
+    assert any("(default; pass margin=)" in n for n in frame.attrs["notes"])
+    assert not any("pass margin" in n for n in sweep.importance(margin=0.1).attrs["notes"])

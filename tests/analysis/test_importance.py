@@ -247,13 +247,14 @@ def test_an_interaction_says_where_the_pairs_that_matter_sit():
 def test_where_counts_per_context_against_a_direct_count():
     from sweepwalk.analysis.interaction import Contexts, context_counts, where
 
-    codes = np.array([[0, 0], [0, 1], [0, 1], [0, 2]])
-    tested = np.array([True, True, True, True])
-    differ = np.array([False, True, True, False])
-    pvalue = np.array([0.001, 0.01, 0.2, 0.001])
+    codes = np.array([[0, 0], [0, 1], [0, 1], [0, 2], [0, -1]])
+    tested = np.array([True, True, True, True, False])
+    differ = np.array([False, True, True, False, False])
+    pvalue = np.array([0.001, 0.01, 0.2, 0.001, np.nan])
     contexts = Contexts()
     contexts.add(context_counts(codes, tested, differ, pvalue, [(1, 3)]))
-    assert contexts.matters(1, 0.05).tolist() == [0, 1, 0]  # 0.2 > threshold, rest equivalent
+    # 0.2 > threshold, the rest equivalent; position 0 is "absent"
+    assert contexts.matters(1, 0.05).tolist() == [0, 0, 1, 0]
     text = where(contexts, 0.05, ["p", "q"], {"p": (1,), "q": ("a", "b", "c")})
     assert text == "where q = b: 1 of 2 pairs; 0 of 2 elsewhere"
     assert where(contexts, 0.3, ["p", "q"], {"p": (1,), "q": ("a", "b", "c")}).startswith(

@@ -352,6 +352,8 @@ def compare(
             test, eoi, eoi_given, ev["seeds_needed"], ev["power_inputs"], ev["level"], alpha
         )
     )
+    if not eoi_given and len(ids):
+        notes.append(guidance.default_basis(float(eoi), _DEFAULT_EOI))  # = power_basis
     columns = {name: ev[name] for name in EVIDENCE_COLUMNS if name != "underpowered"}
     return Comparison(
         sweep=sweep,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .._vocab import SIGNIFICANT_STATUSES, rejects
 from .evidence import EVIDENCE_COLUMNS, mde_by_size, underpowered
+from .guidance import default_basis
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
@@ -144,6 +145,15 @@ class Comparison:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def power_basis(self) -> str:
+        """The difference ``seeds_needed`` and ``underpowered`` answer, and whether a default.
+
+        Shown next to them wherever they are: the CLI table's notes, the widget's detail,
+        ``to_html``; the notes carry it when the difference is the default.
+        """
+        return default_basis(self.effect_of_interest, self.effect_of_interest_source)
 
     def at_levels(self, levels: npt.ArrayLike) -> Comparison:
         """Return this comparison with ``level``, ``reachable`` and ``mde`` at other levels.

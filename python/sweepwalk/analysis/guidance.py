@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DENSE_LEVELS",
+    "default_basis",
     "dense_axis_notes",
     "power_notes",
     "sd_upper_limit",
@@ -268,3 +269,23 @@ def power_notes(
             "1995), enough in 4 of 5 pilots like this one."
         )
     return notes
+
+
+def default_basis(value: float, source: str, what: str = "effect_of_interest") -> str:
+    """Say which difference the numbers that rest on ``what`` answer, and whether it is a default.
+
+    ``what`` is ``"effect_of_interest"`` (``seeds_needed`` and the underpowered mark of a
+    comparison) or ``"margin"`` (importance's equivalent, negligible and inconclusive pairs);
+    ``source`` is ``"given"`` or the default's description. Shown next to those numbers in
+    the notes, the CLI table, the widget's detail and ``to_html``.
+    """
+    if what == "margin":
+        uses = f"equivalent and negligible pairs are within ±{value:.3g}"
+    else:
+        uses = f"seeds_needed and ◔ (underpowered) are for a difference in means of {value:.3g}"
+    if source == "given":
+        return f"{uses} ({what}, given)"
+    return (
+        f"{uses} = half the median seed sd (default; pass {what}=): a question about the "
+        "noise, not a difference you chose"
+    )

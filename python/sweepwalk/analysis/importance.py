@@ -38,6 +38,7 @@ from . import interaction as _interaction
 from . import jobs as _jobs
 from . import pair_tally as _pairsummary
 from .evidence import default_margin
+from .guidance import default_basis
 from .settings import DEFAULTS, IMPORTANCE_CORRECTION
 
 if TYPE_CHECKING:
@@ -582,6 +583,13 @@ def importance(
         margin_source=margin_source,
         target=target,
         family=int(n_tested.sum()),
-        notes=() if note is None else (note,),
+        notes=(
+            *(() if note is None else (note,)),
+            *(
+                ()
+                if margin_source == "given"
+                else (default_basis(margin, margin_source, "margin"),)
+            ),
+        ),
     )
     return frame

@@ -40,17 +40,18 @@ def context_counts(
 ) -> BatchContexts:
     """Tally one batch's pairs by context: ``codes`` (pairs, P) are side a's level codes.
 
+    Level ``c`` of a column is tallied at ``c + 1``; 0 holds the pairs where the parameter is
+    absent (code -1), a context of its own.
+
     ``others`` lists ``(column, n_levels)`` of the other parameters tallied; ``tested`` flags
     the tested pairs, ``differ`` those tested and not shown equivalent.
     """
     out: BatchContexts = []
     for col, n_levels in others:
-        level = codes[:, col]
-        seen = tested & (level >= 0)
-        per_level = np.bincount(level[seen], minlength=n_levels).astype(np.int64)
-        keep = differ & (level >= 0)
-        pieces = [(int(lv), *counted(pvalue[keep & (level == lv)]))
-                  for lv in np.unique(level[keep])]  # fmt: skip
+        level = codes[:, col] + 1  # 0: the parameter is absent there (its own context)
+        per_level = np.bincount(level[tested], minlength=n_levels + 1).astype(np.int64)
+        pieces = [(int(lv), *counted(pvalue[differ & (level == lv)]))
+                  for lv in np.unique(level[differ])]  # fmt: skip
         out.append((col, per_level, pieces))
     return out
 
@@ -105,7 +106,7 @@ def where(
     col, _, hits, tested = best
     name = params[col]
     at = np.flatnonzero(hits > 0)
-    values = ", ".join(_fmt(levels[name][i]) for i in at)
+    values = ", ".join("(absent)" if i == 0 else _fmt(levels[name][i - 1]) for i in at)
     inside, there = int(hits[at].sum()), int(tested[at].sum())
     rest = int(tested.sum()) - there
     sign = "=" if len(at) == 1 else "in"

@@ -167,6 +167,7 @@ def cmd_report(args: argparse.Namespace, stdout: IO[str]) -> None:
             "neighbors": args.neighbors,
             "estimand": comparison.estimand,
             "effect_of_interest": plain(comparison.effect_of_interest),
+            "power_basis": comparison.power_basis,
         }
         stdout.write(to_json(frame, meta) + "\n")
         return

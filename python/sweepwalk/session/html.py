@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._vocab import STATUSES
+from ..analysis.guidance import default_basis
 from ..validation.arguments import check_int
 
 if TYPE_CHECKING:
@@ -206,7 +207,13 @@ def render_html(frame: pd.DataFrame, sweep: Sweep, title: str, max_rows: int = 1
         )
     )
     caption = html.escape(f"{sweep.metric} ({sweep.goal}) · {title}")
+    a = frame.attrs  # the difference seeds_needed answers, next to it
+    basis = (
+        default_basis(a["effect_of_interest"], a["effect_of_interest_source"])
+        if "effect_of_interest" in a
+        else ""
+    )
     return (
         f'<div class="sweepwalk-static"><div style="font-weight:bold">{caption}</div>'
-        f"{_legend()}{styler.to_html()}</div>"
+        f"{_legend()}{styler.to_html()}<div>{html.escape(basis)}</div></div>"
     )

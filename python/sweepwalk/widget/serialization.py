@@ -296,6 +296,7 @@ def results_payload(
         payload["reachable"] = _buffer(reach, RESULT_COLUMNS["reachable"])
     payload["estimand"] = str(getattr(comparison, "estimand", ""))
     payload["notes"] = [str(n) for n in getattr(comparison, "notes", ())]
+    payload["power_basis"] = str(getattr(comparison, "power_basis", ""))
     return payload
 
 
