@@ -67,6 +67,40 @@ NOTEBOOKS: dict[str, list[str]] = {
         ")\n"
         "w",
     ],
+    # The notes a person should see (notes.spec.ts): a dense axis with a trend, seeds that pair
+    # up and diverged runs in the first widget; a binned random search in the second.
+    "notes.ipynb": [
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "\n"
+        "import sweepwalk\n"
+        "\n"
+        "rng = np.random.default_rng(0)\n"
+        "b = rng.normal(0, 1.5, 10)  # a seed moves every configuration's score alike\n"
+        "rows = [\n"
+        '    {"lr": lr, "seed": s, "acc": 3 * lr + b[s] + rng.normal()}\n'
+        "    for lr in np.linspace(0, 1, 60)\n"
+        "    for s in range(10)\n"
+        "]\n"
+        "runs = pd.DataFrame(rows)\n"
+        'runs.loc[[5, 17, 301], "acc"] = np.nan  # three diverged runs\n'
+        'w = sweepwalk.explore(runs, metric="acc", seed="seed")\n'
+        "w",
+        "rng = np.random.default_rng(0)\n"
+        "lr, wd = 10 ** rng.uniform(-5, -1, 200), 10 ** rng.uniform(-6, -2, 200)\n"
+        "rows = [\n"
+        '    {"lr": lr[i], "weight_decay": wd[i], "seed": s,\n'
+        '     "acc": 0.8 - 0.05 * abs(np.log10(lr[i]) + 3) + rng.normal(0, 0.02)}\n'
+        "    for i in range(200)\n"
+        "    for s in range(5)\n"
+        "]\n"
+        "binned = sweepwalk.Sweep.from_runs(\n"
+        '    pd.DataFrame(rows), metric="acc", seed="seed",\n'
+        '    bins={"lr": 8, "weight_decay": "auto"}, min_runs=2,\n'
+        ")\n"
+        "w2 = sweepwalk.explore(binned)\n"
+        "w2",
+    ],
 }
 
 
