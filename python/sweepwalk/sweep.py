@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._vocab import Against, Correction, Neighbors, Test
 from .analysis.compare import Comparison, compare
-from .analysis.importance import importance
+from .analysis.importance import Importance, importance
 from .analysis.plan import plan
 from .analysis.settings import DEFAULTS, IMPORTANCE_CORRECTION
 from .analysis.walk import Walk, walk
@@ -79,11 +79,11 @@ class Sweep(SweepData):
         neighbors: Neighbors = DEFAULTS.neighbors,
         margin: float | None = None,
         **kwargs: Any,
-    ) -> pd.DataFrame:
+    ) -> Importance:
         """Which parameters matter: every neighbour pair tested once, summarised per parameter.
 
         A thin wrapper around :func:`sweepwalk.analysis.importance.importance`; see it for the
-        columns.
+        result and the columns of its ``to_frame()``.
         """
         return importance(
             self,

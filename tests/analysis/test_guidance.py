@@ -170,6 +170,8 @@ def test_a_default_difference_is_named_next_to_every_number_that_rests_on_it():
     given = sweep.compare({"lr": 0.2, "wd": 0.0}, effect_of_interest=0.1)
     assert given.power_basis.endswith("of 0.1 (effect_of_interest, given)")
     assert not any("default; pass" in n for n in given.notes)
-    frame = sweep.importance(test="welch")
+    frame = sweep.importance(test="welch").to_frame()
     assert any("(default; pass margin=)" in n for n in frame.attrs["notes"])
-    assert not any("pass margin" in n for n in sweep.importance(margin=0.1).attrs["notes"])
+    assert not any(
+        "pass margin" in n for n in sweep.importance(margin=0.1).to_frame().attrs["notes"]
+    )

@@ -8,7 +8,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttost_ind
 
 from sweepwalk import Sweep
-from sweepwalk.analysis.importance import default_margin, importance, verdicts
+from sweepwalk.analysis.importance import COLUMNS, default_margin, importance, verdicts
 
 
 def _small(seed: int = 0, n: int = 6, short: tuple[int, ...] = ()) -> Sweep:
@@ -81,7 +81,9 @@ def _loop(sweep, test, correction, alpha, neighbors, margin):
     ],
 )
 def test_equals_per_pair_loop(demo, test, correction, neighbors, margin):
-    got = importance(demo, test=test, correction=correction, neighbors=neighbors, margin=margin)
+    got = importance(
+        demo, test=test, correction=correction, neighbors=neighbors, margin=margin
+    ).to_frame()
     want = _loop(demo, test, correction, 0.05, neighbors, margin)
     assert list(got.index) == list(demo.params)
     for col in ("pairs", "tested", "significant"):
@@ -101,17 +103,17 @@ def test_equals_per_pair_loop(demo, test, correction, neighbors, margin):
 
 def test_too_few_runs_counted_not_tested():
     sweep = _small(short=(0.1,))
-    got = importance(sweep, test="welch", margin=0.5)
+    got = importance(sweep, test="welch", margin=0.5).to_frame()
     assert (got["pairs"] == got["tested"] + got["too_few_runs"]).all()
     assert got.loc["lr", "too_few_runs"] == 1  # (0.1, relu) - (0.2, relu)
     assert got.loc["act", "too_few_runs"] == 1  # (0.1, relu) - (0.1, tanh)
 
 
 def test_paired_test_and_target_subset(demo):
-    full = importance(demo, test="wilcoxon")
+    full = importance(demo, test="wilcoxon").to_frame()
     assert full["tested"].sum() > 0
     t = 7
-    sub = importance(demo, test="wilcoxon", target=t)
+    sub = importance(demo, test="wilcoxon", target=t).to_frame()
     nb = demo.neighbor_pairs("adjacent")
     for param in demo.params:
         a, b = nb[param]
@@ -128,11 +130,11 @@ def test_no_verdict_of_irrelevance_without_equivalence():
     # lr matters hugely; act not at all. Non-significance alone never makes act negligible:
     # only pairs shown equivalent (TOST within the margin) can.
     sweep = _small(n=10)
-    tight = importance(sweep, test="welch", correction="bonferroni", margin=1e-6)
+    tight = importance(sweep, test="welch", correction="bonferroni", margin=1e-6).to_frame()
     assert tight.loc["lr", "verdict"] == "matters"
     assert tight.loc["act", "significant"] == 0
     assert tight.loc["act", "verdict"] == "inconclusive"
-    loose = importance(sweep, test="welch", correction="bonferroni", margin=0.5)
+    loose = importance(sweep, test="welch", correction="bonferroni", margin=0.5).to_frame()
     assert loose.loc["act", "verdict"] == "negligible within ±0.5"
     assert loose.loc["act", "negligible"] == loose.loc["act", "tested"]
 
@@ -161,7 +163,7 @@ def test_verdict_rules():
 def test_progress_is_called_with_fractions(demo, monkeypatch):
     monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 50)
     seen: list[float] = []
-    importance(demo, progress=seen.append)
+    importance(demo, progress=seen.append).to_frame()
     assert len(seen) > 2 and seen == sorted(seen) and seen[-1] == 1.0
     assert all(0 < f <= 1 for f in seen)
 
@@ -193,7 +195,7 @@ def test_fast_a12_path_equals_general():
 )
 def test_validation(demo, kwargs, error, match):
     with pytest.raises(error, match=match):
-        importance(demo, **kwargs)
+        importance(demo, **kwargs).to_frame()
 
 
 def _interaction_sweep(rng, effect, contexts=6):
@@ -213,7 +215,10 @@ def test_an_interaction_is_reported_and_a_null_parameter_seldom_matters():
     # called negligible; with no effect anywhere "matters" is a false claim, held to alpha
     rng = np.random.default_rng(3)
     found = [
-        _interaction_sweep(rng, 0.3).importance(test="welch", margin=0.1).loc["p", "verdict"]
+        _interaction_sweep(rng, 0.3)
+        .importance(test="welch", margin=0.1)
+        .to_frame()
+        .loc["p", "verdict"]
         for _ in range(20)
     ]
     # the 6 contexts where p acts are found; FDR allows the odd null context among them
@@ -221,7 +226,10 @@ def test_an_interaction_is_reported_and_a_null_parameter_seldom_matters():
     assert all(6 <= int(v.split()[2].split("/")[0]) <= 8 for v in found), found
     reps = 100
     null = [
-        _interaction_sweep(rng, 0.0).importance(test="welch", margin=0.1).loc["p", "verdict"]
+        _interaction_sweep(rng, 0.0)
+        .importance(test="welch", margin=0.1)
+        .to_frame()
+        .loc["p", "verdict"]
         for _ in range(reps)
     ]
     rate = np.mean([v.startswith("matters") for v in null])
@@ -231,7 +239,7 @@ def test_an_interaction_is_reported_and_a_null_parameter_seldom_matters():
 def test_an_interaction_says_where_the_pairs_that_matter_sit():
     # p acts in contexts c0-c5 only: the verdict names those levels of ctx, with the counts
     rng = np.random.default_rng(5)
-    frame = _interaction_sweep(rng, 0.3).importance(test="welch", margin=0.1)
+    frame = _interaction_sweep(rng, 0.3).importance(test="welch", margin=0.1).to_frame()
     verdict, where = frame.loc["p", ["verdict", "where"]]
     assert where.startswith("where ctx in {")
     named = set(where[where.index("{") + 1 : where.index("}")].split(", "))
@@ -260,3 +268,17 @@ def test_where_counts_per_context_against_a_direct_count():
     assert where(contexts, 0.3, ["p", "q"], {"p": (1,), "q": ("a", "b", "c")}).startswith(
         "where q = b: 2 of 2"
     )
+
+
+def test_importance_is_a_result_with_to_frame(demo):
+    from sweepwalk.analysis.importance import Importance
+
+    result = importance(demo, test="welch", margin=0.01)
+    assert isinstance(result, Importance) and len(result) == len(demo.params)
+    frame = result.to_frame()
+    assert list(frame.index) == list(demo.params) and tuple(frame.columns) == COLUMNS
+    assert frame["verdict"].tolist() == list(result.verdict)
+    np.testing.assert_array_equal(frame["inconclusive"], result.tested - result.matters
+                                  - result.negligible)  # fmt: skip
+    assert frame.attrs["family"] == result.family == int(result.tested.sum())
+    assert frame.attrs["margin"] == 0.01 and frame.attrs["margin_source"] == "given"

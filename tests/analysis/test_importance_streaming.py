@@ -118,7 +118,7 @@ def test_streamed_summaries_equal_all_pairs_at_once(
     monkeypatch.setattr(_pairsummary, "_MIN_MERGE", 3)  # merge the tallies over and over
     sweep = _sweep(seed=len(test) + len(correction), n_seeds=8)
     got = importance(sweep, test=test, correction=correction, neighbors=neighbors,
-                     margin=margin, random_state=3, alpha=0.1)  # fmt: skip
+                     margin=margin, random_state=3, alpha=0.1).to_frame()  # fmt: skip
     want, family = _reference(sweep, test, correction, 0.1, neighbors, margin, 3)
     assert got["tested"].sum() > 0 and got["too_few_runs"].sum() > 0
     for col in want.columns:  # counts and the medians: the same numbers, not merely close
@@ -128,12 +128,12 @@ def test_streamed_summaries_equal_all_pairs_at_once(
 
 def test_streamed_equals_one_batch_when_equivalents_are_many(monkeypatch):
     sweep = _sweep(seed=5, n_seeds=8)
-    whole = importance(sweep, test="ks", margin=0.05, correction="holm")
+    whole = importance(sweep, test="ks", margin=0.05, correction="holm").to_frame()
     assert 0 < whole["equivalent"].sum() < whole["tested"].sum()
     monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 3)
     monkeypatch.setattr(_pairsummary, "_MIN_MERGE", 1)
     pd.testing.assert_frame_equal(
-        importance(sweep, test="ks", margin=0.05, correction="holm"), whole
+        importance(sweep, test="ks", margin=0.05, correction="holm").to_frame(), whole
     )
 
 
@@ -172,24 +172,26 @@ def test_memory_check_refuses_continuous_pvalues_and_lets_rank_tests_stream(monk
     sweep = _many_levels(400)  # 79,800 pairs of one text parameter
     monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 500)
     monkeypatch.setattr(_limits, "available_memory", lambda: 4 * 2**20)
-    frame = sweep.importance(test="ks")  # KS p-values of 2 x 2 runs: a few distinct values
+    frame = sweep.importance(
+        test="ks"
+    ).to_frame()  # KS p-values of 2 x 2 runs: a few distinct values
     assert frame.loc["model", "pairs"] == 79_800
     with pytest.raises(_limits.SweepMemoryError) as info:
-        sweep.importance(test="welch")
+        sweep.importance(test="welch").to_frame()
     message = str(info.value)
     assert "importance(test='welch', neighbors='adjacent')" in message
     assert "about 79,800 neighbour pairs (79,800 along 'model')" in message
     assert "p-values seldom repeat" in message and "MiB" in message
     assert "test='ks'" in message and "target=" in message
     with pytest.raises(_limits.SweepMemoryError, match="correction='hommel' is computed on"):
-        sweep.importance(test="ks", correction="hommel")
+        sweep.importance(test="ks", correction="hommel").to_frame()
 
 
 def test_long_job_is_announced_with_pairs_and_seconds(monkeypatch, caplog):
     monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 50)
     monkeypatch.setattr("sweepwalk.analysis.jobs.ANNOUNCE_SECONDS", 0.0)
     with caplog.at_level("INFO", logger="sweepwalk"):
-        frame = _many_levels(60).importance()
+        frame = _many_levels(60).importance().to_frame()
     pairs = f"{int(frame['pairs'].sum()):,} neighbour pairs to test, about"
     assert any(pairs in r.getMessage() for r in caplog.records)
 

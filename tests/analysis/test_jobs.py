@@ -52,11 +52,11 @@ def test_compare_in_batches_equals_one_batch(monkeypatch: pytest.MonkeyPatch, te
 @pytest.mark.parametrize("test", ["permutation", "mannwhitney", "wilcoxon"])
 def test_importance_in_batches_equals_one_batch(monkeypatch: pytest.MonkeyPatch, test: str) -> None:
     sweep = _sweep()
-    batched = sweep.importance(test=test, neighbors="axis", random_state=2)
+    batched = sweep.importance(test=test, neighbors="axis", random_state=2).to_frame()
     monkeypatch.setattr(importance, "_SLOW_BATCH", 10**9)
     monkeypatch.setattr(importance, "_BATCH", 10**9)
     pd.testing.assert_frame_equal(
-        batched, sweep.importance(test=test, neighbors="axis", random_state=2)
+        batched, sweep.importance(test=test, neighbors="axis", random_state=2).to_frame()
     )
 
 
@@ -67,7 +67,7 @@ def test_progress_rises_to_one() -> None:
     assert len(seen) == -(-(len(sweep) - 1) // 7)  # one call per batch of 7 rows
     assert seen == sorted(seen) and seen[-1] == 1.0
     seen.clear()
-    sweep.importance(test="welch", progress=seen.append)
+    sweep.importance(test="welch", progress=seen.append).to_frame()
     assert len(seen) > 2 and seen == sorted(seen) and seen[-1] == 1.0
 
 
@@ -90,13 +90,15 @@ def test_cancel_callable_stops_importance_and_set_event_stops_before_any_work() 
     calls = iter(range(100))
     seen: list[float] = []
     with pytest.raises(Cancelled):
-        sweep.importance(test="ks", progress=seen.append, cancel=lambda: next(calls) >= 2)
+        sweep.importance(
+            test="ks", progress=seen.append, cancel=lambda: next(calls) >= 2
+        ).to_frame()
     assert 0 < len(seen) < 10
     stop = threading.Event()
     stop.set()
     seen.clear()
     with pytest.raises(Cancelled):
-        sweep.importance(progress=seen.append, cancel=stop)
+        sweep.importance(progress=seen.append, cancel=stop).to_frame()
     assert seen == []
 
 
@@ -118,8 +120,8 @@ def test_process_pool_equals_serial() -> None:
                 sweep.compare(5, against="all", test=test, random_state=3),
             )
         pd.testing.assert_frame_equal(
-            sweep.importance(test="permutation", random_state=1, executor=pool),
-            sweep.importance(test="permutation", random_state=1),
+            sweep.importance(test="permutation", random_state=1, executor=pool).to_frame(),
+            sweep.importance(test="permutation", random_state=1).to_frame(),
         )
 
 
@@ -135,8 +137,8 @@ def test_dask_client_executor_equals_serial() -> None:
             sweep.compare(2, against="all", test="permutation", random_state=5),
         )
         pd.testing.assert_frame_equal(
-            sweep.importance(test="mannwhitney", executor=pool),
-            sweep.importance(test="mannwhitney"),
+            sweep.importance(test="mannwhitney", executor=pool).to_frame(),
+            sweep.importance(test="mannwhitney").to_frame(),
         )
 
 
@@ -152,7 +154,7 @@ def test_bad_hooks_are_refused(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(TypeError, match=match):
         sweep.compare(0, against="all", **kwargs)
     with pytest.raises(TypeError, match=match):
-        sweep.importance(**kwargs)
+        sweep.importance(**kwargs).to_frame()
 
 
 def test_a_long_job_is_announced_with_its_size_and_an_estimate(
@@ -163,7 +165,7 @@ def test_a_long_job_is_announced_with_its_size_and_an_estimate(
     sweep = _sweep()
     monkeypatch.setattr(_jobs, "ANNOUNCE_SECONDS", 0.0)  # every job counts as long here
     with caplog.at_level("INFO", logger="sweepwalk"):
-        frame = sweep.importance(test="ks", neighbors="axis")
+        frame = sweep.importance(test="ks", neighbors="axis").to_frame()
     total = int(frame["pairs"].sum())
     assert [r.getMessage().split(" about ")[0] for r in caplog.records] == [
         f"{total:,} neighbour pairs to test,"
@@ -171,7 +173,7 @@ def test_a_long_job_is_announced_with_its_size_and_an_estimate(
     monkeypatch.setattr(_jobs, "ANNOUNCE_SECONDS", 1e9)
     caplog.clear()
     with caplog.at_level("INFO", logger="sweepwalk"):
-        sweep.importance(test="ks", neighbors="axis")
+        sweep.importance(test="ks", neighbors="axis").to_frame()
     assert caplog.records == []
 
 

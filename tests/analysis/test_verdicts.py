@@ -33,7 +33,7 @@ def test_identical_configurations_are_a_tested_pair_under_ttest_rel():
     res = sweep.compare({"lr": 0.2}, test="ttest_rel")
     assert res.pvalue[0] == 1.0
     assert res.status.tolist()[0] == "ns"
-    imp = sweep.importance(test="ttest_rel", margin=0.01)
+    imp = sweep.importance(test="ttest_rel", margin=0.01).to_frame()
     assert imp.loc["lr", "tested"] == imp.loc["lr", "pairs"] == 2
     assert imp.loc["lr", "equivalent"] >= 1  # identical on every seed: within any margin
     assert np.isfinite(imp.loc["lr", "share_significant"])

@@ -405,7 +405,7 @@ def test_importance_csv_matches_engine(
     kwargs: dict[str, Any] = {}
     if extra:
         kwargs = {"margin": 0.02, "correction": "holm"}
-    expected = sweep.importance(**kwargs)
+    expected = sweep.importance(**kwargs).to_frame()
     assert_same(pd.read_csv(io.StringIO(out), index_col=0), expected)
 
 
@@ -417,7 +417,7 @@ def test_importance_json_and_target(runs_csv: Path, capsys: pytest.CaptureFixtur
     data = json.loads(out)
     sweep = Sweep.from_runs(pd.read_csv(runs_csv), metric="acc", seed="seed")
     target = sweep.find(lr=0.01, solver="adam", momentum=None, layers=1)
-    expected = sweep.importance(target=target)
+    expected = sweep.importance(target=target).to_frame()
     assert data["target"] == target
     assert_same(pd.DataFrame.from_records(data["rows"], index="param"), expected)
 
@@ -426,7 +426,7 @@ def test_importance_table(runs_csv: Path, capsys: pytest.CaptureFixture[str]) ->
     code, out, err = run(importance_argv(runs_csv), capsys)
     assert (code, err) == (0, "")
     sweep = Sweep.from_runs(pd.read_csv(runs_csv), metric="acc", seed="seed")
-    expected = sweep.importance()
+    expected = sweep.importance().to_frame()
     lines = out.splitlines()
     shown = list(IMPORTANCE_TABLE)
     assert lines[0].split() == shown  # the terminal table: counts and verdict

@@ -25,7 +25,7 @@ def _args(path, *extra):
 def test_csv_equals_engine(runs_csv, capsys):
     assert cli.main(_args(runs_csv, "--format", "csv", "--margin", "0.01")) == 0
     got = pd.read_csv(io.StringIO(capsys.readouterr().out), index_col="param")
-    want = Sweep.from_runs(load_demo(), **DEMO).importance(margin=0.01)
+    want = Sweep.from_runs(load_demo(), **DEMO).importance(margin=0.01).to_frame()
     pd.testing.assert_series_equal(got["significant"], want["significant"], check_dtype=False)
     assert got["verdict"].tolist() == want["verdict"].tolist()
 

@@ -134,7 +134,7 @@ def test_the_readme_random_search_keeps_its_level_along_weight_decay(test, min_r
     for rep in range(30):
         sweep = Sweep.from_runs(random_search(random_state=100 + rep), metric="acc",
                                 seed="seed", bins=BINS, min_runs=min_runs)  # fmt: skip
-        frame = sweep.importance(test=test, correction="none", random_state=rep)
+        frame = sweep.importance(test=test, correction="none", random_state=rep).to_frame()
         tested += int(frame.loc["weight_decay", "tested"])
         rejected += int(frame.loc["weight_decay", "significant"])
     assert tested >= 300

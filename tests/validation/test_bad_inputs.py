@@ -205,10 +205,10 @@ def test_tuple_and_multiindex_names_work_in_every_entry_point(multi):
     assert cmp.varied == [(("opt", "lr") if p == "lr" else ("opt", "bs")) for p in plain_cmp.varied]
     frame = cmp.to_frame()
     assert frame.columns.tolist()[:2] == [("opt", "lr"), ("opt", "bs")]
-    imp = sweep.importance()
+    imp = sweep.importance().to_frame()
     assert imp.index.tolist() == [("opt", "lr"), ("opt", "bs")]
     assert not isinstance(imp.index, pd.MultiIndex)
-    np.testing.assert_array_equal(imp["pairs"], plain.importance()["pairs"])
+    np.testing.assert_array_equal(imp["pairs"], plain.importance().to_frame()["pairs"])
     assert sweep.plan(target).columns.tolist()[:2] == [("opt", "lr"), ("opt", "bs")]
     assert sweep.walk(target).path == plain.walk({"lr": 0.2, "bs": 16}).path
     widget = SweepWidget(sweep)

@@ -40,7 +40,7 @@ SWEEP = small_sweep()
 #: are one code path: the facade forwards)
 ENTRY_POINTS = {
     "compare": lambda **kw: SWEEP.compare(1, **kw),
-    "importance": lambda **kw: SWEEP.importance(**kw),
+    "importance": lambda **kw: SWEEP.importance(**kw).to_frame(),
     "walk": lambda **kw: SWEEP.walk(0, **kw),
     "plan": lambda **kw: SWEEP.plan(1, **kw),
 }
@@ -125,8 +125,8 @@ def test_ledger_shares_alpha_and_error_control():
 
 
 def test_the_issue_cases_now_work_as_compare_does():
-    SWEEP.importance(correction="None")
-    SWEEP.importance(alpha=np.float32(0.05))
+    SWEEP.importance(correction="None").to_frame()
+    SWEEP.importance(alpha=np.float32(0.05)).to_frame()
     assert SWEEP.compare(1, correction="H").correction == "holm"
 
 
@@ -180,7 +180,7 @@ def test_numpy_scalars_are_taken_by_every_integer_argument():
     SWEEP.compare(1, test="permutation", n_resamples=np.int32(50))
     SWEEP.plan(1, max_seeds=np.int16(50))
     assert len(SWEEP.walk(0, max_steps=np.uint8(0))) == 0
-    SWEEP.importance(margin=np.float32(0.1))
+    SWEEP.importance(margin=np.float32(0.1)).to_frame()
 
 
 @pytest.mark.parametrize("max_rows", ["5", 2.5, None, True])
@@ -213,7 +213,7 @@ def test_pair_estimate_equals_the_pairs_tested(levels, keep, mode, text):
     sweep = Sweep.from_runs(runs, metric="acc", params=list(grid.columns), min_runs=1)
     numeric = [not (text and k == 0) for k in range(len(levels))]
     estimate = _limits.pair_counts(sweep.configs[list(sweep.params)], numeric, mode == "adjacent")
-    assert estimate == sweep.importance(neighbors=mode)["pairs"].to_dict()
+    assert estimate == sweep.importance(neighbors=mode).to_frame()["pairs"].to_dict()
 
 
 def _many_levels(n: int) -> Sweep:
@@ -227,12 +227,12 @@ def test_too_many_pairs_are_refused_with_the_size(monkeypatch):
     sweep = _many_levels(400)  # a text parameter: all 400 * 399 / 2 = 79,800 pairs
     monkeypatch.setattr(_limits, "available_memory", lambda: 2**20)
     with pytest.raises(_limits.SweepMemoryError) as info:
-        sweep.importance()
+        sweep.importance().to_frame()
     message = str(info.value)
     assert "about 79,800 neighbour pairs (79,800 along 'model')" in message
     assert "iB" in message and "target=" in message
     assert isinstance(info.value, MemoryError)
-    sweep.importance(target=0)  # one configuration's pairs are few: no refusal
+    sweep.importance(target=0).to_frame()  # one configuration's pairs are few: no refusal
 
 
 def test_too_many_pairs_are_one_line_on_the_command_line(monkeypatch, tmp_path, capsys):

@@ -238,7 +238,7 @@ def test_results_payload_carries_the_verdict_evidence(sweep: Sweep) -> None:
 
 
 def test_importance_reply_carries_the_three_way_split(sweep: Sweep) -> None:
-    frame = sweep.importance()
+    frame = sweep.importance().to_frame()
     reply = importance_reply(frame, 0.0)
     for column in ("matters", "negligible", "inconclusive"):
         assert reply[column] == [int(x) for x in frame[column]]

@@ -15,7 +15,6 @@ from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .._vocab import PAIRED_TESTS, Correction, Neighbors, Test, rejects
 from ..stats import (
@@ -39,12 +38,13 @@ from . import jobs as _jobs
 from . import pair_tally as _pairsummary
 from .evidence import default_margin
 from .guidance import default_basis
+from .importance_result import Importance
 from .settings import DEFAULTS, IMPORTANCE_CORRECTION
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
 
-__all__ = ["COLUMNS", "default_margin", "importance", "verdicts"]
+__all__ = ["COLUMNS", "Importance", "default_margin", "importance", "verdicts"]
 
 #: pairs per vectorised batch (bounds memory; the progress callback fires once per batch)
 _BATCH = 100_000
@@ -350,7 +350,7 @@ def importance(
     ks_method: str = "auto",
     cancel: Any = None,
     executor: Executor | None = None,
-) -> pd.DataFrame:
+) -> Importance:
     """Which parameters matter: test every neighbour pair and summarise per parameter.
 
     Every unordered pair of configurations that neighbour along a parameter
@@ -400,8 +400,10 @@ def importance(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by parameter (index name ``param``), in the sweep's parameter order:
+    Importance
+        Per-parameter counts and verdicts (:class:`~sweepwalk.analysis.importance_result.
+        Importance`); its ``to_frame()`` is indexed by parameter (index name ``param``), in
+        the sweep's parameter order:
 
         - ``pairs``: neighbour pairs along the parameter;
         - ``tested``: pairs where both configurations have at least ``sweep.min_runs`` scores
@@ -420,8 +422,9 @@ def importance(
           0.9: 6 of 8 pairs; 0 of 12 elsewhere"), else "" (see Notes);
         - ``verdict``: see Notes.
 
-        ``attrs`` holds the settings, ``family`` (number of tests corrected together) and
-        ``notes`` (facts worth telling, e.g. a score scale that makes variances degenerate).
+        The result (and the frame's ``attrs``) holds the settings, ``family`` (number of tests
+        corrected together) and ``notes`` (facts worth telling, e.g. a score scale that makes
+        variances degenerate, or a default margin).
 
     Notes
     -----
@@ -477,7 +480,7 @@ def importance(
     --------
     >>> from sweepwalk import datasets
     >>> sweep = datasets.load_demo()  # doctest: +SKIP
-    >>> sweep.importance(margin=0.01)  # doctest: +SKIP
+    >>> sweep.importance(margin=0.01).to_frame()  # doctest: +SKIP
     """
     (
         test, correction, alpha, neighbors, margin, target, random_state, ks_method, cancel,
@@ -535,6 +538,21 @@ def importance(
         done += 1
     if progress is not None and (job.done < job.total or done == 0):
         progress(1.0)
+    chosen = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors,
+              "margin": margin, "margin_source": margin_source, "target": target}  # fmt: skip
+    return _result(sweep, params, summaries, contexts, chosen)
+
+
+def _result(
+    sweep: SweepData,
+    params: list[Any],
+    summaries: list[_pairsummary.ParamSummary],
+    contexts: list[_interaction.Contexts],
+    settings: dict[str, Any],
+) -> Importance:
+    """Return the per-parameter counts, ``where`` and verdicts of the merged summaries."""
+    correction, alpha = settings["correction"], settings["alpha"]
+    margin, margin_source = settings["margin"], settings["margin_source"]
     n_significant, n_matters = _pairsummary.significant_counts(summaries, correction, alpha)
     n_tested = np.array([s.pvalues[0].total() + s.pvalues[1].total() for s in summaries],
                         dtype=np.int64)  # fmt: skip
@@ -547,49 +565,20 @@ def importance(
         for c, m, t in zip(contexts, n_matters, n_tested, strict=True)
     ]
 
-    def share(n: np.ndarray) -> np.ndarray:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(n_tested > 0, n / np.maximum(n_tested, 1), np.nan)
-
-    n_inconclusive = n_tested - n_matters - n_negligible
-    frame: pd.DataFrame = pd.DataFrame(
-        {
-            "pairs": n_pairs,
-            "tested": n_tested,
-            "too_few_runs": n_pairs - n_enough,
-            "significant": n_significant,
-            "equivalent": n_negligible,
-            "matters": n_matters,
-            "negligible": n_negligible,
-            "inconclusive": n_inconclusive,
-            "share_matters": share(n_matters),
-            "share_negligible": share(n_negligible),
-            "share_inconclusive": share(n_inconclusive),
-            "share_significant": share(n_significant),
-            "median_abs_effect": np.array([s.effects.median() for s in summaries]),
-            "where": where,
-            "verdict": verdicts(n_tested, n_matters, n_negligible, margin, where),
-        },
-        index=pd.Index(params, name="param", tupleize_cols=False),  # tuple names stay labels
-    )
     row_stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)
     note = _limits.scale_note(row_stats[:, 0], row_stats[:, 1], row_stats[:, 2])
-    frame.attrs.update(
-        test=test,
-        correction=correction,
-        alpha=alpha,
-        neighbors=neighbors,
-        margin=margin,
-        margin_source=margin_source,
-        target=target,
-        family=int(n_tested.sum()),
-        notes=(
-            *(() if note is None else (note,)),
-            *(
-                ()
-                if margin_source == "given"
-                else (default_basis(margin, margin_source, "margin"),)
-            ),
-        ),
+    default = () if margin_source == "given" else (default_basis(margin, margin_source, "margin"),)
+    return Importance(
+        params=tuple(params),
+        pairs=n_pairs,
+        tested=n_tested,
+        too_few_runs=n_pairs - n_enough,
+        significant=n_significant,
+        matters=n_matters,
+        negligible=n_negligible,
+        median_abs_effect=np.array([s.effects.median() for s in summaries]),
+        where=tuple(where),
+        verdict=tuple(verdicts(n_tested, n_matters, n_negligible, margin, where)),
+        **settings,
+        notes=(*(() if note is None else (note,)), *default),
     )
-    return frame

@@ -313,7 +313,7 @@ def cmd_importance(args: argparse.Namespace, stdout: IO[str]) -> None:
             random_state=args.random_state,
             progress=progress if show else None,
             ks_method=args.ks_method,
-        )
+        ).to_frame()
     finally:
         progress.close()
     if args.format == "csv":

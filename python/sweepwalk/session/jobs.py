@@ -139,7 +139,7 @@ def importance_work(
     }
 
     def job(progress: Progress | None = None, cancel: threading.Event | None = None) -> Any:
-        return sweep.importance(**kwargs, progress=progress, cancel=cancel)
+        return sweep.importance(**kwargs, progress=progress, cancel=cancel).to_frame()
 
     return job
 
