@@ -89,14 +89,21 @@ NOTEBOOKS: dict[str, list[str]] = {
         "rng = np.random.default_rng(0)\n"
         "lr, wd = 10 ** rng.uniform(-5, -1, 200), 10 ** rng.uniform(-6, -2, 200)\n"
         "rows = [\n"
-        '    {"lr": lr[i], "weight_decay": wd[i], "seed": s,\n'
-        '     "acc": 0.8 - 0.05 * abs(np.log10(lr[i]) + 3) + rng.normal(0, 0.02)}\n'
+        "    {\n"
+        '        "lr": lr[i],\n'
+        '        "weight_decay": wd[i],\n'
+        '        "seed": s,\n'
+        '        "acc": 0.8 - 0.05 * abs(np.log10(lr[i]) + 3) + rng.normal(0, 0.02),\n'
+        "    }\n"
         "    for i in range(200)\n"
         "    for s in range(5)\n"
         "]\n"
         "binned = sweepwalk.Sweep.from_runs(\n"
-        '    pd.DataFrame(rows), metric="acc", seed="seed",\n'
-        '    bins={"lr": 8, "weight_decay": "auto"}, min_runs=2,\n'
+        "    pd.DataFrame(rows),\n"
+        '    metric="acc",\n'
+        '    seed="seed",\n'
+        '    bins={"lr": 8, "weight_decay": "auto"},\n'
+        "    min_runs=2,\n"
         ")\n"
         "w2 = sweepwalk.explore(binned)\n"
         "w2",
