@@ -34,7 +34,7 @@ sweep = Sweep.from_runs(runs, metric="acc", params=["arch"], seed="seed")
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 try:
-    frame = sweep.importance(test="ks", correction="fdr_bh")
+    frame = sweep.importance(test="ks", correction="fdr_bh").to_frame()
     pairs, error = int(frame["pairs"].sum()), None
 except MemoryError as exc:
     pairs, error = None, f"{type(exc).__name__}: {str(exc)[:120]}"

@@ -325,7 +325,7 @@ def test_importance_uses_the_sessions_settings(session: Session) -> None:
     got = session.importance(margin=0.01, correction="h")
     want = session.sweep.importance(
         test="mannwhitney", correction="holm", alpha=0.05, margin=0.01, random_state=0
-    )
+    ).to_frame()
     pd.testing.assert_frame_equal(got, want)
     with pytest.raises(ValueError, match="margin"):
         session.importance(margin=-1)

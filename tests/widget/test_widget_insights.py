@@ -224,7 +224,7 @@ def test_importance_reply_equals_sweep_importance(
     assert reply["kind"] == "importance-response" and reply["id"] == "a1"
     want = widget.sweep.importance(
         test=widget.test, alpha=widget.alpha, neighbors=widget.neighbors, margin=0.01
-    )
+    ).to_frame()
     assert reply == {"kind": "importance-response", "id": "a1", **importance_reply(want, 0.0)} | {
         "seconds": reply["seconds"]
     }

@@ -85,7 +85,7 @@ def test_importance_runs_in_a_thread_and_streams_progress(
     assert all(m["id"] == "imp" and m["job"] == "importance" for m in progress)
     want = widget.sweep.importance(
         test=widget.test, alpha=widget.alpha, neighbors=widget.neighbors, margin=0.01
-    )
+    ).to_frame()
     assert reply == {"kind": "importance-response", "id": "imp", **importance_reply(want, 0.0)} | {
         "seconds": reply["seconds"]
     }
