@@ -434,7 +434,9 @@ def _small_sample_quantile(
     pooled = m + n - 2
     df = np.where(np.isfinite(df), np.clip(df, 1.0, pooled), pooled)
     z = stats.norm.ppf(0.5 + cl / 2)
-    return np.asarray(z * stats.t.ppf(0.5 + cl / 2, df) / stats.t.ppf(0.5 + cl / 2, pooled))
+    with np.errstate(invalid="ignore", divide="ignore"):  # cl near 0: both quantiles 0
+        quantile = z * stats.t.ppf(0.5 + cl / 2, df) / stats.t.ppf(0.5 + cl / 2, pooled)
+    return np.asarray(np.where(np.isfinite(quantile), quantile, z))
 
 
 def _rows_of(y: FloatArray, rows: IntArray) -> FloatArray:
