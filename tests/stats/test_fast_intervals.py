@@ -158,9 +158,14 @@ def _scale(x, y, a, cl):
     p = ((x[:, :, None] > y[0]) + 0.5 * (x[:, :, None] == y[0])).mean(axis=2)
     q = (y[0][None, :, None] > x[:, None, :]) + 0.5 * (y[0][None, :, None] == x[:, None, :])
     q = q.mean(axis=2)
-    bm = p.var(axis=1, ddof=1) / n + q.var(axis=1, ddof=1) / k
-    ratio = bm / _score_interval.hanley_mcneil_var(a, float(n), float(k))
-    return st.norm.ppf(0.5 + cl / 2) ** 2 * np.maximum(ratio, 1.0)
+    u, w = p.var(axis=1, ddof=1) / n, q.var(axis=1, ddof=1) / k
+    ratio = (u + w) / _score_interval.hanley_mcneil_var(a, float(n), float(k))
+    # z widened by the Satterthwaite degrees of freedom of u + w against the pooled ones
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = (u + w) ** 2 / (u**2 / (n - 1) + w**2 / (k - 1))
+    f = np.where(np.isfinite(f), np.clip(f, 1.0, n + k - 2), n + k - 2)
+    z = st.norm.ppf(0.5 + cl / 2) * st.t.ppf(0.5 + cl / 2, f) / st.t.ppf(0.5 + cl / 2, n + k - 2)
+    return z**2 * np.maximum(ratio, 1.0)
 
 
 def test_placement_sums_refuse_a_target_beyond_their_packing():
