@@ -105,7 +105,7 @@ def test_ragged_compare_equals_dense(df: pd.DataFrame, test: str, against: str) 
 @settings(max_examples=10, deadline=None)
 @given(skewed_runs(), st.sampled_from(["ks", "mannwhitney", "welch", "wilcoxon"]))
 def test_ragged_importance_and_walk_equal_dense(df: pd.DataFrame, test: str) -> None:
-    dense, ragged = both(df, lambda s: s.importance(test=test))
+    dense, ragged = both(df, lambda s: s.importance(test=test).to_frame())
     pd.testing.assert_frame_equal(ragged, dense)
     dense, ragged = both(df, lambda s: s.walk(0, test=test).to_frame())
     pd.testing.assert_frame_equal(ragged, dense)
