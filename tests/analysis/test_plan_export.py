@@ -84,7 +84,7 @@ def test_wandb_sweep_is_a_grid_over_the_planned_runs(demo):
 
 
 def test_binned_plans_are_not_exported_as_values():
-    from test_bins import random_search
+    from helpers import random_search
 
     sweep = Sweep.from_runs(random_search(60, 4), metric="acc", seed="seed",
                             bins={"lr": 4, "weight_decay": 3})  # fmt: skip

@@ -21,7 +21,8 @@ from sweepwalk.io import SOURCE_FORMS, from_optuna
 sys.path.insert(0, str(Path(__file__).parents[1] / "io"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "data"))
 from io_helpers import grid_runs
-from test_bins import random_search
+
+from helpers import random_search
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 # MLflow's SQLAlchemy store (not sweepwalk) uses a deprecated loader option

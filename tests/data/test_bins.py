@@ -7,23 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from helpers import random_search
 from sweepwalk import Sweep
 from sweepwalk.data.bins import interval_label
-
-
-def random_search(n_configs: int = 200, n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
-    """Log-uniform lr in [1e-5, 1e-1] and weight decay in [1e-6, 1e-2], n_seeds seeds each."""
-    rng = np.random.default_rng(random_state)
-    lr = 10 ** rng.uniform(-5, -1, n_configs)
-    wd = 10 ** rng.uniform(-6, -2, n_configs)
-    rows = [
-        {"lr": lr[i], "weight_decay": wd[i], "seed": s,
-         "acc": 0.8 - 0.05 * abs(np.log10(lr[i]) + 3) + rng.normal(0, 0.02)}
-        for i in range(n_configs)
-        for s in range(n_seeds)
-    ]  # fmt: skip
-    return pd.DataFrame(rows)
-
 
 BINS = {"lr": 8, "weight_decay": "auto"}
 
