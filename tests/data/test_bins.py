@@ -199,3 +199,14 @@ def test_widget_payload_and_html_say_it_in_words_with_three_digits():
     assert any("pool runs" in n for n in payload["notes"])
     widget = explore(binned)
     assert widget.session.sweep is binned
+
+
+def test_a_binned_sweep_that_cannot_reach_significance_counts_configurations_per_cell():
+    sweep = Sweep.from_runs(random_search(10, 3), metric="acc", seed="seed",
+                            params=["lr", "weight_decay"], bins={"lr": 3, "weight_decay": 2},
+                            min_runs=2)  # fmt: skip
+    target = int(sweep.configs["n"].idxmax())
+    (note,) = [n for n in sweep.compare(target).notes if n.startswith("nothing can")]
+    assert f"at most {sweep.configs['n'].max()} configurations per cell" in note
+    assert "hold at least 4 configurations per cell (sample more, or pass fewer bins)" in note
+    assert "seeds" not in note

@@ -518,18 +518,24 @@ def _resolution_notes(
     level = float(np.nanmin(ev["level"][tested]))
     smallest = float(np.nanmin(ev["min_pvalue"][tested]))
     n = int(sweep.counts.max(initial=0))
+    # a binned cell holds one score per configuration (the mean of its runs)
+    unit = "configurations per cell" if sweep.binned else "seeds per configuration"
     sizes = np.arange(2, 1001)
     fewest = sizes[
         min_pvalue(test, sizes, sizes, sizes, n_resamples=n_resamples, ks_method=ks_method) <= level
     ]
     more = (
-        f"run at least {int(fewest[0])} seeds per configuration"
+        (
+            f"hold at least {int(fewest[0])} {unit} (sample more, or pass fewer bins)"
+            if sweep.binned
+            else f"run at least {int(fewest[0])} {unit}"
+        )
         if len(fewest)
-        else "no number of seeds up to 1000 would do"
+        else f"no number of {unit.split()[0]} up to 1000 would do"
     )
     family = "" if correction == "none" else f" and {correction} over {int(tested.sum())} rows"
     return [
-        f"nothing can be significant: with at most {n} seeds per configuration{family}, the "
+        f"nothing can be significant: with at most {n} {unit}{family}, the "
         f"smallest p-value {test} can give is {smallest:.3g}, above the level {level:.3g} a "
         f"row must beat. Compare with neighbours (fewer rows), use a lighter correction, or "
         f"{more}."
