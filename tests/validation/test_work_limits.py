@@ -30,17 +30,27 @@ def test_n_resamples_out_of_range_is_refused_at_once(sweep: Sweep) -> None:
         sweep.compare(0, against="neighbors", test="permutation", n_resamples=10**9)
 
 
-def test_permutations_too_long_are_refused_with_a_size_that_fits(sweep: Sweep) -> None:
+def test_permutations_too_long_are_refused_with_a_size_that_fits() -> None:
+    # 2,001 configurations x 20 seeds: 2e6 relabellings against all is ~80 min of work
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": np.repeat(np.arange(2001), 20), "seed": np.tile(np.arange(20), 2001)})
+    df["acc"] = rng.normal(size=len(df))
+    sweep = Sweep.from_runs(df, metric="acc", seed="seed")
     with pytest.raises(limits.SweepWorkError) as err:
-        sweep.compare(0, against="all", test="permutation", n_resamples=10**7)
+        sweep.compare(0, against="all", test="permutation", n_resamples=2 * 10**6)
     message = str(err.value)
     assert "\n" not in message
-    assert "n_resamples=10,000,000 for 100 rows of up to 20 + 20 scores" in message
+    assert "n_resamples=2,000,000 for 2,000 rows of up to 20 + 20 scores is about 80 min" in message
     most = int(re.search(r"in \[1, ([\d,]+)\]", message).group(1).replace(",", ""))
-    assert 1 <= most < 10**7
-    limits.check_resamples(most, 100, 20, 20, "again")  # what it proposes is not refused
+    assert 1 <= most < 2 * 10**6
+    limits.check_resamples(most, 2000, 20, 20, "again")  # what it proposes is not refused
     with pytest.raises(limits.SweepWorkError):
-        limits.check_resamples(most * 2, 100, 20, 20, "again")
+        limits.check_resamples(most * 2, 2000, 20, 20, "again")
+
+
+def test_an_hour_of_permutations_runs_rather_than_being_refused() -> None:
+    # ~20 min: long, but it runs with progress and Cancel (in the widget, a job)
+    assert 1000 < limits.check_resamples(10**7, 100, 20, 20, "compare") < 3600
 
 
 def test_exact_permutations_are_not_refused() -> None:

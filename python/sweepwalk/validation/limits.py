@@ -171,8 +171,9 @@ MAX_RESAMPLES = 100_000_000
 #: nanoseconds per (row x resample x seed) of the permutation kernels: 10-35 measured on two
 #: shared cores (bench_permutation.py); the estimate takes the slow end
 RESAMPLE_NS = 30
-#: user-sized work estimated longer than this is refused before it starts (seconds)
-MAX_WORK_SECONDS = 600
+#: user-sized work estimated longer than this is refused before it starts (seconds); shorter
+#: work runs with progress and Cancel (in the widget a job: it cannot pass `n_resamples`)
+MAX_WORK_SECONDS = 3600
 #: runs a run list (plan_runs) may hold: ~100 bytes a row as a DataFrame, ~1 GB
 MAX_PLAN_RUNS = 10_000_000
 
