@@ -175,3 +175,18 @@ def test_a_default_difference_is_named_next_to_every_number_that_rests_on_it():
     assert not any(
         "pass margin" in n for n in sweep.importance(margin=0.1).to_frame().attrs["notes"]
     )
+
+
+def test_a_dense_binned_axis_counts_configurations_per_cell_and_advises_fewer_bins():
+    # 1,200 random learning rates, 2 seeds each, binned: each cell holds configurations
+    rng = np.random.default_rng(1)
+    lr = rng.uniform(0.0, 1.0, 1200)
+    rows = [(x, s, 2.0 * x + rng.normal()) for x in lr for s in range(2)]
+    sweep = Sweep.from_runs(
+        pd.DataFrame(rows, columns=["lr", "seed", "acc"]), metric="acc", seed="seed",
+        bins={"lr": 40},
+    )  # fmt: skip
+    (note,) = [n for n in sweep.compare(20, test="welch").notes if n.startswith("along lr")]
+    assert "configurations per cell resolve" in note and "seeds" not in note
+    k = int(note.split("Use fewer bins (bins={'lr': ")[1].split("}")[0])
+    assert 2 <= k < 40

@@ -93,12 +93,18 @@ def dense_axis_notes(
         # |slope| w apart: adjacent bins are resolvable from w = (step / |slope|)^(2/3)
         width = (step / abs(fit.slope)) ** (2 / 3) if math.isfinite(step) and step > 0 else 6.0
         bins = max(2, min(len(line) // 2, math.floor(len(line) / max(width, 1.0))))
-        seeds = int(np.median(counts[line]))
+        runs = int(np.median(counts[line]))
+        # a binned cell holds one score per configuration: it is re-binned, not binned
+        unit, fix = (
+            ("configurations per cell", "Use fewer bins")
+            if param in sweep.binned
+            else ("seeds", "Bin it")
+        )
         notes.append(
             f"along {param} the trend over {len(line)} levels is significant (slope "
             f"{fit.slope:.3g} per level, p = {fit.pvalue:.2g}), but no adjacent step of the "
-            f"target is: the steps are finer than {seeds} seeds resolve (the adjacent tests "
-            f"detect {step:.3g} at best). Bin it (bins={{{param!r}: {bins}}}) or compare along "
+            f"target is: the steps are finer than {runs} {unit} resolve (the adjacent tests "
+            f"detect {step:.3g} at best). {fix} (bins={{{param!r}: {bins}}}) or compare along "
             "the axis (neighbors='axis')."
         )
     return notes
