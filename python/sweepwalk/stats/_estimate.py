@@ -247,10 +247,9 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
 
         - ``"welch"``, ``"ttest_rel"`` (mean tests): sign of the (paired) mean difference;
         - ``"wilcoxon"``: sign of the Hodges-Lehmann estimate;
-        - ``"brunnermunzel"``: its null is A12 = 1/2, but at a few seeds a side with
-          unequal spreads its permutation form rejects above its level (0.075 at 5 seeds
-          with 3x the sd vs 20): like Mann-Whitney it gets a direction only when the
-          small-sample A12 interval excludes 1/2 (0.053 then), else 0 ("differs");
+        - ``"brunnermunzel"``: like Mann-Whitney, a direction only when the A12 interval
+          excludes 1/2, else 0 ("differs"); below 10 seeds a side its p-value is at least
+          the one that interval inverts, so a significant row always has a direction;
         - the tests of identical distributions, which reject for a change of spread or shape
           as readily as for a shift, get a direction only from an interval that excludes its
           null: ``"permutation"`` when the mean difference's (Welch) interval

@@ -24,6 +24,7 @@ from scipy import stats
 
 from ._batch import KS_METHODS, PAIRED_TESTS, check_test
 from ._brunnermunzel import PERMUTATION_BELOW
+from ._intervals import a12_half_pvalue
 from ._permutation import ks_permutation
 from ._power import t_power as _t_power
 from ._rows import FloatArray, distinct
@@ -377,7 +378,13 @@ def _min_p_resampled(test: str, n1: int, n2: int, n_resamples: int) -> float:
     if test == "brunnermunzel" and min(n1, n2) >= PERMUTATION_BELOW:
         return 0.0  # scipy's t is unbounded (separated samples go to the permutation form)
     partitions = math.comb(n1 + n2, n1)
-    return 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
+    smallest = 2.0 / partitions if partitions <= n_resamples else 2.0 / (n_resamples + 1)
+    if test == "brunnermunzel":  # at least the A12 interval's p, smallest on separated data
+        high = np.arange(n1, dtype=np.float64) + n2
+        half = a12_half_pvalue(high[None], np.array([n1]), np.arange(float(n2))[None],
+                               np.array([n2]))  # fmt: skip
+        smallest = max(smallest, float(half[0]))
+    return smallest
 
 
 def _min_p_ks_permutation(
