@@ -190,3 +190,34 @@ def test_a_dense_binned_axis_counts_configurations_per_cell_and_advises_fewer_bi
     assert "configurations per cell resolve" in note and "seeds" not in note
     k = int(note.split("Use fewer bins (bins={'lr': ")[1].split("}")[0])
     assert 2 <= k < 40
+
+
+def _lr_sweep(seeds_per_lr):
+    rng = np.random.default_rng(11)
+    rows = [
+        {"lr": lr, "seed": s, "acc": float(rng.normal())}
+        for lr, n in enumerate(seeds_per_lr)
+        for s in range(n)
+    ]
+    return Sweep.from_runs(pd.DataFrame(rows), metric="acc", seed="seed")
+
+
+@pytest.mark.parametrize("test", ["mannwhitney", "brunnermunzel"])
+def test_three_or_four_seeds_against_many_are_said_to_miss_the_level_of_p_beat(test):
+    sweep = _lr_sweep([12, 4, 12])
+    notes = [n for n in sweep.compare(0, test=test).notes if "not tested at its level" in n]
+    assert len(notes) == 1 and "in 1 of 1 rows" in notes[0], notes
+    (note,) = [n for n in sweep.compare(1, test=test).notes if "not tested at its level" in n]
+    assert "in 2 of 2 rows" in note and "at least 5 seeds" in note
+
+
+@pytest.mark.parametrize(
+    ("test", "seeds"),
+    [("mannwhitney", [12, 5, 12]), ("brunnermunzel", [4, 4, 4]), ("welch", [12, 4, 12])],
+)
+def test_no_level_note_from_five_seeds_at_equal_sizes_or_for_other_tests(test, seeds):
+    sweep = _lr_sweep(seeds)
+    for target in range(3):
+        assert not any(
+            "not tested at its level" in n for n in sweep.compare(target, test=test).notes
+        )

@@ -342,6 +342,7 @@ def compare(
     notes.extend(_resolution_notes(sweep, test, correction, ev, na, ks_method, n_resamples))
     if against == "neighbors" and neighbors == "adjacent":
         notes.extend(guidance.dense_axis_notes(sweep, t, ids, significant, ev["mde"], alpha))
+    notes.extend(guidance.few_seeds_a12_notes(test, nx, int(ny[0]), ~na))
     pairing = guidance.seed_pairing_note(sweep, t, ids, test, alpha)
     if pairing is not None:
         notes.append(pairing)
