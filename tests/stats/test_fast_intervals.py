@@ -195,3 +195,23 @@ def test_compare_against_all_with_a_target_of_many_runs_takes_the_plain_path():
     want = estimate("ks", x, nx, sweep.score_matrix[:1], sweep.counts[:1])
     np.testing.assert_allclose(res.effect_low, want.effect_low, atol=1e-12)
     np.testing.assert_allclose(res.diff_mean_high, want.diff_mean_high, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=hst.integers(0, 2**32 - 1), cl=hst.sampled_from([1e-9, 0.5, 0.8, 0.95, 0.99]))
+def test_small_sample_quantile_equals_scipy(seed, cl):
+    # the widened quantile of the A12 interval, z t_f / t_(m + n - 2), from scipy per row
+    rng = np.random.default_rng(seed)
+    size = 5000  # above t_quantile's threshold: the interpolated path
+    m = rng.integers(2, rng.choice([4, 30, 300]), size=size).astype(np.float64)
+    n = np.full(size, float(rng.integers(2, 40)))
+    u, w = rng.lognormal(0, 2, size), rng.lognormal(0, 2, size)
+    u[:3], w[:3] = 0.0, [0.0, np.nan, 1.0]  # placements that do not vary, NaN
+    got = _intervals._small_sample_quantile(cl, u, w, m, n)
+    q = 0.5 + cl / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df = (u + w) ** 2 / (u**2 / (m - 1) + w**2 / (n - 1))
+        df = np.where(np.isfinite(df), np.clip(df, 1.0, m + n - 2), m + n - 2)
+        want = st.norm.ppf(q) * st.t.ppf(q, df) / st.t.ppf(q, m + n - 2)
+    want = np.where(np.isfinite(want), want, st.norm.ppf(q))
+    np.testing.assert_allclose(got, want, rtol=1e-13)
