@@ -19,8 +19,10 @@ from sweepwalk.stats import (
     _placement_sums,
     _score_interval,
     a12_interval,
+    against_parts,
     estimate,
     estimate_against,
+    estimate_from_parts,
     ks_index,
 )
 from sweepwalk.stats._tquantile import t_quantile
@@ -215,3 +217,31 @@ def test_small_sample_quantile_equals_scipy(seed, cl):
         want = st.norm.ppf(q) * st.t.ppf(q, df) / st.t.ppf(q, m + n - 2)
     want = np.where(np.isfinite(want), want, st.norm.ppf(q))
     np.testing.assert_allclose(got, want, rtol=1e-13)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=_against_one(),
+    test=hst.sampled_from(["ks", "mannwhitney", "welch"]),
+    levels=hst.tuples(hst.sampled_from([0.8, 0.95]), hst.sampled_from([0.99, 1 - 1e-7])),
+    seed=hst.integers(0, 2**32 - 1),
+)
+def test_estimate_from_parts_equals_estimate_against_at_each_level(data, test, levels, seed):
+    # one pass over the index, then intervals at two levels for all rows and for a subset
+    x, nx, y = data
+    index = _index(x, nx)
+    ids = np.arange(len(nx))
+    valid = np.arange(x.shape[1]) < nx[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(valid, x, 0.0).sum(axis=1) / nx
+        var = (np.where(valid, x - mean[:, None], 0.0) ** 2).sum(axis=1) / (nx - 1)
+    moments = (np.where(nx >= 1, mean, np.nan), np.where(nx >= 2, var, np.nan))
+    parts = against_parts(index, ids, y, moments)
+    picked = np.flatnonzero(np.random.default_rng(seed).random(len(ids)) < 0.5)
+    cases = [(levels[0], None, ids), (levels[1], picked, picked)]
+    for level, chosen, rows_ in cases:
+        got = estimate_from_parts(test, parts, confidence_level=level, picked=chosen)
+        sub = (moments[0][rows_], moments[1][rows_])
+        want = estimate_against(test, index, rows_, y, sub, confidence_level=level)
+        for name, g, w in zip(want._fields, got, want, strict=True):
+            np.testing.assert_array_equal(g, w, err_msg=name)

@@ -19,13 +19,15 @@ import numpy.typing as npt
 from .._vocab import EVIDENCE_COLUMNS, PAIRED_TESTS, is_underpowered, rejects
 from ..stats import (
     ESTIMANDS,
+    AgainstParts,
     Estimate,
     KsIndex,
     a12,
     adjust,
+    against_parts,
     direction,
     estimate,
-    estimate_against,
+    estimate_from_parts,
     mde,
     min_pvalue,
     paired_differences,
@@ -153,8 +155,12 @@ def _rows_estimate(
     index: KsIndex | None,
     tie_rtol: float | None,
     a12_rows: npt.NDArray[np.float64] | None,
+    parts: AgainstParts | None = None,
 ) -> Estimate:
-    """Return the estimate the test is about for ``rows``: paired, point, or full."""
+    """Return the estimate the test is about for ``rows``: paired, point, or full.
+
+    ``parts``: :func:`_against_parts` of ``rows``, when already computed.
+    """
     counts, y = sweep.counts, sweep.score_rows([target])
     nx, ny = counts[rows], counts[target : target + 1]
     if test in PAIRED_TESTS:
@@ -163,6 +169,8 @@ def _rows_estimate(
         return _estimate_in_pieces(sweep, test, rows, target_row, confidence, tie_rtol)
     if ci is None:
         return _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
+    if parts is not None:
+        return estimate_from_parts(test, parts, confidence_level=ci)
     return _unpaired_estimate(sweep, test, np.arange(len(counts))[rows], target, ci, index)
 
 
@@ -183,17 +191,27 @@ def _unpaired_estimate(
     With the sweep's KS index, A12 and its interval come from one pass over the sorted rows
     and the mean difference from the rows' means and spreads (``estimate_against``).
     """
-    counts = sweep.counts
-    y, ny = sweep.score_rows([target]), counts[target : target + 1]
-    if index is None or not 1 <= ny[0] <= _INDEXED_TARGET_MAX:
+    parts = _against_parts(sweep, row_ids, target, index)
+    if parts is None:
+        y, ny = sweep.score_rows([target]), sweep.counts[target : target + 1]
         return _estimate_in_pieces(sweep, test, row_ids, (y, ny, None), confidence, None)
+    return estimate_from_parts(test, parts, confidence_level=confidence)
+
+
+def _against_parts(
+    sweep: SweepData, row_ids: npt.NDArray[np.int64], target: int, index: KsIndex | None
+) -> AgainstParts | None:
+    """``stats.against_parts`` of ``row_ids`` (None without the index or for a huge target).
+
+    Intervals at any level then follow without another pass over the index.
+    """
+    ny = int(sweep.counts[target])
+    if index is None or not 1 <= ny <= _INDEXED_TARGET_MAX:
+        return None
     configs = sweep.configs
     mean = configs["mean"].to_numpy(dtype=np.float64)[row_ids]
     var = configs["std"].to_numpy(dtype=np.float64)[row_ids] ** 2
-    target_scores = sweep.scores(target)
-    return estimate_against(
-        test, index, row_ids, target_scores, (mean, var), confidence_level=confidence
-    )
+    return against_parts(index, row_ids, sweep.scores(target), (mean, var))
 
 
 def _estimate_in_pieces(
@@ -310,7 +328,9 @@ def evidence(
     nx = counts[rows]
     y, ny = sweep.score_rows([target]), counts[target : target + 1]
     paired = test in PAIRED_TESTS
-    est = _rows_estimate(sweep, test, rows, target, ci, index, tie_rtol, a12_rows)
+    # with intervals, one pass over the index serves both levels (ci and the direction's)
+    parts = None if paired or ci is None else _against_parts(sweep, rows, target, index)
+    est = _rows_estimate(sweep, test, rows, target, ci, index, tie_rtol, a12_rows, parts)
     sign = 1 if sweep.goal == "max" else -1
     towards = direction(test, est)
     if test in DISTRIBUTION_TESTS and significant is not None and significant.any():
@@ -319,7 +339,10 @@ def evidence(
         confidence = direction_confidence(
             alpha, correction, len(picked), int((~np.isnan(pvalue)).sum())
         )
-        sure = _unpaired_estimate(sweep, test, rows[picked], target, confidence, index)
+        if parts is None:
+            sure = _unpaired_estimate(sweep, test, rows[picked], target, confidence, index)
+        else:
+            sure = estimate_from_parts(test, parts, confidence_level=confidence, picked=picked)
         towards[picked] = direction(test, sure)
     out: dict[str, Any] = {"direction": (sign * towards).astype(np.int8)}
     out.update(_interval_columns(sweep.goal, est, ci, len(pvalue)))

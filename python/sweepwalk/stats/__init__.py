@@ -23,7 +23,16 @@ if TYPE_CHECKING:
         two_sample_effect,
     )
     from ._effect import a12
-    from ._estimate import ESTIMANDS, Estimate, direction, estimate, estimate_against
+    from ._estimate import (
+        ESTIMANDS,
+        AgainstParts,
+        Estimate,
+        against_parts,
+        direction,
+        estimate,
+        estimate_against,
+        estimate_from_parts,
+    )
     from ._intervals import (
         a12_interval,
         hodges_lehmann,
@@ -51,6 +60,7 @@ if TYPE_CHECKING:
 #: public name -> (module, attribute), imported on first use
 _LAZY: dict[str, tuple[str, str]] = {
     "CORRECTION_ALIASES": ("._multitest", "METHODS"),
+    "AgainstParts": ("._estimate", "AgainstParts"),
     "ESTIMANDS": ("._estimate", "ESTIMANDS"),
     "Estimate": ("._estimate", "Estimate"),
     "KS_METHODS": ("._batch", "KS_METHODS"),
@@ -72,7 +82,9 @@ _LAZY: dict[str, tuple[str, str]] = {
     "check_test": ("._batch", "check_test"),
     "direction": ("._estimate", "direction"),
     "estimate": ("._estimate", "estimate"),
+    "against_parts": ("._estimate", "against_parts"),
     "estimate_against": ("._estimate", "estimate_against"),
+    "estimate_from_parts": ("._estimate", "estimate_from_parts"),
     "finite_horizon_gamma": ("._online_fdr", "finite_horizon_gamma"),
     "gamma_sequence": ("._online_fdr", "gamma_sequence"),
     "hodges_lehmann": ("._intervals", "hodges_lehmann"),
@@ -109,6 +121,7 @@ __all__ = [
     "TEST_TABLE",
     "TIE_RTOL",
     "UNPAIRED_TESTS",
+    "AgainstParts",
     "Estimate",
     "KsIndex",
     "LORDPlusPlus",
@@ -119,11 +132,13 @@ __all__ = [
     "a12_interval",
     "adjust",
     "adjust_counts",
+    "against_parts",
     "canonical_method",
     "check_test",
     "direction",
     "estimate",
     "estimate_against",
+    "estimate_from_parts",
     "finite_horizon_gamma",
     "gamma_sequence",
     "hodges_lehmann",

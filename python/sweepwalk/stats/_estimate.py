@@ -199,18 +199,76 @@ def estimate_against(
     test = check_test(test)
     if test in PAIRED_TESTS:
         raise ValueError(f"`test` must be an unpaired test, got {test!r}.")
+    parts = against_parts(index, rows, target, moments)
+    return estimate_from_parts(test, parts, confidence_level=confidence_level)
+
+
+class AgainstParts(NamedTuple):
+    """What :func:`estimate_against` computes before any interval, for many levels.
+
+    Built by :func:`against_parts`; :func:`estimate_from_parts` turns it into an
+    :class:`Estimate` at a level, for all its rows or a subset, without another pass over
+    the index.
+    """
+
+    index: KsIndex
+    rows: IntArray
+    ys: FloatArray
+    nx: IntArray
+    n1: IntArray
+    moments: tuple[FloatArray, FloatArray]
+    target_moments: tuple[FloatArray, FloatArray]
+    a12: FloatArray
+    var_p: FloatArray
+    var_q: FloatArray
+
+
+def against_parts(
+    index: KsIndex,
+    rows: IntArray,
+    target: npt.ArrayLike,
+    moments: tuple[FloatArray, FloatArray],
+) -> AgainstParts:
+    """A12, its placement variances and both sides' moments of ``rows`` against ``target``.
+
+    Arguments as :func:`estimate_against`; one pass over the index (the placement sums).
+    """
     y = np.asarray(target, dtype=np.float64).reshape(1, -1)
     ys = np.sort(y[0])
     rows = np.asarray(rows, dtype=np.int64)
     nx = index.counts[rows]
     n1 = np.full(len(rows), len(ys), dtype=np.int64)
     my, vy = _moments(y, n1[:1])
-    diff = welch_from_moments(*moments, nx, my, vy, n1, confidence_level)
     a12, var_p, var_q = placement_moments(index, rows, ys)
+    return AgainstParts(index, rows, ys, nx, n1, moments, (my, vy), a12, var_p, var_q)
 
-    def half_pvalue(picked: IntArray) -> FloatArray:
-        x = _sorted_rows(index, rows[picked])
-        return _half_pvalue(x, nx[picked], ys[None, :], n1[picked])
+
+def estimate_from_parts(
+    test: str,
+    parts: AgainstParts,
+    *,
+    confidence_level: float = 0.95,
+    picked: IntArray | None = None,
+) -> Estimate:
+    """:func:`estimate_against` at ``confidence_level`` from :func:`against_parts`.
+
+    ``picked``: positions in ``parts.rows`` to estimate (all when None); the result is that
+    of ``estimate_against`` on ``parts.rows[picked]``.
+    """
+    test = check_test(test)
+    if test in PAIRED_TESTS:
+        raise ValueError(f"`test` must be an unpaired test, got {test!r}.")
+    sel: Any = slice(None) if picked is None else np.asarray(picked, dtype=np.int64)
+    index, rows, ys, nx, n1 = parts.index, parts.rows[sel], parts.ys, parts.nx[sel], parts.n1
+    n1 = n1[: len(rows)]
+    mean, var = parts.moments
+    my, vy = parts.target_moments
+    diff = welch_from_moments(mean[sel], var[sel], nx, my, vy, n1, confidence_level)
+    a12, var_p, var_q = parts.a12[sel], parts.var_p[sel], parts.var_q[sel]
+
+    def half_pvalue(chosen: IntArray) -> FloatArray:
+        x = _sorted_rows(index, rows[chosen])
+        return _half_pvalue(x, nx[chosen], ys[None, :], n1[chosen])
 
     low, high = a12_bounds(a12, var_p, var_q, nx, n1, confidence_level, half_pvalue)
     eff = (a12, low, high)
@@ -283,4 +341,13 @@ def direction(test: str, est: Estimate | Any) -> npt.NDArray[np.int8]:
     return np.where(by_a12 == by_mean, by_a12, 0).astype(np.int8)
 
 
-__all__ = ["ESTIMANDS", "Estimate", "direction", "estimate", "estimate_against"]
+__all__ = [
+    "ESTIMANDS",
+    "AgainstParts",
+    "Estimate",
+    "against_parts",
+    "direction",
+    "estimate",
+    "estimate_against",
+    "estimate_from_parts",
+]
