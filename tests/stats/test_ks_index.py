@@ -159,3 +159,28 @@ def test_index_of_full_rows_ranks_every_score():
     np.testing.assert_array_equal(index.uniques, uniques)
     np.testing.assert_array_equal(index.ranks, inverse.reshape(6, 500))
     assert not index.ranks.flags.writeable
+
+
+def test_missing_p_values_come_from_one_scipy_call_per_row_size(monkeypatch):
+    # a first comparison meets many new (n1, n2, h): one batched ks_2samp per row size,
+    # each p-value equal to scipy's own call on that row
+    rng = np.random.default_rng(3)
+    x = np.round(rng.normal(size=(60, 12)) + np.linspace(-2, 2, 60)[:, None], 1)
+    nx = np.where(np.arange(60) % 2 == 0, 12, 9)
+    y = np.round(rng.normal(size=10), 1)
+    calls = []
+    real = st.ks_2samp
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("axis"))
+        return real(*args, **kwargs)
+
+    _ks._P_CACHE.clear()
+    monkeypatch.setattr(_ks.stats, "ks_2samp", counted)
+    monkeypatch.setattr(_ks, "_MERGE_FACTOR", 0)  # the indexed pass, even for 60 rows
+    _, p, _ = ks_against(_sorted_index(x, nx), y)
+    _ks._P_CACHE.clear()
+    assert calls == [1, 1]
+    monkeypatch.setattr(_ks.stats, "ks_2samp", real)
+    for i in range(60):
+        assert p[i] == st.ks_2samp(y, x[i, : nx[i]]).pvalue

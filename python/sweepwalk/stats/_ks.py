@@ -477,17 +477,49 @@ def ks_against(
         okr = np.flatnonzero(ok)
         # one scipy call per distinct (n1, n2, h)
         first, inverse = distinct(nx[okr] * (int(h.max()) + 1) + h[okr])
+    picks = first if isinstance(okr, slice) else okr[first]
+    keys = [(n1, int(nx[r]), int(h[r])) for r in picks.tolist()]
+    cols = picks if rows is None else rows[picks]
+    _fill_cache(index, keys, cols, ys)
     p_uniq = np.empty(len(first))
     fallback = set()
-    for q, r in enumerate(first if isinstance(okr, slice) else okr[first]):
-        k = (n1, int(nx[r]), int(h[r]))
-        i = int(r if rows is None else rows[r])
+    for q, (k, i) in enumerate(zip(keys, cols.tolist(), strict=True)):
         p_uniq[q], fell_back = _lookup(k, ys, partial(_sorted_row, index, i))
         if fell_back:
             fallback.add(k[:2])
     pvalue[okr] = p_uniq[inverse]
     _note_fallbacks(fallback, notes)
     return statistic, pvalue, effect
+
+
+def _fill_cache(
+    index: KsIndex, keys: list[tuple[int, int, int]], cols: IntArray, ys: FloatArray
+) -> None:
+    """Put scipy's p-value of every missing key in the cache, one call per row size.
+
+    ``ks_2samp(ys, X, axis=1)`` on the rows of one size runs the same computation row by
+    row as separate calls do (the same numbers) but pays scipy's argument handling once, most
+    of a call at a few seeds: a first comparison meets tens of new keys. A call that warns
+    (the exact distribution failed for some row) is redone row by row by :func:`_lookup`,
+    which records which keys fell back.
+    """
+    missing = [q for q, k in enumerate(keys) if k not in _P_CACHE]
+    by_size: dict[int, list[int]] = {}
+    for q in missing:
+        by_size.setdefault(keys[q][1], []).append(q)
+    for qs in by_size.values():
+        if len(qs) < 2:
+            continue
+        x = np.stack([_sorted_row(index, int(cols[q])) for q in qs])
+        with quiet() as caught:
+            res = stats.ks_2samp(np.broadcast_to(ys, (len(qs), len(ys))), x, axis=1)
+        if any(issubclass(w.category, RuntimeWarning) for w in caught):
+            continue  # left to _lookup, row by row
+        with _P_CACHE_LOCK:
+            if len(_P_CACHE) + len(qs) > _CACHE_LIMIT:
+                _P_CACHE.clear()
+            for q, p in zip(qs, np.atleast_1d(res.pvalue).tolist(), strict=True):
+                _P_CACHE[keys[q]] = (float(p), False)
 
 
 def _sorted_row(index: KsIndex, i: int) -> FloatArray:
