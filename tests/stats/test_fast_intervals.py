@@ -245,3 +245,18 @@ def test_estimate_from_parts_equals_estimate_against_at_each_level(data, test, l
         want = estimate_against(test, index, rows_, y, sub, confidence_level=level)
         for name, g, w in zip(want._fields, got, want, strict=True):
             np.testing.assert_array_equal(g, w, err_msg=name)
+
+
+def test_newton_in_place_gives_the_floats_of_the_written_out_steps():
+    rng = np.random.default_rng(7)
+    coef = tuple(rng.normal(size=500) * 10.0 ** rng.integers(-3, 4) for _ in range(5))
+    start = rng.uniform(0, 1, size=500)
+    t = start
+    for _ in range(_score_interval._NEWTON_STEPS):
+        c0, c1, c2, c3, c4 = coef
+        value = c0 + t * (c1 + t * (c2 + t * (c3 + t * c4)))
+        slope = c1 + t * (2.0 * c2 + t * (3.0 * c3 + t * (4.0 * c4)))
+        t = t - value / slope
+    with np.errstate(all="ignore"):
+        got = _score_interval._newton_quartic(coef, start)
+    np.testing.assert_array_equal(got, t)

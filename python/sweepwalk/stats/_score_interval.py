@@ -92,18 +92,41 @@ _NEWTON_STEPS = 5
 
 
 def _quartic(coef: tuple[FloatArray, ...], t: FloatArray) -> FloatArray:
+    """Return the quartic at ``t`` by Horner's rule, in one buffer (no temporaries)."""
     c0, c1, c2, c3, c4 = coef
-    return np.asarray(c0 + t * (c1 + t * (c2 + t * (c3 + t * c4))))
+    out = np.multiply(t, c4)
+    for c in (c3, c2, c1):
+        out += c
+        out *= t
+    out += c0
+    return out
 
 
 def _newton_quartic(coef: tuple[FloatArray, ...], start: FloatArray) -> FloatArray:
-    """Newton's method on the quartic from ``start`` (NaN where it fails: the caller checks)."""
-    _, c1, c2, c3, c4 = coef
-    t = start
+    """Newton's method on the quartic from ``start`` (NaN where it fails: the caller checks).
+
+    In place: each step is the quartic and its slope by Horner's rule in two buffers, the
+    same operations in the same order as written out, so the same floats.
+    """
+    c0, c1, c2, c3, c4 = coef
+    d2, d3, d4 = 2.0 * c2, 3.0 * c3, 4.0 * c4
+    t = np.array(start, dtype=np.float64)
+    value, slope = np.empty_like(t), np.empty_like(t)
     for _ in range(_NEWTON_STEPS):
-        slope = c1 + t * (2.0 * c2 + t * (3.0 * c3 + t * (4.0 * c4)))
-        t = t - _quartic(coef, t) / slope
-    return np.asarray(t)
+        np.multiply(t, c4, out=value)
+        for c in (c3, c2, c1):
+            value += c
+            value *= t
+        value += c0
+        np.multiply(t, d4, out=slope)
+        slope += d3
+        slope *= t
+        slope += d2
+        slope *= t
+        slope += c1
+        value /= slope
+        t -= value
+    return t
 
 
 def _brackets(
