@@ -442,3 +442,43 @@ def test_rows_given_seeds_needed_are_a_stable_sorts_first(pvalues, k):
     k = min(k, len(key))
     expected = np.sort(np.argsort(key, kind="stable")[:k])
     np.testing.assert_array_equal(_smallest(key, k), expected)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_intervals_against_all_from_the_ks_pass_equal_the_plain_estimate(seed, monkeypatch):
+    # a grid of seeds against all: the KS pass leaves the intervals' placement sums, and the
+    # intervals equal stats.estimate on the rows themselves (no second pass is made)
+    from sweepwalk.stats import _placement_sums, estimate
+
+    rng = np.random.default_rng(seed)
+    n_seeds, a, b = 6, 60, 10
+    grid = np.array(list(itertools.product(range(a), range(b))))
+    shift = rng.normal(0, 0.03, size=len(grid))[:, None]
+    scores = np.round(0.8 + shift + rng.normal(0, 0.03, size=(len(grid), n_seeds)), 2)
+    runs = pd.DataFrame(
+        {
+            "a": np.repeat(grid[:, 0], n_seeds),
+            "b": np.repeat(grid[:, 1], n_seeds),
+            "seed": np.tile(np.arange(n_seeds), len(grid)),
+            "acc": scores.ravel(),
+        }
+    )
+    sweep = Sweep.from_runs(runs, metric="acc", params=["a", "b"], seed="seed")
+
+    def no_second_pass(*args, **kwargs):
+        raise AssertionError("the placement sums were computed again")
+
+    monkeypatch.setattr(_placement_sums, "placement_sums", no_second_pass)
+    target = int(rng.integers(len(sweep)))
+    res = compare(sweep, target, against="all", test="ks", correction="none")
+    monkeypatch.undo()
+    x = sweep.score_rows(res.ids)
+    want = estimate("ks", x, sweep.counts[res.ids], sweep.score_rows([target]), [n_seeds])
+    for got, ref in [
+        (res.effect_low, want.effect_low),
+        (res.effect_high, want.effect_high),
+        (res.diff_mean_low, want.diff_mean_low),
+        (res.diff_mean_high, want.diff_mean_high),
+    ]:
+        np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12)
+    assert res.significant.any()  # the direction intervals were asked for too

@@ -184,3 +184,34 @@ def test_missing_p_values_come_from_one_scipy_call_per_row_size(monkeypatch):
     monkeypatch.setattr(_ks.stats, "ks_2samp", real)
     for i in range(60):
         assert p[i] == st.ks_2samp(y, x[i, : nx[i]]).pvalue
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=hst.integers(0, 2**32 - 1),
+    m=hst.integers(1, 40),
+    k=hst.integers(1, 40),
+    ny=hst.integers(1, 40),
+    decimals=hst.sampled_from([0, 1, 3]),
+)
+def test_placement_sums_from_the_ks_pass_equal_their_own_pass(seed, m, k, ny, decimals):
+    # a grid of seeds (every row full): the KS pass also leaves the intervals' sums
+    from sweepwalk.stats._placement_sums import placement_sums
+
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.normal(size=(m, k)) + rng.normal(0, 0.5, size=(m, 1)), decimals)
+    y = np.round(rng.normal(size=ny), decimals)
+    index = _sorted_index(x, np.full(m, k))
+    placement: dict = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_ks, "_MERGE_FACTOR", 0)  # the indexed pass, even for a few rows
+        got = ks_against(index, y, placement=placement)
+        plain = ks_against(index, y)  # and the KS numbers are those without the sums
+    for g, w in zip(got, plain, strict=True):
+        np.testing.assert_array_equal(g, w)
+    lcm = ny * k // np.gcd(ny, k)
+    assert bool(placement) == (lcm * k < 2**15)  # the one-size pass leaves them
+    if placement:
+        want = placement_sums(index, None, np.sort(y))
+        for name, w in zip(("s_p", "s_pp", "s_qq"), want, strict=True):
+            np.testing.assert_array_equal(placement[name], w, err_msg=name)

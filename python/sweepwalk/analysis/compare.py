@@ -302,11 +302,13 @@ def compare(
     notes: list[str] = list(sweep.notes)  # binning; values that hardly repeat (no neighbours)
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     a12_rows: npt.NDArray[np.float64] | None = None  # A12 of each row, from the KS pass
+    placement: dict[str, npt.NDArray[np.int64]] = {}  # the intervals' sums, from the KS pass
     n_shared: npt.NDArray[np.int64] | None = None
     # against all, the sweep's KS index is an (K, N) table: a ragged sweep tests in pieces
     indexed = against != "all" or sweep.is_dense
     if test == "ks" and ks_method == "auto" and executor is None and indexed:
-        statistic, pvalue, a12_rows = _ks_pass(sweep, t, ids, against, notes)
+        sums = placement if ci is not None else None
+        statistic, pvalue, a12_rows = _ks_pass(sweep, t, ids, against, notes, sums)
     else:
         statistic, pvalue, n_shared = _batched_pass(
             sweep, t, ids, test, (random_state, n_resamples, tie_rtol, ks_method),
@@ -331,7 +333,7 @@ def compare(
             effect_of_interest=eoi, tie_rtol=tie_rtol, ks_method=ks_method,
             n_resamples=n_resamples, a12_rows=a12_rows, significant=significant,
             index=sweep.ks_index if indexed and against == "all" and test in UNPAIRED_TESTS
-            else None,
+            else None, placement=placement or None,
         )  # fmt: skip
     status = decide_status(significant, ev["direction"], na)
     if len(ids) > SEEDS_NEEDED_ROWS:
@@ -386,13 +388,24 @@ def compare(
 
 
 def _ks_pass(
-    sweep: SweepData, t: int, ids: npt.NDArray[np.int64], against: str, notes: list[str]
+    sweep: SweepData,
+    t: int,
+    ids: npt.NDArray[np.int64],
+    against: str,
+    notes: list[str],
+    placement: dict[str, npt.NDArray[np.int64]] | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """KS of every row against the target in one merge pass: statistic, p-value and A12."""
+    """KS of every row against the target in one merge pass: statistic, p-value and A12.
+
+    ``placement``: filled against all on a grid of seeds with the placement sums of every
+    configuration (see ``stats.ks_against``), which the intervals need: the same pass.
+    """
     # against all: the rows sorted and ranked once per sweep; a few neighbours: their
     # sorted rows ranked now (cheaper than building the sweep's index on a first click)
     if against == "all":
-        statistic, pvalue, a12_rows = ks_against(sweep.ks_index, sweep.scores(t), notes=notes)
+        statistic, pvalue, a12_rows = ks_against(
+            sweep.ks_index, sweep.scores(t), notes=notes, placement=placement
+        )
         return statistic[ids], pvalue[ids], a12_rows[ids]
     index = ks_index(sweep.sorted_rows(ids), sweep.counts[ids])
     return ks_against(index, sweep.scores(t), notes=notes)

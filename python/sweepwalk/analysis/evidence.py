@@ -199,11 +199,16 @@ def _unpaired_estimate(
 
 
 def _against_parts(
-    sweep: SweepData, row_ids: npt.NDArray[np.int64], target: int, index: KsIndex | None
+    sweep: SweepData,
+    row_ids: npt.NDArray[np.int64],
+    target: int,
+    index: KsIndex | None,
+    placement: dict[str, npt.NDArray[np.int64]] | None = None,
 ) -> AgainstParts | None:
     """``stats.against_parts`` of ``row_ids`` (None without the index or for a huge target).
 
-    Intervals at any level then follow without another pass over the index.
+    Intervals at any level then follow without another pass over the index; none at all
+    when the KS pass left its ``placement`` sums of every indexed row.
     """
     ny = int(sweep.counts[target])
     if index is None or not 1 <= ny <= _INDEXED_TARGET_MAX:
@@ -211,7 +216,10 @@ def _against_parts(
     configs = sweep.configs
     mean = configs["mean"].to_numpy(dtype=np.float64)[row_ids]
     var = configs["std"].to_numpy(dtype=np.float64)[row_ids] ** 2
-    return against_parts(index, row_ids, sweep.scores(target), (mean, var))
+    sums = None
+    if placement:
+        sums = (placement["s_p"][row_ids], placement["s_pp"][row_ids], placement["s_qq"][row_ids])
+    return against_parts(index, row_ids, sweep.scores(target), (mean, var), sums)
 
 
 def _estimate_in_pieces(
@@ -282,6 +290,7 @@ def evidence(
     a12_rows: npt.NDArray[np.float64] | None = None,
     significant: npt.NDArray[np.bool_] | None = None,
     index: KsIndex | None = None,
+    placement: dict[str, npt.NDArray[np.int64]] | None = None,
 ) -> dict[str, Any]:
     """Everything a comparison's verdicts rest on, from the same analysis as the test.
 
@@ -316,6 +325,10 @@ def evidence(
     index : KsIndex, optional
         The sweep's rows sorted and ranked once (``sweep.ks_index``), when already built:
         unpaired intervals then come from it in one pass (the same numbers).
+    placement : dict, optional
+        The placement sums ``"s_p"``, ``"s_pp"``, ``"s_qq"`` of every row of ``index``
+        against the target, when the KS pass computed them (``stats.ks_against``): the
+        intervals then need no pass of their own.
 
     Returns
     -------
@@ -329,7 +342,9 @@ def evidence(
     y, ny = sweep.score_rows([target]), counts[target : target + 1]
     paired = test in PAIRED_TESTS
     # with intervals, one pass over the index serves both levels (ci and the direction's)
-    parts = None if paired or ci is None else _against_parts(sweep, rows, target, index)
+    parts = None
+    if not paired and ci is not None:
+        parts = _against_parts(sweep, rows, target, index, placement)
     est = _rows_estimate(sweep, test, rows, target, ci, index, tie_rtol, a12_rows, parts)
     sign = 1 if sweep.goal == "max" else -1
     towards = direction(test, est)

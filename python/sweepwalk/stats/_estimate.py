@@ -211,7 +211,7 @@ class AgainstParts(NamedTuple):
     the index.
     """
 
-    index: KsIndex
+    sorted_index: KsIndex
     rows: IntArray
     ys: FloatArray
     nx: IntArray
@@ -228,10 +228,13 @@ def against_parts(
     rows: IntArray,
     target: npt.ArrayLike,
     moments: tuple[FloatArray, FloatArray],
+    sums: tuple[IntArray, IntArray, IntArray] | None = None,
 ) -> AgainstParts:
     """A12, its placement variances and both sides' moments of ``rows`` against ``target``.
 
-    Arguments as :func:`estimate_against`; one pass over the index (the placement sums).
+    Arguments as :func:`estimate_against`; one pass over the index (the placement sums),
+    none when ``sums`` holds them for ``rows`` already (``ks_against(...,
+    placement=...)`` makes them in its own pass).
     """
     y = np.asarray(target, dtype=np.float64).reshape(1, -1)
     ys = np.sort(y[0])
@@ -239,7 +242,7 @@ def against_parts(
     nx = index.counts[rows]
     n1 = np.full(len(rows), len(ys), dtype=np.int64)
     my, vy = _moments(y, n1[:1])
-    a12, var_p, var_q = placement_moments(index, rows, ys)
+    a12, var_p, var_q = placement_moments(index, rows, ys, sums)
     return AgainstParts(index, rows, ys, nx, n1, moments, (my, vy), a12, var_p, var_q)
 
 
@@ -259,7 +262,7 @@ def estimate_from_parts(
     if test in PAIRED_TESTS:
         raise ValueError(f"`test` must be an unpaired test, got {test!r}.")
     sel: Any = slice(None) if picked is None else np.asarray(picked, dtype=np.int64)
-    index, rows, ys, nx, n1 = parts.index, parts.rows[sel], parts.ys, parts.nx[sel], parts.n1
+    index, rows, ys, nx, n1 = parts.sorted_index, parts.rows[sel], parts.ys, parts.nx[sel], parts.n1
     n1 = n1[: len(rows)]
     mean, var = parts.moments
     my, vy = parts.target_moments
@@ -271,7 +274,7 @@ def estimate_from_parts(
         return _half_pvalue(x, nx[chosen], ys[None, :], n1[chosen])
 
     low, high = a12_bounds(a12, var_p, var_q, nx, n1, confidence_level, half_pvalue)
-    eff = (a12, low, high)
+    eff: tuple[FloatArray, FloatArray, FloatArray] = (a12, low, high)
     main = eff if test in ("mannwhitney", "brunnermunzel") else diff
     return Estimate(*main, *diff, *eff, np.full(len(rows), -1, dtype=np.int64))
 

@@ -329,7 +329,12 @@ def _dense_ranks(flat: FloatArray) -> tuple[npt.NDArray[np.intp], FloatArray]:
     return ranks_flat, ordered[new]
 
 
-def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[IntArray, IntArray]:
+def _h_indexed(
+    index: KsIndex,
+    rows: IntArray | None,
+    ys: FloatArray,
+    sums: dict[str, IntArray] | None = None,
+) -> tuple[IntArray, IntArray]:
     """Integer KS statistic and A12 numerator of every indexed row against sorted ``ys``.
 
     With c1, c2 the target's and the row's counts <= t, the ECDF difference scaled by lcm is
@@ -355,7 +360,7 @@ def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[I
     if m and n_min == k_max >= 1:
         g = math.gcd(k_max, n1)
         if n1 * k_max // g * k_max < 2**15:  # k_max lcm: every sum below fits 15 bits
-            return _h_one_size(ranks, below, at, n1, k_max)
+            return _h_one_size(ranks, below, at, n1, k_max, sums)
     table = np.cumsum(below + (at << 16), dtype=np.int64).astype(np.int32)
     # every term is at most 2 n1 k_max <= 2e8 in size (lcm <= n1 n2, j b <= k_max n1)
     dt = np.int32
@@ -392,13 +397,23 @@ def _h_indexed(index: KsIndex, rows: IntArray | None, ys: FloatArray) -> tuple[I
 
 
 def _h_one_size(
-    ranks: npt.NDArray[np.intp], below: IntArray, at: IntArray, n1: int, n2: int
+    ranks: npt.NDArray[np.intp],
+    below: IntArray,
+    at: IntArray,
+    n1: int,
+    n2: int,
+    sums: dict[str, IntArray] | None = None,
 ) -> tuple[IntArray, IntArray]:
     """:func:`_h_indexed` when every row holds ``n2`` scores and ``n2 * lcm < 2**15``.
 
     The weights are scalars, so the table holds the target counts already multiplied by
     a = n2/g, and the packed words are summed as they are (both halves stay below 2**15) to
     give the A12 numerator: three array operations fewer per position.
+
+    ``sums``: when given, filled from the same pass with ``"pp"`` = sum of ``s_j^2`` and
+    ``"w"`` = sum of ``(4 j + 2) s_j + t_j`` per row, where ``s_j = 2 P_j = #{y < x_j} +
+    #{y <= x_j}`` and ``t_j = #{y = x_j}`` (see
+    :func:`sweepwalk.stats._placement_sums.placement_sums`, which adds the rest).
     """
     g = math.gcd(n1, n2)
     a, b = n2 // g, n1 // g
@@ -410,17 +425,35 @@ def _h_one_size(
     packed = np.empty(m, dtype=np.int32)
     low = np.empty(m, dtype=np.int32)
     high = np.empty(m, dtype=np.int32)
+    if sums is not None:
+        # a s_j <= 2 lcm, so the squares sum to at most 4 lcm^2 n2 < 2**31 when lcm <= 10000
+        # (ks_against's bound on n1, n2) and lcm n2 < 2**15; wide integers past that anyway
+        wide: Any = np.int64 if 4 * (n1 * a) ** 2 * n2 >= 2**31 else np.int32
+        s_a = np.empty(m, dtype=wide)  # a s_j
+        square = np.empty(m, dtype=wide)
+        s_pp = np.zeros(m, dtype=wide)  # sum (a s_j)^2
+        s_w = np.zeros(m, dtype=np.int64)  # sum (4 j + 2) a s_j
     for j in range(n2):
         np.take(table, ranks[j], out=packed, mode="wrap")
         total += packed
         np.bitwise_and(packed, 0xFFFF, out=low)  # #{y < x_j} a
         np.right_shift(packed, 16, out=high)  # #{y <= x_j} a
+        if sums is not None:
+            np.add(low, high, out=s_a)
+            np.multiply(s_a, s_a, out=square)
+            s_pp += square
+            np.multiply(s_a, 4 * j + 2, out=square)
+            s_w += square
         low -= j * b
         np.maximum(up, low, out=up)
         np.subtract((j + 1) * b, high, out=high)
         np.maximum(down, high, out=down)
     h = np.maximum(up, down).astype(np.int64)
-    wins = ((total & 0xFFFF) + (total >> 16)).astype(np.int64) // a
+    below_a, at_a = (total & 0xFFFF).astype(np.int64), (total >> 16).astype(np.int64)
+    wins = (below_a + at_a) // a
+    if sums is not None:
+        sums["pp"] = s_pp.astype(np.int64) // (a * a)
+        sums["w"] = s_w // a + (at_a - below_a) // a
     return h, wins
 
 
@@ -429,6 +462,7 @@ def ks_against(
     target: FloatArray,
     rows: IntArray | None = None,
     notes: list[str] | None = None,
+    placement: dict[str, IntArray] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """``ks_2samp(target, row)`` and A12 of every indexed row (or ``rows``) against ``target``.
 
@@ -437,6 +471,12 @@ def ks_against(
     number of scores. ``target`` holds the target's finite scores. Rows or a target with more
     than 10000 scores, where scipy does not round the statistic, and a few rows of many scores,
     where one merge per row costs less than a pass per position, go through :func:`ks_a12`.
+
+    ``placement``: when given, and every row holds the same number of scores (a grid of
+    seeds), filled with ``"s_p"``, ``"s_pp"``, ``"s_qq"``: the placement sums of every indexed
+    row (``rows`` must be None) against ``target``, equal to
+    ``sweepwalk.stats._placement_sums.placement_sums`` (its second pass made in this one).
+    Left empty otherwise.
     """
     ys = np.sort(np.asarray(target, dtype=np.float64))
     n1 = len(ys)
@@ -462,7 +502,13 @@ def ks_against(
         with np.errstate(invalid="ignore", divide="ignore"):
             effect = np.where(nx >= 1, wins / (2.0 * nx * n1), np.nan)
         return statistic, pvalue, effect
-    h, wins = _h_indexed(index, rows, ys)
+    parts: dict[str, IntArray] | None = {} if placement is not None and rows is None else None
+    h, wins = _h_indexed(index, rows, ys, parts)
+    if parts and placement is not None:
+        from ._placement_sums import sums_from_pass  # above this module in the import order
+
+        s_p, s_pp, s_qq = sums_from_pass(index, ys, wins, parts)
+        placement.update(s_p=s_p, s_pp=s_pp, s_qq=s_qq)
     if k_max >= 1 and int(nx.min()) == k_max:  # every row as long (a grid of seeds): scalar sizes
         okr: Any = slice(None)
         statistic = h / (n1 // math.gcd(k_max, n1) * k_max)

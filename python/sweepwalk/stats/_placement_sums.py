@@ -87,6 +87,22 @@ def placement_sums(
     return s_p, s_pp, s_qq
 
 
+def sums_from_pass(
+    index: KsIndex, ys: npt.NDArray[np.float64], wins: IntArray, parts: dict[str, IntArray]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """:func:`placement_sums` of every row of a full index from the KS pass's own sums.
+
+    ``wins`` is ``s_p``; ``parts`` holds ``"pp"`` (``s_pp``) and ``"w"``, the sum of
+    ``(4 j + 2) 2 P_j + t_j`` that the KS pass over the positions accumulated (every row
+    holds K scores: no padding). Only the runs of equal row values are left to add.
+    """
+    u, k = index.uniques, index.ranks.shape[0]
+    lt = np.cumsum(np.bincount(np.searchsorted(u, ys, side="right"), minlength=len(u) + 1))
+    le = np.cumsum(np.bincount(np.searchsorted(u, ys, side="left"), minlength=len(u) + 1))
+    s_w = parts["w"] + 2 * _run_terms(index, None, (le - lt).astype(np.int64))
+    return wins, parts["pp"], 4 * len(ys) * k * k - s_w
+
+
 def _packing(n1: int, k: int) -> tuple[int, int] | None:
     """Bit offsets of t and s^2 in one int64 word holding (s, t, s^2), or None if they overflow.
 
@@ -217,7 +233,10 @@ def _sums_by_position(
 
 
 def placement_moments(
-    index: KsIndex, rows: IntArray | None, ys: npt.NDArray[np.float64]
+    index: KsIndex,
+    rows: IntArray | None,
+    ys: npt.NDArray[np.float64],
+    sums: tuple[IntArray, IntArray, IntArray] | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """A12 of every row against ``ys`` and the ddof=1 variances of its placement shares.
 
@@ -225,11 +244,12 @@ def placement_moments(
     ``P_i / n1`` and ``Q_k / nx`` (see :func:`placement_sums`), as
     ``sweepwalk.stats._intervals`` computes them from the sorted pooled rows; NaN where a side
     has fewer than 1 (A12) or 2 (variances) values. The integer sums make the variances exact up
-    to one rounding.
+    to one rounding. ``sums``: :func:`placement_sums` of ``rows`` when already at hand (from
+    the KS pass: :func:`sweepwalk.stats.ks_against`).
     """
     nx = (index.counts if rows is None else index.counts[rows]).astype(np.int64)
     n1 = len(ys)
-    s_p, s_pp, s_qq = placement_sums(index, rows, ys)
+    s_p, s_pp, s_qq = placement_sums(index, rows, ys) if sums is None else sums
     s_q = 2 * nx * n1 - s_p
     with np.errstate(invalid="ignore", divide="ignore"):
         a12 = np.where(nx >= 1, s_p / (2.0 * nx * n1), np.nan)
