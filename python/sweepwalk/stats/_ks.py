@@ -303,16 +303,20 @@ def _dense_ranks(flat: FloatArray) -> tuple[npt.NDArray[np.intp], FloatArray]:
     """Rank of each value among the distinct values (0-based, equal values one rank), and those.
 
     Logged metrics repeat (accuracies on a validation set of N examples, rounded values): when
-    a sample of the values says few are distinct, they are hashed (``pandas.factorize``, linear
-    time) and only the distinct ones sorted; otherwise all are sorted.
+    a sample of the values says few are distinct, they are hashed (``pandas.factorize`` of their
+    bits, linear time) and only the distinct ones sorted; otherwise all are sorted.
     """
     sample = flat[:: max(1, len(flat) // _RANK_SAMPLE)]
     if len(flat) > _RANK_SAMPLE and len(np.unique(sample)) < len(sample) // 8:
         import pandas as pd  # the engine's dependency; only needed here
 
-        codes, seen = pd.factorize(flat, sort=False, use_na_sentinel=False)
-        order = np.argsort(seen)
-        uniques = np.asarray(seen[order], dtype=np.float64)
+        # hashed as their 64 bits (faster than as floats): equal scores have equal bits,
+        # but for -0.0 and 0.0, which the check of strictly rising uniques sends below
+        bits = np.ascontiguousarray(flat).view(np.int64)
+        codes, seen = pd.factorize(bits, sort=False, use_na_sentinel=False)
+        values = np.asarray(seen, dtype=np.int64).view(np.float64)
+        order = np.argsort(values)
+        uniques = values[order]
         if len(uniques) < 2 or bool(np.all(uniques[1:] > uniques[:-1])):
             to_rank = np.empty(len(order), dtype=np.intp)
             to_rank[order] = np.arange(len(order))

@@ -177,11 +177,16 @@ def _repeats(index: KsIndex) -> tuple[IntArray, IntArray, IntArray]:
     if hit is not None:
         return hit
     ranks, pad = index.ranks, len(index.uniques)
+    full = len(index.counts) == 0 or int(index.counts.min()) == ranks.shape[0]  # no padding
     cols, rks, runs = [], [], []
-    run = np.zeros(ranks.shape[1], dtype=np.int64)
+    run = np.zeros(ranks.shape[1], dtype=np.int32 if ranks.shape[0] < 2**31 else np.int64)
+    same = np.empty(ranks.shape[1], dtype=bool)
     for j in range(1, ranks.shape[0]):
         run += 1
-        run *= (ranks[j] == ranks[j - 1]) & (ranks[j] != pad)
+        np.equal(ranks[j], ranks[j - 1], out=same)
+        if not full:
+            same &= ranks[j] != pad
+        run *= same
         found = np.flatnonzero(run)
         cols.append(found)
         rks.append(ranks[j, found])
