@@ -217,6 +217,13 @@ def test_small_sample_quantile_equals_scipy(seed, cl):
         want = st.norm.ppf(q) * st.t.ppf(q, df) / st.t.ppf(q, m + n - 2)
     want = np.where(np.isfinite(want), want, st.norm.ppf(q))
     np.testing.assert_allclose(got, want, rtol=1e-13)
+    # a level per row: scipy's quantiles row by row
+    levels = rng.uniform(0.5, 1 - 1e-9, size=size)
+    got = _intervals._small_sample_quantile(levels, u, w, m, n)
+    q = 0.5 + levels / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = st.norm.ppf(q) * st.t.ppf(q, df) / st.t.ppf(q, m + n - 2)
+    np.testing.assert_allclose(got, np.where(np.isfinite(want), want, st.norm.ppf(q)), rtol=1e-13)
 
 
 @settings(max_examples=40, deadline=None)
