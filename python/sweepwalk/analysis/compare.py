@@ -307,8 +307,9 @@ def compare(
     # against all, the sweep's KS index is an (K, N) table: a ragged sweep tests in pieces
     indexed = against != "all" or sweep.is_dense
     if test == "ks" and ks_method == "auto" and executor is None and indexed:
-        sums = placement if ci is not None else None
-        statistic, pvalue, a12_rows = _ks_pass(sweep, t, ids, against, notes, sums)
+        statistic, pvalue, a12_rows = _ks_pass(
+            sweep, t, ids, against, notes, None if ci is None else placement
+        )
     else:
         statistic, pvalue, n_shared = _batched_pass(
             sweep, t, ids, test, (random_state, n_resamples, tie_rtol, ks_method),

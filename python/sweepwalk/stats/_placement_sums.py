@@ -192,7 +192,7 @@ def _repeats(index: KsIndex) -> tuple[IntArray, IntArray, IntArray]:
         rks.append(ranks[j, found])
         runs.append(run[found])
 
-    def joined(parts: list[IntArray]) -> IntArray:
+    def joined(parts: list[npt.NDArray[np.signedinteger[Any]]]) -> IntArray:
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
     found_all = (joined(cols), joined(rks), joined(runs))
