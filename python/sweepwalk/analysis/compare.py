@@ -302,7 +302,7 @@ def compare(
     notes: list[str] = list(sweep.notes)  # binning; values that hardly repeat (no neighbours)
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     a12_rows: npt.NDArray[np.float64] | None = None  # A12 of each row, from the KS pass
-    placement: dict[str, npt.NDArray[np.int64]] = {}  # the intervals' sums, from the KS pass
+    placement: dict[str, npt.NDArray[np.int64]] = {}  # for the intervals, from the KS pass
     n_shared: npt.NDArray[np.int64] | None = None
     # against all, the sweep's KS index is an (K, N) table: a ragged sweep tests in pieces
     indexed = against != "all" or sweep.is_dense
@@ -398,8 +398,8 @@ def _ks_pass(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """KS of every row against the target in one merge pass: statistic, p-value and A12.
 
-    ``placement``: filled against all on a grid of seeds with the placement sums of every
-    configuration (see ``stats.ks_against``), which the intervals need: the same pass.
+    ``placement``: filled against all on a grid of seeds with what the intervals need of
+    the placement sums of every configuration (see ``stats.ks_against``): the same pass.
     """
     # against all: the rows sorted and ranked once per sweep; a few neighbours: their
     # sorted rows ranked now (cheaper than building the sweep's index on a first click)

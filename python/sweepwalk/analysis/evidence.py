@@ -216,10 +216,7 @@ def _against_parts(
     configs = sweep.configs
     mean = configs["mean"].to_numpy(dtype=np.float64)[row_ids]
     var = configs["std"].to_numpy(dtype=np.float64)[row_ids] ** 2
-    sums = None
-    if placement:
-        sums = (placement["s_p"][row_ids], placement["s_pp"][row_ids], placement["s_qq"][row_ids])
-    return against_parts(index, row_ids, sweep.scores(target), (mean, var), sums)
+    return against_parts(index, row_ids, sweep.scores(target), (mean, var), placement or None)
 
 
 def _estimate_in_pieces(
@@ -326,9 +323,9 @@ def evidence(
         The sweep's rows sorted and ranked once (``sweep.ks_index``), when already built:
         unpaired intervals then come from it in one pass (the same numbers).
     placement : dict, optional
-        The placement sums ``"s_p"``, ``"s_pp"``, ``"s_qq"`` of every row of ``index``
-        against the target, when the KS pass computed them (``stats.ks_against``): the
-        intervals then need no pass of their own.
+        What the KS pass left of the placement sums of every row of ``index`` against the
+        target (``stats.ks_against(..., placement=...)``): the intervals then need no pass
+        of their own.
 
     Returns
     -------

@@ -25,7 +25,7 @@ from ._intervals import (
 )
 from ._ks import KsIndex, _sorted_rows
 from ._paired import paired_rows
-from ._placement_sums import placement_moments
+from ._placement_sums import placement_moments, sums_from_pass
 from ._rows import FloatArray, IntArray, as_rows
 from ._tests import TEST_TABLE
 from ._ties import check_rtol, row_scale, snap_differences
@@ -228,13 +228,13 @@ def against_parts(
     rows: IntArray,
     target: npt.ArrayLike,
     moments: tuple[FloatArray, FloatArray],
-    sums: tuple[IntArray, IntArray, IntArray] | None = None,
+    ks_sums: dict[str, IntArray] | None = None,
 ) -> AgainstParts:
     """A12, its placement variances and both sides' moments of ``rows`` against ``target``.
 
     Arguments as :func:`estimate_against`; one pass over the index (the placement sums),
-    none when ``sums`` holds them for ``rows`` already (``ks_against(...,
-    placement=...)`` makes them in its own pass).
+    none when ``ks_sums`` holds what ``ks_against(index, target, placement=ks_sums)`` left
+    from its own pass over every row.
     """
     y = np.asarray(target, dtype=np.float64).reshape(1, -1)
     ys = np.sort(y[0])
@@ -242,6 +242,10 @@ def against_parts(
     nx = index.counts[rows]
     n1 = np.full(len(rows), len(ys), dtype=np.int64)
     my, vy = _moments(y, n1[:1])
+    sums: tuple[IntArray, IntArray, IntArray] | None = None
+    if ks_sums:
+        s_p, s_pp, s_qq = sums_from_pass(index, ys, ks_sums)
+        sums = (s_p[rows], s_pp[rows], s_qq[rows])
     a12, var_p, var_q = placement_moments(index, rows, ys, sums)
     return AgainstParts(index, rows, ys, nx, n1, moments, (my, vy), a12, var_p, var_q)
 

@@ -477,10 +477,10 @@ def ks_against(
     where one merge per row costs less than a pass per position, go through :func:`ks_a12`.
 
     ``placement``: when given, and every row holds the same number of scores (a grid of
-    seeds), filled with ``"s_p"``, ``"s_pp"``, ``"s_qq"``: the placement sums of every indexed
-    row (``rows`` must be None) against ``target``, equal to
-    ``sweepwalk.stats._placement_sums.placement_sums`` (its second pass made in this one).
-    Left empty otherwise.
+    seeds), filled with the parts of the A12 intervals' placement sums of every indexed row
+    (``rows`` must be None) that this pass gives: ``"p"``, ``"pp"``, ``"w"`` (see
+    :func:`_h_one_size`); ``sweepwalk.stats._placement_sums.sums_from_pass`` finishes them,
+    without a second pass over the positions. Left empty otherwise.
     """
     ys = np.sort(np.asarray(target, dtype=np.float64))
     n1 = len(ys)
@@ -509,10 +509,7 @@ def ks_against(
     parts: dict[str, IntArray] | None = {} if placement is not None and rows is None else None
     h, wins = _h_indexed(index, rows, ys, parts)
     if parts and placement is not None:
-        from ._placement_sums import sums_from_pass  # above this module in the import order
-
-        s_p, s_pp, s_qq = sums_from_pass(index, ys, wins, parts)
-        placement.update(s_p=s_p, s_pp=s_pp, s_qq=s_qq)
+        placement.update(parts, p=wins)
     if k_max >= 1 and int(nx.min()) == k_max:  # every row as long (a grid of seeds): scalar sizes
         okr: Any = slice(None)
         statistic = h / (n1 // math.gcd(k_max, n1) * k_max)

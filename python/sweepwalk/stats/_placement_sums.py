@@ -88,19 +88,20 @@ def placement_sums(
 
 
 def sums_from_pass(
-    index: KsIndex, ys: npt.NDArray[np.float64], wins: IntArray, parts: dict[str, IntArray]
+    index: KsIndex, ys: npt.NDArray[np.float64], parts: dict[str, IntArray]
 ) -> tuple[IntArray, IntArray, IntArray]:
     """:func:`placement_sums` of every row of a full index from the KS pass's own sums.
 
-    ``wins`` is ``s_p``; ``parts`` holds ``"pp"`` (``s_pp``) and ``"w"``, the sum of
-    ``(4 j + 2) 2 P_j + t_j`` that the KS pass over the positions accumulated (every row
-    holds K scores: no padding). Only the runs of equal row values are left to add.
+    ``parts`` as ``ks_against(..., placement=parts)`` fills it: ``"p"`` (``s_p``), ``"pp"``
+    (``s_pp``) and ``"w"``, the sum of ``(4 j + 2) 2 P_j + t_j`` that the KS pass over the
+    positions accumulated (every row holds K scores: no padding). Only the runs of equal row
+    values are left to add.
     """
     u, k = index.uniques, index.ranks.shape[0]
     lt = np.cumsum(np.bincount(np.searchsorted(u, ys, side="right"), minlength=len(u) + 1))
     le = np.cumsum(np.bincount(np.searchsorted(u, ys, side="left"), minlength=len(u) + 1))
     s_w = parts["w"] + 2 * _run_terms(index, None, (le - lt).astype(np.int64))
-    return wins, parts["pp"], 4 * len(ys) * k * k - s_w
+    return parts["p"], parts["pp"], 4 * len(ys) * k * k - s_w
 
 
 def _packing(n1: int, k: int) -> tuple[int, int] | None:
@@ -265,4 +266,4 @@ def placement_moments(
     return a12, var_p, var_q
 
 
-__all__ = ["MAX_TARGET", "placement_moments", "placement_sums"]
+__all__ = ["MAX_TARGET", "placement_moments", "placement_sums", "sums_from_pass"]
