@@ -35,6 +35,8 @@ from ..validation import arguments as v
 from ..validation import limits as _limits
 from . import interaction as _interaction
 from . import jobs as _jobs
+from . import pair_blocks as _blocks
+from . import pair_rows as _pairrows
 from . import pair_tally as _pairsummary
 from .evidence import default_margin
 from .guidance import default_basis
@@ -176,6 +178,9 @@ def _check_memory(
     if free is None:
         return
     n, k = len(sweep), max(int(sweep.counts.max(initial=0)), 1)
+    width = k  # of a batch's rows; ragged wide rows are read in pieces of bounded cells
+    if not sweep.is_dense and k > _blocks.PAD_MAX:
+        width = min(k, max(1, _pairrows.CELLS // step))
     sizes = np.unique(sweep.counts[sweep.counts >= min_runs]).tolist()
     if test in PAIRED_TESTS:  # shared seeds: any number up to the longest row
         sizes = list(range(max(min_runs, 1), k + 1))
@@ -183,7 +188,7 @@ def _check_memory(
 
     def need(pairs: dict[Any, int]) -> tuple[int, str]:
         return _pairsummary.memory_needed(
-            pairs, sizes, test, ks_method, correction, step, k, in_flight
+            pairs, sizes, test, ks_method, correction, step, width, in_flight
         )
 
     if need({"all": n * (n - 1) // 2})[0] <= free:
@@ -210,23 +215,9 @@ def _prepared(sweep: SweepData) -> tuple[np.ndarray, np.ndarray]:
     Sorted rows make the per-pair sorts of the order-free tests merge two runs (about 3x
     faster); ranks are order-preserving small integers, so A12 on ranks equals A12 on scores.
     """
-    return sweep.sorted_scores, sweep.once("importance dense ranks", lambda: _dense_ranks(sweep))
-
-
-def _dense_ranks(sweep: SweepData) -> np.ndarray:
-    values, counts = sweep.score_matrix, sweep.counts
-    valid = np.arange(values.shape[1]) < counts[:, None]
-    flat = values[valid]
-    order = np.argsort(flat, kind="stable")
-    step = np.empty(len(flat), dtype=np.int64)
-    step[:1] = 0
-    step[1:] = flat[order][1:] != flat[order][:-1]
-    dense = np.empty(len(flat), dtype=np.int32)
-    dense[order] = np.cumsum(step)
-    ranks = np.full(values.shape, -1, dtype=np.int32)
-    ranks[valid] = dense
-    ranks.flags.writeable = False
-    return ranks
+    rows = _pairrows.PairRows(sweep, "ks", int(sweep.counts.max(initial=0)))
+    tested, _, ranks, _ = rows.matrices()
+    return tested, ranks
 
 
 def _a12_pairs(
@@ -239,7 +230,7 @@ def _a12_pairs(
 ) -> np.ndarray:
     """A12 of row a vs row b for every pair (== ``stats.a12``), fast when rows are full.
 
-    For full rows A12 = 1/2 + sum(sign(r_a - r_b)) / (2 K^2) over all K x K rank pairs,
+    For full rows A12 = (sum(sign(r_a - r_b)) + K^2) / (2 K^2) over all K x K rank pairs,
     computed in small blocks of int32; pairs with a shorter row use ``stats.a12``.
     """
     k = values_a.shape[1]
@@ -249,7 +240,8 @@ def _a12_pairs(
     for s in range(0, len(idx), _A12_BLOCK):
         rows = idx[s : s + _A12_BLOCK]
         d = np.subtract(ranks_a[rows][:, :, None], ranks_b[rows][:, None, :], dtype=np.int32)
-        out[rows] = 0.5 + np.sign(d, out=d).sum(axis=(1, 2)) / (2.0 * k * k)
+        # (wins - k^2) is the sum of signs; wins / (2 k^2) is stats.a12's expression
+        out[rows] = (np.sign(d, out=d).sum(axis=(1, 2)) + k * k) / (2.0 * k * k)
     rest = np.flatnonzero(~full)
     if len(rest):
         out[rest] = a12(values_a[rest], na[rest], values_b[rest], nb[rest])
@@ -495,48 +487,48 @@ def importance(
         margin_source = "default: half the median seed-to-seed standard deviation"
     tie_rtol = TIE_RTOL if test in ("permutation", "wilcoxon") else None
     params = list(sweep.params)
-    values, counts, seeds = sweep.score_matrix, sweep.counts, sweep.seed_matrix
     slow = TEST_TABLE[test].resamples or ks_method != "auto"
     step = _SLOW_BATCH if slow else _BATCH
     settings = (test, sweep.min_runs, margin, random_state, tie_rtol, ks_method)
     if target is None:  # thousands of levels: say the size before numpy runs out of memory
         _check_memory(sweep, neighbors, (*settings, correction), step, executor is not None)
-    sorted_values, ranks = _prepared(sweep)
-    test_values = sorted_values if test in _ORDER_FREE else values
-    paired_test = test in PAIRED_TESTS
     position = {name: q for q, name in enumerate(params)}
-    chunk_codes: list[int] = []
     n_levels = [len(sweep.levels[p]) for p in params]
     others = {q: tuple((c, n_levels[c]) for c in range(len(params))
                        if c != q and n_levels[c] <= _interaction.MAX_LEVELS)
               for q in range(len(params))}  # fmt: skip
     level_codes = sweep.level_codes
+    k_full = max(int(sweep.counts.max(initial=0)), 1)
+    wholes = _blocks.for_sweep(sweep, test, ks_method, target, neighbors, k_full)
+    reader = _pairrows.PairRows(sweep, test, k_full)
+    chunk_codes: list[int] = []
 
     def batches() -> Iterator[tuple[int, tuple[Any, ...]]]:
         # pieces of the pair enumeration, never all pairs at once; a piece is one parameter's
-        for name, a, b in sweep.neighbor_pair_chunks(neighbors, max(step, _BATCH)):
+        for name, a, b in _blocks.pair_chunks(sweep, neighbors, max(step, _BATCH), wholes):
             if target is not None:
                 keep = (a == target) | (b == target)
                 a, b = a[keep], b[keep]
             for start in range(0, len(a), step):
-                ia, ib = a[start : start + step], b[start : start + step]
-                rows = (test_values[ia], counts[ia], test_values[ib], counts[ib])
-                pair_seeds = None if seeds is None or not paired_test else (seeds[ia], seeds[ib])
-                pair_ranks = (ranks[ia], ranks[ib], values[ia], values[ib])
-                chunk_codes.append(position[name])
-                context = (level_codes[ia], others[position[name]])
-                yield len(ia), (rows, pair_seeds, pair_ranks, settings, alpha, context)
+                for ia, ib in reader.pieces(a[start : start + step], b[start : start + step]):
+                    rows, pair_seeds, pair_ranks = reader.read(ia, ib)
+                    chunk_codes.append(position[name])
+                    context = (level_codes[ia], others[position[name]])
+                    yield len(ia), (rows, pair_seeds, pair_ranks, settings, alpha, context)
 
     job = _jobs.Progress(_expected_pairs(sweep, neighbors, target), progress, cancel,
                          what="neighbour pairs")  # fmt: skip
     summaries = [_pairsummary.ParamSummary() for _ in params]
     contexts = [_interaction.Contexts() for _ in params]
+    _jobs.check_cancel(cancel)
+    blocks = (reader, (test, sweep.min_runs, margin, alpha), others, job)
+    _blocks.summarise_wholes(sweep, wholes, blocks, summaries, contexts)
     done = 0  # batches come back in order: the k-th is the k-th one yielded
     for summary, context in _jobs.run_batches(_summarised_pairs, batches(), job, executor):
         summaries[chunk_codes[done]].add(summary)
         contexts[chunk_codes[done]].add(context)
         done += 1
-    if progress is not None and (job.done < job.total or done == 0):
+    if progress is not None and (job.done < job.total or (done == 0 and not wholes)):
         progress(1.0)
     chosen = {"test": test, "correction": correction, "alpha": alpha, "neighbors": neighbors,
               "margin": margin, "margin_source": margin_source, "target": target}  # fmt: skip
