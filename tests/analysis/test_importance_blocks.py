@@ -164,8 +164,11 @@ def _pair_reference(rows: list[np.ndarray], min_runs: int, margin: float, alpha:
     st.sampled_from([1, 2, 6]),
     st.sampled_from([1, 2, 3]),
     st.sampled_from([0.01, 0.05, 0.2, 1.0]),
+    st.booleans(),
 )
-def test_triangle_tally_equals_scipy_per_pair(counts, seed, digits, min_runs, margin) -> None:
+def test_triangle_tally_equals_scipy_per_pair(counts, seed, digits, min_runs, margin, equal):  # type: ignore[no-untyped-def]
+    if equal:  # every row as long (a grid of seeds): the int16 path
+        counts = [counts[0]] * len(counts)
     rng = np.random.default_rng(seed)
     rows = [np.round(rng.normal(rng.uniform(0, 0.3), rng.uniform(0.01, 0.2), c), digits)
             for c in counts]  # fmt: skip
@@ -207,7 +210,7 @@ def test_tost_bounds_decide_as_the_pvalue(seed: int, digits: int, at: float) -> 
         np.testing.assert_array_equal(tost.decide(rows, j), want[rows])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     categorical_runs(),
     st.sampled_from(["ks", "mannwhitney", "welch"]),
@@ -272,11 +275,11 @@ def test_ragged_importance_equals_dense(df: pd.DataFrame, test: str, blocked: bo
 
 
 def test_ragged_importance_never_pads_to_the_longest_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    # 300 configurations x 3 seeds and one with 5,000: the padded matrix is refused
+    # 600 configurations x 3 seeds and one with 2,000: the padded matrix would be 99% padding
     rng = np.random.default_rng(0)
-    small = pd.DataFrame({"arch": np.repeat([f"a{i}" for i in range(300)], 3),
-                          "seed": np.tile([0, 1, 2], 300)})  # fmt: skip
-    big = pd.DataFrame({"arch": "big", "seed": np.arange(5000)})
+    small = pd.DataFrame({"arch": np.repeat([f"a{i}" for i in range(600)], 3),
+                          "seed": np.tile([0, 1, 2], 600)})  # fmt: skip
+    big = pd.DataFrame({"arch": "big", "seed": np.arange(2000)})
     df = pd.concat([small, big], ignore_index=True)
     df["acc"] = np.round(rng.normal(size=len(df)), 2)
     sweep = Sweep.from_runs(df, metric="acc", params=["arch"], seed="seed")
@@ -294,5 +297,5 @@ def test_ragged_importance_never_pads_to_the_longest_row(monkeypatch: pytest.Mon
         with path(blocked):
             got = sweep.importance(test="ks").to_frame()
         pd.testing.assert_frame_equal(got, want[blocked])
-        assert got["pairs"].iloc[0] == 301 * 300 // 2
+        assert got["pairs"].iloc[0] == 601 * 600 // 2
     pd.testing.assert_frame_equal(want[True], want[False])

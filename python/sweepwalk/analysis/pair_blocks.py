@@ -130,7 +130,7 @@ class _Counter:
         return self.keys, self.counts
 
 
-def _count(codes: IntArray, space: int) -> tuple[IntArray, IntArray]:
+def _count(codes: npt.NDArray[np.integer[Any]], space: int) -> tuple[IntArray, IntArray]:
     """Distinct values of ``codes`` (all in [0, space)) and their counts."""
     if space <= 4 * len(codes) + 4096:
         counts = np.bincount(codes, minlength=space)
@@ -204,6 +204,41 @@ def _h_wins(
         np.maximum(down, high, out=down)
     h = np.maximum(up, down).astype(np.int64)
     return h, wins.astype(np.int64) - 2 * n1 * (k_max - nx)
+
+
+def _h_wins_equal(
+    ranks: npt.NDArray[np.int32], n: int, target: npt.NDArray[np.int32], u: int
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.int16]]:
+    """:func:`_h_wins` when every row and the target hold ``n`` scores, ``n * n < 128``.
+
+    Then lcm = n and the weights are 1: h is the largest of ``#{y < x_j} - j`` and
+    ``j + 1 - #{y <= x_j}``. The two counts are packed in the bytes of an int16 (both below
+    128), and the packed words summed as they are give the A12 numerator (each byte's sum
+    stays below n^2 < 128): half the memory traffic of int32.
+    """
+    table = np.zeros(u + 1, dtype=np.int16)
+    np.add.at(table, target + 1, 1)  # y < u_k
+    np.add.at(table, target, 1 << 8)  # y <= u_k
+    np.cumsum(table, out=table)
+    m = ranks.shape[1]
+    up = np.zeros(m, dtype=np.int16)
+    down = np.zeros(m, dtype=np.int16)
+    total = np.zeros(m, dtype=np.int16)
+    packed = np.empty(m, dtype=np.int16)
+    low = np.empty(m, dtype=np.int16)
+    high = np.empty(m, dtype=np.int16)
+    for j in range(n):
+        np.take(table, ranks[j, :m], out=packed, mode="wrap")
+        total += packed
+        np.bitwise_and(packed, 0xFF, out=low)
+        np.right_shift(packed, 8, out=high)
+        low -= j
+        np.maximum(up, low, out=up)
+        np.subtract(j + 1, high, out=high)
+        np.maximum(down, high, out=down)
+    h = np.maximum(up, down)
+    wins = (total & 0xFF) + (total >> 8)
+    return h, wins
 
 
 class _Tost:
@@ -353,18 +388,34 @@ class TriangleTally:
             return
         self.enough += len(nx)
         ranks = self.ranks[:, :j] if isinstance(xs, slice) else self.ranks[:, xs]
-        h, wins = _h_wins(ranks, nx, self.ranks[:n1, j], self.u)
+        target = self.ranks[:n1, j]
+        one = int(nx[0]) if int(nx.min()) == int(nx.max()) else -1  # every row as long
+        h: npt.NDArray[np.integer[Any]]
+        wins: npt.NDArray[np.integer[Any]]
+        if one == n1 and n1 * n1 < 128:  # small and equal sizes: int16, scalar keys
+            h, wins = _h_wins_equal(ranks, n1, target, self.u)
+        else:
+            h, wins = _h_wins(ranks, nx, target, self.u)
         equivalent = self.tost.decide(xs, j)
-        keys, counts = _count(nx * self.w_mult + wins, self.w_space)
-        self.wkeys.add(n1 * self.w_space + keys, counts)
+        if one >= 0:  # one size: count the small codes, add the size's offset to the keys
+            keys, counts = _count(wins, self.w_mult)
+            self.wkeys.add(n1 * self.w_space + one * self.w_mult + keys, counts)
+        else:
+            keys, counts = _count(nx * self.w_mult + wins, self.w_space)
+            self.wkeys.add(n1 * self.w_space + keys, counts)
         if self.test == "ks":
-            code = (nx * self.h_mult + h) * 2 + equivalent
-            keys, counts = _count(code, self.h_space)
+            if one >= 0:
+                code = h * 2 + equivalent
+                keys, counts = _count(code, 2 * self.h_mult)
+                keys = keys + one * self.h_mult * 2
+            else:
+                code = (nx * self.h_mult + h) * 2 + equivalent
+                keys, counts = _count(code, self.h_space)
             self.pkeys.add(n1 * self.h_space + keys, counts)
             for c in np.unique(keys >> 1).tolist():
                 n2, hc = divmod(int(c), self.h_mult)
                 if (n1, n2, hc) not in self.reps:
-                    i = int(np.flatnonzero(code >> 1 == c)[0])
+                    i = int(np.flatnonzero(code >> 1 == (c if one < 0 else hc))[0])
                     self.reps[(n1, n2, hc)] = (i if isinstance(xs, slice) else int(xs[i]), j)
             return
         _, p = two_sample(
