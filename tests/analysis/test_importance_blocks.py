@@ -22,7 +22,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttost_ind
 
-from sweepwalk import Sweep
+from sweepwalk import Cancelled, Sweep
 from sweepwalk.analysis import pair_blocks
 from sweepwalk.data import scores as _scores
 from sweepwalk.stats import TEST_TABLE, tost_ind_rejects
@@ -299,3 +299,20 @@ def test_ragged_importance_never_pads_to_the_longest_row(monkeypatch: pytest.Mon
         pd.testing.assert_frame_equal(got, want[blocked])
         assert got["pairs"].iloc[0] == 601 * 600 // 2
     pd.testing.assert_frame_equal(want[True], want[False])
+
+
+def test_blocked_path_reports_and_cancels_within_a_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"arch": np.repeat([f"a{i}" for i in range(60)], 3),
+                       "seed": np.tile(np.arange(3), 60),
+                       "acc": rng.normal(0.5, 0.1, 180)})  # fmt: skip
+    sweep = Sweep.from_runs(df, metric="acc", params=["arch"], seed="seed")
+    monkeypatch.setattr(pair_blocks, "_REPORT", 100)  # a report every ~100 pairs
+    seen: list[float] = []
+    with path(blocked=True):
+        sweep.importance(progress=seen.append)
+        assert len(seen) > 10 and seen[-1] == 1.0  # 1,770 pairs, reported as they go
+        stop: list[float] = []
+        with pytest.raises(Cancelled):
+            sweep.importance(progress=stop.append, cancel=lambda: len(stop) >= 3)
+    assert len(stop) == 3 and stop[-1] < 0.5  # stopped inside the one context
