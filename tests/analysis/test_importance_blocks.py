@@ -316,3 +316,14 @@ def test_blocked_path_reports_and_cancels_within_a_context(monkeypatch: pytest.M
         with pytest.raises(Cancelled):
             sweep.importance(progress=stop.append, cancel=lambda: len(stop) >= 3)
     assert len(stop) == 3 and stop[-1] < 0.5  # stopped inside the one context
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 9999), min_size=1, max_size=12), st.sampled_from([10_000, 20_000]))
+def test_packed_table_of_many_ranks_counts_below_and_at(ranks: list[int], u: int) -> None:
+    target = np.sort(np.array(ranks, dtype=np.int32))  # ties allowed
+    table = pair_blocks._packed_table(target, u, 16, np.int32)
+    k = np.arange(u + 1)
+    below = (target[None, :] < k[:, None]).sum(axis=1)  # y < u_k
+    at_or_below = (target[None, :] <= k[:, None]).sum(axis=1)
+    np.testing.assert_array_equal(table, below + (at_or_below << 16))

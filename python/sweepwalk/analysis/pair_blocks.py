@@ -153,6 +153,28 @@ def _dense_ranks(rows: FloatArray, counts: IntArray) -> tuple[npt.NDArray[np.int
     return np.ascontiguousarray(ranks.T), u
 
 
+def _packed_table(target: npt.NDArray[np.int32], u: int, shift: int, dtype: Any) -> Any:
+    """(u + 1,) table: ``#{y < u_k} + (#{y <= u_k} << shift)`` over the target's ranks.
+
+    y < u_k exactly when rank(y) + 1 <= k, y <= u_k when rank(y) <= k: the table steps up at
+    those 2 n positions only, so it is written as n + 1 runs (``np.repeat``), not summed over
+    all u ranks (a cumulative sum of 100k int16 per target was most of the time on continuous
+    scores).
+    """
+    if u < 4096:  # small: a cumulative sum is cheaper than the runs' bookkeeping
+        table = np.zeros(u + 1, dtype=dtype)
+        np.add.at(table, target + 1, 1)
+        np.add.at(table, target, 1 << shift)
+        return np.cumsum(table, out=table)
+    n = len(target)
+    at = np.concatenate([target + 1, target]).astype(np.int64)
+    step = np.concatenate([np.ones(n, dtype=np.int64), np.full(n, 1 << shift, dtype=np.int64)])
+    order = np.argsort(at, kind="stable")
+    edges = np.concatenate([[0], at[order], [u + 1]])
+    levels = np.concatenate([[0], np.cumsum(step[order])]).astype(dtype)
+    return np.repeat(levels, np.diff(edges))
+
+
 def _h_wins(
     ranks: npt.NDArray[np.int32], nx: IntArray, target: npt.NDArray[np.int32], u: int
 ) -> tuple[IntArray, IntArray]:
@@ -166,10 +188,7 @@ def _h_wins(
     wins = 2 #{x > y} + #{x == y}.
     """
     n1 = len(target)
-    table = np.zeros(u + 1, dtype=np.int32)
-    np.add.at(table, target + 1, 1)  # y < u_k  <=>  rank(y) + 1 <= k
-    np.add.at(table, target, 1 << 16)  # y <= u_k  <=>  rank(y) <= k
-    np.cumsum(table, out=table)
+    table = _packed_table(target, u, 16, np.int32)
     m = ranks.shape[1]
     k_max = int(nx.max(initial=0))
     n_min = int(nx.min(initial=0))
@@ -216,10 +235,7 @@ def _h_wins_equal(
     128), and the packed words summed as they are give the A12 numerator (each byte's sum
     stays below n^2 < 128): half the memory traffic of int32.
     """
-    table = np.zeros(u + 1, dtype=np.int16)
-    np.add.at(table, target + 1, 1)  # y < u_k
-    np.add.at(table, target, 1 << 8)  # y <= u_k
-    np.cumsum(table, out=table)
+    table = _packed_table(target, u, 8, np.int16)
     m = ranks.shape[1]
     up = np.zeros(m, dtype=np.int16)
     down = np.zeros(m, dtype=np.int16)
