@@ -29,7 +29,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttost_ind
 
 from sweepwalk import Sweep
-from sweepwalk.analysis import pair_blocks
+from sweepwalk.analysis.importance import pair_blocks
 
 
 def make_sweep(levels: int = 10, n_params: int = 5, seeds: int = 20) -> Sweep:

@@ -161,7 +161,7 @@ def test_verdict_rules():
 
 
 def test_progress_is_called_with_fractions(demo, monkeypatch):
-    monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 50)
+    monkeypatch.setattr("sweepwalk.analysis.importance.pairwise._BATCH", 50)
     seen: list[float] = []
     importance(demo, progress=seen.append).to_frame()
     assert len(seen) > 2 and seen == sorted(seen) and seen[-1] == 1.0
@@ -169,7 +169,7 @@ def test_progress_is_called_with_fractions(demo, monkeypatch):
 
 
 def test_fast_a12_path_equals_general():
-    from sweepwalk.analysis.importance import _a12_pairs, _prepared
+    from sweepwalk.analysis.importance.pairwise import _a12_pairs, _prepared
     from sweepwalk.stats import a12
 
     sweep = _small(short=(0.2,))
@@ -253,7 +253,7 @@ def test_an_interaction_says_where_the_pairs_that_matter_sit():
 
 
 def test_where_counts_per_context_against_a_direct_count():
-    from sweepwalk.analysis.interaction import Contexts, context_counts, where
+    from sweepwalk.analysis.importance.interaction import Contexts, context_counts, where
 
     codes = np.array([[0, 0], [0, 1], [0, 1], [0, 2], [0, -1]])
     tested = np.array([True, True, True, True, False])

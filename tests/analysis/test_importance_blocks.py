@@ -23,7 +23,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.weightstats import ttost_ind
 
 from sweepwalk import Cancelled, Sweep
-from sweepwalk.analysis import pair_blocks
+from sweepwalk.analysis.importance import pair_blocks
 from sweepwalk.data import scores as _scores
 from sweepwalk.stats import TEST_TABLE, tost_ind_rejects
 

@@ -17,14 +17,9 @@ from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 
 from sweepwalk import Sweep
-from sweepwalk.analysis import pair_tally as _pairsummary
-from sweepwalk.analysis.importance import (
-    _ORDER_FREE,
-    _prepared,
-    _test_pairs,
-    default_margin,
-    importance,
-)
+from sweepwalk.analysis.importance import default_margin, importance
+from sweepwalk.analysis.importance import pair_tally as _pairsummary
+from sweepwalk.analysis.importance.pairwise import _ORDER_FREE, _prepared, _test_pairs
 from sweepwalk.stats import TIE_RTOL
 from sweepwalk.validation import limits as _limits
 
@@ -113,8 +108,8 @@ def _reference(sweep, test, correction, alpha, neighbors, margin, random_state):
 def test_streamed_summaries_equal_all_pairs_at_once(
     monkeypatch, test, correction, neighbors, margin
 ):
-    monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 7)
-    monkeypatch.setattr("sweepwalk.analysis.importance._SLOW_BATCH", 5)
+    monkeypatch.setattr("sweepwalk.analysis.importance.pairwise._BATCH", 7)
+    monkeypatch.setattr("sweepwalk.analysis.importance.pairwise._SLOW_BATCH", 5)
     monkeypatch.setattr(_pairsummary, "_MIN_MERGE", 3)  # merge the tallies over and over
     sweep = _sweep(seed=len(test) + len(correction), n_seeds=8)
     got = importance(sweep, test=test, correction=correction, neighbors=neighbors,
@@ -130,7 +125,7 @@ def test_streamed_equals_one_batch_when_equivalents_are_many(monkeypatch):
     sweep = _sweep(seed=5, n_seeds=8)
     whole = importance(sweep, test="ks", margin=0.05, correction="holm").to_frame()
     assert 0 < whole["equivalent"].sum() < whole["tested"].sum()
-    monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 3)
+    monkeypatch.setattr("sweepwalk.analysis.importance.pairwise._BATCH", 3)
     monkeypatch.setattr(_pairsummary, "_MIN_MERGE", 1)
     pd.testing.assert_frame_equal(
         importance(sweep, test="ks", margin=0.05, correction="holm").to_frame(), whole
@@ -170,7 +165,7 @@ def _many_levels(n: int, seeds: int = 2) -> Sweep:
 
 def test_memory_check_refuses_continuous_pvalues_and_lets_rank_tests_stream(monkeypatch):
     sweep = _many_levels(400)  # 79,800 pairs of one text parameter
-    monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 500)
+    monkeypatch.setattr("sweepwalk.analysis.importance.pairwise._BATCH", 500)
     monkeypatch.setattr(_limits, "available_memory", lambda: 4 * 2**20)
     frame = sweep.importance(
         test="ks"
@@ -188,7 +183,7 @@ def test_memory_check_refuses_continuous_pvalues_and_lets_rank_tests_stream(monk
 
 
 def test_long_job_is_announced_with_pairs_and_seconds(monkeypatch, caplog):
-    monkeypatch.setattr("sweepwalk.analysis.importance._BATCH", 50)
+    monkeypatch.setattr("sweepwalk.analysis.importance.pairwise._BATCH", 50)
     monkeypatch.setattr("sweepwalk.analysis.jobs.ANNOUNCE_SECONDS", 0.0)
     with caplog.at_level("INFO", logger="sweepwalk"):
         frame = _many_levels(60).importance().to_frame()

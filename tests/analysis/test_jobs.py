@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Cancelled, Sweep
-from sweepwalk.analysis import compare, importance
+from sweepwalk.analysis import compare
+from sweepwalk.analysis.importance import pairwise
 
 
 def _sweep(n_seeds: int = 8, random_state: int = 0) -> Sweep:
@@ -30,8 +31,8 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     # many batches on a small sweep, so batching, progress and cancellation are exercised
     monkeypatch.setattr(compare, "_SLOW_BATCH", 7)
     monkeypatch.setattr(compare, "_FAST_BATCH", 9)
-    monkeypatch.setattr(importance, "_SLOW_BATCH", 11)
-    monkeypatch.setattr(importance, "_BATCH", 13)
+    monkeypatch.setattr(pairwise, "_SLOW_BATCH", 11)
+    monkeypatch.setattr(pairwise, "_BATCH", 13)
 
 
 def _same_comparison(got: object, want: object) -> None:
@@ -53,8 +54,8 @@ def test_compare_in_batches_equals_one_batch(monkeypatch: pytest.MonkeyPatch, te
 def test_importance_in_batches_equals_one_batch(monkeypatch: pytest.MonkeyPatch, test: str) -> None:
     sweep = _sweep()
     batched = sweep.importance(test=test, neighbors="axis", random_state=2).to_frame()
-    monkeypatch.setattr(importance, "_SLOW_BATCH", 10**9)
-    monkeypatch.setattr(importance, "_BATCH", 10**9)
+    monkeypatch.setattr(pairwise, "_SLOW_BATCH", 10**9)
+    monkeypatch.setattr(pairwise, "_BATCH", 10**9)
     pd.testing.assert_frame_equal(
         batched, sweep.importance(test=test, neighbors="axis", random_state=2).to_frame()
     )

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._vocab import PAIRED_TESTS
-from ..stats import TEST_TABLE
+from ..._vocab import PAIRED_TESTS
+from ...stats import TEST_TABLE
 from .pair_blocks import PAD_MAX, row_width
 
 if TYPE_CHECKING:
-    from ..data.sweep_data import SweepData
+    from ...data.sweep_data import SweepData
 
 __all__ = ["CELLS", "PairRows", "dense_ranks"]
 

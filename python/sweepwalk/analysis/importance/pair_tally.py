@@ -19,8 +19,8 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
-from .._vocab import rejects
-from ..stats import adjust_counts, canonical_method
+from ..._vocab import rejects
+from ...stats import adjust_counts, canonical_method
 
 __all__ = [
     "BYTES_PER_DISTINCT",

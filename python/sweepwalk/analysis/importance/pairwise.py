@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._vocab import PAIRED_TESTS, Correction, Neighbors, Test, rejects
-from ..stats import (
+from ..._vocab import PAIRED_TESTS, Correction, Neighbors, Test, rejects
+from ...stats import (
     KS_METHODS,
     TEST_TABLE,
     TIE_RTOL,
@@ -30,20 +30,20 @@ from ..stats import (
     ttost_paired,
     two_sample,
 )
-from ..validation import arguments as v
-from ..validation import limits as _limits
+from ...validation import arguments as v
+from ...validation import limits as _limits
+from .. import jobs as _jobs
+from ..evidence import default_margin
+from ..guidance import default_basis
+from ..settings import DEFAULTS, IMPORTANCE_CORRECTION
 from . import interaction as _interaction
-from . import jobs as _jobs
 from . import pair_blocks as _blocks
 from . import pair_rows as _pairrows
 from . import pair_tally as _pairsummary
-from .evidence import default_margin
-from .guidance import default_basis
-from .importance_result import Importance
-from .settings import DEFAULTS, IMPORTANCE_CORRECTION
+from .result import Importance
 
 if TYPE_CHECKING:
-    from ..data.sweep_data import SweepData
+    from ...data.sweep_data import SweepData
 
 __all__ = ["COLUMNS", "Importance", "default_margin", "importance", "verdicts"]
 
@@ -417,7 +417,7 @@ def importance(
     Returns
     -------
     Importance
-        Per-parameter counts and verdicts (:class:`~sweepwalk.analysis.importance_result.
+        Per-parameter counts and verdicts (:class:`~sweepwalk.analysis.importance.result.
         Importance`); its ``to_frame()`` is indexed by parameter (index name ``param``), in
         the sweep's parameter order:
 

@@ -31,12 +31,12 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from .._vocab import Neighbors
-from ..stats import tost_ind_rejects, two_sample
+from ..._vocab import Neighbors
+from ...stats import tost_ind_rejects, two_sample
 from .pair_tally import ParamSummary, Tally, counted
 
 if TYPE_CHECKING:
-    from ..data.sweep_data import SweepData
+    from ...data.sweep_data import SweepData
     from .interaction import Contexts
 
 __all__ = [
