@@ -36,6 +36,7 @@ __all__ = [
     "NEIGHBORS",
     "NEIGHBOR_LABELS",
     "PAIRED_TESTS",
+    "PENDING",
     "SIGNIFICANT_STATUSES",
     "SOURCE_FORMS",
     "STATUSES",
@@ -136,6 +137,10 @@ STATUS_LABELS: dict[str, str] = {
 }
 STATUSES: tuple[str, ...] = get_args(Status)
 SIGNIFICANT_STATUSES: tuple[str, ...] = ("better", "worse", "differs")
+#: the word of a compared row whose p-value is still being computed: the widget's early answer
+#: to a slow resampling test shows the estimates first. No result of ``compare`` has it (so it
+#: is not one of STATUSES): it is never a verdict, and never reaches ``results``/``selection``.
+PENDING = "pending"
 
 #: the per-row columns of a comparison's evidence (``sweepwalk.analysis.evidence.evidence``), in
 #: ``Comparison.to_frame()`` order

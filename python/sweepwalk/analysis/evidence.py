@@ -44,6 +44,7 @@ __all__ = [
     "EVIDENCE_COLUMNS",
     "default_margin",
     "direction_confidence",
+    "estimates",
     "evidence",
     "mde_by_size",
     "row_levels",
@@ -378,6 +379,31 @@ def evidence(
     out["mde"] = mde_by_size(test, n_row, n_target, sd, used)
     out["power_inputs"] = (sd, n_row, n_target)
     out["seeds_needed"] = _seeds_needed_by_rank(test, effect_of_interest, sd, used, pvalue)
+    out["estimand"] = ESTIMANDS[test]
+    return out
+
+
+def estimates(
+    sweep: SweepData,
+    test: str,
+    rows: Any,
+    target: int,
+    *,
+    ci: float | None,
+    tie_rtol: float | None,
+    index: KsIndex | None = None,
+) -> dict[str, Any]:
+    """Return the estimate the test is about, the effect and the mean difference, with intervals.
+
+    The columns :func:`evidence` returns for them (``estimate``, ``estimate_low``,
+    ``estimate_high``, ``effect``, ``effect_low``, ``effect_high``, ``diff_mean``,
+    ``diff_mean_low``, ``diff_mean_high``, and ``estimand``), from the same computation: none of
+    them depends on the p-values, so they can be shown before a slow test ends
+    (:func:`sweepwalk.analysis.pending.pending_comparison`). Arguments as in :func:`evidence`.
+    """
+    rows = np.arange(len(sweep), dtype=np.int64)[rows]
+    est = _rows_estimate(sweep, test, rows, target, ci, index, tie_rtol, None)
+    out = _interval_columns(sweep.goal, est, ci, len(rows))
     out["estimand"] = ESTIMANDS[test]
     return out
 

@@ -10,6 +10,7 @@ view over one. It uses only the sweep's public API (``compare``, ``walk``, ``imp
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable
@@ -19,9 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._vocab import UNPAIRED_TESTS
 from ..analysis.jobs import Cancelled, check_executor
 from ..analysis.ledger import Ledger
+from ..analysis.pending import pending_comparison
 from ..analysis.settings import DEFAULTS, IMPORTANCE_CORRECTION, USER_SETTINGS, Settings
+from ..stats import TEST_TABLE
 from ..sweep import Sweep
 from ..validation import arguments as v
 from . import jobs
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
 
     from ..analysis.compare import Comparison
     from ..analysis.walk import Walk
+
+logger = logging.getLogger("sweepwalk")
 
 __all__ = [
     "LEDGER_METHOD",
@@ -88,6 +94,10 @@ class Session(SessionState):
     background_seconds : float, default inf
         A comparison estimated (:meth:`comparison_seconds`) to take longer is computed as a job
         (:meth:`comparison_in_background`) when the owner asks.
+    pending_seconds : float, default inf
+        A comparison by a resampling test (``"permutation"``, ``"brunnermunzel"``) estimated to
+        take longer is a job too, answered at once with its estimates
+        (:meth:`pending_comparison`: intervals now, p-values and verdicts when the job ends).
 
     Examples
     --------
@@ -115,6 +125,7 @@ class Session(SessionState):
         prefetch: bool = False,
         prefetch_delay: float = 0.05,
         background_seconds: float = math.inf,
+        pending_seconds: float = math.inf,
     ) -> None:
         super().__init__(
             sweep,
@@ -144,12 +155,15 @@ class Session(SessionState):
         self.prefetch_delay = float(prefetch_delay)
         #: estimated seconds above which :meth:`comparison_in_background` starts a job
         self.background_seconds = float(background_seconds)
+        #: estimated seconds above which a resampling test's comparison shows its estimates first
+        self.pending_seconds = float(pending_seconds)
         self._background_key: Hashable = None  # the state a comparison job was started for
+        self._pending: Comparison | None = None  # its estimates, while the job runs
         self._frame: pd.DataFrame | None = None
 
     def _changed(self, *, results: bool = True) -> None:
         if results:  # the comparison shown is another state's
-            self._shown = self._frame = None
+            self._shown = self._frame = self._pending = None
         super()._changed(results=results)
 
     # -- results -----------------------------------------------------------------------------
@@ -392,7 +406,9 @@ class Session(SessionState):
         A comparison estimated to take over :attr:`background_seconds` is a job (started here
         the first time it is asked: ``"started"``; then ``"running"``, also once it ended
         cancelled): the move is answered at once, the comparison is adopted when the job ends.
-        None: compute it now (and a job for an older state is cancelled).
+        So is a resampling test's comparison estimated to take over :attr:`pending_seconds`;
+        its estimates are computed first (:attr:`pending_comparison`, shown meanwhile). None:
+        compute it now (and a job for an older state is cancelled).
         """
         if self._shown is not None:
             self.runner.cancel("compare", REPLACED)
@@ -400,9 +416,18 @@ class Session(SessionState):
         key = self.results_version
         if key == self._background_key:
             return "running"
-        if not (self.runner.threaded() and self.comparison_seconds() > self.background_seconds):
+        seconds = self.comparison_seconds() if self.runner.threaded() else math.nan
+        early = self._estimates_first() and seconds > self.pending_seconds
+        if not (early or seconds > self.background_seconds):  # (NaN: not threaded, never)
             self.runner.cancel("compare", REPLACED)
             return None
+        # the estimates before the job starts: it competes with them for the GIL
+        self._pending = None
+        if early:
+            try:
+                self._pending = self._pending_now()
+            except Exception:  # the job will say what is wrong; the move is not held up
+                logger.warning("sweepwalk: no early estimates", exc_info=True)
         self._background_key, job = self.comparison_job()
         target = self.target
 
@@ -411,6 +436,29 @@ class Session(SessionState):
 
         self.runner.submit("compare", job, key=key, finish=finish)
         return "started"
+
+    def _estimates_first(self) -> bool:
+        """Whether the test's p-value costs far more than its estimate (a resampling test)."""
+        test = self._settings.test
+        return TEST_TABLE[test].resamples and test in UNPAIRED_TESTS
+
+    def _pending_now(self) -> Comparison:
+        kwargs = self._settings.compare_kwargs()
+        del kwargs["random_state"]  # the estimates draw nothing
+        return pending_comparison(self._sweep, self.target, **kwargs)
+
+    @property
+    @locked
+    def pending_comparison(self) -> Comparison | None:
+        """The current state's estimates while its test runs in a ``"compare"`` job, or None.
+
+        :func:`~sweepwalk.analysis.pending.pending_comparison`: every row's estimate and
+        interval, status ``"pending"`` and no p-value; what the widget shows until the job
+        ends (:meth:`comparison_in_background`). Never recorded, and never what
+        :attr:`comparison`, :attr:`results` or :attr:`selection` return: reading those
+        computes the test now.
+        """
+        return self._pending if self._shown is None else None
 
     @locked
     def walk_job(self, start: int | dict[str, Any] | None = None) -> tuple[Hashable, jobs.WalkJob]:

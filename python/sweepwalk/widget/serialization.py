@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._vocab import (
     CORRECTIONS,
+    PENDING,
     SIGNIFICANT_STATUSES,
     STATUSES,
     TESTS,
@@ -85,6 +86,9 @@ OPTIONAL_FLOATS = tuple(
 )
 """Float64 columns sent when the comparison has them (``seeds_needed`` and ``level_pvalue``
 are sent by their own rules below)."""
+
+PENDING_CODE = 255
+"""``status`` code of a row whose p-value is pending (``_results["pending"]`` is then true)."""
 
 SCORE_LEVELS = 65535
 """Largest quantised score; ``0`` means "no score"."""
@@ -238,7 +242,9 @@ def results_payload(
     Returns
     -------
     dict
-        JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``.
+        JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``. A
+        :func:`~sweepwalk.analysis.pending.pending_comparison` gives ``pending: True``, status
+        code :data:`PENDING_CODE` for the rows still being tested, and no power marks.
     """
     target = int(comparison.target)
     ids = np.asarray(comparison.ids, dtype=np.int64)
@@ -251,7 +257,9 @@ def results_payload(
         out[pos] = values
         return out
 
-    status_index = {s: i for i, s in enumerate(STATUSES)}
+    # a row whose test is still running has no status code: 255 reads "out" to a reader that
+    # does not know `pending` (never a verdict), and the payload says it is pending
+    status_index = {s: i for i, s in enumerate(STATUSES)} | {PENDING: PENDING_CODE}
     shown = np.asarray(comparison.status, dtype=object)
     # dict look-ups over plain lists: pandas' map costs more than the rest of the payload
     codes = np.array([status_index.get(w, -1) for w in shown.tolist()], dtype=np.int64)
@@ -297,7 +305,20 @@ def results_payload(
     payload["estimand"] = str(getattr(comparison, "estimand", ""))
     payload["notes"] = [str(n) for n in getattr(comparison, "notes", ())]
     payload["power_basis"] = str(getattr(comparison, "power_basis", ""))
+    _mark_pending(payload, codes)
     return payload
+
+
+def _mark_pending(payload: dict[str, Any], codes: np.ndarray) -> None:
+    """Say that rows are still being tested (``pending``), and drop their power marks.
+
+    Whether a row is underpowered or can reach its level follows from the p-values: a
+    payload that has none yet marks nothing.
+    """
+    if (codes == PENDING_CODE).any():
+        payload["pending"] = True
+        payload.pop("underpowered", None)
+        payload.pop("reachable", None)
 
 
 def _json_state(state: dict[str, Any]) -> dict[str, Any]:

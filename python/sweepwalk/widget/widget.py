@@ -32,6 +32,7 @@ from .traits import Checked, session_attr, session_call, synced
 from .window import Listings, window_reply
 
 if TYPE_CHECKING:
+    from ..analysis.comparison import Comparison
     from ..analysis.walk import Walk
 
 __all__ = ["SweepWidget", "default_target"]
@@ -51,6 +52,9 @@ _STATIC_ROWS = 200
 _PROGRESS_EVERY = 0.1
 #: default of ``background_seconds``: a comparison estimated to take longer is a job
 BACKGROUND_SECONDS = 0.5
+#: default of ``pending_seconds``: a resampling test estimated to take longer shows its
+#: estimates at once and its p-values when ready (a click answers within ~0.3 s)
+PENDING_SECONDS = 0.1
 
 
 class SweepWidget(HostedWidget):
@@ -75,6 +79,10 @@ class SweepWidget(HostedWidget):
     background_seconds : float, default 0.5
         A comparison estimated to take longer is computed in a worker thread (a ``"compare"``
         job): the click is answered at once and its results follow.
+    pending_seconds : float, default 0.1
+        A permutation (or other resampling) test estimated to take longer is such a job too,
+        and the click is answered at once with every row's estimate and interval, its
+        p-value and status shown as pending (``_results["pending"]``) until the job ends.
 
     Attributes
     ----------
@@ -143,6 +151,7 @@ class SweepWidget(HostedWidget):
         error_control: str = DEFAULTS.error_control,
         prefetch: bool | None = None,
         background_seconds: float = BACKGROUND_SECONDS,
+        pending_seconds: float = PENDING_SECONDS,
     ) -> None:
         # a job ends on the kernel's thread; the widget is told its events and sends them
         runner = Runner(
@@ -151,7 +160,7 @@ class SweepWidget(HostedWidget):
         self.session = s = Session(
             sweep, target=target, test=test, correction=correction, alpha=alpha,
             against=against, neighbors=neighbors, error_control=error_control, runner=runner,
-            background_seconds=background_seconds,
+            background_seconds=background_seconds, pending_seconds=pending_seconds,
         )  # fmt: skip
         self._pushing = False
         self._shown: tuple[Any, ...] = ()
@@ -203,6 +212,9 @@ class SweepWidget(HostedWidget):
             pending = s.comparison_in_background()  # a slow one: its job pushes when it ends
             if pending == "started":
                 self._error = ""
+            early = s.pending_comparison if pending is not None else None
+            if early is not None:  # its estimates now, the verdicts when the job ends
+                self._results = self._results_for(s, early)
             elif pending is None:
                 try:
                     self._results = self._results_for(s)
@@ -215,8 +227,8 @@ class SweepWidget(HostedWidget):
             if s.last_walk is not None:
                 self._walk = walk_payload(s.last_walk, s.walk_offset, s.walk_rule)
 
-    def _results_for(self, s: Session) -> dict[str, Any]:
-        comparison = s.comparison  # as the rule in force decided it
+    def _results_for(self, s: Session, early: Comparison | None = None) -> dict[str, Any]:
+        comparison = s.comparison if early is None else early  # as the rule in force decided it
         shown = (comparison, s.cursor, tuple(s.history))
         if shown != self._shown:  # a selection or walk-only change keeps the comparison
             self._shown = shown
@@ -238,6 +250,12 @@ class SweepWidget(HostedWidget):
         s = self.session
         if event.state == "done":  # pushed even when not adopted: a reader may have computed it
             self._push()
+        elif s.results_version == event.key and s.pending_comparison is not None:
+            self._error = error or (
+                f"The p-values for target #{s.target} were cancelled ({event.value}): the grid "
+                "shows the estimates without verdicts. Change the target or a setting to test "
+                "again."
+            )
         elif s.results_version == event.key:  # else replaced: the newer state speaks for itself
             self._error = error or (
                 f"The comparison for target #{s.target} was cancelled ({event.value}): the grid "
