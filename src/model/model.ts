@@ -15,6 +15,14 @@ export { adoptState, settingsMatch, stateMatches } from "./state";
  */
 export type Status = string;
 export const OUT: Status = "out";
+/**
+ * The frontend's word for a compared row whose p-value the kernel is still computing (a results
+ * payload with `pending: true`, its status code PENDING_CODE): no verdict yet, never one of
+ * Python's statuses.
+ */
+export const PENDING: Status = "pending";
+/** The `status` code of a row still being tested (Python's `PENDING_CODE`). */
+export const PENDING_CODE = 255;
 
 /** `_sweep.vocabulary`: for each choice (test, correction, ..., status) its [value, label] pairs. */
 export type Vocabulary = Record<string, Array<[string, string]>>;
@@ -233,7 +241,9 @@ export function statusOf(results: Results | null, config: number): Status {
   if (!results) return "out";
   const i = results.index[config];
   if (i === undefined || i < 0) return OUT;
-  return results.statuses[results.status[i]] ?? OUT;
+  const code = results.status[i];
+  if (results.pending && code === PENDING_CODE) return PENDING;
+  return results.statuses[code] ?? OUT;
 }
 
 /** Display label of one configuration's value of parameter `p` (em dash when absent). */

@@ -37,6 +37,8 @@ export interface RawResults extends Partial<Record<ColumnName, Buffer>> {
   estimand?: string;
   notes?: string[];
   power_basis?: string;
+  /** A slow test's early answer: the estimates now, rows still being tested (see statusOf). */
+  pending?: boolean;
 }
 
 export interface Results extends Columns {
@@ -49,6 +51,8 @@ export interface Results extends Columns {
   notes: string[];
   /** The difference `seeds_needed` and `underpowered` answer, and whether it is a default. */
   power_basis: string;
+  /** Rows are still being tested: their status reads `pending`, their p-values are to come. */
+  pending: boolean;
   /** config id -> index into the columns, -1 when the config is not compared. */
   index: Int32Array;
 }
@@ -105,6 +109,7 @@ export function decodeResults(raw: unknown, shape: ResultsShape): Results | null
     estimand: String(r.estimand ?? ""),
     notes: Array.isArray(r.notes) ? r.notes.map(String) : [],
     power_basis: String(r.power_basis ?? ""),
+    pending: r.pending === true,
     index,
   };
 }
@@ -133,7 +138,7 @@ function sameBytes(a: ArrayBufferView | null, b: ArrayBufferView | null): boolea
  */
 export function sameColumns(a: Results, b: Results, shape: ResultsShape): boolean {
   if (a.target !== b.target || a.estimand !== b.estimand) return false;
-  if (a.power_basis !== b.power_basis) return false;
+  if (a.power_basis !== b.power_basis || a.pending !== b.pending) return false;
   if (a.notes.length !== b.notes.length || a.notes.some((n, i) => n !== b.notes[i])) return false;
   const col = (r: Results, name: string) => (r as unknown as Record<string, ArrayBufferView | null | undefined>)[name] ?? null;
   return Object.keys(shape.results_columns).every((name) => sameBytes(col(a, name), col(b, name)));

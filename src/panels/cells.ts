@@ -2,7 +2,7 @@
 // which columns there are, grid.ts lays the rows out).
 
 import { DASH, formatEffect, formatEstimate, formatInt, formatLevelTest, formatMeanStd, formatNum, formatP } from "../util/format";
-import { OUT, labels, paramLabel, statusWord } from "../model/model";
+import { OUT, PENDING, labels, paramLabel, statusWord } from "../model/model";
 import type { Column } from "./columns";
 import { renderStrip, type StripAxis } from "../plots/stripplot";
 import { STATUS_GLYPHS } from "./controls";
@@ -14,6 +14,10 @@ export const POWER_GLYPH = "◔";
 
 /** Mark of a row whose test cannot reach significance at its level with these seeds. */
 export const UNREACHABLE_GLYPH = "⊘";
+
+/** What a p-value cell of a row still being tested shows (the row's status cell too). */
+export const PENDING_TEXT = "…";
+const PENDING_TITLE = "p-value being computed in the kernel: no verdict yet";
 
 /** One row being rendered: what each of its cells reads. */
 export interface RowContext {
@@ -44,6 +48,11 @@ export function fillCell(c: HTMLElement, col: Column, r: RowContext, ctx: CellCo
   const { data, config, status, varied, at } = r;
   const { sweep, results } = data;
   const doc = ctx.doc;
+  if (status === PENDING && (col.kind === "pvalue" || col.kind === "padj" || col.kind === "level")) {
+    c.textContent = PENDING_TEXT;
+    c.title = PENDING_TITLE;
+    return;
+  }
   switch (col.kind) {
     case "select": {
       const box = doc.createElement("input");
@@ -140,7 +149,9 @@ function fillStatus(st: HTMLElement, r: RowContext, ctx: CellContext): void {
   const { data, config, ri, status, row, at } = r;
   const { sweep, results } = data;
   const doc = ctx.doc;
-  const statusText = labels(sweep, "status")[status] ?? (status === OUT ? "not part of this comparison" : status);
+  const statusText =
+    labels(sweep, "status")[status] ?? (status === OUT ? "not part of this comparison" : status === PENDING ? PENDING_TITLE : status);
+  if (status === PENDING) row.dataset.pending = "true";
   const g = doc.createElement("span");
   g.className = "sw-glyph";
   g.setAttribute("aria-hidden", "true");

@@ -1,7 +1,7 @@
 // Toolbar selectors (test, correction, alpha, comparison family, neighbour rule, view scope)
 // and the status legend. Controls write user-visible traits; the app decides what to do.
 
-import { OUT, choices, labels, statusWord, type Status, type Sweep } from "../model/model";
+import { OUT, PENDING, choices, labels, statusWord, type Status, type Sweep } from "../model/model";
 import { statusCounts } from "../model/rows";
 import type { Scope, View } from "../model/view";
 import { Memo } from "../util/memo";
@@ -17,6 +17,7 @@ export const STATUS_GLYPHS: Record<string, string> = {
   ns: "·",
   na: "∅",
   [OUT]: "",
+  [PENDING]: "…",
 };
 
 const OUT_TEXT = "not part of this comparison";

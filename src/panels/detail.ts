@@ -5,7 +5,7 @@
 import { Memo } from "../util/memo";
 import type { View } from "../model/view";
 import { formatEffect, formatEstimate, formatInt, formatLevelTest, formatNum, formatP } from "../util/format";
-import { configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "../model/model";
+import { PENDING, configLabel, labels, statusOf, statusWord, toTyped, walkWide, type Results, type Sweep } from "../model/model";
 import { LatestOnly, type Requester } from "../model/requests";
 import { renderEcdf } from "../plots/ecdf";
 import { isUnderpowered } from "../model/insights";
@@ -102,6 +102,8 @@ export class DetailPanel {
     const ri = results ? results.index[config] : -1;
     const at = (arr: Float64Array | undefined) => (ri >= 0 && arr ? arr[ri] : NaN);
     const status = statusOf(results, config);
+    // a row still being tested: its p-values are to come (no verdict yet)
+    const p = (x: number): string => (status === PENDING ? "… (being computed)" : formatP(x));
     // [label, value, data-stat (default: the label's first word)]
     const rows: Array<[string, string, string?]> = [
       ["status", statusWord(status)],
@@ -112,10 +114,10 @@ export class DetailPanel {
       ["Δ mean", formatEstimate(at(results?.diff_mean), at(results?.diff_mean_low), at(results?.diff_mean_high))],
       [`statistic (${labels(sweep, "test")[input.test] ?? input.test})`, formatNum(at(results?.statistic))],
       [`estimate${results?.estimand ? ` (${results.estimand})` : ""}`, formatEstimate(at(results?.estimate), at(results?.estimate_low), at(results?.estimate_high))],
-      ["p", formatP(at(results?.pvalue))],
+      ["p", p(at(results?.pvalue))],
       walkWide(results)
         ? ["p vs level", levelText(at(results?.level_pvalue ?? undefined), at(results?.level)), "level"]
-        : ["p adjusted", formatP(at(results?.pvalue_adj))],
+        : ["p adjusted", p(at(results?.pvalue_adj))],
       ["effect (A12)", withInterval(formatEffect(at(results?.effect)), at(results?.effect_low), at(results?.effect_high), formatEffect)],
       ["min p", minPText(at(results?.min_pvalue), ri >= 0 && results?.reachable ? results.reachable[ri] !== 0 : true)],
       ["mde", formatNum(at(results?.mde))],
