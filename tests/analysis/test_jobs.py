@@ -207,3 +207,26 @@ def test_session_importance_in_background_equals_the_blocking_call() -> None:
     pd.testing.assert_frame_equal(job.result(timeout=60), session.importance(margin=0.01))
     with pytest.raises(ValueError, match="`margin`"):
         session.importance_in_background(margin=-1.0)  # refused before any thread starts
+
+
+def test_a_cancel_stops_a_permutation_batch_between_chunks_of_permutations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # many seeds: one batch of rows, its permutations taken a few at a time; a cancel that
+    # comes while the batch runs stops it there, not after every row is done
+    from sweepwalk.stats import _permutation
+
+    monkeypatch.setattr(_permutation, "_LABEL_BYTES", 8 * 16 * 50)  # 50 permutations a chunk
+    sweep = _sweep(n_seeds=8)
+    checks: list[int] = []
+    done: list[float] = []
+
+    def cancel() -> bool:
+        checks.append(1)
+        return len(checks) >= 3  # the check before the batch, then two chunks
+
+    with pytest.raises(Cancelled):
+        compare.compare(sweep, 0, test="permutation", n_resamples=999, cancel=cancel,
+                        progress=done.append)  # fmt: skip
+    assert len(checks) == 3 and done == []  # stopped inside the first (and only) batch
+    _permutation.null_labels.cache_clear()

@@ -115,3 +115,22 @@ def test_labels_drawn_and_unpacked_in_chunks_give_the_same_p_values(
     for _ in range(5):
         draws.permutation(n1 + n2)
     assert not exact and np.array_equal(first, np.sort(draws.permutation(n1 + n2)[:n1]))
+
+
+def test_one_target_in_blocks_of_rows_shares_its_null_sums(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the target's share of every null sum is computed in the first block's pass and reused:
+    # the p-values are those of each row tested alone
+    from sweepwalk.stats import _permutation
+
+    rng = np.random.default_rng(6)
+    n1 = n2 = 30
+    x = np.round(rng.normal(size=(7, n1)), 2)
+    y = np.round(rng.normal(0.3, 1.0, size=(1, n2)), 2)
+    kwargs = {"random_state": 3, "n_resamples": 999, "tie_rtol": TIE_RTOL}
+    alone = [two_sample("permutation", x[i : i + 1], [n1], y, [n2], **kwargs) for i in range(7)]
+    monkeypatch.setattr(_permutation, "_BLOCK", 2 * 999)  # two rows a block: four blocks
+    blocks = two_sample("permutation", x, [n1] * 7, y, [n2], **kwargs)
+    np.testing.assert_array_equal(blocks[1], np.concatenate([p for _, p in alone]))
+    np.testing.assert_array_equal(blocks[0], np.concatenate([s for s, _ in alone]))

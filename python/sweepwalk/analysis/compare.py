@@ -9,6 +9,7 @@ re-exported here.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
@@ -434,6 +435,11 @@ def _batched_pass(
     slow = TEST_TABLE[test].resamples or (test == "ks" and settings[3] != "auto")
     step = _resample_batch(sweep, test, ids, t, settings[1]) if slow else _FAST_BATCH
     where: list[npt.NDArray[np.int64]] = []  # positions in ids of each batch, in order
+    # in this process, a cancel is also checked inside a batch (a click's few rows at
+    # thousands of seeds are one batch of seconds); a pool's workers cannot see it
+    stop = None
+    if executor is None and job.cancel is not None:
+        stop = functools.partial(_stop_if, job.cancel)
 
     def batches() -> Any:
         for piece in sweep.row_chunks(ids):  # a ragged sweep: rows of similar seed counts
@@ -442,7 +448,7 @@ def _batched_pass(
                 rows = ids[where[-1]]
                 sx = sweep.seed_rows(rows) if paired else None
                 x = sweep.score_rows(rows)
-                yield len(rows), (test, x, counts[rows], y, ny, sx, seeds_y, settings)
+                yield len(rows), (test, x, counts[rows], y, ny, sx, seeds_y, settings, stop)
 
     parts = list(_jobs.run_batches(_test_rows, batches(), job, executor))
     if not parts:
@@ -489,6 +495,11 @@ def _resample_batch(
     return int(min(_SLOW_BATCH, max(1, 5.0 // per_row if per_row > 0 else _SLOW_BATCH)))
 
 
+def _stop_if(cancel: Any, rows: int) -> None:
+    """``on_rows`` hook of a batch: raise :class:`Cancelled` when ``cancel`` is set."""
+    _jobs.check_cancel(cancel)
+
+
 def _test_rows(
     test: str,
     x: npt.NDArray[np.float64],
@@ -498,10 +509,12 @@ def _test_rows(
     seeds_x: npt.NDArray[np.int64] | None,
     seeds_y: npt.NDArray[np.int64] | None,
     settings: tuple[Any, int, float | None, str],
+    on_rows: Callable[[int], Any] | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], Any, list[str]]:
     """One batch of rows against the target row: (statistic, pvalue, n_shared, notes).
 
-    Module-level (picklable) so an executor's worker processes can run it.
+    Module-level (picklable) so an executor's worker processes can run it (``on_rows``,
+    a cancel check inside the batch, is None there).
     """
     random_state, n_resamples, tie_rtol, ks_method = settings
     notes: list[str] = []
@@ -512,7 +525,7 @@ def _test_rows(
         return statistic, pvalue, n_shared, notes
     statistic, pvalue = two_sample(
         test, x, nx, y, ny, random_state=random_state, n_resamples=n_resamples,
-        notes=notes, tie_rtol=tie_rtol, ks_method=ks_method,
+        notes=notes, tie_rtol=tie_rtol, ks_method=ks_method, on_rows=on_rows,
     )  # fmt: skip
     return statistic, pvalue, None, notes
 

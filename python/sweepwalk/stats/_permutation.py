@@ -171,7 +171,8 @@ def permutation(
     grid gives 0.262 where exact enumeration gives 0.365). The null distribution and the
     p-value formula are scipy's; only that tolerance differs. None keeps scipy's tolerance.
     ``on_rows`` is called with the number of rows finished after every chunk (progress, and
-    the place a caller's cancellation check may raise).
+    the place a caller's cancellation check may raise); at thousands of seeds, also with 0
+    after every chunk of permutations, so that a cancel need not wait for a whole block.
     """
     tie_rtol = check_rtol(tie_rtol)
     m = x.shape[0]
@@ -189,12 +190,11 @@ def permutation(
         b, n = packed.shape[0], n1 + n2
         # unpacked once when they fit (tens of seeds), else chunk by chunk for each block
         once = list(_label_chunks(packed, n1, n)) if b * n * 8 <= _LABEL_BYTES else None
-        # one target row against many: its share of every null sum is computed once
-        y_share = None
-        if y.shape[0] == 1:
-            y_share = np.empty((1, b))
-            for cols, _, y_labels in once or _label_chunks(packed, n1, n):
-                y_share[:, cols] = y[:1, :n2] @ y_labels
+        # one target row against many: its share of every null sum is computed once, in the
+        # first block's pass over the labels (at thousands of seeds unpacking them is most of
+        # the work: one pass, not two)
+        y_share = np.empty((1, b)) if y.shape[0] == 1 else None
+        shared = False
         rows_all = ok[idx]
         step = max(1, _BLOCK // b)
         for start in range(0, len(rows_all), step):
@@ -204,7 +204,15 @@ def permutation(
             first = np.empty((len(rows), b))  # the first sample's sum under every partition
             for cols, x_labels, y_labels in once or _label_chunks(packed, n1, n):
                 first[:, cols] = xr @ x_labels
-                first[:, cols] += yr @ y_labels if y_share is None else y_share[:, cols]
+                if y_share is None:
+                    first[:, cols] += yr @ y_labels
+                else:
+                    if not shared:
+                        y_share[:, cols] = y[:1, :n2] @ y_labels
+                    first[:, cols] += y_share[:, cols]
+                if on_rows is not None and once is None:
+                    on_rows(0)  # a chunk of labels done: where a cancel may stop a long block
+            shared = True
             statistic[rows] = observed
             pvalue[rows] = _pvalues(observed, first, xr, yr, tie_rtol, exact)
             if on_rows is not None:
