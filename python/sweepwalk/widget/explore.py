@@ -9,7 +9,7 @@ import pandas as pd
 from ..analysis.settings import DEFAULTS
 from ..session.inputs import as_sweep
 from ..sweep import Sweep
-from .widget import BACKGROUND_SECONDS, SweepWidget
+from .widget import BACKGROUND_SECONDS, PENDING_SECONDS, SweepWidget
 
 __all__ = ["explore"]
 
@@ -31,6 +31,7 @@ def explore(
     error_control: str = DEFAULTS.error_control,
     prefetch: bool | None = None,
     background_seconds: float = BACKGROUND_SECONDS,
+    pending_seconds: float = PENDING_SECONDS,
 ) -> SweepWidget:
     """Explore a sweep in a notebook: a grid where a click makes a row the target.
 
@@ -54,7 +55,7 @@ def explore(
         best mean (by ``goal``) among those with at least ``min_runs`` scores.
     error_control : {"per-target", "walk"}, default "per-target"
         The rule that decides the statuses shown (see :class:`SweepWidget`).
-    prefetch, background_seconds
+    prefetch, background_seconds, pending_seconds
         The widget's work in worker threads (see :class:`SweepWidget`).
 
     Returns
@@ -74,5 +75,5 @@ def explore(
     return SweepWidget(
         sweep, target=target, test=test, correction=correction, alpha=alpha, against=against,
         neighbors=neighbors, error_control=error_control, prefetch=prefetch,
-        background_seconds=background_seconds,
+        background_seconds=background_seconds, pending_seconds=pending_seconds,
     )  # fmt: skip
