@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..analysis.jobs import Cancelled
 from ..stats import TEST_TABLE
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ..sweep import Sweep
 
 __all__ = [
+    "PENDING_DELAY",
     "SECONDS_PER_SCORE",
     "ComparisonJob",
     "ImportanceJob",
@@ -36,6 +38,7 @@ __all__ = [
     "ahead_work",
     "comparison_seconds",
     "comparison_work",
+    "delayed",
     "importance_work",
     "prefetch_work",
     "walk_work",
@@ -52,6 +55,8 @@ SECONDS_PER_ROW = 2e-6
 #: estimated to take less than this many seconds; at most PREFETCH_SIZE are kept
 PREFETCH_SECONDS = 0.05
 PREFETCH_SIZE = 64
+#: seconds a test whose estimates were shown first waits before it starts (``pending_delay``)
+PENDING_DELAY = 0.15
 
 Progress = Callable[[float], None]
 #: ``job(progress, cancel)``: the table, with ``progress(fraction)`` told after each batch and
@@ -168,6 +173,17 @@ def comparison_work(sweep: Sweep, target: int, settings: Settings) -> Comparison
         return sweep.compare(target, **kwargs, progress=progress, cancel=cancel)
 
     return job
+
+
+def delayed(delay: float, job: ComparisonJob) -> ComparisonJob:
+    """Return ``job`` starting ``delay`` seconds late (:class:`Cancelled` if replaced first)."""
+
+    def work(progress: Progress | None = None, cancel: threading.Event | None = None) -> Any:
+        if cancel is not None and cancel.wait(delay):
+            raise Cancelled("replaced by a newer request before it started")
+        return job(progress, cancel)
+
+    return work
 
 
 def walk_work(sweep: Sweep, target: int, settings: Settings, ledger: Ledger) -> WalkJob:

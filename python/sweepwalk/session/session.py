@@ -157,6 +157,9 @@ class Session(SessionState):
         self.background_seconds = float(background_seconds)
         #: estimated seconds above which a resampling test's comparison shows its estimates first
         self.pending_seconds = float(pending_seconds)
+        #: seconds such a test waits before it starts: the estimates' message and the browser's
+        #: paint go first (on two loaded cores BLAS's threads would take the CPU from both)
+        self.pending_delay = jobs.PENDING_DELAY
         self._background_key: Hashable = None  # the state a comparison job was started for
         self._pending: Comparison | None = None  # its estimates, while the job runs
         self._frame: pd.DataFrame | None = None
@@ -429,6 +432,8 @@ class Session(SessionState):
             except Exception:  # the job will say what is wrong; the move is not held up
                 logger.warning("sweepwalk: no early estimates", exc_info=True)
         self._background_key, job = self.comparison_job()
+        if self._pending is not None:  # the early answer is sent and painted first
+            job = jobs.delayed(self.pending_delay, job)
         target = self.target
 
         def finish(comparison: Comparison) -> dict[str, Any]:
