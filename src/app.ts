@@ -20,6 +20,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const doc = host.ownerDocument;
   const state = new WidgetState(model, { key: sortKey, firstDir: firstSortDir });
   const { requester } = state;
+  state.onRows = () => refresh();
 
   const root = doc.createElement("div");
   root.className = "sweepwalk";
@@ -61,9 +62,10 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
       refresh();
     },
     onSelect(config, mode) {
-      state.select(config, mode);
+      state.select(config, mode, refresh);
       refresh();
     },
+    onMissing: (start, end) => state.needRows(start, end),
     onFocus: () => inspect(),
     onHover: () => inspect(),
     onSort(column) {
@@ -85,6 +87,11 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   });
   const ledger = new LedgerBadge(doc);
   const notes = new NotesPanel(doc);
+  // a windowed sweep says so: its rows come as the grid shows them, and some views summarise
+  const windowed = doc.createElement("div");
+  windowed.className = "sw-note sw-windowed";
+  windowed.dataset.testid = "sw-windowed";
+  windowed.hidden = true;
   const panels: Array<{ update(view: View): void }> = [controls, nav, player, ledger, notes, grid, detail, profile, importance];
 
   const insightsBar = doc.createElement("div");
@@ -93,7 +100,7 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
   const main = doc.createElement("div");
   main.className = "sw-main";
   main.append(grid.el, detail.el);
-  root.append(error, controls.el, nav.el, insightsBar, controls.legend, notes.el, main, profile.el, importance.el);
+  root.append(error, controls.el, nav.el, insightsBar, controls.legend, notes.el, windowed, main, profile.el, importance.el);
   host.append(root);
 
   // The widget's own width decides the grid's columns, not the window's: an output in a side
@@ -161,6 +168,14 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     if (read.newSweep) detail.clear();
     error.textContent = view.error;
     error.hidden = view.error === "";
+    if (read.newSweep) {
+      const sweep = view.sweep;
+      windowed.hidden = !sweep?.windowed;
+      windowed.textContent = sweep?.windowed
+        ? `${sweep.n_configs.toLocaleString("en-US")} configurations: the grid gets its rows from the kernel as it ` +
+          "shows them (sorted and filtered there); the neighbourhood profile draws the compared configurations only."
+        : "";
+    }
     root.setAttribute("aria-busy", String(view.busy));
     root.classList.toggle("sw-busy", view.busy);
     for (const panel of panels) panel.update(view);

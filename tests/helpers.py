@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 
-from sweepwalk import SweepWidget
+from sweepwalk import Sweep, SweepWidget
 
 
 def random_search(n_configs: int = 200, n_seeds: int = 5, random_state: int = 0) -> pd.DataFrame:
@@ -82,3 +82,21 @@ class Wire:
 def other_row(w: SweepWidget) -> int:
     """A row of the widget's results other than its target."""
     return int(next(i for i in w.results.index if i != w.target))
+
+
+def window_sweep() -> Sweep:
+    """30 configurations: ties in every parameter, an absent value, NaN means, 2-4 seeds."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for a in range(5):
+        for b in range(3):
+            for c in ("x", "y"):
+                n_seeds = 2 + int(rng.integers(0, 3))
+                for seed in range(n_seeds):
+                    score = a * 0.3 + rng.normal(0, 0.1)
+                    if a == 4 and b == 2:
+                        score = np.nan  # a configuration without a finite score
+                    cat = None if (a == 1 and c == "y") else c
+                    rows.append((a * 0.1, b, cat, seed, round(score, 1)))
+    frame = pd.DataFrame(rows, columns=["lr", "width", "opt", "seed", "acc"])
+    return Sweep.from_runs(frame, metric="acc", seed="seed", params=["lr", "width", "opt"])

@@ -3,7 +3,7 @@
 // docs/widget-protocol.md). A click on one paints them at once; the kernel's own answer to
 // the click, which records the comparison, replaces them when it arrives.
 
-import { decodeResults, type Results, type ResultsState, type Sweep } from "./model";
+import { decodeResults, isLoaded, type Results, type ResultsState, type Sweep } from "./model";
 import type { MessageRouter } from "./router";
 import { sameState, settingsMatch } from "./state";
 import type { AnyModel } from "./model";
@@ -47,6 +47,9 @@ export class AheadResults {
     }
     const results = decodeResults(raw, sweep);
     if (!results || results.state.target !== config || !settingsMatch(results.state, this.model, sweep.settings)) return null;
+    // a windowed sweep holds the columns of the rows it has seen only: wait for the kernel's
+    // results (they bring their rows') unless every row of these is here
+    if (sweep.windowed && !results.rows.every((c) => isLoaded(sweep, c))) return null;
     return results;
   }
 

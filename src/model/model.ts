@@ -32,7 +32,24 @@ export interface RawParam {
   name: string;
   numeric: boolean;
   labels: string[];
-  codes: Buffer;
+  /** Absent when the sweep is windowed (its rows bring them: `sweep_rows`). */
+  codes?: Buffer;
+}
+
+/**
+ * The sweep columns of some configurations (`sweep_rows`, python/sweepwalk/widget/sweep_rows.py):
+ * what a windowed sweep's results and grid windows carry for their rows.
+ */
+export interface RawSweepRows {
+  ids: Buffer;
+  /** One Int32 buffer per parameter, in `params` order. */
+  codes: Buffer[];
+  n: Buffer;
+  n_missing: Buffer;
+  mean: Buffer;
+  std: Buffer;
+  /** Ragged: `n[j]` quantised scores per configuration, in `ids` order. */
+  scores: Buffer;
 }
 
 export interface RawSweep {
@@ -40,12 +57,15 @@ export interface RawSweep {
   metric: string;
   goal: "max" | "min";
   min_runs: number;
+  /** The per-configuration columns are left out: rows bring them (`sweep_rows`). */
+  windowed?: boolean;
   params: RawParam[];
-  n: Buffer;
-  n_missing: Buffer;
-  mean: Buffer;
-  std: Buffer;
-  scores: Buffer;
+  n?: Buffer;
+  n_missing?: Buffer;
+  mean?: Buffer;
+  std?: Buffer;
+  /** Ragged: each configuration's `n` quantised scores, configuration by configuration. */
+  scores?: Buffer;
   scores_k: number;
   score_min: number;
   score_max: number;
@@ -162,9 +182,24 @@ export interface Sweep {
   n_missing: Int32Array;
   mean: Float64Array;
   std: Float64Array;
-  /** (n_configs * scores_k) quantised scores; 0 = no score. */
+  /**
+   * Quantised scores (0 = no score), ragged: configuration c's are `scores[score_start[c]]` to
+   * `scores[score_start[c + 1]]` (read them with `scoresOf`). A windowed sweep keeps them per
+   * configuration in `score_rows` instead.
+   */
   scores: Uint16Array;
+  score_start: Int32Array;
+  /** Largest number of scores of a configuration. */
   scores_k: number;
+  /**
+   * Sent a window at a time: the per-configuration columns hold only the configurations whose
+   * rows came (`loaded`); the others read n 0, mean NaN and absent parameter values.
+   */
+  windowed: boolean;
+  /** 1 where a windowed sweep's columns are present (null: every configuration's are). */
+  loaded: Uint8Array | null;
+  /** A windowed sweep's quantised scores by config id (null when not windowed). */
+  score_rows: Map<number, Uint16Array> | null;
   score_min: number;
   score_max: number;
   tests: string[];
@@ -188,6 +223,12 @@ function num(x: unknown, fallback: number): number {
 export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
   if (!raw || typeof (raw as RawSweep).n_configs !== "number") return null;
   const r = raw as RawSweep;
+  const windowed = r.windowed === true;
+  const size = r.n_configs;
+  // a windowed sweep: columns to fill as rows come (NaN / -1 / 0 until then)
+  const column = <T extends Float64Array | Int32Array>(buf: Buffer | undefined, Ctor: { new (n: number): T }, fill: number): T =>
+    windowed ? (new Ctor(size).fill(fill) as T) : toTyped(buf, Ctor as never);
+  const n = column(r.n, Int32Array, 0);
   const vocabulary: Vocabulary = {};
   for (const [name, pairs] of Object.entries(r.vocabulary ?? {})) {
     vocabulary[name] = (pairs ?? []).map(([value, label]) => [String(value), String(label)]);
@@ -201,14 +242,18 @@ export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
       name: String(p.name),
       numeric: Boolean(p.numeric),
       labels: (p.labels ?? []).map(String),
-      codes: toTyped(p.codes, Int32Array),
+      codes: column(p.codes, Int32Array, -1),
     })),
-    n: toTyped(r.n, Int32Array),
-    n_missing: toTyped(r.n_missing, Int32Array),
-    mean: toTyped(r.mean, Float64Array),
-    std: toTyped(r.std, Float64Array),
+    n,
+    n_missing: column(r.n_missing, Int32Array, 0),
+    mean: column(r.mean, Float64Array, NaN),
+    std: column(r.std, Float64Array, NaN),
     scores: toTyped(r.scores, Uint16Array),
+    score_start: windowed ? new Int32Array(0) : starts(n),
     scores_k: num(r.scores_k, 0),
+    windowed,
+    loaded: windowed ? new Uint8Array(size) : null,
+    score_rows: windowed ? new Map() : null,
     score_min: num(r.score_min, 0),
     score_max: num(r.score_max, 1),
     tests: (r.tests ?? []).map(String),
@@ -219,6 +264,60 @@ export function decodeSweep(raw: WidgetTraits["_sweep"]): Sweep | null {
     settings: (r.settings ?? []).map(String),
     results_columns: { ...(r.results_columns ?? {}) },
   };
+}
+
+/** Where each configuration's scores start in the ragged `scores` (n_configs + 1 offsets). */
+function starts(n: Int32Array): Int32Array {
+  const out = new Int32Array(n.length + 1);
+  for (let c = 0; c < n.length; c++) out[c + 1] = out[c] + Math.max(0, n[c]);
+  return out;
+}
+
+/** The quantised scores of configuration `config` (empty when it has none or is not loaded). */
+export function scoresOf(sweep: Sweep, config: number): Uint16Array {
+  if (sweep.score_rows) return sweep.score_rows.get(config) ?? EMPTY_SCORES;
+  const a = sweep.score_start[config];
+  const b = sweep.score_start[config + 1];
+  return a === undefined || b === undefined ? EMPTY_SCORES : sweep.scores.subarray(a, b);
+}
+const EMPTY_SCORES = new Uint16Array(0);
+
+/** Are configuration `config`'s sweep columns here (always, unless the sweep is windowed)? */
+export function isLoaded(sweep: Sweep, config: number): boolean {
+  return config >= 0 && config < sweep.n_configs && (sweep.loaded === null || sweep.loaded[config] === 1);
+}
+
+/**
+ * Fill a windowed sweep's columns with the rows of `raw` (`sweep_rows`); returns how many
+ * configurations were new. A sweep sent whole is left as it is.
+ */
+export function mergeSweepRows(sweep: Sweep, raw: RawSweepRows | null | undefined): number {
+  if (!sweep.loaded || !sweep.score_rows || !raw || typeof raw !== "object") return 0;
+  const ids = toTyped(raw.ids, Int32Array);
+  const n = toTyped(raw.n, Int32Array);
+  const missing = toTyped(raw.n_missing, Int32Array);
+  const mean = toTyped(raw.mean, Float64Array);
+  const std = toTyped(raw.std, Float64Array);
+  const scores = toTyped(raw.scores, Uint16Array);
+  const codes = sweep.params.map((_, k) => toTyped((raw.codes ?? [])[k], Int32Array));
+  let added = 0;
+  let at = 0;
+  for (let j = 0; j < ids.length; j++) {
+    const c = ids[j];
+    const k = Math.max(0, n[j] ?? 0);
+    if (c >= 0 && c < sweep.n_configs && sweep.loaded[c] !== 1) {
+      sweep.n[c] = n[j];
+      sweep.n_missing[c] = missing[j] ?? 0;
+      sweep.mean[c] = mean[j] ?? NaN;
+      sweep.std[c] = std[j] ?? NaN;
+      sweep.params.forEach((p, i) => (p.codes[c] = codes[i][j] ?? -1));
+      sweep.score_rows.set(c, scores.slice(at, at + k));
+      sweep.loaded[c] = 1;
+      added++;
+    }
+    at += k;
+  }
+  return added;
 }
 
 /** The values of one choice of the vocabulary (`test`, `correction`, ...), in display order. */

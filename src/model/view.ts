@@ -39,6 +39,11 @@ export interface View {
   sort: SortSpec | null;
   /** The config ids the grid lists, in order (the same array while nothing it depends on changes). */
   order: Int32Array;
+  /**
+   * Counts the rows that came from the kernel for a windowed sweep (its columns and order
+   * fill in as the grid scrolls): a change repaints the grid.
+   */
+  rows_version: number;
   /** The row the detail panel describes: under the pointer, else focused, else the target. */
   inspected: number;
 }

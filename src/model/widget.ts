@@ -7,10 +7,12 @@
 import { AheadResults } from "./ahead";
 import { ResultsGate } from "./gate";
 import { applyMove, jumpHistory, stepHistory } from "./history";
-import { decodeSweep, type AnyModel, type Status, type Sweep, type WidgetTraits } from "./model";
+import { decodeSweep, isLoaded, mergeSweepRows, type AnyModel, type RawSweepRows, type Status, type Sweep, type WidgetTraits } from "./model";
 import { Requester } from "./requests";
 import { MessageRouter } from "./router";
-import { rowOrder } from "./rows";
+import { rowOrder, statusCounts } from "./rows";
+import { requestWindow, type RowWindow } from "./window";
+import { sameState } from "./state";
 import { nextSort, type SortDir, type SortSpec } from "./sort";
 import type { Scope, View } from "./view";
 import type { Results } from "./results";
@@ -36,6 +38,12 @@ export interface SortRules {
   firstDir(sweep: Sweep, column: string): SortDir;
 }
 
+/** Rows per window request block, and the margin asked for around the rows shown. */
+export const ROW_BLOCK = 100;
+export const ROW_MARGIN = 150;
+/** Most rows of one window request (the kernel's `MAX_WINDOW`). */
+const MAX_WINDOW = 10_000;
+
 /** A setting the controls write (a trait of the same name). */
 export type SettingTrait = "test" | "correction" | "alpha" | "against" | "neighbors" | "error_control";
 
@@ -54,7 +62,20 @@ export class WidgetState {
   private anchor = -1; // the last row toggled, for shift-click ranges
   private order: Int32Array = new Int32Array(0);
   private readonly orderMemo = new Memo();
-
+  /**
+   * A windowed sweep: the grid's rows come from the kernel (rows-requests) as it shows them.
+   * `generation` counts the row orders asked for (a new sort, filter or results starts one:
+   * older windows are dropped); `asked` holds the blocks of rows asked in this one.
+   */
+  private generation = 0;
+  private readonly asked = new Set<number>();
+  /** Positions of `order` still to come from the kernel (-1 there). */
+  private remote = false;
+  /** Bumped whenever rows come (the grid repaints then). */
+  private rowsVersion = 0;
+  private rawResults: unknown = undefined;
+  /** Repaint (the app's): a window came. */
+  onRows: () => void = () => {};
   constructor(private readonly model: AnyModel, private readonly rules: SortRules) {
     this.router = new MessageRouter(model);
     this.requester = new Requester(this.router);
@@ -77,6 +98,13 @@ export class WidgetState {
       this.ahead.clear();
     }
     const sweep = this.sweep;
+    const rawResults = m.get("_results");
+    if (sweep?.windowed && rawResults !== this.rawResults) {
+      // a windowed sweep's results bring the sweep columns of their rows
+      this.rawResults = rawResults;
+      const rows = (rawResults as { sweep_rows?: RawSweepRows } | null)?.sweep_rows;
+      if (mergeSweepRows(sweep, rows) > 0) this.rowsVersion++;
+    }
     const error = m.get("_error") ?? "";
     // the kernel could not answer the click: back to its last results
     if (error !== "" && this.gate.speculative) this.gate.dropAhead();
@@ -109,6 +137,7 @@ export class WidgetState {
       filter: this.filter,
       sort: this.sort,
       order,
+      rows_version: this.rowsVersion,
       inspected: sweep ? inspect(listed, target) : -1,
     };
     return { view, newSweep, fresh };
@@ -120,8 +149,77 @@ export class WidgetState {
     const dependsOnResults = this.scope === "compared" || this.sort !== null || this.filter !== null;
     const parts = [sweep, dependsOnResults ? results : null, this.scope, this.sort, this.filter];
     if (!this.orderMemo.changed(parts)) return;
+    this.generation++;
+    this.asked.clear();
+    const view = { scope: this.scope, filter: this.filter, sort: this.sort };
+    // a windowed sweep holds the compared rows (their results bring them) and knows the
+    // all-rows view in sweep order; any other view of every row is listed by the kernel
+    this.remote = sweep.windowed && this.scope === "all" && (this.sort !== null || this.filter !== null);
+    if (this.remote) {
+      const total = this.filter === null ? sweep.n_configs : (statusCounts(sweep, results)[this.filter] ?? 0);
+      this.order = new Int32Array(total).fill(-1);
+      return;
+    }
     const key = (column: string) => this.rules.key(sweep, results, column);
-    this.order = rowOrder(sweep, results, { scope: this.scope, filter: this.filter, sort: this.sort }, key);
+    this.order = rowOrder(sweep, results, view, key);
+  }
+
+  /**
+   * The grid shows positions `start` to `end` of the order: ask the kernel for the rows among
+   * them (and a margin) that are not here yet, in blocks; each reply repaints (`onRows`).
+   */
+  needRows(start: number, end: number): void {
+    const sweep = this.sweep;
+    if (!sweep?.windowed) return;
+    const first = Math.max(0, Math.floor((start - ROW_MARGIN) / ROW_BLOCK));
+    const last = Math.floor((Math.min(this.order.length, end + ROW_MARGIN) - 1) / ROW_BLOCK);
+    let from = -1;
+    for (let b = first; b <= last + 1; b++) {
+      const wanted = b <= last && !this.asked.has(b) && this.blockMissing(sweep, b);
+      if (wanted && from < 0) from = b;
+      if (!wanted && from >= 0) {
+        this.fetchBlocks(sweep, from, b);
+        from = -1;
+      }
+    }
+  }
+
+  private blockMissing(sweep: Sweep, block: number): boolean {
+    const end = Math.min(this.order.length, (block + 1) * ROW_BLOCK);
+    for (let i = block * ROW_BLOCK; i < end; i++) if (!isLoaded(sweep, this.order[i])) return true;
+    return false;
+  }
+
+  /** Ask for blocks [from, to) of the current order; the reply fills the order and the sweep. */
+  private fetchBlocks(sweep: Sweep, from: number, to: number): void {
+    for (let b = from; b < to; b++) this.asked.add(b);
+    const generation = this.generation;
+    const results = this.gate.accepted;
+    const view = { scope: this.scope, filter: this.filter, sort: this.sort };
+    const offset = from * ROW_BLOCK;
+    requestWindow(this.requester, sweep, view, offset, (to - from) * ROW_BLOCK)
+      .then((win) => {
+        if (!win || sweep !== this.sweep) return;
+        let changed = mergeSweepRows(sweep, win.sweep_rows) > 0;
+        if (generation === this.generation && this.remote && this.sameResults(win, results)) {
+          const order = this.order.slice();
+          order.set(win.order.subarray(0, Math.max(0, order.length - win.offset)), win.offset);
+          this.order = order;
+          changed = true;
+        }
+        if (changed) {
+          this.rowsVersion++;
+          this.onRows();
+        }
+      })
+      .catch(() => {
+        // (a cancelled or failed request: the rows stay "loading" until the view changes)
+      });
+  }
+
+  /** Was the window listed from the results shown (else the kernel has moved on)? */
+  private sameResults(win: RowWindow, results: Results | null): boolean {
+    return results !== null && this.sweep !== null && sameState(win.results.state, results.state, this.sweep.settings);
   }
 
   /**
@@ -191,21 +289,51 @@ export class WidgetState {
     this.sort = nextSort(this.sort, column, dir);
   }
 
-  /** Toggle `config` in the selection, or (`range`) add the rows from the last toggled one. */
-  select(config: number, mode: "toggle" | "range"): void {
+  /**
+   * Toggle `config` in the selection, or (`range`) add the rows from the last toggled one. A
+   * windowed order whose range has rows still to come asks the kernel for them first (their
+   * ids only); `done` is called once the selection is written.
+   */
+  select(config: number, mode: "toggle" | "range", done: () => void = () => {}): void {
     const current = new Set(this.model.get("selected") ?? []);
     const order = this.order;
     if (mode === "range" && this.anchor >= 0) {
       const a = order.indexOf(this.anchor);
       const b = order.indexOf(config);
       if (a >= 0 && b >= 0) {
-        for (let i = Math.min(a, b); i <= Math.max(a, b); i++) current.add(order[i]);
+        const [lo, hi] = [Math.min(a, b), Math.max(a, b)];
+        if (order.subarray(lo, hi + 1).includes(-1)) {
+          void this.fillOrder(lo, hi + 1).then((ok) => {
+            if (ok) this.select(config, mode, done);
+          });
+          return;
+        }
+        for (let i = lo; i <= hi; i++) current.add(order[i]);
       } else current.add(config);
     } else if (current.has(config)) current.delete(config);
     else current.add(config);
     this.anchor = config;
     this.model.set("selected", [...current].sort((x, y) => x - y));
     this.model.save_changes();
+    done();
+  }
+
+  /** Fill positions [start, end) of a windowed order (ids only); false if the view changed. */
+  private async fillOrder(start: number, end: number): Promise<boolean> {
+    const sweep = this.sweep;
+    const generation = this.generation;
+    const results = this.gate.accepted;
+    if (!sweep) return false;
+    const view = { scope: this.scope, filter: this.filter, sort: this.sort };
+    for (let offset = start; offset < end; offset += MAX_WINDOW) {
+      const limit = Math.min(MAX_WINDOW, end - offset);
+      const win = await requestWindow(this.requester, sweep, view, offset, limit, false);
+      if (!win || generation !== this.generation || !this.sameResults(win, results)) return false;
+      const order = this.order.slice();
+      order.set(win.order.subarray(0, Math.max(0, order.length - win.offset)), win.offset);
+      this.order = order;
+    }
+    return true;
   }
 
   dispose(): void {

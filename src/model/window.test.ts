@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import fixture from "../window.fixture.json";
-import { decodeResults, decodeSweep, statusOf, type RawSweep, type Status } from "./model";
+import { decodeResults, decodeSweep, isLoaded, mergeSweepRows, scoresOf, statusOf, type RawSweep, type RawSweepRows, type Status, type Sweep } from "./model";
 import { decodeWindow } from "./window";
 import { rowOrder, statusCounts } from "./rows";
 import type { SortDir } from "./sort";
@@ -86,6 +86,62 @@ describe("the grid a window at a time", () => {
         expect(win.total).toBe(rowOrder(sweep, results, view, key).length);
       }
       expect(listed).toEqual([...rowOrder(sweep, results, view, key)]);
+    },
+  );
+});
+
+describe("a windowed sweep filled by its rows", () => {
+  const full = sweep;
+  const slim = () => decodeSweep(unjson(fixture.windowed_sweep as unknown as Record<string, unknown>) as unknown as RawSweep)!;
+  const rowsOf = (raw: Record<string, unknown>) => ({ ...unjson(raw), codes: (raw.codes as unknown[][]).map(numbers) }) as unknown as RawSweepRows;
+
+  /** Every sweep column of `config` in `s` is the full payload's. */
+  function expectSameRow(s: Sweep, config: number): void {
+    expect(isLoaded(s, config)).toBe(true);
+    const pick = (x: Sweep) => ({
+      n: x.n[config],
+      n_missing: x.n_missing[config],
+      mean: x.mean[config],
+      std: x.std[config],
+      codes: x.params.map((p) => p.codes[config]),
+      scores: [...scoresOf(x, config)],
+    });
+    expect([config, pick(s)]).toEqual([config, pick(full)]);
+  }
+
+  it("holds no configuration's columns until its rows come", () => {
+    const s = slim();
+    expect(s.windowed).toBe(true);
+    expect(fixture.windowed_sweep).not.toHaveProperty("mean");
+    expect(fixture.windowed_sweep.params.every((p) => !("codes" in p))).toBe(true);
+    expect(s.n_configs).toBe(full.n_configs);
+    for (let c = 0; c < s.n_configs; c++) expect(isLoaded(s, c)).toBe(false);
+  });
+
+  it("lists the compared rows as the full payload does, from the results' own rows", () => {
+    const s = slim();
+    mergeSweepRows(s, rowsOf(fixture.results_rows as unknown as Record<string, unknown>));
+    for (const c of results.rows) expectSameRow(s, c);
+    const keyOf = (column: string) => sortKey(s, results, column);
+    for (const c of fixture.cases.filter((x) => x.scope === "compared")) {
+      const sort = c.sort ? { column: c.sort[0], dir: c.sort[1] as SortDir } : null;
+      const view = { scope: "compared" as const, filter: (c.filter ?? null) as Status | null, sort };
+      expect([c.sort, c.filter, [...rowOrder(s, results, view, keyOf)]]).toEqual([c.sort, c.filter, c.order]);
+    }
+  });
+
+  it.each(fixture.windows.map((w) => [`${w.scope} ${w.sort?.join(" ") ?? "unsorted"} ${w.filter ?? "every status"}`, w] as const))(
+    "gets each row's columns from its window, as the full payload has them: %s",
+    (_, w) => {
+      const s = slim();
+      for (const reply of w.replies) {
+        const buffers = reply.buffers.map((bytes) => new DataView(Uint8Array.from(bytes).buffer));
+        const win = decodeWindow(reply.msg as unknown as Record<string, unknown>, buffers, s)!;
+        expect(win.sweep_rows).not.toBeNull();
+        const before = [...win.order].filter((c) => !isLoaded(s, c)).length;
+        expect(mergeSweepRows(s, win.sweep_rows)).toBe(before);
+        for (const c of win.order) expectSameRow(s, c);
+      }
     },
   );
 });

@@ -4,7 +4,7 @@
 // (python/sweepwalk/widget/window.py); the reply is decoded here into the window's order and
 // results.
 
-import { decodeResults, type Results, type Status, type Sweep } from "./model";
+import { decodeResults, type RawSweepRows, type Results, type Status, type Sweep } from "./model";
 import type { Requester } from "./requests";
 import type { RowView } from "./rows";
 import { toTyped } from "./buffers";
@@ -21,6 +21,17 @@ export interface RowWindow {
   results: Results;
   /** Rows per status over the whole results, `out` included (the legend's counts). */
   counts: Partial<Record<Status, number>>;
+  /** The sweep columns of the window's rows (a windowed sweep), else null. */
+  sweep_rows: RawSweepRows | null;
+}
+
+/** `value` with every `{buffer: k}` inside it (objects, arrays) replaced by `buffers[k]`. */
+function resolveBuffers(value: unknown, buffers: ArrayLike<unknown>): unknown {
+  if (Array.isArray(value)) return value.map((x) => resolveBuffers(x, buffers));
+  if (!value || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
+  const k = (value as { buffer?: unknown }).buffer;
+  if (typeof k === "number" && Object.keys(value).length === 1) return buffers[k];
+  return Object.fromEntries(Object.entries(value).map(([name, x]) => [name, resolveBuffers(x, buffers)]));
 }
 
 /** Decode a `rows-response` (buffers referenced as `{buffer: k}`); null when malformed. */
@@ -33,6 +44,7 @@ export function decodeWindow(msg: Record<string, unknown>, buffers: ArrayLike<un
     const k = ref && typeof ref === "object" && !Array.isArray(ref) ? ref.buffer : undefined;
     raw[name] = typeof k === "number" ? buffers[k] : value;
   }
+  const rows = resolveBuffers(msg.sweep_rows, buffers) as RawSweepRows | undefined;
   const window = raw.window as { offset?: unknown; total?: unknown; counts?: unknown } | undefined;
   const results = decodeResults(raw, sweep);
   if (!results || !window) return null;
@@ -42,12 +54,16 @@ export function decodeWindow(msg: Record<string, unknown>, buffers: ArrayLike<un
     order: toTyped(raw.order as never, Int32Array),
     results,
     counts: (window.counts ?? {}) as Partial<Record<Status, number>>,
+    sweep_rows: rows && typeof rows === "object" ? rows : null,
   };
 }
 
-/** Ask the kernel for rows `offset` to `offset + limit` of the grid under `view`. */
-export async function requestWindow(requester: Requester, sweep: Sweep, view: RowView, offset: number, limit: number): Promise<RowWindow | null> {
+/**
+ * Ask the kernel for rows `offset` to `offset + limit` of the grid under `view`; `columns`:
+ * with their sweep columns (a windowed sweep), else their ids and results only.
+ */
+export async function requestWindow(requester: Requester, sweep: Sweep, view: RowView, offset: number, limit: number, columns = true): Promise<RowWindow | null> {
   const sort = view.sort ? [view.sort.column, view.sort.dir] : null;
-  const reply = await requester.request("rows", { offset, limit, scope: view.scope, sort, filter: view.filter });
+  const reply = await requester.request("rows", { offset, limit, scope: view.scope, sort, filter: view.filter, columns });
   return decodeWindow(reply.msg, reply.buffers, sweep);
 }

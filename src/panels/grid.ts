@@ -3,7 +3,7 @@
 // Rows are rebuilt from the data on every paint; ~30 rows of a few cells is cheap.
 
 import { formatNum } from "../util/format";
-import { configLabel, statusOf, walkWide, type Results, type Sweep } from "../model/model";
+import { configLabel, isLoaded, scoresOf, statusOf, walkWide, type Results, type Sweep } from "../model/model";
 import { columnsFor, type Column } from "./columns";
 import { dequantise, stripAxis, type StripAxis } from "../plots/stripplot";
 import type { SortSpec } from "../model/sort";
@@ -31,6 +31,11 @@ export interface GridHandlers {
   onSort(column: string): void;
   /** The pointer is over row `config` (-1: over none): inspect it without moving. */
   onHover?(config: number): void;
+  /**
+   * Positions `start` to `end` of the order are shown and some of their rows are not here yet
+   * (a windowed sweep): ask the kernel for them. Called on every paint that shows one.
+   */
+  onMissing?(start: number, end: number): void;
 }
 
 
@@ -116,8 +121,8 @@ export class Grid {
 
   /** Draw the view's rows (nothing to do while its sweep, results, rows, selection and sort are the same). */
   update(view: View): void {
-    const { sweep, results, order, selected, sort } = view;
-    if (!sweep || !this.memo.changed([sweep, results, order, selected, sort])) return;
+    const { sweep, results, order, selected, sort, rows_version } = view;
+    if (!sweep || !this.memo.changed([sweep, results, order, selected, sort, rows_version])) return;
     this.setData({ sweep, results, order, selected: new Set(selected), sort });
   }
 
@@ -133,7 +138,8 @@ export class Grid {
       this.layColumns();
     }
     if (newSweep || data.order !== this.axisOrder) {
-      this.axis = stripAxis(data.sweep.scores, data.sweep.scores_k, data.order);
+      const sweep = data.sweep;
+      this.axis = stripAxis((c) => (isLoaded(sweep, c) ? scoresOf(sweep, c) : null), data.order);
       this.axisOrder = data.order;
     }
     const headerKey = `${newSweep}|${data.sort?.column}|${data.sort?.dir}|${this.axis.lo}|${this.axis.hi}`;
@@ -267,8 +273,18 @@ export class Grid {
     const { start, end } = visibleRange(top, vh, ROW_HEIGHT, data.order.length);
     const keep = new Map<number, HTMLElement>();
     const fresh: HTMLElement[] = [];
+    let missing = false;
     for (let i = start; i < end; i++) {
       const config = data.order[i];
+      if (!isLoaded(data.sweep, config)) {
+        // a windowed sweep's row still to come: a placeholder, keyed below every config id
+        missing = true;
+        const key = -2 - i;
+        const row = this.rows.get(key) ?? this.stale.get(key) ?? this.placeholder(i);
+        if (!row.isConnected) fresh.push(row);
+        keep.set(key, row);
+        continue;
+      }
       let row = this.rows.get(config);
       if (!row) {
         row = this.renderRow(data, i, config);
@@ -296,6 +312,24 @@ export class Grid {
     const focusedRow = keep.get(this.focused);
     if (focusedRow) this.viewport.setAttribute("aria-activedescendant", focusedRow.id);
     else this.viewport.removeAttribute("aria-activedescendant");
+    if (missing) this.handlers.onMissing?.(start, end);
+  }
+
+  /** The row at position `index` while it comes from the kernel: says so, in words. */
+  private placeholder(index: number): HTMLElement {
+    const row = this.doc.createElement("div");
+    row.className = "sw-row sw-data sw-loading";
+    row.setAttribute("role", "row");
+    row.setAttribute("aria-rowindex", String(index + 2));
+    row.setAttribute("aria-busy", "true");
+    row.dataset.loading = "true";
+    row.style.top = `${index * ROW_HEIGHT}px`;
+    const cell = this.doc.createElement("div");
+    cell.className = "sw-cell sw-loading-cell";
+    cell.setAttribute("role", "gridcell");
+    cell.textContent = `row ${index + 1}: loading from the kernel…`;
+    row.append(cell);
+    return row;
   }
 
   /** Mark every rendered row stale (the data they show changed); paint re-renders them. */

@@ -128,7 +128,12 @@ export function targetLines(sweep: Sweep, target: number, results: Results | nul
     else if (!list.includes(c)) list.push(c);
   };
   const own = sweep.params.map((p) => p.codes[target]);
-  for (let c = 0; c < sweep.n_configs; c++) {
+  // a windowed sweep holds the compared rows' values (and the rows seen): the lines are drawn
+  // from the compared rows only, whatever was scrolled through (the panel says so)
+  const candidates: ArrayLike<number> | null = sweep.windowed ? (results?.rows ?? Int32Array.of(target)) : null;
+  const count_ = candidates ? candidates.length : sweep.n_configs;
+  for (let k = 0; k < count_; k++) {
+    const c = candidates ? candidates[k] : k;
     let differs = -1;
     let count = 0;
     for (let i = 0; i < P && count < 2; i++) {
@@ -232,6 +237,12 @@ export class ProfilePanel {
     this.head.textContent =
       `Neighbourhood of target #${target}: ${sweep.metric} along each parameter, the others held at ` +
       `the target's values (goal: ${sweep.goal}); each panel has its own y-range. Click a level to make it the target.`;
+    this.el.dataset.summarised = String(sweep.windowed);
+    if (sweep.windowed) {
+      this.head.textContent +=
+        ` Summarised: of ${sweep.n_configs.toLocaleString("en-US")} configurations (sent a window at a time), ` +
+        "only the compared ones are drawn; levels without a compared configuration show as grey ticks.";
+    }
     this.key.textContent =
       "● mean of the runs, coloured by status (grey: not compared) · │ ± 1 s.e. of the runs, not the test's " +
       "interval (the grid has that) · ┆ the target's level · grey line: the target's line · short grey tick: " +

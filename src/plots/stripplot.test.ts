@@ -5,13 +5,18 @@ import { decodeSweep } from "../model/model";
 import { makeSweep } from "../testutil";
 
 describe("strip plot axis", () => {
-  const scores = Uint16Array.from([0, 100, 200, /* config 1 */ 50, 0, 0, /* config 2 */ 60000, 65535, 1]);
+  const rows = [[0, 100, 200], [50, 0, 0], [60000, 65535, 1]];
+  const scores = (c: number) => rows[c] ?? null;
   it("spans the scores of the shown rows only, ignoring 0 (no score)", () => {
-    expect(stripAxis(scores, 3, [0])).toEqual({ lo: 100, hi: 200 });
-    expect(stripAxis(scores, 3, [0, 1])).toEqual({ lo: 50, hi: 200 });
-    expect(stripAxis(scores, 3, [2])).toEqual({ lo: 1, hi: 65535 });
-    expect(stripAxis(scores, 3, [])).toEqual(FULL_AXIS);
-    expect(stripAxis(Uint16Array.from([7, 7]), 2, [0])).toEqual({ lo: 6, hi: 8 });
+    expect(stripAxis(scores, [0])).toEqual({ lo: 100, hi: 200 });
+    expect(stripAxis(scores, [0, 1])).toEqual({ lo: 50, hi: 200 });
+    expect(stripAxis(scores, [2])).toEqual({ lo: 1, hi: 65535 });
+    expect(stripAxis(scores, [])).toEqual(FULL_AXIS);
+    expect(stripAxis(() => [7, 7], [0])).toEqual({ lo: 6, hi: 8 });
+  });
+  it("is the whole range while a listed row is not known (a windowed sweep)", () => {
+    expect(stripAxis(scores, [0, 3])).toEqual(FULL_AXIS);
+    expect(stripAxis(scores, [0, -1])).toEqual(FULL_AXIS);
   });
   it("maps levels and values consistently", () => {
     const axis = { lo: 100, hi: 200 };
@@ -24,8 +29,8 @@ describe("strip plot axis", () => {
     expect(valueX(100, 2, 4, axis)).toBe(100); // clamped
   });
   it("draws one tick per score", () => {
-    expect(stripPath(scores, 3, 0, { lo: 100, hi: 200 })).toBe("M0.00 1.5V8.5M100.00 1.5V8.5");
-    expect(stripPath(scores, 3, 1)).toMatch(/^M[\d.]+ 1.5V8.5$/);
+    expect(stripPath(rows[0], { lo: 100, hi: 200 })).toBe("M0.00 1.5V8.5M100.00 1.5V8.5");
+    expect(stripPath(rows[1])).toMatch(/^M[\d.]+ 1.5V8.5$/);
     const svg = renderStrip(document, decodeSweep(makeSweep(2, 2, 4))!, 3);
     expect(svg.querySelector(".sw-strip-ticks")!.getAttribute("d")!.match(/M/g)!.length).toBe(4);
     expect(svg.querySelector(".sw-strip-mean")).not.toBeNull();

@@ -2,7 +2,7 @@
 // the current view (the range of their scores, so neighbours are not squashed by a far
 // outlier elsewhere in the sweep). One <path> per row keeps the DOM small.
 
-import type { Sweep } from "../model/model";
+import { scoresOf, type Sweep } from "../model/model";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const STRIP_WIDTH = 100;
@@ -16,14 +16,20 @@ export interface StripAxis {
 
 export const FULL_AXIS: StripAxis = { lo: 1, hi: 65535 };
 
-/** The smallest axis holding every score of the rows in `order` (full axis if none). */
-export function stripAxis(scores: Uint16Array, k: number, order: ArrayLike<number>): StripAxis {
+/**
+ * The smallest axis holding every score of the rows in `order` (`scores(config)`: a row's
+ * quantised scores; null when not known here): the full axis when there is none, or when a row
+ * listed is not known (a windowed sweep: the axis is then the sweep's whole range, which does
+ * not move as rows come).
+ */
+export function stripAxis(scores: (config: number) => ArrayLike<number> | null, order: ArrayLike<number>): StripAxis {
   let lo = 65536;
   let hi = 0;
   for (let i = 0; i < order.length; i++) {
-    const base = order[i] * k;
-    for (let j = 0; j < k; j++) {
-      const q = scores[base + j];
+    const row = order[i] < 0 ? null : scores(order[i]);
+    if (row === null) return FULL_AXIS;
+    for (let j = 0; j < row.length; j++) {
+      const q = row[j];
       if (q > 0) {
         if (q < lo) lo = q;
         if (q > hi) hi = q;
@@ -54,12 +60,11 @@ export function valueX(v: number, min: number, max: number, axis: StripAxis = FU
   return Math.min(STRIP_WIDTH, Math.max(0, quantisedX(q, axis)));
 }
 
-/** SVG path data: one short vertical tick per score of `config`. */
-export function stripPath(scores: Uint16Array, k: number, config: number, axis: StripAxis = FULL_AXIS): string {
+/** SVG path data: one short vertical tick per score of a row (its quantised `scores`). */
+export function stripPath(scores: ArrayLike<number>, axis: StripAxis = FULL_AXIS): string {
   const parts: string[] = [];
-  const base = config * k;
-  for (let j = 0; j < k; j++) {
-    const x = quantisedX(scores[base + j] ?? 0, axis);
+  for (let j = 0; j < scores.length; j++) {
+    const x = quantisedX(scores[j] ?? 0, axis);
     if (!Number.isNaN(x)) parts.push(`M${x.toFixed(2)} 1.5V${STRIP_HEIGHT - 1.5}`);
   }
   return parts.join("");
@@ -77,7 +82,7 @@ export function renderStrip(doc: Document, sweep: Sweep, config: number, axis: S
   line.setAttribute("d", `M0 ${STRIP_HEIGHT / 2}H${STRIP_WIDTH}`);
   const ticks = doc.createElementNS(SVG_NS, "path");
   ticks.setAttribute("class", "sw-strip-ticks");
-  ticks.setAttribute("d", stripPath(sweep.scores, sweep.scores_k, config, axis));
+  ticks.setAttribute("d", stripPath(scoresOf(sweep, config), axis));
   svg.append(line, ticks);
   const mx = valueX(sweep.mean[config], sweep.score_min, sweep.score_max, axis);
   if (!Number.isNaN(mx)) {

@@ -152,15 +152,19 @@ def test_sweep_payload_decodes_to_the_engine(sweep: Sweep) -> None:
     np.testing.assert_array_equal(decode(payload["n_missing"], "i4"), configs["n_missing"])
     np.testing.assert_array_equal(decode(payload["mean"], "f8"), configs["mean"])
     np.testing.assert_array_equal(decode(payload["std"], "f8"), configs["std"])
-    k = payload["scores_k"]
-    scores = decode(payload["scores"], "u2").reshape(n_configs, k)
+    # ragged: each configuration's n scores, configuration by configuration, no padding
+    n = decode(payload["n"], "i4")
+    scores = decode(payload["scores"], "u2")
+    assert len(scores) == n.sum()
+    assert payload["scores_k"] == n.max()
+    starts = np.cumsum(n) - n
     lo, hi = payload["score_min"], payload["score_max"]
     tolerance = (hi - lo) / 131068 * (1 + 1e-9)
     for i in range(n_configs):
         exact = sweep.scores(i)
-        row = scores[i]
-        assert (row[: len(exact)] > 0).all() and (row[len(exact) :] == 0).all()
-        approx = lo + (row[: len(exact)] - 1.0) / (SCORE_LEVELS - 1) * (hi - lo)
+        row = scores[starts[i] : starts[i] + n[i]]
+        assert len(row) == len(exact) and (row > 0).all()
+        approx = lo + (row - 1.0) / (SCORE_LEVELS - 1) * (hi - lo)
         np.testing.assert_allclose(approx, exact, rtol=0, atol=tolerance)
     assert any(configs["n_missing"] > 0)  # the inf run is missing, not a score
     json.dumps({k: v for k, v in payload.items() if not isinstance(v, bytes | list)})

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import window_sweep as make_sweep
 from sweepwalk import Sweep
 from sweepwalk._vocab import STATUSES, Against
 from sweepwalk.widget.serialization import RESULT_COLUMNS, results_payload, sweep_payload
+from sweepwalk.widget.sweep_rows import score_range, sweep_rows
 from sweepwalk.widget.widget import SweepWidget
 from sweepwalk.widget.window import (
     MAX_WINDOW,
@@ -33,24 +35,6 @@ from sweepwalk.widget.window import (
 )
 
 FIXTURE = Path(__file__).parents[2] / "src" / "window.fixture.json"
-
-
-def make_sweep() -> Sweep:
-    """30 configurations: ties in every parameter, an absent value, NaN means, 2-4 seeds."""
-    rng = np.random.default_rng(7)
-    rows = []
-    for a in range(5):
-        for b in range(3):
-            for c in ("x", "y"):
-                n_seeds = 2 + int(rng.integers(0, 3))
-                for seed in range(n_seeds):
-                    score = a * 0.3 + rng.normal(0, 0.1)
-                    if a == 4 and b == 2:
-                        score = np.nan  # a configuration without a finite score
-                    cat = None if (a == 1 and c == "y") else c
-                    rows.append((a * 0.1, b, cat, seed, round(score, 1)))
-    frame = pd.DataFrame(rows, columns=["lr", "width", "opt", "seed", "acc"])
-    return Sweep.from_runs(frame, metric="acc", seed="seed", params=["lr", "width", "opt"])
 
 
 def payloads(sweep: Sweep, against: Against) -> dict[str, Any]:
@@ -109,10 +93,30 @@ WINDOWED: list[tuple[str, list[str] | None, str | None]] = [
 ]
 
 
+def _json_rows(rows: dict[str, Any]) -> dict[str, Any]:
+    """A ``sweep_rows`` dict with its buffers as lists of numbers (see _json_number)."""
+    types = {"mean": "f8", "std": "f8", "scores": "u2"}
+
+    def numbers(value: bytes, dtype: str) -> list[Any]:
+        values = np.frombuffer(value, dtype=np.dtype(dtype).newbyteorder("<")).tolist()
+        return [_json_number(x) for x in values]
+
+    out: dict[str, Any] = {
+        k: numbers(v, types.get(k, "i4")) for k, v in rows.items() if k != "codes"
+    }
+    out["codes"] = [numbers(v, "i4") for v in rows["codes"]]
+    return out
+
+
 def window_fixture() -> dict[str, Any]:
     sweep = make_sweep()
     results = payloads(sweep, "neighbors")
     raw_sweep = _json_buffers(sweep_payload(sweep))
+    # the same sweep sent a window at a time: a slim `_sweep`, the results' rows' columns
+    lo, hi = score_range(sweep)
+    windowed = _json_buffers(sweep_payload(sweep, windowed=True))
+    compared = np.frombuffer(results["rows"], dtype="<i4")
+    results_rows = _json_rows(sweep_rows(sweep, compared, lo, hi))
     listed = []
     for case in cases(sweep):
         sort = tuple(case["sort"]) if case["sort"] else None
@@ -124,12 +128,19 @@ def window_fixture() -> dict[str, Any]:
         request = {"limit": 7, "scope": scope, "sort": by, "filter": status}
         replies = []
         for offset in range(0, len(sweep), 7):
-            body, buffers = window_reply(sweep, results, {**request, "offset": offset})
+            body, buffers = window_reply(
+                sweep,
+                results,
+                {**request, "offset": offset},
+                rows=lambda ids: sweep_rows(sweep, ids, lo, hi),
+            )
             raw = [np.frombuffer(b, dtype="u1").tolist() for b in buffers]
             replies.append({"msg": body, "buffers": raw})
         windows.append({**request, "replies": replies})
     return {
         "sweep": raw_sweep,
+        "windowed_sweep": windowed,
+        "results_rows": results_rows,
         "results": _json_buffers(results),
         "counts": counts,
         "cases": listed,
@@ -148,6 +159,8 @@ def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
     now = json.loads(json.dumps(window_fixture()))
     assert saved["cases"] == now["cases"] and saved["counts"] == now["counts"]
     assert saved["sweep"] == now["sweep"]
+    assert saved["windowed_sweep"] == now["windowed_sweep"]
+    assert saved["results_rows"] == now["results_rows"]
     assert saved["results"].keys() == now["results"].keys()
     for name, value in now["results"].items():
         if isinstance(value, list) and name in RESULT_COLUMNS:
@@ -159,6 +172,10 @@ def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
             assert a["msg"]["results"]["window"] == b["msg"]["results"]["window"]
             k = b["msg"]["results"]["order"]["buffer"]
             assert a["buffers"][k] == b["buffers"][k]  # the window's order
+            assert a["msg"]["sweep_rows"] == b["msg"]["sweep_rows"]
+            for ref in [*b["msg"]["sweep_rows"].values()]:
+                for one in ref if isinstance(ref, list) else [ref]:
+                    assert a["buffers"][one["buffer"]] == b["buffers"][one["buffer"]]
 
 
 def _frontend_key(sweep: Sweep, frame: pd.DataFrame, column: str, c: int) -> float:

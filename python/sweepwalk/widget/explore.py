@@ -10,6 +10,7 @@ from ..analysis.settings import DEFAULTS
 from ..session.inputs import as_sweep
 from ..sweep import Sweep
 from .widget import BACKGROUND_SECONDS, PENDING_SECONDS, SweepWidget
+from .window import WINDOW_ROWS
 
 __all__ = ["explore"]
 
@@ -32,6 +33,7 @@ def explore(
     prefetch: bool | None = None,
     background_seconds: float = BACKGROUND_SECONDS,
     pending_seconds: float = PENDING_SECONDS,
+    window_rows: int = WINDOW_ROWS,
 ) -> SweepWidget:
     """Explore a sweep in a notebook: a grid where a click makes a row the target.
 
@@ -57,6 +59,9 @@ def explore(
         The rule that decides the statuses shown (see :class:`SweepWidget`).
     prefetch, background_seconds, pending_seconds
         The widget's work in worker threads (see :class:`SweepWidget`).
+    window_rows : int, default 50,000
+        Above this many configurations the grid gets its rows a window at a time, as it
+        scrolls (see :class:`SweepWidget`).
 
     Returns
     -------
@@ -76,4 +81,5 @@ def explore(
         sweep, target=target, test=test, correction=correction, alpha=alpha, against=against,
         neighbors=neighbors, error_control=error_control, prefetch=prefetch,
         background_seconds=background_seconds, pending_seconds=pending_seconds,
+        window_rows=window_rows,
     )  # fmt: skip

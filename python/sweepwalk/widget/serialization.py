@@ -26,6 +26,7 @@ from .._vocab import (
 )
 from ..analysis.settings import USER_SETTINGS
 from ..session.html import STATUS_COLORS, value_label
+from .sweep_rows import score_range, sweep_rows
 
 if TYPE_CHECKING:
     from ..analysis.compare import Comparison
@@ -157,7 +158,12 @@ def quantize_scores(values: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 
 def sweep_payload(
-    sweep: Sweep, tests: Sequence[str] = TESTS, corrections: Sequence[str] = CORRECTIONS
+    sweep: Sweep,
+    tests: Sequence[str] = TESTS,
+    corrections: Sequence[str] = CORRECTIONS,
+    *,
+    windowed: bool = False,
+    score_bounds: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Build the ``_sweep`` trait value (written once per sweep).
 
@@ -167,40 +173,33 @@ def sweep_payload(
         The sweep; scores are one float per seed per configuration.
     tests, corrections : sequence of str
         The choices the frontend offers in its controls (default: every one).
+    windowed : bool, default False
+        Leave out every per-configuration column (parameter codes, counts, means, scores): the
+        grid gets them with its rows (:func:`~sweepwalk.widget.sweep_rows.sweep_rows`), and the
+        payload stays small at a million configurations.
+    score_bounds : (float, float), optional
+        The sweep's score range (:func:`~sweepwalk.widget.sweep_rows.score_range`), if known.
 
     Returns
     -------
     dict
         JSON-able metadata with ``bytes`` buffers, as in ``docs/widget-protocol.md``; its
         ``vocabulary`` holds every choice and label (:func:`sweepwalk._vocab.vocabulary_payload`),
-        so that the frontend spells none of them.
+        so that the frontend spells none of them. ``scores`` is ragged: each configuration's
+        ``n`` quantised scores, configuration by configuration (no padding to the largest
+        seed count).
     """
     configs = sweep.configs
-    params = []
-    for index, name in enumerate(sweep.params):
-        numeric, labels, codes = param_codes(sweep, index)
-        params.append(
-            {"name": str(name), "numeric": numeric, "labels": labels, "codes": _buffer(codes, "i4")}
-        )
-    values = np.asarray(sweep.score_matrix, dtype=np.float64)
-    scores, lo, hi = quantize_scores(values)
-    return {
+    lo, hi = score_range(sweep) if score_bounds is None else score_bounds
+    payload: dict[str, Any] = {
         "n_configs": len(configs),
         "metric": str(sweep.metric),
         "goal": str(sweep.goal),
         "min_runs": int(sweep.min_runs),
         "notes": list(sweep.notes),  # in words: binning, values that hardly repeat (no neighbours)
-        "params": params,
-        "n": _buffer(configs["n"].to_numpy(), "i4"),
-        "n_missing": _buffer(configs["n_missing"].to_numpy(), "i4"),
-        # distinct original configurations pooled in each cell (binned sweeps), else all 1
-        "pooled": _buffer(
-            configs["pooled"].to_numpy() if "pooled" in configs else np.ones(len(configs)), "i4"
-        ),
-        "mean": _buffer(configs["mean"].to_numpy(dtype=np.float64), "f8"),
-        "std": _buffer(configs["std"].to_numpy(dtype=np.float64), "f8"),
-        "scores": _buffer(scores, "u2"),
-        "scores_k": int(values.shape[1]),
+        "windowed": bool(windowed),
+        "params": [],
+        "scores_k": int(np.asarray(sweep.counts).max(initial=0)),
         "score_min": lo,
         "score_max": hi,
         "tests": [str(t) for t in tests],
@@ -211,6 +210,18 @@ def sweep_payload(
         "settings": list(USER_SETTINGS),
         "results_columns": dict(RESULT_COLUMNS),
     }
+    columns = None if windowed else sweep_rows(sweep, np.arange(len(configs)), lo, hi)
+    for index, name in enumerate(sweep.params):
+        numeric = bool(sweep.numeric[index])
+        labels = [value_label(x) for x in sweep.levels[name]]
+        param = {"name": str(name), "numeric": numeric, "labels": labels}
+        if columns is not None:
+            param["codes"] = columns["codes"][index]
+        payload["params"].append(param)
+    if columns is not None:
+        for name in ("n", "n_missing", "pooled", "mean", "std", "scores"):
+            payload[name] = columns[name]
+    return payload
 
 
 def results_payload(

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import traitlets as t
 
@@ -28,8 +29,9 @@ from .errors import user_message
 from .host import HostedWidget, display_with_table, kernel_loop, sends_from_threads
 from .jobs import JOBS, job_message
 from .serialization import ledger_payload, results_payload, sweep_payload, walk_payload
+from .sweep_rows import score_range, sweep_rows
 from .traits import Checked, session_attr, session_call, synced
-from .window import Listings, window_reply
+from .window import SWEEP_ROWS, WINDOW_ROWS, Listings, window_reply
 
 if TYPE_CHECKING:
     from ..analysis.comparison import Comparison
@@ -83,6 +85,12 @@ class SweepWidget(HostedWidget):
         A permutation (or other resampling) test estimated to take longer is such a job too,
         and the click is answered at once with every row's estimate and interval, its
         p-value and status shown as pending (``_results["pending"]``) until the job ends.
+    window_rows : int, default 50,000
+        A sweep of more configurations is sent a window at a time: the ``_sweep`` payload
+        holds no per-configuration column, and the grid asks the kernel for the rows it shows
+        plus a margin, sorted and filtered here (``sweepwalk.widget.window``); each
+        ``_results`` payload carries the sweep columns of its own rows. Smaller sweeps are
+        sent whole. (Lower it to see the windowed grid on a small sweep.)
 
     Attributes
     ----------
@@ -152,6 +160,7 @@ class SweepWidget(HostedWidget):
         prefetch: bool | None = None,
         background_seconds: float = BACKGROUND_SECONDS,
         pending_seconds: float = PENDING_SECONDS,
+        window_rows: int = WINDOW_ROWS,
     ) -> None:
         # a job ends on the kernel's thread; the widget is told its events and sends them
         runner = Runner(
@@ -164,10 +173,15 @@ class SweepWidget(HostedWidget):
         )  # fmt: skip
         self._pushing = False
         self._shown: tuple[Any, ...] = ()
+        window_rows = v.check_int(window_rows, "window_rows")
+        if window_rows is None or window_rows < 0:
+            raise ValueError(f"`window_rows` must be an int >= 0, got {window_rows!r}.")
+        self._windowed = len(sweep) > window_rows
+        self._score_bounds = score_range(sweep)
         super().__init__(
             **{name: getattr(s, name) for name in PUBLIC},
             _history_index=s.cursor,
-            _sweep=sweep_payload(sweep),
+            _sweep=sweep_payload(sweep, windowed=self._windowed, score_bounds=self._score_bounds),
         )
         s.prefetch = kernel_loop(self.comm) is not None if prefetch is None else bool(prefetch)
         self.observe(self._to_session, names=[*PUBLIC, "selected"])  # frontend -> session
@@ -232,8 +246,15 @@ class SweepWidget(HostedWidget):
         shown = (comparison, s.cursor, tuple(s.history))
         if shown != self._shown:  # a selection or walk-only change keeps the comparison
             self._shown = shown
-            return results_payload(comparison, s.sweep.params, state=s.results_state)
+            payload = results_payload(comparison, s.sweep.params, state=s.results_state)
+            if self._windowed:  # the frontend has no sweep column but these rows'
+                payload[SWEEP_ROWS] = self._sweep_rows(np.frombuffer(payload["rows"], "<i4"))
+            return payload
         return self._results
+
+    def _sweep_rows(self, ids: np.ndarray) -> dict[str, Any]:
+        """Return the sweep columns of configurations ``ids`` (a windowed sweep's rows)."""
+        return sweep_rows(self.sweep, ids, *self._score_bounds)
 
     def _on_job(self, event: JobEvent) -> None:
         """Tell the frontend a job's news (its end comes on the kernel's thread)."""
@@ -338,7 +359,8 @@ class SweepWidget(HostedWidget):
         # rows offset..offset+limit of the grid, sorted and filtered here (widget/window.py)
         # (a scroll asks for many windows of one order: it is sorted once per results)
         listings = self.__dict__.setdefault("_listings", Listings())
-        return window_reply(self.sweep, self._results, msg, listings)
+        columns = self._sweep_rows if self._windowed and msg.get("columns", True) else None
+        return window_reply(self.sweep, self._results, msg, listings, columns)
 
     # -- Python-side API: the session's ------------------------------------------------------
     sweep = session_attr("sweep")

@@ -1,17 +1,18 @@
 """The grid's rows a window at a time: sorted and filtered in the kernel, as the frontend would.
 
-For sweeps too large to send every row's results (:data:`WINDOW_ROWS`; the grid does not ask
-yet: it still receives the full payload), the grid asks for the rows it shows plus a margin
-(a ``rows`` request), and :func:`window_payload` answers with those rows
-of the full ``_results`` payload, in the order the frontend's ``rowOrder`` (src/model/rows.ts)
-and the columns' sort keys (``sortKey`` in src/panels/columns.ts) give: the compared rows (or
-every configuration) by config id, the legend's status filter, then a stable sort whose
-missing keys (NaN, an absent parameter value) come last in either direction.
+For sweeps above the widget's ``window_rows`` (default :data:`WINDOW_ROWS`) the ``_sweep``
+payload holds no per-configuration column, and the grid asks for the rows it shows plus a
+margin (a ``rows`` request) whenever it lists rows it has not got; :func:`window_payload`
+answers with those rows of the full ``_results`` payload (and :func:`window_reply` adds their
+sweep columns), in the order the frontend's ``rowOrder`` (src/model/rows.ts) and the columns'
+sort keys (``sortKey`` in src/panels/columns.ts) give: the compared rows (or every
+configuration) by config id, the legend's status filter, then a stable sort whose missing keys
+(NaN, an absent parameter value) come last in either direction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -28,6 +29,7 @@ __all__ = [
     "OUT",
     "SCOPES",
     "SORT_DIRS",
+    "SWEEP_ROWS",
     "WINDOW_ROWS",
     "Listing",
     "Listings",
@@ -35,9 +37,11 @@ __all__ = [
     "row_order",
     "window_payload",
     "window_reply",
+    "with_buffer_refs",
 ]
 
-#: the sweep size above which the grid is to receive its rows a window at a time (not wired yet)
+#: the sweep size above which the grid receives its rows a window at a time (the default of
+#: ``SweepWidget(window_rows=...)``)
 WINDOW_ROWS = 50_000
 #: the status of a configuration that was not compared (the frontend's ``OUT``)
 OUT = "out"
@@ -45,6 +49,8 @@ OUT = "out"
 MAX_WINDOW = 10_000
 SCOPES = ("compared", "all")
 SORT_DIRS = ("asc", "desc")
+#: the key of a payload's per-configuration sweep columns (widget/sweep_rows.py)
+SWEEP_ROWS = "sweep_rows"
 #: header columns that sort by a results column (the frontend's ``RESULT_SORT``)
 RESULT_SORT = ("pvalue", "pvalue_adj", "effect", "estimate", "min_pvalue", "level")
 
@@ -248,7 +254,12 @@ def window_payload(
     shown = listed.order[offset : offset + limit]
     at = listed.position[shown]
     picked = at[at >= 0]
-    payload = {name: value for name, value in results.items() if not isinstance(value, bytes)}
+    # (a windowed sweep's results carry their rows' sweep columns: not the window's)
+    payload = {
+        name: value
+        for name, value in results.items()
+        if not isinstance(value, bytes) and name != SWEEP_ROWS
+    }
     for name, value in results.items():
         if isinstance(value, bytes):
             column = _column(results, name)
@@ -260,15 +271,36 @@ def window_payload(
     return payload
 
 
+def with_buffer_refs(value: Any, buffers: list[bytes]) -> Any:
+    """Return ``value`` with every ``bytes`` inside it (dicts, lists) replaced by ``{"buffer": k}``.
+
+    ``k`` is the index of those bytes in ``buffers``, to which they are appended (the custom
+    messages' way of carrying buffers, as in the ``ahead`` message).
+    """
+    if isinstance(value, bytes):
+        buffers.append(value)
+        return {"buffer": len(buffers) - 1}
+    if isinstance(value, dict):
+        return {name: with_buffer_refs(item, buffers) for name, item in value.items()}
+    if isinstance(value, list):
+        return [with_buffer_refs(item, buffers) for item in value]
+    return value
+
+
 def window_reply(
-    sweep: Sweep, results: dict[str, Any], msg: dict[str, Any], listings: Listings | None = None
+    sweep: Sweep,
+    results: dict[str, Any],
+    msg: dict[str, Any],
+    listings: Listings | None = None,
+    rows: Callable[[np.ndarray], dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], list[bytes]]:
     """Answer a ``rows`` request: the body of ``rows-response`` and its buffers.
 
     ``msg`` holds ``offset``, ``limit`` (at most :data:`MAX_WINDOW`), and optionally ``scope``,
     ``sort`` (``[column, "asc"|"desc"]`` or null) and ``filter`` (a status or null). The body is
-    :func:`window_payload` under ``results``, each buffer replaced by ``{"buffer": k}``, its index
-    in the returned list (as in the ``ahead`` message).
+    :func:`window_payload` under ``results``, and, given ``rows`` (config ids -> their sweep
+    columns, :func:`~sweepwalk.widget.sweep_rows.sweep_rows`), the window's sweep columns under
+    ``sweep_rows``; each buffer replaced by ``{"buffer": k}``, its index in the returned list.
     """
     limit = v.check_int(msg.get("limit"), "limit")
     if limit > MAX_WINDOW:
@@ -289,9 +321,8 @@ def window_reply(
         filter=msg.get("filter"),
         listings=listings,
     )
+    body: dict[str, Any] = {"results": payload}
+    if rows is not None:
+        body[SWEEP_ROWS] = rows(np.frombuffer(payload["order"], dtype="<i4"))
     buffers: list[bytes] = []
-    for name, value in payload.items():
-        if isinstance(value, bytes):
-            payload[name] = {"buffer": len(buffers)}
-            buffers.append(value)
-    return {"results": payload}, buffers
+    return with_buffer_refs(body, buffers), buffers
