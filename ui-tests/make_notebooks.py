@@ -25,6 +25,29 @@ NOTEBOOKS: dict[str, list[str]] = {
         "w = sweepwalk.explore(load_demo(), **DEMO)\n"
         "w",
     ],
+    # A sweep sent a window at a time (windowed.spec.ts): 20,000 configurations x 5 seeds above
+    # a lowered window_rows, so the grid gets its rows from the kernel as it scrolls.
+    "windowed.ipynb": [
+        "import numpy as np\n"
+        "import pandas as pd\n"
+        "\n"
+        "import sweepwalk\n"
+        "\n"
+        "shape = (20, 10, 10, 10)\n"
+        'grids = np.meshgrid(*[np.arange(k, dtype=float) for k in shape], indexing="ij")\n'
+        'params = {f"p{j}": g.ravel() for j, g in enumerate(grids)}\n'
+        "n, s = grids[0].size, 5\n"
+        "rng = np.random.default_rng(0)\n"
+        "drift = sum(0.03 * v for v in params.values())\n"
+        "scores = rng.normal(drift[:, None], 0.5, size=(n, s))\n"
+        "runs = pd.DataFrame({k: np.repeat(v, s) for k, v in params.items()})\n"
+        'runs["seed"] = np.tile(np.arange(s), n)\n'
+        'runs["score"] = scores.ravel()\n'
+        "w = sweepwalk.explore(\n"
+        '    runs, metric="score", params=list(params), seed="seed", window_rows=5_000\n'
+        ")\n"
+        "w",
+    ],
     # One widget displayed twice: two views of one model, which must stay in sync.
     "twice.ipynb": [
         "import sweepwalk\n"
