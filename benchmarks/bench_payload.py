@@ -9,7 +9,10 @@ The comparisons are computed in the message loop (``background_seconds=inf``): o
 kernel a slow one would otherwise go to a worker thread and ``_results`` would still hold the
 previous results when measured. ``window`` is what the grid gets a window at a time instead
 (``sweepwalk.widget.window``): the first ``--window`` rows sorted by p-value, and the kernel
-time of one such request.
+time of one such request. Each size is measured twice in one run: the whole payload
+(``window_rows`` above the size: the path of small sweeps, the baseline) and the default
+``window_rows`` (above 50,000 configurations the sweep is windowed: a slim ``_sweep``, and each
+``_results`` and window carries its rows' sweep columns).
 
 Usage::
 
@@ -29,7 +32,7 @@ from ipywidgets.widgets.widget import _remove_buffers
 
 from sweepwalk import Sweep
 from sweepwalk.widget.widget import SweepWidget
-from sweepwalk.widget.window import window_payload
+from sweepwalk.widget.window import WINDOW_ROWS, window_reply
 
 LIMIT_MB = 10.0
 
@@ -73,54 +76,56 @@ def main() -> None:
         sweep = Sweep.from_runs(
             runs, metric="score", seed="seed", params=["lr", "wd", "width", "depth", "dropout"]
         )
+        for path, rows in (("whole", 10**12), ("windowed", WINDOW_ROWS)):
+            measure(sweep, n_configs, args, path, rows)
+
+
+def measure(sweep: Sweep, n_configs: int, args: argparse.Namespace, path: str, rows: int) -> None:
+    """Print the messages of one widget on ``sweep`` with ``window_rows=rows``."""
+    start = time.perf_counter()
+    # measure the message the comparison sends, not the previous one (see the docstring)
+    widget = SweepWidget(sweep, background_seconds=float("inf"), window_rows=rows)
+    build = time.perf_counter() - start
+    tag = f"{path}{' (sweep sent whole)' if not widget._windowed else ''}"
+    # The comm is opened by the constructor before the first comparison, so _sweep travels in
+    # the comm_open message and every _results in an update message of its own.
+    parts = {"_sweep (comm_open)": widget.get_state("_sweep")}
+    parts["_results neighbors"] = widget.get_state("_results")
+    clicks = []
+    for target in np.random.default_rng(1).choice(n_configs, 7, replace=False):
         start = time.perf_counter()
-        # measure the message the comparison sends, not the previous one (see the docstring)
-        widget = SweepWidget(sweep, background_seconds=float("inf"))
-        build = time.perf_counter() - start
-        # The comm is opened by the constructor before the first comparison, so _sweep travels in
-        # the comm_open message and every _results in an update message of its own.
-        parts = {"_sweep (comm_open)": widget.get_state("_sweep")}
-        parts["_results neighbors"] = widget.get_state("_results")
-        clicks = []
-        for target in np.random.default_rng(1).choice(n_configs, 7, replace=False):
-            start = time.perf_counter()
-            widget.target = int(target)  # what a click does in the kernel
-            clicks.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        widget.against = "all"
-        recompute = time.perf_counter() - start
-        parts["_results all"] = widget.get_state("_results")
-        assert widget.get_state("_results")["_results"]["state"]["against"] == "all"
-        start = time.perf_counter()
-        window = window_payload(
-            sweep, widget._results, offset=0, limit=args.window, sort=("pvalue", "asc")
-        )
-        windowed = time.perf_counter() - start
-        parts[f"window all ({args.window} rows)"] = {"_results": window}
-        parts["full state, all (resync)"] = widget.get_state()
-        for name, state in parts.items():
-            js, buf = state_size(state)
-            print(f"{n_configs:>8} {args.seeds:>5} {name:<26} {mb(js)} {mb(buf)} {mb(js + buf)}")
-        largest = max(sum(state_size(parts[k])) for k in list(parts)[:3])
-        largest_windowed = max(
-            sum(state_size(parts[k])) for k in [*list(parts)[:2], list(parts)[3]]
-        )
-        verdict = "OK" if largest <= LIMIT_MB * 1e6 else "OVER"
-        print(
-            f"{'':>8} {'':>5} largest message = {mb(largest)} (limit {LIMIT_MB} MB: {verdict}); "
-            f"widget built in {build:.2f} s"
-        )
-        verdict = "OK" if largest_windowed <= LIMIT_MB * 1e6 else "OVER"
-        print(
-            f"{'':>8} {'':>5} largest message with windowed rows = {mb(largest_windowed)} "
-            f"({verdict}); a window request (sort by p-value) takes {windowed * 1e3:.0f} ms"
-        )
-        print(
-            f"{'':>8} {'':>5} kernel time per click (neighbours, median of 7) = "
-            f"{np.median(clicks) * 1e3:.1f} ms; against='all' recompute + serialise "
-            f"{recompute * 1e3:.0f} ms"
-        )
-        widget.close()
+        widget.target = int(target)  # what a click does in the kernel
+        clicks.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    widget.against = "all"
+    recompute = time.perf_counter() - start
+    parts["_results all"] = widget.get_state("_results")
+    assert widget.get_state("_results")["_results"]["state"]["against"] == "all"
+    start = time.perf_counter()
+    msg = {"offset": 0, "limit": args.window, "scope": "all", "sort": ["pvalue", "asc"]}
+    columns = widget._sweep_rows if widget._windowed else None
+    body, buffers = window_reply(sweep, widget._results, msg, rows=columns)
+    windowed = time.perf_counter() - start
+    parts[f"window all ({args.window} rows)"] = {"_results": body, "buffers": buffers}
+    parts["full state, all (resync)"] = widget.get_state()
+    print(f"-- {tag}")
+    for name, state in parts.items():
+        js, buf = state_size(state)
+        print(f"{n_configs:>8} {args.seeds:>5} {name:<26} {mb(js)} {mb(buf)} {mb(js + buf)}")
+    messages = {k: sum(state_size(parts[k])) for k in list(parts)[:4]}
+    neighbours = max(messages[k] for k in list(parts)[:2])
+    verdict = "OK" if neighbours <= LIMIT_MB * 1e6 else "OVER"
+    print(
+        f"{'':>8} {'':>5} largest message, neighbours = {mb(neighbours)} (limit {LIMIT_MB} MB: "
+        f"{verdict}); with against='all' = {mb(max(messages.values()))}; widget built in "
+        f"{build:.2f} s"
+    )
+    print(
+        f"{'':>8} {'':>5} a window request (sort by p-value) takes {windowed * 1e3:.0f} ms; "
+        f"kernel time per click (neighbours, median of 7) = {np.median(clicks) * 1e3:.1f} ms; "
+        f"against='all' recompute + serialise {recompute * 1e3:.0f} ms"
+    )
+    widget.close()
 
 
 if __name__ == "__main__":

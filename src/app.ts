@@ -168,13 +168,18 @@ export function mountApp(model: AnyModel, host: HTMLElement): () => void {
     if (read.newSweep) detail.clear();
     error.textContent = view.error;
     error.hidden = view.error === "";
-    if (read.newSweep) {
-      const sweep = view.sweep;
-      windowed.hidden = !sweep?.windowed;
-      windowed.textContent = sweep?.windowed
-        ? `${sweep.n_configs.toLocaleString("en-US")} configurations: the grid gets its rows from the kernel as it ` +
-          "shows them (sorted and filtered there); the neighbourhood profile draws the compared configurations only."
-        : "";
+    const sweep = view.sweep;
+    windowed.hidden = !sweep?.windowed;
+    if (sweep?.windowed) {
+      const partial = view.results?.partial;
+      const count = (x: number) => x.toLocaleString("en-US");
+      windowed.textContent =
+        `${count(sweep.n_configs)} configurations: the grid gets its rows from the kernel as it shows them ` +
+        "(sorted and filtered there); the neighbourhood profile draws the compared configurations only." +
+        (partial
+          ? ` ${count(partial.total)} rows are compared: their results come with their rows, and the profile and the ` +
+            "neighbour table summarise the rows shown so far."
+          : "");
     }
     root.setAttribute("aria-busy", String(view.busy));
     root.classList.toggle("sw-busy", view.busy);

@@ -43,9 +43,8 @@ NOTEBOOKS: dict[str, list[str]] = {
         "runs = pd.DataFrame({k: np.repeat(v, s) for k, v in params.items()})\n"
         'runs["seed"] = np.tile(np.arange(s), n)\n'
         'runs["score"] = scores.ravel()\n'
-        "w = sweepwalk.explore(\n"
-        '    runs, metric="score", params=list(params), seed="seed", window_rows=5_000\n'
-        ")\n"
+        'columns = {"metric": "score", "params": list(params), "seed": "seed"}\n'
+        "w = sweepwalk.explore(runs, **columns, window_rows=5_000)\n"
         "w",
     ],
     # One widget displayed twice: two views of one model, which must stay in sync.

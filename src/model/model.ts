@@ -5,7 +5,7 @@ import { toTyped, type Buffer } from "./buffers";
 import type { RawResults, Results } from "./results";
 
 export { toTyped, type Buffer } from "./buffers";
-export { decodeResults, walkWide, type RawResults, type Results } from "./results";
+export { appendRows, decodeResults, walkWide, type RawResults, type Results } from "./results";
 export { adoptState, settingsMatch, stateMatches } from "./state";
 
 /**

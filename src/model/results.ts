@@ -39,6 +39,8 @@ export interface RawResults extends Partial<Record<ColumnName, Buffer>> {
   power_basis?: string;
   /** A slow test's early answer: the estimates now, rows still being tested (see statusOf). */
   pending?: boolean;
+  /** A windowed sweep compared with many rows: the target's row only, and the legend's counts. */
+  partial?: { total: number; counts: Record<string, number> };
 }
 
 export interface Results extends Columns {
@@ -55,6 +57,12 @@ export interface Results extends Columns {
   pending: boolean;
   /** config id -> index into the columns, -1 when the config is not compared. */
   index: Int32Array;
+  /**
+   * Null when every compared row is here. Else (a windowed sweep compared with many rows) the
+   * rows are the target's and those the grid's windows brought (`appendRows`), and this holds
+   * the rows compared in all and their number per status, `out` included (the legend's).
+   */
+  partial: { total: number; counts: Partial<Record<Status, number>> } | null;
 }
 
 /** What the decoder needs of the sweep: its size, status words and the results schema. */
@@ -111,7 +119,35 @@ export function decodeResults(raw: unknown, shape: ResultsShape): Results | null
     power_basis: String(r.power_basis ?? ""),
     pending: r.pending === true,
     index,
+    partial: r.partial && typeof r.partial === "object" ? { total: Number(r.partial.total), counts: { ...(r.partial.counts ?? {}) } } : null,
   };
+}
+
+/**
+ * `base` with the rows of `extra` it lacks (results of the same comparison: a window's rows of
+ * partial results); a new object, `base` is left as it is.
+ */
+export function appendRows(base: Results, extra: Results, shape: ResultsShape): Results {
+  const take: number[] = [];
+  for (let i = 0; i < extra.rows.length; i++) if (base.index[extra.rows[i]] < 0) take.push(i);
+  if (take.length === 0) return base;
+  const m = base.rows.length;
+  const index = base.index.slice();
+  take.forEach((i, k) => (index[extra.rows[i]] = m + k));
+  const grow = <T extends ArrayBufferView & ArrayLike<number>>(a: T, b: T): T => {
+    const out = new (a.constructor as { new (n: number): T })(m + take.length) as T & { set(x: ArrayLike<number>, at?: number): void };
+    out.set(a);
+    take.forEach((i, k) => ((out as unknown as number[])[m + k] = b[i]));
+    return out;
+  };
+  const out: Record<string, unknown> = { ...base, index, rows: grow(base.rows, extra.rows) };
+  for (const name of Object.keys(shape.results_columns)) {
+    if (name === "rows") continue;
+    const a = (base as unknown as Record<string, (ArrayBufferView & ArrayLike<number>) | null>)[name];
+    const b = (extra as unknown as Record<string, (ArrayBufferView & ArrayLike<number>) | null>)[name];
+    out[name] = a && b ? grow(a, b) : a;
+  }
+  return out as unknown as Results;
 }
 
 /** Guard against a short buffer: pad to `m` with `fill` so indexing never reads undefined. */

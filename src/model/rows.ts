@@ -34,6 +34,7 @@ export function rowOrder(sweep: Sweep, results: Results | null, view: RowView, k
 
 /** Rows per status (`out`: the configurations not compared); O(rows compared). */
 export function statusCounts(sweep: Sweep, results: Results | null): Partial<Record<Status, number>> {
+  if (results?.partial) return { ...results.partial.counts }; // the kernel's, over every row
   const counts: Partial<Record<Status, number>> = {};
   if (results) {
     for (let i = 0; i < results.rows.length; i++) {

@@ -15,7 +15,7 @@ import { requestWindow, type RowWindow } from "./window";
 import { sameState } from "./state";
 import { nextSort, type SortDir, type SortSpec } from "./sort";
 import type { Scope, View } from "./view";
-import type { Results } from "./results";
+import { appendRows, type Results } from "./results";
 import { Memo } from "../util/memo";
 
 /**
@@ -74,6 +74,8 @@ export class WidgetState {
   /** Bumped whenever rows come (the grid repaints then). */
   private rowsVersion = 0;
   private rawResults: unknown = undefined;
+  /** Partial results (a windowed sweep compared with many rows) with the windows' rows added. */
+  private withRows: Results | null = null;
   /** Repaint (the app's): a window came. */
   onRows: () => void = () => {};
   constructor(private readonly model: AnyModel, private readonly rules: SortRules) {
@@ -109,9 +111,12 @@ export class WidgetState {
     // the kernel could not answer the click: back to its last results
     if (error !== "" && this.gate.speculative) this.gate.dropAhead();
     const fresh = this.gate.update(m, sweep);
-    const results = this.gate.accepted;
+    const accepted = this.gate.accepted;
     const { history, cursor } = this.walkState();
-    if (sweep) this.updateOrder(sweep, results);
+    if (sweep) this.updateOrder(sweep, accepted);
+    // partial results show the rows the windows brought too (the same comparison's)
+    if (!accepted?.partial || this.withRows?.state !== accepted.state) this.withRows = accepted;
+    const results = this.withRows;
     const target = results?.target ?? m.get("target");
     const order = this.order;
     const listed = (c: number) => c >= 0 && order.indexOf(c) >= 0;
@@ -146,17 +151,21 @@ export class WidgetState {
   /** The rows listed; the all-rows view in sweep order keeps its array when the results change. */
   private updateOrder(sweep: Sweep, results: Results | null): void {
     // (and with it the strip-plot axis) so that a click costs no O(n) work there
-    const dependsOnResults = this.scope === "compared" || this.sort !== null || this.filter !== null;
+    const partial = results?.partial ?? null;
+    const dependsOnResults = this.scope === "compared" || this.sort !== null || this.filter !== null || partial !== null;
     const parts = [sweep, dependsOnResults ? results : null, this.scope, this.sort, this.filter];
     if (!this.orderMemo.changed(parts)) return;
     this.generation++;
     this.asked.clear();
     const view = { scope: this.scope, filter: this.filter, sort: this.sort };
-    // a windowed sweep holds the compared rows (their results bring them) and knows the
-    // all-rows view in sweep order; any other view of every row is listed by the kernel
-    this.remote = sweep.windowed && this.scope === "all" && (this.sort !== null || this.filter !== null);
+    // a windowed sweep holds the compared rows (their results bring them, unless there are too
+    // many: partial results) and knows the all-rows view in sweep order; the kernel lists
+    // every other view
+    this.remote = sweep.windowed && (partial !== null || (this.scope === "all" && (this.sort !== null || this.filter !== null)));
     if (this.remote) {
-      const total = this.filter === null ? sweep.n_configs : (statusCounts(sweep, results)[this.filter] ?? 0);
+      const compared = partial ? partial.total : (results?.rows.length ?? 0);
+      const all = this.scope === "all" ? sweep.n_configs : compared;
+      const total = this.filter === null ? all : (statusCounts(sweep, results)[this.filter] ?? 0);
       this.order = new Int32Array(total).fill(-1);
       return;
     }
@@ -201,7 +210,12 @@ export class WidgetState {
       .then((win) => {
         if (!win || sweep !== this.sweep) return;
         let changed = mergeSweepRows(sweep, win.sweep_rows) > 0;
-        if (generation === this.generation && this.remote && this.sameResults(win, results)) {
+        const current = generation === this.generation && this.sameResults(win, results);
+        if (current && results?.partial && this.withRows?.state === results.state) {
+          this.withRows = appendRows(this.withRows, win.results, sweep);
+          changed = true;
+        }
+        if (current && this.remote) {
           const order = this.order.slice();
           order.set(win.order.subarray(0, Math.max(0, order.length - win.offset)), win.offset);
           this.order = order;

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import fixture from "../window.fixture.json";
-import { decodeResults, decodeSweep, isLoaded, mergeSweepRows, scoresOf, statusOf, type RawSweep, type RawSweepRows, type Status, type Sweep } from "./model";
+import { appendRows, decodeResults, decodeSweep, isLoaded, mergeSweepRows, scoresOf, statusOf, type RawSweep, type RawSweepRows, type Status, type Sweep } from "./model";
 import { decodeWindow } from "./window";
 import { rowOrder, statusCounts } from "./rows";
 import type { SortDir } from "./sort";
@@ -144,4 +144,42 @@ describe("a windowed sweep filled by its rows", () => {
       }
     },
   );
+});
+
+describe("partial results filled by the windows", () => {
+  const raw = unjson(fixture.results as unknown as Record<string, unknown>) as Record<string, unknown>;
+  const rows = raw.rows as number[];
+  const t = rows.indexOf(raw.target as number);
+  const cut: Record<string, unknown> = { ...raw, partial: { total: rows.length, counts: fixture.counts } };
+  for (const name of Object.keys(fixture.sweep.results_columns)) {
+    if (Array.isArray(raw[name])) cut[name] = [(raw[name] as number[])[t]];
+  }
+
+  it("show every row a window brought as the full results do, and the kernel's counts", () => {
+    let partial = decodeResults(cut, sweep)!;
+    expect(partial.rows.length).toBe(1);
+    expect(statusCounts(sweep, partial)).toEqual(fixture.counts);
+    const seen = new Set<number>();
+    for (const w of fixture.windows) {
+      for (const reply of w.replies) {
+        const buffers = reply.buffers.map((bytes) => new DataView(Uint8Array.from(bytes).buffer));
+        const win = decodeWindow(reply.msg as unknown as Record<string, unknown>, buffers, sweep)!;
+        partial = appendRows(partial, win.results, sweep);
+        for (const c of win.order) seen.add(c);
+      }
+    }
+    expect(statusCounts(sweep, partial)).toEqual(fixture.counts);
+    expect(seen.size).toBe(sweep.n_configs);
+    for (const c of seen) {
+      expect([c, statusOf(partial, c)]).toEqual([c, statusOf(results, c)]);
+      const i = partial.index[c];
+      const j = results.index[c];
+      if (j < 0) continue;
+      for (const column of Object.keys(fixture.sweep.results_columns)) {
+        const a = (partial as unknown as Record<string, ArrayLike<number> | null>)[column];
+        const b = (results as unknown as Record<string, ArrayLike<number> | null>)[column];
+        if (a && b) expect([c, column, a[i]]).toEqual([c, column, b[j]]);
+      }
+    }
+  });
 });

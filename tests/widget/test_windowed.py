@@ -15,7 +15,8 @@ import pytest
 
 from helpers import window_sweep as make_sweep
 from sweepwalk import Sweep
-from sweepwalk.widget.serialization import sweep_payload
+from sweepwalk.widget import widget as widget_module
+from sweepwalk.widget.serialization import RESULT_COLUMNS, sweep_payload
 from sweepwalk.widget.widget import SweepWidget
 from sweepwalk.widget.window import WINDOW_ROWS
 
@@ -118,3 +119,34 @@ def test_a_skewed_sweep_sends_its_runs_not_a_padded_matrix() -> None:
     lo, hi = payload["score_min"], payload["score_max"]
     approx = lo + (last - 1.0) / 65534 * (hi - lo)
     np.testing.assert_allclose(approx, sweep.scores(2_000), atol=(hi - lo) / 131068 * 1.01)
+
+
+def test_many_compared_rows_send_the_targets_row_and_the_legends_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(widget_module, "RESULT_ROWS", 5)
+    sweep = make_sweep()
+    whole = SweepWidget(sweep, target=7, against="all")
+    widget = SweepWidget(sweep, target=7, against="all", window_rows=10)
+    cut = widget._results
+    assert _array(cut["rows"], "ids").tolist() == [7]
+    assert _array(cut["sweep_rows"]["ids"], "ids").tolist() == [7]
+    full_rows = _array(whole._results["rows"], "ids")
+    t = int(np.flatnonzero(full_rows == 7)[0])
+    for name, value in whole._results.items():
+        if isinstance(value, bytes):
+            dtype = np.dtype(RESULT_COLUMNS[name]).newbyteorder("<")
+            want = np.frombuffer(value, dtype=dtype)[t : t + 1]
+            np.testing.assert_array_equal(np.frombuffer(cut[name], dtype=dtype), want)
+    words = whole.results["status"].value_counts().to_dict()
+    words["out"] = len(sweep) - len(full_rows)
+    assert cut["partial"] == {"total": len(full_rows), "counts": words}
+    # the windows are cut from the whole results
+    sent: list[tuple[dict[str, Any], list[bytes]]] = []
+    monkeypatch.setattr(
+        widget, "send", lambda content, buffers=None: sent.append((content, buffers))
+    )
+    widget._handle_custom_msg({"kind": "rows", "id": "a", "offset": 0, "limit": 30}, [])
+    (reply, buffers), *_ = sent
+    rows = buffers[reply["results"]["rows"]["buffer"]]
+    assert np.frombuffer(rows, "<i4").tolist() == full_rows.tolist()

@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { kernelExec, kernelJson, labUrl, shutdownSessions } from '../helpers/jupyter';
 import { clickRow, expectInSync, kernelState, openWidget, row, ROOT, ROWS, rowsWithStatus, COMPARED } from '../helpers/widget';
 
-/** Every frame the page gets must stay under this; the whole `_sweep` of this sweep is ~1.1 MB. */
+/** Every comm message must stay under this; the whole `_sweep` of this sweep is ~1.1 MB. */
 const BOUND = 300_000;
 
 const frames: number[] = [];
@@ -19,7 +19,11 @@ test.beforeEach(async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('websocket', (ws) => {
-    ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? Buffer.byteLength(f.payload) : f.payload.length));
+    // the widget's messages only (comm_open, comm_msg), not the test's own kernel prints
+    ws.on('framereceived', (f) => {
+      const head = (typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')).slice(0, 4000);
+      if (/"msg_type":\s*"comm_(open|msg)"/.test(head)) frames.push(typeof f.payload === 'string' ? Buffer.byteLength(f.payload) : f.payload.length);
+    });
   });
   (page as unknown as { errors: string[] }).errors = errors;
   await openWidget(page, 'windowed.ipynb');
@@ -40,13 +44,13 @@ function shownRows(page: Page): Promise<Array<[number, number]>> {
   }, ROWS);
 }
 
-/** The kernel's order of the view (sweepwalk.widget.window.row_order), as a list. */
+/** The kernel's order of the view (sweepwalk.widget.window.row_order of the whole results). */
 function kernelOrder(page: Page, view: { scope: string; sort: [string, string] | null; filter: string | null }): Promise<number[]> {
   const sort = view.sort ? `("${view.sort[0]}", "${view.sort[1]}")` : 'None';
   const filter = view.filter ? `"${view.filter}"` : 'None';
   return kernelJson<number[]>(
     page,
-    `__import__("sweepwalk.widget.window", fromlist=["row_order"]).row_order(w.sweep, w._results, scope="${view.scope}", sort=${sort}, filter=${filter}).tolist()`,
+    `__import__("sweepwalk.widget.window", fromlist=["row_order"]).row_order(w.sweep, w._full_results, scope="${view.scope}", sort=${sort}, filter=${filter}).tolist()`,
   );
 }
 
@@ -134,4 +138,23 @@ test('a shift-click range selects the rows between in the kernel-sorted order', 
   const want = byStd.slice(first, last + 1).sort((a, b) => a - b);
   await expect.poll(async () => (await kernelState(page)).selected, { timeout: 30_000 }).toEqual(want);
   expect((await kernelState(page)).selection).toEqual(want);
+});
+
+test('against all rows: results come with their rows, the legend counts every row', async ({ page }) => {
+  await page.locator(`${ROOT} [data-testid="sw-against"]`).selectOption('all');
+  await expect.poll(async () => kernelJson<string>(page, 'w._results["state"]["against"]'), { timeout: 60_000 }).toBe('all');
+  // 20,000 rows compared: the results sent hold the target's row only (and the counts)
+  expect(await kernelJson<number>(page, 'w._results["partial"]["total"]')).toBe(20_000);
+  const counts = await kernelJson<Record<string, number>>(page, 'w._results["partial"]["counts"]');
+  for (const [status, n] of Object.entries(counts)) {
+    await expect(page.locator(`${ROOT} [data-legend-status="${status}"] .sw-legend-count`)).toHaveText(String(n));
+  }
+  await page.locator(`${ROOT} .sw-head[data-sort="pvalue_adj"]`).click();
+  const byP = await kernelOrder(page, { scope: 'compared', sort: ['pvalue_adj', 'asc'], filter: null });
+  const state = await kernelState(page);
+  for (const at of [0, 0.5, 0.9]) {
+    await scrollTo(page, at);
+    const shown = await expectKernelRows(page, byP);
+    for (const [, config] of shown) await expect(row(page, config)).toHaveAttribute('data-status', state.status[String(config)]);
+  }
 });

@@ -31,7 +31,14 @@ from .jobs import JOBS, job_message
 from .serialization import ledger_payload, results_payload, sweep_payload, walk_payload
 from .sweep_rows import score_range, sweep_rows
 from .traits import Checked, session_attr, session_call, synced
-from .window import SWEEP_ROWS, WINDOW_ROWS, Listings, window_reply
+from .window import (
+    RESULT_ROWS,
+    SWEEP_ROWS,
+    WINDOW_ROWS,
+    Listings,
+    partial_results,
+    window_reply,
+)
 
 if TYPE_CHECKING:
     from ..analysis.comparison import Comparison
@@ -173,6 +180,7 @@ class SweepWidget(HostedWidget):
         )  # fmt: skip
         self._pushing = False
         self._shown: tuple[Any, ...] = ()
+        self._full_results: dict[str, Any] = {}  # `_results`, before a windowed sweep's cut
         window_rows = v.check_int(window_rows, "window_rows")
         if window_rows is None or window_rows < 0:
             raise ValueError(f"`window_rows` must be an int >= 0, got {window_rows!r}.")
@@ -247,9 +255,15 @@ class SweepWidget(HostedWidget):
         if shown != self._shown:  # a selection or walk-only change keeps the comparison
             self._shown = shown
             payload = results_payload(comparison, s.sweep.params, state=s.results_state)
-            if self._windowed:  # the frontend has no sweep column but these rows'
-                payload[SWEEP_ROWS] = self._sweep_rows(np.frombuffer(payload["rows"], "<i4"))
-            return payload
+            self._full_results = payload  # what the grid's windows are cut from
+            if not self._windowed:
+                return payload
+            rows = np.frombuffer(payload["rows"], "<i4")
+            if rows.size > RESULT_ROWS:  # the target's row; the others come with the windows
+                payload = partial_results(s.sweep, payload)
+                rows = np.frombuffer(payload["rows"], "<i4")
+            # the frontend has no sweep column but these rows'
+            return {**payload, SWEEP_ROWS: self._sweep_rows(rows)}
         return self._results
 
     def _sweep_rows(self, ids: np.ndarray) -> dict[str, Any]:
@@ -360,7 +374,7 @@ class SweepWidget(HostedWidget):
         # (a scroll asks for many windows of one order: it is sorted once per results)
         listings = self.__dict__.setdefault("_listings", Listings())
         columns = self._sweep_rows if self._windowed and msg.get("columns", True) else None
-        return window_reply(self.sweep, self._results, msg, listings, columns)
+        return window_reply(self.sweep, self._full_results, msg, listings, columns)
 
     # -- Python-side API: the session's ------------------------------------------------------
     sweep = session_attr("sweep")

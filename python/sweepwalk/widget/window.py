@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_WINDOW",
     "OUT",
+    "RESULT_ROWS",
     "SCOPES",
     "SORT_DIRS",
     "SWEEP_ROWS",
@@ -34,6 +35,7 @@ __all__ = [
     "Listing",
     "Listings",
     "listing",
+    "partial_results",
     "row_order",
     "window_payload",
     "window_reply",
@@ -49,6 +51,9 @@ OUT = "out"
 MAX_WINDOW = 10_000
 SCOPES = ("compared", "all")
 SORT_DIRS = ("asc", "desc")
+#: most compared rows a windowed sweep's ``_results`` carries (more: the target's row only, and
+#: the grid gets the others' results with their windows; 10,000 rows are ~2.4 MB)
+RESULT_ROWS = 10_000
 #: the key of a payload's per-configuration sweep columns (widget/sweep_rows.py)
 SWEEP_ROWS = "sweep_rows"
 #: header columns that sort by a results column (the frontend's ``RESULT_SORT``)
@@ -269,6 +274,27 @@ def window_payload(
     total = int(listed.order.size)
     payload["window"] = {"offset": int(offset), "total": total, "counts": dict(listed.counts)}
     return payload
+
+
+def partial_results(sweep: Sweep, results: dict[str, Any]) -> dict[str, Any]:
+    """Return ``results`` with the target's row only, and what the legend needs of the others.
+
+    For a windowed sweep compared against more than :data:`RESULT_ROWS` rows: every buffer holds
+    the target's row, and ``partial`` holds ``total`` (the rows compared, the target included)
+    and ``counts`` (rows per status, ``out`` included, as a window's). The grid gets the other
+    rows' results with their windows (:func:`window_payload` reads the full ``results``).
+    """
+    rows = np.frombuffer(results["rows"], dtype="<i4")
+    keep = np.flatnonzero(rows == int(results["target"]))
+    out = {name: value for name, value in results.items() if not isinstance(value, bytes)}
+    for name, value in results.items():
+        if isinstance(value, bytes):
+            column = _column(results, name)
+            assert column is not None
+            out[name] = np.ascontiguousarray(column[keep]).tobytes()
+    counts = listing(sweep, results, scope="all").counts
+    out["partial"] = {"total": int(rows.size), "counts": dict(counts)}
+    return out
 
 
 def with_buffer_refs(value: Any, buffers: list[bytes]) -> Any:
