@@ -3,7 +3,8 @@
 // docs/widget-protocol.md). A click on one paints them at once; the kernel's own answer to
 // the click, which records the comparison, replaces them when it arrives.
 
-import { decodeResults, isLoaded, type Results, type ResultsState, type Sweep } from "./model";
+import { decodeResults, isLoaded, mergeSweepRows, type RawSweepRows, type Results, type ResultsState, type Sweep } from "./model";
+import { resolveBuffers } from "./window";
 import type { MessageRouter } from "./router";
 import { sameState, settingsMatch } from "./state";
 import type { AnyModel } from "./model";
@@ -39,16 +40,13 @@ export class AheadResults {
   take(config: number, shown: Results | null, sweep: Sweep | null): Results | null {
     const entry = this.entries.get(config);
     if (!entry || !shown || !sweep || !sameState(shown.state, this.from, sweep.settings)) return null;
-    const raw: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(entry.results)) {
-      const ref = value as { buffer?: unknown } | null;
-      const k = ref && typeof ref === "object" && !Array.isArray(ref) ? ref.buffer : undefined;
-      raw[name] = typeof k === "number" ? this.buffers[k] : value;
-    }
+    const raw = resolveBuffers(entry.results, this.buffers) as Record<string, unknown>;
     const results = decodeResults(raw, sweep);
+    // a windowed sweep: the results computed ahead bring their rows' columns too
+    mergeSweepRows(sweep, raw.sweep_rows as RawSweepRows | undefined);
     if (!results || results.state.target !== config || !settingsMatch(results.state, this.model, sweep.settings)) return null;
-    // a windowed sweep holds the columns of the rows it has seen only: wait for the kernel's
-    // results (they bring their rows') unless every row of these is here
+    // a windowed sweep holds the columns of the rows it has seen only: without every row's
+    // here, wait for the kernel's results (they bring them)
     if (sweep.windowed && !results.rows.every((c) => isLoaded(sweep, c))) return null;
     return results;
   }

@@ -26,7 +26,7 @@ export interface RowWindow {
 }
 
 /** `value` with every `{buffer: k}` inside it (objects, arrays) replaced by `buffers[k]`. */
-function resolveBuffers(value: unknown, buffers: ArrayLike<unknown>): unknown {
+export function resolveBuffers(value: unknown, buffers: ArrayLike<unknown>): unknown {
   if (Array.isArray(value)) return value.map((x) => resolveBuffers(x, buffers));
   if (!value || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
   const k = (value as { buffer?: unknown }).buffer;

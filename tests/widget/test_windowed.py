@@ -16,7 +16,8 @@ import pytest
 from helpers import window_sweep as make_sweep
 from sweepwalk import Sweep
 from sweepwalk.widget import widget as widget_module
-from sweepwalk.widget.serialization import RESULT_COLUMNS, sweep_payload
+from sweepwalk.widget.serialization import RESULT_COLUMNS, ahead_message, sweep_payload
+from sweepwalk.widget.sweep_rows import sweep_rows
 from sweepwalk.widget.widget import SweepWidget
 from sweepwalk.widget.window import WINDOW_ROWS
 
@@ -150,3 +151,26 @@ def test_many_compared_rows_send_the_targets_row_and_the_legends_counts(
     (reply, buffers), *_ = sent
     rows = buffers[reply["results"]["rows"]["buffer"]]
     assert np.frombuffer(rows, "<i4").tolist() == full_rows.tolist()
+
+
+def test_results_computed_ahead_carry_their_rows_columns() -> None:
+    sweep = make_sweep()
+    full = sweep_payload(sweep)
+    lo, hi = full["score_min"], full["score_max"]
+    entries = [(c, sweep.compare(c), {"target": c}) for c in sweep.neighbor_ids(7)[:2]]
+    body, buffers = ahead_message(
+        entries, sweep.params, {"target": 7}, rows=lambda ids: sweep_rows(sweep, ids, lo, hi)
+    )
+    plain, _ = ahead_message(entries, sweep.params, {"target": 7})
+    assert all("sweep_rows" not in e["results"] for e in plain["entries"])
+    for entry in body["entries"]:
+        results = entry["results"]
+        rows = {
+            name: [buffers[x["buffer"]] for x in ref]
+            if isinstance(ref, list)
+            else buffers[ref["buffer"]]
+            for name, ref in results["sweep_rows"].items()
+        }
+        ids = _array(rows["ids"], "ids")
+        np.testing.assert_array_equal(ids, _array(buffers[results["rows"]["buffer"]], "ids"))
+        _assert_rows_are_the_full_payloads(rows, full)

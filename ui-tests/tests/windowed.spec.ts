@@ -87,6 +87,16 @@ test('the compared rows are listed, the sweep says it is windowed, and a click w
   await clickRow(page, neighbour);
   const state = await expectInSync(page, neighbour);
   expect(state.path).toEqual([start, neighbour]);
+  // the results computed ahead bring their rows' columns: a click on a neighbour shows at once
+  await expect
+    .poll(() => kernelJson<boolean>(page, 'w._prefetch is not None and w._prefetch.done()'))
+    .toBe(true);
+  const next = (await rowsWithStatus(page, COMPARED)).find((c) => c !== start) as number;
+  await page.evaluate(() => performance.clearMarks());
+  await clickRow(page, next);
+  await expect(row(page, next)).toHaveAttribute('data-status', 'target');
+  expect(await page.evaluate(() => performance.getEntriesByName('sweepwalk:results-ahead').length)).toBe(1);
+  expect((await expectInSync(page, next)).path).toEqual([start, neighbour, next]);
 });
 
 test('all rows, sorted and filtered in the kernel, scroll to the right rows; a click walks', async ({ page }) => {

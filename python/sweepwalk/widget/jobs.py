@@ -14,8 +14,10 @@ The messages of a job are sent from its worker thread where the host takes them
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 from ..session.runner import JobEvent
 from .serialization import ahead_message, importance_reply
@@ -38,11 +40,20 @@ def _response(event: JobEvent) -> dict[str, Any]:
     return {"seconds": event.seconds}
 
 
-def job_message(event: JobEvent, params: Sequence[Any], error: str = "") -> Message:
-    """Return the message that tells the frontend ``event`` (``error``: an error's text)."""
+def job_message(
+    event: JobEvent,
+    params: Sequence[Any],
+    error: str = "",
+    rows: Callable[[np.ndarray], dict[str, Any]] | None = None,
+) -> Message:
+    """Return the message that tells the frontend ``event`` (``error``: an error's text).
+
+    ``rows``: config ids -> their sweep columns, which results computed ahead carry for a
+    windowed sweep.
+    """
     if event.kind == "prefetch":  # the kernel's own: only its results are news
         entries, shown = event.value if event.state == "done" else ([], None)
-        return ahead_message(entries, params, shown) if entries else None
+        return ahead_message(entries, params, shown, rows) if entries else None
     head = {"id": event.id, "job": event.kind}
     if event.state == "progress":
         fraction, eta = event.value, event.eta

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +45,7 @@ __all__ = [
     "results_payload",
     "sweep_payload",
     "walk_payload",
+    "with_buffer_refs",
 ]
 
 RESULT_COLUMNS: dict[str, str] = {
@@ -357,25 +358,43 @@ def _finite_or_none(x: Any) -> float | None:
 
 
 def ahead_message(
-    entries: list[tuple[int, Any, dict[str, Any]]], params: Sequence[Any], shown: dict[str, Any]
+    entries: list[tuple[int, Any, dict[str, Any]]],
+    params: Sequence[Any],
+    shown: dict[str, Any],
+    rows: Callable[[np.ndarray], dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], list[bytes]]:
     """Return the ``ahead`` message: what a click on each neighbour would show, and buffers.
 
     ``entries`` as :meth:`Session.ahead_job` gives them (target, comparison, state after the
     click); ``shown`` is the state of the results on screen they follow from. Each entry's
     ``results`` is :func:`results_payload` with every buffer replaced by its index in the
-    returned list (``{"buffer": k}``), as ``docs/widget-protocol.md`` says.
+    returned list (``{"buffer": k}``), as ``docs/widget-protocol.md`` says; given ``rows``
+    (config ids -> their sweep columns: a windowed sweep), also its rows' ``sweep_rows``.
     """
     buffers: list[bytes] = []
     out = []
     for target, comparison, state in entries:
         payload = results_payload(comparison, params, state=state)
-        for name, value in payload.items():
-            if isinstance(value, bytes):
-                payload[name] = {"buffer": len(buffers)}
-                buffers.append(value)
-        out.append({"target": int(target), "results": payload})
+        if rows is not None:
+            payload["sweep_rows"] = rows(np.frombuffer(payload["rows"], dtype="<i4"))
+        out.append({"target": int(target), "results": with_buffer_refs(payload, buffers)})
     return {"kind": "ahead", "from": _json_state(shown), "entries": out}, buffers
+
+
+def with_buffer_refs(value: Any, buffers: list[bytes]) -> Any:
+    """Return ``value`` with every ``bytes`` inside it (dicts, lists) replaced by ``{"buffer": k}``.
+
+    ``k`` is the index of those bytes in ``buffers``, to which they are appended (the custom
+    messages' way of carrying buffers).
+    """
+    if isinstance(value, bytes):
+        buffers.append(value)
+        return {"buffer": len(buffers) - 1}
+    if isinstance(value, dict):
+        return {name: with_buffer_refs(item, buffers) for name, item in value.items()}
+    if isinstance(value, list):
+        return [with_buffer_refs(item, buffers) for item in value]
+    return value
 
 
 def ledger_payload(ledger: Ledger, test: str, generation: int, reason: str) -> dict[str, Any]:

@@ -277,7 +277,8 @@ class SweepWidget(HostedWidget):
         )
         if event.kind == "compare" and event.state != "progress":
             self._compare_ended(event, error)
-        message = job_message(event, self.sweep.params, error)
+        rows = self._sweep_rows if self._windowed else None
+        message = job_message(event, self.sweep.params, error, rows)
         if message is not None:
             self.send(*message)
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from .._vocab import STATUSES
 from ..validation import arguments as v
-from .serialization import RESULT_COLUMNS
+from .serialization import RESULT_COLUMNS, with_buffer_refs
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -39,7 +39,6 @@ __all__ = [
     "row_order",
     "window_payload",
     "window_reply",
-    "with_buffer_refs",
 ]
 
 #: the sweep size above which the grid receives its rows a window at a time (the default of
@@ -295,22 +294,6 @@ def partial_results(sweep: Sweep, results: dict[str, Any]) -> dict[str, Any]:
     counts = listing(sweep, results, scope="all").counts
     out["partial"] = {"total": int(rows.size), "counts": dict(counts)}
     return out
-
-
-def with_buffer_refs(value: Any, buffers: list[bytes]) -> Any:
-    """Return ``value`` with every ``bytes`` inside it (dicts, lists) replaced by ``{"buffer": k}``.
-
-    ``k`` is the index of those bytes in ``buffers``, to which they are appended (the custom
-    messages' way of carrying buffers, as in the ``ahead`` message).
-    """
-    if isinstance(value, bytes):
-        buffers.append(value)
-        return {"buffer": len(buffers) - 1}
-    if isinstance(value, dict):
-        return {name: with_buffer_refs(item, buffers) for name, item in value.items()}
-    if isinstance(value, list):
-        return [with_buffer_refs(item, buffers) for item in value]
-    return value
 
 
 def window_reply(
