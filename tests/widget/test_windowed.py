@@ -17,7 +17,7 @@ from helpers import window_sweep as make_sweep
 from sweepwalk import Sweep
 from sweepwalk.widget import widget as widget_module
 from sweepwalk.widget.serialization import RESULT_COLUMNS, ahead_message, sweep_payload
-from sweepwalk.widget.sweep_rows import sweep_rows
+from sweepwalk.widget.sweep_rows import score_range, sweep_rows
 from sweepwalk.widget.widget import SweepWidget
 from sweepwalk.widget.window import WINDOW_ROWS
 
@@ -106,13 +106,8 @@ def test_window_rows_is_checked() -> None:
 
 def test_a_skewed_sweep_sends_its_runs_not_a_padded_matrix() -> None:
     # 2,000 configurations x 2 seeds and one with 20,000: 24,000 scores, not 2,001 x 20,000
-    small = pd.DataFrame(
-        {"a": np.repeat(np.arange(2_000), 2), "seed": np.tile([0, 1], 2_000), "acc": 0.5}
-    )
-    big = pd.DataFrame({"a": 2_000, "seed": np.arange(20_000), "acc": 0.6})
-    runs = pd.concat([small, big], ignore_index=True)
-    runs["acc"] += np.random.default_rng(0).normal(0, 0.01, len(runs))
-    sweep = Sweep.from_runs(runs, metric="acc", seed="seed", params=["a"])
+    sweep = _skewed()
+    runs = sweep.runs
     payload = sweep_payload(sweep)
     assert len(payload["scores"]) == 2 * len(runs)  # uint16 per run
     assert payload["scores_k"] == 20_000
@@ -174,3 +169,22 @@ def test_results_computed_ahead_carry_their_rows_columns() -> None:
         ids = _array(rows["ids"], "ids")
         np.testing.assert_array_equal(ids, _array(buffers[results["rows"]["buffer"]], "ids"))
         _assert_rows_are_the_full_payloads(rows, full)
+
+
+def _skewed() -> Sweep:
+    """2,000 configurations x 2 seeds and one with 20,000 (kept ragged)."""
+    small = pd.DataFrame(
+        {"a": np.repeat(np.arange(2_000), 2), "seed": np.tile([0, 1], 2_000), "acc": 0.5}
+    )
+    big = pd.DataFrame({"a": 2_000, "seed": np.arange(20_000), "acc": 0.6})
+    runs = pd.concat([small, big], ignore_index=True)
+    runs["acc"] += np.random.default_rng(0).normal(0, 0.01, len(runs))
+    return Sweep.from_runs(runs, metric="acc", seed="seed", params=["a"])
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_the_score_range_is_the_scores_whichever_the_layout(dense: bool) -> None:
+    sweep = make_sweep() if dense else _skewed()
+    assert sweep.is_dense == dense
+    values = np.concatenate([sweep.scores(i) for i in range(len(sweep))])
+    assert score_range(sweep) == (float(values.min()), float(values.max()))

@@ -29,8 +29,17 @@ SCORE_LEVELS = 65535
 def score_range(sweep: Sweep) -> tuple[float, float]:
     """Return the smallest and largest finite score of the sweep ((0.0, 0.0) when none).
 
-    Read in the sweep's row pieces, so a ragged sweep is never padded to its largest seed count.
+    A dense sweep reads each configuration's smallest and largest score from its sorted
+    scores (O(configurations)); a ragged one is read in the sweep's row pieces, never padded to
+    its largest seed count.
     """
+    counts = np.asarray(sweep.counts, dtype=np.int64)
+    has = np.flatnonzero(counts > 0)
+    if sweep.is_dense:
+        if not has.size:
+            return 0.0, 0.0
+        ordered = sweep.sorted_scores  # each row ascending, NaN padding last
+        return float(ordered[has, 0].min()), float(ordered[has, counts[has] - 1].max())
     lo, hi = np.inf, -np.inf
     ids = np.arange(len(sweep), dtype=np.int64)
     for piece in sweep.row_chunks(ids):
