@@ -11,7 +11,9 @@
  * transport and the frontend's decoding and paint). Every websocket frame the page receives
  * from then on is measured (JupyterLab's kernel protocol sends one frame per message, buffers
  * included). Windowed, also: a jump to the middle of the all-rows view sorted by mean, until
- * its rows show (the kernel sorts a million rows once, then sends windows).
+ * its rows show (the kernel sorts a million rows once, then sends windows); and the cold first
+ * paint, the first on the fresh sweep (windowed runs first): it includes the first
+ * comparison's KS index, which the other repeats find built.
  *
  * Run: `cd ui-tests && npx playwright test -c playwright.bench.config.ts bench/firstpaint.bench.ts`
  * (SWEEPWALK_BENCH_PAINT_SIZES=100000,1000000; SWEEPWALK_BENCH_PAINT_REPEATS=2). Prints a table
@@ -60,6 +62,8 @@ interface Run {
   received_mb: number;
   messages: number;
   sorted_jump_ms?: number;
+  /** The first repeat on a fresh sweep (its first comparison builds the KS index). */
+  cold_ms?: number;
 }
 
 /** Run cell 0 with `code` and return ms until a data row of the grid is painted. */
@@ -89,13 +93,13 @@ const runs: Run[] = [];
 test.afterAll(() => {
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`\nfirst paint and largest message (${SEEDS} seeds; load average ${load}; best of ${REPEATS})`);
-  console.log('configs   path      first paint   largest msg   received   messages   sorted jump');
+  console.log('configs   path      first paint   largest msg   received   messages   sorted jump   cold first paint');
   for (const r of runs) {
     const jump = r.sorted_jump_ms === undefined ? '' : `${r.sorted_jump_ms.toFixed(0)} ms`;
     console.log(
       `${String(r.configs).padStart(7)}   ${r.path.padEnd(8)}  ${r.first_paint_ms.toFixed(0).padStart(8)} ms  ` +
         `${r.largest_message_mb.toFixed(2).padStart(8)} MB  ${r.received_mb.toFixed(2).padStart(6)} MB  ` +
-        `${String(r.messages).padStart(8)}   ${jump}`,
+        `${String(r.messages).padStart(8)}   ${jump.padEnd(11)}   ${r.cold_ms === undefined ? '' : `${r.cold_ms.toFixed(0)} ms`}`,
     );
   }
   for (const n of SIZES) {
@@ -119,8 +123,10 @@ for (const n of SIZES) {
     await openNotebook(page, 'bench.ipynb');
     await kernelExec(page, sweepCode(n));
     expect(await kernelJson<number>(page, 'len(sweep)')).toBe(n);
-    for (const which of ['whole', 'windowed'] as const) {
+    // windowed first: its first repeat is the cold first paint a user sees on a fresh sweep
+    for (const which of ['windowed', 'whole'] as const) {
       let best: Run | null = null;
+      let cold: number | undefined;
       for (let k = 0; k < REPEATS; k++) {
         await kernelExec(page, 'w = None\nimport gc; gc.collect()');
         const rowsFor = which === 'whole' ? WHOLE : 50_000;
@@ -143,9 +149,10 @@ for (const n of SIZES) {
           run.received_mb = frames.reduce((a, b) => a + b, 0) / 1e6;
           run.messages = frames.length;
         }
+        if (k === 0 && which === 'windowed') cold = ms;
         if (!best || run.first_paint_ms < best.first_paint_ms) best = run;
       }
-      runs.push(best!);
+      runs.push({ ...best!, cold_ms: cold });
       if (which === 'windowed') expect(best!.largest_message_mb).toBeLessThan(LIMIT_MB);
     }
   });
