@@ -71,6 +71,8 @@ export class WidgetState {
   private readonly asked = new Set<number>();
   /** Positions of `order` still to come from the kernel (-1 there). */
   private remote = false;
+  /** A window came from other results than those shown: ask again when the kernel's change. */
+  private retry = false;
   /** Bumped whenever rows come (the grid repaints then). */
   private rowsVersion = 0;
   private rawResults: unknown = undefined;
@@ -106,6 +108,12 @@ export class WidgetState {
       this.rawResults = rawResults;
       const rows = (rawResults as { sweep_rows?: RawSweepRows } | null)?.sweep_rows;
       if (mergeSweepRows(sweep, rows) > 0) this.rowsVersion++;
+      if (this.retry) {
+        // windows were listed from other results than those shown (a click shown from the
+        // results computed ahead, before the kernel had its own): the kernel's are here, ask again
+        this.retry = false;
+        this.rowsVersion++;
+      }
     }
     const error = m.get("_error") ?? "";
     // the kernel could not answer the click: back to its last results
@@ -214,6 +222,10 @@ export class WidgetState {
         if (current && results?.partial && this.withRows?.state === results.state) {
           this.withRows = appendRows(this.withRows, win.results, sweep);
           changed = true;
+        }
+        if (generation === this.generation && !current) {
+          for (let b = from; b < to; b++) this.asked.delete(b);
+          this.retry = true;
         }
         if (current && this.remote) {
           const order = this.order.slice();
