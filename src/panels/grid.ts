@@ -48,6 +48,8 @@ export class Grid {
   private columns: Column[] = [];
   private data: GridData | null = null;
   private focused = -1;
+  /** The position to focus once its row comes from the kernel (-1: none). */
+  private focusAt = -1;
   private hovered = -1;
   private estimand = "";
   private axis: StripAxis = { lo: 1, hi: 65535 };
@@ -133,6 +135,7 @@ export class Grid {
     const newSweep = !this.data || this.data.sweep !== data.sweep || estimand !== this.estimand || walk !== this.walk;
     this.data = data;
     if (newSweep) {
+      this.focusAt = -1;
       this.estimand = estimand;
       this.walk = walk;
       this.layColumns();
@@ -309,6 +312,12 @@ export class Grid {
       if (ordered.some((row, k) => this.body.children[k] !== row)) this.body.append(...ordered);
     }
     this.rows = keep;
+    if (this.focusAt >= 0 && this.focusAt < data.order.length && data.order[this.focusAt] >= 0) {
+      this.focused = data.order[this.focusAt];
+      this.focusAt = -1;
+      keep.get(this.focused)?.classList.add("sw-focused");
+      this.handlers.onFocus(this.focused);
+    }
     const focusedRow = keep.get(this.focused);
     if (focusedRow) this.viewport.setAttribute("aria-activedescendant", focusedRow.id);
     else this.viewport.removeAttribute("aria-activedescendant");
@@ -483,6 +492,8 @@ export class Grid {
     if (move !== null) {
       idx = move;
       this.focused = data.order[idx];
+      // a windowed sweep's row still coming (End on a million rows): focus it when it comes
+      this.focusAt = this.focused < 0 ? idx : -1;
       this.reveal(idx);
       this.paint();
       this.handlers.onFocus(this.focused);

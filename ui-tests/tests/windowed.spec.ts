@@ -124,6 +124,11 @@ test('all rows, sorted and filtered in the kernel, scroll to the right rows; a c
   await page.locator(`${ROOT} .sw-head[data-sort="mean"]`).click(); // best first (goal max)
   await expect(page.locator(`${ROOT} .sw-head[data-sort="mean"]`)).toHaveAttribute('aria-sort', 'descending');
   const byMean = await kernelOrder(page, { scope: 'all', sort: ['mean', 'desc'], filter: null });
+  // End: the last row, not yet here, is focused once it comes
+  await expectKernelRows(page, byMean);
+  await page.locator(`${ROOT} .sw-viewport`).focus();
+  await page.keyboard.press('End');
+  await expect(page.locator(`${ROOT} .sw-data.sw-focused`)).toHaveAttribute('data-config', String(byMean[byMean.length - 1]));
   for (const at of [0, 0.37, 1]) {
     await scrollTo(page, at);
     await expectKernelRows(page, byMean);
