@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sweepwalk import Sweep
-from sweepwalk.analysis.guidance import seed_icc
+from sweepwalk.analysis.guidance import seed_icc, shared_seed_table
 
 
 def _dense(trend: float, seed: int) -> Sweep:
@@ -221,3 +221,37 @@ def test_no_level_note_from_five_seeds_at_equal_sizes_or_for_other_tests(test, s
         assert not any(
             "not tested at its level" in n for n in sweep.compare(target, test=test).notes
         )
+
+
+def _table_by_dicts(sweep: Sweep, rows: np.ndarray) -> np.ndarray | None:
+    """The shared-seed table built row by row with sets and dicts (the straightforward way)."""
+    runs = []
+    for r in rows.tolist():
+        n = int(sweep.counts[r])
+        runs.append((sweep.seed_rows([r])[0, :n].tolist(), sweep.score_rows([r])[0, :n].tolist()))
+    shared = sorted(set.intersection(*(set(codes) for codes, _ in runs)))
+    if len(shared) < 3:
+        return None
+    return np.array([[dict(zip(c, v, strict=True))[s] for s in shared] for c, v in runs])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_shared_seed_table_is_the_one_built_row_by_row(seed):
+    # ragged rows over partly shared seeds, in any order; most cases share 3 seeds or more
+    rng = np.random.default_rng(seed)
+    core = rng.choice(12, size=3 if seed % 4 else 1, replace=False)
+    rows = []
+    for c in range(int(rng.integers(2, 9))):
+        seeds = np.union1d(core, rng.choice(12, size=int(rng.integers(0, 10)), replace=False))
+        seeds = rng.permutation(seeds)
+        scores = rng.normal(size=len(seeds))
+        rows += [(c, int(s), float(v)) for s, v in zip(seeds, scores, strict=True)]
+    sweep = Sweep.from_runs(
+        pd.DataFrame(rows, columns=["c", "seed", "acc"]), metric="acc", seed="seed"
+    )
+    picks = rng.integers(0, len(sweep.counts), size=int(rng.integers(1, 6)))
+    got, want = shared_seed_table(sweep, picks), _table_by_dicts(sweep, picks)
+    if want is None:
+        assert got is None
+    else:
+        np.testing.assert_array_equal(got, want)

@@ -36,6 +36,7 @@ __all__ = [
     "sd_upper_limit",
     "seed_icc",
     "seed_pairing_note",
+    "shared_seed_table",
 ]
 
 #: levels along a parameter's line through the target from which a trend is looked for
@@ -188,24 +189,9 @@ def seed_pairing_note(
     """
     if sweep.seed is None or test in ("wilcoxon", "ttest_rel") or not len(ids):
         return None
-    rows = np.append(target, ids[: _ICC_CONFIGS - 1])
-    runs = []  # each row's (seed codes, scores), read one row at a time: ragged sweeps too
-    for r in rows.tolist():
-        codes = sweep.seed_rows([r])
-        assert codes is not None  # the sweep has a seed column
-        n = int(sweep.counts[r])
-        runs.append((codes[0, :n], sweep.score_rows([r])[0, :n]))
-    common: Any = None
-    for codes, _ in runs:
-        have = set(codes.tolist())
-        common = have if common is None else common & have
-    shared = sorted(common or ())
-    if len(shared) < 3:
+    table = shared_seed_table(sweep, np.append(target, ids[: _ICC_CONFIGS - 1]))
+    if table is None:
         return None
-    table = np.empty((len(rows), len(shared)))
-    for c, (codes, values) in enumerate(runs):
-        by_seed = dict(zip(codes.tolist(), values.tolist(), strict=True))
-        table[c] = [by_seed[s] for s in shared]
     icc, low, high, pvalue, k, n = seed_icc(table)
     if not (pvalue <= alpha and icc >= _ICC_WORTH):
         return None
@@ -217,6 +203,42 @@ def seed_pairing_note(
         f"{math.sqrt(max(0.0, 1 - icc)):.2f} times the standard error of an unpaired "
         "difference."
     )
+
+
+def shared_seed_table(
+    sweep: SweepData, rows: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64] | None:
+    """Scores of ``rows`` on the seeds they all have: shape (len(rows), seeds), or None.
+
+    One row per entry of ``rows`` and one column per shared seed, in ascending seed code (a
+    configuration has each seed once: the sweep refuses duplicate runs). None under 3 shared seeds
+    (or without a seed column). The rows are read together, in the sweep's row chunks (so a
+    ragged sweep never pads a 2-seed row to its largest), and matched by seed with sorts.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    which, codes, values = [], [], []
+    for pos in sweep.row_chunks(rows):
+        ids = rows[pos]
+        seeds = sweep.seed_rows(ids)
+        if seeds is None:
+            return None
+        scores = sweep.score_rows(ids)
+        cells = np.arange(seeds.shape[1]) < np.asarray(sweep.counts)[ids][:, None]
+        which.append(np.broadcast_to(pos[:, None], seeds.shape)[cells])
+        codes.append(seeds[cells])
+        values.append(scores[cells])
+    row, seed, value = np.concatenate(which), np.concatenate(codes), np.concatenate(values)
+    levels, column = np.unique(seed, return_inverse=True)
+    column = column.reshape(-1)
+    shared = np.bincount(column, minlength=len(levels)) == len(rows)  # in every row
+    width = int(shared.sum())
+    if width < 3:
+        return None
+    place = np.cumsum(shared) - 1  # column among the shared seeds
+    keep = shared[column]
+    table = np.empty((len(rows), width))
+    table[row[keep], place[column[keep]]] = value[keep]
+    return table
 
 
 def few_seeds_a12_notes(
