@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -397,17 +398,22 @@ def a12_bounds(
     excludes 1/2 and whose p-values are not already known to be at most ``1 - cl``.
     """
     cl = confidence_level
-    fx, fy = nx.astype(np.float64), ny.astype(np.float64)
     ok = (nx >= 2) & (ny >= 2)
     low, high = np.full(len(a12), np.nan), np.full(len(a12), np.nan)
     if not ok.any():
         return low, high
-    a, m, n = a12[ok], fx[ok], fy[ok]
+    every = bool(ok.all())  # the usual case: no copies of the rows
+    sel: Any = slice(None) if every else ok
+    a, m, n = a12[sel], nx[sel].astype(np.float64), ny[sel].astype(np.float64)
+    u, w = var_p[sel] / m, var_q[sel] / n
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (var_p[ok] / m + var_q[ok] / n) / hanley_mcneil_var(a, m, n)
-    quantile = _small_sample_quantile(cl, var_p[ok] / m, var_q[ok] / n, m, n)
+        ratio = (u + w) / hanley_mcneil_var(a, m, n)
+    quantile = _small_sample_quantile(cl, u, w, m, n)
     scale = quantile**2 * np.where(ratio > 1.0, ratio, 1.0)
-    low[ok], high[ok] = score_bounds(a, m, n, scale)
+    if every:
+        low, high = score_bounds(a, m, n, scale)
+    else:
+        low[ok], high[ok] = score_bounds(a, m, n, scale)
     # 1/2 stays inside unless the tests of A12 = 1/2 reject at 1 - cl: at 3-4 seeds the
     # score interval excludes 1/2 on data no exact test rejects (3 vs 3 separated: p = 0.1)
     rows = np.flatnonzero(ok & ((low > 0.5) | (high < 0.5)))  # the others hold 1/2 already
