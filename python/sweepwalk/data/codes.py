@@ -175,3 +175,14 @@ def seed_column_codes(col: pd.Series, seed: Hashable) -> np.ndarray:
         raise ValueError(f"seed column {seed!r} has missing values (rows {rows}).")
     codes, _, _ = ordered_codes(col, seed, with_levels=False)
     return codes
+
+
+def narrow_ints(values: np.ndarray) -> np.ndarray:
+    """Return integer ``values`` in the narrowest signed type that holds them exactly."""
+    low = int(values.min(initial=0))
+    high = int(values.max(initial=0))
+    for dtype in (np.int8, np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if info.min <= low and high <= info.max:
+            return values.astype(dtype)
+    return values.astype(np.int64, copy=False)

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..validation import limits as _limits
+from .codes import narrow_ints
 
 __all__ = ["DENSE_FLOOR", "DENSE_SLACK", "ScoreStore", "by_count", "row_summary", "stitch"]
 
@@ -118,6 +119,16 @@ def row_summary(store: ScoreStore) -> dict[str, FloatArray]:
     return stats
 
 
+def _wide(kind: Kind, array: np.ndarray, read_only: bool = False) -> np.ndarray:
+    """Seed codes as int64 (kept narrow); scores as they are."""
+    if kind != "seeds" or array.dtype == np.int64:
+        return array
+    wide = array.astype(np.int64)
+    if read_only:
+        wide.flags.writeable = False
+    return wide
+
+
 def _piece_end(counts: IntArray, begin: int, max_cells: int) -> int:
     """Largest ``end`` with ``counts[end - 1] * (end - begin) <= max_cells`` (counts sorted)."""
     low, high = begin + 1, len(counts)
@@ -140,8 +151,9 @@ class ScoreStore:
     ----------
     flat : ndarray of float64, shape (R,)
         Every finite score, configuration by configuration (configuration 0's first).
-    seeds : ndarray of int64, shape (R,), or None
-        The seed code of each score, or None without a seed column.
+    seeds : ndarray of int, shape (R,), or None
+        The seed code of each score, or None without a seed column. Kept in the narrowest
+        integer type that holds them (int8 below 128 seeds), handed out as int64.
     counts : ndarray of int64, shape (N,)
         Scores per configuration.
     dense : bool, optional
@@ -159,6 +171,8 @@ class ScoreStore:
             dense = dense_is_small(len(counts), self.width, len(flat))
         self.dense = dense
         self.starts = np.cumsum(counts) - counts
+        if seeds is not None:  # codes below 128 seeds fit int8: kept narrow, read as int64
+            seeds = narrow_ints(seeds)
         self._flat: dict[str, np.ndarray | None] = {"values": flat, "seeds": seeds}
         self._dense: dict[str, np.ndarray | None] = {}
         if dense:
@@ -217,11 +231,11 @@ class ScoreStore:
         if self.dense:
             matrix = self._dense[kind]
             assert matrix is not None
-            return matrix[i, :c]
+            return _wide(kind, matrix[i, :c])
         flat = self._flat[kind]
         assert flat is not None
         start = int(self.starts[i])
-        return flat[start : start + c]
+        return _wide(kind, flat[start : start + c])
 
     def rows(
         self, kind: Kind, rows: IntArray, width: int | None = None, whole: bool = False
@@ -237,15 +251,15 @@ class ScoreStore:
             matrix = self._dense[kind]
             assert matrix is not None
             if whole and width == matrix.shape[1]:
-                return matrix
-            return matrix[rows, :width]
+                return _wide(kind, matrix)
+            return _wide(kind, matrix[rows, :width])
         flat = self._flat[kind]
         assert flat is not None
         fill = -1 if kind == "seeds" else np.nan
         out = np.full((len(rows), width), fill, dtype=flat.dtype)
         source, target = self._cells(rows, width)
         out.reshape(-1)[target] = flat[source]
-        return out
+        return _wide(kind, out)
 
     def matrix(self, kind: Kind, what: str) -> np.ndarray:
         """Every row of ``kind`` as the (N, K) matrix; ragged, built now if it fits memory.
@@ -256,7 +270,7 @@ class ScoreStore:
         if self.dense:
             matrix = self._dense[kind]
             assert matrix is not None
-            return matrix
+            return _wide(kind, matrix, read_only=True)
         n = len(self.counts)
         itemsize = 8
         _limits.check_padded_fits(what, n, self.width, itemsize, self.n_runs)
