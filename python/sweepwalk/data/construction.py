@@ -22,6 +22,7 @@ from .codes import (
     rectangular,
     seed_column_codes,
 )
+from .runs import KeptRuns
 from .scores import ScoreStore, row_summary
 
 #: what the configurations are: (config id of each row, parameter table, level codes, numeric
@@ -33,7 +34,7 @@ class SweepArrays(NamedTuple):
     """What :func:`sweep_arrays` builds; SweepData keeps it and hands it out read-only."""
 
     configs: pd.DataFrame
-    runs: pd.DataFrame
+    runs: KeptRuns
     scores: ScoreStore
     codes: np.ndarray
     numeric: list[bool]
@@ -90,9 +91,12 @@ def sweep_arrays(
         row_cfg, table, codes, numeric, levels = cfg
     n_cfg = len(table)
     finite = ~np.isnan(scores)
-    seed_sorted = None
+    seed_sorted = seed_code = None
     if seed is not None:
-        order, cfg_sorted, seed_sorted = _order_by_seed(df, params, seed, row_cfg, finite, n_cfg)
+        seed_code = seed_column_codes(df[seed], seed)
+        order, cfg_sorted, seed_sorted = _order_by_seed(
+            df, params, seed, row_cfg, seed_code, finite, n_cfg
+        )
     else:
         order = np.argsort(row_cfg, kind="stable")
         order = order[finite[order]]
@@ -115,8 +119,7 @@ def sweep_arrays(
         [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
     )
     v.check_config_column(df, row_cfg)
-    # copy-on-write: no deep copy of the user's frame, nor of the config ids
-    runs = df.assign(config=pd.Series(row_cfg, index=df.index, copy=False))
+    runs = KeptRuns(df, row_cfg, codes, levels, params, seed, seed_code)
     return SweepArrays(configs, runs, store, codes, numeric, levels)
 
 
@@ -125,14 +128,15 @@ def _order_by_seed(
     params: tuple[Hashable, ...],
     seed: Hashable,
     row_cfg: np.ndarray,
+    seed_code: np.ndarray,
     finite: np.ndarray,
     n_cfg: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Order the finite runs by (configuration, seed): (row order, their config, their seed).
 
-    Duplicate runs (one configuration, one seed twice) are refused, naming them.
+    ``seed_code`` holds each run's seed code. Duplicate runs (one configuration, one seed
+    twice) are refused, naming them.
     """
-    seed_code = seed_column_codes(df[seed], seed)
     found = order_by_config_and_seed(row_cfg, seed_code, n_cfg)
     if found is None:  # duplicates: sort to name them
         n_seeds = int(seed_code.max(initial=0)) + 1

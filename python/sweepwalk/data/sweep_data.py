@@ -35,6 +35,7 @@ from .construction import (
 )
 from .neighbors import NeighborIndex
 from .notes import missing_notes, single_run_notes
+from .runs import KeptRuns
 from .score_reads import ScoreReads
 from .scores import ScoreStore
 from .source import SourceInfo
@@ -100,7 +101,7 @@ class SweepData(ScoreReads):
     goal: str
     min_runs: int
     _configs: pd.DataFrame
-    _runs: pd.DataFrame
+    _runs: KeptRuns
     _scores: ScoreStore
     _counts: np.ndarray
     _codes: np.ndarray
@@ -316,8 +317,12 @@ class SweepData(ScoreReads):
 
     @property
     def runs(self) -> pd.DataFrame:
-        """The long-format runs as given, plus a ``config`` column (a copy, as :attr:`configs`)."""
-        return _view(self._runs)
+        """The long-format runs as given, plus a ``config`` column (a copy, as :attr:`configs`).
+
+        Built at each read: the parameter and seed columns the sweep's own arrays rebuild bit
+        for bit are not kept twice (:class:`~sweepwalk.data.runs.KeptRuns`).
+        """
+        return self._runs.frame()
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -431,9 +436,9 @@ class SweepData(ScoreReads):
             = 0.
         """
         mask = np.asarray(keep)
-        if mask.dtype != bool or mask.shape != (len(self.runs),):
+        if mask.dtype != bool or mask.shape != (len(self._runs),):
             raise ValueError(
-                f"`keep` must be a boolean array with one flag per run ({len(self.runs)}), got "
+                f"`keep` must be a boolean array with one flag per run ({len(self._runs)}), got "
                 f"dtype {mask.dtype} and shape {mask.shape}."
             )
         runs = self.runs.loc[mask]

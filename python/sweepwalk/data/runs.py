@@ -1,0 +1,154 @@
+"""How a sweep keeps its runs: what it can rebuild exactly from its own arrays is not kept twice.
+
+``sweep.runs`` is the long-format frame as given plus a ``config`` column. A sweep of a million
+configurations x 20 seeds would hold the user's whole frame (0.6-1.2 GB) beside its own arrays
+(the configurations' codes and levels, the seed codes) that say the same. So a numeric parameter
+column, and the seed column, that those arrays rebuild bit for bit is dropped and rebuilt when
+``runs`` is read; every other column is kept as given. The ``config`` column is kept in the
+narrowest integer type and handed out as int64.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .codes import narrow_ints
+
+__all__ = ["KeptRuns"]
+
+
+def _number_dtype(col: pd.Series) -> np.dtype | None:
+    """Return the numpy dtype of a plain column of numbers (not bools) a code table can rebuild."""
+    dtype = col.dtype
+    return dtype if isinstance(dtype, np.dtype) and dtype.kind in "iuf" else None
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two arrays of one numeric dtype hold the same bits (NaN payloads, -0.0 too)."""
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    as_uint = np.dtype(f"u{a.dtype.itemsize}")
+    return bool(np.array_equal(a.view(as_uint), b.view(as_uint)))
+
+
+def _table(values: Sequence[Any], dtype: np.dtype, absent: bool) -> np.ndarray | None:
+    """Return the levels as an array of ``dtype`` (absent, code -1: a NaN after them), or None."""
+    if absent and dtype.kind != "f":
+        return None
+    try:
+        table = np.asarray(list(values), dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return np.append(table, np.array([np.nan], dtype=dtype)) if absent else table
+
+
+class KeptRuns:
+    """The runs of a sweep, kept as given but for the columns its own arrays rebuild exactly.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The long-format runs as given (one row per run).
+    row_cfg : ndarray of int, shape (len(df),)
+        The config id of each run.
+    codes : ndarray of int, shape (N, P)
+        Each configuration's level code per parameter (-1: absent).
+    levels : list of list
+        Each parameter's present values, in code order.
+    params : tuple
+        The parameter columns, in the order of ``codes``' columns.
+    seed : hashable or None
+        The seed column, with ``seed_code`` (shape (len(df),)) its codes; None without one.
+    """
+
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        row_cfg: np.ndarray,
+        codes: np.ndarray,
+        levels: Sequence[Sequence[Any]],
+        params: Sequence[Hashable],
+        seed: Hashable | None = None,
+        seed_code: np.ndarray | None = None,
+    ) -> None:
+        self.attrs: dict[Any, Any] = dict(df.attrs)
+        self._index = df.index
+        self._columns = df.columns
+        self._config = narrow_ints(row_cfg)
+        #: column position -> (codes per row, or per configuration; value table)
+        self._recipes: dict[int, tuple[np.ndarray, np.ndarray, bool]] = {}
+        where: dict[Hashable, int] = {name: j for j, name in enumerate(df.columns)}  # unique
+        for k, name in enumerate(params):
+            self._try_param(df, where[name], codes[:, k], levels[k])
+        if seed is not None and seed_code is not None:
+            self._try_seed(df, where[seed], seed_code)
+        if self._recipes:  # own copies of the rest: a view would keep the user's whole block
+            self._kept: dict[int, pd.Series] = {
+                j: df.iloc[:, j].copy(deep=True)
+                for j in range(df.shape[1])
+                if j not in self._recipes
+            }
+            self._whole: pd.DataFrame | None = None
+        else:
+            self._kept, self._whole = {}, df
+
+    def _try_param(self, df: pd.DataFrame, j: int, codes: np.ndarray, levels: Any) -> None:
+        col = df.iloc[:, j]
+        dtype = _number_dtype(col)
+        if dtype is None:
+            return
+        table = _table(levels, dtype, bool((codes < 0).any()))
+        if table is None:
+            return
+        per_config = narrow_ints(codes)
+        if _same_bits(self._param_values(per_config, table), col.to_numpy()):
+            self._recipes[j] = (per_config, table, True)
+
+    def _try_seed(self, df: pd.DataFrame, j: int, seed_code: np.ndarray) -> None:
+        col = df.iloc[:, j]
+        if _number_dtype(col) is None:
+            return
+        values = col.to_numpy()
+        table = np.zeros(int(seed_code.max(initial=-1)) + 1, dtype=values.dtype)
+        table[seed_code] = values  # one value per code when the codes are exact
+        per_row = narrow_ints(seed_code)
+        if _same_bits(table[per_row], values):
+            self._recipes[j] = (per_row, table, False)
+
+    def _param_values(self, per_config: np.ndarray, table: np.ndarray) -> np.ndarray:
+        values: np.ndarray = table[per_config[self._config]]  # code -1: the table's last entry
+        return values
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def config(self) -> np.ndarray:
+        """Return the config id of each run, int64."""
+        return self._config.astype(np.int64)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the runs as given plus a ``config`` column (int64), a new frame each call."""
+        if self._whole is not None:
+            base = self._whole
+        else:
+            columns: dict[int, Any] = {}
+            for j in range(len(self._columns)):
+                recipe = self._recipes.get(j)
+                if recipe is None:
+                    kept = self._kept[j]  # its own values (an extension array keeps its dtype)
+                    columns[j] = kept.to_numpy() if isinstance(kept.dtype, np.dtype) else kept.array
+                    continue
+                codes, table, per_config = recipe
+                columns[j] = self._param_values(codes, table) if per_config else table[codes]
+            base = pd.DataFrame(columns, index=self._index, copy=False)
+            base.columns = self._columns
+        runs: pd.DataFrame = base.assign(
+            config=pd.Series(self.config(), index=self._index, copy=False)
+        )
+        runs.attrs = copy.deepcopy(self.attrs)  # as pandas copies them from frame to frame
+        return runs
