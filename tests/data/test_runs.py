@@ -57,6 +57,8 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
             "note": [f"run {k}" for k in range(len(rows))],
         }
     )
+    bad = draw(st.lists(st.sampled_from([np.nan, np.inf, -np.inf]), max_size=len(df)))
+    df.loc[: len(bad) - 1, "acc"] = bad  # diverged runs: kept as given, left out of the scores
     if draw(st.booleans()):
         df["opt"] = df["opt"].astype("category")
     if draw(st.booleans()):  # an index of its own
@@ -68,9 +70,10 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
 
 
 @settings(max_examples=60, deadline=None)
-@given(frames())
-def test_runs_are_the_frame_given(df: pd.DataFrame) -> None:
-    sweep = Sweep.from_runs(df, metric="acc", params=["lr", "depth", "opt"], seed="seed")
+@given(frames(), st.booleans())
+def test_runs_are_the_frame_given(df: pd.DataFrame, by_seed: bool) -> None:
+    seed = "seed" if by_seed else None
+    sweep = Sweep.from_runs(df, metric="acc", params=["lr", "depth", "opt"], seed=seed)
     want = _expected(df, sweep)
     want.attrs = sweep.runs.attrs  # from_runs adds how it was read ("source")
     _same_bits(sweep.runs, want)

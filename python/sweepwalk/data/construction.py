@@ -75,10 +75,13 @@ def sweep_arrays(
     df: pd.DataFrame,
     params: tuple[Hashable, ...],
     seed: Hashable | None,
+    metric: Hashable,
     scores: np.ndarray,
     cfg: Configs | None,
 ) -> SweepArrays:
     """Each configuration's finite scores (by seed when ``seed`` is given), kept, and its stats.
+
+    ``scores`` is the ``metric`` column as float64, NaN where it is not finite.
 
     ``cfg`` gives the configurations when the caller knows them (``from_lists``, ``bins=``,
     ``with_runs``); None codes them from ``df``'s parameter columns.
@@ -119,7 +122,7 @@ def sweep_arrays(
         [table.set_axis(index, axis=0), pd.DataFrame(stat_cols, index=index)], axis=1
     )
     v.check_config_column(df, row_cfg)
-    runs = KeptRuns(df, row_cfg, codes, levels, params, seed, seed_code)
+    runs = KeptRuns(df, row_cfg, codes, levels, params, seed, seed_code, metric, scores, store)
     return SweepArrays(configs, runs, store, codes, numeric, levels)
 
 

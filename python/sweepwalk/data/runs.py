@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codes import narrow_ints
+from .codes import narrow_ints, order_by_config_and_seed
+from .scores import ScoreStore
 
 __all__ = ["KeptRuns"]
 
@@ -64,6 +65,10 @@ class KeptRuns:
         The parameter columns, in the order of ``codes``' columns.
     seed : hashable or None
         The seed column, with ``seed_code`` (shape (len(df),)) its codes; None without one.
+    metric : hashable, optional
+        The score column, with ``scores`` (its values as float64, NaN where not finite) and
+        ``store`` (the finite ones, configuration by configuration, by seed): a float64 column
+        is rebuilt from the store, its non-finite values kept.
     """
 
     def __init__(
@@ -75,6 +80,9 @@ class KeptRuns:
         params: Sequence[Hashable],
         seed: Hashable | None = None,
         seed_code: np.ndarray | None = None,
+        metric: Hashable | None = None,
+        scores: np.ndarray | None = None,
+        store: ScoreStore | None = None,
     ) -> None:
         self.attrs: dict[Any, Any] = dict(df.attrs)
         self._index = df.index
@@ -87,6 +95,12 @@ class KeptRuns:
             self._try_param(df, where[name], codes[:, k], levels[k])
         if seed is not None and seed_code is not None:
             self._try_seed(df, where[seed], seed_code)
+        self._scores: tuple[int, ScoreStore, np.ndarray, np.ndarray, np.ndarray | None] | None
+        self._scores = None
+        if metric is not None and scores is not None and store is not None:
+            self._try_metric(df, where[metric], scores, store, seed_code)
+        if self._scores is not None:
+            self._recipes[self._scores[0]] = (self._scores[2], self._scores[3], False)
         if self._recipes:  # own copies of the rest: a view would keep the user's whole block
             self._kept: dict[int, pd.Series] = {
                 j: df.iloc[:, j].copy(deep=True)
@@ -120,6 +134,43 @@ class KeptRuns:
         if _same_bits(table[per_row], values):
             self._recipes[j] = (per_row, table, False)
 
+    def _try_metric(
+        self,
+        df: pd.DataFrame,
+        j: int,
+        scores: np.ndarray,
+        store: ScoreStore,
+        seed_code: np.ndarray | None,
+    ) -> None:
+        col = df.iloc[:, j]
+        if col.dtype != np.float64 or len(scores) != len(col):
+            return
+        values = col.to_numpy()
+        finite = ~np.isnan(scores)
+        if not _same_bits(values[finite], scores[finite]):  # the store holds scores[finite]
+            return
+        missing = np.flatnonzero(~finite)
+        seeds = None if seed_code is None else narrow_ints(seed_code)
+        self._scores = (j, store, missing, values[missing].copy(), seeds)
+
+    def _metric_values(self) -> np.ndarray:
+        """Return the score column: the store's scores back at their runs, the rest as given."""
+        assert self._scores is not None
+        _, store, missing, held, seeds = self._scores
+        finite = np.ones(len(self), dtype=bool)
+        finite[missing] = False
+        config = self.config()
+        if seeds is None:  # each configuration's runs in input order (as sweep_arrays)
+            order = np.argsort(config, kind="stable")
+        else:  # by (configuration, seed)
+            found = order_by_config_and_seed(config, seeds.astype(np.int64), len(store.counts))
+            assert found is not None  # duplicate runs were refused when the sweep was built
+            order = found[0]
+        out = np.empty(len(self), dtype=np.float64)
+        out[order[finite[order]]] = store.flat("values")
+        out[missing] = held
+        return out
+
     def _param_values(self, per_config: np.ndarray, table: np.ndarray) -> np.ndarray:
         values: np.ndarray = table[per_config[self._config]]  # code -1: the table's last entry
         return values
@@ -144,7 +195,10 @@ class KeptRuns:
                     columns[j] = kept.to_numpy() if isinstance(kept.dtype, np.dtype) else kept.array
                     continue
                 codes, table, per_config = recipe
-                columns[j] = self._param_values(codes, table) if per_config else table[codes]
+                if self._scores is not None and j == self._scores[0]:
+                    columns[j] = self._metric_values()
+                else:
+                    columns[j] = self._param_values(codes, table) if per_config else table[codes]
             base = pd.DataFrame(columns, index=self._index, copy=False)
             base.columns = self._columns
         runs: pd.DataFrame = base.assign(

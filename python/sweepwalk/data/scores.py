@@ -237,6 +237,18 @@ class ScoreStore:
         start = int(self.starts[i])
         return _wide(kind, flat[start : start + c])
 
+    def flat(self, kind: Kind) -> np.ndarray:
+        """Every configuration's entries of ``kind``, configuration by configuration."""
+        if not self.dense:
+            flat = self._flat[kind]
+            assert flat is not None
+            return _wide(kind, flat)
+        matrix = self._dense[kind]
+        assert matrix is not None
+        if int(self.counts.sum()) == matrix.size:  # every row full
+            return _wide(kind, matrix.reshape(-1))
+        return _wide(kind, matrix[np.arange(matrix.shape[1]) < self.counts[:, None]])
+
     def rows(
         self, kind: Kind, rows: IntArray, width: int | None = None, whole: bool = False
     ) -> np.ndarray:

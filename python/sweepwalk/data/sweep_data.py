@@ -281,7 +281,9 @@ class SweepData(ScoreReads):
         binning: tuple[np.ndarray, tuple[str, ...], tuple[Any, ...]] | None = None,
     ) -> _S:
         """Build the sweep's tables and arrays; ``binning`` = (pooled counts, notes, binned)."""
-        configs, runs, store, codes, numeric, levels = sweep_arrays(df, params, seed, scores, cfg)
+        configs, runs, store, codes, numeric, levels = sweep_arrays(
+            df, params, seed, metric, scores, cfg
+        )
 
         self = object.__new__(cls)
         self.params = tuple(params)
