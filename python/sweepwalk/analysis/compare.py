@@ -473,9 +473,11 @@ def _scale_note(sweep: SweepData, rows: npt.NDArray[np.int64] | None) -> str | N
     """``limits.scale_note`` of ``rows`` (every configuration when None: once per sweep)."""
 
     def note() -> str | None:
-        stats = sweep.configs[["std", "min", "max"]].to_numpy(dtype=np.float64)
-        stats = stats if rows is None else stats[rows]
-        return _limits.scale_note(stats[:, 0], stats[:, 1], stats[:, 2])
+        configs = sweep.configs  # each column read, then its rows: no copy of every row
+        std, low, high = (configs[c].to_numpy(dtype=np.float64) for c in ("std", "min", "max"))
+        if rows is not None:
+            std, low, high = std[rows], low[rows], high[rows]
+        return _limits.scale_note(std, low, high)
 
     return sweep.once("scale note, every configuration", note) if rows is None else note()
 

@@ -59,6 +59,15 @@ SEEDS_NEEDED_ROWS = 256
 _EXACT_LEVEL_ROWS = 64
 
 
+def _config_ids(rows: Any, n: int) -> npt.NDArray[np.int64]:
+    """``np.arange(n)[rows]`` as int64, without an array of every id for integer ``rows``."""
+    if isinstance(rows, np.ndarray) and rows.dtype.kind in "iu" and rows.ndim == 1:
+        if not len(rows) or (int(rows.min()) >= 0 and int(rows.max()) < n):
+            return rows.astype(np.int64)
+    ids: npt.NDArray[np.int64] = np.arange(n, dtype=np.int64)[rows]
+    return ids
+
+
 def default_margin(sweep: SweepData) -> float:
     """Return the difference worth caring about when none is given: half the seed spread.
 
@@ -172,7 +181,7 @@ def _rows_estimate(
         return _point_estimate(sweep, test, rows, target, nx, y, ny, a12_rows)
     if parts is not None:
         return estimate_from_parts(test, parts, confidence_level=ci)
-    return _unpaired_estimate(sweep, test, np.arange(len(counts))[rows], target, ci, index)
+    return _unpaired_estimate(sweep, test, _config_ids(rows, len(counts)), target, ci, index)
 
 
 #: targets with more scores than this take the plain path (see stats._placement_sums)
@@ -334,7 +343,7 @@ def evidence(
         ``direction`` (int8, oriented by the goal), ``effect``, ``diff_mean``, ``n_shared``
         and every column of :data:`EVIDENCE_COLUMNS`, aligned with ``pvalue``.
     """
-    rows = np.arange(len(sweep), dtype=np.int64)[rows]
+    rows = _config_ids(rows, len(sweep))
     counts = sweep.counts
     nx = counts[rows]
     y, ny = sweep.score_rows([target]), counts[target : target + 1]
