@@ -32,6 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..validation.arguments import check_config_id, check_mode
+from .codes import narrow_ints
 
 _LIMIT = 2**62
 
@@ -103,18 +104,18 @@ class _Axis:
 
     def __init__(self, index: NeighborIndex, p: int) -> None:
         codes = index.codes
-        n, n_params = codes.shape
+        n_params = codes.shape[1]
         self.p = p
         self.others = [q for q in range(n_params) if q != p]
         self.values = codes[:, p]
         self.present = self.values >= 0
         self.width = int(self.values.max(initial=-1)) + 2  # values are 0..width-2
-        pres = (codes[:, self.others] >= 0).astype(np.int64)
-        self.pattern = combine_rows(pres)
+        pres = codes[:, self.others] >= 0
+        self.pattern = narrow_ints(combine_rows(pres))  # sweeps have few patterns: int8
         present_ids = np.flatnonzero(self.present)
         self.patterns: list[int] = sorted_unique(self.pattern[present_ids]).tolist()
         order = present_ids[np.argsort(self.pattern[present_ids], kind="stable")]
-        bounds = np.searchsorted(self.pattern[order], [*self.patterns, n + 1])
+        bounds = [*np.searchsorted(self.pattern[order], self.patterns), len(order)]
         self.members = {a: order[bounds[k] : bounds[k + 1]] for k, a in enumerate(self.patterns)}
         self.mask = {a: pres[self.members[a][0]].astype(bool) for a in self.patterns}
         # Absent/present joins use the key of all other parameters, absent included.
