@@ -78,6 +78,8 @@ def test_runs_are_the_frame_given(df: pd.DataFrame, by_seed: bool) -> None:
     want.attrs = sweep.runs.attrs  # from_runs adds how it was read ("source")
     _same_bits(sweep.runs, want)
     assert sweep.runs.attrs["origin"] == "test"
+    picked = list(range(0, len(sweep), 2))  # the runs of some configurations, built alone
+    _same_bits(sweep.runs_of(picked), want[want["config"].isin(picked)])
 
 
 def test_runs_do_not_hold_the_frame_given() -> None:

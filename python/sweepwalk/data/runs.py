@@ -48,6 +48,10 @@ def _table(values: Sequence[Any], dtype: np.dtype, absent: bool) -> np.ndarray |
     return np.append(table, np.array([np.nan], dtype=dtype)) if absent else table
 
 
+#: at most this many runs are read back from their configurations alone (not every run)
+_FEW_RUNS = 100_000
+
+
 class KeptRuns:
     """The runs of a sweep, kept as given but for the columns its own arrays rebuild exactly.
 
@@ -171,6 +175,31 @@ class KeptRuns:
         out[missing] = held
         return out
 
+    def _metric_of(self, rows: np.ndarray) -> np.ndarray:
+        """Return the score column at the runs ``rows`` alone, read from their configurations' rows.
+
+        Every run of those configurations is ranked as :meth:`_metric_values` orders them
+        (by seed, else in input order), without ordering every run of the sweep.
+        """
+        assert self._scores is not None
+        _, store, missing, held, seeds = self._scores
+        configs = np.unique(self._config[rows])
+        runs = np.flatnonzero(np.isin(self._config, configs))  # their runs, in input order
+        runs = runs[~np.isin(runs, missing)]
+        config = self._config[runs].astype(np.int64)
+        by = seeds[runs] if seeds is not None else np.arange(len(runs))
+        order = np.lexsort((by, config))  # by configuration, then seed (or input order)
+        ordered = config[order]
+        first = np.searchsorted(ordered, ordered, "left")
+        rank = np.arange(len(order)) - first  # position among the configuration's scores
+        values = np.empty(len(runs), dtype=np.float64)
+        values[order] = store.at(ordered, rank)
+        out = np.empty(len(rows), dtype=np.float64)
+        gone = np.isin(rows, missing)
+        out[gone] = held[np.searchsorted(missing, rows[gone])]
+        out[~gone] = values[np.searchsorted(runs, rows[~gone])]
+        return out
+
     def _param_values(self, per_config: np.ndarray, table: np.ndarray) -> np.ndarray:
         values: np.ndarray = table[per_config[self._config]]  # code -1: the table's last entry
         return values
@@ -182,27 +211,39 @@ class KeptRuns:
         """Return the config id of each run, int64."""
         return self._config.astype(np.int64)
 
-    def frame(self) -> pd.DataFrame:
-        """Return the runs as given plus a ``config`` column (int64), a new frame each call."""
+    def rows_of(self, ids: Sequence[int]) -> np.ndarray:
+        """Return the positions of the runs of configurations ``ids``, in run order."""
+        return np.flatnonzero(np.isin(self._config, np.asarray(ids, dtype=np.int64)))
+
+    def frame(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """Return the runs as given plus a ``config`` column (int64), a new frame each call.
+
+        ``rows``: positions of the runs to build (increasing), such as :meth:`rows_of` gives;
+        every run by default.
+        """
+        pick: Any = slice(None) if rows is None else rows
+        index = self._index if rows is None else self._index[rows]
+        config = self._config[pick].astype(np.int64)
         if self._whole is not None:
-            base = self._whole
+            base = self._whole if rows is None else self._whole.iloc[rows]
         else:
             columns: dict[int, Any] = {}
             for j in range(len(self._columns)):
                 recipe = self._recipes.get(j)
                 if recipe is None:
                     kept = self._kept[j]  # its own values (an extension array keeps its dtype)
-                    columns[j] = kept.to_numpy() if isinstance(kept.dtype, np.dtype) else kept.array
-                    continue
-                codes, table, per_config = recipe
-                if self._scores is not None and j == self._scores[0]:
-                    columns[j] = self._metric_values()
+                    values = kept.to_numpy() if isinstance(kept.dtype, np.dtype) else kept.array
+                    columns[j] = values[pick]
+                elif self._scores is not None and j == self._scores[0]:
+                    if rows is not None and len(rows) <= _FEW_RUNS:
+                        columns[j] = self._metric_of(rows)
+                    else:
+                        columns[j] = self._metric_values()[pick]
                 else:
-                    columns[j] = self._param_values(codes, table) if per_config else table[codes]
-            base = pd.DataFrame(columns, index=self._index, copy=False)
+                    codes, table, per_config = recipe
+                    columns[j] = table[codes[config]] if per_config else table[codes[pick]]
+            base = pd.DataFrame(columns, index=index, copy=False)
             base.columns = self._columns
-        runs: pd.DataFrame = base.assign(
-            config=pd.Series(self.config(), index=self._index, copy=False)
-        )
+        runs: pd.DataFrame = base.assign(config=pd.Series(config, index=index, copy=False))
         runs.attrs = copy.deepcopy(self.attrs)  # as pandas copies them from frame to frame
         return runs

@@ -249,6 +249,18 @@ class ScoreStore:
             return _wide(kind, matrix.reshape(-1))
         return _wide(kind, matrix[np.arange(matrix.shape[1]) < self.counts[:, None]])
 
+    def at(self, configs: IntArray, ranks: IntArray) -> FloatArray:
+        """Return score ``ranks[k]`` of configuration ``configs[k]`` (its position in the row)."""
+        if self.dense:
+            matrix = self._dense["values"]
+            assert matrix is not None
+            out: FloatArray = matrix[configs, ranks]
+            return out
+        flat = self._flat["values"]
+        assert flat is not None
+        picked: FloatArray = flat[self.starts[configs] + ranks]
+        return picked
+
     def rows(
         self, kind: Kind, rows: IntArray, width: int | None = None, whole: bool = False
     ) -> np.ndarray:

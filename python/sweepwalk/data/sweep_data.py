@@ -326,6 +326,15 @@ class SweepData(ScoreReads):
         """
         return self._runs.frame()
 
+    def runs_of(self, ids: npt.ArrayLike) -> pd.DataFrame:
+        """Return the runs of configurations ``ids``: ``runs[runs["config"].isin(ids)]``, a copy.
+
+        Built for those runs only: a few configurations of a large sweep cost their own runs,
+        not a rebuild of :attr:`runs`.
+        """
+        chosen = v.check_config_ids(ids, len(self), "ids")
+        return self._runs.frame(self._runs.rows_of(chosen))
+
     def __len__(self) -> int:
         return len(self._counts)
 
@@ -443,7 +452,7 @@ class SweepData(ScoreReads):
                 f"`keep` must be a boolean array with one flag per run ({len(self._runs)}), got "
                 f"dtype {mask.dtype} and shape {mask.shape}."
             )
-        runs = self.runs.loc[mask]
+        runs = self._runs.frame(np.flatnonzero(mask))
         table = self.configs.loc[:, list(self.params)].reset_index(drop=True)
         levels = [list(self._levels[p]) for p in self.params]
         cfg = (runs["config"].to_numpy(), table, self._codes, list(self._numeric), levels)

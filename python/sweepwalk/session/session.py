@@ -556,9 +556,7 @@ class Session(SessionState):
     @locked
     def selected_runs(self) -> pd.DataFrame:
         """The long-format runs (``sweep.runs``) of the selected configurations."""
-        runs = self._sweep.runs
-        chosen: pd.DataFrame = runs[runs["config"].isin(self._selected)].copy()
-        return chosen
+        return self._sweep.runs_of(self._selected)
 
     @locked
     def to_html(self, max_rows: int = 1000) -> str:
