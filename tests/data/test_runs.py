@@ -78,6 +78,8 @@ def test_runs_are_the_frame_given(df: pd.DataFrame, by_seed: bool) -> None:
     want.attrs = sweep.runs.attrs  # from_runs adds how it was read ("source")
     _same_bits(sweep.runs, want)
     assert sweep.runs.attrs["origin"] == "test"
+    for name in [*df.columns, "config"]:  # one column, built alone
+        pd.testing.assert_series_equal(sweep.runs_column(name), want[name], check_exact=True)
     picked = list(range(0, len(sweep), 2))  # the runs of some configurations, built alone
     _same_bits(sweep.runs_of(picked), want[want["config"].isin(picked)])
 

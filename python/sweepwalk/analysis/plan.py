@@ -135,7 +135,7 @@ def plan(
         )
     )
     out = pd.concat([_confirmation(sweep, comp, cols), out.iloc[order]])
-    seed_values = sweep.runs[sweep.seed] if sweep.seed is not None else None
+    seed_values = sweep.runs_column(sweep.seed) if sweep.seed is not None else None
     out.attrs.update(
         params=tuple(sweep.params),
         metric=sweep.metric,

@@ -204,12 +204,45 @@ class KeptRuns:
         values: np.ndarray = table[per_config[self._config]]  # code -1: the table's last entry
         return values
 
+    @property
+    def columns(self) -> list[Any]:
+        """The columns of the frame as given (``config`` not included)."""
+        return list(self._columns)
+
     def __len__(self) -> int:
         return len(self._index)
 
     def config(self) -> np.ndarray:
         """Return the config id of each run, int64."""
         return self._config.astype(np.int64)
+
+    def _values(self, j: int, rows: np.ndarray | None, config: np.ndarray) -> Any:
+        """Return column ``j`` at ``rows`` (every run when None), ``config`` their config ids."""
+        pick: Any = slice(None) if rows is None else rows
+        recipe = self._recipes.get(j)
+        if recipe is None:
+            kept = self._kept[j]  # its own values (an extension array keeps its dtype)
+            values = kept.to_numpy() if isinstance(kept.dtype, np.dtype) else kept.array
+            return values[pick]
+        if self._scores is not None and j == self._scores[0]:
+            if rows is not None and len(rows) <= _FEW_RUNS:
+                return self._metric_of(rows)
+            return self._metric_values()[pick]
+        codes, table, per_config = recipe
+        return table[codes[config]] if per_config else table[codes[pick]]
+
+    def column(self, name: Hashable) -> pd.Series:
+        """Return one column of :meth:`frame` (``"config"`` included), built alone."""
+        column: pd.Series
+        if name == "config":
+            column = pd.Series(self.config(), index=self._index, name="config")
+        elif self._whole is not None:
+            column = self._whole[name].copy()
+        else:
+            j = [*self._columns].index(name)
+            values = self._values(j, None, self.config())
+            column = pd.Series(values, index=self._index, name=name, copy=False)
+        return column
 
     def rows_of(self, ids: Sequence[int]) -> np.ndarray:
         """Return the positions of the runs of configurations ``ids``, in run order."""
@@ -227,21 +260,7 @@ class KeptRuns:
         if self._whole is not None:
             base = self._whole if rows is None else self._whole.iloc[rows]
         else:
-            columns: dict[int, Any] = {}
-            for j in range(len(self._columns)):
-                recipe = self._recipes.get(j)
-                if recipe is None:
-                    kept = self._kept[j]  # its own values (an extension array keeps its dtype)
-                    values = kept.to_numpy() if isinstance(kept.dtype, np.dtype) else kept.array
-                    columns[j] = values[pick]
-                elif self._scores is not None and j == self._scores[0]:
-                    if rows is not None and len(rows) <= _FEW_RUNS:
-                        columns[j] = self._metric_of(rows)
-                    else:
-                        columns[j] = self._metric_values()[pick]
-                else:
-                    codes, table, per_config = recipe
-                    columns[j] = table[codes[config]] if per_config else table[codes[pick]]
+            columns = {j: self._values(j, rows, config) for j in range(len(self._columns))}
             base = pd.DataFrame(columns, index=index, copy=False)
             base.columns = self._columns
         runs: pd.DataFrame = base.assign(config=pd.Series(config, index=index, copy=False))

@@ -326,6 +326,16 @@ class SweepData(ScoreReads):
         """
         return self._runs.frame()
 
+    def runs_column(self, name: Hashable) -> pd.Series:
+        """Return column ``name`` of :attr:`runs` (a copy), built alone: cheaper than ``runs``.
+
+        Raises ``KeyError`` naming the columns when ``name`` is not one of them.
+        """
+        names = [*self._runs.columns, "config"]
+        if name not in names:
+            raise KeyError(f"{name!r} is not a column of runs; they are {names!r}.")
+        return self._runs.column(name)
+
     def runs_of(self, ids: npt.ArrayLike) -> pd.DataFrame:
         """Return the runs of configurations ``ids``: ``runs[runs["config"].isin(ids)]``, a copy.
 
