@@ -118,3 +118,15 @@ def test_runs_of_lists_and_bins(bins: dict[str, int] | None) -> None:
     binned = Sweep.from_runs(long, metric="acc", params=["lr"], bins=bins)
     assert binned.runs.drop(columns="config").equals(long) or bins is not None
     assert binned.runs["config"].dtype == np.int64
+
+
+def test_runs_attrs_are_those_of_runs_without_building_them(monkeypatch) -> None:
+    df = pd.DataFrame({"lr": [0.1, 0.1, 0.2, 0.2], "seed": [0, 1, 0, 1], "acc": [1.0, 2, 3, 4]})
+    df.attrs["log_scale"] = ["lr"]
+    sweep = Sweep.from_runs(df, metric="acc", seed="seed")
+    expected = sweep.runs.attrs
+    monkeypatch.setattr(type(sweep._runs), "frame", lambda self: pytest.fail("runs built"))
+    got = sweep.runs_attrs
+    assert got == expected and got["source"].n_runs == 4 and got["log_scale"] == ["lr"]
+    got["log_scale"].append("seed")  # a copy: the sweep's own are unchanged
+    assert sweep.runs_attrs["log_scale"] == ["lr"]

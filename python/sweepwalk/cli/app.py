@@ -73,7 +73,7 @@ def _load_sweep(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
             args.runs, metric=args.metric, seed=args.seed, params=params, goal=goal,
             min_runs=args.min_runs, bins=bins,
         )  # fmt: skip
-        info = sweep.runs.attrs.get("source")
+        info = sweep.runs_attrs.get("source")
         for note in getattr(info, "attention", ()):  # columns left out, renamed, runs cut short
             print(f"sweepwalk: note: {note}", file=sys.stderr)
         return sweep, _target_values(sweep, sweep.runs)

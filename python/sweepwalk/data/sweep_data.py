@@ -12,6 +12,7 @@ facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 
 from __future__ import annotations
 
+import copy
 import numbers
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
@@ -325,6 +326,11 @@ class SweepData(ScoreReads):
         for bit are not kept twice (:class:`~sweepwalk.data.runs.KeptRuns`).
         """
         return self._runs.frame()
+
+    @property
+    def runs_attrs(self) -> dict[Any, Any]:
+        """``runs.attrs`` without building :attr:`runs` (a copy: e.g. ``"source"``)."""
+        return copy.deepcopy(self._runs.attrs)
 
     def runs_column(self, name: Hashable) -> pd.Series:
         """Return column ``name`` of :attr:`runs` (a copy), built alone: cheaper than ``runs``.

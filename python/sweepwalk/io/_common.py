@@ -374,7 +374,7 @@ def leave_out_run_level(
 
 def source_info(sweep: Sweep) -> SourceInfo | None:
     """Return the :class:`SourceInfo` of a sweep read by an adapter, or None."""
-    info = sweep.runs.attrs.get("source")
+    info = sweep.runs_attrs.get("source")
     return info if isinstance(info, SourceInfo) else None
 
 
