@@ -42,7 +42,7 @@ def _steps(big: bool, browser: bool) -> dict[str, list[list[str]]]:
     steps = {
         "compare": [bench("compare", "--sizes", "100000", "--seeds", "20,100")],
         "wilcoxon": [bench("wilcoxon")],
-        "memory": [bench("memory", *(["--big", "--widget"] if big else []))],
+        "memory": [bench("memory"), *([bench("memory", "--widget")] if big else [])],
         "importance": [bench("importance", "--skip-grid")],
         "permutation": [bench("permutation", "--click-only")],
         "payload": [bench("payload", "--sizes", "100000", *(["1000000"] if big else []))],
