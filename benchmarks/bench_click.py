@@ -41,7 +41,7 @@ def main() -> int:
         SWEEPWALK_BENCH_PREFETCH="0" if args.no_prefetch else "1",
         PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD="1",
     )
-    cmd = ["npx", "playwright", "test", "-c", "playwright.bench.config.ts"]
+    cmd = ["npx", "playwright", "test", "-c", "playwright.bench.config.ts", "bench/click.bench.ts"]
     return subprocess.call(cmd, cwd=UI_TESTS, env=env)
 
 
