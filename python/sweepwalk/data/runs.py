@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
+from ..validation import arguments as v
 from .codes import narrow_ints, order_by_config_and_seed
 from .scores import ScoreStore
 
-__all__ = ["KeptRuns"]
+__all__ = ["KeptRuns", "RunsReads"]
 
 
 def _number_dtype(col: pd.Series) -> np.dtype | None:
@@ -266,3 +268,46 @@ class KeptRuns:
         runs: pd.DataFrame = base.assign(config=pd.Series(config, index=index, copy=False))
         runs.attrs = copy.deepcopy(self.attrs)  # as pandas copies them from frame to frame
         return runs
+
+
+class RunsReads:
+    """The runs as :class:`SweepData` gives them, built from its :class:`KeptRuns` at each read."""
+
+    _runs: KeptRuns
+
+    if TYPE_CHECKING:
+
+        def __len__(self) -> int: ...  # the sweep's configurations
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """The long-format runs as given, plus a ``config`` column (a copy, as :attr:`configs`).
+
+        Built at each read: the parameter and seed columns the sweep's own arrays rebuild bit
+        for bit are not kept twice (:class:`~sweepwalk.data.runs.KeptRuns`).
+        """
+        return self._runs.frame()
+
+    @property
+    def runs_attrs(self) -> dict[Any, Any]:
+        """``runs.attrs`` without building :attr:`runs` (a copy: e.g. ``"source"``)."""
+        return copy.deepcopy(self._runs.attrs)
+
+    def runs_column(self, name: Hashable) -> pd.Series:
+        """Return column ``name`` of :attr:`runs` (a copy), built alone: cheaper than ``runs``.
+
+        Raises ``KeyError`` naming the columns when ``name`` is not one of them.
+        """
+        names = [*self._runs.columns, "config"]
+        if name not in names:
+            raise KeyError(f"{name!r} is not a column of runs; they are {names!r}.")
+        return self._runs.column(name)
+
+    def runs_of(self, ids: npt.ArrayLike) -> pd.DataFrame:
+        """Return the runs of configurations ``ids``: ``runs[runs["config"].isin(ids)]``, a copy.
+
+        Built for those runs only: a few configurations of a large sweep cost their own runs,
+        not a rebuild of :attr:`runs`.
+        """
+        chosen = v.check_config_ids(ids, len(self), "ids")
+        return self._runs.frame(self._runs.rows_of(chosen))

@@ -12,7 +12,6 @@ facade :class:`sweepwalk.Sweep` adds the analyses as methods.
 
 from __future__ import annotations
 
-import copy
 import numbers
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, cast
@@ -36,7 +35,7 @@ from .construction import (
 )
 from .neighbors import NeighborIndex
 from .notes import missing_notes, single_run_notes
-from .runs import KeptRuns
+from .runs import KeptRuns, RunsReads
 from .score_reads import ScoreReads
 from .scores import ScoreStore
 from .source import SourceInfo
@@ -54,7 +53,7 @@ def _view(frame: pd.DataFrame) -> pd.DataFrame:
     return view
 
 
-class SweepData(ScoreReads):
+class SweepData(ScoreReads, RunsReads):
     """A hyperparameter sweep's data: configurations and their per-seed scores.
 
     The data model under :class:`sweepwalk.Sweep` (which adds the analyses as methods); every
@@ -317,39 +316,6 @@ class SweepData(ScoreReads):
         never changes the sweep or a later comparison.
         """
         return _view(self._configs)
-
-    @property
-    def runs(self) -> pd.DataFrame:
-        """The long-format runs as given, plus a ``config`` column (a copy, as :attr:`configs`).
-
-        Built at each read: the parameter and seed columns the sweep's own arrays rebuild bit
-        for bit are not kept twice (:class:`~sweepwalk.data.runs.KeptRuns`).
-        """
-        return self._runs.frame()
-
-    @property
-    def runs_attrs(self) -> dict[Any, Any]:
-        """``runs.attrs`` without building :attr:`runs` (a copy: e.g. ``"source"``)."""
-        return copy.deepcopy(self._runs.attrs)
-
-    def runs_column(self, name: Hashable) -> pd.Series:
-        """Return column ``name`` of :attr:`runs` (a copy), built alone: cheaper than ``runs``.
-
-        Raises ``KeyError`` naming the columns when ``name`` is not one of them.
-        """
-        names = [*self._runs.columns, "config"]
-        if name not in names:
-            raise KeyError(f"{name!r} is not a column of runs; they are {names!r}.")
-        return self._runs.column(name)
-
-    def runs_of(self, ids: npt.ArrayLike) -> pd.DataFrame:
-        """Return the runs of configurations ``ids``: ``runs[runs["config"].isin(ids)]``, a copy.
-
-        Built for those runs only: a few configurations of a large sweep cost their own runs,
-        not a rebuild of :attr:`runs`.
-        """
-        chosen = v.check_config_ids(ids, len(self), "ids")
-        return self._runs.frame(self._runs.rows_of(chosen))
 
     def __len__(self) -> int:
         return len(self._counts)
