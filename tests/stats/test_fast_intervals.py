@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.stats as st
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as hst
 from rowdata import rows
 
@@ -199,8 +199,16 @@ def test_compare_against_all_with_a_target_of_many_runs_takes_the_plain_path():
     np.testing.assert_allclose(res.diff_mean_high, want.diff_mean_high, atol=1e-12)
 
 
+def test_t_quantile_near_one_half_is_scipys_own():
+    # scipy's t.ppf(0.5 + 5e-10, df) is 0 at df 4 and 6 and ~1.3e-9 beside them
+    df = np.concatenate([[4.0, 6.0], np.linspace(1.0, 40.0, 5000)])
+    q = 0.5 + 1e-9 / 2
+    np.testing.assert_array_equal(t_quantile(q, df), st.t.ppf(q, df))
+
+
 @settings(max_examples=30, deadline=None)
 @given(seed=hst.integers(0, 2**32 - 1), cl=hst.sampled_from([1e-9, 0.5, 0.8, 0.95, 0.99]))
+@example(seed=329, cl=1e-9)  # u = 0 gives df = n - 1 = 4 or 6, where scipy's quantile is 0
 def test_small_sample_quantile_equals_scipy(seed, cl):
     # the widened quantile of the A12 interval, z t_f / t_(m + n - 2), from scipy per row
     rng = np.random.default_rng(seed)
