@@ -275,3 +275,34 @@ def test_newton_in_place_gives_the_floats_of_the_written_out_steps():
     with np.errstate(all="ignore"):
         got = _score_interval._newton_quartic(coef, start)
     np.testing.assert_array_equal(got, t)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=hst.integers(0, 2**32 - 1), m=hst.sampled_from([2, 3, 9, 10, 20, 100]))
+def test_one_size_for_every_row_gives_the_floats_of_sizes_per_row(seed, m):
+    # a grid of seeds takes the bounds' pieces with scalar sizes: the same floats as arrays
+    rng = np.random.default_rng(seed)
+    size, n = 3000, float(rng.choice([2, 5, 10, 20, 100]))
+    a = rng.integers(0, int(2 * m * n) + 1, size=size) / (2.0 * m * n)
+    var_p, var_q = rng.lognormal(-4, 2, size), rng.lognormal(-4, 2, size)
+    var_p[:3], var_q[:3] = 0.0, [0.0, np.nan, 1.0]
+    scale = st.norm.ppf(0.975) ** 2 * np.maximum(1.0, rng.lognormal(0, 0.8, size))
+    one_m, one_n = np.asarray(float(m)), np.asarray(n)
+    many_m, many_n = np.full(size, float(m)), np.full(size, n)
+    for cl in (0.9, 0.95, 0.999):
+        np.testing.assert_array_equal(
+            _intervals._small_sample_quantile(cl, var_p / m, var_q / n, one_m, one_n),
+            _intervals._small_sample_quantile(cl, var_p / m, var_q / n, many_m, many_n),
+        )
+        np.testing.assert_array_equal(
+            _score_interval.half_rejected(a, var_p, var_q, one_m, one_n, cl),
+            _score_interval.half_rejected(a, var_p, var_q, many_m, many_n, cl),
+        )
+    for one, many in zip(
+        _score_interval.score_bounds(a, one_m, one_n, scale),
+        _score_interval.score_bounds(a, many_m, many_n, scale),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(one, many)
+    assert _intervals._sizes(np.full(size, m)).ndim == 0
+    assert _intervals._sizes(np.array([m, m + 1])).ndim == 1

@@ -404,7 +404,7 @@ def a12_bounds(
         return low, high
     every = bool(ok.all())  # the usual case: no copies of the rows
     sel: Any = slice(None) if every else ok
-    a, m, n = a12[sel], nx[sel].astype(np.float64), ny[sel].astype(np.float64)
+    a, m, n = a12[sel], _sizes(nx[sel]), _sizes(ny[sel])
     u, w = var_p[sel] / m, var_q[sel] / n
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = (u + w) / hanley_mcneil_var(a, m, n)
@@ -417,12 +417,25 @@ def a12_bounds(
     # 1/2 stays inside unless the tests of A12 = 1/2 reject at 1 - cl: at 3-4 seeds the
     # score interval excludes 1/2 on data no exact test rejects (3 vs 3 separated: p = 0.1)
     rows = np.flatnonzero(ok & ((low > 0.5) | (high < 0.5)))  # the others hold 1/2 already
-    rows = rows[~half_rejected(a12[rows], var_p[rows], var_q[rows], nx[rows], ny[rows], cl)]
+    m_rows, n_rows = _sizes(nx, rows), _sizes(ny, rows)
+    rows = rows[~half_rejected(a12[rows], var_p[rows], var_q[rows], m_rows, n_rows, cl)]
     # cl = 1 - alpha loses alpha's last bits; a p-value equal to alpha rejects (p <= level)
     keep = rows[half_pvalue(rows) > (1.0 - cl) * (1.0 + _LEVEL_RTOL)]
     low[keep] = np.minimum(low[keep], 0.5)
     high[keep] = np.maximum(high[keep], 0.5)
     return low, high
+
+
+def _sizes(counts: IntArray, rows: IntArray | None = None) -> FloatArray:
+    """``counts[rows]`` as floats, or one 0-d float when every row has the same count.
+
+    A grid of seeds compares rows of one size against one target: scalar sizes spare the
+    A12 bounds a dozen array operations and the grouping of sizes in their quantile.
+    """
+    got = counts if rows is None else counts[rows]
+    if len(got) and bool((got == got[0]).all()):
+        return np.asarray(float(got[0]))
+    return got.astype(np.float64)
 
 
 def a12_half_pvalue(x: FloatArray, nx: IntArray, y: FloatArray, ny: IntArray) -> FloatArray:
@@ -495,8 +508,11 @@ def _small_sample_quantile(
         if q.ndim:
             quantile = z * special.stdtrit(df, q) / special.stdtrit(pooled, q)
         else:
-            first, inverse = distinct(pooled.astype(np.int64))  # whole sizes, at least 2
-            t_pooled = special.stdtrit(pooled[first], float(q))[inverse]
+            if np.ndim(pooled) == 0:  # one size for every row
+                t_pooled = special.stdtrit(pooled, float(q))
+            else:
+                first, inverse = distinct(pooled.astype(np.int64))  # whole sizes, at least 2
+                t_pooled = special.stdtrit(pooled[first], float(q))[inverse]
             quantile = z * t_quantile(float(q), df) / t_pooled
     return np.asarray(np.where(np.isfinite(quantile), quantile, z))
 

@@ -7,6 +7,8 @@ stays as the reference and for the rows where Newton's root does not verify.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
@@ -81,7 +83,8 @@ def score_bounds(
     hi_ok |= a == 1.0
     redo = np.flatnonzero(~(lo_ok & hi_ok))
     if len(redo):
-        roots[0][redo], roots[1][redo] = _bisect_bounds(a[redo], m[redo], n[redo], scale[redo])
+        m, n = np.broadcast_to(m, a.shape)[redo], np.broadcast_to(n, a.shape)[redo]
+        roots[0][redo], roots[1][redo] = _bisect_bounds(a[redo], m, n, scale[redo])
     return roots[0], roots[1]
 
 
@@ -144,7 +147,12 @@ def _brackets(
 
 
 def half_rejected(
-    a12: FloatArray, var_p: FloatArray, var_q: FloatArray, nx: IntArray, ny: IntArray, cl: float
+    a12: FloatArray,
+    var_p: FloatArray,
+    var_q: FloatArray,
+    nx: IntArray | FloatArray,
+    ny: IntArray | FloatArray,
+    cl: float,
 ) -> npt.NDArray[np.bool_]:
     """Rows where both tests of A12 = 1/2 surely give p <= 1 - cl (so 1/2 stays out).
 
@@ -156,10 +164,16 @@ def half_rejected(
     1e-9 covers the rounding; every other row is left to the tests themselves.
     """
     sure = np.zeros(len(a12), dtype=bool)
-    big = np.flatnonzero(np.minimum(nx, ny) >= _SHORTCUT_MIN)
-    if len(big) == 0:
+    if np.ndim(nx) == 0 and np.ndim(ny) == 0:  # one size for every row
+        big: Any = slice(None) if min(nx, ny) >= _SHORTCUT_MIN else np.arange(0)
+        m, n = np.asarray(nx, dtype=np.float64), np.asarray(ny, dtype=np.float64)
+    else:
+        big = np.flatnonzero(np.minimum(nx, ny) >= _SHORTCUT_MIN)
+        m = np.broadcast_to(np.asarray(nx, dtype=np.float64), a12.shape)[big]
+        n = np.broadcast_to(np.asarray(ny, dtype=np.float64), a12.shape)[big]
+    a = a12[big]
+    if len(a) == 0:
         return sure
-    a, m, n = a12[big], nx[big].astype(np.float64), ny[big].astype(np.float64)
     tail = (1.0 - cl) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         u = a * m * n
@@ -171,7 +185,7 @@ def half_rejected(
         w = np.abs(m * n * (0.5 - a)) / np.sqrt(spread)
         df = spread**2 / ((m * sx) ** 2 / (m - 1.0) + (n * sy) ** 2 / (n - 1.0))
         whole = np.floor(np.where(np.isfinite(df) & (df >= 1.0), df, 0.0))
-    bm = np.zeros(len(big), dtype=bool)
+    bm = np.zeros(len(a), dtype=bool)
     if whole.any():
         steps = np.minimum(whole, _DF_CAP).astype(np.int64)  # t quantiles fall with df
         levels = np.flatnonzero(np.bincount(steps, minlength=1))
