@@ -85,10 +85,11 @@ def welch_from_moments(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """:func:`welch_interval` from each side's mean, ddof=1 variance (NaN below 2) and count."""
     cl = _check_level(confidence_level)
+    m, n = _sizes(nx), _sizes(ny)  # one size for every row: scalars, the same floats
     with np.errstate(invalid="ignore", divide="ignore"):
-        sx, sy = vx / nx, vy / ny
+        sx, sy = vx / m, vy / n
         se2 = sx + sy
-        df = se2**2 / (sx**2 / (nx - 1) + sy**2 / (ny - 1))
+        df = se2**2 / (sx**2 / (m - 1) + sy**2 / (n - 1))
         # scipy's interval is the point itself when both variances are 0
         half = np.where(se2 == 0, 0.0, t_quantile(0.5 + cl / 2, df) * np.sqrt(se2))
     diff = mx - my
@@ -432,8 +433,8 @@ def _sizes(counts: IntArray, rows: IntArray | None = None) -> FloatArray:
     A grid of seeds compares rows of one size against one target: scalar sizes spare the
     A12 bounds a dozen array operations and the grouping of sizes in their quantile.
     """
-    got = counts if rows is None else counts[rows]
-    if len(got) and bool((got == got[0]).all()):
+    got = np.asarray(counts if rows is None else counts[rows])
+    if got.ndim == 1 and len(got) and bool((got == got[0]).all()):
         return np.asarray(float(got[0]))
     return got.astype(np.float64)
 
