@@ -17,7 +17,7 @@ from statsmodels.stats.power import TTestIndPower
 
 from ._rows import FloatArray, ignoring
 
-__all__ = ["mde", "pooled_std", "seeds_needed", "t_power"]
+__all__ = ["mde", "pooled_std", "seeds_needed", "t_power", "t_power_reaches"]
 
 _MAX_STEPS = 10_000
 
@@ -73,16 +73,53 @@ def t_power(
     The CDF at ``c`` far below a large noncentrality underflows to NaN the same way (d = 5.75,
     n = 45 paired at alpha = 0.01, where ``scipy.stats.nct.sf`` gives 1): it counts 0 too.
     """
-    if paired:
-        df, nc = n1 - 1.0, d * np.sqrt(n1)
-    else:
-        df, nc = n1 + n2 - 2.0, d * np.sqrt(n1 * n2 / (n1 + n2))
+    df, nc = _df_nc(d, n1, n2, paired)
     crit = _t_isf(alpha / 2, df)
     with np.errstate(all="ignore"):
         upper = special.nctdtr(df, nc, crit)  # P(T <= c)
         lower = special.nctdtr(df, nc, -crit)
     upper = np.where(np.isnan(upper) & (crit < nc), 0.0, upper)
     return np.asarray(1.0 - upper + np.where(np.isnan(lower), 0.0, lower))
+
+
+def t_power_reaches(
+    d: FloatArray, n1: FloatArray, n2: FloatArray, alpha: FloatArray, paired: bool, power: float
+) -> NDArray[np.bool_]:
+    """``t_power(d, n1, n2, alpha, paired) >= power``, the same booleans at about half the cost.
+
+    The power is ``(1 - P(T <= c)) + P(T < -c)`` and for a noncentrality >= 0 the lower tail
+    ``P(T < -c)`` lies in [0, alpha / 2] (at most the central t's): adding it cannot lower
+    ``1 - P(T <= c)``, nor lift it by more than alpha / 2. So the lower tail, half of the cost,
+    is computed only where ``1 - P(T <= c) < power <= 1 - P(T <= c) + alpha`` (alpha, not
+    alpha / 2: scipy's ``nctdtr`` exceeds alpha / 2 by a relative 1e-6 near noncentrality 0),
+    and there the sum is formed exactly as in :func:`t_power`. Rows with ``d < 0`` or NaN
+    get the full formula. The critical value is computed once per distinct ``(alpha, df)``.
+    """
+    d, n1, n2, alpha = np.broadcast_arrays(
+        *(np.asarray(x, dtype=np.float64) for x in (d, n1, n2, alpha))
+    )
+    df, nc = _df_nc(d, n1, n2, paired)
+    crit = _t_isf_distinct(alpha / 2, df)
+    with np.errstate(all="ignore"):
+        upper = special.nctdtr(df, nc, crit)  # P(T <= c)
+    rest = 1.0 - np.where(np.isnan(upper) & (crit < nc), 0.0, upper)
+    out = np.asarray(rest >= power)
+    unsure = (~out & (rest + alpha >= power)) | ~(nc >= 0)
+    if unsure.any():
+        df, nc, crit = df[unsure], nc[unsure], crit[unsure]
+        with np.errstate(all="ignore"):
+            lower = special.nctdtr(df, nc, -crit)
+        out[unsure] = rest[unsure] + np.where(np.isnan(lower), 0.0, lower) >= power
+    return out
+
+
+def _df_nc(
+    d: FloatArray, n1: FloatArray, n2: FloatArray, paired: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Degrees of freedom and noncentrality of the t statistic (see :func:`t_power`)."""
+    if paired:
+        return n1 - 1.0, d * np.sqrt(n1)
+    return n1 + n2 - 2.0, d * np.sqrt(n1 * n2 / (n1 + n2))
 
 
 def _t_isf(q: FloatArray, df: FloatArray) -> FloatArray:
@@ -95,6 +132,17 @@ def _t_isf(q: FloatArray, df: FloatArray) -> FloatArray:
     valid = (df > 0) & (q >= 0) & (q <= 1)
     with np.errstate(invalid="ignore"):
         return np.where(valid, -special.stdtrit(df, q), np.nan)
+
+
+def _t_isf_distinct(q: FloatArray, df: FloatArray) -> FloatArray:
+    """:func:`_t_isf`, once per distinct ``df`` when ``q`` is one value.
+
+    A search over whole seeds at one level meets each df several times; elementwise otherwise.
+    """
+    if q.size > 1 and (q == q.flat[0]).all():
+        values, inverse = np.unique(df, return_inverse=True)
+        return _t_isf(q.flat[0], values)[inverse.reshape(df.shape)]
+    return _t_isf(q, df)
 
 
 def _bisect_d(n1: int, n2: int, alpha: float, power: float) -> float:

@@ -27,6 +27,7 @@ from ._brunnermunzel import PERMUTATION_BELOW
 from ._intervals import a12_half_pvalue
 from ._permutation import ks_permutation
 from ._power import t_power as _t_power
+from ._power import t_power_reaches
 from ._rows import FloatArray, distinct
 from ._tests import TEST_TABLE
 
@@ -281,7 +282,7 @@ def seeds_needed(
 
     def reaches(n: FloatArray, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         e = n * are
-        return _t_power(dv[rows], e, e, al[rows], is_paired) >= power
+        return t_power_reaches(dv[rows], e, e, al[rows], is_paired, power)
 
     # start from a narrow bracket around the normal approximation (Guenther's t correction)
     # and keep it where it holds; elsewhere double from [1, 2] (invariant: lo fails or is 1)
