@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special, stats
 
 from ._batch import KS_METHODS, PAIRED_TESTS, check_test
 from ._brunnermunzel import PERMUTATION_BELOW
@@ -280,64 +280,64 @@ def seeds_needed(
     dv, al = d[ok], alpha[ok]
     are = RELATIVE_EFFICIENCY[test]
 
-    def reaches(n: FloatArray, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    def reaches(n: FloatArray, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.bool_]:
         e = n * are
         return t_power_reaches(dv[rows], e, e, al[rows], is_paired, power)
 
-    # start from a narrow bracket around the normal approximation (Guenther's t correction)
-    # and keep it where it holds; elsewhere double from [1, 2] (invariant: lo fails or is 1)
-    z_alpha = stats.norm.isf(al / 2)
-    z = z_alpha + stats.norm.isf(1.0 - power)
+    # search from the normal approximation with Guenther's t correction: usually the answer
+    z_alpha = -special.ndtri(al / 2)  # stats.norm.isf without its argument checks
+    z = z_alpha - special.ndtri(1.0 - power)
     groups = 1.0 if is_paired else 2.0
     with np.errstate(over="ignore"):
         guess = (groups * (z / dv) ** 2 + z_alpha**2 / 4) / are
     guess = np.where(np.isfinite(guess), guess, 2.0)
     hi = _smallest_reaching(reaches, guess)
     # and no fewer seeds than the test needs to reach the level at all (rank tests)
-    floor = np.array([_fewest_seeds_to_reach(test, float(a)) for a in al])
-    out[ok] = np.maximum(hi, floor)
+    levels, inverse = np.unique(al, return_inverse=True)
+    floor = np.array([_fewest_seeds_to_reach(test, float(a)) for a in levels])
+    out[ok] = np.maximum(hi, floor[inverse])
     return out
 
 
 def _smallest_reaching(
-    reaches: Callable[[FloatArray, npt.NDArray[np.bool_]], npt.NDArray[np.bool_]],
+    reaches: Callable[[FloatArray, npt.NDArray[np.intp]], npt.NDArray[np.bool_]],
     guess: FloatArray,
 ) -> FloatArray:
     """Smallest whole n >= 2 per row for which ``reaches(n, rows)`` holds, searched from ``guess``.
 
-    ``reaches`` is monotone in n. A narrow bracket around the guess is kept where it holds;
-    elsewhere the bracket doubles from [1, 2] (invariant: lo fails or is 1), then bisects.
+    ``reaches`` is monotone in n; ``rows`` are the positions (repeats allowed) that the entries
+    of ``n`` belong to. The guess rounded up and one fewer are tried in one call: the guess is
+    usually the answer. Elsewhere the search gallops away from the side it knows by 1, 2, 4, ...
+    seeds until the answer is bracketed, then bisects (invariant: ``lo`` fails or is 1, ``hi``
+    reaches or is inf; at most :data:`_MAX_DOUBLINGS` steps up).
     """
-    # the guess rounded up is usually the answer: it is when it reaches and one fewer does not
+    m = len(guess)
     first = np.maximum(2.0, np.ceil(guess))
-    everywhere = np.ones(guess.shape, dtype=bool)
-    exact = reaches(first, everywhere)
-    above_two = exact & (first > 2.0)
-    exact[above_two] = ~reaches(first[above_two] - 1.0, above_two)
-    rest = ~exact
-    lo = np.where(exact, first - 1.0, np.maximum(1.0, np.floor(guess) - 2.0))
-    hi = np.where(exact, first, np.maximum(2.0, np.ceil(guess) + 3.0))
-    held = exact.copy()
-    if rest.any():
-        held[rest] = reaches(hi[rest], rest) & ((lo[rest] == 1.0) | ~reaches(lo[rest], rest))
-    lo, hi = np.where(held, lo, 1.0), np.where(held, hi, 2.0)
-    pending = ~held
-    for _ in range(_MAX_DOUBLINGS):
-        if not pending.any():
-            break
-        short = np.zeros(guess.shape, dtype=bool)
-        short[pending] = ~reaches(hi[pending], pending)
-        lo[short], hi[short] = hi[short], hi[short] * 2
-        pending = short
+    above_two = np.flatnonzero(first > 2.0)
+    got = reaches(
+        np.concatenate([first, first[above_two] - 1.0]),
+        np.concatenate([np.arange(m), above_two]),
+    )
+    at_first, at_prev = got[:m], np.zeros(m, dtype=bool)
+    at_prev[above_two] = got[m:]
+    lo = np.where(at_first & ~at_prev & (first > 2.0), first - 1.0, np.where(at_first, 1.0, first))
+    hi = np.where(at_first, np.where(at_prev, first - 1.0, first), np.inf)
+    step = np.ones(m)
+    ups = np.zeros(m, dtype=np.int64)
     while True:
-        mid = np.floor((lo + hi) / 2)
-        gap = (hi - lo > 1) & (mid > lo) & (mid < hi)
-        if not gap.any():
+        up, down = np.isinf(hi), np.isfinite(hi) & (lo == 1.0)
+        probe = np.where(up, lo + step, np.where(down, np.maximum(hi - step, 2.0), hi))
+        probe = np.where(up | down, probe, np.floor((lo + hi) / 2))
+        # beyond 2**53 seeds floats are spaced > 1 apart: stop when no whole number is between
+        live = (hi - lo > 1) & (probe > lo) & (probe < hi) & (ups < _MAX_DOUBLINGS)
+        if not live.any():
             break
-        reach = np.zeros(guess.shape, dtype=bool)
-        reach[gap] = reaches(mid[gap], gap)
-        hi = np.where(gap & reach, mid, hi)
-        lo = np.where(gap & ~reach, mid, lo)
+        rows = np.flatnonzero(live)
+        reach = reaches(probe[rows], rows)
+        hi[rows[reach]] = probe[rows[reach]]
+        lo[rows[~reach]] = probe[rows[~reach]]
+        step[rows] *= 2.0
+        ups[rows] += up[rows]
     return hi
 
 
