@@ -133,3 +133,18 @@ def test_t_power_reaches_is_t_power_at_or_above(paired, power):
     one = np.full_like(alpha, 0.01)
     want = t_power(d, n1, n2, one, paired) >= power
     np.testing.assert_array_equal(t_power_reaches(d, n1, n2, one, paired, power), want)
+
+
+@pytest.mark.parametrize("test", ["welch", "ks", "wilcoxon"])
+def test_seeds_needed_beyond_whole_floats_is_a_crossing_and_stops_at_2_to_65(test):
+    # effects of 1e-8 to 1e-14 sd (a diverged configuration's sd against a default effect of
+    # interest): past 2**53 seeds the answer is a float that reaches while the one below
+    # does not; past 2**65 seeds (where the doubling stops) it is 2**65
+    d = np.array([1e-8, 3e-9, 1e-11, 1e-14])
+    got = seeds_needed(d, 1.0, test)
+    paired = test == "wilcoxon"
+    assert (got[:2] > 2.0**53).all() and (got[:2] < 2.0**65).all()
+    for x, n in zip(d[:2], got[:2], strict=True):
+        assert _reaches(x, n, test, 0.05, 0.8, paired)
+        assert not _reaches(x, np.nextafter(n, 0.0), test, 0.05, 0.8, paired)
+    assert (got[2:] == 2.0**65).all()

@@ -37,6 +37,8 @@ _BISECTIONS = 200
 # the rank tests reach any level of practical use long before this many seeds per side
 _MAX_SEEDS_FOR_LEVEL = 200
 _MAX_DOUBLINGS = 64
+# seeds_needed's answer where no smaller number of seeds reaches the power (2**65)
+_MOST_SEEDS = 2.0 ** (_MAX_DOUBLINGS + 1)
 # mde's solve at unit sd by (test, paired, power, effective sizes, level): a sweep's rows
 # share a few sizes and levels, and the next comparison on it the same ones
 _UNIT_MDE: dict[tuple[str, bool, float, float, float, float], float] = {}
@@ -309,27 +311,31 @@ def _smallest_reaching(
     of ``n`` belong to. The guess rounded up and one fewer are tried in one call: the guess is
     usually the answer. Elsewhere the search gallops away from the side it knows by 1, 2, 4, ...
     seeds until the answer is bracketed, then bisects (invariant: ``lo`` fails or is 1, ``hi``
-    reaches or is inf; at most :data:`_MAX_DOUBLINGS` steps up).
+    reaches or is :data:`_MOST_SEEDS`, never tried, the answer where none smaller reaches).
+    Beyond 2**53 seeds, where floats are spaced more than 1 apart, the answer is the smallest
+    float that reaches.
     """
     m = len(guess)
-    first = np.maximum(2.0, np.ceil(guess))
-    above_two = np.flatnonzero(first > 2.0)
+    first = np.minimum(np.maximum(2.0, np.ceil(guess)), _MOST_SEEDS)
+    above_two = np.flatnonzero((first > 2.0) & (first < _MOST_SEEDS))
     got = reaches(
         np.concatenate([first, first[above_two] - 1.0]),
         np.concatenate([np.arange(m), above_two]),
     )
-    at_first, at_prev = got[:m], np.zeros(m, dtype=bool)
+    at_first, at_prev = got[:m] & (first < _MOST_SEEDS), np.zeros(m, dtype=bool)
     at_prev[above_two] = got[m:]
-    lo = np.where(at_first & ~at_prev & (first > 2.0), first - 1.0, np.where(at_first, 1.0, first))
-    hi = np.where(at_first, np.where(at_prev, first - 1.0, first), np.inf)
+    lo = np.where(at_first, 1.0, first)
+    lo = np.where(at_first & ~at_prev & (first > 2.0), first - 1.0, lo)
+    hi = np.where(at_first, np.where(at_prev, first - 1.0, first), _MOST_SEEDS)
     step = np.ones(m)
-    ups = np.zeros(m, dtype=np.int64)
     while True:
-        up, down = np.isinf(hi), np.isfinite(hi) & (lo == 1.0)
-        probe = np.where(up, lo + step, np.where(down, np.maximum(hi - step, 2.0), hi))
-        probe = np.where(up | down, probe, np.floor((lo + hi) / 2))
-        # beyond 2**53 seeds floats are spaced > 1 apart: stop when no whole number is between
-        live = (hi - lo > 1) & (probe > lo) & (probe < hi) & (ups < _MAX_DOUBLINGS)
+        up, down = hi == _MOST_SEEDS, lo == 1.0
+        # a gallop's step is at least the spacing of floats there, so that it moves
+        step = np.maximum(step, np.spacing(np.where(up, lo, hi)))
+        probe = np.where(up, lo + step, np.where(down, hi - step, np.nan))
+        inside = (probe > lo) & (probe < hi)
+        probe = np.where(inside, probe, np.floor((lo + hi) / 2))
+        live = (hi - lo > 1) & (probe > lo) & (probe < hi)
         if not live.any():
             break
         rows = np.flatnonzero(live)
@@ -337,7 +343,6 @@ def _smallest_reaching(
         hi[rows[reach]] = probe[rows[reach]]
         lo[rows[~reach]] = probe[rows[~reach]]
         step[rows] *= 2.0
-        ups[rows] += up[rows]
     return hi
 
 
