@@ -253,7 +253,8 @@ def seeds_needed(
         least the fewest seeds with which the test can reach the level at all (e.g. 6 pairs
         for Wilcoxon at 0.05, see :func:`min_pvalue`); ``inf`` where no number of seeds can
         (the permutation test below 2 / 10000 with 9999 resamples). NaN where the difference
-        is 0 or not finite.
+        is 0 or not finite. Beyond 2**53 seeds (differences of about 1e-7 sd), where floats
+        are not every whole number, the smallest float that reaches; at most 2**65.
 
     References
     ----------
