@@ -504,7 +504,7 @@ def _small_sample_quantile(
     pooled = m + n - 2
     df = np.where(np.isfinite(df), np.clip(df, 1.0, pooled), pooled)
     q = 0.5 + np.asarray(cl, dtype=np.float64) / 2
-    z = stats.norm.ppf(q)
+    z = special.ndtri(q)  # stats.norm.ppf(q), without its argument checks (q in [0.5, 1])
     with np.errstate(invalid="ignore", divide="ignore"):  # cl near 0: both quantiles 0
         if q.ndim:
             quantile = z * special.stdtrit(df, q) / special.stdtrit(pooled, q)
