@@ -101,6 +101,9 @@ def test_rule_matches_brute_force(df, mode):
         js = list(range(len(table)))
         rows = table.to_dict("records")
         assert sweep._neighbors.varied(i, js) == [along(rows[i], rows[j], params) for j in js]
+        # a few rows: their own columns read (most rows: whole columns, then one take)
+        for j in js:
+            assert sweep._neighbors.varied(i, [j]) == [along(rows[i], rows[j], params)]
     # pairs: every unordered pair once (adjacent: if either side keeps the other).
     pairs = sweep._neighbors.pairs(mode)
     assert set(pairs) == set(params)

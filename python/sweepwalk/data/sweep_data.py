@@ -554,6 +554,10 @@ class SweepData(ScoreReads, RunsReads):
         """Return the parameter along which each of ``ids`` neighbours ``i`` (None: not one)."""
         return self._neighbors.varied(i, ids)
 
+    def varied_codes(self, i: int, ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """:meth:`varied` as positions in :attr:`params` (-1: None), no name objects made."""
+        return self._neighbors.varied_codes(i, ids)
+
     def once(self, key: Hashable, compute: Callable[[], _T]) -> _T:
         """Return ``compute()``, computed at the first call with ``key`` and kept.
 
