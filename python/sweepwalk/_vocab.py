@@ -55,6 +55,7 @@ __all__ = [
     "decide_status",
     "is_underpowered",
     "rejects",
+    "status_codes",
     "vocabulary_payload",
 ]
 
@@ -192,8 +193,34 @@ def rejects(pvalue: npt.ArrayLike, level: npt.ArrayLike) -> npt.NDArray[np.bool_
         return np.asarray(p <= np.asarray(level, dtype=np.float64), dtype=bool)
 
 
-# decide_status's codes: 0 ns, 1 differs, 2 better, 3 worse, 4 na
-_STATUS_WORDS = ("ns", "differs", "better", "worse", "na")
+def status_codes(
+    significant: npt.ArrayLike, direction: npt.ArrayLike, na: npt.ArrayLike | None = None
+) -> npt.NDArray[np.uint8]:
+    """Return :func:`decide_status`'s status of each row as its position in :data:`STATUSES`.
+
+    The same rule, without a word object per row (the widget's coding of statuses);
+    ``np.array(STATUSES, dtype=object)[codes]`` are the words.
+
+    Examples
+    --------
+    >>> [STATUSES[c] for c in status_codes([True, True, True, False], [1.0, -1.0, 0.0, 1.0])]
+    ['better', 'worse', 'differs', 'ns']
+    """
+    import numpy as np
+
+    sig = np.asarray(significant, dtype=bool)
+    d = np.asarray(direction, dtype=np.float64)
+    # 0 ns, 1 differs (significant, direction 0 or NaN), 2 better, 3 worse: then to STATUSES
+    with np.errstate(invalid="ignore"):
+        case = sig * (np.uint8(1) + (d > 0) + np.uint8(2) * (d < 0))
+    code: npt.NDArray[np.uint8] = np.take(np.array(_DECIDED, dtype=np.uint8), case)
+    if na is not None:
+        code[np.asarray(na, dtype=bool)] = STATUSES.index("na")
+    return code
+
+
+#: the STATUSES position of each case of status_codes
+_DECIDED = tuple(STATUSES.index(word) for word in ("ns", "differs", "better", "worse"))
 
 
 def decide_status(
@@ -217,6 +244,10 @@ def decide_status(
         ``"better"``, ``"worse"``, ``"differs"`` (significant without a clear direction),
         ``"ns"`` or ``"na"``.
 
+    See Also
+    --------
+    status_codes : the same, as positions in :data:`STATUSES`.
+
     Examples
     --------
     >>> decide_status([True, True, True, False], [1.0, -1.0, 0.0, 1.0]).tolist()
@@ -224,15 +255,11 @@ def decide_status(
     """
     import numpy as np
 
-    sig = np.asarray(significant, dtype=bool)
-    d = np.asarray(direction, dtype=np.float64)
-    # a small code per row, then one take from the words: masked stores into an object array
-    # cost a reference count each (milliseconds at 100k rows)
-    with np.errstate(invalid="ignore"):
-        code = sig * (1 + (d > 0) + 2 * (d < 0)).astype(np.int8)
-    if na is not None:
-        code[np.asarray(na, dtype=bool)] = 4
-    words: npt.NDArray[np.object_] = np.array(_STATUS_WORDS, dtype=object)[code]
+    # one take from the words: masked stores into an object array cost a reference count
+    # each (milliseconds at 100k rows)
+    words: npt.NDArray[np.object_] = np.array(STATUSES, dtype=object)[
+        status_codes(significant, direction, na)
+    ]
     return words
 
 
@@ -249,7 +276,8 @@ def is_underpowered(
     Parameters
     ----------
     status : array_like of str, shape (M,)
-        Status words under the rule in force.
+        Status words under the rule in force (or their positions in :data:`STATUSES`, as
+        :func:`status_codes` gives them).
     mde : array_like of float, shape (M,), or None
         Minimal detectable difference per row (metric units); NaN gives False.
     effect_of_interest : float or array_like of float
@@ -271,8 +299,13 @@ def is_underpowered(
 
     m = np.asarray(mde, dtype=np.float64)
     e = np.abs(np.asarray(effect_of_interest, dtype=np.float64))
+    codes = np.asarray(status)
+    if codes.dtype.kind in "iu":  # a code a row: no comparison of a str object a row
+        ns = codes == STATUSES.index("ns")
+    else:
+        ns = np.asarray(status, dtype=object) == "ns"
     with np.errstate(invalid="ignore"):
-        marked: npt.NDArray[np.bool_] = (np.asarray(status, dtype=object) == "ns") & (m > e)
+        marked: npt.NDArray[np.bool_] = ns & (m > e)
     return marked
 
 
