@@ -65,7 +65,10 @@ def assert_same_frame(cmp: Comparison) -> None:
     assert got.attrs == want.attrs
     for name in ("varied", "status"):  # the objects themselves, not only equal-looking ones
         assert [type(x) for x in got[name]] == [type(x) for x in want[name]], name
-    assert cmp.varied == cmp.sweep.varied(cmp.target, cmp.ids)
+    # the fields read as they always have, whether given as codes or as values
+    assert type(cmp.varied) is list and cmp.varied == cmp.sweep.varied(cmp.target, cmp.ids)
+    assert isinstance(cmp.status, np.ndarray) and cmp.status.dtype == object
+    pd.testing.assert_frame_equal(cmp.to_frame(), got, check_exact=True)  # after the reads
 
 
 def missing_runs(seed: int) -> pd.DataFrame:

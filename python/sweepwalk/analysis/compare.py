@@ -26,8 +26,8 @@ from .._vocab import (
     Correction,
     Neighbors,
     Test,
-    decide_status,
     rejects,
+    status_codes,
 )
 from ..data.scores import stitch
 from ..stats import (
@@ -46,7 +46,7 @@ from ..validation import arguments as v
 from ..validation import limits as _limits
 from . import guidance
 from . import jobs as _jobs
-from .comparison import Comparison
+from .comparison import Coded, Comparison
 from .evidence import (
     EVIDENCE_COLUMNS,
     SEEDS_NEEDED_ROWS,
@@ -337,7 +337,7 @@ def compare(
             index=sweep.ks_index if indexed and against == "all" and test in UNPAIRED_TESTS
             else None, placement=placement or None,
         )  # fmt: skip
-    status = decide_status(significant, ev["direction"], na)
+    status = status_codes(significant, ev["direction"], na)  # words only when read
     if len(ids) > SEEDS_NEEDED_ROWS:
         notes.append(
             f"seeds_needed is given for the {SEEDS_NEEDED_ROWS} rows with the smallest "
@@ -370,8 +370,8 @@ def compare(
         significant=significant,
         effect=ev["effect"],
         diff_mean=ev["diff_mean"],
-        varied=sweep.varied(t, ids),
-        status=status,
+        varied=Coded.varied(sweep.varied_codes(t, ids), sweep.params),
+        status=Coded.status(status),
         test=test,
         correction=correction,
         alpha=alpha,

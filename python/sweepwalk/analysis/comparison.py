@@ -7,19 +7,123 @@ which computes it, re-exports it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .._vocab import SIGNIFICANT_STATUSES, rejects
+from .._vocab import SIGNIFICANT_STATUSES, STATUSES, rejects
 from .evidence import EVIDENCE_COLUMNS, mde_by_size, underpowered
 from .guidance import default_basis
 
 if TYPE_CHECKING:
     from ..data.sweep_data import SweepData
+
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A per-row column of a few distinct values, held as ``values[codes]``: no object a row.
+
+    ``codes`` is an int array of shape (M,), each in ``0..len(values) - 1``; ``common`` is
+    the code most rows are expected to have (only a hint for :func:`take_objects`).
+    """
+
+    codes: npt.NDArray[np.integer[Any]]
+    values: tuple[Any, ...]
+    common: int = 0
+
+    def objects(self) -> npt.NDArray[np.object_]:
+        """Return the column as an object array, shape (M,)."""
+        return take_objects(self.values, self.codes, self.common)
+
+    @classmethod
+    def varied(cls, codes: npt.NDArray[np.integer[Any]], params: Sequence[Any]) -> Coded:
+        """Make ``varied`` from ``SweepData.varied_codes`` (positions in ``params``, -1)."""
+        return cls(codes + 1, (None, *params), common=0)  # against all, most rows: None
+
+    @classmethod
+    def status(cls, codes: npt.NDArray[np.integer[Any]]) -> Coded:
+        """Make ``status`` from ``status_codes`` (positions in ``STATUSES``)."""
+        return cls(codes, STATUSES, common=STATUSES.index("ns"))
+
+
+def take_objects(
+    values: Sequence[Any], codes: npt.NDArray[np.integer[Any]], common: int = 0
+) -> npt.NDArray[np.object_]:
+    """Return ``values[codes]`` as an object array of shape ``codes.shape`` (1-D).
+
+    The ``common`` value is filled in first and the others put only where they are: numpy's
+    take of objects costs several times a fill (a reference count through a generic loop
+    per row), and most rows of a comparison share a value (``None`` in ``varied`` against
+    all, ``"ns"`` in ``status``). Any ``common`` gives the same array.
+    """
+    table = np.empty(len(values), dtype=object)
+    for k, value in enumerate(values):  # one by one: a tuple stays one object
+        table[k] = value
+    out = np.empty(len(codes), dtype=object)  # None in every row
+    if table[common] is not None:
+        out.fill(table[common])
+    rest = np.flatnonzero(codes != common)
+    out[rest] = table[codes[rest]]
+    return out
+
+
+class _CodedField(Generic[_T]):
+    """A field given its value or a :class:`Coded`; read, always the value.
+
+    :func:`~sweepwalk.analysis.compare.compare` gives ``varied`` and ``status`` as codes,
+    so no object a row is made unless someone reads them; the first read makes the value
+    (``public(objects)``) and keeps it. :meth:`Comparison.to_frame` takes the objects
+    straight from the codes (:func:`_coded`). A data descriptor as a dataclass field: the
+    generated ``__init__`` and ``dataclasses.replace`` go through ``__set__``.
+    """
+
+    def __init__(self, public: Callable[[npt.NDArray[np.object_]], _T]) -> None:
+        self._public = public
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _CodedField[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:  # no default: the field is required
+            raise AttributeError(self._name)
+        held = obj.__dict__[self._name]
+        if isinstance(held, Coded):
+            held = obj.__dict__[self._name] = self._public(held.objects())
+        return held
+
+    def __set__(self, obj: object, value: _T | Coded) -> None:
+        obj.__dict__[self._name] = value
+        obj.__dict__[_CODES.format(self._name)] = value if isinstance(value, Coded) else None
+
+
+_CODES = "_{}_codes"
+
+
+def _coded(obj: object, name: str) -> Coded | None:
+    """Return the codes a :class:`_CodedField` was given (None: it was given its value)."""
+    codes: Coded | None = obj.__dict__.get(_CODES.format(name))
+    return codes
+
+
+def _as_list(objects: npt.NDArray[np.object_]) -> list[Any]:
+    listed: list[Any] = objects.tolist()
+    return listed
+
+
+def _as_array(objects: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    return objects
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -110,9 +214,8 @@ class Comparison:
     significant: npt.NDArray[np.bool_]
     effect: npt.NDArray[np.float64]
     diff_mean: npt.NDArray[np.float64]
-    varied: list[Any]
-    status: npt.NDArray[np.object_]
     test: str
+
     correction: str
     alpha: float
     against: str
@@ -142,6 +245,11 @@ class Comparison:
     effect_of_interest_source: str = field(default="given")
     error_control: str = field(default="per-target")
     level_pvalue: npt.NDArray[np.float64] | None = field(default=None, repr=False)
+    _: KW_ONLY
+    # required, given as values or as codes (compare() gives codes: no object a row until
+    # read); keyword-only, so that the descriptors may follow the fields with defaults
+    varied: _CodedField[list[Any]] = _CodedField(_as_list)
+    status: _CodedField[npt.NDArray[np.object_]] = _CodedField(_as_array)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -169,8 +277,7 @@ class Comparison:
         if self.power_inputs is not None:
             sd, n_row, n_target = self.power_inputs
             mde = mde_by_size(self.test, n_row, n_target, sd, np.nan_to_num(level, nan=self.alpha))
-        return replace(
-            self,
+        return self._replace(
             level=level,
             reachable=rejects(self.min_pvalue, level),
             mde=mde,
@@ -205,14 +312,21 @@ class Comparison:
                     f"`{name}` must have one value per compared row ({self.ids.size}), "
                     f"got shape {values.shape}."
                 )
-        decided = replace(
-            self,
+        decided = self._replace(
             status=words,
             significant=np.isin(words, SIGNIFICANT_STATUSES),
             error_control="walk",
             level_pvalue=held,
         )
         return decided.at_levels(levels)
+
+    def _replace(self, **changes: Any) -> Comparison:
+        """``dataclasses.replace``, handing on the codes of ``varied`` and ``status``."""
+        for name in ("varied", "status"):
+            coded = _coded(self, name)
+            if name not in changes and coded is not None:
+                changes[name] = coded
+        return replace(self, **changes)
 
     def __repr__(self) -> str:
         words, counts = np.unique(self.status.astype(str), return_counts=True)
@@ -269,11 +383,9 @@ class Comparison:
         cols["effect"] = spread(self.effect, np.nan, float)
         cols["diff_mean"] = spread(self.diff_mean, np.nan, float)
         cols["diff_mean"][tpos] = 0.0
-        # fromiter: no search for nested sequences in the list (and tuple names stay whole)
-        varied_arr = np.fromiter(self.varied, dtype=object, count=len(self.varied))
-        varied = spread(varied_arr, None, object)
         index = pd.Index(rows, name=configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
+        varied = self._objects("varied", spread, None)
         cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
         for name in EVIDENCE_COLUMNS:
             arr = getattr(self, name)
@@ -281,7 +393,7 @@ class Comparison:
         if self.n_shared is not None:
             cols["n_shared"] = spread(self.n_shared, 0, np.int64)
             cols["n_shared"][tpos] = int(sweep.counts[self.target])
-        status = spread(self.status, "target", object)
+        status = self._objects("status", spread, "target")
         cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
         frame: pd.DataFrame = pd.DataFrame(cols, index=index, copy=False)
         frame.attrs.update(
@@ -291,3 +403,21 @@ class Comparison:
             effect_of_interest_source=self.effect_of_interest_source,
         )
         return frame
+
+    def _objects(
+        self, name: str, spread: Callable[[Any, Any, Any], np.ndarray], fill: Any
+    ) -> npt.NDArray[np.object_]:
+        """Return the frame's object column ``name`` (``varied``, ``status``); the target: ``fill``.
+
+        From the codes when the field was given codes: one fill and the rarer objects put,
+        instead of a list, an array of it and a copy of that.
+        """
+        coded = _coded(self, name)
+        if coded is not None:
+            codes = spread(coded.codes, coded.values.index(fill), coded.codes.dtype)
+            return take_objects(coded.values, codes, coded.common)
+        values = getattr(self, name)
+        # fromiter: no search for nested sequences in the list (and tuple names stay whole)
+        objects = np.fromiter(values, dtype=object, count=len(values))
+        spreaded: npt.NDArray[np.object_] = spread(objects, fill, object)
+        return spreaded
