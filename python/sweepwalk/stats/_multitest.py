@@ -117,21 +117,20 @@ def adjust(pvalues: npt.ArrayLike, method: str, *, alpha: float = 0.05) -> Float
         unadjusted: FloatArray = p.copy()
         return unadjusted
     name = canonical_method(method)
-    out = np.full(p.shape, np.nan)
-    finite = np.flatnonzero(~np.isnan(p))
-    if len(finite) == 0:
-        return out
-    pf = p[finite]
+    untested = np.isnan(p)
+    whole = not untested.any()  # every test run (the usual case): no copy in, none out
+    finite = None if whole else np.flatnonzero(~untested)
+    pf = p if finite is None else p[finite]
+    if len(pf) == 0:
+        return np.full(p.shape, np.nan)
     few = _few_values(pf) if name in _VECTORISED else None
     if few is not None:  # many tests, few distinct p-values (KS at a few seeds): no sort
-        u, where = few
-        weight = np.bincount(where, minlength=len(u))
-        present = np.flatnonzero(weight)
-        last = np.cumsum(weight[present]) - 1
-        first = last - weight[present] + 1
-        adj_u = np.empty(len(u))
-        adj_u[present] = _counted_adjust(u[present], first, last, len(pf), name, alpha)
-        adj = adj_u[where]
+        u, rank, codes = few
+        weight = np.empty(len(u), dtype=np.int64)
+        weight[rank] = np.bincount(codes, minlength=len(rank))
+        last = np.cumsum(weight) - 1
+        adj_u = _counted_adjust(u, last - weight + 1, last, len(pf), name, alpha)
+        adj = adj_u[rank][codes]
     elif name in _VECTORISED:
         order = np.argsort(pf)  # the same (unstable) sort as statsmodels; ties do not matter
         adj = np.empty_like(pf)
@@ -145,6 +144,9 @@ def adjust(pvalues: npt.ArrayLike, method: str, *, alpha: float = 0.05) -> Float
                     f"statsmodels multipletests(method={method!r}) cannot adjust these "
                     f"{len(pf)} p-values: {err}"
                 ) from err
+    if finite is None:
+        return np.asarray(adj, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
     out[finite] = adj
     return out
 
@@ -157,10 +159,13 @@ _FEW_MAX = 256
 _FEW_MAX_ALL = 4096
 
 
-def _few_values(p: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]] | None:
-    """(distinct values, position of each p among them) when a large family has few of them.
+def _few_values(
+    p: FloatArray,
+) -> tuple[FloatArray, npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+    """(distinct values, sorted; the position among them of each code; each p's code).
 
-    A sample says whether the values are few; if so they are hashed (``pandas.factorize`` of
+    Given when a large family has few distinct values, so ``u[rank][codes]`` is ``p``. A
+    sample says whether the values are few; if so they are hashed (``pandas.factorize`` of
     their bits, linear time) and only the distinct ones sorted, values the sample missed
     (a rare statistic, such as the tails of KS at 100 seeds) included. A binary search per
     p-value cost more than the rest of the adjustment. None (sort the family) past
@@ -180,9 +185,9 @@ def _few_values(p: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]] | None
     u = values[order]
     if not bool(np.all(u[1:] > u[:-1])):
         return None
-    position = np.empty(len(order), dtype=np.intp)
-    position[order] = np.arange(len(order))
-    return u, position[codes]
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return u, rank, codes
 
 
 #: methods :func:`adjust_counts` computes on the distinct values (the others expand the family)
