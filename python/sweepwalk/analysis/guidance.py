@@ -147,33 +147,35 @@ def seed_icc(
        coefficients", Psychological Methods 1(1), 30-46, 1996.
     """
     k, n = scores.shape
-    # relative to one score of the table: the ICC is unchanged, and scores near 1e308 do not
-    # overflow their squares (NaN, no note, when they still do)
-    scale = float(np.max(np.abs(scores))) or 1.0
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _icc(scores / scale, k, n, confidence)
-
-
-def _icc(
-    scores: npt.NDArray[np.float64], k: int, n: int, confidence: float
-) -> tuple[float, float, float, float, int, int]:
-    grand = scores.mean()
-    seed_means = scores.mean(axis=0)
-    config_means = scores.mean(axis=1)
-    resid = scores - config_means[:, None] - seed_means[None, :] + grand
-    df_seed, df_err = n - 1, (n - 1) * (k - 1)
-    ms_seed = k * float(((seed_means - grand) ** 2).sum()) / df_seed
-    ms_err = float((resid**2).sum()) / df_err
+    ms_seed, ms_err = _mean_squares(scores)
     if not (ms_err > 0 and math.isfinite(ms_seed)):
         return math.nan, math.nan, math.nan, math.nan, k, n
     f = ms_seed / ms_err
     icc = (ms_seed - ms_err) / (ms_seed + (k - 1) * ms_err)
+    df_seed, df_err = n - 1, (n - 1) * (k - 1)
     tail = (1 - confidence) / 2
     f_low = f / stats.f.isf(tail, df_seed, df_err)
     f_high = f * stats.f.isf(tail, df_err, df_seed)
     low = (f_low - 1) / (f_low + k - 1)
     high = (f_high - 1) / (f_high + k - 1)
     return icc, low, high, float(stats.f.sf(f, df_seed, df_err)), k, n
+
+
+def _mean_squares(scores: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """(MS_seed, MS_error) of the two-way model of :func:`seed_icc`, of the scaled scores."""
+    k, n = scores.shape
+    # relative to one score of the table: the ICC is unchanged, and scores near 1e308 do not
+    # overflow their squares (NaN, no note, when they still do)
+    scale = float(np.max(np.abs(scores))) or 1.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = scores / scale
+        grand = scores.mean()
+        seed_means = scores.mean(axis=0)
+        config_means = scores.mean(axis=1)
+        resid = scores - config_means[:, None] - seed_means[None, :] + grand
+        ms_seed = k * float(((seed_means - grand) ** 2).sum()) / (n - 1)
+        ms_err = float((resid**2).sum()) / ((n - 1) * (k - 1))
+    return ms_seed, ms_err
 
 
 def seed_pairing_note(
@@ -191,6 +193,12 @@ def seed_pairing_note(
         return None
     table = shared_seed_table(sweep, np.append(target, ids[: _ICC_CONFIGS - 1]))
     if table is None:
+        return None
+    # the ICC alone decides most calls, before the F quantiles of seed_icc's interval
+    ms_seed, ms_err = _mean_squares(table)
+    if not (ms_err > 0 and math.isfinite(ms_seed)):  # seed_icc: NaN
+        return None
+    if (ms_seed - ms_err) / (ms_seed + (len(table) - 1) * ms_err) < _ICC_WORTH:
         return None
     icc, low, high, pvalue, k, n = seed_icc(table)
     if not (pvalue <= alpha and icc >= _ICC_WORTH):
