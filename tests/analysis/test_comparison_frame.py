@@ -150,3 +150,15 @@ def test_frame_of_a_large_sweep_against_all() -> None:
     sweep = Sweep.from_runs(runs, metric="acc", seed="seed")
     for target in (0, 2345, len(sweep) - 1):
         assert_same_frame(sweep.compare(target, against="all", correction="holm"))
+
+
+@pytest.mark.parametrize("against", ["all", "neighbors"])
+def test_writing_into_the_frame_leaves_the_sweep(missing: Sweep, against: str) -> None:
+    cmp = missing.compare(4, against=against)
+    before = missing.configs.copy(deep=True)
+    frame = cmp.to_frame()
+    frame.loc[:, "lr"] = -1.0
+    frame.iloc[0, frame.columns.get_loc("mean")] = 99.0
+    frame["n"] += 1
+    pd.testing.assert_frame_equal(missing.configs, before, check_exact=True)
+    assert_same_frame(cmp)  # the next frame is as if nothing had been written

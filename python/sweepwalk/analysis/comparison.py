@@ -349,7 +349,7 @@ class Comparison:
         ``diff_mean`` 0 and ``varied`` None; ``attrs["estimand"]`` names ``estimate``.
         """
         sweep = self.sweep
-        configs = sweep.configs  # one copy of the table (an access hands out a copy)
+        configs = sweep.configs  # the caller's to change (shallow under copy-on-write)
         n_all = len(configs)
         whole = len(self.ids) + 1 == n_all  # against="all": no row selection needed
         if whole:
@@ -371,11 +371,16 @@ class Comparison:
                 out[pos] = values
             return out
 
+        index = pd.Index(rows, name=configs.index.name)
+        # the rows' labels until the frame is made: every row, the table's own (so its columns
+        # go in as they are, not aligned), then the config ids as an int64 index
+        labels = configs.index if whole else index
         cols: dict[Any, Any] = {}
         pooled = ["pooled"] if "pooled" in configs.columns else []  # binned sweeps
         for name in [*sweep.params, "n", *pooled, "mean", "median"]:
             col = configs[name]
-            cols[name] = col.array.copy() if whole else col.array.take(rows)
+            # every row: the column itself, copied by copy-on-write only if the frame is written
+            cols[name] = col if whole else col.array.take(rows)
         cols["statistic"] = spread(self.statistic, np.nan, float)
         cols["pvalue"] = spread(self.pvalue, np.nan, float)
         cols["pvalue_adj"] = spread(self.pvalue_adj, np.nan, float)
@@ -383,10 +388,9 @@ class Comparison:
         cols["effect"] = spread(self.effect, np.nan, float)
         cols["diff_mean"] = spread(self.diff_mean, np.nan, float)
         cols["diff_mean"][tpos] = 0.0
-        index = pd.Index(rows, name=configs.index.name)
         # object columns: plain str / None, no per-call conversion to pandas' string dtype
         varied = self._objects("varied", spread, None)
-        cols["varied"] = pd.Series(varied, index=index, dtype=object, copy=False)
+        cols["varied"] = pd.Series(varied, index=labels, dtype=object, copy=False)
         for name in EVIDENCE_COLUMNS:
             arr = getattr(self, name)
             cols[name] = spread(arr, False if arr.dtype == bool else np.nan, arr.dtype)
@@ -394,8 +398,9 @@ class Comparison:
             cols["n_shared"] = spread(self.n_shared, 0, np.int64)
             cols["n_shared"][tpos] = int(sweep.counts[self.target])
         status = self._objects("status", spread, "target")
-        cols["status"] = pd.Series(status, index=index, dtype=object, copy=False)
-        frame: pd.DataFrame = pd.DataFrame(cols, index=index, copy=False)
+        cols["status"] = pd.Series(status, index=labels, dtype=object, copy=False)
+        frame: pd.DataFrame = pd.DataFrame(cols, copy=False)
+        frame.index = index
         frame.attrs.update(
             estimand=self.estimand,
             effect_of_interest=self.effect_of_interest,
