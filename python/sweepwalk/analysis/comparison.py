@@ -352,16 +352,21 @@ class Comparison:
         configs = sweep.configs  # the caller's to change (shallow under copy-on-write)
         n_all = len(configs)
         whole = len(self.ids) + 1 == n_all  # against="all": no row selection needed
-        if whole:
-            rows = np.arange(n_all, dtype=np.int64)
+        label = configs.index.name
+        if whole:  # the sweep's index of every config id, shared (data only: a shallow copy)
+            index = sweep.once(
+                ("config ids", label),
+                lambda: pd.Index(np.arange(n_all, dtype=np.int64), name=label),
+            ).copy()
             tpos = self.target
         else:
             rows = np.sort(np.append(self.ids, self.target))
+            index = pd.Index(rows, name=label)
             pos = np.searchsorted(rows, self.ids)
             tpos = int(np.searchsorted(rows, self.target))
 
         def spread(values: Any, fill: Any, dtype: Any) -> np.ndarray:
-            out = np.empty(len(rows), dtype=dtype)
+            out = np.empty(len(index), dtype=dtype)
             if whole:  # ids are every row but the target: two block copies
                 out[:tpos] = values[:tpos]
                 out[tpos + 1 :] = values[tpos:]
@@ -371,7 +376,6 @@ class Comparison:
                 out[pos] = values
             return out
 
-        index = pd.Index(rows, name=configs.index.name)
         # the rows' labels until the frame is made: every row, the table's own (so its columns
         # go in as they are, not aligned), then the config ids as an int64 index
         labels = configs.index if whole else index
