@@ -95,8 +95,8 @@ def breakdown(sweep: Sweep, target: int) -> dict[str, float]:
         (compare_module, "ks_against", "ks"),
         (compare_module, "adjust", "correction"),
         (compare_module, "evidence", "evidence"),
-        (compare_module, "decide_status", "status"),
-        (SweepData, "varied", "varied"),
+        (compare_module, "status_codes", "status"),
+        (SweepData, "varied_codes", "varied"),
         (Comparison, "to_frame", "to_frame"),
     ]
     saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in patches]
