@@ -255,3 +255,24 @@ def test_the_shared_seed_table_is_the_one_built_row_by_row(seed):
         assert got is None
     else:
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_shared_seed_table_of_rows_with_far_seed_codes(seed):
+    # one configuration runs 600 seeds; the picked ones share a few of the last: their seed
+    # codes are far above their number of runs (sorted, not counted by code)
+    rng = np.random.default_rng(seed)
+    rows = [(0, s, float(rng.normal())) for s in range(600)]
+    for c in (1, 2, 3):
+        seeds = rng.permutation(np.union1d([590, 595, 599], rng.choice(600, size=4)))
+        rows += [(c, int(s), float(rng.normal())) for s in seeds]
+    sweep = Sweep.from_runs(
+        pd.DataFrame(rows, columns=["c", "seed", "acc"]), metric="acc", seed="seed"
+    )
+    picks = np.array([3, 1, 2])
+    assert sweep.seed_rows(picks).max() >= 16 * int(sweep.counts[picks].sum())
+    got, want = shared_seed_table(sweep, picks), _table_by_dicts(sweep, picks)
+    assert want is not None
+    np.testing.assert_array_equal(got, want)
+    both = np.array([0, 2])  # and with the 600-seed row: codes counted
+    np.testing.assert_array_equal(shared_seed_table(sweep, both), _table_by_dicts(sweep, both))

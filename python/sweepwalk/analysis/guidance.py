@@ -221,7 +221,8 @@ def shared_seed_table(
     One row per entry of ``rows`` and one column per shared seed, in ascending seed code (a
     configuration has each seed once: the sweep refuses duplicate runs). None under 3 shared seeds
     (or without a seed column). The rows are read together, in the sweep's row chunks (so a
-    ragged sweep never pads a 2-seed row to its largest), and matched by seed with sorts.
+    ragged sweep never pads a 2-seed row to its largest), and matched by seed code: counted
+    (``bincount``), or sorted when the codes are far above the number of runs.
     """
     rows = np.asarray(rows, dtype=np.int64)
     which, codes, values = [], [], []
@@ -236,9 +237,13 @@ def shared_seed_table(
         codes.append(seeds[cells])
         values.append(scores[cells])
     row, seed, value = np.concatenate(which), np.concatenate(codes), np.concatenate(values)
-    levels, column = np.unique(seed, return_inverse=True)
-    column = column.reshape(-1)
-    shared = np.bincount(column, minlength=len(levels)) == len(rows)  # in every row
+    if len(seed) and 0 <= seed.min() and seed.max() < 16 * len(seed):  # codes 0..S-1
+        column = seed  # counted by code: no sort
+        shared = np.bincount(column) == len(rows)  # in every row
+    else:
+        levels, column = np.unique(seed, return_inverse=True)
+        column = column.reshape(-1)
+        shared = np.bincount(column, minlength=len(levels)) == len(rows)
     width = int(shared.sum())
     if width < 3:
         return None
