@@ -35,14 +35,17 @@ def _sorted_adjust(ps: FloatArray, method: str) -> FloatArray:
     """Adjust ascending ``ps``; results in that order (statsmodels' arithmetic)."""
     n = len(ps)
     down = np.arange(n, 0, -1)
-    with np.errstate(divide="ignore"):  # log1p(-1) = -inf is intended (p = 1 stays 1)
-        return _clip(_sorted_raw(ps, method, n, down))
+    if method in ("s", "hs"):
+        with np.errstate(divide="ignore"):  # log1p(-1) = -inf is intended (p = 1 stays 1)
+            return _clip(_sorted_raw(ps, method, n, down))
+    # no log, no errstate: the context costs more than adjusting a click's few p-values
+    return _clip(_sorted_raw(ps, method, n, down))
 
 
 def _clip(out: FloatArray) -> FloatArray:
-    out = np.array(out, dtype=np.float64)
-    out[out > 1] = 1
-    return out
+    """Return a new array of ``out`` with the values above 1 set to 1 (NaN stays NaN)."""
+    clipped: FloatArray = np.minimum(np.asarray(out, dtype=np.float64), 1.0)
+    return clipped
 
 
 def _sorted_raw(ps: FloatArray, method: str, n: int, down: npt.NDArray[np.int64]) -> FloatArray:
