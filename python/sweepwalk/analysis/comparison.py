@@ -131,7 +131,8 @@ class Comparison:
     """Result of :func:`compare`: one target against a family of configurations.
 
     Arrays are aligned with :attr:`ids` (the compared configurations, sorted; the target is not
-    among them).
+    among them). ``varied`` and ``status`` are keyword-only arguments, given as values or (as
+    :func:`compare` gives them) as :class:`Coded`: read, they are the values below.
 
     Attributes
     ----------
@@ -215,7 +216,6 @@ class Comparison:
     effect: npt.NDArray[np.float64]
     diff_mean: npt.NDArray[np.float64]
     test: str
-
     correction: str
     alpha: float
     against: str
