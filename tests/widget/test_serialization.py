@@ -250,3 +250,25 @@ def test_importance_reply_carries_the_three_way_split(sweep: Sweep) -> None:
     assert reply["settings"]["margin"] == pytest.approx(frame.attrs["margin"])
     assert reply["settings"]["margin_source"] == frame.attrs["margin_source"]
     json.dumps(reply, allow_nan=False)
+
+
+@pytest.mark.parametrize("against", ["neighbors", "all"])
+def test_results_payload_from_codes_equals_the_payload_from_values(
+    sweep: Sweep, against: str
+) -> None:
+    # compare() gives varied and status as codes; the payload reads them without look-ups
+    import dataclasses
+
+    from sweepwalk.analysis.comparison import held_codes
+
+    coded = sweep.compare(3, against=against)
+    assert held_codes(coded, "status") is not None and held_codes(coded, "varied") is not None
+    plain = dataclasses.replace(coded, varied=list(coded.varied), status=np.array(coded.status))
+    assert held_codes(plain, "status") is None and held_codes(plain, "varied") is None
+    got, want = (results_payload(c, sweep.params, state={}) for c in (coded, plain))
+    assert got.keys() == want.keys()
+    for name in want:
+        assert got[name] == want[name], name
+    assert set(decode(got["varied"], RESULT_COLUMNS["varied"])) - {-1}  # a parameter named
+    with pytest.raises(ValueError, match="'varied' or 'status'"):
+        held_codes(coded, "pvalue")

@@ -117,6 +117,17 @@ def _coded(obj: object, name: str) -> Coded | None:
     return codes
 
 
+def held_codes(comparison: Comparison, name: str) -> Coded | None:
+    """Return the :class:`Coded` a comparison's ``varied`` or ``status`` was made from.
+
+    None when the field was given its values (a comparison built by hand, or pending); for
+    readers that want codes back (the widget's payload), without an object a row.
+    """
+    if name not in ("varied", "status"):
+        raise ValueError(f"`name` must be 'varied' or 'status', got {name!r}.")
+    return _coded(comparison, name)
+
+
 def _as_list(objects: npt.NDArray[np.object_]) -> list[Any]:
     listed: list[Any] = objects.tolist()
     return listed

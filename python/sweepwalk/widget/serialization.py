@@ -24,6 +24,7 @@ from .._vocab import (
     TESTS,
     vocabulary_payload,
 )
+from ..analysis.comparison import held_codes
 from ..analysis.settings import USER_SETTINGS
 from ..session.html import STATUS_COLORS, value_label
 from .sweep_rows import score_range, sweep_rows
@@ -225,6 +226,21 @@ def sweep_payload(
     return payload
 
 
+def _status_codes(comparison: Comparison) -> np.ndarray:
+    """Each compared row's status as its position in ``STATUSES`` (pending: PENDING_CODE)."""
+    held = held_codes(comparison, "status")
+    if held is not None and held.values == STATUSES:  # compare() gives them so: no look-ups
+        return np.asarray(held.codes, dtype=np.int64)
+    status_index = {s: i for i, s in enumerate(STATUSES)} | {PENDING: PENDING_CODE}
+    shown = np.asarray(comparison.status, dtype=object)
+    # dict look-ups over plain lists: pandas' map costs more than the rest of the payload
+    codes = np.array([status_index.get(w, -1) for w in shown.tolist()], dtype=np.int64)
+    if (codes < 0).any():
+        unknown = sorted(map(str, set(shown[codes < 0].tolist())))
+        raise ValueError(f"unknown status {unknown}; allowed: {list(STATUSES)}")
+    return codes
+
+
 def results_payload(
     comparison: Comparison,
     params: Sequence[str],
@@ -271,18 +287,17 @@ def results_payload(
 
     # a row whose test is still running has no status code: 255 reads "out" to a reader that
     # does not know `pending` (never a verdict), and the payload says it is pending
-    status_index = {s: i for i, s in enumerate(STATUSES)} | {PENDING: PENDING_CODE}
-    shown = np.asarray(comparison.status, dtype=object)
-    # dict look-ups over plain lists: pandas' map costs more than the rest of the payload
-    codes = np.array([status_index.get(w, -1) for w in shown.tolist()], dtype=np.int64)
-    if (codes < 0).any():
-        unknown = sorted(map(str, set(shown[codes < 0].tolist())))
-        raise ValueError(f"unknown status {unknown}; allowed: {list(STATUSES)}")
+    codes = _status_codes(comparison)
     param_index = {p: i for i, p in enumerate(params)}
-    varied = np.array(
-        [-1 if v is None else param_index.get(v, -1) for v in list(comparison.varied)],
-        dtype=np.int64,
-    )
+    varied_held = held_codes(comparison, "varied")
+    if varied_held is not None and varied_held.values[:1] == (None,):  # (None, *parameters)
+        lookup = [-1, *(param_index.get(v, -1) for v in varied_held.values[1:])]
+        varied = np.asarray(lookup, dtype=np.int64)[varied_held.codes]
+    else:
+        varied = np.array(
+            [-1 if v is None else param_index.get(v, -1) for v in list(comparison.varied)],
+            dtype=np.int64,
+        )
     payload: dict[str, Any] = {
         "state": _json_state(state),
         "target": target,
