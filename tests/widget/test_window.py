@@ -20,8 +20,14 @@ import pytest
 
 from helpers import window_sweep as make_sweep
 from sweepwalk import Sweep
-from sweepwalk._vocab import STATUSES, Against
-from sweepwalk.widget.serialization import RESULT_COLUMNS, results_payload, sweep_payload
+from sweepwalk._vocab import PENDING, STATUSES, Against
+from sweepwalk.analysis.pending import pending_comparison
+from sweepwalk.widget.serialization import (
+    PENDING_CODE,
+    RESULT_COLUMNS,
+    results_payload,
+    sweep_payload,
+)
 from sweepwalk.widget.sweep_rows import score_range, sweep_rows
 from sweepwalk.widget.widget import SweepWidget
 from sweepwalk.widget.window import (
@@ -29,6 +35,7 @@ from sweepwalk.widget.window import (
     OUT,
     RESULT_SORT,
     Listings,
+    listing,
     row_order,
     window_payload,
     window_reply,
@@ -39,6 +46,13 @@ FIXTURE = Path(__file__).parents[2] / "src" / "window.fixture.json"
 
 def payloads(sweep: Sweep, against: Against) -> dict[str, Any]:
     comparison = sweep.compare(7, against=against)
+    payload: dict[str, Any] = results_payload(comparison, sweep.params, state={"target": 7})
+    return payload
+
+
+def pending_payload(sweep: Sweep, against: Against = "neighbors") -> dict[str, Any]:
+    """The early answer to a permutation test of config 7: rows ``pending``, ``na``, target."""
+    comparison = pending_comparison(sweep, 7, against=against, test="permutation")
     payload: dict[str, Any] = results_payload(comparison, sweep.params, state={"target": 7})
     return payload
 
@@ -54,7 +68,7 @@ def cases(sweep: Sweep) -> list[dict[str, Any]]:
         for column in sort_columns(sweep):
             for direction in ("asc", "desc"):
                 out.append({"scope": scope, "sort": [column, direction], "filter": None})
-        for status in (*STATUSES, OUT):
+        for status in (*STATUSES, PENDING, OUT):
             out.append({"scope": scope, "sort": ["mean", "desc"], "filter": status})
     return out
 
@@ -190,8 +204,9 @@ def _frontend_key(sweep: Sweep, frame: pd.DataFrame, column: str, c: int) -> flo
     if column in ("n", "mean", "std"):
         return float(sweep.configs[column].to_numpy(dtype=np.float64)[c])
     if column == "status":
-        rank = {s: i for i, s in enumerate([*STATUSES, OUT])}
-        return float(rank[str(frame.loc[c, "status"]) if compared else OUT])
+        # a rank in [*statuses, OUT]; `pending` has none: NaN
+        rank = {s: float(i) for i, s in enumerate([*STATUSES, OUT])}
+        return rank.get(str(frame.loc[c, "status"]) if compared else OUT, math.nan)
     if column in sweep.params:
         code = int(sweep.level_codes[c, sweep.params.index(column)])
         return float(code) if code >= 0 else math.nan
@@ -225,10 +240,14 @@ def frontend_order(
     return [ids[i] for i in order]
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["compared", "pending"])
 @pytest.mark.parametrize("against", ["neighbors", "all"])
-def test_row_order_is_the_frontends(against: Against) -> None:
+def test_row_order_is_the_frontends(against: Against, early: bool) -> None:
     sweep = make_sweep()
-    comparison = sweep.compare(7, against=against)
+    if early:
+        comparison = pending_comparison(sweep, 7, against=against, test="permutation")
+    else:
+        comparison = sweep.compare(7, against=against)
     results = results_payload(comparison, sweep.params, state={"target": 7})
     for case in cases(sweep):
         sort = tuple(case["sort"]) if case["sort"] else None
@@ -296,6 +315,59 @@ def test_window_counts_are_the_legends() -> None:
     want = comparison.to_frame()["status"].value_counts().to_dict()
     want[OUT] = len(sweep) - len(comparison.to_frame())
     assert counts == want
+
+
+def test_pending_rows_are_their_own_status_not_out() -> None:
+    # the frontend's statusOf reads them `pending`: counted, filtered and sorted as such
+    sweep = make_sweep()
+    early = pending_payload(sweep)
+    rows = np.frombuffer(early["rows"], dtype="<i4")
+    codes = np.frombuffer(early["status"], dtype="u1")
+    assert early["pending"] is True
+    pending = rows[codes == PENDING_CODE].tolist()
+    na = rows[codes == STATUSES.index("na")].tolist()
+    out = sorted(set(range(len(sweep))) - set(rows.tolist()))
+    assert len(pending) >= 2 and len(na) >= 1 and len(out) >= 2
+    assert listing(sweep, early).counts == {
+        "target": 1,
+        "na": len(na),
+        PENDING: len(pending),
+        OUT: len(out),
+    }
+    assert window_payload(sweep, early, offset=0, limit=1)["window"]["counts"][PENDING] == len(
+        pending
+    )
+    for scope in ("compared", "all"):
+        assert row_order(sweep, early, scope=scope, filter=PENDING).tolist() == pending
+    assert row_order(sweep, early, scope="all", filter=OUT).tolist() == out
+    assert row_order(sweep, early, scope="compared", filter=OUT).tolist() == []
+    # by status: target, na, the rows not compared, then the pending ones (no rank) in either
+    # direction, in config id order
+    up = row_order(sweep, early, scope="all", sort=("status", "asc")).tolist()
+    down = row_order(sweep, early, scope="all", sort=("status", "desc")).tolist()
+    assert up == [7, *na, *out, *pending]
+    assert down == [*out, *na, 7, *pending]
+
+
+def test_a_pending_code_without_pending_reads_out() -> None:
+    # statusOf reads PENDING_CODE `pending` only in a `pending` payload; else it is no status
+    sweep = make_sweep()
+    early = pending_payload(sweep)
+    del early["pending"]
+    rows = np.frombuffer(early["rows"], dtype="<i4")
+    codes = np.frombuffer(early["status"], dtype="u1")
+    assert PENDING not in listing(sweep, early).counts
+    assert listing(sweep, early).counts[OUT] == len(sweep) - rows.size  # not compared only
+    odd = rows[codes == PENDING_CODE].tolist()
+    listed = row_order(sweep, early, scope="compared", filter=OUT).tolist()
+    assert listed == odd and row_order(sweep, early, filter=PENDING).size == 0
+
+
+def test_pending_is_a_filter_the_errors_name() -> None:
+    sweep = make_sweep()
+    with pytest.raises(ValueError, match="`filter`") as error:
+        row_order(sweep, payloads(sweep, "neighbors"), filter="good")
+    assert "'pending'" in str(error.value) and "'out'" in str(error.value)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,10 @@ answers with those rows of the full ``_results`` payload (and :func:`window_repl
 sweep columns), in the order the frontend's ``rowOrder`` (src/model/rows.ts) and the columns'
 sort keys (``sortKey`` in src/panels/columns.ts) give: the compared rows (or every
 configuration) by config id, the legend's status filter, then a stable sort whose missing keys
-(NaN, an absent parameter value) come last in either direction.
+(NaN, an absent parameter value) come last in either direction. A row whose test is still
+running (a ``pending`` payload, status code ``PENDING_CODE``) reads ``pending``, as in the
+frontend's ``statusOf``: its own status in the counts and the filter, no rank in the status sort
+(a missing key), and never ``out`` (a configuration not compared).
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from .._vocab import STATUSES
+from .._vocab import PENDING, STATUSES
 from ..validation import arguments as v
-from .serialization import RESULT_COLUMNS, with_buffer_refs
+from .serialization import PENDING_CODE, RESULT_COLUMNS, with_buffer_refs
 
 if TYPE_CHECKING:
     from ..sweep import Sweep
@@ -46,6 +49,11 @@ __all__ = [
 WINDOW_ROWS = 50_000
 #: the status of a configuration that was not compared (the frontend's ``OUT``)
 OUT = "out"
+#: every status a row can read, in the order of :func:`_status_words`' codes: the vocabulary's,
+#: then ``pending`` (a row still being tested), then ``out``
+_WORDS = (*STATUSES, PENDING, OUT)
+_PENDING = _WORDS.index(PENDING)
+_OUT = _WORDS.index(OUT)
 #: most rows one window request may ask for (a 200-row window of every column is ~30 kB)
 MAX_WINDOW = 10_000
 SCOPES = ("compared", "all")
@@ -78,14 +86,20 @@ def _positions(results: dict[str, Any], n_configs: int) -> np.ndarray:
 
 
 def _status_words(results: dict[str, Any], index: np.ndarray) -> np.ndarray:
-    """Status code of every configuration in ``STATUSES`` order; ``len(STATUSES)`` = ``out``."""
+    """Status of every configuration as its position in ``_WORDS`` (``out``: not compared).
+
+    As the frontend's ``statusOf``: ``PENDING_CODE`` reads ``pending`` in a ``pending`` payload,
+    and any other code that is not a status (``PENDING_CODE`` included otherwise) ``out``.
+    """
     codes = _column(results, "status")
-    out = np.full(index.size, len(STATUSES), dtype=np.int64)
+    out = np.full(index.size, _OUT, dtype=np.int64)
     if codes is None:
         return out
     compared = index >= 0
-    held = codes[index[compared]].astype(np.int64)
-    held[held >= len(STATUSES)] = len(STATUSES)  # an unknown code reads `out`, as in statusOf
+    raw = codes[index[compared]].astype(np.int64)
+    held = np.where(raw < len(STATUSES), raw, _OUT)
+    if results.get("pending") is True:
+        held[raw == PENDING_CODE] = _PENDING
     out[compared] = held
     return out
 
@@ -106,9 +120,10 @@ def _sort_key(
     if column in ("n", "mean", "std"):
         return np.asarray(configs[column].to_numpy(dtype=np.float64))
     if column == "status":
-        # the vocabulary's order (target first), `out` last: a rank per code
-        ranks = {s: i for i, s in enumerate([*STATUSES, OUT])}
-        rank = np.array([ranks[s] for s in STATUSES] + [ranks[OUT]], dtype=np.float64)
+        # the vocabulary's order (target first), `out` last: a rank per code; `pending` has
+        # none (the frontend ranks `[...statuses, OUT]`): a missing key, last either way
+        ranks = {s: float(i) for i, s in enumerate([*STATUSES, OUT])}
+        rank = np.array([ranks.get(s, np.nan) for s in _WORDS], dtype=np.float64)
         return np.asarray(rank[status], dtype=np.float64)
     if column in sweep.params:
         codes = np.asarray(sweep.level_codes[:, sweep.params.index(column)], dtype=np.float64)
@@ -138,7 +153,7 @@ def row_order(
         A column (a ``to_frame()`` column, a parameter, ``n``, ``mean``, ``std``, ``status``)
         and ``"asc"`` or ``"desc"``; ties keep config id order, missing keys come last.
     filter : str, optional
-        Only the rows of this status (one of the statuses or ``"out"``).
+        Only the rows of this status (one of the statuses, ``"pending"`` or ``"out"``).
 
     Returns
     -------
@@ -147,14 +162,13 @@ def row_order(
     """
     scope = v.check_choice(scope, "scope", SCOPES)
     if filter is not None:
-        filter = v.check_choice(filter, "filter", (*STATUSES, OUT))
+        filter = v.check_choice(filter, "filter", _WORDS)
     n = len(sweep)
     index = _positions(results, n)
     status = _status_words(results, index)
     ids = np.flatnonzero(index >= 0) if scope == "compared" else np.arange(n)
     if filter is not None:
-        code = len(STATUSES) if filter == OUT else STATUSES.index(filter)
-        ids = ids[status[ids] == code]
+        ids = ids[status[ids] == _WORDS.index(filter)]
     if sort is None:
         return ids
     column, direction = sort
@@ -174,7 +188,8 @@ class Listing(NamedTuple):
     position: np.ndarray
     """Config id -> index into the results columns, -1 when not compared."""
     counts: dict[str, int]
-    """Rows per status over the whole results, ``out`` included (the legend's counts)."""
+    """Rows per status over the whole results (the legend's counts): ``pending`` when some
+    rows are, and ``out``, the configurations not compared."""
 
 
 def listing(
@@ -191,8 +206,10 @@ def listing(
     index = _positions(results, n)
     compared = index >= 0
     status = _status_words(results, index)
-    counts = np.bincount(status[compared], minlength=len(STATUSES) + 1)
-    tally = {STATUSES[i]: int(c) for i, c in enumerate(counts[: len(STATUSES)]) if c}
+    counts = np.bincount(status[compared], minlength=len(_WORDS))
+    # a compared row with an unknown code reads `out` (statusOf), but `out` counts the
+    # configurations not compared, as the frontend's statusCounts does
+    tally = {_WORDS[i]: int(c) for i, c in enumerate(counts[:_OUT]) if c}
     tally[OUT] = int(n - np.count_nonzero(compared))
     return Listing(order, index, tally)
 
@@ -248,8 +265,9 @@ def window_payload(
     compared ones among them (``rows`` in display order), ``order`` (every config id of the
     window, in display order, compared or not), and ``window``: the offset, the ``total``
     number of rows listed and the number of rows of each status over the whole results (the
-    legend's counts). The other fields (``state``, ``target``, ``notes``, ...) are the full
-    payload's. ``listings`` keeps the orders between two windows of the same results.
+    legend's counts, :attr:`Listing.counts`). The other fields (``state``, ``target``,
+    ``notes``, ...) are the full payload's. ``listings`` keeps the orders between two windows of
+    the same results.
     """
     offset = v.check_int(offset, "offset")
     limit = v.check_int(limit, "limit")
@@ -280,8 +298,9 @@ def partial_results(sweep: Sweep, results: dict[str, Any]) -> dict[str, Any]:
 
     For a windowed sweep compared against more than :data:`RESULT_ROWS` rows: every buffer holds
     the target's row, and ``partial`` holds ``total`` (the rows compared, the target included)
-    and ``counts`` (rows per status, ``out`` included, as a window's). The grid gets the other
-    rows' results with their windows (:func:`window_payload` reads the full ``results``).
+    and ``counts`` (rows per status, ``pending`` and ``out`` included, as a window's). The grid
+    gets the other rows' results with their windows (:func:`window_payload` reads the full
+    ``results``).
     """
     rows = np.frombuffer(results["rows"], dtype="<i4")
     keep = np.flatnonzero(rows == int(results["target"]))
