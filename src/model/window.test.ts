@@ -1,12 +1,13 @@
 // The kernel sorts and filters the grid's rows itself when it sends them a window at a time
 // (python/sweepwalk/widget/window.py): its order must be the frontend's. window.fixture.json
 // holds a small sweep's payloads and the kernel's order for every sortable column, both
-// directions, both scopes and each status filter (tests/widget/test_window.py writes and checks
-// it); here the frontend's rowOrder and the columns' sort keys must give the same orders.
+// directions, both scopes and each status filter, for a comparison and for a permutation test's
+// early answer (rows `pending`) (tests/widget/test_window.py writes and checks it); here the
+// frontend's rowOrder and the columns' sort keys must give the same orders.
 
 import { describe, expect, it } from "vitest";
 import fixture from "../window.fixture.json";
-import { appendRows, decodeResults, decodeSweep, isLoaded, mergeSweepRows, scoresOf, statusOf, type RawSweep, type RawSweepRows, type Status, type Sweep } from "./model";
+import { appendRows, decodeResults, decodeSweep, isLoaded, mergeSweepRows, OUT, PENDING, scoresOf, statusOf, type RawSweep, type RawSweepRows, type Results, type Status, type Sweep } from "./model";
 import { decodeWindow } from "./window";
 import { rowOrder, statusCounts } from "./rows";
 import type { SortDir } from "./sort";
@@ -32,62 +33,89 @@ function unjson<T extends Record<string, unknown>>(raw: T): T {
 
 const sweep = decodeSweep(unjson(fixture.sweep as unknown as Record<string, unknown>) as unknown as RawSweep)!;
 const results = decodeResults(unjson(fixture.results as unknown as Record<string, unknown>), sweep)!;
-const key = (column: string) => sortKey(sweep, results, column);
+const early = decodeResults(unjson(fixture.pending.results as unknown as Record<string, unknown>), sweep)!;
 
-describe("the kernel's window order", () => {
+/** A payload's part of the fixture: the kernel's counts, orders and scrolls. */
+interface Listed {
+  counts: Partial<Record<Status, number>>;
+  cases: Array<{ scope: string; sort: string[] | null; filter: string | null; order: number[] }>;
+  windows: Array<{ limit: number; scope: string; sort: string[] | null; filter: string | null; replies: Array<{ msg: unknown; buffers: number[][] }> }>;
+}
+
+/** The kernel's orders, counts and windows of `listed` are the frontend's under `shown`. */
+function checkListings(shown: Results, listed: Listed): void {
+  const key = (column: string) => sortKey(sweep, shown, column);
+
+  describe("the kernel's window order", () => {
+    it.each(listed.cases.map((c) => [`${c.scope} ${c.sort?.join(" ") ?? "unsorted"} ${c.filter ?? "every status"}`, c] as const))(
+      "is rowOrder's: %s",
+      (_, c) => {
+        const sort = c.sort ? { column: c.sort[0], dir: c.sort[1] as SortDir } : null;
+        const view = { scope: c.scope as "compared" | "all", filter: (c.filter ?? null) as Status | null, sort };
+        expect([...rowOrder(sweep, shown, view, key)]).toEqual(c.order);
+      },
+    );
+
+    it("counts the statuses as the legend does", () => {
+      expect(statusCounts(sweep, shown)).toEqual(listed.counts);
+    });
+  });
+
+  describe("the grid a window at a time", () => {
+    it.each(listed.windows.map((w) => [`${w.scope} ${w.sort?.join(" ") ?? "unsorted"} ${w.filter ?? "every status"}`, w] as const))(
+      "is the full payload's grid: %s",
+      (_, w) => {
+        const sort = w.sort ? { column: w.sort[0], dir: w.sort[1] as SortDir } : null;
+        const view = { scope: w.scope as "compared" | "all", filter: (w.filter ?? null) as Status | null, sort };
+        const all: number[] = [];
+        for (const [k, reply] of w.replies.entries()) {
+          const buffers = reply.buffers.map((bytes) => new DataView(Uint8Array.from(bytes).buffer));
+          const win = decodeWindow(reply.msg as unknown as Record<string, unknown>, buffers, sweep)!;
+          expect(win.offset).toBe(k * w.limit);
+          expect(win.order.length).toBe(Math.max(0, Math.min(w.limit, win.total - win.offset)));
+          expect(win.counts).toEqual(statusCounts(sweep, shown));
+          for (const c of win.order) {
+            all.push(c);
+            // every row of the window shows what the full payload shows for it
+            expect(statusOf(win.results, c)).toBe(statusOf(shown, c));
+            const i = win.results.index[c];
+            const j = shown.index[c];
+            expect(i >= 0).toBe(j >= 0);
+            if (i < 0) continue;
+            for (const column of Object.keys(fixture.sweep.results_columns)) {
+              const a = (win.results as unknown as Record<string, ArrayLike<number> | null>)[column];
+              const b = (shown as unknown as Record<string, ArrayLike<number> | null>)[column];
+              expect(a === null).toBe(b === null);
+              if (a && b) expect([column, a[i]]).toEqual([column, b[j]]);
+            }
+          }
+          expect(win.total).toBe(rowOrder(sweep, shown, view, key).length);
+        }
+        expect(all).toEqual([...rowOrder(sweep, shown, view, key)]);
+      },
+    );
+  });
+}
+
+describe("a comparison", () => {
   it("covers NaN keys, absent values and several statuses", () => {
     expect([...sweep.mean].some(Number.isNaN)).toBe(true);
     expect(sweep.params.some((p) => [...p.codes].includes(-1))).toBe(true);
     expect(new Set(results.status).size).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(fixture.cases.map((c) => [`${c.scope} ${c.sort?.join(" ") ?? "unsorted"} ${c.filter ?? "every status"}`, c] as const))(
-    "is rowOrder's: %s",
-    (_, c) => {
-      const sort = c.sort ? { column: c.sort[0], dir: c.sort[1] as SortDir } : null;
-      const view = { scope: c.scope as "compared" | "all", filter: (c.filter ?? null) as Status | null, sort };
-      expect([...rowOrder(sweep, results, view, key)]).toEqual(c.order);
-    },
-  );
-
-  it("counts the statuses as the legend does", () => {
-    expect(statusCounts(sweep, results)).toEqual(fixture.counts);
-  });
+  checkListings(results, fixture);
 });
 
-describe("the grid a window at a time", () => {
-  it.each(fixture.windows.map((w) => [`${w.scope} ${w.sort?.join(" ") ?? "unsorted"} ${w.filter ?? "every status"}`, w] as const))(
-    "is the full payload's grid: %s",
-    (_, w) => {
-      const sort = w.sort ? { column: w.sort[0], dir: w.sort[1] as SortDir } : null;
-      const view = { scope: w.scope as "compared" | "all", filter: (w.filter ?? null) as Status | null, sort };
-      const listed: number[] = [];
-      for (const [k, reply] of w.replies.entries()) {
-        const buffers = reply.buffers.map((bytes) => new DataView(Uint8Array.from(bytes).buffer));
-        const win = decodeWindow(reply.msg as unknown as Record<string, unknown>, buffers, sweep)!;
-        expect(win.offset).toBe(k * w.limit);
-        expect(win.order.length).toBe(Math.max(0, Math.min(w.limit, win.total - win.offset)));
-        expect(win.counts).toEqual(statusCounts(sweep, results));
-        for (const c of win.order) {
-          listed.push(c);
-          // every row of the window shows what the full payload shows for it
-          expect(statusOf(win.results, c)).toBe(statusOf(results, c));
-          const i = win.results.index[c];
-          const j = results.index[c];
-          expect(i >= 0).toBe(j >= 0);
-          if (i < 0) continue;
-          for (const column of Object.keys(fixture.sweep.results_columns)) {
-            const a = (win.results as unknown as Record<string, ArrayLike<number> | null>)[column];
-            const b = (results as unknown as Record<string, ArrayLike<number> | null>)[column];
-            expect(a === null).toBe(b === null);
-            if (a && b) expect([column, a[i]]).toEqual([column, b[j]]);
-          }
-        }
-        expect(win.total).toBe(rowOrder(sweep, results, view, key).length);
-      }
-      expect(listed).toEqual([...rowOrder(sweep, results, view, key)]);
-    },
-  );
+describe("a permutation test's early answer", () => {
+  it("has rows pending, rows with a status and rows not compared", () => {
+    expect(early.pending).toBe(true);
+    const words = new Set(Array.from({ length: sweep.n_configs }, (_, c) => statusOf(early, c)));
+    expect(words).toEqual(new Set(["target", "na", PENDING, OUT]));
+    expect(fixture.pending.counts).toHaveProperty(PENDING);
+  });
+
+  checkListings(early, fixture.pending);
 });
 
 describe("a windowed sweep filled by its rows", () => {

@@ -1,7 +1,8 @@
 """The grid's rows a window at a time give the grid of the full payload.
 
 ``src/window.fixture.json`` holds a small sweep's payloads and the kernel's row order for every
-sortable column, both directions, both scopes and each status filter; the vitest suite
+sortable column, both directions, both scopes and each status filter, for a comparison and for
+the early answer of a permutation test (rows ``pending``); the vitest suite
 (src/model/window.test.ts) checks the frontend's ``rowOrder`` against the same orders.
 Regenerate it with ``PYTHONPATH=python .venv/bin/python tests/widget/test_window.py``.
 """
@@ -122,23 +123,31 @@ def _json_rows(rows: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def window_fixture() -> dict[str, Any]:
-    sweep = make_sweep()
-    results = payloads(sweep, "neighbors")
-    raw_sweep = _json_buffers(sweep_payload(sweep))
-    # the same sweep sent a window at a time: a slim `_sweep`, the results' rows' columns
-    lo, hi = score_range(sweep)
-    windowed = _json_buffers(sweep_payload(sweep, windowed=True))
-    compared = np.frombuffer(results["rows"], dtype="<i4")
-    results_rows = _json_rows(sweep_rows(sweep, compared, lo, hi))
+#: the views the fixture scrolls through for the pending payload
+WINDOWED_PENDING: list[tuple[str, list[str] | None, str | None]] = [
+    ("all", ["status", "asc"], None),
+    ("all", ["mean", "desc"], PENDING),
+    ("all", ["status", "desc"], OUT),
+]
+
+
+def _listed(sweep: Sweep, results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The kernel's row order of every case (:func:`cases`)."""
     listed = []
     for case in cases(sweep):
         sort = tuple(case["sort"]) if case["sort"] else None
         order = row_order(sweep, results, scope=case["scope"], sort=sort, filter=case["filter"])
         listed.append({**case, "order": order.tolist()})
-    counts = window_payload(sweep, results, offset=0, limit=0)["window"]["counts"]
-    windows = []  # the replies a scroll through three views gets, 7 rows at a time
-    for scope, by, status in WINDOWED:
+    return listed
+
+
+def _scrolls(
+    sweep: Sweep, results: dict[str, Any], views: list[tuple[str, list[str] | None, str | None]]
+) -> list[dict[str, Any]]:
+    """The replies a scroll through ``views`` gets, 7 rows at a time."""
+    lo, hi = score_range(sweep)
+    windows = []
+    for scope, by, status in views:
         request = {"limit": 7, "scope": scope, "sort": by, "filter": status}
         replies = []
         for offset in range(0, len(sweep), 7):
@@ -151,14 +160,34 @@ def window_fixture() -> dict[str, Any]:
             raw = [np.frombuffer(b, dtype="u1").tolist() for b in buffers]
             replies.append({"msg": body, "buffers": raw})
         windows.append({**request, "replies": replies})
+    return windows
+
+
+def window_fixture() -> dict[str, Any]:
+    sweep = make_sweep()
+    results = payloads(sweep, "neighbors")
+    raw_sweep = _json_buffers(sweep_payload(sweep))
+    # the same sweep sent a window at a time: a slim `_sweep`, the results' rows' columns
+    lo, hi = score_range(sweep)
+    windowed = _json_buffers(sweep_payload(sweep, windowed=True))
+    compared = np.frombuffer(results["rows"], dtype="<i4")
+    results_rows = _json_rows(sweep_rows(sweep, compared, lo, hi))
+    early = pending_payload(sweep)
     return {
         "sweep": raw_sweep,
         "windowed_sweep": windowed,
         "results_rows": results_rows,
         "results": _json_buffers(results),
-        "counts": counts,
-        "cases": listed,
-        "windows": windows,
+        "counts": listing(sweep, results).counts,
+        "cases": _listed(sweep, results),
+        "windows": _scrolls(sweep, results, WINDOWED),
+        # a permutation test's early answer: the same views of rows still being tested
+        "pending": {
+            "results": _json_buffers(early),
+            "counts": listing(sweep, early).counts,
+            "cases": _listed(sweep, early),
+            "windows": _scrolls(sweep, early, WINDOWED_PENDING),
+        },
     }
 
 
@@ -166,15 +195,9 @@ def _numbers(values: list[Any]) -> np.ndarray:
     return np.array([np.nan if x is None else float(x) for x in values])
 
 
-def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
-    # src/model/window.test.ts checks the frontend's rowOrder against these orders; the
-    # orders must be the kernel's exactly, the numbers up to the engine's last digits
-    saved = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    now = json.loads(json.dumps(window_fixture()))
+def _same_listings(saved: dict[str, Any], now: dict[str, Any]) -> None:
+    """The saved payload, counts, orders and windows are the kernel's now."""
     assert saved["cases"] == now["cases"] and saved["counts"] == now["counts"]
-    assert saved["sweep"] == now["sweep"]
-    assert saved["windowed_sweep"] == now["windowed_sweep"]
-    assert saved["results_rows"] == now["results_rows"]
     assert saved["results"].keys() == now["results"].keys()
     for name, value in now["results"].items():
         if isinstance(value, list) and name in RESULT_COLUMNS:
@@ -190,6 +213,18 @@ def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
             for ref in [*b["msg"]["sweep_rows"].values()]:
                 for one in ref if isinstance(ref, list) else [ref]:
                     assert a["buffers"][one["buffer"]] == b["buffers"][one["buffer"]]
+
+
+def test_the_frontend_fixture_is_the_kernels_row_order() -> None:
+    # src/model/window.test.ts checks the frontend's rowOrder against these orders; the
+    # orders must be the kernel's exactly, the numbers up to the engine's last digits
+    saved = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    now = json.loads(json.dumps(window_fixture()))
+    assert saved["sweep"] == now["sweep"]
+    assert saved["windowed_sweep"] == now["windowed_sweep"]
+    assert saved["results_rows"] == now["results_rows"]
+    _same_listings(saved, now)
+    _same_listings(saved["pending"], now["pending"])
 
 
 def _frontend_key(sweep: Sweep, frame: pd.DataFrame, column: str, c: int) -> float:
