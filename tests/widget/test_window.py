@@ -4,7 +4,7 @@
 sortable column, both directions, both scopes and each status filter, for a comparison and for
 the early answer of a permutation test (rows ``pending``); the vitest suite
 (src/model/window.test.ts) checks the frontend's ``rowOrder`` against the same orders.
-Regenerate it with ``PYTHONPATH=python .venv/bin/python tests/widget/test_window.py``.
+Regenerate it with ``PYTHONPATH=python:tests .venv/bin/python tests/widget/test_window.py``.
 """
 
 from __future__ import annotations
