@@ -32,7 +32,7 @@ export function rowOrder(sweep: Sweep, results: Results | null, view: RowView, k
   return sort ? sortIds(ids, key(sort.column), sort.dir) : ids;
 }
 
-/** Rows per status (`out`: the configurations not compared); O(rows compared). */
+/** Rows per status (`pending`: rows still being tested; `out`: the configurations not compared); O(rows compared). */
 export function statusCounts(sweep: Sweep, results: Results | null): Partial<Record<Status, number>> {
   if (results?.partial) return { ...results.partial.counts }; // the kernel's, over every row
   const counts: Partial<Record<Status, number>> = {};

@@ -19,7 +19,7 @@ export interface RowWindow {
   order: Int32Array;
   /** The results of the compared rows of the window (`index` over every config id). */
   results: Results;
-  /** Rows per status over the whole results, `out` included (the legend's counts). */
+  /** Rows per status over the whole results, `pending` and `out` included (the legend's counts). */
   counts: Partial<Record<Status, number>>;
   /** The sweep columns of the window's rows (a windowed sweep), else null. */
   sweep_rows: RawSweepRows | null;
