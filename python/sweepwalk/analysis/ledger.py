@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
-from .._vocab import ERROR_CONTROLS, ErrorControl, decide_status
+from .._vocab import ERROR_CONTROLS, STATUSES, ErrorControl, status_codes
 from ..stats import LOND, LORDPlusPlus, finite_horizon_gamma
 from ..validation import arguments as v
 from .settings import DEFAULTS
@@ -40,6 +41,82 @@ __all__ = ["ERROR_CONTROLS", "METHODS", "Ledger"]
 OnlineMethod = Literal["lond", "lord++"]
 METHODS: tuple[str, ...] = get_args(OnlineMethod)
 _COLUMNS = ["order", "target", "row", "test", "pvalue", "pvalue_adj", "level", "decision"]
+_WORDS = np.array(STATUSES, dtype=object)
+#: config ids a ledger can key: a pair of them packs into one uint64 (see _pair_keys)
+_ID_MIN, _ID_MAX = -(2**31), 2**31 - 1
+
+
+@dataclass(frozen=True)
+class _Tests:
+    """The tests of one :meth:`Ledger.record_tests` call that were new to the ledger.
+
+    One target and one test name per call; the arrays (length M, the new tests in the order
+    they were made) are read-only, so that a copy of the ledger may share them.
+    """
+
+    target: int
+    test: str
+    rows: np.ndarray  # int64 config ids
+    pvalue: np.ndarray  # float64 raw p-values
+    pvalue_adj: np.ndarray | None  # float64 family-adjusted p-values; None with "walk" (NaN)
+    level: np.ndarray  # float64 level each p-value was held to
+    status: np.ndarray  # uint8 positions in STATUSES
+
+
+@dataclass(frozen=True)
+class _Decided:
+    """Every pair decided for one test name: sorted pair keys and their first test.
+
+    ``keys`` (uint64, sorted, unique; see :func:`_pair_keys`), and aligned with it the decision
+    (bool), raw p-value and level of the pair's first test. Read-only arrays, replaced (never
+    written) when pairs are added, so that copies of a ledger may share them.
+    """
+
+    keys: np.ndarray
+    reject: np.ndarray
+    pvalue: np.ndarray
+    level: np.ndarray
+
+    @classmethod
+    def empty(cls) -> _Decided:
+        return cls(
+            _frozen(np.empty(0, np.uint64)),
+            _frozen(np.empty(0, bool)),
+            _frozen(np.empty(0, np.float64)),
+            _frozen(np.empty(0, np.float64)),
+        )
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return (found, position) of each key; position is valid where found."""
+        pos = np.searchsorted(self.keys, keys)
+        np.minimum(pos, max(self.keys.size - 1, 0), out=pos)
+        found = self.keys[pos] == keys if self.keys.size else np.zeros(keys.size, dtype=bool)
+        return found, pos
+
+    def merged(
+        self, keys: np.ndarray, reject: np.ndarray, pvalue: np.ndarray, level: np.ndarray
+    ) -> _Decided:
+        """Return the store with ``keys`` (sorted, distinct, none of them stored yet) added."""
+        at = np.searchsorted(self.keys, keys)  # both sorted: one linear merge
+        return _Decided(
+            _frozen(np.insert(self.keys, at, keys)),
+            _frozen(np.insert(self.reject, at, reject)),
+            _frozen(np.insert(self.pvalue, at, pvalue)),
+            _frozen(np.insert(self.level, at, level)),
+        )
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+def _pair_keys(target: int, rows: np.ndarray) -> np.ndarray:
+    """Return one uint64 per unordered pair {target, row}: (low id, high id) packed in 64 bits."""
+    lo = np.minimum(rows, target) - _ID_MIN
+    hi = np.maximum(rows, target) - _ID_MIN
+    keys: np.ndarray = (lo.astype(np.uint64) << np.uint64(32)) | hi.astype(np.uint64)
+    return keys
 
 
 class Ledger:
@@ -138,8 +215,10 @@ class Ledger:
             else LORDPlusPlus(alpha, gamma=gamma)
         )
         self.alpha = self.procedure.alpha
-        self._rows: list[tuple[Any, ...]] = []
-        self._decided: dict[tuple[int, int, str], bool] = {}
+        # the tests, one chunk of arrays per call, and per test name the pairs decided so far
+        self._chunks: list[_Tests] = []
+        self._decided: dict[str, _Decided] = {}
+        self._n_tests = 0
 
     # ------------------------------------------------------------------ recording
 
@@ -240,22 +319,24 @@ class Ledger:
             rows, pvalues, effects, pvalue_adj, alpha, directions
         )
         target, test = int(target), str(test)
-        significant, new = self._decide(target, rows_, p, p_adj, test, family_alpha)
-        out = decide_status(significant, direction, np.isnan(p))  # NaN: no test was made
-        per_target = self.error_control == "per-target"
-        for k, key, level in new:
-            self._rows.append(
-                (
-                    len(self._rows) + 1,
+        na = np.isnan(p)  # NaN: no test was made
+        significant, new, levels = self._decide(target, rows_, p, p_adj, test, family_alpha, na)
+        codes = status_codes(significant, direction, na)
+        if new.size:
+            per_target = self.error_control == "per-target"
+            self._chunks.append(
+                _Tests(
                     target,
-                    int(rows_[k]),
-                    key[2],
-                    float(p[k]),
-                    float(p_adj[k]) if per_target else np.nan,
-                    float(level),
-                    out[k],
+                    test,
+                    _frozen(rows_[new]),
+                    _frozen(p[new]),
+                    _frozen(p_adj[new]) if per_target else None,
+                    _frozen(levels),
+                    _frozen(codes[new]),
                 )
             )
+            self._n_tests += int(new.size)
+        out: np.ndarray = _WORDS[codes]
         return out
 
     def _record_input_validation(
@@ -295,46 +376,48 @@ class Ledger:
         p_adj: np.ndarray,
         test: str,
         family_alpha: float,
-    ) -> tuple[np.ndarray, list[tuple[int, tuple[int, int, str], float]]]:
+        na: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Decide each tested row; return which are significant and the tests new to the ledger.
 
-        Each new test comes as (position, key, level). Per target, a row is the family's
-        decision (also on a revisit); walk-wide, the tests not decided before (a pair repeated
-        within the batch is one test) are decided in one call of the online procedure.
+        The new tests come as their positions in ``rows`` (ascending) and their levels. Per
+        target, a row is the family's decision (also on a revisit); walk-wide, the tests not
+        decided before (a pair repeated within the batch is one test, made at its first row)
+        are decided in one call of the online procedure, in the order of the rows.
         """
-        per_target = self.error_control == "per-target"
-        decided = self._decided
-        significant = np.zeros(rows.size, dtype=bool)
-        new: list[tuple[int, tuple[int, int, str], float]] = []
-        fresh: dict[tuple[int, int, str], int] = {}
-        later: list[tuple[int, tuple[int, int, str]]] = []
-        # plain Python floats: this loop runs once per test and numpy scalars are slow here
-        for k, (row, pk, ak) in enumerate(
-            zip(rows.tolist(), p.tolist(), p_adj.tolist(), strict=True)
-        ):
-            if pk != pk:
-                continue
-            key = (target, row, test) if target <= row else (row, target, test)
-            if per_target:
-                significant[k] = ak <= family_alpha  # statsmodels' rule (_vocab.rejects)
-                if key not in decided:
-                    decided[key] = bool(significant[k])
-                    new.append((k, key, family_alpha))
-            else:
-                if key not in decided:
-                    fresh.setdefault(key, k)  # a pair repeated within the batch: one test
-                later.append((k, key))
-        if fresh:
-            first = list(fresh.values())
-            levels, rejects = self.procedure.test_many(p[first].tolist())
-            for k, key, level, reject in zip(
-                first, fresh, levels.tolist(), rejects.tolist(), strict=True
-            ):
-                decided[key] = bool(reject)
-                new.append((k, key, level))
-        for k, key in later:
-            significant[k] = decided[key]
-        return significant, new
+        valid = np.flatnonzero(~na)
+        _check_ids(target, rows[valid])
+        keys = _pair_keys(target, rows[valid])
+        store = self._decided.get(test, _EMPTY)
+        found, pos = store.find(keys)
+        unseen = np.flatnonzero(~found)
+        # the pairs new to the ledger (sorted keys), where each is first met, and which it is
+        pairs, first_at, which = np.unique(keys[unseen], return_index=True, return_inverse=True)
+        by_row = np.argsort(first_at, kind="stable")  # the new pairs in the order of the rows
+        new = valid[unseen[first_at[by_row]]]
+        rank = np.empty_like(by_row)
+        rank[by_row] = np.arange(by_row.size)  # sorted new pair -> its test in row order
+        if self.error_control == "per-target":
+            with np.errstate(invalid="ignore"):  # NaN pvalue_adj: not significant
+                significant = (p_adj <= family_alpha) & ~na  # statsmodels' rule (_vocab.rejects)
+            reject = significant[new]
+            levels = np.full(new.size, family_alpha)
+        else:
+            levels, reject = (
+                self.procedure.test_many(p[new].tolist())
+                if new.size
+                else (np.empty(0, np.float64), np.empty(0, dtype=bool))
+            )
+            decided = np.empty(valid.size, dtype=bool)
+            decided[found] = store.reject[pos[found]]
+            decided[unseen] = reject[rank[which]]
+            significant = np.zeros(rows.size, dtype=bool)
+            significant[valid] = decided
+        if new.size:
+            order = np.empty_like(by_row)
+            order[by_row] = np.arange(by_row.size)
+            self._decided[test] = store.merged(pairs, reject[order], p[new][order], levels[order])
+        return significant, new, levels
 
     def copy(self) -> Ledger:
         """Return an independent copy: the same tests and state, recorded into separately.
@@ -343,8 +426,10 @@ class Ledger:
         only if nothing was recorded into the original meanwhile.
         """
         twin = copy.copy(self)
-        twin.__dict__.update(  # the mutable state, copied: the rows themselves are tuples
-            _rows=list(self._rows), _decided=dict(self._decided), procedure=self.procedure.copy()
+        twin.__dict__.update(  # the containers, copied: the arrays in them are never written
+            _chunks=list(self._chunks),
+            _decided=dict(self._decided),
+            procedure=self.procedure.copy(),
         )
         return twin
 
@@ -352,12 +437,12 @@ class Ledger:
 
     def __len__(self) -> int:
         """Return the number of tests made so far (revisits do not count)."""
-        return len(self._rows)
+        return self._n_tests
 
     @property
     def n_discoveries(self) -> int:
         """Number of tests decided significant so far."""
-        return sum(self._decided.values())
+        return sum(int(np.count_nonzero(d.reject)) for d in self._decided.values())
 
     @property
     def rule(self) -> str:
@@ -394,16 +479,18 @@ class Ledger:
         ``"walk"`` it is ``pvalue <= level`` for that test's p-value and level, which a later
         test of the same pair keeps. Both arrays are aligned with ``rows``.
         """
-        first = {
-            (int(r[1]), int(r[2]), r[3]): (float(r[4]), float(r[6])) for r in reversed(self._rows)
-        }
         t = int(target)
+        ids = np.asarray(rows, dtype=np.int64).reshape(-1)
         pvalues = np.full(len(rows), np.nan)
         levels = np.full(len(rows), np.nan)
-        for k, row in enumerate(np.asarray(rows, dtype=np.int64).tolist()):
-            found = first.get((t, row, test), first.get((row, t, test)))
-            if found is not None:
-                pvalues[k], levels[k] = found
+        store = self._decided.get(test) if isinstance(test, str) else None
+        if store is None or not ids.size or not _ID_MIN <= t <= _ID_MAX:
+            return pvalues, levels
+        inside = np.flatnonzero((ids >= _ID_MIN) & (ids <= _ID_MAX))  # others were never keyed
+        found, pos = store.find(_pair_keys(t, ids[inside]))
+        at, pos = inside[found], pos[found]
+        pvalues[at] = store.pvalue[pos]
+        levels[at] = store.level[pos]
         return pvalues, levels
 
     def to_frame(self) -> pd.DataFrame:
@@ -421,14 +508,45 @@ class Ledger:
             ``pvalue <= level``) and ``decision`` (``better``, ``worse``, ``differs`` or ``ns``:
             the row against that target).
         """
-        cols = list(zip(*self._rows, strict=True)) if self._rows else [()] * len(_COLUMNS)
-        dtypes = (np.int64, np.int64, np.int64, object, np.float64, np.float64, np.float64, object)
+        chunks = self._chunks
+        sizes = [c.rows.size for c in chunks]
         data = {
-            name: np.array(col, dtype=dtype)
-            for name, col, dtype in zip(_COLUMNS, cols, dtypes, strict=True)
+            "order": np.arange(1, self._n_tests + 1, dtype=np.int64),
+            "target": np.repeat(np.array([c.target for c in chunks], dtype=np.int64), sizes),
+            "row": _joined([c.rows for c in chunks], np.int64),
+            "test": np.repeat(np.array([c.test for c in chunks], dtype=object), sizes),
+            "pvalue": _joined([c.pvalue for c in chunks], np.float64),
+            "pvalue_adj": _joined(
+                [
+                    np.full(c.rows.size, np.nan) if c.pvalue_adj is None else c.pvalue_adj
+                    for c in chunks
+                ],
+                np.float64,
+            ),
+            "level": _joined([c.level for c in chunks], np.float64),
+            "decision": _WORDS[_joined([c.status for c in chunks], np.uint8)],
         }
-        frame: pd.DataFrame = pd.DataFrame(data)
+        frame: pd.DataFrame = pd.DataFrame(data, columns=_COLUMNS)
         return frame
 
     def __repr__(self) -> str:
         return f"Ledger({self.error_control!r}, method={self.method!r}, tests={len(self)})"
+
+
+_EMPTY = _Decided.empty()
+
+
+def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+    """Return the arrays end to end (an empty array of ``dtype`` when there are none)."""
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.empty(0, dtype)
+
+
+def _check_ids(target: int, rows: np.ndarray) -> None:
+    """Raise unless ``target`` and ``rows`` are config ids a pair key can hold."""
+    if not rows.size:
+        return
+    if not (_ID_MIN <= target <= _ID_MAX and _ID_MIN <= rows.min() and rows.max() <= _ID_MAX):
+        raise ValueError(
+            f"`target` and `rows` must be config ids in [{_ID_MIN}, {_ID_MAX}] "
+            f"(got target {target}, rows from {rows.min()} to {rows.max()})"
+        )
