@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
@@ -162,3 +163,14 @@ def test_the_columnar_ledger_reads_as_the_reference(
         assert_same(new, ref, queries)
     if before is not None:
         assert_same(*before, queries)
+
+
+def test_config_ids_past_32_bits_are_refused_with_the_range_named() -> None:
+    ledger = Ledger("walk")
+    with pytest.raises(ValueError, match=r"`target` and `rows` must be config ids in"):
+        ledger.record_tests(0, [2**31], [0.01], [0.9], test="ks")
+    with pytest.raises(ValueError, match=r"must be config ids in \[-2147483648, 2147483647\]"):
+        ledger.record_tests(-(2**31) - 1, [1], [0.01], [0.9], test="ks")
+    assert len(ledger) == 0 and ledger.procedure.n_tests == 0  # nothing recorded or decided
+    # a row with no test (NaN p-value) is never keyed, so its id is not checked
+    assert ledger.record_tests(0, [2**40], [np.nan], [0.9], test="ks").tolist() == ["na"]

@@ -158,6 +158,12 @@ class Ledger:
     online procedure in the order of the comparison's rows (config id), an order fixed before
     their p-values are seen. Rows whose test could not be made (status ``na``) are not tests.
 
+    The tests are stored as columns (one block of numpy arrays per recorded comparison, about 60
+    bytes per test) and the decided pairs as sorted 64-bit keys, so that recording a comparison
+    against every configuration and looking up earlier decisions cost array operations, not a
+    Python step per row. A key holds two config ids of 32 bits: ids must lie in
+    ``[-2**31, 2**31 - 1]``.
+
     The online procedures' level for the first tests is small (LOND: ``alpha * 0.055`` for the
     first test, then less) and grows with every discovery: protection of the walk costs power,
     most visibly early in a walk.
@@ -292,7 +298,7 @@ class Ledger:
         Parameters
         ----------
         target : int
-            Config id of the target.
+            Config id of the target (in ``[-2**31, 2**31 - 1]``, as every config id here).
         rows : sequence of int
             Config ids of the compared rows, in the order the tests are made.
         pvalues : sequence of float
