@@ -174,3 +174,5 @@ def test_config_ids_past_32_bits_are_refused_with_the_range_named() -> None:
     assert len(ledger) == 0 and ledger.procedure.n_tests == 0  # nothing recorded or decided
     # a row with no test (NaN p-value) is never keyed, so its id is not checked
     assert ledger.record_tests(0, [2**40], [np.nan], [0.9], test="ks").tolist() == ["na"]
+    assert ledger.record_tests(2**70, [1], [np.nan], [0.9], test="ks").tolist() == ["na"]
+    assert len(ledger) == 0

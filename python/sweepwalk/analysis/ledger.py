@@ -393,7 +393,7 @@ class Ledger:
         """
         valid = np.flatnonzero(~na)
         _check_ids(target, rows[valid])
-        keys = _pair_keys(target, rows[valid])
+        keys = _pair_keys(target, rows[valid]) if valid.size else np.empty(0, np.uint64)
         store = self._decided.get(test, _EMPTY)
         found, pos = store.find(keys)
         unseen = np.flatnonzero(~found)
