@@ -148,3 +148,31 @@ def test_seeds_needed_beyond_whole_floats_is_a_crossing_and_stops_at_2_to_65(tes
         assert _reaches(x, n, test, 0.05, 0.8, paired)
         assert not _reaches(x, np.nextafter(n, 0.0), test, 0.05, 0.8, paired)
     assert (got[2:] == 2.0**65).all()
+
+
+def test_power_shortcut_keeps_to_levels_where_scipys_lower_tail_is_bounded() -> None:
+    # the shortcut skips the lower tail P(T < -c) when it cannot move the answer, trusting it to
+    # lie in [0, alpha]; scipy's noncentral t breaks that far in the tails (at 1e-15 it gives up
+    # to 79 alpha), so below _power._TAIL_TRUSTED every row takes the full sum
+    from scipy import special
+
+    from sweepwalk.stats import _power
+
+    nc = np.linspace(0.0, 100.0, 4001)
+    for level in (1e-6, 1e-9, _power._TAIL_TRUSTED):
+        for df in (1.0, 4.0, 18.0, 198.0):
+            crit = -special.stdtrit(df, level / 2)
+            with np.errstate(all="ignore"):
+                lower = special.nctdtr(df, nc, -crit)
+            assert np.nanmax(lower) <= level / 2 * (1 + 1e-6), (level, df)
+    fine = np.concatenate([np.linspace(0.0, 1.0, 20001), np.linspace(1.0, 100.0, 20001)])
+    with np.errstate(all="ignore"):
+        far = [special.nctdtr(df, fine, special.stdtrit(df, 1e-15 / 2)) for df in (18, 38)]
+    assert max(np.nanmax(f) for f in far) > 1e-15  # the reason for the threshold
+    d = np.linspace(0.0, 60.0, 301)
+    n = np.full(d.shape, 5.0)
+    for level in (1e-15, 1e-20):
+        alpha = np.full(d.shape, level)
+        with np.errstate(all="ignore"):
+            want = _power.t_power(d, n, n, alpha, False) >= 0.8
+        np.testing.assert_array_equal(_power.t_power_reaches(d, n, n, alpha, False, 0.8), want)
